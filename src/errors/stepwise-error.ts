@@ -1,0 +1,29 @@
+/**
+ * Errors of the Stepwise engine itself (bad usage, bad files), as opposed to ASL failures
+ * that happen inside an execution. Each says what went wrong, where, and why.
+ */
+export type StepwiseErrorCode =
+  | 'InvalidDefinition'
+  | 'InvalidInput'
+  | 'InvalidMockConfig'
+  | 'InvalidArgument'
+  | 'ExecutionDoesNotExist'
+  | 'ExecutionAlreadyExists'
+  | 'TaskDoesNotExist'
+  | 'StoreConflict';
+
+export class StepwiseError extends Error {
+  readonly isStepwiseError = true;
+  constructor(
+    readonly code: StepwiseErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export function isStepwiseError(value: unknown): value is StepwiseError {
+  return typeof value === 'object' && value !== null && (value as { isStepwiseError?: unknown }).isStepwiseError === true;
+}
