@@ -1,0 +1,141 @@
+import type { JsonObject, JsonValue } from './json-value.js';
+import type { PathContext } from './path-context.js';
+import { compilePath, setOwn } from './json-path.js';
+import { evaluateIntrinsic, isIntrinsicCall } from './intrinsics/evaluate-intrinsic.js';
+import { AslError } from '../errors/asl-error.js';
+import { StatesErrors } from '../errors/error-names.js';
+
+/*
+ * Payload templates (ASL spec "Payload Template"): Parameters, ResultSelector, ItemSelector.
+ * A field named `x.$` takes its value from a path or an intrinsic call and is output as `x`;
+ * everything else is copied. The template is walked once and turned into a builder; static
+ * subtrees are copied once at compile time and then shared by every output, since execution
+ * values are never mutated.
+ */
+
+type Builder = (ctx: PathContext) => JsonValue;
+
+function cloneJson(v: JsonValue): JsonValue {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(cloneJson);
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) setOwn(out, k, cloneJson(v[k]!));
+  return out;
+}
+
+function pathFailure(path: string, field: string, ctx: PathContext): AslError {
+  // AWS records this as States.Runtime (not States.ParameterPathFailure) and always shows the
+  // state's effective input, even when the path reads the context object or a variable.
+  return new AslError(StatesErrors.Runtime, `The JSONPath '${path}' specified for the field '${field}' could not be found in the input '${JSON.stringify(ctx.input)}'`);
+}
+
+function compileDynamic(field: string, expression: JsonValue, templateField: string): Builder {
+  if (typeof expression !== 'string') {
+    const cause = `The value for the field '${field}' must be a STRING that contains a JSONPath or an intrinsic function (in ${templateField})`;
+    return () => {
+      throw new AslError(StatesErrors.Runtime, cause);
+    };
+  }
+  if (isIntrinsicCall(expression)) return (ctx) => evaluateIntrinsic(expression, ctx);
+  if (!expression.startsWith('$')) {
+    const cause = `The value for the field '${field}' must be a valid JSONPath or a valid intrinsic function call (in ${templateField})`;
+    return () => {
+      throw new AslError(StatesErrors.Runtime, cause);
+    };
+  }
+  let select: (ctx: PathContext) => JsonValue | undefined;
+  try {
+    select = compilePath(expression);
+  } catch (e) {
+    return () => {
+      throw e;
+    };
+  }
+  return (ctx) => {
+    const v = select(ctx);
+    if (v === undefined) throw pathFailure(expression, field, ctx);
+    return v;
+  };
+}
+
+/** Returns null for a subtree without any `.$` field: the caller then shares a constant copy. */
+function compileNode(node: JsonValue, templateField: string): Builder | null {
+  if (typeof node !== 'object' || node === null) return null;
+  if (Array.isArray(node)) {
+    const parts = node.map((v) => compileNode(v, templateField));
+    if (parts.every((p) => p === null)) return null;
+    const builders: Builder[] = parts.map((p, i) => {
+      if (p !== null) return p;
+      const constant = cloneJson(node[i]!);
+      return () => constant;
+    });
+    const n = builders.length;
+    return (ctx) => {
+      const out: JsonValue[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = builders[i]!(ctx);
+      return out;
+    };
+  }
+  const keys: string[] = [];
+  const builders: (Builder | null)[] = [];
+  const constants: JsonValue[] = [];
+  let dynamic = false;
+  for (const key of Object.keys(node)) {
+    const value = node[key]!;
+    if (key.length > 2 && key.endsWith('.$')) {
+      keys.push(key.slice(0, -2));
+      builders.push(compileDynamic(key, value, templateField));
+      constants.push(null);
+      dynamic = true;
+    } else {
+      const b = compileNode(value, templateField);
+      if (b !== null) dynamic = true;
+      keys.push(key);
+      builders.push(b);
+      constants.push(b === null ? cloneJson(value) : null);
+    }
+  }
+  if (!dynamic) return null;
+  const n = keys.length;
+  const protoKey = keys.includes('__proto__');
+  return (ctx) => {
+    const out: JsonObject = {};
+    for (let i = 0; i < n; i++) {
+      const b = builders[i];
+      const v = b === null || b === undefined ? constants[i]! : b(ctx);
+      if (protoKey) setOwn(out, keys[i]!, v);
+      else out[keys[i]!] = v;
+    }
+    return out;
+  };
+}
+
+/**
+ * Pre-walks a payload template once. `fieldName` (Parameters, ResultSelector, ItemSelector, ...)
+ * only appears in error messages about malformed `.$` fields.
+ */
+export function compilePayloadTemplate(template: JsonValue, fieldName: string): (ctx: PathContext) => JsonValue {
+  const builder = compileNode(template, fieldName);
+  if (builder !== null) return builder;
+  const constant = cloneJson(template);
+  return () => constant;
+}
+
+// Keyed by the template object itself: definitions are parsed once and not mutated, so identity
+// is an exact key, and entries go away with their definitions.
+const cache = new WeakMap<object, Map<string, (ctx: PathContext) => JsonValue>>();
+
+export function evaluatePayloadTemplate(template: JsonValue, ctx: PathContext, fieldName: string): JsonValue {
+  if (typeof template !== 'object' || template === null) return template;
+  let byField = cache.get(template);
+  if (byField === undefined) {
+    byField = new Map();
+    cache.set(template, byField);
+  }
+  let fn = byField.get(fieldName);
+  if (fn === undefined) {
+    fn = compilePayloadTemplate(template, fieldName);
+    byField.set(fieldName, fn);
+  }
+  return fn(ctx);
+}

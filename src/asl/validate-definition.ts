@@ -1,0 +1,1886 @@
+import { checkIntrinsicSyntax, isIntrinsicCall, parseIntrinsicExpression } from './intrinsics/evaluate-intrinsic.js';
+import { checkPathSyntax } from './json-path.js';
+import { duplicateKeysOf } from './parse-definition.js';
+import { checkReferencePathSyntax, checkResultPathSyntax } from './reference-path.js';
+
+/**
+ * Static validation of an Amazon States Language definition, modelled on AWS's
+ * ValidateStateMachineDefinition: every problem is reported at once, each with AWS's diagnostic code
+ * and a JSON pointer (RFC 6901) to the offending value.
+ *
+ * The guiding rule is that a definition AWS accepts must never be rejected here: where AWS's exact
+ * behaviour is unknown, the check is left out rather than guessed strictly.
+ */
+
+export interface Diagnostic {
+  severity: 'ERROR' | 'WARNING';
+  code: string;
+  message: string;
+  /** JSON pointer to the offending value, e.g. `/States/A/Next`; '' for the whole definition. */
+  location: string;
+}
+
+export type ValidationResult = { result: 'OK' | 'FAIL'; diagnostics: Diagnostic[] };
+
+export function validateDefinition(def: unknown): Diagnostic[] {
+  const validator = new Validator();
+  validator.validateTop(def);
+  return validator.diagnostics;
+}
+
+export function validateDefinitionResult(def: unknown): ValidationResult {
+  const diagnostics = validateDefinition(def);
+  return { result: diagnostics.some((d) => d.severity === 'ERROR') ? 'FAIL' : 'OK', diagnostics };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Vocabulary
+
+type Language = 'JSONPath' | 'JSONata';
+type Json = Record<string, unknown>;
+
+const SCHEMA = 'SCHEMA_VALIDATION_FAILED';
+const STATE_TYPES = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'] as const;
+type StateType = (typeof STATE_TYPES)[number];
+
+/** AWS caps every "seconds"/"attempts" style integer at this value. */
+const MAX_INT_FIELD = 99999999;
+const MAX_STATE_NAME = 80;
+const MAX_LABEL = 40;
+const MAX_VARIABLE_NAME = 80;
+
+interface FieldSets {
+  both: readonly string[];
+  jsonPath: readonly string[];
+  jsonata: readonly string[];
+}
+
+const COMMON = ['Type', 'Comment', 'QueryLanguage'];
+const FLOW = ['Next', 'End', 'Assign'];
+
+/** Which fields each state type accepts, split by the query language that allows them. */
+const STATE_FIELDS: Record<StateType, FieldSets> = {
+  Pass: {
+    both: [...COMMON, ...FLOW],
+    jsonPath: ['InputPath', 'OutputPath', 'Parameters', 'ResultPath', 'Result'],
+    jsonata: ['Output'],
+  },
+  Task: {
+    both: [...COMMON, ...FLOW, 'Resource', 'TimeoutSeconds', 'HeartbeatSeconds', 'Retry', 'Catch', 'Credentials'],
+    jsonPath: ['InputPath', 'OutputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'TimeoutSecondsPath', 'HeartbeatSecondsPath'],
+    jsonata: ['Arguments', 'Output'],
+  },
+  Choice: {
+    both: [...COMMON, 'Choices', 'Default', 'Assign'],
+    jsonPath: ['InputPath', 'OutputPath'],
+    jsonata: ['Output'],
+  },
+  Wait: {
+    both: [...COMMON, ...FLOW, 'Seconds', 'Timestamp'],
+    jsonPath: ['InputPath', 'OutputPath', 'SecondsPath', 'TimestampPath'],
+    jsonata: ['Output'],
+  },
+  Succeed: {
+    both: [...COMMON],
+    jsonPath: ['InputPath', 'OutputPath'],
+    jsonata: ['Output'],
+  },
+  Fail: {
+    both: [...COMMON, 'Error', 'Cause'],
+    jsonPath: ['ErrorPath', 'CausePath'],
+    jsonata: [],
+  },
+  Parallel: {
+    both: [...COMMON, ...FLOW, 'Branches', 'Retry', 'Catch'],
+    jsonPath: ['InputPath', 'OutputPath', 'Parameters', 'ResultSelector', 'ResultPath'],
+    jsonata: ['Arguments', 'Output'],
+  },
+  Map: {
+    both: [
+      ...COMMON, ...FLOW, 'ItemProcessor', 'Iterator', 'ItemReader', 'ItemSelector', 'ItemBatcher', 'ResultWriter',
+      'MaxConcurrency', 'ToleratedFailurePercentage', 'ToleratedFailureCount', 'Label', 'Retry', 'Catch',
+    ],
+    jsonPath: [
+      'InputPath', 'OutputPath', 'ItemsPath', 'Parameters', 'ResultSelector', 'ResultPath', 'MaxConcurrencyPath',
+      'ToleratedFailurePercentagePath', 'ToleratedFailureCountPath',
+    ],
+    jsonata: ['Items', 'Output'],
+  },
+};
+
+const RETRIER_FIELDS = ['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment'];
+const CATCHER_FIELDS: FieldSets = { both: ['ErrorEquals', 'Next', 'Assign', 'Comment'], jsonPath: ['ResultPath'], jsonata: ['Output'] };
+
+type OperandKind = 'string' | 'number' | 'boolean' | 'timestamp' | 'path' | 'flag';
+
+/** Choice-rule comparison operators and the kind of operand each takes. */
+const COMPARISONS: Record<string, OperandKind> = {
+  StringMatches: 'string',
+  IsNull: 'flag',
+  IsPresent: 'flag',
+  IsNumeric: 'flag',
+  IsString: 'flag',
+  IsBoolean: 'flag',
+  IsTimestamp: 'flag',
+};
+for (const op of ['Equals', 'LessThan', 'GreaterThan', 'LessThanEquals', 'GreaterThanEquals']) {
+  COMPARISONS[`String${op}`] = 'string';
+  COMPARISONS[`Numeric${op}`] = 'number';
+  COMPARISONS[`Timestamp${op}`] = 'timestamp';
+  COMPARISONS[`String${op}Path`] = 'path';
+  COMPARISONS[`Numeric${op}Path`] = 'path';
+  COMPARISONS[`Timestamp${op}Path`] = 'path';
+}
+COMPARISONS['BooleanEquals'] = 'boolean';
+COMPARISONS['BooleanEqualsPath'] = 'path';
+
+const LOGICAL = ['And', 'Or', 'Not'];
+
+/** Intrinsics allowed in ErrorPath/CausePath: AWS only accepts ones whose result is a string. */
+const STRING_INTRINSICS = new Set(['States.ArrayGetItem', 'States.Base64Encode', 'States.Base64Decode', 'States.Format', 'States.JsonToString', 'States.Hash', 'States.UUID']);
+
+// ---------------------------------------------------------------------------------------------------------
+// Helpers
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function escapePointer(segment: string | number): string {
+  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function at(base: string, ...segments: Array<string | number>): string {
+  return base + segments.map((s) => '/' + escapePointer(s)).join('');
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function quote(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** `{% expr %}` marks a JSONata expression; anything else in a JSONata state is a literal. */
+function jsonataBody(value: string): string | null {
+  return value.startsWith('{%') && value.endsWith('%}') && value.length >= 4 ? value.slice(2, -2) : null;
+}
+
+function isJsonataString(value: unknown): value is string {
+  return typeof value === 'string' && jsonataBody(value) !== null;
+}
+
+/** RFC 3339 date-time with the ASL profile: uppercase T, and Z or a numeric offset. */
+export function isRfc3339Timestamp(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  if (day > days || hour > 23 || minute > 59 || second > 60) return false;
+  if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return false;
+  return true;
+}
+
+/** Characters AWS refuses in a Map Label (the same set it refuses in execution and state machine names). */
+function invalidLabelChar(label: string): string | null {
+  for (const ch of label) {
+    const code = ch.codePointAt(0)!;
+    if (code <= 0x20 || (code >= 0x7f && code <= 0x9f) || /\s/u.test(ch) || '<>{}[]?*"#%\\^|~`$&,;:/'.includes(ch)) return ch;
+  }
+  return null;
+}
+
+function showChar(ch: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
+  if (named[ch]) return named[ch];
+  const code = ch.codePointAt(0)!;
+  if (code < 0x20 || (code >= 0x7f && code <= 0xa0)) return `\\x${code.toString(16).padStart(2, '0')}`;
+  return ch;
+}
+
+/**
+ * Variable names are referenced as `$name` in paths and JSONata, so they cannot hold the characters that
+ * end or restructure such a reference. AWS accepts more than plain identifiers (e.g. `top-level`), so only
+ * those characters are refused here.
+ */
+function variableNameProblem(name: string): string | null {
+  if (name.length === 0) return 'variable name cannot be empty';
+  if ([...name].length > MAX_VARIABLE_NAME) return `variable name exceeds ${MAX_VARIABLE_NAME} characters`;
+  const bad = /[\s.$[\]'"`(){},;:]/u.exec(name);
+  if (bad) return `variable names cannot contain ${bad[0] === ' ' ? 'spaces' : `'${showChar(bad[0])}'`}`;
+  return null;
+}
+
+interface ResourceArnProblem {
+  message: string;
+}
+
+/** Resource must be an ARN; Lambda function ARNs are additionally checked for a well-formed name and qualifier. */
+function resourceProblem(resource: string): ResourceArnProblem | null {
+  const parts = resource.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn' || parts[1] === '' || parts[2] === '' || parts.slice(5).join(':') === '') {
+    return { message: `Resource '${quote(resource)}' is not a valid ARN` };
+  }
+  if (/^aws[a-z-]*$/.test(parts[1]!) && parts[2] === 'lambda' && parts[5] === 'function') {
+    const name = parts[6];
+    const qualifier = parts.length > 7 ? parts.slice(7).join(':') : undefined;
+    if (!name || !/^[A-Za-z0-9_-]{1,140}$/.test(name) || (qualifier !== undefined && !/^(\$LATEST|[A-Za-z0-9_-]{1,128})$/.test(qualifier))) {
+      return { message: `Resource '${quote(resource)}' is not a valid Lambda function ARN` };
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The validator
+
+interface MachineScope {
+  /** Pointer of the object holding StartAt/States. */
+  pointer: string;
+  /**
+   * The language states inherit. Inside Parallel branches and inline Map processors this stays the
+   * language of the whole state machine, whatever the Map/Parallel state itself declares; a distributed
+   * Map runs its processor as child workflows, which start from the Map state's language.
+   */
+  topLanguage: Language;
+  /** Set when the state machine is JSONata as a whole: states may then not switch back to JSONPath. */
+  jsonataLocked: boolean;
+  kind: 'top' | 'branch' | 'processor';
+}
+
+interface Transition {
+  target: string;
+  pointer: string;
+}
+
+class Validator {
+  readonly diagnostics: Diagnostic[] = [];
+  /** State names seen anywhere in the definition: they must be unique across nested machines too. */
+  private readonly stateNames = new Map<string, string>();
+  private readonly labels = new Map<string, string>();
+  /** What `$states` offers to the JSONata field being checked; see withJsonataScope. */
+  private jsonataScope: JsonataFieldScope = NO_RESULTS;
+
+  private withJsonataScope(scope: JsonataFieldScope, check: () => void): void {
+    const saved = this.jsonataScope;
+    this.jsonataScope = scope;
+    try {
+      check();
+    } finally {
+      this.jsonataScope = saved;
+    }
+  }
+
+  error(code: string, message: string, location: string): void {
+    this.diagnostics.push({ severity: 'ERROR', code, message, location });
+  }
+
+  warn(code: string, message: string, location: string): void {
+    this.diagnostics.push({ severity: 'WARNING', code, message, location });
+  }
+
+  private reportDuplicateKeys(value: Json, pointer: string, isStates = false): void {
+    for (const key of duplicateKeysOf(value)) {
+      if (isStates) this.error('DUPLICATE_STATE_NAME', `Duplicate State name: ${key}`, at(pointer, key));
+      else this.error('INVALID_JSON_DESCRIPTION', `Duplicate field '${key}'`, at(pointer, key));
+    }
+  }
+
+  /** Duplicate keys anywhere inside a payload-like value (templates, Result, Output...). */
+  private reportDuplicateKeysDeep(value: unknown, pointer: string): void {
+    if (Array.isArray(value)) value.forEach((item, i) => this.reportDuplicateKeysDeep(item, at(pointer, i)));
+    else if (isObject(value)) {
+      this.reportDuplicateKeys(value, pointer);
+      for (const [key, item] of Object.entries(value)) this.reportDuplicateKeysDeep(item, at(pointer, key));
+    }
+  }
+
+  validateTop(def: unknown): void {
+    if (def === null || def === undefined || def === '') {
+      this.error('MISSING_DESCRIPTION', 'The definition is empty', '');
+      return;
+    }
+    if (!isObject(def)) {
+      this.error(SCHEMA, `The definition must be a JSON object, not ${typeName(def)}`, '');
+      return;
+    }
+    this.reportDuplicateKeys(def, '');
+    this.checkUnknownFields(def, '', ['StartAt', 'States', 'Comment', 'Version', 'TimeoutSeconds', 'QueryLanguage']);
+    this.checkComment(def, '');
+    if ('Version' in def && typeof def['Version'] !== 'string') {
+      this.error(SCHEMA, `Version must be a string, not ${typeName(def['Version'])}`, '/Version');
+    }
+    if ('TimeoutSeconds' in def) this.checkInteger(def['TimeoutSeconds'], '/TimeoutSeconds', 'TimeoutSeconds', 1, MAX_INT_FIELD);
+
+    let language: Language = 'JSONPath';
+    if ('QueryLanguage' in def) {
+      const ql = def['QueryLanguage'];
+      if (ql === 'JSONata' || ql === 'JSONPath') language = ql;
+      else this.error(SCHEMA, `QueryLanguage must be 'JSONPath' or 'JSONata', not ${quote(ql)}`, '/QueryLanguage');
+    }
+    this.validateMachine(def, { pointer: '', topLanguage: language, jsonataLocked: language === 'JSONata', kind: 'top' });
+  }
+
+  // ---- machines -------------------------------------------------------------------------------------------
+
+  private validateMachine(machine: Json, scope: MachineScope): void {
+    const { pointer } = scope;
+    const startAt = machine['StartAt'];
+    const states = machine['States'];
+    if (startAt === undefined) this.error(SCHEMA, "The field 'StartAt' is required but was missing", pointer);
+    else if (typeof startAt !== 'string') this.error(SCHEMA, `StartAt must be a string, not ${typeName(startAt)}`, at(pointer, 'StartAt'));
+    if (states === undefined) {
+      this.error(SCHEMA, "The field 'States' is required but was missing", pointer);
+      return;
+    }
+    if (!isObject(states)) {
+      this.error(SCHEMA, `States must be an object, not ${typeName(states)}`, at(pointer, 'States'));
+      return;
+    }
+    const statesPointer = at(pointer, 'States');
+    this.reportDuplicateKeys(states, statesPointer, true);
+    const names = Object.keys(states);
+    if (names.length === 0) {
+      this.error(SCHEMA, 'States must contain at least one state', statesPointer);
+      return;
+    }
+
+    const transitions = new Map<string, Transition[]>();
+    let hasTerminal = false;
+    for (const name of names) {
+      const statePointer = at(statesPointer, name);
+      if ([...name].length > MAX_STATE_NAME) {
+        this.error('INVALID_STATE_NAME', `Invalid State name: State '${name}' exceeds the ${MAX_STATE_NAME}-character limit allowed by the service`, statePointer);
+      }
+      const previous = this.stateNames.get(name);
+      if (previous !== undefined) this.error('DUPLICATE_STATE_NAME', `Duplicate State name: ${name} (also defined at ${previous})`, statePointer);
+      else this.stateNames.set(name, statePointer);
+
+      const state = states[name];
+      if (!isObject(state)) {
+        this.error(SCHEMA, `State '${name}' must be an object, not ${typeName(state)}`, statePointer);
+        continue;
+      }
+      const result = this.validateState(state, statePointer, scope);
+      transitions.set(name, result.transitions);
+      if (result.terminal) hasTerminal = true;
+    }
+
+    // Transition targets must name a state of the same machine: Next cannot leave a branch.
+    for (const list of transitions.values()) {
+      for (const t of list) {
+        if (!Object.prototype.hasOwnProperty.call(states, t.target)) {
+          this.error('MISSING_TRANSITION_TARGET', `Missing 'Next' target: ${t.target}`, t.pointer);
+        }
+      }
+    }
+    const startValid = typeof startAt === 'string' && Object.prototype.hasOwnProperty.call(states, startAt);
+    if (typeof startAt === 'string' && !startValid) {
+      this.error('MISSING_TRANSITION_TARGET', `Missing 'StartAt' target: ${startAt}`, at(pointer, 'StartAt'));
+    }
+    if (!hasTerminal) {
+      // AWS reports only this for a machine without any terminal state; the reachability walk is skipped.
+      this.error('MISSING_END_STATE', 'Workflow has no terminal state', pointer);
+      return;
+    }
+    if (!startValid) return;
+    const reached = new Set<string>([startAt as string]);
+    const queue = [startAt as string];
+    while (queue.length > 0) {
+      for (const t of transitions.get(queue.shift()!) ?? []) {
+        if (!reached.has(t.target) && Object.prototype.hasOwnProperty.call(states, t.target)) {
+          reached.add(t.target);
+          queue.push(t.target);
+        }
+      }
+    }
+    for (const name of names) {
+      if (!reached.has(name)) this.error('MISSING_TRANSITION_TARGET', `State "${name}" is not reachable.`, at(statesPointer, name));
+    }
+  }
+
+  private validateNestedMachine(value: unknown, pointer: string, scope: MachineScope, kind: 'branch' | 'processor', field: string): void {
+    if (!isObject(value)) {
+      this.error(SCHEMA, `${field} must be an object, not ${typeName(value)}`, pointer);
+      return;
+    }
+    this.reportDuplicateKeys(value, pointer);
+    const allowed = kind === 'processor' ? ['StartAt', 'States', 'Comment', 'ProcessorConfig'] : ['StartAt', 'States', 'Comment'];
+    this.checkUnknownFields(value, pointer, allowed);
+    this.checkComment(value, pointer);
+    this.validateMachine(value, { ...scope, pointer, kind });
+  }
+
+  // ---- states ---------------------------------------------------------------------------------------------
+
+  private validateState(state: Json, pointer: string, scope: MachineScope): { transitions: Transition[]; terminal: boolean } {
+    this.reportDuplicateKeys(state, pointer);
+    const transitions: Transition[] = [];
+    const type = state['Type'];
+    if (type === undefined) {
+      this.error(SCHEMA, "The field 'Type' is required but was missing", pointer);
+      return { transitions, terminal: false };
+    }
+    if (typeof type !== 'string' || !(STATE_TYPES as readonly string[]).includes(type)) {
+      this.error(SCHEMA, `Type must be one of ${STATE_TYPES.join(', ')}; got ${quote(type)}`, at(pointer, 'Type'));
+      return { transitions, terminal: false };
+    }
+    const stateType = type as StateType;
+
+    let language = scope.topLanguage;
+    if ('QueryLanguage' in state) {
+      const ql = state['QueryLanguage'];
+      if (ql !== 'JSONPath' && ql !== 'JSONata') {
+        this.error(SCHEMA, `QueryLanguage must be 'JSONPath' or 'JSONata', not ${quote(ql)}`, at(pointer, 'QueryLanguage'));
+      } else if (scope.jsonataLocked && ql === 'JSONPath') {
+        this.error(SCHEMA, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine", pointer);
+      } else {
+        language = ql;
+      }
+    }
+
+    this.checkFieldsForLanguage(state, pointer, STATE_FIELDS[stateType], language);
+    this.checkComment(state, pointer);
+
+    const ctx: StateContext = { state, pointer, language, scope };
+    let terminal = false;
+    if (stateType === 'Succeed' || stateType === 'Fail') {
+      terminal = true;
+    } else if (stateType !== 'Choice') {
+      terminal = this.checkNextEnd(state, pointer, transitions);
+    }
+
+    this.checkCommonIo(ctx, stateType);
+
+    switch (stateType) {
+      case 'Pass':
+        this.checkPass(ctx);
+        break;
+      case 'Task':
+        this.checkTask(ctx);
+        break;
+      case 'Choice':
+        this.checkChoice(ctx, transitions);
+        break;
+      case 'Wait':
+        this.checkWait(ctx);
+        break;
+      case 'Fail':
+        this.checkFail(ctx);
+        break;
+      case 'Parallel':
+        this.checkParallel(ctx);
+        break;
+      case 'Map':
+        this.checkMap(ctx);
+        break;
+      case 'Succeed':
+        break;
+    }
+    if (stateType === 'Task' || stateType === 'Parallel' || stateType === 'Map') {
+      this.checkRetry(ctx);
+      this.checkCatch(ctx, transitions);
+    }
+    return { transitions, terminal };
+  }
+
+  /** Unknown fields, and fields that exist but belong to the other query language. */
+  private checkFieldsForLanguage(obj: Json, pointer: string, fields: FieldSets, language: Language): void {
+    const own = language === 'JSONPath' ? fields.jsonPath : fields.jsonata;
+    const other = language === 'JSONPath' ? fields.jsonata : fields.jsonPath;
+    const otherLanguage: Language = language === 'JSONPath' ? 'JSONata' : 'JSONPath';
+    for (const key of Object.keys(obj)) {
+      if (fields.both.includes(key) || own.includes(key)) continue;
+      if (other.includes(key)) {
+        this.error(SCHEMA, `The QueryLanguage is set to '${language}', but field '${key}' is only supported for the '${otherLanguage}' QueryLanguage`, pointer);
+      } else {
+        this.error(SCHEMA, `Field '${key}' is not supported`, pointer);
+      }
+    }
+  }
+
+  private checkUnknownFields(obj: Json, pointer: string, allowed: readonly string[]): void {
+    for (const key of Object.keys(obj)) {
+      if (!allowed.includes(key)) this.error(SCHEMA, `Field '${key}' is not supported`, pointer);
+    }
+  }
+
+  private checkComment(obj: Json, pointer: string): void {
+    if ('Comment' in obj && typeof obj['Comment'] !== 'string') {
+      this.error(SCHEMA, `Comment must be a string, not ${typeName(obj['Comment'])}`, at(pointer, 'Comment'));
+    }
+  }
+
+  /** Next and End are exclusive and one of them is required; returns whether the state is terminal. */
+  private checkNextEnd(state: Json, pointer: string, transitions: Transition[]): boolean {
+    const hasNext = 'Next' in state;
+    const end = state['End'];
+    if ('End' in state && typeof end !== 'boolean') {
+      this.error(SCHEMA, `End must be a boolean, not ${typeName(end)}`, at(pointer, 'End'));
+    }
+    if (hasNext) {
+      const next = state['Next'];
+      if (typeof next !== 'string') this.error(SCHEMA, `Next must be a string, not ${typeName(next)}`, at(pointer, 'Next'));
+      else transitions.push({ target: next, pointer: at(pointer, 'Next') });
+    }
+    if (hasNext && end === true) {
+      this.error(SCHEMA, 'There should only be one of the following fields: [Next, End]', pointer);
+    }
+    if (!hasNext && end !== true) {
+      this.error(SCHEMA, "The state must have either 'Next' or 'End': true", pointer);
+    }
+    return end === true;
+  }
+
+  // ---- fields shared by several state types -------------------------------------------------------------
+
+  private checkCommonIo(ctx: StateContext, type: StateType): void {
+    const { state, pointer, language } = ctx;
+    if (language === 'JSONPath') {
+      for (const field of ['InputPath', 'OutputPath']) {
+        if (field in state && STATE_FIELDS[type].jsonPath.includes(field)) this.checkPathField(state[field], at(pointer, field), field, { nullable: true });
+      }
+      if ('ResultPath' in state && STATE_FIELDS[type].jsonPath.includes('ResultPath')) {
+        this.checkResultPath(state['ResultPath'], at(pointer, 'ResultPath'));
+      }
+      for (const field of ['Parameters', 'ResultSelector']) {
+        if (field in state && STATE_FIELDS[type].jsonPath.includes(field)) this.checkPayloadTemplate(state[field], at(pointer, field), field);
+      }
+    } else {
+      if ('Output' in state) this.withJsonataScope(resultScope(type), () => this.checkJsonataTemplate(state['Output'], at(pointer, 'Output')));
+      if ('Arguments' in state && STATE_FIELDS[type].jsonata.includes('Arguments')) {
+        const args = state['Arguments'];
+        if (!isObject(args) && !isJsonataString(args)) {
+          this.error(SCHEMA, 'Arguments must be an object or a JSONata expression string', at(pointer, 'Arguments'));
+        }
+        this.checkJsonataTemplate(args, at(pointer, 'Arguments'));
+      }
+    }
+    if ('Assign' in state) this.withJsonataScope(resultScope(type), () => this.checkAssign(state['Assign'], at(pointer, 'Assign'), language));
+  }
+
+  private checkPass(ctx: StateContext): void {
+    const { state, pointer } = ctx;
+    if ('Result' in state) {
+      this.reportDuplicateKeysDeep(state['Result'], at(pointer, 'Result'));
+      this.warnStaticResult(state['Result'], at(pointer, 'Result'));
+    }
+  }
+
+  private warnStaticResult(value: unknown, pointer: string): void {
+    if (Array.isArray(value)) value.forEach((v, i) => this.warnStaticResult(v, at(pointer, i)));
+    else if (isObject(value)) {
+      for (const [key, v] of Object.entries(value)) {
+        if (key.endsWith('.$')) {
+          this.warn('PASS_RESULT_IS_STATIC', `Field '${key}' of a Pass state's Result is used as is: Result is never evaluated (use Parameters)`, at(pointer, key));
+        }
+        this.warnStaticResult(v, at(pointer, key));
+      }
+    }
+  }
+
+  private checkTask(ctx: StateContext): void {
+    const { state, pointer, language } = ctx;
+    const resource = state['Resource'];
+    if (resource === undefined) this.error(SCHEMA, "The field 'Resource' is required but was missing", pointer);
+    else if (typeof resource !== 'string') this.error(SCHEMA, `Resource must be a string, not ${typeName(resource)}`, at(pointer, 'Resource'));
+    else {
+      const problem = resourceProblem(resource);
+      if (problem) this.error('INVALID_RESOURCE', problem.message, at(pointer, 'Resource'));
+    }
+
+    const timeout = this.checkSecondsPair(ctx, 'TimeoutSeconds', 'TimeoutSecondsPath');
+    const heartbeat = this.checkSecondsPair(ctx, 'HeartbeatSeconds', 'HeartbeatSecondsPath');
+    if (typeof timeout === 'number' && typeof heartbeat === 'number' && heartbeat >= timeout) {
+      this.error(SCHEMA, `HeartbeatSeconds (${heartbeat}) must be smaller than TimeoutSeconds (${timeout})`, at(pointer, 'HeartbeatSeconds'));
+    }
+
+    if ('Credentials' in state) {
+      const creds = state['Credentials'];
+      const cp = at(pointer, 'Credentials');
+      if (!isObject(creds)) {
+        this.error(SCHEMA, `Credentials must be an object, not ${typeName(creds)}`, cp);
+      } else if (language === 'JSONata') {
+        if (!('RoleArn' in creds)) this.error(SCHEMA, "The field 'RoleArn' is required but was missing", cp);
+        this.checkUnknownFields(creds, cp, ['RoleArn']);
+        if ('RoleArn' in creds && typeof creds['RoleArn'] !== 'string') {
+          this.error(SCHEMA, `RoleArn must be a string, not ${typeName(creds['RoleArn'])}`, at(cp, 'RoleArn'));
+        }
+        this.checkJsonataTemplate(creds, cp);
+      } else {
+        this.checkPayloadTemplate(creds, cp, 'Credentials');
+      }
+    }
+  }
+
+  /**
+   * A positive-seconds field and its `...Path` twin (Task TimeoutSeconds/HeartbeatSeconds). Returns the
+   * literal number when there is one, for cross-field checks.
+   */
+  private checkSecondsPair(ctx: StateContext, field: string, pathField: string): number | undefined {
+    const { state, pointer, language } = ctx;
+    if (field in state && pathField in state) {
+      this.error(SCHEMA, `There should only be one of the following fields: [${field}, ${pathField}]`, pointer);
+    }
+    if (pathField in state && language === 'JSONPath') this.checkReferencePathField(state[pathField], at(pointer, pathField), pathField);
+    if (!(field in state)) return undefined;
+    const value = state[field];
+    if (language === 'JSONata' && typeof value === 'string') {
+      this.checkJsonataValueString(value, at(pointer, field), field);
+      return undefined;
+    }
+    return this.checkInteger(value, at(pointer, field), field, 1, MAX_INT_FIELD) ? (value as number) : undefined;
+  }
+
+  private checkWait(ctx: StateContext): void {
+    const { state, pointer, language } = ctx;
+    const present = ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath'].filter((f) => f in state);
+    if (present.length === 0) {
+      this.error(SCHEMA, 'A Wait state must have exactly one of the following fields: [Seconds, SecondsPath, Timestamp, TimestampPath]', pointer);
+    } else if (present.length > 1) {
+      this.error(SCHEMA, `There should only be one of the following fields: [${present.join(', ')}]`, pointer);
+    }
+    if ('Seconds' in state) {
+      const v = state['Seconds'];
+      if (language === 'JSONata' && typeof v === 'string') this.checkJsonataValueString(v, at(pointer, 'Seconds'), 'Seconds');
+      else this.checkInteger(v, at(pointer, 'Seconds'), 'Seconds', 0, MAX_INT_FIELD);
+    }
+    if ('Timestamp' in state) {
+      const v = state['Timestamp'];
+      const tp = at(pointer, 'Timestamp');
+      if (typeof v !== 'string') this.error(SCHEMA, `Timestamp must be a string, not ${typeName(v)}`, tp);
+      else if (language === 'JSONata' && isJsonataString(v)) this.checkJsonataString(v, tp);
+      else if (!isRfc3339Timestamp(v)) this.error(SCHEMA, 'String does not match RFC3339 timestamp', tp);
+    }
+    if (language === 'JSONPath') {
+      for (const f of ['SecondsPath', 'TimestampPath']) if (f in state) this.checkReferencePathField(state[f], at(pointer, f), f);
+    }
+  }
+
+  private checkFail(ctx: StateContext): void {
+    const { state, pointer, language } = ctx;
+    for (const [field, pathField] of [['Error', 'ErrorPath'], ['Cause', 'CausePath']] as const) {
+      if (field in state && pathField in state) {
+        this.error(SCHEMA, `You cannot set both ${field} and ${pathField} at the same time`, pointer);
+      }
+      if (field in state) {
+        const v = state[field];
+        if (typeof v !== 'string') this.error(SCHEMA, `${field} must be a string, not ${typeName(v)}`, at(pointer, field));
+        else if (language === 'JSONata') this.checkJsonataValueString(v, at(pointer, field), field);
+      }
+      if (pathField in state && language === 'JSONPath') {
+        const v = state[pathField];
+        const fp = at(pointer, pathField);
+        if (typeof v !== 'string') {
+          this.error(SCHEMA, `${pathField} must be a string, not ${typeName(v)}`, fp);
+        } else {
+          const problem = this.pathOrIntrinsicProblem(v, STRING_INTRINSICS);
+          if (problem) {
+            this.error(SCHEMA, `The value for the field '${pathField}' must be a valid JSONPath or an intrinsic function that returns a string (${problem})`, fp);
+          }
+        }
+      }
+    }
+  }
+
+  private checkParallel(ctx: StateContext): void {
+    const { state, pointer, scope } = ctx;
+    const branches = state['Branches'];
+    const bp = at(pointer, 'Branches');
+    if (branches === undefined) {
+      this.error(SCHEMA, "The field 'Branches' is required but was missing", pointer);
+    } else if (!Array.isArray(branches)) {
+      this.error(SCHEMA, `Branches must be an array, not ${typeName(branches)}`, bp);
+    } else if (branches.length === 0) {
+      this.error(SCHEMA, 'Branches must contain at least one branch', bp);
+    } else {
+      branches.forEach((branch, i) => this.validateNestedMachine(branch, at(bp, i), scope, 'branch', `Branches[${i}]`));
+    }
+  }
+
+  // ---- Map ------------------------------------------------------------------------------------------------
+
+  private checkMap(ctx: StateContext): void {
+    const { state, pointer, language, scope } = ctx;
+    const hasProcessor = 'ItemProcessor' in state;
+    const hasIterator = 'Iterator' in state;
+    if (hasProcessor && hasIterator) {
+      this.error(SCHEMA, 'There should only be one of the following fields: [ItemProcessor, Iterator]', pointer);
+    } else if (!hasProcessor && !hasIterator) {
+      this.error(SCHEMA, "The field 'ItemProcessor' is required but was missing", pointer);
+    }
+    for (const field of ['ItemProcessor', 'Iterator']) {
+      if (!(field in state)) continue;
+      const fp = at(pointer, field);
+      const processor = state[field];
+      const distributed = isObject(processor) && isObject(processor['ProcessorConfig']) && processor['ProcessorConfig']['Mode'] === 'DISTRIBUTED';
+      const childScope: MachineScope = distributed ? { ...scope, topLanguage: language, jsonataLocked: false } : scope;
+      this.validateNestedMachine(processor, fp, childScope, 'processor', field);
+      if (isObject(processor) && 'ProcessorConfig' in processor) this.checkProcessorConfig(processor['ProcessorConfig'], at(fp, 'ProcessorConfig'));
+    }
+
+    if (language === 'JSONPath') {
+      if ('ItemsPath' in state) this.checkPathField(state['ItemsPath'], at(pointer, 'ItemsPath'), 'ItemsPath', { nullable: false });
+      if ('ItemSelector' in state && 'Parameters' in state) {
+        this.error(SCHEMA, 'There should only be one of the following fields: [ItemSelector, Parameters]', pointer);
+      }
+      if ('ItemSelector' in state) this.checkPayloadTemplate(state['ItemSelector'], at(pointer, 'ItemSelector'), 'ItemSelector');
+    } else {
+      if ('Items' in state) {
+        const items = state['Items'];
+        if (!Array.isArray(items) && !isJsonataString(items)) {
+          this.error(SCHEMA, 'Items must be an array or a JSONata expression string', at(pointer, 'Items'));
+        }
+        this.checkJsonataTemplate(items, at(pointer, 'Items'));
+      }
+      if ('ItemSelector' in state) this.checkJsonataTemplate(state['ItemSelector'], at(pointer, 'ItemSelector'));
+    }
+
+    this.checkCountPair(ctx, 'MaxConcurrency', 'MaxConcurrencyPath', 0, MAX_INT_FIELD, true);
+    this.checkCountPair(ctx, 'ToleratedFailureCount', 'ToleratedFailureCountPath', 0, MAX_INT_FIELD, true);
+    this.checkCountPair(ctx, 'ToleratedFailurePercentage', 'ToleratedFailurePercentagePath', 0, 100, false);
+
+    if ('Label' in state) this.checkLabel(state['Label'], at(pointer, 'Label'));
+    if ('ItemReader' in state) this.checkItemReader(state['ItemReader'], at(pointer, 'ItemReader'), language);
+    if ('ItemBatcher' in state) this.checkItemBatcher(state['ItemBatcher'], at(pointer, 'ItemBatcher'), language);
+    if ('ResultWriter' in state) this.checkResultWriter(state['ResultWriter'], at(pointer, 'ResultWriter'), language);
+  }
+
+  /** A numeric Map setting and its `...Path` twin: exclusive, bounded, and a JSONata string in JSONata states. */
+  private checkCountPair(ctx: StateContext, field: string, pathField: string, min: number, max: number, integer: boolean): void {
+    this.checkNumberPair(ctx.state, ctx.pointer, ctx.language, field, pathField, min, max, integer);
+  }
+
+  private checkNumberPair(obj: Json, pointer: string, language: Language, field: string, pathField: string, min: number, max: number, integer: boolean): void {
+    if (field in obj && pathField in obj) {
+      this.error(SCHEMA, `There should only be one of the following fields: [${field}, ${pathField}]`, pointer);
+    }
+    if (pathField in obj && language === 'JSONPath') {
+      this.checkReferencePathField(obj[pathField], at(pointer, pathField), pathField, { allowContext: false });
+    }
+    if (!(field in obj)) return;
+    const value = obj[field];
+    const fp = at(pointer, field);
+    if (language === 'JSONata' && typeof value === 'string') {
+      this.checkJsonataValueString(value, fp, field);
+      return;
+    }
+    if (integer) this.checkInteger(value, fp, field, min, max);
+    else this.checkNumber(value, fp, field, min, max);
+  }
+
+  private checkProcessorConfig(config: unknown, pointer: string): void {
+    if (!isObject(config)) {
+      this.error(SCHEMA, `ProcessorConfig must be an object, not ${typeName(config)}`, pointer);
+      return;
+    }
+    this.checkUnknownFields(config, pointer, ['Mode', 'ExecutionType']);
+    if ('Mode' in config && config['Mode'] !== 'INLINE' && config['Mode'] !== 'DISTRIBUTED') {
+      this.error(SCHEMA, `Mode must be 'INLINE' or 'DISTRIBUTED', not ${quote(config['Mode'])}`, at(pointer, 'Mode'));
+    }
+    if ('ExecutionType' in config && config['ExecutionType'] !== 'STANDARD' && config['ExecutionType'] !== 'EXPRESS') {
+      this.error(SCHEMA, `ExecutionType must be 'STANDARD' or 'EXPRESS', not ${quote(config['ExecutionType'])}`, at(pointer, 'ExecutionType'));
+    }
+  }
+
+  private checkLabel(label: unknown, pointer: string): void {
+    if (typeof label !== 'string') {
+      this.error(SCHEMA, `Label must be a string, not ${typeName(label)}`, pointer);
+      return;
+    }
+    if (label.length === 0) {
+      this.error('INVALID_LABEL_NAME', 'Label cannot be empty', pointer);
+      return;
+    }
+    if ([...label].length > MAX_LABEL) this.error('INVALID_LABEL_NAME', `Label exceeds ${MAX_LABEL} characters`, pointer);
+    const bad = invalidLabelChar(label);
+    if (bad !== null) this.error('INVALID_LABEL_NAME', `Label contains invalid character: '${showChar(bad)}'`, pointer);
+    const previous = this.labels.get(label);
+    if (previous !== undefined) this.error('DUPLICATE_LABEL_NAME', `Duplicate Label name: ${label} (also used at ${previous})`, pointer);
+    else this.labels.set(label, pointer);
+  }
+
+  private checkItemReader(reader: unknown, pointer: string, language: Language): void {
+    if (!isObject(reader)) {
+      this.error(SCHEMA, `ItemReader must be an object, not ${typeName(reader)}`, pointer);
+      return;
+    }
+    this.reportDuplicateKeys(reader, pointer);
+    this.checkFieldsForLanguage(reader, pointer, { both: ['Resource', 'ReaderConfig'], jsonPath: ['Parameters'], jsonata: ['Arguments'] }, language);
+    this.checkIntegrationResource(reader, pointer);
+    if (language === 'JSONPath' && 'Parameters' in reader) this.checkPayloadTemplate(reader['Parameters'], at(pointer, 'Parameters'), 'Parameters');
+    if (language === 'JSONata' && 'Arguments' in reader) this.checkJsonataTemplate(reader['Arguments'], at(pointer, 'Arguments'));
+    if (!('ReaderConfig' in reader)) return;
+    const config = reader['ReaderConfig'];
+    const cp = at(pointer, 'ReaderConfig');
+    if (!isObject(config)) {
+      this.error(SCHEMA, `ReaderConfig must be an object, not ${typeName(config)}`, cp);
+      return;
+    }
+    this.checkNumberPair(config, cp, language, 'MaxItems', 'MaxItemsPath', 0, 100000000, true);
+    if (language === 'JSONata' && 'MaxItemsPath' in config) {
+      this.error(SCHEMA, "The QueryLanguage is set to 'JSONata', but field 'MaxItemsPath' is only supported for the 'JSONPath' QueryLanguage", cp);
+    }
+    this.checkEnum(config, cp, 'InputType', ['CSV', 'JSON', 'JSONL', 'MANIFEST', 'PARQUET']);
+    this.checkEnum(config, cp, 'CSVHeaderLocation', ['FIRST_ROW', 'GIVEN']);
+    if (config['CSVHeaderLocation'] === 'GIVEN' && !('CSVHeaders' in config)) {
+      this.error(SCHEMA, "The field 'CSVHeaders' is required when CSVHeaderLocation is 'GIVEN'", cp);
+    }
+    if ('CSVHeaders' in config && (!Array.isArray(config['CSVHeaders']) || !config['CSVHeaders'].every((h) => typeof h === 'string'))) {
+      this.error(SCHEMA, 'CSVHeaders must be an array of strings', at(cp, 'CSVHeaders'));
+    }
+  }
+
+  private checkItemBatcher(batcher: unknown, pointer: string, language: Language): void {
+    if (!isObject(batcher)) {
+      this.error(SCHEMA, `ItemBatcher must be an object, not ${typeName(batcher)}`, pointer);
+      return;
+    }
+    this.reportDuplicateKeys(batcher, pointer);
+    this.checkFieldsForLanguage(
+      batcher,
+      pointer,
+      { both: ['MaxItemsPerBatch', 'MaxInputBytesPerBatch', 'BatchInput'], jsonPath: ['MaxItemsPerBatchPath', 'MaxInputBytesPerBatchPath'], jsonata: [] },
+      language,
+    );
+    this.checkNumberPair(batcher, pointer, language, 'MaxItemsPerBatch', 'MaxItemsPerBatchPath', 1, MAX_INT_FIELD, true);
+    this.checkNumberPair(batcher, pointer, language, 'MaxInputBytesPerBatch', 'MaxInputBytesPerBatchPath', 1, 262144, true);
+    if ('BatchInput' in batcher) {
+      const input = batcher['BatchInput'];
+      if (language === 'JSONPath') this.checkPayloadTemplate(input, at(pointer, 'BatchInput'), 'BatchInput');
+      else this.checkJsonataTemplate(input, at(pointer, 'BatchInput'));
+    }
+  }
+
+  private checkResultWriter(writer: unknown, pointer: string, language: Language): void {
+    if (!isObject(writer)) {
+      this.error(SCHEMA, `ResultWriter must be an object, not ${typeName(writer)}`, pointer);
+      return;
+    }
+    this.reportDuplicateKeys(writer, pointer);
+    this.checkFieldsForLanguage(writer, pointer, { both: ['Resource', 'WriterConfig'], jsonPath: ['Parameters'], jsonata: ['Arguments'] }, language);
+    this.checkIntegrationResource(writer, pointer);
+    if (language === 'JSONPath' && 'Parameters' in writer) this.checkPayloadTemplate(writer['Parameters'], at(pointer, 'Parameters'), 'Parameters');
+    if (language === 'JSONata' && 'Arguments' in writer) this.checkJsonataTemplate(writer['Arguments'], at(pointer, 'Arguments'));
+    if (!('WriterConfig' in writer)) return;
+    const config = writer['WriterConfig'];
+    const cp = at(pointer, 'WriterConfig');
+    if (!isObject(config)) {
+      this.error(SCHEMA, `WriterConfig must be an object, not ${typeName(config)}`, cp);
+      return;
+    }
+    if (!('OutputType' in config)) this.error(SCHEMA, "The field 'OutputType' is required but was missing", cp);
+    this.checkEnum(config, cp, 'OutputType', ['JSON', 'JSONL']);
+    this.checkEnum(config, cp, 'Transformation', ['NONE', 'COMPACT', 'FLATTEN']);
+  }
+
+  private checkIntegrationResource(obj: Json, pointer: string): void {
+    if (!('Resource' in obj)) return;
+    const resource = obj['Resource'];
+    if (typeof resource !== 'string') this.error(SCHEMA, `Resource must be a string, not ${typeName(resource)}`, at(pointer, 'Resource'));
+    else {
+      const problem = resourceProblem(resource);
+      if (problem) this.error('INVALID_RESOURCE', problem.message, at(pointer, 'Resource'));
+    }
+  }
+
+  private checkEnum(obj: Json, pointer: string, field: string, values: readonly string[]): void {
+    if (field in obj && !values.includes(obj[field] as string)) {
+      this.error(SCHEMA, `${field} must be one of ${values.join(', ')}; got ${quote(obj[field])}`, at(pointer, field));
+    }
+  }
+
+  // ---- Choice ---------------------------------------------------------------------------------------------
+
+  private checkChoice(ctx: StateContext, transitions: Transition[]): void {
+    const { state, pointer, language } = ctx;
+    const choices = state['Choices'];
+    const cp = at(pointer, 'Choices');
+    if (choices === undefined) {
+      this.error(SCHEMA, "The field 'Choices' is required but was missing", pointer);
+    } else if (!Array.isArray(choices)) {
+      this.error(SCHEMA, `Choices must be an array, not ${typeName(choices)}`, cp);
+    } else if (choices.length === 0) {
+      this.error(SCHEMA, 'Choices must contain at least one rule', cp);
+    } else {
+      choices.forEach((rule, i) => this.checkTopChoiceRule(rule, at(cp, i), language, transitions));
+    }
+    if ('Default' in state) {
+      const d = state['Default'];
+      if (typeof d !== 'string') this.error(SCHEMA, `Default must be a string, not ${typeName(d)}`, at(pointer, 'Default'));
+      else transitions.push({ target: d, pointer: at(pointer, 'Default') });
+    }
+  }
+
+  private checkTopChoiceRule(rule: unknown, pointer: string, language: Language, transitions: Transition[]): void {
+    if (!isObject(rule)) {
+      this.error(SCHEMA, `A choice rule must be an object, not ${typeName(rule)}`, pointer);
+      return;
+    }
+    this.reportDuplicateKeys(rule, pointer);
+    const next = rule['Next'];
+    if (next === undefined) this.error(SCHEMA, "The field 'Next' is required but was missing", pointer);
+    else if (typeof next !== 'string') this.error(SCHEMA, `Next must be a string, not ${typeName(next)}`, at(pointer, 'Next'));
+    else transitions.push({ target: next, pointer: at(pointer, 'Next') });
+    this.checkComment(rule, pointer);
+    if ('Assign' in rule) this.checkAssign(rule['Assign'], at(pointer, 'Assign'), language);
+
+    if (language === 'JSONata') {
+      const allowed = ['Condition', 'Next', 'Comment', 'Assign', 'Output'];
+      for (const key of Object.keys(rule)) {
+        if (allowed.includes(key)) continue;
+        if (key === 'Variable' || key in COMPARISONS || LOGICAL.includes(key)) {
+          this.error(SCHEMA, `The QueryLanguage is set to 'JSONata', but field '${key}' is only supported for the 'JSONPath' QueryLanguage`, pointer);
+        } else {
+          this.error(SCHEMA, `Field '${key}' is not supported`, pointer);
+        }
+      }
+      const condition = rule['Condition'];
+      if (condition === undefined) this.error(SCHEMA, "The field 'Condition' is required but was missing", pointer);
+      else if (typeof condition === 'string') {
+        if (isJsonataString(condition)) this.checkJsonataString(condition, at(pointer, 'Condition'));
+        else this.error(SCHEMA, 'Condition must be a boolean or a JSONata expression string ({% ... %})', at(pointer, 'Condition'));
+      } else if (typeof condition !== 'boolean') {
+        this.error(SCHEMA, `Condition must be a boolean or a JSONata expression, not ${typeName(condition)}`, at(pointer, 'Condition'));
+      }
+      if ('Output' in rule) this.checkJsonataTemplate(rule['Output'], at(pointer, 'Output'));
+      return;
+    }
+    for (const key of ['Condition', 'Output']) {
+      if (key in rule) this.error(SCHEMA, `The QueryLanguage is set to 'JSONPath', but field '${key}' is only supported for the 'JSONata' QueryLanguage`, pointer);
+    }
+    this.checkRuleBody(rule, pointer, ['Next', 'Comment', 'Assign', 'Condition', 'Output']);
+  }
+
+  /** A JSONPath choice rule without its top-level-only fields: one comparison (with Variable) or one of And/Or/Not. */
+  private checkRuleBody(rule: Json, pointer: string, extraAllowed: readonly string[]): void {
+    const operators: string[] = [];
+    for (const key of Object.keys(rule)) {
+      if (key in COMPARISONS || LOGICAL.includes(key)) operators.push(key);
+      else if (key !== 'Variable' && !extraAllowed.includes(key)) this.error(SCHEMA, `Field '${key}' is not supported`, pointer);
+    }
+    if (operators.length === 0) {
+      this.error(SCHEMA, 'A choice rule must have a comparison operator (e.g. StringEquals) or one of And, Or, Not', pointer);
+      return;
+    }
+    if (operators.length > 1) {
+      this.error(SCHEMA, `A choice rule must have exactly one operator; found ${operators.join(', ')}`, pointer);
+    }
+    const op = operators[0]!;
+    if (LOGICAL.includes(op)) {
+      if ('Variable' in rule && operators.length === 1) this.error(SCHEMA, `Field 'Variable' is not supported with ${op}`, pointer);
+      this.checkLogical(rule, op, pointer);
+      return;
+    }
+    const variable = rule['Variable'];
+    if (variable === undefined) {
+      this.error(SCHEMA, "The field 'Variable' is required but was missing", pointer);
+    } else if (typeof variable !== 'string') {
+      this.error(SCHEMA, `Variable must be a string, not ${typeName(variable)}`, at(pointer, 'Variable'));
+    } else {
+      this.checkReferencePathField(variable, at(pointer, 'Variable'), 'Variable');
+    }
+    for (const o of operators) {
+      if (o in COMPARISONS) this.checkOperand(o, COMPARISONS[o]!, rule[o], at(pointer, o));
+    }
+  }
+
+  private checkLogical(rule: Json, op: string, pointer: string): void {
+    const value = rule[op];
+    const vp = at(pointer, op);
+    if (op === 'Not') {
+      if (!isObject(value)) this.error(SCHEMA, `Not must be an object (a single choice rule), not ${typeName(value)}`, vp);
+      else this.checkNestedRule(value, vp);
+      return;
+    }
+    if (!Array.isArray(value)) {
+      this.error(SCHEMA, `${op} must be an array of choice rules, not ${typeName(value)}`, vp);
+    } else if (value.length === 0) {
+      this.error(SCHEMA, `${op} must contain at least one choice rule`, vp);
+    } else {
+      value.forEach((r, i) => {
+        if (!isObject(r)) this.error(SCHEMA, `A choice rule must be an object, not ${typeName(r)}`, at(vp, i));
+        else this.checkNestedRule(r, at(vp, i));
+      });
+    }
+  }
+
+  /** Rules inside And/Or/Not: they never transition, so Next (and Assign) are not allowed there. */
+  private checkNestedRule(rule: Json, pointer: string): void {
+    this.reportDuplicateKeys(rule, pointer);
+    this.checkComment(rule, pointer);
+    this.checkRuleBody(rule, pointer, ['Comment']);
+  }
+
+  private checkOperand(op: string, kind: OperandKind, value: unknown, pointer: string): void {
+    switch (kind) {
+      case 'string':
+        if (typeof value !== 'string') this.error(SCHEMA, `${op} must be a string, not ${typeName(value)}`, pointer);
+        break;
+      case 'number':
+        if (typeof value !== 'number') this.error(SCHEMA, `${op} must be a number, not ${typeName(value)}`, pointer);
+        break;
+      case 'boolean':
+      case 'flag':
+        if (typeof value !== 'boolean') this.error(SCHEMA, `${op} must be a boolean, not ${typeName(value)}`, pointer);
+        break;
+      case 'timestamp':
+        if (typeof value !== 'string') this.error(SCHEMA, `${op} must be a string, not ${typeName(value)}`, pointer);
+        else if (!isRfc3339Timestamp(value)) this.error(SCHEMA, 'String does not match RFC3339 timestamp', pointer);
+        break;
+      case 'path':
+        this.checkReferencePathField(value, pointer, op);
+        break;
+    }
+  }
+
+  // ---- Retry / Catch --------------------------------------------------------------------------------------
+
+  private checkErrorEquals(holder: Json, pointer: string, isLast: boolean, kind: 'Retrier' | 'Catcher'): void {
+    const list = holder['ErrorEquals'];
+    const lp = at(pointer, 'ErrorEquals');
+    if (list === undefined) {
+      this.error(SCHEMA, "The field 'ErrorEquals' is required but was missing", pointer);
+      return;
+    }
+    if (!Array.isArray(list)) {
+      this.error(SCHEMA, `ErrorEquals must be an array, not ${typeName(list)}`, lp);
+      return;
+    }
+    list.forEach((name, i) => {
+      if (typeof name !== 'string') this.error(SCHEMA, `Error names must be strings, not ${typeName(name)}`, at(lp, i));
+    });
+    if (list.includes('States.ALL')) {
+      if (list.length > 1) this.error(SCHEMA, "States.ALL must appear alone in ErrorEquals", lp);
+      if (!isLast) this.error(SCHEMA, `A ${kind} with States.ALL must be the last one`, lp);
+    }
+  }
+
+  private checkRetry(ctx: StateContext): void {
+    const { state, pointer } = ctx;
+    if (!('Retry' in state)) return;
+    const retry = state['Retry'];
+    const rp = at(pointer, 'Retry');
+    if (!Array.isArray(retry)) {
+      this.error(SCHEMA, `Retry must be an array, not ${typeName(retry)}`, rp);
+      return;
+    }
+    retry.forEach((retrier, i) => {
+      const p = at(rp, i);
+      if (!isObject(retrier)) {
+        this.error(SCHEMA, `A retrier must be an object, not ${typeName(retrier)}`, p);
+        return;
+      }
+      this.reportDuplicateKeys(retrier, p);
+      this.checkUnknownFields(retrier, p, RETRIER_FIELDS);
+      this.checkComment(retrier, p);
+      this.checkErrorEquals(retrier, p, i === retry.length - 1, 'Retrier');
+      if ('IntervalSeconds' in retrier) this.checkInteger(retrier['IntervalSeconds'], at(p, 'IntervalSeconds'), 'IntervalSeconds', 1, MAX_INT_FIELD);
+      if ('MaxAttempts' in retrier) this.checkInteger(retrier['MaxAttempts'], at(p, 'MaxAttempts'), 'MaxAttempts', 0, MAX_INT_FIELD);
+      if ('BackoffRate' in retrier) this.checkNumber(retrier['BackoffRate'], at(p, 'BackoffRate'), 'BackoffRate', 1, MAX_INT_FIELD);
+      if ('MaxDelaySeconds' in retrier) this.checkInteger(retrier['MaxDelaySeconds'], at(p, 'MaxDelaySeconds'), 'MaxDelaySeconds', 1, 31622401);
+      this.checkEnum(retrier, p, 'JitterStrategy', ['FULL', 'NONE']);
+    });
+  }
+
+  private checkCatch(ctx: StateContext, transitions: Transition[]): void {
+    const { state, pointer, language } = ctx;
+    if (!('Catch' in state)) return;
+    const catchers = state['Catch'];
+    const cp = at(pointer, 'Catch');
+    if (!Array.isArray(catchers)) {
+      this.error(SCHEMA, `Catch must be an array, not ${typeName(catchers)}`, cp);
+      return;
+    }
+    catchers.forEach((catcher, i) => {
+      const p = at(cp, i);
+      if (!isObject(catcher)) {
+        this.error(SCHEMA, `A catcher must be an object, not ${typeName(catcher)}`, p);
+        return;
+      }
+      this.reportDuplicateKeys(catcher, p);
+      this.checkFieldsForLanguage(catcher, p, CATCHER_FIELDS, language);
+      this.checkComment(catcher, p);
+      this.checkErrorEquals(catcher, p, i === catchers.length - 1, 'Catcher');
+      const next = catcher['Next'];
+      if (next === undefined) this.error(SCHEMA, "The field 'Next' is required but was missing", p);
+      else if (typeof next !== 'string') this.error(SCHEMA, `Next must be a string, not ${typeName(next)}`, at(p, 'Next'));
+      else transitions.push({ target: next, pointer: at(p, 'Next') });
+      if (language === 'JSONPath' && 'ResultPath' in catcher) this.checkResultPath(catcher['ResultPath'], at(p, 'ResultPath'));
+      this.withJsonataScope({ result: false, errorOutput: true }, () => {
+        if (language === 'JSONata' && 'Output' in catcher) this.checkJsonataTemplate(catcher['Output'], at(p, 'Output'));
+        if ('Assign' in catcher) this.checkAssign(catcher['Assign'], at(p, 'Assign'), language);
+      });
+    });
+  }
+
+  // ---- numbers --------------------------------------------------------------------------------------------
+
+  private checkInteger(value: unknown, pointer: string, field: string, min: number, max: number): boolean {
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      this.error(SCHEMA, `${field} must be an integer, not ${typeof value === 'number' ? value : typeName(value)}`, pointer);
+      return false;
+    }
+    return this.checkRange(value, pointer, min, max);
+  }
+
+  private checkNumber(value: unknown, pointer: string, field: string, min: number, max: number): boolean {
+    if (typeof value !== 'number') {
+      this.error(SCHEMA, `${field} must be a number, not ${typeName(value)}`, pointer);
+      return false;
+    }
+    return this.checkRange(value, pointer, min, max);
+  }
+
+  private checkRange(value: number, pointer: string, min: number, max: number): boolean {
+    if (value < min) {
+      this.error(SCHEMA, `Minimum value is ${min}`, pointer);
+      return false;
+    }
+    if (value > max) {
+      this.error(SCHEMA, `Maximum value is ${max}`, pointer);
+      return false;
+    }
+    return true;
+  }
+
+  // ---- paths ----------------------------------------------------------------------------------------------
+
+  /** InputPath, OutputPath, ItemsPath: any JSONPath (null allowed where AWS allows it, meaning "{}"). */
+  private checkPathField(value: unknown, pointer: string, field: string, opts: { nullable: boolean }): void {
+    if (value === null && opts.nullable) return;
+    if (typeof value !== 'string') {
+      this.error(SCHEMA, `The value for the field '${field}' must be a JSONPath string${opts.nullable ? ' or null' : ''}, not ${typeName(value)}`, pointer);
+      return;
+    }
+    const problem = pathProblem(value);
+    if (problem) this.error(SCHEMA, `The value for the field '${field}' must be a valid JSONPath: ${problem}`, pointer);
+  }
+
+  /** ResultPath: null, or a definite path into the state input; no context object, no variables. */
+  private checkResultPath(value: unknown, pointer: string): void {
+    if (value === null) return;
+    if (typeof value !== 'string') {
+      this.error(SCHEMA, `The value for the field 'ResultPath' must be a Reference Path string or null, not ${typeName(value)}`, pointer);
+      return;
+    }
+    const problem = checkResultPathSyntax(value);
+    if (problem) this.error(SCHEMA, `The value for the field 'ResultPath' must be a valid ReferencePath: ${problem}`, pointer);
+  }
+
+  /** `...Path` fields holding a single value: a definite path into the input, a variable, or (mostly) the context. */
+  private checkReferencePathField(value: unknown, pointer: string, field: string, opts: { allowContext?: boolean } = {}): void {
+    if (typeof value !== 'string') {
+      this.error(SCHEMA, `The value for the field '${field}' must be a Reference Path string, not ${typeName(value)}`, pointer);
+      return;
+    }
+    if (opts.allowContext === false && value.startsWith('$$')) {
+      this.error(SCHEMA, `Value is not a Reference Path: the context object ($$) cannot be used in '${field}'`, pointer);
+      return;
+    }
+    const problem = referencePathProblem(value);
+    if (problem) this.error(SCHEMA, `The value for the field '${field}' must be a valid Reference Path: ${problem}`, pointer);
+  }
+
+  /** Problem with a `.$` value or ErrorPath/CausePath: a JSONPath or an intrinsic call. */
+  private pathOrIntrinsicProblem(value: string, onlyIntrinsics?: ReadonlySet<string>): string | null {
+    if (/^\s/.test(value)) return 'leading whitespace is not allowed';
+    if (isIntrinsicCall(value)) {
+      const problem = checkIntrinsicSyntax(value);
+      if (problem) return problem;
+      const name = parseIntrinsicExpression(value)?.name;
+      if (onlyIntrinsics && name && !onlyIntrinsics.has(name)) return `${name} does not return a string`;
+      return null;
+    }
+    if (value.startsWith('$')) return pathProblem(value);
+    return `'${quote(value)}' is neither a JSONPath (starting with $) nor an intrinsic function call (States.*)`;
+  }
+
+  // ---- payload templates (JSONPath) -----------------------------------------------------------------------
+
+  private checkPayloadTemplate(value: unknown, pointer: string, field: string): void {
+    if (field !== 'Parameters' && !isObject(value)) {
+      this.error(SCHEMA, `${field} must be an object, not ${typeName(value)}`, pointer);
+      return;
+    }
+    this.walkPayloadTemplate(value, pointer);
+  }
+
+  private walkPayloadTemplate(value: unknown, pointer: string): void {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => this.walkPayloadTemplate(item, at(pointer, i)));
+      return;
+    }
+    if (!isObject(value)) return;
+    this.reportDuplicateKeys(value, pointer);
+    const seen = new Set<string>();
+    for (const [key, item] of Object.entries(value)) {
+      const dynamic = key.endsWith('.$');
+      const bare = dynamic ? key.slice(0, -2) : key;
+      if (seen.has(bare)) {
+        this.error(SCHEMA, `Duplicate field '${bare}': '${bare}' and '${bare}.$' resolve to the same key`, at(pointer, key));
+      }
+      seen.add(bare);
+      const itemPointer = at(pointer, key);
+      if (dynamic) {
+        if (typeof item !== 'string') {
+          this.error(SCHEMA, `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call, not ${typeName(item)}`, itemPointer);
+          continue;
+        }
+        const problem = this.pathOrIntrinsicProblem(item);
+        if (problem) this.error(SCHEMA, `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call: ${problem}`, itemPointer);
+      } else {
+        if (typeof item === 'string' && (/^\$\$?\.[A-Za-z_]/.test(item) || /^States\.[A-Za-z]+\(.*\)$/.test(item))) {
+          this.warn('NO_DOLLAR', `The value of field '${key}' looks like a JSONPath or intrinsic function, but the field name does not end with '.$', so it is passed as a literal string`, itemPointer);
+        }
+        this.walkPayloadTemplate(item, itemPointer);
+      }
+    }
+  }
+
+  // ---- Assign ---------------------------------------------------------------------------------------------
+
+  private checkAssign(value: unknown, pointer: string, language: Language): void {
+    if (!isObject(value)) {
+      this.error(SCHEMA, `Assign must be an object, not ${typeName(value)}`, pointer);
+      return;
+    }
+    this.reportDuplicateKeys(value, pointer);
+    const names = new Set<string>();
+    for (const [key, item] of Object.entries(value)) {
+      const dynamic = language === 'JSONPath' && key.endsWith('.$');
+      const name = dynamic ? key.slice(0, -2) : key;
+      const itemPointer = at(pointer, key);
+      const problem = variableNameProblem(name);
+      if (problem) this.error(SCHEMA, `Invalid variable name '${name}': ${problem}`, itemPointer);
+      if (names.has(name)) this.error(SCHEMA, `Variable '${name}' is assigned twice`, itemPointer);
+      names.add(name);
+      if (language === 'JSONata') {
+        this.checkJsonataTemplate(item, itemPointer);
+      } else if (dynamic) {
+        if (typeof item !== 'string') {
+          this.error(SCHEMA, `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call, not ${typeName(item)}`, itemPointer);
+        } else {
+          const p = this.pathOrIntrinsicProblem(item);
+          if (p) this.error(SCHEMA, `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call: ${p}`, itemPointer);
+        }
+      } else {
+        this.walkPayloadTemplate(item, itemPointer);
+      }
+    }
+  }
+
+  // ---- JSONata --------------------------------------------------------------------------------------------
+
+  /** Every `{% %}` string inside a JSONata-mode value must parse. */
+  private checkJsonataTemplate(value: unknown, pointer: string): void {
+    if (typeof value === 'string') {
+      if (isJsonataString(value)) this.checkJsonataString(value, pointer);
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => this.checkJsonataTemplate(item, at(pointer, i)));
+      return;
+    }
+    if (isObject(value)) {
+      this.reportDuplicateKeys(value, pointer);
+      for (const [key, item] of Object.entries(value)) this.checkJsonataTemplate(item, at(pointer, key));
+    }
+  }
+
+  /** A string-valued JSONata-mode field (Error, Cause, Seconds...): either literal text or an expression. */
+  private checkJsonataValueString(value: string, pointer: string, field: string): void {
+    if (isJsonataString(value)) this.checkJsonataString(value, pointer);
+    else if (!['Error', 'Cause'].includes(field)) {
+      this.error(SCHEMA, `${field} must be a number or a JSONata expression string ({% ... %})`, pointer);
+    }
+  }
+
+  private checkJsonataString(value: string, pointer: string): void {
+    const body = jsonataBody(value);
+    if (body === null) return;
+    const problem = checkJsonataExpression(body, this.jsonataScope);
+    if (problem) this.error(problem.code, problem.message, pointer);
+  }
+}
+
+interface StateContext {
+  state: Json;
+  pointer: string;
+  language: Language;
+  scope: MachineScope;
+}
+
+function resultScope(type: StateType): JsonataFieldScope {
+  return { result: type === 'Task' || type === 'Map' || type === 'Parallel', errorOutput: false };
+}
+
+function pathProblem(path: string): string | null {
+  const problem = checkPathSyntax(path);
+  if (problem === null) return null;
+  // AWS (Jayway JsonPath) accepts filter and script expressions our evaluator cannot parse, such as
+  // `[?(@.lang==es)]` and `[(@.length-1)]`; judge the rest of the path with those brackets neutralised.
+  const neutral = neutraliseScripts(path);
+  return neutral !== path && checkPathSyntax(neutral) === null ? null : problem;
+}
+
+/** Replaces each `[?(...)]` with `[?(@)]` and each `[(...)]` with `[*]`, respecting quotes and nesting. */
+function neutraliseScripts(path: string): string {
+  let out = '';
+  let i = 0;
+  while (i < path.length) {
+    const filter = path.startsWith('[?(', i);
+    const script = !filter && path.startsWith('[(', i);
+    if (!filter && !script) {
+      out += path[i++];
+      continue;
+    }
+    let j = i + (filter ? 3 : 2);
+    let depth = 1;
+    let quoteChar: string | null = null;
+    while (j < path.length && depth > 0) {
+      const c = path[j]!;
+      if (quoteChar) {
+        if (c === '\\') j++;
+        else if (c === quoteChar) quoteChar = null;
+      } else if (c === "'" || c === '"') quoteChar = c;
+      else if (c === '(') depth++;
+      else if (c === ')') depth--;
+      j++;
+    }
+    if (depth !== 0 || path[j] !== ']') return path;
+    out += filter ? '[?(@)]' : '[*]';
+    i = j + 1;
+  }
+  return out;
+}
+
+function referencePathProblem(path: string): string | null {
+  return checkReferencePathSyntax(path);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JSONata syntax
+//
+// AWS parses every `{% %}` expression when a definition is created, refusing ones that do not parse
+// (INVALID_JSONATA_EXPRESSION) and ones that read a field of the input without `$states.input`
+// (UNSUPPORTED_JSONATA_EXPRESSION: there is no implicit input in Step Functions). This is a parser for the
+// JSONata grammar that builds just enough of a tree to answer both questions; it never evaluates.
+
+export interface JsonataProblem {
+  code: 'INVALID_JSONATA_EXPRESSION' | 'UNSUPPORTED_JSONATA_EXPRESSION';
+  message: string;
+}
+
+/** Which parts of `$states` the field holding the expression can read. */
+export interface JsonataFieldScope {
+  /** `$states.result`: only in the Output and Assign of Task, Map and Parallel states. */
+  result: boolean;
+  /** `$states.errorOutput`: only in a catcher's Output and Assign. */
+  errorOutput: boolean;
+}
+
+const NO_RESULTS: JsonataFieldScope = { result: false, errorOutput: false };
+
+/** Checks the text between `{%` and `%}`; null when AWS would accept it. */
+export function checkJsonataExpression(expression: string, scope: JsonataFieldScope = NO_RESULTS): JsonataProblem | null {
+  let tree: JNode;
+  try {
+    tree = new JsonataParser(expression).parseAll();
+  } catch (error) {
+    if (error instanceof JsonataSyntaxError) return { code: 'INVALID_JSONATA_EXPRESSION', message: error.message };
+    throw error;
+  }
+  const usage = analyseJsonata(tree);
+  if (usage.topLevel !== null) {
+    return { code: 'UNSUPPORTED_JSONATA_EXPRESSION', message: `Reference to '${usage.topLevel}' at the top level is not supported.` };
+  }
+  if (usage.dollarDollar) {
+    return { code: 'UNSUPPORTED_JSONATA_EXPRESSION', message: "'$$' is not supported: there is no input document; use $states.input" };
+  }
+  if (usage.statesFields.has('result') && !scope.result) {
+    return { code: 'UNSUPPORTED_JSONATA_EXPRESSION', message: "'$states.result' is only available in the Output and Assign fields of Task, Map and Parallel states" };
+  }
+  if (usage.statesFields.has('errorOutput') && !scope.errorOutput) {
+    return { code: 'UNSUPPORTED_JSONATA_EXPRESSION', message: "'$states.errorOutput' is only available in the Output and Assign fields of a Catcher" };
+  }
+  return null;
+}
+
+class JsonataSyntaxError extends Error {}
+
+type JTokenType = 'operator' | 'name' | 'variable' | 'string' | 'number' | 'value' | 'regex' | 'end';
+
+interface JToken {
+  type: JTokenType;
+  value: string;
+  position: number;
+}
+
+type JNode =
+  | { kind: 'name'; value: string }
+  | { kind: 'leaf' }
+  | { kind: 'variable'; name: string }
+  | { kind: 'path'; steps: JNode[] }
+  | { kind: 'scoped'; base: JNode; inner: JNode[] }
+  | { kind: 'all'; children: JNode[] };
+
+const J_OPERATORS: Record<string, number> = {
+  '.': 75, '[': 80, ']': 0, '{': 70, '}': 0, '(': 80, ')': 0, ',': 0, '@': 80, '#': 80, ';': 0, ':': 0,
+  '?': 20, '+': 50, '-': 50, '*': 60, '/': 60, '%': 60, '|': 0, '=': 40, '<': 40, '>': 40, '^': 40,
+  '**': 60, '..': 0, ':=': 10, '!=': 40, '<=': 40, '>=': 40, '~>': 40, '?:': 40, '??': 40, '&': 50,
+  and: 30, or: 25, in: 40,
+};
+const J_MULTI = ['..', ':=', '!=', '>=', '<=', '**', '~>', '?:', '??'];
+const J_SINGLE = '.[]{}(),@#;:?+-*/%|=<>^&';
+
+class JsonataLexer {
+  private pos = 0;
+
+  constructor(private readonly src: string) {}
+
+  get offset(): number {
+    return this.pos;
+  }
+
+  set offset(value: number) {
+    this.pos = value;
+  }
+
+  /** `prefix` is true where an operand is expected, which is where `/` starts a regex rather than dividing. */
+  next(prefix: boolean): JToken {
+    const s = this.src;
+    for (;;) {
+      while (this.pos < s.length && /\s/.test(s[this.pos]!)) this.pos++;
+      if (s.startsWith('/*', this.pos)) {
+        const close = s.indexOf('*/', this.pos + 2);
+        if (close < 0) throw new JsonataSyntaxError('Comment has no closing tag');
+        this.pos = close + 2;
+        continue;
+      }
+      break;
+    }
+    const start = this.pos;
+    if (this.pos >= s.length) return { type: 'end', value: '(end)', position: start };
+    const ch = s[this.pos]!;
+
+    if (prefix && ch === '/') return this.regex(start);
+    for (const op of J_MULTI) {
+      if (s.startsWith(op, this.pos)) {
+        this.pos += op.length;
+        return { type: 'operator', value: op, position: start };
+      }
+    }
+    if (J_SINGLE.includes(ch)) {
+      this.pos++;
+      return { type: 'operator', value: ch, position: start };
+    }
+    if (ch === '"' || ch === "'") return { type: 'string', value: this.string(ch), position: start };
+    const number = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([Ee][-+]?[0-9]+)?/.exec(s.slice(this.pos));
+    if (number && /[0-9]/.test(ch)) {
+      this.pos += number[0].length;
+      if (!Number.isFinite(Number(number[0]))) throw new JsonataSyntaxError(`Number out of range: ${number[0]}`);
+      return { type: 'number', value: number[0], position: start };
+    }
+    if (ch === '`') {
+      const close = s.indexOf('`', this.pos + 1);
+      if (close < 0) throw new JsonataSyntaxError('Quoted property name must be terminated with a backquote (`)');
+      this.pos = close + 1;
+      return { type: 'name', value: s.slice(start + 1, close), position: start };
+    }
+    // Names run up to whitespace or an operator character.
+    let end = this.pos;
+    while (end < s.length && !/\s/.test(s[end]!) && !J_SINGLE.includes(s[end]!) && s[end] !== '"' && s[end] !== "'" && s[end] !== '!' && s[end] !== '~') end++;
+    if (end === this.pos) {
+      if (ch === '$') end++;
+      else throw new JsonataSyntaxError(`Unknown operator: "${ch}"`);
+    }
+    let word = s.slice(this.pos, end);
+    if (word.startsWith('$') && s[end] === '$' && word === '$') {
+      end++;
+      word = '$$';
+    }
+    this.pos = end;
+    if (word.startsWith('$')) return { type: 'variable', value: word.slice(1), position: start };
+    if (word === 'true' || word === 'false' || word === 'null') return { type: 'value', value: word, position: start };
+    if (word === 'and' || word === 'or' || word === 'in') return { type: 'operator', value: word, position: start };
+    return { type: 'name', value: word, position: start };
+  }
+
+  private string(quoteChar: string): string {
+    const s = this.src;
+    this.pos++;
+    let out = '';
+    while (this.pos < s.length) {
+      const c = s[this.pos]!;
+      if (c === quoteChar) {
+        this.pos++;
+        return out;
+      }
+      if (c === '\\') {
+        const e = s[this.pos + 1];
+        if (e === undefined) break;
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(s.slice(this.pos + 2, this.pos + 6))) throw new JsonataSyntaxError('The escape sequence \\u must be followed by 4 hex digits');
+          this.pos += 6;
+          continue;
+        }
+        if (!'"\\/bfnrt\''.includes(e)) throw new JsonataSyntaxError(`Unsupported escape sequence: \\${e}`);
+        out += e;
+        this.pos += 2;
+        continue;
+      }
+      out += c;
+      this.pos++;
+    }
+    throw new JsonataSyntaxError('String literal must be terminated by a matching quote');
+  }
+
+  private regex(start: number): JToken {
+    const s = this.src;
+    let i = start + 1;
+    let depth = 0;
+    while (i < s.length) {
+      const c = s[i]!;
+      if (c === '\\') {
+        i += 2;
+        continue;
+      }
+      if (c === '[') depth++;
+      else if (c === ']' && depth > 0) depth--;
+      else if (c === '/' && depth === 0) {
+        const pattern = s.slice(start + 1, i);
+        if (pattern === '') throw new JsonataSyntaxError('Empty regular expressions are not allowed');
+        i++;
+        while (i < s.length && /[imgsuy]/.test(s[i]!)) i++;
+        this.pos = i;
+        return { type: 'regex', value: pattern, position: start };
+      }
+      i++;
+    }
+    throw new JsonataSyntaxError('No terminating / in regular expression');
+  }
+}
+
+class JsonataParser {
+  private readonly lexer: JsonataLexer;
+  private depth = 0;
+
+  constructor(private readonly src: string) {
+    this.lexer = new JsonataLexer(src);
+  }
+
+  parseAll(): JNode {
+    const node = this.expression(0);
+    const rest = this.peek();
+    if (rest.type !== 'end') throw new JsonataSyntaxError(`Syntax error: "${rest.value}"`);
+    return node;
+  }
+
+  /** Looks at the next token in operator position without consuming it. */
+  private peek(): JToken {
+    const save = this.lexer.offset;
+    const token = this.lexer.next(false);
+    this.lexer.offset = save;
+    return token;
+  }
+
+  private advance(prefix: boolean): JToken {
+    return this.lexer.next(prefix);
+  }
+
+  private expect(value: string): void {
+    const token = this.advance(false);
+    if (token.type === 'end') throw new JsonataSyntaxError(`Expected "${value}" before end of expression`);
+    if (token.value !== value || (token.type !== 'operator')) throw new JsonataSyntaxError(`Expected "${value}", got "${token.value}"`);
+  }
+
+  private isNext(value: string): boolean {
+    const t = this.peek();
+    return t.type === 'operator' && t.value === value;
+  }
+
+  private lbp(token: JToken): number {
+    if (token.type !== 'operator') return 0;
+    return J_OPERATORS[token.value] ?? 0;
+  }
+
+  private expression(rbp: number): JNode {
+    if (++this.depth > 500) throw new JsonataSyntaxError('Expression is nested too deeply');
+    let left = this.nud(this.advance(true));
+    for (;;) {
+      const token = this.peek();
+      if (!(rbp < this.lbp(token))) break;
+      this.advance(false);
+      left = this.led(token, left);
+    }
+    this.depth--;
+    return left;
+  }
+
+  private nud(token: JToken): JNode {
+    switch (token.type) {
+      case 'end':
+        throw new JsonataSyntaxError('Unexpected end of expression');
+      case 'string':
+      case 'number':
+      case 'value':
+      case 'regex':
+        return { kind: 'leaf' };
+      case 'variable':
+        return { kind: 'variable', name: token.value };
+      case 'name':
+        return { kind: 'name', value: token.value };
+      case 'operator':
+        break;
+    }
+    switch (token.value) {
+      case 'and':
+      case 'or':
+      case 'in':
+        // In operand position the keyword operators are ordinary field names.
+        return { kind: 'name', value: token.value };
+      case '-':
+        return { kind: 'all', children: [this.expression(70)] };
+      case '*':
+      case '**':
+      case '%':
+        return { kind: 'leaf' };
+      case '(': {
+        const children: JNode[] = [];
+        if (!this.isNext(')')) {
+          for (;;) {
+            children.push(this.expression(0));
+            if (!this.isNext(';')) break;
+            this.advance(false);
+            if (this.isNext(')')) break;
+          }
+        }
+        this.expect(')');
+        return { kind: 'all', children };
+      }
+      case '[': {
+        const children: JNode[] = [];
+        if (!this.isNext(']')) {
+          for (;;) {
+            children.push(this.expression(0));
+            if (this.isNext('..')) {
+              this.advance(false);
+              children.push(this.expression(0));
+            }
+            if (!this.isNext(',')) break;
+            this.advance(false);
+          }
+        }
+        this.expect(']');
+        return { kind: 'all', children };
+      }
+      case '{':
+        return { kind: 'all', children: this.objectBody() };
+      case '|': {
+        // Transform: | location | update [, delete] | — evaluated against the object being copied.
+        const inner = [this.expression(0)];
+        this.expect('|');
+        inner.push(this.expression(0));
+        if (this.isNext(',')) {
+          this.advance(false);
+          inner.push(this.expression(0));
+        }
+        this.expect('|');
+        return { kind: 'scoped', base: { kind: 'leaf' }, inner };
+      }
+      default:
+        throw new JsonataSyntaxError(`The symbol "${token.value}" cannot be used as a unary operator`);
+    }
+  }
+
+  private objectBody(): JNode[] {
+    const children: JNode[] = [];
+    if (!this.isNext('}')) {
+      for (;;) {
+        children.push(this.expression(0));
+        this.expect(':');
+        children.push(this.expression(0));
+        if (!this.isNext(',')) break;
+        this.advance(false);
+      }
+    }
+    this.expect('}');
+    return children;
+  }
+
+  private led(token: JToken, left: JNode): JNode {
+    const op = token.value;
+    switch (op) {
+      case '.': {
+        const right = this.expression(75);
+        const steps = left.kind === 'path' ? [...left.steps, right] : [left, right];
+        return { kind: 'path', steps };
+      }
+      case '[': {
+        if (this.isNext(']')) {
+          this.advance(false);
+          return left;
+        }
+        const inner = this.expression(0);
+        this.expect(']');
+        return { kind: 'scoped', base: left, inner: [inner] };
+      }
+      case '{':
+        return { kind: 'scoped', base: left, inner: this.objectBody() };
+      case '(':
+        return this.call(left);
+      case '?': {
+        const children = [left, this.expression(0)];
+        if (this.isNext(':')) {
+          this.advance(false);
+          children.push(this.expression(0));
+        }
+        return { kind: 'all', children };
+      }
+      case ':=': {
+        if (left.kind !== 'variable') throw new JsonataSyntaxError('The left side of ":=" must be a variable name (start with $)');
+        return { kind: 'all', children: [this.expression(J_OPERATORS[':=']! - 1)] };
+      }
+      case '@':
+      case '#': {
+        const t = this.advance(true);
+        if (t.type !== 'variable') throw new JsonataSyntaxError(`The right side of "${op}" must be a variable name (start with $)`);
+        return left;
+      }
+      case '^': {
+        this.expect('(');
+        const inner: JNode[] = [];
+        for (;;) {
+          const t = this.peek();
+          if (t.type === 'operator' && (t.value === '<' || t.value === '>')) this.advance(false);
+          inner.push(this.expression(0));
+          if (!this.isNext(',')) break;
+          this.advance(false);
+        }
+        this.expect(')');
+        return { kind: 'scoped', base: left, inner };
+      }
+      case '~>':
+        return { kind: 'all', children: [left, this.expression(J_OPERATORS['~>']!)] };
+      default:
+        if (J_OPERATORS[op] !== undefined && J_OPERATORS[op]! > 0) {
+          return { kind: 'all', children: [left, this.expression(J_OPERATORS[op]!)] };
+        }
+        throw new JsonataSyntaxError(`Syntax error: "${op}"`);
+    }
+  }
+
+  private call(callee: JNode): JNode {
+    const isLambda = callee.kind === 'name' && (callee.value === 'function' || callee.value === 'λ');
+    if (isLambda) {
+      if (!this.isNext(')')) {
+        for (;;) {
+          const t = this.advance(true);
+          if (t.type !== 'variable') throw new JsonataSyntaxError(`Parameter "${t.value}" of a function definition must be a variable name (start with $)`);
+          if (!this.isNext(',')) break;
+          this.advance(false);
+        }
+      }
+      this.expect(')');
+      this.skipSignature();
+      this.expect('{');
+      const body = this.expression(0);
+      this.expect('}');
+      return { kind: 'all', children: [body] };
+    }
+    const args: JNode[] = [];
+    if (!this.isNext(')')) {
+      for (;;) {
+        const t = this.peek();
+        if (t.type === 'operator' && t.value === '?') {
+          // A `?` argument makes a partial application placeholder.
+          const save = this.lexer.offset;
+          this.advance(false);
+          if (this.isNext(',') || this.isNext(')')) {
+            if (!this.isNext(',')) break;
+            this.advance(false);
+            continue;
+          }
+          this.lexer.offset = save;
+        }
+        args.push(this.expression(0));
+        if (!this.isNext(',')) break;
+        this.advance(false);
+      }
+    }
+    this.expect(')');
+    return { kind: 'all', children: [callee.kind === 'name' ? { kind: 'leaf' } : callee, ...args] };
+  }
+
+  /** A lambda may declare a type signature `<...>` after its parameters. */
+  private skipSignature(): void {
+    const save = this.lexer.offset;
+    const t = this.lexer.next(false);
+    if (!(t.type === 'operator' && t.value === '<')) {
+      this.lexer.offset = save;
+      return;
+    }
+    let depth = 1;
+    let i = t.position + 1;
+    while (i < this.src.length && depth > 0) {
+      if (this.src[i] === '<') depth++;
+      else if (this.src[i] === '>') depth--;
+      i++;
+    }
+    if (depth !== 0) throw new JsonataSyntaxError('Function signature is missing its closing ">"');
+    this.lexer.offset = i;
+  }
+}
+
+interface JsonataUsage {
+  /** First field name (or `$`) read from the top-level input, which Step Functions does not provide. */
+  topLevel: string | null;
+  /** `$$` names the whole input document, which Step Functions does not provide either. */
+  dollarDollar: boolean;
+  /** Fields of `$states` the expression reads (`input`, `result`, ...). */
+  statesFields: Set<string>;
+}
+
+function analyseJsonata(tree: JNode): JsonataUsage {
+  const usage: JsonataUsage = { topLevel: null, dollarDollar: false, statesFields: new Set() };
+  visitJsonata(tree, true, usage);
+  return usage;
+}
+
+/**
+ * `atRoot` is true while the expression is evaluated against the top-level input: it turns false in the
+ * later steps of a path and inside predicates, groups and sorts, which are evaluated against a path's items.
+ */
+function visitJsonata(node: JNode, atRoot: boolean, usage: JsonataUsage): void {
+  switch (node.kind) {
+    case 'leaf':
+      return;
+    case 'name':
+      if (atRoot && usage.topLevel === null) usage.topLevel = node.value;
+      return;
+    case 'variable':
+      if (node.name === '$') usage.dollarDollar = true;
+      else if (node.name === '' && atRoot && usage.topLevel === null) usage.topLevel = '$';
+      return;
+    case 'path': {
+      const [first, second] = node.steps;
+      if (first?.kind === 'variable' && first.name === 'states' && second?.kind === 'name') usage.statesFields.add(second.value);
+      node.steps.forEach((step, i) => visitJsonata(step, atRoot && i === 0, usage));
+      return;
+    }
+    case 'scoped':
+      visitJsonata(node.base, atRoot, usage);
+      for (const child of node.inner) visitJsonata(child, false, usage);
+      return;
+    case 'all':
+      for (const child of node.children) visitJsonata(child, atRoot, usage);
+      return;
+  }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { isStepwiseError } from '../errors/stepwise-error.js';
+import { runCommand, RUN_USAGE } from './run-command.js';
+import { validateCommand } from './validate-command.js';
+
+const USAGE = `usage: stepwise <command> [options]
+
+commands:
+  run DEFINITION ...      run a state machine and print its result (stepwise run --help)
+  validate FILE           check a definition and list every problem
+
+${RUN_USAGE}`;
+
+/** Exit codes: 0 SUCCEEDED/valid, 1 any other final status, 2 bad usage or bad input. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || rest.includes('--help')) {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case 'run':
+      return runCommand(rest);
+    case 'validate':
+      return validateCommand(rest);
+    default:
+      process.stderr.write(`stepwise: unknown command '${command}'.\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (isStepwiseError(e)) process.stderr.write(`stepwise: ${e.message}\n`);
+    else if (e instanceof Error && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`stepwise: ${e.message}\n`);
+    else process.stderr.write(`stepwise: unexpected internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import type { JsonValue } from '../asl/json-value.js';
+import { loadDefinitionFile } from '../asl/parse-definition.js';
+import type { StateMachineDefinition } from '../asl/definition.js';
+import { StepwiseError } from '../errors/stepwise-error.js';
+import type { HistoryEvent } from '../execution/history-event.js';
+import { toAwsHistoryEvent } from '../observe/aws-history.js';
+import { loadMockConfigFile } from '../resources/mock-config.js';
+import { createRuntime } from '../runtime/create-runtime.js';
+import { readInput } from './read-input.js';
+import { paint } from './paint.js';
+
+export const RUN_USAGE = `usage: stepwise run DEFINITION [--input JSON | --input-file FILE] [--state-machine-name NAME]
+                    [--name EXECUTION_NAME] [--mock-config FILE --test-case NAME] [--fast-time] [--json] [--history]`;
+
+/** `stepwise run`: runs one execution and prints its progress and result. Returns the exit code. */
+export async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      input: { type: 'string' },
+      'input-file': { type: 'string' },
+      'state-machine-name': { type: 'string' },
+      name: { type: 'string' },
+      'mock-config': { type: 'string' },
+      'test-case': { type: 'string' },
+      'fast-time': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      history: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new StepwiseError('InvalidArgument', `Expected exactly one DEFINITION file.\n${RUN_USAGE}`);
+  if (values['test-case'] !== undefined && values['mock-config'] === undefined) {
+    throw new StepwiseError('InvalidArgument', '--test-case needs --mock-config FILE.');
+  }
+  const definition = (await loadDefinitionFile(positionals[0]!)) as StateMachineDefinition;
+  const input = readInput(values.input, values['input-file']);
+  const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
+  const runtime = createRuntime({ clock: values['fast-time'] ? 'virtual' : 'real', mockConfig });
+  const execution = runtime.start({
+    definition,
+    input,
+    stateMachineName: values['state-machine-name'],
+    name: values.name,
+    testCase: mockConfig ? (values['test-case'] ?? 'Default') : undefined,
+  });
+  const live = !values.json;
+  if (live) execution.events$.subscribe((e) => printLive(e));
+  const result = await execution.done;
+  if (values.json) {
+    const out: Record<string, unknown> = { executionArn: result.executionArn, status: result.status };
+    if (result.status === 'SUCCEEDED') out.output = result.output;
+    else {
+      if (result.error !== undefined) out.error = result.error;
+      if (result.cause !== undefined) out.cause = result.cause;
+    }
+    if (values.history) out.history = execution.events.map(toAwsHistoryEvent);
+    process.stdout.write(JSON.stringify(out) + '\n');
+  } else {
+    printSummary(result.status, result.output, result.error, result.cause);
+    if (values.history) for (const e of execution.events) process.stdout.write(JSON.stringify(toAwsHistoryEvent(e)) + '\n');
+  }
+  return result.status === 'SUCCEEDED' ? 0 : 1;
+}
+
+function printLive(e: HistoryEvent): void {
+  const name = (e.stateEnteredEventDetails as { name?: string } | undefined)?.name ?? (e.stateExitedEventDetails as { name?: string } | undefined)?.name;
+  if (e.type.endsWith('StateEntered')) process.stdout.write(`${paint.dim('→')} ${name} ${paint.dim(`(${e.type.replace('StateEntered', '')})`)}\n`);
+  else if (e.type.endsWith('StateExited')) process.stdout.write(`${paint.green('✓')} ${name}\n`);
+  else if (e.type.endsWith('Failed') && e.type !== 'ExecutionFailed') process.stdout.write(`${paint.red('✗')} ${e.type}${describeError(e)}\n`);
+}
+
+function describeError(e: HistoryEvent): string {
+  for (const [k, v] of Object.entries(e)) {
+    if (k.endsWith('EventDetails') && v && typeof v === 'object' && 'error' in v) return `: ${(v as { error: string }).error}`;
+  }
+  return '';
+}
+
+function printSummary(status: string, output: JsonValue | undefined, error?: string, cause?: string): void {
+  const colour = status === 'SUCCEEDED' ? paint.green : paint.red;
+  process.stdout.write(`\n${colour(status)}\n`);
+  if (status === 'SUCCEEDED') process.stdout.write(JSON.stringify(output, null, 2) + '\n');
+  else {
+    if (error !== undefined) process.stdout.write(`error: ${error}\n`);
+    if (cause !== undefined) process.stdout.write(`cause: ${cause}\n`);
+  }
+}

@@ -1,0 +1,160 @@
+import type { AnyActorRef, AnyStateMachine } from 'xstate';
+import type { Branch, State } from '../asl/definition.js';
+import type { JsonValue } from '../asl/json-value.js';
+import type { PathContext } from '../asl/path-context.js';
+import { AslError, isAslError } from '../errors/asl-error.js';
+import { StatesErrors } from '../errors/error-names.js';
+import type { EventDetails, HistoryEventType } from '../execution/history-event.js';
+import { HistoryFrame } from '../execution/history-frame.js';
+import type { ActorInput, ExecutionServices } from '../execution/execution-services.js';
+
+/** How a scope (the top level, a Parallel branch or a Map iteration) ended. */
+export type ScopeOutcome =
+  | { status: 'SUCCEEDED'; output: JsonValue }
+  | { status: 'FAILED'; error?: string; cause?: string };
+
+/** Who started a scope, which decides the events at its edges. */
+export type ScopeRole =
+  | { kind: 'root' }
+  | { kind: 'branch'; index: number }
+  | { kind: 'iteration'; mapStateName: string; index: number };
+
+export interface ScopeInput {
+  services: ExecutionServices;
+  scope: CompiledScope;
+  input: JsonValue;
+  frame: HistoryFrame;
+  role: ScopeRole;
+  /** Context object entries inherited from the parent (`Map.Item`, `Task`). */
+  contextExtras?: Record<string, JsonValue>;
+  variables?: Record<string, JsonValue>;
+}
+
+/** A compiled state list: the machine plus what states need to spawn nested scopes. */
+export interface CompiledScope {
+  definition: Branch;
+  machine: AnyStateMachine;
+  /** Compiled nested scopes of Parallel branches and Map processors, by state name. */
+  nested: Map<string, CompiledScope[]>;
+}
+
+/** A child actor the scope asks its machine to spawn. */
+export interface SpawnRequest {
+  id: string;
+  logic: AnyStateMachine;
+  input: ScopeInput;
+}
+
+/** The state being executed and what it is waiting for. */
+export interface ActiveState {
+  name: string;
+  state: State;
+  enteredEventId: number;
+  enteredTime: number;
+  /** The raw input the state was entered with. */
+  rawInput: JsonValue;
+  /** Per-retrier attempt counts. */
+  retryCounts: number[];
+  retryCount: number;
+  requestId?: string;
+  /** Type-specific bookkeeping (Task, Map, Parallel). */
+  work?: unknown;
+}
+
+export const END = '#end';
+
+/**
+ * The mutable heart of one scope actor. The XState machine owns the lifecycle (which state
+ * is active, which children run); this object holds the data that flows between states and
+ * turns ASL rules (in `states/*.ts`) into recorded events and commands.
+ */
+export class ScopeRuntime {
+  readonly services: ExecutionServices;
+  readonly scope: CompiledScope;
+  readonly frame: HistoryFrame;
+  readonly role: ScopeRole;
+  readonly contextExtras: Record<string, JsonValue>;
+  variables: Record<string, JsonValue>;
+  self!: AnyActorRef;
+  data: JsonValue;
+  target: string | undefined;
+  active: ActiveState | undefined;
+  outcome: ScopeOutcome | undefined;
+  spawns: SpawnRequest[] = [];
+  stops: string[] = [];
+
+  constructor(input: ScopeInput) {
+    this.services = input.services;
+    this.scope = input.scope;
+    this.frame = input.frame;
+    this.role = input.role;
+    this.data = input.input;
+    this.contextExtras = input.contextExtras ?? {};
+    this.variables = input.variables ?? {};
+  }
+
+  record(type: HistoryEventType, details?: EventDetails, updateSource = true): number {
+    return this.services.record(this.frame, type, details, updateSource);
+  }
+
+  /** The context object `$$` as the active state sees it. */
+  contextObject(extra?: Record<string, JsonValue>): JsonValue {
+    const a = this.active;
+    const ctx: Record<string, JsonValue> = {
+      Execution: this.services.executionContext.Execution,
+      StateMachine: this.services.executionContext.StateMachine,
+    };
+    if (a) {
+      ctx.State = { Name: a.name, EnteredTime: new Date(a.enteredTime).toISOString(), RetryCount: a.retryCount };
+    }
+    Object.assign(ctx, this.contextExtras);
+    if (extra) Object.assign(ctx, extra);
+    return ctx;
+  }
+
+  pathContext(input: JsonValue, extra?: Record<string, JsonValue>): PathContext {
+    return { input, context: this.contextObject(extra), variables: this.variables };
+  }
+
+  /** AWS prefixes errors the engine raises while running a state with where it happened. */
+  stateErrorCause(message: string): string {
+    const a = this.active!;
+    return `An error occurred while executing the state '${a.name}' (entered at the event id #${a.enteredEventId}). ${message}`;
+  }
+
+  /** Converts anything thrown while evaluating a state into ASL error data. */
+  toFailure(e: unknown): { error: string; cause: string } {
+    if (isAslError(e)) return { error: e.error, cause: this.stateErrorCause(e.causeText ?? '') };
+    throw e;
+  }
+
+  /** Checks AWS's payload limit for a state's input/output. */
+  checkPayload(value: JsonValue, what: string): void {
+    const limit = this.services.limits.payloadBytes;
+    if (!Number.isFinite(limit)) return;
+    const size = jsonByteLength(value);
+    if (size > limit) {
+      throw new AslError(StatesErrors.DataLimitExceeded, `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.`);
+    }
+  }
+
+  spawn(request: SpawnRequest): void {
+    this.spawns.push(request);
+  }
+
+  stop(id: string): void {
+    this.stops.push(id);
+  }
+
+  newRequestId(): string {
+    return this.services.newId();
+  }
+}
+
+export function jsonByteLength(value: JsonValue): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? 'null', 'utf8');
+}
+
+export type ScopeEvent = ActorInput | { type: `xstate.done.actor.${string}`; output: ScopeOutcome } | { type: `xstate.error.actor.${string}`; error: unknown };
+
+export { HistoryFrame };

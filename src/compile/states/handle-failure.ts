@@ -1,0 +1,61 @@
+import type { Catcher, Retrier } from '../../asl/definition.js';
+import type { JsonValue } from '../../asl/json-value.js';
+import { findCatcher, findRetrier, maxAttempts, retryDelayMs } from '../error-policy.js';
+import type { ScopeRuntime } from '../scope-runtime.js';
+import { applyResult } from './state-io.js';
+import { failScope } from './transitions.js';
+
+interface WithErrorHandling {
+  Retry?: Retrier[];
+  Catch?: Catcher[];
+  ResultPath?: string | null;
+}
+
+/** A state waiting out a retry interval remembers it here. */
+export interface RetryWait {
+  kind: 'retry';
+  requestId: string;
+}
+
+/**
+ * What happens when a state fails (DG:concepts-error-handling): the first retrier whose
+ * ErrorEquals matches retries after its interval while attempts remain; otherwise the first
+ * matching catcher sends the error output `{ Error, Cause }` (placed by its ResultPath) to its
+ * Next; otherwise the failure ends the scope. Returns 'retry' when a retry timer was armed.
+ */
+export function handleFailure(rt: ScopeRuntime, error: string, cause: string | undefined): 'retry' | 'caught' | 'failed' {
+  const a = rt.active!;
+  const state = a.state as WithErrorHandling;
+  const r = findRetrier(state.Retry, error);
+  if (r >= 0) {
+    const retrier = state.Retry![r]!;
+    const done = a.retryCounts[r] ?? 0;
+    if (done < maxAttempts(retrier)) {
+      a.retryCounts[r] = done + 1;
+      a.retryCount++;
+      const requestId = rt.newRequestId();
+      a.work = { kind: 'retry', requestId } satisfies RetryWait;
+      rt.services.command({ kind: 'timer', actor: rt.self, requestId, dueAt: rt.services.now() + retryDelayMs(retrier, done, () => rt.services.random()) });
+      return 'retry';
+    }
+  }
+  const catcher = findCatcher(state.Catch, error);
+  if (catcher) {
+    const errorOutput: Record<string, JsonValue> = { Error: error };
+    if (cause !== undefined) errorOutput.Cause = cause;
+    let output: JsonValue;
+    try {
+      output = applyResult(a.rawInput, catcher.ResultPath, errorOutput);
+    } catch (e) {
+      const f = rt.toFailure(e);
+      failScope(rt, f.error, f.cause);
+      return 'failed';
+    }
+    rt.record(`${a.state.Type as 'Task'}StateExited`, { name: a.name, output, outputDetails: { truncated: false } } as never);
+    rt.data = output;
+    rt.target = catcher.Next;
+    return 'caught';
+  }
+  failScope(rt, error, cause);
+  return 'failed';
+}

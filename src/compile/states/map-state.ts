@@ -1,0 +1,221 @@
+import type { MapState } from '../../asl/definition.js';
+import type { JsonValue } from '../../asl/json-value.js';
+import { evaluatePath } from '../../asl/json-path.js';
+import { AslError } from '../../errors/asl-error.js';
+import { StatesErrors } from '../../errors/error-names.js';
+import type { ExecutionServices } from '../../execution/execution-services.js';
+import { HistoryFrame } from '../../execution/history-frame.js';
+import type { ScopeOutcome, ScopeRuntime } from '../scope-runtime.js';
+import { handleFailure } from './handle-failure.js';
+import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
+import { exitState } from './transitions.js';
+
+interface Worker { frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame }
+
+interface MapWork {
+  kind: 'map';
+  attempt: string;
+  effective: JsonValue;
+  items: JsonValue[];
+  outputs: JsonValue[];
+  next: number;
+  workers: Worker[];
+  running: Map<number, Worker>;
+  failures: number;
+  toleratedCount: number;
+  toleratedPercentage: number;
+  distributed: boolean;
+}
+
+/**
+ * Map (DG:state-map): each item runs through the ItemProcessor as a child actor. At most
+ * MaxConcurrency iterations are alive at once (0 = no bound); each of the workers takes the
+ * next item when its iteration ends, which is also how AWS threads `previousEventId`.
+ * A Distributed Map records MapRun events and keeps its child executions out of this history.
+ */
+export function enterMap(rt: ScopeRuntime, state: MapState): void {
+  const a = rt.active!;
+  const effective = applyInputPath(rt, a.rawInput, state.InputPath);
+  startMap(rt, state, effective);
+}
+
+function startMap(rt: ScopeRuntime, state: MapState, effective: JsonValue): void {
+  const a = rt.active!;
+  const maxConcurrency = numberField(rt, state.MaxConcurrency, state.MaxConcurrencyPath, effective, 'MaxConcurrencyPath', 'integer') ?? 0;
+  let items: JsonValue | undefined;
+  if (state.ItemsPath !== undefined) {
+    items = evaluatePath(state.ItemsPath, rt.pathContext(effective));
+    if (items === undefined) throw new AslError(StatesErrors.Runtime, `Invalid path '${state.ItemsPath}' : No results for path: $['${state.ItemsPath.replace(/^\$\.?/, '').split('.').join("']['")}']`);
+  } else if (Array.isArray(state.Items)) {
+    items = state.Items;
+  } else {
+    items = effective;
+  }
+  if (!Array.isArray(items)) {
+    throw new AslError(StatesErrors.Runtime, `Map state input must be an array but was: ${JSON.stringify(items)}`);
+  }
+  rt.record('MapStateStarted', { length: items.length });
+  const distributed = (state.ItemProcessor?.ProcessorConfig?.Mode ?? 'INLINE') === 'DISTRIBUTED';
+  const toleratedCount = numberField(rt, state.ToleratedFailureCount, state.ToleratedFailureCountPath, effective, 'ToleratedFailureCountPath', 'integer') ?? 0;
+  const toleratedPercentage = numberField(rt, state.ToleratedFailurePercentage, state.ToleratedFailurePercentagePath, effective, 'ToleratedFailurePercentagePath', 'float') ?? 0;
+  if (toleratedPercentage < 0 || toleratedPercentage > 100) throw new AslError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
+  if (toleratedCount < 0) throw new AslError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
+  const batched = batchItems(rt, state, effective, items);
+  const attempt = rt.newRequestId();
+  const workerCount = Math.max(1, Math.min(maxConcurrency > 0 ? maxConcurrency : batched.length, batched.length));
+  const work: MapWork = {
+    kind: 'map', attempt, effective, items: batched, outputs: new Array(batched.length).fill(null), next: 0,
+    workers: [], running: new Map(), failures: 0, toleratedCount, toleratedPercentage, distributed,
+  };
+  a.work = work;
+  if (distributed) {
+    const sm = rt.services.executionContext.StateMachine as { Id: string; Name: string };
+    const mapRunArn = sm.Id.replace(':stateMachine:', ':mapRun:') + `/${state.Label ?? a.name}:${rt.services.newId()}`;
+    rt.record('MapRunStarted', { mapRunArn });
+  }
+  if (batched.length === 0) return finish(rt, state, work);
+  for (let w = 0; w < workerCount; w++) {
+    const worker: Worker = { frame: rt.frame.child() };
+    work.workers.push(worker);
+    startNextJob(rt, state, work, worker);
+  }
+}
+
+function numberField(rt: ScopeRuntime, value: number | string | undefined, path: string | undefined, effective: JsonValue, field: string, kind: 'integer' | 'float'): number | undefined {
+  if (typeof value === 'number') return value;
+  if (path === undefined) return undefined;
+  const v = evaluatePath(path, rt.pathContext(effective));
+  const ok = typeof v === 'number' && (kind === 'float' || Number.isInteger(v));
+  if (!ok) {
+    const shown = typeof v === 'string' ? v : JSON.stringify(v ?? null);
+    throw new AslError(StatesErrors.Runtime, `The ${field} field refers to value "${shown}" which is not a valid ${kind}: ${path}`);
+  }
+  return v as number;
+}
+
+function batchItems(rt: ScopeRuntime, state: MapState, effective: JsonValue, items: JsonValue[]): JsonValue[] {
+  const b = state.ItemBatcher;
+  if (!b) return items;
+  const maxItems = typeof b.MaxItemsPerBatch === 'number' ? b.MaxItemsPerBatch
+    : b.MaxItemsPerBatchPath ? Number(evaluatePath(b.MaxItemsPerBatchPath, rt.pathContext(effective))) : Infinity;
+  const maxBytes = typeof b.MaxInputBytesPerBatch === 'number' ? b.MaxInputBytesPerBatch
+    : b.MaxInputBytesPerBatchPath ? Number(evaluatePath(b.MaxInputBytesPerBatchPath, rt.pathContext(effective))) : Infinity;
+  const batchInput = b.BatchInput !== undefined ? applyParameters(rt, effective, b.BatchInput, 'BatchInput') : undefined;
+  const batches: JsonValue[] = [];
+  let current: JsonValue[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (current.length === 0) return;
+    batches.push(batchInput !== undefined ? { BatchInput: batchInput, Items: current } : { Items: current });
+    current = [];
+    bytes = 0;
+  };
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item), 'utf8');
+    if (current.length >= maxItems || (current.length > 0 && bytes + size > maxBytes)) flush();
+    current.push(item);
+    bytes += size;
+  }
+  flush();
+  return batches;
+}
+
+const childId = (attempt: string, index: number) => `m.${attempt}.${index}`;
+
+function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: Worker): void {
+  const index = work.next++;
+  const a = rt.active!;
+  const item = work.items[index]!;
+  const mapContext = { Map: { Item: { Index: index, Value: item } } };
+  const selector = state.ItemSelector ?? state.Parameters;
+  const input = selector !== undefined
+    ? applyParameters(rt, work.effective, selector, state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters', mapContext)
+    : item;
+  const scope = rt.scope.nested.get(a.name)![0]!;
+  const jobFrame = worker.frame.child();
+  worker.job = index;
+  worker.jobFrame = jobFrame;
+  work.running.set(index, worker);
+  rt.spawn({
+    id: childId(work.attempt, index),
+    logic: scope.machine,
+    input: {
+      services: work.distributed ? unrecorded(rt.services) : rt.services,
+      scope, input, frame: jobFrame,
+      role: work.distributed ? { kind: 'branch', index } : { kind: 'iteration', mapStateName: a.name, index },
+      contextExtras: mapContext,
+      variables: work.distributed ? {} : { ...rt.variables },
+    },
+  });
+}
+
+/** Distributed Map children are executions of their own: their events stay out of this history. */
+function unrecorded(services: ExecutionServices): ExecutionServices {
+  return { ...services, record: () => 0 };
+}
+
+export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outcome: ScopeOutcome): void {
+  const work = rt.active?.work as MapWork | undefined;
+  if (!work || work.kind !== 'map') return;
+  const [, attempt, idx] = id.split('.');
+  if (attempt !== work.attempt) return;
+  const index = Number(idx);
+  const worker = work.running.get(index);
+  if (!worker) return;
+  work.running.delete(index);
+  worker.frame.integrate(worker.jobFrame!);
+  if (outcome.status === 'SUCCEEDED') {
+    work.outputs[index] = outcome.output;
+  } else {
+    work.failures++;
+    const total = work.items.length;
+    const tolerated = work.failures <= work.toleratedCount || (work.toleratedPercentage > 0 && (work.failures / total) * 100 <= work.toleratedPercentage);
+    if (!tolerated) return failMap(rt, state, work, worker, outcome);
+    work.outputs[index] = { Error: outcome.error ?? null, Cause: outcome.cause ?? null };
+  }
+  if (work.next < work.items.length) {
+    startNextJob(rt, state, work, worker);
+    return;
+  }
+  // The last item of a worker: AWS continues from that iteration's closing event.
+  worker.frame.source = worker.jobFrame!.lastPublished;
+  rt.frame.integrate(worker.frame);
+  if (work.running.size === 0) finish(rt, state, work);
+}
+
+function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worker, outcome: ScopeOutcome & { status: 'FAILED' }): void {
+  rt.frame.integrate(failed.frame);
+  for (const [index, worker] of work.running) {
+    rt.services.record(worker.jobFrame!, 'MapIterationAborted', { index, name: rt.active!.name }, false);
+    rt.stop(childId(work.attempt, index));
+  }
+  work.running.clear();
+  let error = outcome.error;
+  let cause = outcome.cause;
+  if (work.distributed) {
+    error = StatesErrors.ExceedToleratedFailureThreshold;
+    cause = 'The specified tolerated failure threshold was exceeded';
+    rt.record('MapRunFailed', { error, cause });
+  } else if (work.toleratedCount > 0 || work.toleratedPercentage > 0) {
+    error = StatesErrors.ExceedToleratedFailureThreshold;
+  }
+  rt.record('MapStateFailed');
+  const verdict = handleFailure(rt, error ?? 'States.BranchFailed', cause);
+  if (verdict === 'retry') (rt.active!.work as { effective?: JsonValue }).effective = work.effective;
+}
+
+export function mapRetryFired(rt: ScopeRuntime, state: MapState, requestId: string): void {
+  const work = rt.active?.work as { kind: string; requestId: string; effective: JsonValue } | undefined;
+  if (!work || work.kind !== 'retry' || work.requestId !== requestId) return;
+  startMap(rt, state, work.effective);
+}
+
+function finish(rt: ScopeRuntime, state: MapState, work: MapWork): void {
+  if (work.distributed) rt.record('MapRunSucceeded');
+  rt.record('MapStateSucceeded', undefined, false);
+  const a = rt.active!;
+  const selected = applyResultSelector(rt, work.outputs, state.ResultSelector);
+  exitState(rt, applyOutputPath(rt, applyResult(a.rawInput, state.ResultPath, selected), state.OutputPath));
+}
+
+export { HistoryFrame };

@@ -1,0 +1,83 @@
+import type { ParallelState } from '../../asl/definition.js';
+import type { JsonValue } from '../../asl/json-value.js';
+import type { HistoryFrame } from '../../execution/history-frame.js';
+import type { ScopeOutcome, ScopeRuntime } from '../scope-runtime.js';
+import { handleFailure } from './handle-failure.js';
+import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
+import { exitState } from './transitions.js';
+
+interface ParallelWork {
+  kind: 'parallel';
+  attempt: string;
+  input: JsonValue;
+  outputs: JsonValue[];
+  frames: HistoryFrame[];
+  running: Set<number>;
+}
+
+/**
+ * Parallel (DG:state-parallel): each branch runs as a child actor on the same input; the
+ * output is the array of branch outputs in branch order. A failing branch stops the others.
+ */
+export function enterParallel(rt: ScopeRuntime, state: ParallelState): void {
+  const a = rt.active!;
+  const effective = applyInputPath(rt, a.rawInput, state.InputPath);
+  const input = applyParameters(rt, effective, state.Parameters, 'Parameters');
+  startBranches(rt, state, input);
+}
+
+function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue): void {
+  const a = rt.active!;
+  rt.record('ParallelStateStarted');
+  const attempt = rt.newRequestId();
+  const branches = rt.scope.nested.get(a.name)!;
+  const work: ParallelWork = { kind: 'parallel', attempt, input, outputs: new Array(branches.length).fill(null), frames: [], running: new Set() };
+  a.work = work;
+  branches.forEach((scope, index) => {
+    const frame = rt.frame.child();
+    work.frames[index] = frame;
+    work.running.add(index);
+    rt.spawn({
+      id: childId(attempt, index),
+      logic: scope.machine,
+      input: { services: rt.services, scope, input, frame, role: { kind: 'branch', index }, variables: { ...rt.variables } },
+    });
+  });
+  if (branches.length === 0) finish(rt, state, work);
+}
+
+const childId = (attempt: string, index: number) => `p.${attempt}.${index}`;
+
+/** A branch actor finished; `id` is its actor id. */
+export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: string, outcome: ScopeOutcome): void {
+  const work = rt.active?.work as ParallelWork | undefined;
+  if (!work || work.kind !== 'parallel') return;
+  const [, attempt, idx] = id.split('.');
+  if (attempt !== work.attempt) return;
+  const index = Number(idx);
+  if (!work.running.delete(index)) return;
+  rt.frame.integrate(work.frames[index]!);
+  if (outcome.status === 'SUCCEEDED') {
+    work.outputs[index] = outcome.output;
+    if (work.running.size === 0) finish(rt, state, work);
+    return;
+  }
+  for (const other of work.running) rt.stop(childId(work.attempt, other));
+  work.running.clear();
+  rt.record('ParallelStateFailed');
+  const verdict = handleFailure(rt, outcome.error ?? 'States.BranchFailed', outcome.cause);
+  if (verdict === 'retry') (rt.active!.work as { input?: JsonValue }).input = work.input;
+}
+
+export function parallelRetryFired(rt: ScopeRuntime, state: ParallelState, requestId: string): void {
+  const work = rt.active?.work as { kind: string; requestId: string; input: JsonValue } | undefined;
+  if (!work || work.kind !== 'retry' || work.requestId !== requestId) return;
+  startBranches(rt, state, work.input);
+}
+
+function finish(rt: ScopeRuntime, state: ParallelState, work: ParallelWork): void {
+  rt.record('ParallelStateSucceeded', undefined, false);
+  const a = rt.active!;
+  const selected = applyResultSelector(rt, work.outputs, state.ResultSelector);
+  exitState(rt, applyOutputPath(rt, applyResult(a.rawInput, state.ResultPath, selected), state.OutputPath));
+}

@@ -1,0 +1,15 @@
+import type { PassState } from '../../asl/definition.js';
+import type { ScopeRuntime } from '../scope-runtime.js';
+import { applyInputPath, applyOutputPath, applyParameters, applyResult } from './state-io.js';
+import { exitState } from './transitions.js';
+
+/** Pass (DG:state-pass): Result or Parameters, placed by ResultPath. */
+export function enterPass(rt: ScopeRuntime, state: PassState): void {
+  const raw = rt.active!.rawInput;
+  const effective = applyInputPath(rt, raw, state.InputPath);
+  const result = state.Parameters !== undefined
+    ? applyParameters(rt, effective, state.Parameters, 'Parameters')
+    : state.Result !== undefined ? state.Result : effective;
+  const output = applyOutputPath(rt, applyResult(raw, state.ResultPath, result), state.OutputPath);
+  exitState(rt, output);
+}

@@ -1,0 +1,117 @@
+import type { TaskState } from '../../asl/definition.js';
+import type { JsonValue } from '../../asl/json-value.js';
+import { evaluatePath } from '../../asl/json-path.js';
+import { AslError } from '../../errors/asl-error.js';
+import { StatesErrors } from '../../errors/error-names.js';
+import { parseResource, type ParsedResource } from '../../resources/resource-arn.js';
+import type { ScopeRuntime } from '../scope-runtime.js';
+import { handleFailure } from './handle-failure.js';
+import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
+import { exitState } from './transitions.js';
+
+interface TaskWork {
+  kind: 'task' | 'retry';
+  requestId: string;
+  parameters: JsonValue;
+  resource: ParsedResource;
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+}
+
+/** Task (DG:state-task): the call leaves the machine as a command; its answer comes back as an event. */
+export function enterTask(rt: ScopeRuntime, state: TaskState): void {
+  const a = rt.active!;
+  const effective = applyInputPath(rt, a.rawInput, state.InputPath);
+  const resource = parseResource(state.Resource);
+  const token = resource.pattern === 'waitForTaskToken' ? rt.newRequestId() : undefined;
+  const parameters = applyParameters(rt, effective, state.Parameters, 'Parameters', token ? { Task: { Token: token } } : undefined);
+  const timeoutSeconds = secondsOf(rt, state.TimeoutSeconds, state.TimeoutSecondsPath, effective, 'TimeoutSecondsPath');
+  const heartbeatSeconds = secondsOf(rt, state.HeartbeatSeconds, state.HeartbeatSecondsPath, effective, 'HeartbeatSecondsPath');
+  a.work = { kind: 'task', requestId: token ?? '', parameters, resource, timeoutSeconds, heartbeatSeconds } satisfies TaskWork;
+  schedule(rt, state);
+}
+
+function secondsOf(rt: ScopeRuntime, value: number | string | undefined, path: string | undefined, effective: JsonValue, field: string): number | undefined {
+  if (typeof value === 'number') return value;
+  if (path === undefined) return undefined;
+  const v = evaluatePath(path, rt.pathContext(effective));
+  if (v === undefined) throw new AslError(StatesErrors.Runtime, `Invalid path '${path}' : No results for path: $['${path.replace(/^\$\.?/, '').split('.').join("']['")}']`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new AslError(StatesErrors.Runtime, `The ${field} field refers to value ${JSON.stringify(v)} which is not a valid positive integer: ${path}`);
+  }
+  return v;
+}
+
+function schedule(rt: ScopeRuntime, state: TaskState): void {
+  const a = rt.active!;
+  const work = a.work as TaskWork;
+  const requestId = work.resource.pattern === 'waitForTaskToken' && work.requestId ? work.requestId : rt.newRequestId();
+  work.kind = 'task';
+  work.requestId = requestId;
+  const r = work.resource;
+  if (r.kind === 'lambda-function') {
+    rt.record('LambdaFunctionScheduled', {
+      input: work.parameters, inputDetails: { truncated: false }, resource: state.Resource,
+      ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
+    });
+    rt.record('LambdaFunctionStarted');
+  } else {
+    const type = r.resourceType ?? 'unknown';
+    const res = r.resource ?? state.Resource;
+    rt.record('TaskScheduled', {
+      resourceType: type, resource: res, region: r.region || rt.services.region, parameters: work.parameters,
+      ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
+      ...(work.heartbeatSeconds !== undefined ? { heartbeatInSeconds: work.heartbeatSeconds } : {}),
+    });
+    rt.record('TaskStarted', { resourceType: type, resource: res });
+  }
+  rt.services.command({
+    kind: 'task', actor: rt.self, requestId, stateName: a.name, resource: state.Resource, input: work.parameters,
+    token: requestId, timeoutSeconds: work.timeoutSeconds, heartbeatSeconds: work.heartbeatSeconds, attempt: a.retryCount,
+  });
+}
+
+function currentTask(rt: ScopeRuntime, requestId: string): TaskWork | undefined {
+  const work = rt.active?.work as TaskWork | undefined;
+  return work && work.requestId === requestId ? work : undefined;
+}
+
+export function taskSucceeded(rt: ScopeRuntime, state: TaskState, requestId: string, output: JsonValue): void {
+  const work = currentTask(rt, requestId);
+  if (!work || work.kind !== 'task') return;
+  const r = work.resource;
+  try {
+    rt.checkPayload(output, r.kind === 'lambda-function' ? state.Resource : (r.resourceType ?? state.Resource));
+  } catch (e) {
+    const err = e as AslError;
+    taskFailed(rt, state, requestId, err.error, err.causeText);
+    return;
+  }
+  if (r.kind === 'lambda-function') rt.record('LambdaFunctionSucceeded', { output, outputDetails: { truncated: false } });
+  else rt.record('TaskSucceeded', { resourceType: r.resourceType, resource: r.resource, output, outputDetails: { truncated: false } });
+  work.kind = 'retry';
+  work.requestId = '';
+  const a = rt.active!;
+  const selected = applyResultSelector(rt, output, state.ResultSelector);
+  const placed = applyResult(a.rawInput, state.ResultPath, selected);
+  exitState(rt, applyOutputPath(rt, placed, state.OutputPath));
+}
+
+export function taskFailed(rt: ScopeRuntime, state: TaskState, requestId: string, error: string, cause: string | undefined, timedOut = false): void {
+  const work = currentTask(rt, requestId);
+  if (!work || work.kind !== 'task') return;
+  const r = work.resource;
+  const details: Record<string, JsonValue> = { error };
+  if (cause !== undefined) details.cause = cause;
+  if (r.kind === 'lambda-function') rt.record(timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', details);
+  else rt.record(timedOut ? 'TaskTimedOut' : 'TaskFailed', { resourceType: r.resourceType, resource: r.resource, ...details });
+  work.requestId = '';
+  handleFailure(rt, error, cause);
+}
+
+export function taskRetryFired(rt: ScopeRuntime, state: TaskState, requestId: string): void {
+  const work = rt.active?.work as TaskWork | { kind: 'retry'; requestId: string } | undefined;
+  if (!work || work.kind !== 'retry' || work.requestId !== requestId) return;
+  // handleFailure replaced the task's work with a bare retry marker; rebuild it from the state.
+  enterTask(rt, state);
+}

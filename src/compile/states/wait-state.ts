@@ -1,0 +1,55 @@
+import type { WaitState } from '../../asl/definition.js';
+import type { JsonValue } from '../../asl/json-value.js';
+import { evaluatePath } from '../../asl/json-path.js';
+import { AslError } from '../../errors/asl-error.js';
+import { StatesErrors } from '../../errors/error-names.js';
+import type { ScopeRuntime } from '../scope-runtime.js';
+import { applyInputPath, applyOutputPath } from './state-io.js';
+import { exitState } from './transitions.js';
+
+interface WaitWork { kind: 'wait'; requestId: string; effective: JsonValue }
+
+/** Wait (DG:state-wait): Seconds, SecondsPath, Timestamp or TimestampPath; the timer is a command. */
+export function enterWait(rt: ScopeRuntime, state: WaitState): void {
+  const a = rt.active!;
+  const effective = applyInputPath(rt, a.rawInput, state.InputPath);
+  const dueAt = waitDeadline(rt, state, effective);
+  const requestId = rt.newRequestId();
+  a.work = { kind: 'wait', requestId, effective } satisfies WaitWork;
+  rt.services.command({ kind: 'timer', actor: rt.self, requestId, dueAt });
+}
+
+export function waitTimerFired(rt: ScopeRuntime, state: WaitState, requestId: string): void {
+  const work = rt.active!.work as WaitWork | undefined;
+  if (!work || work.kind !== 'wait' || work.requestId !== requestId) return;
+  exitState(rt, applyOutputPath(rt, work.effective, state.OutputPath));
+}
+
+function waitDeadline(rt: ScopeRuntime, state: WaitState, effective: JsonValue): number {
+  const now = rt.services.now();
+  if (typeof state.Seconds === 'number') return now + state.Seconds * 1000;
+  if (state.SecondsPath !== undefined) {
+    const value = evaluatePath(state.SecondsPath, rt.pathContext(effective));
+    if (value === undefined) throw new AslError(StatesErrors.Runtime, `Invalid path '${state.SecondsPath}' : No results for path: ${state.SecondsPath}`);
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw new AslError(StatesErrors.Runtime, `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${JSON.stringify(value)}`);
+    }
+    if (value < 0) throw new AslError(StatesErrors.Runtime, `The SecondsPath parameter references a negative value: ${state.SecondsPath} == ${value}`);
+    return now + value * 1000;
+  }
+  const stamp = state.Timestamp ?? (state.TimestampPath !== undefined ? evaluatePath(state.TimestampPath, rt.pathContext(effective)) : undefined);
+  const field = state.Timestamp !== undefined ? 'Timestamp' : 'TimestampPath';
+  const ms = typeof stamp === 'string' ? parseTimestamp(stamp) : NaN;
+  if (Number.isNaN(ms)) {
+    throw new AslError(StatesErrors.Runtime, `The ${field} parameter does not reference a valid ISO-8601 extended offset date-time format string: ${state.TimestampPath ?? ''} == ${JSON.stringify(stamp ?? null)}`);
+  }
+  return Math.max(now, ms);
+}
+
+/** RFC 3339 timestamps as AWS accepts them (fractional seconds of any length). */
+export function parseTimestamp(text: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  if (!m) return NaN;
+  const fraction = m[7] ? m[7].slice(0, 4).padEnd(4, '0') : '.000';
+  return Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${fraction}${m[8]}`);
+}

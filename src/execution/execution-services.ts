@@ -1,0 +1,54 @@
+import type { AnyActorRef } from 'xstate';
+import type { JsonValue } from '../asl/json-value.js';
+import type { HistoryFrame } from './history-frame.js';
+import type { EventDetails, HistoryEventType } from './history-event.js';
+
+/**
+ * What a compiled machine asks of the world. Machines never call a task or arm a timer
+ * themselves: they leave a command, the journal appends the events recorded so far and only
+ * then carries the command out, and the answer comes back to the actor as an event.
+ */
+export type Command =
+  | {
+      kind: 'task';
+      actor: AnyActorRef;
+      requestId: string;
+      stateName: string;
+      resource: string;
+      input: JsonValue;
+      token: string;
+      timeoutSeconds?: number;
+      heartbeatSeconds?: number;
+      attempt: number;
+    }
+  | { kind: 'timer'; actor: AnyActorRef; requestId: string; dueAt: number }
+  | { kind: 'cancel'; requestId: string };
+
+/** Events the journal delivers to actors. */
+export type ActorInput =
+  | { type: 'task.succeeded'; requestId: string; output: JsonValue }
+  | { type: 'task.failed'; requestId: string; error: string; cause?: string }
+  | { type: 'task.timedOut'; requestId: string; error: string; cause?: string }
+  | { type: 'task.heartbeat'; requestId: string }
+  | { type: 'timer.fired'; requestId: string };
+
+export interface ExecutionLimits {
+  /** Bytes of a state's input/output (AWS: 262,144). */
+  payloadBytes: number;
+  /** Events in one history (AWS: 25,000). */
+  historyEvents: number;
+}
+
+export const AWS_LIMITS: ExecutionLimits = { payloadBytes: 262_144, historyEvents: 25_000 };
+
+/** Shared by every actor of one execution. */
+export interface ExecutionServices {
+  record(frame: HistoryFrame, type: HistoryEventType, details?: EventDetails, updateSource?: boolean): number;
+  command(command: Command): void;
+  now(): number;
+  newId(): string;
+  random(): number;
+  readonly executionContext: { Execution: JsonValue; StateMachine: JsonValue };
+  readonly limits: ExecutionLimits;
+  readonly region: string;
+}

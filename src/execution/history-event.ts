@@ -1,0 +1,44 @@
+import type { JsonValue } from '../asl/json-value.js';
+
+/**
+ * One event of an execution's history, in the shape of AWS's GetExecutionHistory
+ * (API:HistoryEvent): id, previousEventId, timestamp, type and at most one `*EventDetails`.
+ * `timestamp` is epoch milliseconds here; the AWS-facing views render it as AWS does.
+ */
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: number;
+  type: HistoryEventType;
+  [details: string]: unknown;
+}
+
+export type HistoryEventType =
+  | 'ExecutionStarted' | 'ExecutionSucceeded' | 'ExecutionFailed' | 'ExecutionAborted' | 'ExecutionTimedOut' | 'ExecutionRedriven'
+  | `${'Pass' | 'Task' | 'Choice' | 'Wait' | 'Succeed' | 'Fail' | 'Parallel' | 'Map'}StateEntered`
+  | `${'Pass' | 'Task' | 'Choice' | 'Wait' | 'Succeed' | 'Parallel' | 'Map'}StateExited`
+  | 'TaskStateAborted' | 'WaitStateAborted' | 'ParallelStateAborted' | 'MapStateAborted'
+  | 'TaskScheduled' | 'TaskStarted' | 'TaskStartFailed' | 'TaskSubmitted' | 'TaskSubmitFailed' | 'TaskSucceeded' | 'TaskFailed' | 'TaskTimedOut'
+  | 'LambdaFunctionScheduled' | 'LambdaFunctionStarted' | 'LambdaFunctionSucceeded' | 'LambdaFunctionFailed'
+  | 'LambdaFunctionScheduleFailed' | 'LambdaFunctionStartFailed' | 'LambdaFunctionTimedOut'
+  | 'ParallelStateStarted' | 'ParallelStateSucceeded' | 'ParallelStateFailed'
+  | 'MapStateStarted' | 'MapStateSucceeded' | 'MapStateFailed'
+  | 'MapIterationStarted' | 'MapIterationSucceeded' | 'MapIterationFailed' | 'MapIterationAborted'
+  | 'MapRunStarted' | 'MapRunSucceeded' | 'MapRunFailed' | 'MapRunAborted' | 'EvaluationFailed';
+
+/** The `*EventDetails` member name AWS uses for an event type, or null when the type has none. */
+export function detailsKeyOf(type: HistoryEventType): string | null {
+  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
+  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
+  if (NO_DETAILS.has(type)) return null;
+  return type.charAt(0).toLowerCase() + type.slice(1) + 'EventDetails';
+}
+
+const NO_DETAILS = new Set<string>([
+  'TaskStateAborted', 'WaitStateAborted', 'ParallelStateAborted', 'MapStateAborted',
+  'LambdaFunctionStarted', 'ParallelStateStarted', 'ParallelStateSucceeded', 'ParallelStateFailed',
+  'MapStateSucceeded', 'MapStateFailed', 'MapRunSucceeded', 'MapRunAborted',
+]);
+
+/** Details of an event as recorded (input/output kept as JSON values, not strings). */
+export type EventDetails = Record<string, JsonValue | undefined>;

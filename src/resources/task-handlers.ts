@@ -1,0 +1,68 @@
+import type { JsonValue } from '../asl/json-value.js';
+
+/** What a task handler receives. */
+export interface TaskRequest {
+  /** The Task state's Resource ARN. */
+  resource: string;
+  stateName: string;
+  /** The effective parameters (for `lambda:invoke`, the `Payload` is passed as `input`). */
+  input: JsonValue;
+  /** The task token (`$$.Task.Token`), used with `sendTaskSuccess/Failure/Heartbeat`. */
+  taskToken: string;
+  /** Stable across a re-run of the same scheduled task, so handlers can be idempotent. */
+  idempotencyKey: string;
+  executionArn: string;
+  /** 0 for the first call of the state, then 1, 2, ... for retries. */
+  attempt: number;
+  /** Tells the runtime the task is alive (resets HeartbeatSeconds). */
+  heartbeat(): void;
+  /** Aborted when the execution stops or the task times out. */
+  signal: AbortSignal;
+}
+
+/** A task handler returns the task result, or throws (see `TaskFailure`) to fail the task. */
+export type TaskHandler = (request: TaskRequest) => JsonValue | Promise<JsonValue>;
+
+/**
+ * Thrown by a handler to fail a task with an ASL error name and cause, which Retry and Catch
+ * match on. Any other thrown Error fails the task with its `name` as the error and its
+ * `message` as the cause.
+ */
+export class TaskFailure extends Error {
+  readonly isTaskFailure = true;
+  constructor(
+    readonly error: string,
+    readonly causeText?: string,
+  ) {
+    super(causeText ?? error);
+    this.name = error;
+  }
+}
+
+export type HandlerMatcher = string | RegExp | { state: string };
+
+/**
+ * Handlers by resource ARN (exact, or a pattern with `*` wildcards, or a RegExp) or by state
+ * name. A state-name match wins over a resource match; an exact ARN over a pattern.
+ */
+export class TaskHandlerRegistry {
+  private readonly byState = new Map<string, TaskHandler>();
+  private readonly exact = new Map<string, TaskHandler>();
+  private readonly patterns: { test: RegExp; handler: TaskHandler }[] = [];
+
+  register(matcher: HandlerMatcher, handler: TaskHandler): this {
+    if (typeof matcher === 'object' && 'state' in matcher) this.byState.set(matcher.state, handler);
+    else if (matcher instanceof RegExp) this.patterns.push({ test: matcher, handler });
+    else if (matcher.includes('*')) this.patterns.push({ test: globToRegExp(matcher), handler });
+    else this.exact.set(matcher, handler);
+    return this;
+  }
+
+  find(resource: string, stateName: string): TaskHandler | undefined {
+    return this.byState.get(stateName) ?? this.exact.get(resource) ?? this.patterns.find((p) => p.test.test(resource))?.handler;
+  }
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp('^' + glob.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+}

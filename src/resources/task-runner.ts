@@ -1,0 +1,79 @@
+import type { JsonValue } from '../asl/json-value.js';
+import { isJsonObject } from '../asl/json-value.js';
+import { isAslError } from '../errors/asl-error.js';
+import { StatesErrors } from '../errors/error-names.js';
+import type { MockTestCase } from './mock-config.js';
+import { parseResource } from './resource-arn.js';
+import { TaskFailure, type TaskHandlerRegistry, type TaskRequest } from './task-handlers.js';
+
+export type TaskOutcome =
+  | { kind: 'succeeded'; output: JsonValue }
+  | { kind: 'failed'; error: string; cause?: string }
+  | { kind: 'timedOut'; error: string; cause?: string }
+  /** `.waitForTaskToken`: the result arrives later through sendTaskSuccess/Failure. */
+  | { kind: 'callback' };
+
+/**
+ * Answers a Task: a registered handler first, then the mock test case, else a clear failure.
+ * Shapes results the way AWS records them: `lambda:invoke` wraps the function's payload in
+ * the invoke response; a Lambda error becomes the function's error type with a JSON cause.
+ */
+export async function runTask(
+  request: TaskRequest,
+  handlers: TaskHandlerRegistry | undefined,
+  mocks: MockTestCase | undefined,
+): Promise<TaskOutcome> {
+  const resource = parseResource(request.resource);
+  const isLambdaInvoke = resource.kind === 'integration' && resource.resourceType === 'lambda' && resource.resource?.startsWith('invoke');
+  const waitsForToken = resource.pattern === 'waitForTaskToken';
+  const handler = handlers?.find(request.resource, request.stateName);
+  if (handler) {
+    try {
+      const input = isLambdaInvoke && isJsonObject(request.input) ? (request.input.Payload ?? null) : request.input;
+      const result = await handler({ ...request, input });
+      if (waitsForToken) return { kind: 'callback' };
+      return { kind: 'succeeded', output: isLambdaInvoke ? lambdaInvokeResponse(result) : result };
+    } catch (e) {
+      return failureOf(e, resource.kind === 'lambda-function' || !!isLambdaInvoke);
+    }
+  }
+  if (mocks?.has(request.stateName)) {
+    const response = mocks.responseFor(request.stateName, request.attempt);
+    if (!response) {
+      return { kind: 'failed', error: StatesErrors.TaskFailed, cause: `The mock config has no response for invocation ${request.attempt} of state '${request.stateName}'.` };
+    }
+    if ('Return' in response) return { kind: 'succeeded', output: response.Return };
+    const error = response.Throw.Error ?? StatesErrors.TaskFailed;
+    if (error === StatesErrors.Timeout || error === StatesErrors.HeartbeatTimeout) return { kind: 'timedOut', error, cause: response.Throw.Cause };
+    return { kind: 'failed', error, cause: response.Throw.Cause };
+  }
+  return {
+    kind: 'failed',
+    error: StatesErrors.TaskFailed,
+    cause: `No task handler or mock answers resource '${request.resource}' of state '${request.stateName}'. Register a handler (runtime.handle(...)) or pass a mock config (--mock-config FILE --test-case NAME).`,
+  };
+}
+
+function lambdaInvokeResponse(payload: JsonValue): JsonValue {
+  return {
+    ExecutedVersion: '$LATEST',
+    Payload: payload,
+    SdkHttpMetadata: { HttpHeaders: { 'Content-Type': 'application/json', 'X-Amz-Executed-Version': '$LATEST' }, HttpStatusCode: 200 },
+    SdkResponseMetadata: { RequestId: '00000000-0000-0000-0000-000000000000' },
+    StatusCode: 200,
+  };
+}
+
+function failureOf(e: unknown, lambda: boolean): TaskOutcome {
+  if (e instanceof TaskFailure || (typeof e === 'object' && e !== null && (e as TaskFailure).isTaskFailure)) {
+    const f = e as TaskFailure;
+    return { kind: 'failed', error: f.error, cause: f.causeText };
+  }
+  if (isAslError(e)) return { kind: 'failed', error: e.error, cause: e.causeText };
+  const err = e instanceof Error ? e : new Error(String(e));
+  const name = err.name && err.name !== 'Error' ? err.name : 'Error';
+  if (lambda) {
+    return { kind: 'failed', error: name, cause: JSON.stringify({ errorMessage: err.message, errorType: name }) };
+  }
+  return { kind: 'failed', error: name, cause: err.message };
+}

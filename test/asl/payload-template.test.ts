@@ -1,0 +1,163 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { JsonValue } from '../../src/asl/json-value.js';
+import type { PathContext } from '../../src/asl/path-context.js';
+import { isAslError } from '../../src/errors/asl-error.js';
+
+// Intrinsics are another module's job; here we only check they are delegated to.
+vi.mock('../../src/asl/intrinsics/evaluate-intrinsic.js', () => ({
+  isIntrinsicCall: (e: string) => /^\s*States\.[A-Za-z0-9]+\s*\(/.test(e),
+  evaluateIntrinsic: vi.fn((e: string, ctx: PathContext) => ({ intrinsic: e, input: ctx.input })),
+}));
+
+const { compilePayloadTemplate, evaluatePayloadTemplate } = await import('../../src/asl/payload-template.js');
+const { evaluateIntrinsic } = await import('../../src/asl/intrinsics/evaluate-intrinsic.js');
+
+const ctxOf = (input: JsonValue, extra: Partial<PathContext> = {}): PathContext => ({ input, context: null, ...extra });
+
+function failure(fn: () => unknown): { error: string; cause: string | undefined } {
+  try {
+    fn();
+  } catch (e) {
+    if (isAslError(e)) return { error: e.error, cause: e.causeText };
+    throw e;
+  }
+  throw new Error('expected an AslError');
+}
+
+describe('evaluatePayloadTemplate', () => {
+  it('resolves .$ fields from the input and drops the suffix', () => {
+    const input = { comment: 'x', product: { details: { color: 'blue', size: 'small' }, availability: 'in stock' } };
+    const template = { comment: 'Selecting what I care about.', MyDetails: { 'size.$': '$.product.details.size', 'exists.$': '$.product.availability', StaticValue: 'foo' } };
+    expect(evaluatePayloadTemplate(template, ctxOf(input), 'Parameters')).toEqual({
+      comment: 'Selecting what I care about.',
+      MyDetails: { size: 'small', exists: 'in stock', StaticValue: 'foo' },
+    });
+  });
+
+  it('keeps the template key order', () => {
+    const out = evaluatePayloadTemplate({ z: 1, 'a.$': '$.a', m: 2, 'b.$': '$.b' }, ctxOf({ a: 'A', b: 'B' }), 'Parameters');
+    expect(Object.keys(out as object)).toEqual(['z', 'a', 'm', 'b']);
+  });
+
+  it('processes nested arrays and objects, copying other values as-is', () => {
+    const template = { list: [1, { 'v.$': '$.v' }, [true, null, { 'w.$': '$' }]], n: null, s: '$.notapath' };
+    expect(evaluatePayloadTemplate(template, ctxOf({ v: 7 }), 'Parameters')).toEqual({
+      list: [1, { v: 7 }, [true, null, { w: { v: 7 } }]],
+      n: null,
+      s: '$.notapath',
+    });
+  });
+
+  it('reads $$ from the context object and $name from variables', () => {
+    const ctx = ctxOf({ a: 1 }, { context: { Map: { Item: { Index: 3, Value: 'x' } } }, variables: { answer: 42, obj: { l: [1, 2] } } });
+    expect(evaluatePayloadTemplate({ 'i.$': '$$.Map.Item.Index', 'v.$': '$$.Map.Item.Value', 'x.$': '$answer', 'y.$': '$obj.l[1]', 'ctx.$': '$$' }, ctx, 'ItemSelector')).toEqual({
+      i: 3,
+      v: 'x',
+      x: 42,
+      y: 2,
+      ctx: { Map: { Item: { Index: 3, Value: 'x' } } },
+    });
+  });
+
+  it('returns arrays for indefinite paths, even empty ones', () => {
+    const input = { users: [{ year: 1997, status: 0 }, { year: 1998, status: 1 }] };
+    // base.base.state_pass_regex_json_path_base
+    expect(evaluatePayloadTemplate({ 'FromInput.$': '$.users[?(@.status == 0)]' }, ctxOf(input), 'Parameters')).toEqual({ FromInput: [{ year: 1997, status: 0 }] });
+    // base.base.json_path_array_wildcard_or_slice_with_no_input.*
+    for (const p of ['$[*]', '$.item.items[*]', '$.item.items[1:]', '$.item.items[1:5].itemValue', '$.items[*].itemValue', '$.items[:1]', '$.items[:1].itemValue']) {
+      expect(evaluatePayloadTemplate({ 'item.$': p }, ctxOf({}), 'Parameters')).toEqual({ item: [] });
+    }
+  });
+
+  it('matches base.base.json_path_array_access cases', () => {
+    const input = { items: Array.from({ length: 11 }, (_, i) => ({ item_key: i })) };
+    expect(evaluatePayloadTemplate({ 'item.$': '$.items[0]' }, ctxOf(input), 'Parameters')).toEqual({ item: { item_key: 0 } });
+    expect(evaluatePayloadTemplate({ 'item.$': '$.items[10]' }, ctxOf(input), 'Parameters')).toEqual({ item: { item_key: 10 } });
+  });
+
+  it('matches scenarios...escape_sequences_jsonpath', () => {
+    const input = JSON.parse('{"Test\\\\\\"\\"Name\\"": "Value\\"\\\\"}') as JsonValue;
+    const template = JSON.parse('{"value.$": "$[\'Test\\\\\\"\\"Name\\"\']"}') as JsonValue;
+    expect(evaluatePayloadTemplate(template, ctxOf(input), 'Parameters')).toEqual({ value: 'Value"\\' });
+  });
+
+  it('delegates intrinsic calls with the same context', () => {
+    const ctx = ctxOf({ a: 1 });
+    const out = evaluatePayloadTemplate({ 'f.$': "States.Format('{}', $.a)" }, ctx, 'Parameters');
+    expect(out).toEqual({ f: { intrinsic: "States.Format('{}', $.a)", input: { a: 1 } } });
+    expect(evaluateIntrinsic).toHaveBeenCalledWith("States.Format('{}', $.a)", ctx);
+  });
+
+  it('fails like AWS when a path matches nothing (invalid_jsonpath_in_string_expr_jsonpath)', () => {
+    expect(failure(() => evaluatePayloadTemplate({ 'value.$': '$.no_such_jsonpath' }, ctxOf({ 'int-literal': 0 }), 'Parameters'))).toEqual({
+      error: 'States.Runtime',
+      cause: `The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{"int-literal":0}'`,
+    });
+  });
+
+  it('shows the state input for a missing context path (invalid_jsonpath_in_string_expr_contextpath)', () => {
+    const ctx = ctxOf({ 'int-literal': 0 }, { context: { Execution: { Input: { 'int-literal': 0 } } } });
+    expect(failure(() => evaluatePayloadTemplate({ 'value.$': '$$.Execution.Input.no_such_jsonpath' }, ctx, 'Parameters'))).toEqual({
+      error: 'States.Runtime',
+      cause: `The JSONPath '$$.Execution.Input.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{"int-literal":0}'`,
+    });
+  });
+
+  it('reports a nested field by its own name', () => {
+    const cause = failure(() => evaluatePayloadTemplate({ a: { 'address.$': '$.application.address' } }, ctxOf({ flagged: false }), 'Parameters')).cause;
+    expect(cause).toBe(`The JSONPath '$.application.address' specified for the field 'address.$' could not be found in the input '{"flagged":false}'`);
+  });
+
+  it('rejects a .$ field whose value is not a path or intrinsic', () => {
+    expect(failure(() => evaluatePayloadTemplate({ 'a.$': 5 }, ctxOf({}), 'Parameters')).error).toBe('States.Runtime');
+    expect(failure(() => evaluatePayloadTemplate({ 'a.$': 'abc' }, ctxOf({}), 'Parameters')).error).toBe('States.Runtime');
+  });
+
+  it('keeps __proto__ keys as data', () => {
+    const template = JSON.parse('{"__proto__": {"x": 1}, "k.$": "$.v"}') as JsonValue;
+    const out = evaluatePayloadTemplate(template, ctxOf({ v: 2 }), 'Parameters') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"x":1},"k":2}');
+    const viaPath = evaluatePayloadTemplate({ '__proto__.$': '$.v' }, ctxOf({ v: { polluted: true } }), 'Parameters') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(viaPath)).toBe(Object.prototype);
+    expect(JSON.stringify(viaPath)).toBe('{"__proto__":{"polluted":true}}');
+  });
+
+  it('returns scalar templates unchanged', () => {
+    expect(evaluatePayloadTemplate('x', ctxOf({}), 'Parameters')).toBe('x');
+    expect(evaluatePayloadTemplate(3, ctxOf({}), 'Parameters')).toBe(3);
+  });
+
+  it('builds new objects per call but shares values taken from the input', () => {
+    const input = { big: { nested: [1, 2, 3] } };
+    const template = { 'b.$': '$.big' };
+    const a = evaluatePayloadTemplate(template, ctxOf(input), 'Parameters') as { b: unknown };
+    const b = evaluatePayloadTemplate(template, ctxOf(input), 'Parameters');
+    expect(a).not.toBe(b);
+    expect(a.b).toBe(input.big);
+  });
+
+  it('does not alias the definition for static parts', () => {
+    const template = { fixed: { deep: [1] }, 'x.$': '$' };
+    const out = evaluatePayloadTemplate(template, ctxOf(0), 'Parameters') as { fixed: unknown };
+    expect(out.fixed).toEqual(template.fixed);
+    expect(out.fixed).not.toBe(template.fixed);
+  });
+});
+
+describe('compilePayloadTemplate', () => {
+  it('evaluates the same as evaluatePayloadTemplate for many inputs', () => {
+    const template = { 'a.$': '$.a', k: [{ 'b.$': '$.b[0]' }], s: 'static' };
+    const run = compilePayloadTemplate(template, 'ResultSelector');
+    for (const input of [{ a: 1, b: [2] }, { a: 'x', b: ['y', 'z'] }]) {
+      expect(run(ctxOf(input))).toEqual(evaluatePayloadTemplate(template, ctxOf(input), 'ResultSelector'));
+    }
+  });
+
+  it('returns a constant copy for templates without .$ fields', () => {
+    const template = { a: { b: 1 } };
+    const run = compilePayloadTemplate(template, 'Parameters');
+    expect(run(ctxOf({}))).toEqual(template);
+    expect(run(ctxOf({}))).not.toBe(template);
+  });
+});
