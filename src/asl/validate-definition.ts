@@ -170,7 +170,7 @@ function jsonataBody(value: string): string | null {
   return value.startsWith('{%') && value.endsWith('%}') && value.length >= 4 ? value.slice(2, -2) : null;
 }
 
-function isJsonataString(value: unknown): value is string {
+function isJsonataString(value: unknown): boolean {
   return typeof value === 'string' && jsonataBody(value) !== null;
 }
 
@@ -1282,6 +1282,11 @@ class Validator {
   private checkJsonataTemplate(value: unknown, pointer: string): void {
     if (typeof value === 'string') {
       if (isJsonataString(value)) this.checkJsonataString(value, pointer);
+      else if (value.trimStart().startsWith('{%') || value.trimEnd().endsWith('%}')) {
+        // Not an expression (those must start with "{%" and end with "%}" exactly), so AWS passes it on
+        // as literal text; almost always a typo, though.
+        this.warn('JSONATA_LITERAL', 'This string is passed on as literal text: a JSONata expression must start with "{%" and end with "%}" with nothing around them', pointer);
+      }
       return;
     }
     if (Array.isArray(value)) {
@@ -1793,7 +1798,8 @@ class JsonataParser {
       this.expect('{');
       const body = this.expression(0);
       this.expect('}');
-      return { kind: 'all', children: [body] };
+      // A function body runs against whatever its caller passes, not the top-level input.
+      return { kind: 'scoped', base: { kind: 'leaf' }, inner: [body] };
     }
     const args: JNode[] = [];
     if (!this.isNext(')')) {

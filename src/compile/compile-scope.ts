@@ -81,7 +81,6 @@ function buildMachine(definition: Branch): AnyStateMachine {
   const keys = new Map(Object.keys(definition.States).map((name, i) => [name, `s${i}`]));
   states[START] = {
     entry: step((rt) => {
-      if (rt.role.kind === 'iteration') rt.record('MapIterationStarted', { index: rt.role.index, name: rt.role.mapStateName });
       rt.target = definition.StartAt;
     }),
     always: transitionsTo([definition.StartAt], keys),
@@ -97,6 +96,7 @@ function buildMachine(definition: Branch): AnyStateMachine {
         behaviour.enter(rt, state);
       }),
       on: {
+        'task.started': { actions: step((rt, e) => behaviour.taskStarted?.(rt, state, (e as any).requestId)) },
         'task.succeeded': { actions: step((rt, e) => behaviour.taskSucceeded?.(rt, state, (e as any).requestId, (e as any).output)) },
         'task.failed': { actions: step((rt, e) => behaviour.taskFailed?.(rt, state, (e as any).requestId, (e as any).error, (e as any).cause, false)) },
         'task.timedOut': { actions: step((rt, e) => behaviour.taskFailed?.(rt, state, (e as any).requestId, (e as any).error, (e as any).cause, true)) },

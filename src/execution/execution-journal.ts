@@ -116,7 +116,7 @@ export class ExecutionJournal {
       newId: () => nanoid(),
       random: Math.random,
       executionContext: {
-        Execution: { Id: o.executionArn, Input: o.input, StartTime: new Date(this.startDate).toISOString(), Name: o.name, RoleArn: o.roleArn },
+        Execution: { Id: o.executionArn, Input: o.input, StartTime: new Date(this.startDate).toISOString(), Name: o.name, RoleArn: o.roleArn, RedriveCount: 0 },
         StateMachine: { Id: o.stateMachineArn, Name: o.stateMachineName },
       },
       limits: o.limits,
@@ -238,6 +238,7 @@ export class ExecutionJournal {
       task.cancelTimers.push(clock.schedule(clock.now() + c.timeoutSeconds * 1000, () => this.settleTask(task, { kind: 'timedOut', error: StatesErrors.Timeout })));
     }
     this.armHeartbeat(task);
+    this.deliver(c.actor, { type: 'task.started', requestId: c.requestId });
     runTask(
       {
         resource: c.resource, stateName: c.stateName, input: c.input, taskToken: c.token, idempotencyKey: `${this.options.executionArn}#${c.requestId}`,

@@ -26,6 +26,7 @@ export type Command =
 
 /** Events the journal delivers to actors. */
 export type ActorInput =
+  | { type: 'task.started'; requestId: string }
   | { type: 'task.succeeded'; requestId: string; output: JsonValue }
   | { type: 'task.failed'; requestId: string; error: string; cause?: string }
   | { type: 'task.timedOut'; requestId: string; error: string; cause?: string }

@@ -13,7 +13,8 @@ export function toAwsHistoryEvent(event: HistoryEvent): Record<string, unknown> 
     const details: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (v === undefined) continue;
-      details[k] = STRINGIFIED.has(k) ? JSON.stringify(v) : v;
+      if (k === 'assignedVariables') details[k] = Object.fromEntries(Object.entries(v as object).map(([n, x]) => [n, JSON.stringify(x)]));
+      else details[k] = STRINGIFIED.has(k) ? JSON.stringify(v) : v;
     }
     out[key] = details;
   }

@@ -21,7 +21,7 @@ export interface ParsedResource {
 }
 
 const LAMBDA_FUNCTION = /^arn:[^:]+:lambda:([^:]*):([^:]*):function:.+$/;
-const INTEGRATION = /^arn:[^:]+:states:([^:]*):([^:]*):([^:]+)$/;
+const INTEGRATION = /^arn:[^:]+:states:([^:]*):([^:]*):(.+)$/;
 const ACTIVITY = /^arn:[^:]+:states:([^:]*):([^:]*):activity:.+$/;
 
 export function parseResource(arn: string): ParsedResource {

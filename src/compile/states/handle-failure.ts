@@ -3,7 +3,8 @@ import type { JsonValue } from '../../asl/json-value.js';
 import { findCatcher, findRetrier, maxAttempts, retryDelayMs } from '../error-policy.js';
 import type { ScopeRuntime } from '../scope-runtime.js';
 import { applyResult } from './state-io.js';
-import { failScope } from './transitions.js';
+import { failScope, recordExit } from './transitions.js';
+import { applyAssigned, evaluateAssign } from './assign.js';
 
 interface WithErrorHandling {
   Retry?: Retrier[];
@@ -17,16 +18,24 @@ export interface RetryWait {
   requestId: string;
 }
 
+/** Whether `handleFailure` would retry this error now (Map and Parallel record their *Failed event only when not). */
+export function willRetry(rt: ScopeRuntime, error: string): boolean {
+  const a = rt.active!;
+  const retriers = (a.state as WithErrorHandling).Retry;
+  const r = findRetrier(retriers, error);
+  return r >= 0 && (a.retryCounts[r] ?? 0) < maxAttempts(retriers![r]!);
+}
+
 /**
  * What happens when a state fails (DG:concepts-error-handling): the first retrier whose
  * ErrorEquals matches retries after its interval while attempts remain; otherwise the first
  * matching catcher sends the error output `{ Error, Cause }` (placed by its ResultPath) to its
  * Next; otherwise the failure ends the scope. Returns 'retry' when a retry timer was armed.
  */
-export function handleFailure(rt: ScopeRuntime, error: string, cause: string | undefined): 'retry' | 'caught' | 'failed' {
+export function handleFailure(rt: ScopeRuntime, error: string | undefined, cause: string | undefined): 'retry' | 'caught' | 'failed' {
   const a = rt.active!;
   const state = a.state as WithErrorHandling;
-  const r = findRetrier(state.Retry, error);
+  const r = error === undefined ? -1 : findRetrier(state.Retry, error);
   if (r >= 0) {
     const retrier = state.Retry![r]!;
     const done = a.retryCounts[r] ?? 0;
@@ -39,19 +48,22 @@ export function handleFailure(rt: ScopeRuntime, error: string, cause: string | u
       return 'retry';
     }
   }
-  const catcher = findCatcher(state.Catch, error);
+  const catcher = error === undefined ? undefined : findCatcher(state.Catch, error);
   if (catcher) {
-    const errorOutput: Record<string, JsonValue> = { Error: error };
+    const errorOutput: Record<string, JsonValue> = { Error: error! };
     if (cause !== undefined) errorOutput.Cause = cause;
     let output: JsonValue;
+    let assigned: Record<string, JsonValue> | undefined;
     try {
+      assigned = evaluateAssign(rt, catcher.Assign, errorOutput);
       output = applyResult(a.rawInput, catcher.ResultPath, errorOutput);
     } catch (e) {
       const f = rt.toFailure(e);
       failScope(rt, f.error, f.cause);
       return 'failed';
     }
-    rt.record(`${a.state.Type as 'Task'}StateExited`, { name: a.name, output, outputDetails: { truncated: false } } as never);
+    recordExit(rt, output, assigned);
+    applyAssigned(rt, assigned);
     rt.data = output;
     rt.target = catcher.Next;
     return 'caught';

@@ -6,9 +6,10 @@ import { StatesErrors } from '../../errors/error-names.js';
 import type { ExecutionServices } from '../../execution/execution-services.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
 import type { ScopeOutcome, ScopeRuntime } from '../scope-runtime.js';
-import { handleFailure } from './handle-failure.js';
+import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
 import { exitState } from './transitions.js';
+import { evaluateAssign } from './assign.js';
 
 interface Worker { frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame }
 
@@ -55,7 +56,7 @@ function startMap(rt: ScopeRuntime, state: MapState, effective: JsonValue): void
     throw new AslError(StatesErrors.Runtime, `Map state input must be an array but was: ${JSON.stringify(items)}`);
   }
   rt.record('MapStateStarted', { length: items.length });
-  const distributed = (state.ItemProcessor?.ProcessorConfig?.Mode ?? 'INLINE') === 'DISTRIBUTED';
+  const distributed = ((state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode === 'DISTRIBUTED';
   const toleratedCount = numberField(rt, state.ToleratedFailureCount, state.ToleratedFailureCountPath, effective, 'ToleratedFailureCountPath', 'integer') ?? 0;
   const toleratedPercentage = numberField(rt, state.ToleratedFailurePercentage, state.ToleratedFailurePercentagePath, effective, 'ToleratedFailurePercentagePath', 'float') ?? 0;
   if (toleratedPercentage < 0 || toleratedPercentage > 100) throw new AslError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
@@ -84,7 +85,9 @@ function startMap(rt: ScopeRuntime, state: MapState, effective: JsonValue): void
 function numberField(rt: ScopeRuntime, value: number | string | undefined, path: string | undefined, effective: JsonValue, field: string, kind: 'integer' | 'float'): number | undefined {
   if (typeof value === 'number') return value;
   if (path === undefined) return undefined;
-  const v = evaluatePath(path, rt.pathContext(effective));
+  let v = evaluatePath(path, rt.pathContext(effective));
+  // AWS parses the referenced value as Java does: numeric strings count.
+  if (typeof v === 'string' && (kind === 'integer' ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/).test(v.trim())) v = Number(v);
   const ok = typeof v === 'number' && (kind === 'float' || Number.isInteger(v));
   if (!ok) {
     const shown = typeof v === 'string' ? v : JSON.stringify(v ?? null);
@@ -135,6 +138,7 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   const jobFrame = worker.frame.child();
   worker.job = index;
   worker.jobFrame = jobFrame;
+  if (!work.distributed) rt.services.record(jobFrame, 'MapIterationStarted', { index, name: a.name });
   work.running.set(index, worker);
   rt.spawn({
     id: childId(work.attempt, index),
@@ -199,8 +203,8 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
   } else if (work.toleratedCount > 0 || work.toleratedPercentage > 0) {
     error = StatesErrors.ExceedToleratedFailureThreshold;
   }
-  rt.record('MapStateFailed');
-  const verdict = handleFailure(rt, error ?? 'States.BranchFailed', cause);
+  if (!willRetry(rt, error ?? '')) rt.record('MapStateFailed');
+  const verdict = handleFailure(rt, error, cause);
   if (verdict === 'retry') (rt.active!.work as { effective?: JsonValue }).effective = work.effective;
 }
 
@@ -215,7 +219,8 @@ function finish(rt: ScopeRuntime, state: MapState, work: MapWork): void {
   rt.record('MapStateSucceeded', undefined, false);
   const a = rt.active!;
   const selected = applyResultSelector(rt, work.outputs, state.ResultSelector);
-  exitState(rt, applyOutputPath(rt, applyResult(a.rawInput, state.ResultPath, selected), state.OutputPath));
+  const assigned = evaluateAssign(rt, state.Assign, selected);
+  exitState(rt, applyOutputPath(rt, applyResult(a.rawInput, state.ResultPath, selected), state.OutputPath), undefined, assigned);
 }
 
 export { HistoryFrame };

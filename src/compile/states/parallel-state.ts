@@ -2,9 +2,10 @@ import type { ParallelState } from '../../asl/definition.js';
 import type { JsonValue } from '../../asl/json-value.js';
 import type { HistoryFrame } from '../../execution/history-frame.js';
 import type { ScopeOutcome, ScopeRuntime } from '../scope-runtime.js';
-import { handleFailure } from './handle-failure.js';
+import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
 import { exitState } from './transitions.js';
+import { evaluateAssign } from './assign.js';
 
 interface ParallelWork {
   kind: 'parallel';
@@ -64,8 +65,8 @@ export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: st
   }
   for (const other of work.running) rt.stop(childId(work.attempt, other));
   work.running.clear();
-  rt.record('ParallelStateFailed');
-  const verdict = handleFailure(rt, outcome.error ?? 'States.BranchFailed', outcome.cause);
+  if (!willRetry(rt, outcome.error ?? '')) rt.record('ParallelStateFailed');
+  const verdict = handleFailure(rt, outcome.error, outcome.cause);
   if (verdict === 'retry') (rt.active!.work as { input?: JsonValue }).input = work.input;
 }
 
@@ -79,5 +80,6 @@ function finish(rt: ScopeRuntime, state: ParallelState, work: ParallelWork): voi
   rt.record('ParallelStateSucceeded', undefined, false);
   const a = rt.active!;
   const selected = applyResultSelector(rt, work.outputs, state.ResultSelector);
-  exitState(rt, applyOutputPath(rt, applyResult(a.rawInput, state.ResultPath, selected), state.OutputPath));
+  const assigned = evaluateAssign(rt, state.Assign, selected);
+  exitState(rt, applyOutputPath(rt, applyResult(a.rawInput, state.ResultPath, selected), state.OutputPath), undefined, assigned);
 }

@@ -2,6 +2,7 @@ import type { PassState } from '../../asl/definition.js';
 import type { ScopeRuntime } from '../scope-runtime.js';
 import { applyInputPath, applyOutputPath, applyParameters, applyResult } from './state-io.js';
 import { exitState } from './transitions.js';
+import { evaluateAssign } from './assign.js';
 
 /** Pass (DG:state-pass): Result or Parameters, placed by ResultPath. */
 export function enterPass(rt: ScopeRuntime, state: PassState): void {
@@ -10,6 +11,7 @@ export function enterPass(rt: ScopeRuntime, state: PassState): void {
   const result = state.Parameters !== undefined
     ? applyParameters(rt, effective, state.Parameters, 'Parameters')
     : state.Result !== undefined ? state.Result : effective;
+  const assigned = evaluateAssign(rt, state.Assign, result);
   const output = applyOutputPath(rt, applyResult(raw, state.ResultPath, result), state.OutputPath);
-  exitState(rt, output);
+  exitState(rt, output, undefined, assigned);
 }

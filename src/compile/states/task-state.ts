@@ -8,6 +8,7 @@ import type { ScopeRuntime } from '../scope-runtime.js';
 import { handleFailure } from './handle-failure.js';
 import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
 import { exitState } from './transitions.js';
+import { evaluateAssign } from './assign.js';
 
 interface TaskWork {
   kind: 'task' | 'retry';
@@ -54,7 +55,6 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
       input: work.parameters, inputDetails: { truncated: false }, resource: state.Resource,
       ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
     });
-    rt.record('LambdaFunctionStarted');
   } else {
     const type = r.resourceType ?? 'unknown';
     const res = r.resource ?? state.Resource;
@@ -63,12 +63,19 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
       ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
       ...(work.heartbeatSeconds !== undefined ? { heartbeatInSeconds: work.heartbeatSeconds } : {}),
     });
-    rt.record('TaskStarted', { resourceType: type, resource: res });
   }
   rt.services.command({
     kind: 'task', actor: rt.self, requestId, stateName: a.name, resource: state.Resource, input: work.parameters,
     token: requestId, timeoutSeconds: work.timeoutSeconds, heartbeatSeconds: work.heartbeatSeconds, attempt: a.retryCount,
   });
+}
+
+/** The journal has handed the task to its handler. */
+export function taskStarted(rt: ScopeRuntime, state: TaskState, requestId: string): void {
+  const work = currentTask(rt, requestId);
+  if (!work || work.kind !== 'task') return;
+  if (work.resource.kind === 'lambda-function') rt.record('LambdaFunctionStarted');
+  else rt.record('TaskStarted', { resourceType: work.resource.resourceType ?? 'unknown', resource: work.resource.resource ?? state.Resource });
 }
 
 function currentTask(rt: ScopeRuntime, requestId: string): TaskWork | undefined {
@@ -93,8 +100,9 @@ export function taskSucceeded(rt: ScopeRuntime, state: TaskState, requestId: str
   work.requestId = '';
   const a = rt.active!;
   const selected = applyResultSelector(rt, output, state.ResultSelector);
+  const assigned = evaluateAssign(rt, state.Assign, selected);
   const placed = applyResult(a.rawInput, state.ResultPath, selected);
-  exitState(rt, applyOutputPath(rt, placed, state.OutputPath));
+  exitState(rt, applyOutputPath(rt, placed, state.OutputPath), undefined, assigned);
 }
 
 export function taskFailed(rt: ScopeRuntime, state: TaskState, requestId: string, error: string, cause: string | undefined, timedOut = false): void {

@@ -1,14 +1,30 @@
 import type { JsonValue } from '../../asl/json-value.js';
 import type { State } from '../../asl/definition.js';
 import { END, type ScopeRuntime } from '../scope-runtime.js';
+import { applyAssigned } from './assign.js';
 
 /** Records `<Type>StateExited` and moves to `Next`, or ends the scope on `End`. */
-export function exitState(rt: ScopeRuntime, output: JsonValue, next?: string): void {
+export function exitState(rt: ScopeRuntime, output: JsonValue, next?: string, assigned?: Record<string, JsonValue>): void {
   const a = rt.active!;
   rt.checkPayload(output, a.name);
-  rt.record(`${a.state.Type as 'Pass'}StateExited`, { name: a.name, output, outputDetails: { truncated: false } } as never);
+  recordExit(rt, output, assigned);
+  applyAssigned(rt, assigned);
   rt.data = output;
   goTo(rt, a.state, output, next);
+}
+
+/** `<Type>StateExited`, with the variables the state assigned as AWS records them. */
+export function recordExit(rt: ScopeRuntime, output: JsonValue, assigned?: Record<string, JsonValue>): void {
+  const a = rt.active!;
+  const details: Record<string, JsonValue> = {};
+  if (assigned) {
+    details.assignedVariables = assigned;
+    details.assignedVariablesDetails = { truncated: false };
+  }
+  details.name = a.name;
+  details.output = output;
+  details.outputDetails = { truncated: false };
+  rt.record(`${a.state.Type as 'Pass'}StateExited`, details);
 }
 
 export function goTo(rt: ScopeRuntime, state: State, output: JsonValue, next?: string): void {

@@ -6,6 +6,7 @@ import { StatesErrors } from '../../errors/error-names.js';
 import type { ScopeRuntime } from '../scope-runtime.js';
 import { applyInputPath, applyOutputPath } from './state-io.js';
 import { exitState } from './transitions.js';
+import { evaluateAssign } from './assign.js';
 
 interface WaitWork { kind: 'wait'; requestId: string; effective: JsonValue }
 
@@ -22,7 +23,8 @@ export function enterWait(rt: ScopeRuntime, state: WaitState): void {
 export function waitTimerFired(rt: ScopeRuntime, state: WaitState, requestId: string): void {
   const work = rt.active!.work as WaitWork | undefined;
   if (!work || work.kind !== 'wait' || work.requestId !== requestId) return;
-  exitState(rt, applyOutputPath(rt, work.effective, state.OutputPath));
+  const assigned = evaluateAssign(rt, state.Assign, work.effective);
+  exitState(rt, applyOutputPath(rt, work.effective, state.OutputPath), undefined, assigned);
 }
 
 function waitDeadline(rt: ScopeRuntime, state: WaitState, effective: JsonValue): number {
