@@ -1,0 +1,33 @@
+/**
+ * Stepwise: run AWS Step Functions state machines (Amazon States Language) locally or inside a
+ * Node service, exactly as AWS would, with every transition recorded as an AWS history event.
+ *
+ * @example
+ * import { createRuntime } from 'stepwise';
+ * const runtime = createRuntime({ clock: 'virtual' });
+ * runtime.handle('arn:aws:lambda:us-east-1:123456789012:function:greet', ({ input }) => ({ hello: input }));
+ * const result = await runtime.run({ definition, input: { name: 'Ada' } });
+ */
+export { createRuntime, Runtime } from './runtime/create-runtime.js';
+export type { RuntimeOptions, StartExecutionOptions, PreparedStateMachine } from './runtime/create-runtime.js';
+export type { ExecutionJournal as Execution, ExecutionResult } from './execution/execution-journal.js';
+export type { HistoryEvent, HistoryEventType } from './execution/history-event.js';
+export { toAwsHistoryEvent } from './observe/aws-history.js';
+export { RealClock, VirtualClock } from './execution/clock.js';
+export type { Clock } from './execution/clock.js';
+export { AWS_LIMITS } from './execution/execution-services.js';
+export type { ExecutionLimits } from './execution/execution-services.js';
+export { TaskFailure, TaskHandlerRegistry } from './resources/task-handlers.js';
+export type { TaskHandler, TaskRequest, HandlerMatcher } from './resources/task-handlers.js';
+export { parseMockConfig, loadMockConfigFile, MockConfig } from './resources/mock-config.js';
+export type { MockedResponse, MockTestCase } from './resources/mock-config.js';
+export { validateDefinition } from './asl/validate-definition.js';
+export type { Diagnostic } from './asl/validate-definition.js';
+export { parseDefinitionText, loadDefinitionFile } from './asl/parse-definition.js';
+export type { StateMachineDefinition, State, StateType, Retrier, Catcher, ChoiceRule } from './asl/definition.js';
+export type { JsonValue, JsonObject } from './asl/json-value.js';
+export { AslError, isAslError } from './errors/asl-error.js';
+export { StatesErrors } from './errors/error-names.js';
+export { StepwiseError, isStepwiseError } from './errors/stepwise-error.js';
+export { MemoryEventStore } from './store/memory-store.js';
+export type { EventStore } from './store/event-store.js';

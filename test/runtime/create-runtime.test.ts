@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { toArray } from 'rxjs';
+import { createRuntime, TaskFailure, type HistoryEvent, type StateMachineDefinition } from '../../src/index.js';
+
+const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:work';
+
+describe('runtime: tasks', () => {
+  it('calls a handler by ARN pattern and shapes lambda:invoke results as AWS does', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle('arn:aws:states:::lambda:*', ({ input }) => ({ doubled: (input as { n: number }).n * 2 }));
+    const def: StateMachineDefinition = {
+      StartAt: 'Call',
+      States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f', 'Payload.$': '$' }, OutputPath: '$.Payload', End: true } },
+    };
+    const result = await runtime.run({ definition: def, input: { n: 21 } });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { doubled: 42 } });
+  });
+
+  it('retries a failing handler, then catches, with AWS history events', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    let calls = 0;
+    runtime.handle(LAMBDA, () => {
+      calls++;
+      throw new TaskFailure('Flaky', `attempt ${calls}`);
+    });
+    const def: StateMachineDefinition = {
+      StartAt: 'Work',
+      States: {
+        Work: { Type: 'Task', Resource: LAMBDA, Retry: [{ ErrorEquals: ['Flaky'], MaxAttempts: 2, IntervalSeconds: 5 }], Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.err', Next: 'Recover' }], End: true },
+        Recover: { Type: 'Pass', End: true },
+      },
+    };
+    const execution = runtime.start({ definition: def, input: { a: 1 } });
+    const result = await execution.done;
+    expect(calls).toBe(3);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual({ a: 1, err: { Error: 'Flaky', Cause: 'attempt 3' } });
+    const types = execution.events.map((e) => e.type);
+    expect(types.filter((t) => t === 'LambdaFunctionScheduled')).toHaveLength(3);
+    expect(types.filter((t) => t === 'LambdaFunctionFailed')).toHaveLength(3);
+    const scheduled = execution.events.filter((e) => e.type === 'LambdaFunctionScheduled');
+    expect(scheduled[1]!.timestamp - scheduled[0]!.timestamp).toBe(5000);
+    expect(scheduled[2]!.timestamp - scheduled[1]!.timestamp).toBe(10000);
+  });
+
+  it('completes a .waitForTaskToken task through sendTaskSuccess with the token from $$.Task.Token', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    let token = '';
+    runtime.handle('arn:aws:states:::sqs:sendMessage.waitForTaskToken', ({ input }) => {
+      token = (input as { token: string }).token;
+      setTimeout(() => runtime.sendTaskSuccess(token, { approved: true }), 5);
+      return null;
+    });
+    const def: StateMachineDefinition = {
+      StartAt: 'Ask',
+      States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { 'token.$': '$$.Task.Token' }, End: true } },
+    };
+    const result = await runtime.run({ definition: def });
+    expect(token).not.toBe('');
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { approved: true } });
+  });
+
+  it('fails a task with States.Timeout when it outlives TimeoutSeconds', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle('arn:aws:states:::sqs:sendMessage.waitForTaskToken', () => null);
+    const def: StateMachineDefinition = {
+      StartAt: 'Ask',
+      States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', TimeoutSeconds: 30, End: true } },
+    };
+    const execution = runtime.start({ definition: def });
+    const result = await execution.done;
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(execution.events.map((e) => e.type)).toContain('TaskTimedOut');
+  });
+
+  it('fails a task with States.HeartbeatTimeout when heartbeats stop', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle('arn:aws:states:::sqs:sendMessage.waitForTaskToken', () => null);
+    const def: StateMachineDefinition = {
+      StartAt: 'Ask',
+      States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', HeartbeatSeconds: 10, TimeoutSeconds: 100, End: true } },
+    };
+    const result = await runtime.run({ definition: def });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
+  });
+});
+
+describe('runtime: execution lifecycle', () => {
+  it('times out the whole execution with TIMED_OUT', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    const def: StateMachineDefinition = { TimeoutSeconds: 60, StartAt: 'Sleep', States: { Sleep: { Type: 'Wait', Seconds: 3600, End: true } } };
+    const execution = runtime.start({ definition: def });
+    const result = await execution.done;
+    expect(result.status).toBe('TIMED_OUT');
+    expect(execution.events.at(-1)!.type).toBe('ExecutionTimedOut');
+  });
+
+  it('stops an execution and every child actor (ABORTED)', async () => {
+    const runtime = createRuntime({ clock: 'real' });
+    const started: number[] = [];
+    runtime.handle(LAMBDA, ({ input, signal }) => {
+      started.push(input as number);
+      return new Promise((resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    });
+    const def: StateMachineDefinition = {
+      StartAt: 'Fan',
+      States: { Fan: { Type: 'Map', ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Task', Resource: LAMBDA, End: true } } }, End: true } },
+    };
+    const execution = runtime.start({ definition: def, input: [1, 2, 3] });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(started).toHaveLength(3);
+    execution.stop('Operator', 'stopped by test');
+    const result = await execution.done;
+    expect(result).toMatchObject({ status: 'ABORTED', error: 'Operator', cause: 'stopped by test' });
+    expect(execution.events.at(-1)!.type).toBe('ExecutionAborted');
+  });
+
+  it('streams events live as an Observable, ending when the execution ends', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    const def: StateMachineDefinition = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Succeed' } } };
+    const execution = runtime.start({ definition: def });
+    const seen = await new Promise<HistoryEvent[]>((resolve) => execution.events$.pipe(toArray()).subscribe(resolve));
+    // ExecutionStarted is appended with the first batch, before a subscriber can attach.
+    expect(seen.map((e) => e.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);
+  });
+
+  it('bounds live Map iterations by MaxConcurrency', async () => {
+    const runtime = createRuntime({ clock: 'real' });
+    let live = 0;
+    let peak = 0;
+    runtime.handle(LAMBDA, async ({ input }) => {
+      live++;
+      peak = Math.max(peak, live);
+      await new Promise((r) => setTimeout(r, 5));
+      live--;
+      return input;
+    });
+    const def: StateMachineDefinition = {
+      StartAt: 'Fan',
+      States: { Fan: { Type: 'Map', MaxConcurrency: 2, ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Task', Resource: LAMBDA, End: true } } }, End: true } },
+    };
+    const result = await runtime.run({ definition: def, input: [1, 2, 3, 4, 5, 6] });
+    expect(result.output).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(peak).toBe(2);
+  });
+
+  it('runs Parallel branches and fails the state when one branch fails', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    const ok: StateMachineDefinition = {
+      StartAt: 'P',
+      States: { P: { Type: 'Parallel', Branches: [
+        { StartAt: 'A', States: { A: { Type: 'Pass', Result: 'a', End: true } } },
+        { StartAt: 'B', States: { B: { Type: 'Pass', Result: 'b', End: true } } },
+      ], End: true } },
+    };
+    expect(await runtime.run({ definition: ok })).toMatchObject({ status: 'SUCCEEDED', output: ['a', 'b'] });
+    const bad: StateMachineDefinition = {
+      StartAt: 'P',
+      States: { P: { Type: 'Parallel', Branches: [
+        { StartAt: 'A', States: { A: { Type: 'Wait', Seconds: 10, End: true } } },
+        { StartAt: 'B', States: { B: { Type: 'Fail', Error: 'Nope', Cause: 'b failed' } } },
+      ], Catch: [{ ErrorEquals: ['Nope'], Next: 'Handled' }], End: true }, Handled: { Type: 'Pass', End: true } },
+    };
+    expect(await runtime.run({ definition: bad })).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'Nope', Cause: 'b failed' } });
+  });
+
+  it('enforces the 256 KiB payload limit with States.DataLimitExceeded, and lifts it by option', async () => {
+    const big = 'x'.repeat(300_000);
+    const def: StateMachineDefinition = { StartAt: 'A', States: { A: { Type: 'Pass', Result: big, End: true } } };
+    const strict = await createRuntime({ clock: 'virtual' }).run({ definition: def });
+    expect(strict).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    const lifted = await createRuntime({ clock: 'virtual', limits: { payloadBytes: Infinity } }).run({ definition: def });
+    expect(lifted.status).toBe('SUCCEEDED');
+  });
+
+  it('rejects an invalid definition with every problem and its JSON pointer', () => {
+    const runtime = createRuntime();
+    expect(() => runtime.prepare({ StartAt: 'Nope', States: { A: { Type: 'Pass', Next: 'Missing' } } } as never)).toThrow(/\/States\/A\/Next/);
+  });
+});
