@@ -2,6 +2,7 @@ import { enqueueActions, setup, type AnyStateMachine } from 'xstate';
 import type { Branch, ChoiceState, MapState, ParallelState, State } from '../asl/definition.js';
 import { isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
+import { HistoryFrame } from '../execution/history-frame.js';
 import { END, ScopeRuntime, type CompiledScope, type ScopeEvent, type ScopeInput, type ScopeOutcome } from './scope-runtime.js';
 import { stateBehaviours } from './state-behaviours.js';
 import { handleFailure } from './states/handle-failure.js';
@@ -46,15 +47,28 @@ function step(work: (rt: ScopeRuntime, event: ScopeEvent) => void) {
       let { error, cause } = rt.toFailure(e);
       // AWS reports a missing Parameters path of a Pass state as a runtime error.
       if (rt.active.state.Type === 'Pass' && error === StatesErrors.ParameterPathFailure) error = StatesErrors.Runtime;
-      const state = rt.active.state as { Retry?: unknown; Catch?: unknown };
-      if (state.Retry || state.Catch) handleFailure(rt, error, cause);
-      else failScope(rt, error, cause);
+      if (error === StatesErrors.QueryEvaluationError) recordEvaluationFailed(rt, error, cause);
+      const state = rt.active.state as { Type: string; Retry?: unknown; Catch?: unknown };
+      if ((state.Retry || state.Catch) && !rt.active.catching) handleFailure(rt, error, cause);
+      else {
+        if (error === StatesErrors.QueryEvaluationError && (state.Type === 'Map' || state.Type === 'Parallel')) rt.record(`${state.Type as 'Map'}StateFailed`);
+        failScope(rt, error, cause);
+      }
     }
     for (const s of rt.spawns) enqueue.spawnChild(s.logic, { id: s.id, input: s.input });
     for (const id of rt.stops) enqueue.stopChild(id);
     rt.spawns = [];
     rt.stops = [];
   });
+}
+
+/** JSONata failures get an EvaluationFailed event, threaded from before the state was entered. */
+function recordEvaluationFailed(rt: ScopeRuntime, error: string, cause: string): void {
+  const a = rt.active!;
+  const location = /specified for the field '([^']+)'/.exec(cause)?.[1];
+  const frame = new HistoryFrame(a.enteredPrevious);
+  rt.services.record(frame, 'EvaluationFailed', { error, cause, ...(location ? { location } : {}), state: a.name });
+  rt.frame.source = frame.source;
 }
 
 function targetsOf(state: State): string[] {
@@ -91,11 +105,13 @@ function buildMachine(definition: Branch): AnyStateMachine {
       entry: step((rt) => {
         rt.target = undefined;
         const raw = rt.data;
+        const enteredPrevious = rt.frame.source;
         const enteredEventId = rt.record(`${state.Type}StateEntered`, { name, input: raw, inputDetails: { truncated: false } });
-        rt.active = { name, state, enteredEventId, enteredTime: rt.services.now(), rawInput: raw, retryCounts: [], retryCount: 0 };
+        rt.active = { name, state, enteredEventId, enteredPrevious, enteredTime: rt.services.now(), rawInput: raw, retryCounts: [], retryCount: 0 };
         behaviour.enter(rt, state);
       }),
       on: {
+        evaluated: { actions: step((rt, e) => rt.resume((e as any).requestId, (e as any).ok, (e as any).value)) },
         'task.started': { actions: step((rt, e) => behaviour.taskStarted?.(rt, state, (e as any).requestId)) },
         'task.succeeded': { actions: step((rt, e) => behaviour.taskSucceeded?.(rt, state, (e as any).requestId, (e as any).output)) },
         'task.failed': { actions: step((rt, e) => behaviour.taskFailed?.(rt, state, (e as any).requestId, (e as any).error, (e as any).cause, false)) },

@@ -1,5 +1,6 @@
 import type { AnyActorRef, AnyStateMachine } from 'xstate';
-import type { Branch, State } from '../asl/definition.js';
+import type { Branch, QueryLanguage, State } from '../asl/definition.js';
+import type { JsonataBindings } from '../asl/jsonata/evaluate-jsonata.js';
 import type { JsonValue } from '../asl/json-value.js';
 import type { PathContext } from '../asl/path-context.js';
 import { AslError, isAslError } from '../errors/asl-error.js';
@@ -28,6 +29,8 @@ export interface ScopeInput {
   /** Context object entries inherited from the parent (`Map.Item`, `Task`). */
   contextExtras?: Record<string, JsonValue>;
   variables?: Record<string, JsonValue>;
+  /** The state machine's top-level QueryLanguage, which nested states inherit. */
+  queryLanguage?: QueryLanguage;
 }
 
 /** A compiled state list: the machine plus what states need to spawn nested scopes. */
@@ -50,6 +53,10 @@ export interface ActiveState {
   name: string;
   state: State;
   enteredEventId: number;
+  /** The cursor before the state was entered: AWS threads EvaluationFailed from it. */
+  enteredPrevious: number;
+  /** Set while a catcher's Output/Assign is evaluated: a failure there is not caught again. */
+  catching?: boolean;
   enteredTime: number;
   /** The raw input the state was entered with. */
   rawInput: JsonValue;
@@ -82,6 +89,8 @@ export class ScopeRuntime {
   outcome: ScopeOutcome | undefined;
   spawns: SpawnRequest[] = [];
   stops: string[] = [];
+  readonly queryLanguage: QueryLanguage;
+  private readonly continuations = new Map<string, (rt: ScopeRuntime, value: unknown) => void>();
 
   constructor(input: ScopeInput) {
     this.services = input.services;
@@ -91,6 +100,36 @@ export class ScopeRuntime {
     this.data = input.input;
     this.contextExtras = input.contextExtras ?? {};
     this.variables = input.variables ?? {};
+    this.queryLanguage = input.queryLanguage ?? 'JSONPath';
+  }
+
+  /** JSONata when the state says so or inherits it from the top level. */
+  isJsonata(state: State): boolean {
+    return (state.QueryLanguage ?? this.queryLanguage) === 'JSONata';
+  }
+
+  /** `$states` and the variables a JSONata expression of the active state sees. */
+  jsonataBindings(states: { input: JsonValue; result?: JsonValue; errorOutput?: JsonValue }, extraContext?: Record<string, JsonValue>): JsonataBindings {
+    return { states: { ...states, context: this.contextObject(extraContext) }, variables: this.variables };
+  }
+
+  /**
+   * Continues with `then` once `work` settles. JSONata evaluates asynchronously while machine
+   * actions are synchronous, so the value comes back to the actor as an event, like any other
+   * answer from outside; a rejection is raised where `then` would have run.
+   */
+  await<T>(work: Promise<T>, then: (rt: ScopeRuntime, value: T) => void): void {
+    const requestId = this.newRequestId();
+    this.continuations.set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
+    this.services.command({ kind: 'evaluate', actor: this.self, requestId, work });
+  }
+
+  resume(requestId: string, ok: boolean, value: unknown): void {
+    const then = this.continuations.get(requestId);
+    if (!then) return;
+    this.continuations.delete(requestId);
+    if (!ok) throw value;
+    then(this, value);
   }
 
   record(type: HistoryEventType, details?: EventDetails, updateSource = true): number {
@@ -105,7 +144,11 @@ export class ScopeRuntime {
       StateMachine: this.services.executionContext.StateMachine,
     };
     if (a) {
-      ctx.State = { Name: a.name, EnteredTime: new Date(a.enteredTime).toISOString(), RetryCount: a.retryCount };
+      // Only states that can retry carry RetryCount (as recorded by AWS).
+      const t = a.state.Type;
+      ctx.State = t === 'Task' || t === 'Map' || t === 'Parallel'
+        ? { Name: a.name, EnteredTime: new Date(a.enteredTime).toISOString(), RetryCount: a.retryCount }
+        : { Name: a.name, EnteredTime: new Date(a.enteredTime).toISOString() };
     }
     Object.assign(ctx, this.contextExtras);
     if (extra) Object.assign(ctx, extra);

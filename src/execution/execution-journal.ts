@@ -123,7 +123,10 @@ export class ExecutionJournal {
       region: o.region,
     };
     this.record(this.rootFrame, 'ExecutionStarted', { input: o.input, inputDetails: { truncated: false }, roleArn: o.roleArn }, false);
-    const input: ScopeInput = { services, scope: o.compiled, input: o.input, frame: this.rootFrame, role: { kind: 'root' } };
+    const input: ScopeInput = {
+      services, scope: o.compiled, input: o.input, frame: this.rootFrame, role: { kind: 'root' },
+      queryLanguage: (o.compiled.definition as { QueryLanguage?: 'JSONPath' | 'JSONata' }).QueryLanguage,
+    };
     this.root = createActor(o.compiled.machine, { input });
     this.root.subscribe({
       complete: () => this.enqueueFlush(() => this.complete(this.root.getSnapshot().output as ScopeOutcome)),
@@ -221,6 +224,14 @@ export class ExecutionJournal {
         this.deliver(c.actor, { type: 'timer.fired', requestId: c.requestId });
       });
       this.timers.set(c.requestId, cancel);
+      return;
+    }
+    if (c.kind === 'evaluate') {
+      const release = clock instanceof VirtualClock ? clock.hold() : () => {};
+      c.work.then(
+        (value) => { release(); this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ok: true, value }); },
+        (value) => { release(); this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ok: false, value }); },
+      );
       return;
     }
     if (c.kind === 'cancel') {

@@ -22,7 +22,8 @@ export type Command =
       attempt: number;
     }
   | { kind: 'timer'; actor: AnyActorRef; requestId: string; dueAt: number }
-  | { kind: 'cancel'; requestId: string };
+  | { kind: 'cancel'; requestId: string }
+  | { kind: 'evaluate'; actor: AnyActorRef; requestId: string; work: Promise<unknown> };
 
 /** Events the journal delivers to actors. */
 export type ActorInput =
@@ -31,7 +32,8 @@ export type ActorInput =
   | { type: 'task.failed'; requestId: string; error: string; cause?: string }
   | { type: 'task.timedOut'; requestId: string; error: string; cause?: string }
   | { type: 'task.heartbeat'; requestId: string }
-  | { type: 'timer.fired'; requestId: string };
+  | { type: 'timer.fired'; requestId: string }
+  | { type: 'evaluated'; requestId: string; ok: boolean; value: unknown };
 
 export interface ExecutionLimits {
   /** Bytes of a state's input/output (AWS: 262,144). */

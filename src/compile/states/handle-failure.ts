@@ -5,6 +5,7 @@ import type { ScopeRuntime } from '../scope-runtime.js';
 import { applyResult } from './state-io.js';
 import { failScope, recordExit } from './transitions.js';
 import { applyAssigned, evaluateAssign } from './assign.js';
+import { evaluateOutputAndAssign } from './jsonata-io.js';
 
 interface WithErrorHandling {
   Retry?: Retrier[];
@@ -52,6 +53,16 @@ export function handleFailure(rt: ScopeRuntime, error: string | undefined, cause
   if (catcher) {
     const errorOutput: Record<string, JsonValue> = { Error: error! };
     if (cause !== undefined) errorOutput.Cause = cause;
+    if (rt.isJsonata(a.state)) {
+      a.catching = true;
+      rt.await(evaluateOutputAndAssign(rt, catcher, { input: a.rawInput, errorOutput }, errorOutput), (rt, { output, assigned }) => {
+        recordExit(rt, output, assigned);
+        applyAssigned(rt, assigned);
+        rt.data = output;
+        rt.target = catcher.Next;
+      });
+      return 'caught';
+    }
     let output: JsonValue;
     let assigned: Record<string, JsonValue> | undefined;
     try {

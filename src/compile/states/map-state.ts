@@ -10,13 +10,14 @@ import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
 import { exitState } from './transitions.js';
 import { evaluateAssign } from './assign.js';
+import { evaluateField, evaluateNumberField, evaluateOutputAndAssign } from './jsonata-io.js';
 
 interface Worker { frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame }
 
 interface MapWork {
   kind: 'map';
   attempt: string;
-  effective: JsonValue;
+  plan: MapPlan;
   items: JsonValue[];
   outputs: JsonValue[];
   next: number;
@@ -28,6 +29,18 @@ interface MapWork {
   distributed: boolean;
 }
 
+/** What a Map run needs, computed from the state's fields in either query language. */
+interface MapPlan {
+  items: JsonValue[];
+  maxConcurrency: number;
+  toleratedCount: number;
+  toleratedPercentage: number;
+  /** The input of iteration `index` (ItemSelector applied). */
+  inputFor(index: number, item: JsonValue): JsonValue;
+  /** Kept for a retry: the effective input the plan was made from. */
+  effective: JsonValue;
+}
+
 /**
  * Map (DG:state-map): each item runs through the ItemProcessor as a child actor. At most
  * MaxConcurrency iterations are alive at once (0 = no bound); each of the workers takes the
@@ -36,36 +49,76 @@ interface MapWork {
  */
 export function enterMap(rt: ScopeRuntime, state: MapState): void {
   const a = rt.active!;
+  if (rt.isJsonata(state)) {
+    rt.await(jsonataPlan(rt, state, a.rawInput), (rt, plan) => launch(rt, state, plan));
+    return;
+  }
   const effective = applyInputPath(rt, a.rawInput, state.InputPath);
-  startMap(rt, state, effective);
+  startJsonPathMap(rt, state, effective);
 }
 
-function startMap(rt: ScopeRuntime, state: MapState, effective: JsonValue): void {
-  const a = rt.active!;
+function startJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValue): void {
   const maxConcurrency = numberField(rt, state.MaxConcurrency, state.MaxConcurrencyPath, effective, 'MaxConcurrencyPath', 'integer') ?? 0;
   let items: JsonValue | undefined;
   if (state.ItemsPath !== undefined) {
     items = evaluatePath(state.ItemsPath, rt.pathContext(effective));
     if (items === undefined) throw new AslError(StatesErrors.Runtime, `Invalid path '${state.ItemsPath}' : No results for path: $['${state.ItemsPath.replace(/^\$\.?/, '').split('.').join("']['")}']`);
-  } else if (Array.isArray(state.Items)) {
-    items = state.Items;
   } else {
     items = effective;
   }
-  if (!Array.isArray(items)) {
-    throw new AslError(StatesErrors.Runtime, `Map state input must be an array but was: ${JSON.stringify(items)}`);
-  }
-  rt.record('MapStateStarted', { length: items.length });
-  const distributed = ((state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode === 'DISTRIBUTED';
+  if (!Array.isArray(items)) throw new AslError(StatesErrors.Runtime, `Map state input must be an array but was: ${JSON.stringify(items)}`);
+  const list = items;
+  rt.record('MapStateStarted', { length: list.length });
   const toleratedCount = numberField(rt, state.ToleratedFailureCount, state.ToleratedFailureCountPath, effective, 'ToleratedFailureCountPath', 'integer') ?? 0;
   const toleratedPercentage = numberField(rt, state.ToleratedFailurePercentage, state.ToleratedFailurePercentagePath, effective, 'ToleratedFailurePercentagePath', 'float') ?? 0;
+  const selector = state.ItemSelector ?? state.Parameters;
+  const field = state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters';
+  launch(rt, state, {
+    items: batchItems(rt, state, effective, list),
+    maxConcurrency, toleratedCount, toleratedPercentage, effective,
+    inputFor: (index, item) => selector === undefined ? item : applyParameters(rt, effective, selector, field, mapContext(index, item)),
+  }, true);
+}
+
+async function jsonataPlan(rt: ScopeRuntime, state: MapState, raw: JsonValue): Promise<MapPlan> {
+  const states = { input: raw };
+  const itemsField = state.Items === undefined ? raw : await evaluateField(rt, state.Items, states, 'Items');
+  if (!Array.isArray(itemsField)) {
+    if (state.Items !== undefined && typeof state.Items === 'string') {
+      const kind = itemsField === null ? 'null' : typeof itemsField === 'object' ? 'object' : typeof itemsField;
+      throw new AslError(StatesErrors.QueryEvaluationError, `The JSONata expression '${jsonataText(state.Items)}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${kind}' for value: ${JSON.stringify(itemsField)}`);
+    }
+    throw new AslError(StatesErrors.QueryEvaluationError, `Map state input must be an array but was: ${JSON.stringify(itemsField)}`);
+  }
+  const items = itemsField;
+  const maxConcurrency = (await evaluateNumberField(rt, state.MaxConcurrency, states, 'MaxConcurrency')) ?? 0;
+  const toleratedCount = (await evaluateNumberField(rt, state.ToleratedFailureCount, states, 'ToleratedFailureCount')) ?? 0;
+  const toleratedPercentage = (await evaluateNumberField(rt, state.ToleratedFailurePercentage, states, 'ToleratedFailurePercentage')) ?? 0;
+  const inputs: JsonValue[] = [];
+  for (let i = 0; i < items.length; i++) {
+    inputs.push(state.ItemSelector === undefined ? items[i]! : ((await evaluateField(rt, state.ItemSelector, states, 'ItemSelector', mapContext(i, items[i]!))) as JsonValue));
+  }
+  return { items, maxConcurrency, toleratedCount, toleratedPercentage, effective: raw, inputFor: (index) => inputs[index]! };
+}
+
+function jsonataText(value: string): string {
+  return value.replace(/^\{%/, '').replace(/%\}$/, '').trim();
+}
+
+const mapContext = (index: number, item: JsonValue) => ({ Map: { Item: { Index: index, Value: item } } });
+
+function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = false): void {
+  const a = rt.active!;
+  if (!started) rt.record('MapStateStarted', { length: plan.items.length });
+  const { toleratedCount, toleratedPercentage } = plan;
   if (toleratedPercentage < 0 || toleratedPercentage > 100) throw new AslError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
   if (toleratedCount < 0) throw new AslError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
-  const batched = batchItems(rt, state, effective, items);
+  const distributed = ((state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode === 'DISTRIBUTED';
+  const batched = plan.items;
   const attempt = rt.newRequestId();
-  const workerCount = Math.max(1, Math.min(maxConcurrency > 0 ? maxConcurrency : batched.length, batched.length));
+  const workerCount = Math.max(1, Math.min(plan.maxConcurrency > 0 ? plan.maxConcurrency : batched.length, batched.length));
   const work: MapWork = {
-    kind: 'map', attempt, effective, items: batched, outputs: new Array(batched.length).fill(null), next: 0,
+    kind: 'map', attempt, plan, items: batched, outputs: new Array(batched.length).fill(null), next: 0,
     workers: [], running: new Map(), failures: 0, toleratedCount, toleratedPercentage, distributed,
   };
   a.work = work;
@@ -123,17 +176,14 @@ function batchItems(rt: ScopeRuntime, state: MapState, effective: JsonValue, ite
   return batches;
 }
 
+
 const childId = (attempt: string, index: number) => `m.${attempt}.${index}`;
 
 function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: Worker): void {
   const index = work.next++;
   const a = rt.active!;
   const item = work.items[index]!;
-  const mapContext = { Map: { Item: { Index: index, Value: item } } };
-  const selector = state.ItemSelector ?? state.Parameters;
-  const input = selector !== undefined
-    ? applyParameters(rt, work.effective, selector, state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters', mapContext)
-    : item;
+  const input = work.plan.inputFor(index, item);
   const scope = rt.scope.nested.get(a.name)![0]!;
   const jobFrame = worker.frame.child();
   worker.job = index;
@@ -147,8 +197,9 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
       services: work.distributed ? unrecorded(rt.services) : rt.services,
       scope, input, frame: jobFrame,
       role: work.distributed ? { kind: 'branch', index } : { kind: 'iteration', mapStateName: a.name, index },
-      contextExtras: mapContext,
+      contextExtras: mapContext(index, item),
       variables: work.distributed ? {} : { ...rt.variables },
+      queryLanguage: rt.queryLanguage,
     },
   });
 }
@@ -205,19 +256,23 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
   }
   if (!willRetry(rt, error ?? '')) rt.record('MapStateFailed');
   const verdict = handleFailure(rt, error, cause);
-  if (verdict === 'retry') (rt.active!.work as { effective?: JsonValue }).effective = work.effective;
+  if (verdict === 'retry') (rt.active!.work as { plan?: MapPlan }).plan = work.plan;
 }
 
 export function mapRetryFired(rt: ScopeRuntime, state: MapState, requestId: string): void {
-  const work = rt.active?.work as { kind: string; requestId: string; effective: JsonValue } | undefined;
+  const work = rt.active?.work as { kind: string; requestId: string; plan: MapPlan } | undefined;
   if (!work || work.kind !== 'retry' || work.requestId !== requestId) return;
-  startMap(rt, state, work.effective);
+  launch(rt, state, work.plan);
 }
 
 function finish(rt: ScopeRuntime, state: MapState, work: MapWork): void {
   if (work.distributed) rt.record('MapRunSucceeded');
   rt.record('MapStateSucceeded', undefined, false);
   const a = rt.active!;
+  if (rt.isJsonata(state)) {
+    rt.await(evaluateOutputAndAssign(rt, state, { input: a.rawInput, result: work.outputs }, work.outputs), (rt, r) => exitState(rt, r.output, undefined, r.assigned));
+    return;
+  }
   const selected = applyResultSelector(rt, work.outputs, state.ResultSelector);
   const assigned = evaluateAssign(rt, state.Assign, selected);
   exitState(rt, applyOutputPath(rt, applyResult(a.rawInput, state.ResultPath, selected), state.OutputPath), undefined, assigned);

@@ -6,6 +6,7 @@ import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
 import { exitState } from './transitions.js';
 import { evaluateAssign } from './assign.js';
+import { evaluateField, evaluateOutputAndAssign } from './jsonata-io.js';
 
 interface ParallelWork {
   kind: 'parallel';
@@ -22,6 +23,11 @@ interface ParallelWork {
  */
 export function enterParallel(rt: ScopeRuntime, state: ParallelState): void {
   const a = rt.active!;
+  if (rt.isJsonata(state)) {
+    const raw = a.rawInput;
+    rt.await(evaluateField(rt, state.Arguments, { input: raw }, 'Arguments'), (rt, args) => startBranches(rt, state, args === undefined ? raw : args));
+    return;
+  }
   const effective = applyInputPath(rt, a.rawInput, state.InputPath);
   const input = applyParameters(rt, effective, state.Parameters, 'Parameters');
   startBranches(rt, state, input);
@@ -41,7 +47,7 @@ function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue)
     rt.spawn({
       id: childId(attempt, index),
       logic: scope.machine,
-      input: { services: rt.services, scope, input, frame, role: { kind: 'branch', index }, variables: { ...rt.variables } },
+      input: { services: rt.services, scope, input, frame, role: { kind: 'branch', index }, variables: { ...rt.variables }, queryLanguage: rt.queryLanguage },
     });
   });
   if (branches.length === 0) finish(rt, state, work);
@@ -79,6 +85,10 @@ export function parallelRetryFired(rt: ScopeRuntime, state: ParallelState, reque
 function finish(rt: ScopeRuntime, state: ParallelState, work: ParallelWork): void {
   rt.record('ParallelStateSucceeded', undefined, false);
   const a = rt.active!;
+  if (rt.isJsonata(state)) {
+    rt.await(evaluateOutputAndAssign(rt, state, { input: a.rawInput, result: work.outputs }, work.outputs), (rt, r) => exitState(rt, r.output, undefined, r.assigned));
+    return;
+  }
   const selected = applyResultSelector(rt, work.outputs, state.ResultSelector);
   const assigned = evaluateAssign(rt, state.Assign, selected);
   exitState(rt, applyOutputPath(rt, applyResult(a.rawInput, state.ResultPath, selected), state.OutputPath), undefined, assigned);

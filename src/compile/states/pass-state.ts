@@ -1,12 +1,17 @@
 import type { PassState } from '../../asl/definition.js';
 import type { ScopeRuntime } from '../scope-runtime.js';
+import { evaluateAssign } from './assign.js';
+import { evaluateOutputAndAssign } from './jsonata-io.js';
 import { applyInputPath, applyOutputPath, applyParameters, applyResult } from './state-io.js';
 import { exitState } from './transitions.js';
-import { evaluateAssign } from './assign.js';
 
-/** Pass (DG:state-pass): Result or Parameters, placed by ResultPath. */
+/** Pass (DG:state-pass): Result or Parameters placed by ResultPath; in JSONata, Output. */
 export function enterPass(rt: ScopeRuntime, state: PassState): void {
   const raw = rt.active!.rawInput;
+  if (rt.isJsonata(state)) {
+    rt.await(evaluateOutputAndAssign(rt, state, { input: raw }, raw), (rt, { output, assigned }) => exitState(rt, output, undefined, assigned));
+    return;
+  }
   const effective = applyInputPath(rt, raw, state.InputPath);
   const result = state.Parameters !== undefined
     ? applyParameters(rt, effective, state.Parameters, 'Parameters')

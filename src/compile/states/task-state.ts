@@ -9,6 +9,7 @@ import { handleFailure } from './handle-failure.js';
 import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
 import { exitState } from './transitions.js';
 import { evaluateAssign } from './assign.js';
+import { evaluateField, evaluateNumberField, evaluateOutputAndAssign } from './jsonata-io.js';
 
 interface TaskWork {
   kind: 'task' | 'retry';
@@ -22,14 +23,31 @@ interface TaskWork {
 /** Task (DG:state-task): the call leaves the machine as a command; its answer comes back as an event. */
 export function enterTask(rt: ScopeRuntime, state: TaskState): void {
   const a = rt.active!;
-  const effective = applyInputPath(rt, a.rawInput, state.InputPath);
   const resource = parseResource(state.Resource);
   const token = resource.pattern === 'waitForTaskToken' ? rt.newRequestId() : undefined;
+  if (rt.isJsonata(state)) {
+    rt.await(jsonataTaskInputs(rt, state, a.rawInput, token), (rt, inputs) => {
+      rt.active!.work = { kind: 'task', requestId: token ?? '', resource, ...inputs } satisfies TaskWork;
+      schedule(rt, state);
+    });
+    return;
+  }
+  const effective = applyInputPath(rt, a.rawInput, state.InputPath);
   const parameters = applyParameters(rt, effective, state.Parameters, 'Parameters', token ? { Task: { Token: token } } : undefined);
   const timeoutSeconds = secondsOf(rt, state.TimeoutSeconds, state.TimeoutSecondsPath, effective, 'TimeoutSecondsPath');
   const heartbeatSeconds = secondsOf(rt, state.HeartbeatSeconds, state.HeartbeatSecondsPath, effective, 'HeartbeatSecondsPath');
   a.work = { kind: 'task', requestId: token ?? '', parameters, resource, timeoutSeconds, heartbeatSeconds } satisfies TaskWork;
   schedule(rt, state);
+}
+
+async function jsonataTaskInputs(rt: ScopeRuntime, state: TaskState, raw: JsonValue, token: string | undefined) {
+  const states = { input: raw };
+  const args = await evaluateField(rt, state.Arguments, states, 'Arguments', token ? { Task: { Token: token } } : undefined);
+  return {
+    parameters: args === undefined ? raw : args,
+    timeoutSeconds: await evaluateNumberField(rt, state.TimeoutSeconds, states, 'TimeoutSeconds'),
+    heartbeatSeconds: await evaluateNumberField(rt, state.HeartbeatSeconds, states, 'HeartbeatSeconds'),
+  };
 }
 
 function secondsOf(rt: ScopeRuntime, value: number | string | undefined, path: string | undefined, effective: JsonValue, field: string): number | undefined {
@@ -99,6 +117,10 @@ export function taskSucceeded(rt: ScopeRuntime, state: TaskState, requestId: str
   work.kind = 'retry';
   work.requestId = '';
   const a = rt.active!;
+  if (rt.isJsonata(state)) {
+    rt.await(evaluateOutputAndAssign(rt, state, { input: a.rawInput, result: output }, output), (rt, r) => exitState(rt, r.output, undefined, r.assigned));
+    return;
+  }
   const selected = applyResultSelector(rt, output, state.ResultSelector);
   const assigned = evaluateAssign(rt, state.Assign, selected);
   const placed = applyResult(a.rawInput, state.ResultPath, selected);

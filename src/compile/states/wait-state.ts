@@ -7,14 +7,23 @@ import type { ScopeRuntime } from '../scope-runtime.js';
 import { applyInputPath, applyOutputPath } from './state-io.js';
 import { exitState } from './transitions.js';
 import { evaluateAssign } from './assign.js';
+import { evaluateField, evaluateOutputAndAssign } from './jsonata-io.js';
 
 interface WaitWork { kind: 'wait'; requestId: string; effective: JsonValue }
 
 /** Wait (DG:state-wait): Seconds, SecondsPath, Timestamp or TimestampPath; the timer is a command. */
 export function enterWait(rt: ScopeRuntime, state: WaitState): void {
   const a = rt.active!;
+  if (rt.isJsonata(state)) {
+    rt.await(jsonataDeadline(rt, state, a.rawInput), (rt, dueAt) => armWait(rt, a.rawInput, dueAt));
+    return;
+  }
   const effective = applyInputPath(rt, a.rawInput, state.InputPath);
-  const dueAt = waitDeadline(rt, state, effective);
+  armWait(rt, effective, waitDeadline(rt, state, effective));
+}
+
+function armWait(rt: ScopeRuntime, effective: JsonValue, dueAt: number): void {
+  const a = rt.active!;
   const requestId = rt.newRequestId();
   a.work = { kind: 'wait', requestId, effective } satisfies WaitWork;
   rt.services.command({ kind: 'timer', actor: rt.self, requestId, dueAt });
@@ -23,8 +32,30 @@ export function enterWait(rt: ScopeRuntime, state: WaitState): void {
 export function waitTimerFired(rt: ScopeRuntime, state: WaitState, requestId: string): void {
   const work = rt.active!.work as WaitWork | undefined;
   if (!work || work.kind !== 'wait' || work.requestId !== requestId) return;
+  if (rt.isJsonata(state)) {
+    const raw = rt.active!.rawInput;
+    rt.await(evaluateOutputAndAssign(rt, state, { input: raw }, raw), (rt, { output, assigned }) => exitState(rt, output, undefined, assigned));
+    return;
+  }
   const assigned = evaluateAssign(rt, state.Assign, work.effective);
   exitState(rt, applyOutputPath(rt, work.effective, state.OutputPath), undefined, assigned);
+}
+
+async function jsonataDeadline(rt: ScopeRuntime, state: WaitState, raw: JsonValue): Promise<number> {
+  const now = rt.services.now();
+  if (state.Seconds !== undefined) {
+    const seconds = await evaluateField(rt, state.Seconds, { input: raw }, 'Seconds');
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
+      throw new AslError(StatesErrors.QueryEvaluationError, `The JSONata expression '${String(state.Seconds)}' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '${typeof seconds}' for value: ${JSON.stringify(seconds)}`);
+    }
+    return now + seconds * 1000;
+  }
+  const stamp = await evaluateField(rt, state.Timestamp, { input: raw }, 'Timestamp');
+  const ms = typeof stamp === 'string' ? parseTimestamp(stamp) : NaN;
+  if (Number.isNaN(ms)) {
+    throw new AslError(StatesErrors.QueryEvaluationError, `The JSONata expression '${String(state.Timestamp)}' specified for the field 'Timestamp' returned an invalid timestamp: ${JSON.stringify(stamp ?? null)}`);
+  }
+  return Math.max(now, ms);
 }
 
 function waitDeadline(rt: ScopeRuntime, state: WaitState, effective: JsonValue): number {

@@ -1,0 +1,44 @@
+import type { JsonValue } from '../../asl/json-value.js';
+import { evaluateJsonataTemplate, isJsonataExpression, requireJsonataValue } from '../../asl/jsonata/index.js';
+import type { JsonataStates } from '../../asl/jsonata/evaluate-jsonata.js';
+import type { ScopeRuntime } from '../scope-runtime.js';
+
+type StatesData = Omit<JsonataStates, 'context'>;
+
+/**
+ * JSONata-mode field evaluation (DG:transforming-data). Every `{% %}` string in a field is an
+ * expression over `$states` and the workflow variables; other values are literal.
+ */
+export function evaluateField(rt: ScopeRuntime, value: JsonValue | undefined, states: StatesData, field: string, extraContext?: Record<string, JsonValue>): Promise<JsonValue | undefined> {
+  if (value === undefined) return Promise.resolve(undefined);
+  return evaluateJsonataTemplate(value, rt.jsonataBindings(states, extraContext), field, { random: jsonataRandom(rt), now: () => rt.services.now() });
+}
+
+/** A field that must be an expression or literal of one JSON type (Seconds, MaxConcurrency, ...). */
+export async function evaluateNumberField(rt: ScopeRuntime, value: JsonValue | undefined, states: StatesData, field: string): Promise<number | undefined> {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return value;
+  const result = isJsonataExpression(value)
+    ? await requireJsonataValue(value as string, rt.jsonataBindings(states), field, { random: jsonataRandom(rt), now: () => rt.services.now() })
+    : value;
+  return result as number;
+}
+
+/**
+ * Output and Assign of a JSONata state, evaluated together against the variable values from
+ * state entry; Output defaults to `fallback` (the input, or the result for Task/Map/Parallel).
+ */
+export async function evaluateOutputAndAssign(
+  rt: ScopeRuntime,
+  fields: { Output?: JsonValue; Assign?: Record<string, JsonValue> },
+  states: StatesData,
+  fallback: JsonValue,
+): Promise<{ output: JsonValue; assigned: Record<string, JsonValue> | undefined }> {
+  const assigned = fields.Assign === undefined ? undefined : ((await evaluateField(rt, fields.Assign, states, 'Assign')) as Record<string, JsonValue>);
+  const output = fields.Output === undefined ? fallback : ((await evaluateField(rt, fields.Output, states, 'Output')) as JsonValue);
+  return { output, assigned };
+}
+
+function jsonataRandom(rt: ScopeRuntime) {
+  return { random: () => rt.services.random(), uuid: () => crypto.randomUUID() };
+}
