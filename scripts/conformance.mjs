@@ -20,7 +20,7 @@ const cli = path.join(root, 'dist/src/cli/main.js');
 const extra = process.argv.slice(2);
 const r = spawnSync(process.execPath, [
   runner, '--cases', path.join(shared, 'cases'),
-  '--cmd', `node ${cli} run {definition} --input-file {input} --fast-time --json --history`,
+  '--cmd', `node ${cli} run {definition} --input-file {input} --store memory --fast-time --json --history`,
   '--mock-cmd-suffix', '--state-machine-name {name} --mock-config {mocks} --test-case Default',
   '--jobs', '2', '--history', '--quiet', '--json-report', report, ...extra,
 ], { stdio: ['ignore', 'inherit', 'inherit'] });

@@ -29,5 +29,11 @@ export type { JsonValue, JsonObject } from './asl/json-value.js';
 export { AslError, isAslError } from './errors/asl-error.js';
 export { StatesErrors } from './errors/error-names.js';
 export { StepwiseError, isStepwiseError } from './errors/stepwise-error.js';
-export { MemoryEventStore } from './store/memory-store.js';
-export type { EventStore } from './store/event-store.js';
+export { MemoryEventStore, createMemoryEventStore } from './store/memory-store.js';
+export { FileEventStore, openFileEventStore, DEFAULT_STORE_DIR } from './store/file-store.js';
+export type { FileEventStoreOptions, StoreRecovery } from './store/file-store.js';
+export { WrongExpectedRevisionError, isWrongExpectedRevisionError } from './store/event-store.js';
+export type {
+  EventStore, ExecutionMetadata, ExecutionPage, ExecutionStatus, ListFilter, ReadOptions, StoredStreamEvent,
+  SubscribeOptions, SubscribeAllOptions, AppendOptions,
+} from './store/event-store.js';

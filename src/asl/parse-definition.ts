@@ -21,6 +21,14 @@ export function duplicateKeysOf(value: unknown): readonly string[] {
 
 export type DefinitionFormat = 'json' | 'yaml';
 
+/** `details` of the StepwiseError('InvalidDefinition') thrown here: what kind of failure it was, and where. */
+export interface DefinitionErrorDetails {
+  kind: 'read' | 'empty' | 'syntax' | 'template';
+  line?: number;
+  column?: number;
+  reason?: string;
+}
+
 export interface ParseOptions {
   /** Forces the format instead of guessing it from `source`'s extension and the text. */
   format?: DefinitionFormat;
@@ -34,7 +42,7 @@ export interface ParseOptions {
 export function parseDefinitionText(text: string, source: string, options: ParseOptions = {}): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') {
-    throw new StepwiseError('InvalidDefinition', `${source}: the definition is empty; expected a JSON or YAML object with "StartAt" and "States".`);
+    throw new StepwiseError('InvalidDefinition', `${source}: the definition is empty; expected a JSON or YAML object with "StartAt" and "States".`, { kind: 'empty' } satisfies DefinitionErrorDetails);
   }
   const format = options.format ?? guessFormat(body, source);
   const value = format === 'json' ? parseJsonText(body, source) : parseYamlText(body, source);
@@ -47,7 +55,7 @@ export async function loadDefinitionFile(path: string, options: ParseOptions = {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new StepwiseError('InvalidDefinition', `${path}: cannot read the definition file (${describeFsError(error)}).`);
+    throw new StepwiseError('InvalidDefinition', `${path}: cannot read the definition file (${describeFsError(error)}).`, { kind: 'read' } satisfies DefinitionErrorDetails);
   }
   return parseDefinitionText(text, path, options);
 }
@@ -91,7 +99,7 @@ export function parseJsonText(text: string, source: string): unknown {
       throw new StepwiseError(
         'InvalidDefinition',
         `${source}:${line}:${column}: invalid JSON: ${error.reason}.\n${excerpt(text, line, column)}`,
-        { line, column, reason: error.reason },
+        { kind: 'syntax', line, column, reason: error.reason } satisfies DefinitionErrorDetails,
       );
     }
     throw error;
@@ -327,7 +335,7 @@ class JsonReader {
       this.pos += word.length;
       return value;
     }
-    throw new JsonSyntaxError(this.pos, `expected a JSON value but found ${describeWord(this.text, this.pos)}`);
+    throw new JsonSyntaxError(this.pos, `expected a JSON value (object, array, string, number, true, false or null) but found ${describeWord(this.text, this.pos)}`);
   }
 
   private where(offset: number): string {
@@ -351,7 +359,7 @@ function parseYamlText(text: string, source: string): unknown {
     // uniqueKeys makes a repeated key an error, like a repeated state name is for AWS.
     doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   } catch (error) {
-    throw new StepwiseError('InvalidDefinition', `${source}: invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
+    throw new StepwiseError('InvalidDefinition', `${source}: invalid YAML: ${error instanceof Error ? error.message : String(error)}`, { kind: 'syntax' } satisfies DefinitionErrorDetails);
   }
   const first = doc.errors[0];
   if (first) {
@@ -359,7 +367,7 @@ function parseYamlText(text: string, source: string): unknown {
     const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
     // yaml's message repeats the position and an excerpt; keep its first line and our own prefix.
     const reason = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new StepwiseError('InvalidDefinition', `${where}: invalid YAML: ${reason}.`, { line: pos?.line, column: pos?.col, reason });
+    throw new StepwiseError('InvalidDefinition', `${where}: invalid YAML: ${reason}.`, { kind: 'syntax', line: pos?.line, column: pos?.col, reason } satisfies DefinitionErrorDetails);
   }
   return doc.toJS({ maxAliasCount: 100 });
 }
@@ -367,6 +375,7 @@ function parseYamlText(text: string, source: string): unknown {
 // ---------------------------------------------------------------------------------------------------------
 // CloudFormation / SAM templates
 
+const TEMPLATE: DefinitionErrorDetails = { kind: 'template' };
 const STATE_MACHINE_RESOURCE_TYPES = new Set(['AWS::StepFunctions::StateMachine', 'AWS::Serverless::StateMachine']);
 
 function unwrapTemplate(value: unknown, source: string): unknown {
@@ -381,11 +390,11 @@ function unwrapTemplate(value: unknown, source: string): unknown {
     return typeof type === 'string' && STATE_MACHINE_RESOURCE_TYPES.has(type);
   });
   if (machines.length === 0) {
-    throw new StepwiseError('InvalidDefinition', `${source}: this is a CloudFormation template without a state machine resource (AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine).`);
+    throw new StepwiseError('InvalidDefinition', `${source}: this is a CloudFormation template without a state machine resource (AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine).`, TEMPLATE);
   }
   if (machines.length > 1) {
     const names = machines.map(([name]) => name).join(', ');
-    throw new StepwiseError('InvalidDefinition', `${source}: the template defines ${machines.length} state machines (${names}); extract the one to check into its own file.`);
+    throw new StepwiseError('InvalidDefinition', `${source}: the template defines ${machines.length} state machines (${names}); extract the one to check into its own file.`, TEMPLATE);
   }
   const [name, resource] = machines[0]!;
   const props = ((resource as { Properties?: unknown }).Properties ?? {}) as Record<string, unknown>;
@@ -393,7 +402,7 @@ function unwrapTemplate(value: unknown, source: string): unknown {
   const text = props['DefinitionString'];
   if (typeof text === 'string') return parseJsonText(text, `${source} (Resources.${name}.Properties.DefinitionString)`);
   if (props['DefinitionUri'] !== undefined) {
-    throw new StepwiseError('InvalidDefinition', `${source}: state machine ${name} loads its definition from DefinitionUri; validate that file instead.`);
+    throw new StepwiseError('InvalidDefinition', `${source}: state machine ${name} loads its definition from DefinitionUri; validate that file instead.`, TEMPLATE);
   }
-  throw new StepwiseError('InvalidDefinition', `${source}: state machine ${name} has no inline Definition or DefinitionString.`);
+  throw new StepwiseError('InvalidDefinition', `${source}: state machine ${name} has no inline Definition or DefinitionString.`, TEMPLATE);
 }

@@ -251,7 +251,6 @@ interface MachineScope {
   topLanguage: Language;
   /** Set when the state machine is JSONata as a whole: states may then not switch back to JSONPath. */
   jsonataLocked: boolean;
-  kind: 'top' | 'branch' | 'processor';
 }
 
 interface Transition {
@@ -288,7 +287,8 @@ class Validator {
   private reportDuplicateKeys(value: Json, pointer: string, isStates = false): void {
     for (const key of duplicateKeysOf(value)) {
       if (isStates) this.error('DUPLICATE_STATE_NAME', `Duplicate State name: ${key}`, at(pointer, key));
-      else this.error('INVALID_JSON_DESCRIPTION', `Duplicate field '${key}'`, at(pointer, key));
+      // Whether AWS refuses other repeated keys is not known; the last one wins, which is worth a warning.
+      else this.warn('DUPLICATE_FIELD', `Field '${key}' appears more than once; only its last value is used`, at(pointer, key));
     }
   }
 
@@ -324,7 +324,7 @@ class Validator {
       if (ql === 'JSONata' || ql === 'JSONPath') language = ql;
       else this.error(SCHEMA, `QueryLanguage must be 'JSONPath' or 'JSONata', not ${quote(ql)}`, '/QueryLanguage');
     }
-    this.validateMachine(def, { pointer: '', topLanguage: language, jsonataLocked: language === 'JSONata', kind: 'top' });
+    this.validateMachine(def, { pointer: '', topLanguage: language, jsonataLocked: language === 'JSONata' });
   }
 
   // ---- machines -------------------------------------------------------------------------------------------
@@ -353,6 +353,8 @@ class Validator {
 
     const transitions = new Map<string, Transition[]>();
     let hasTerminal = false;
+    // A state without an object body or a known Type has unknown transitions: graph checks would only guess.
+    let malformed = false;
     for (const name of names) {
       const statePointer = at(statesPointer, name);
       if ([...name].length > MAX_STATE_NAME) {
@@ -365,11 +367,13 @@ class Validator {
       const state = states[name];
       if (!isObject(state)) {
         this.error(SCHEMA, `State '${name}' must be an object, not ${typeName(state)}`, statePointer);
+        malformed = true;
         continue;
       }
       const result = this.validateState(state, statePointer, scope);
       transitions.set(name, result.transitions);
       if (result.terminal) hasTerminal = true;
+      if (result.malformed) malformed = true;
     }
 
     // Transition targets must name a state of the same machine: Next cannot leave a branch.
@@ -384,6 +388,7 @@ class Validator {
     if (typeof startAt === 'string' && !startValid) {
       this.error('MISSING_TRANSITION_TARGET', `Missing 'StartAt' target: ${startAt}`, at(pointer, 'StartAt'));
     }
+    if (malformed) return;
     if (!hasTerminal) {
       // AWS reports only this for a machine without any terminal state; the reachability walk is skipped.
       this.error('MISSING_END_STATE', 'Workflow has no terminal state', pointer);
@@ -414,22 +419,22 @@ class Validator {
     const allowed = kind === 'processor' ? ['StartAt', 'States', 'Comment', 'ProcessorConfig'] : ['StartAt', 'States', 'Comment'];
     this.checkUnknownFields(value, pointer, allowed);
     this.checkComment(value, pointer);
-    this.validateMachine(value, { ...scope, pointer, kind });
+    this.validateMachine(value, { ...scope, pointer });
   }
 
   // ---- states ---------------------------------------------------------------------------------------------
 
-  private validateState(state: Json, pointer: string, scope: MachineScope): { transitions: Transition[]; terminal: boolean } {
+  private validateState(state: Json, pointer: string, scope: MachineScope): { transitions: Transition[]; terminal: boolean; malformed: boolean } {
     this.reportDuplicateKeys(state, pointer);
     const transitions: Transition[] = [];
     const type = state['Type'];
     if (type === undefined) {
       this.error(SCHEMA, "The field 'Type' is required but was missing", pointer);
-      return { transitions, terminal: false };
+      return { transitions, terminal: false, malformed: true };
     }
     if (typeof type !== 'string' || !(STATE_TYPES as readonly string[]).includes(type)) {
       this.error(SCHEMA, `Type must be one of ${STATE_TYPES.join(', ')}; got ${quote(type)}`, at(pointer, 'Type'));
-      return { transitions, terminal: false };
+      return { transitions, terminal: false, malformed: true };
     }
     const stateType = type as StateType;
 
@@ -487,7 +492,7 @@ class Validator {
       this.checkRetry(ctx);
       this.checkCatch(ctx, transitions);
     }
-    return { transitions, terminal };
+    return { transitions, terminal, malformed: false };
   }
 
   /** Unknown fields, and fields that exist but belong to the other query language. */
@@ -1031,8 +1036,8 @@ class Validator {
         if (typeof value !== 'boolean') this.error(SCHEMA, `${op} must be a boolean, not ${typeName(value)}`, pointer);
         break;
       case 'timestamp':
+        // Unlike Wait's Timestamp, AWS accepts any string here: one that is not a timestamp just never matches.
         if (typeof value !== 'string') this.error(SCHEMA, `${op} must be a string, not ${typeName(value)}`, pointer);
-        else if (!isRfc3339Timestamp(value)) this.error(SCHEMA, 'String does not match RFC3339 timestamp', pointer);
         break;
       case 'path':
         this.checkReferencePathField(value, pointer, op);
@@ -1431,9 +1436,10 @@ interface JToken {
 type JNode =
   | { kind: 'name'; value: string }
   | { kind: 'leaf' }
+  | { kind: 'literal'; text: string }
   | { kind: 'variable'; name: string }
   | { kind: 'path'; steps: JNode[] }
-  | { kind: 'scoped'; base: JNode; inner: JNode[] }
+  | { kind: 'scoped'; base: JNode; inner: JNode[]; group?: boolean }
   | { kind: 'all'; children: JNode[] };
 
 const J_OPERATORS: Record<string, number> = {
@@ -1501,7 +1507,7 @@ class JsonataLexer {
     }
     // Names run up to whitespace or an operator character.
     let end = this.pos;
-    while (end < s.length && !/\s/.test(s[end]!) && !J_SINGLE.includes(s[end]!) && s[end] !== '"' && s[end] !== "'" && s[end] !== '!' && s[end] !== '~') end++;
+    while (end < s.length && !/\s/.test(s[end]!) && !J_SINGLE.includes(s[end]!) && s[end] !== '!' && s[end] !== '~') end++;
     if (end === this.pos) {
       if (ch === '$') end++;
       else throw new JsonataSyntaxError(`Unknown operator: "${ch}"`);
@@ -1634,10 +1640,12 @@ class JsonataParser {
       case 'end':
         throw new JsonataSyntaxError('Unexpected end of expression');
       case 'string':
-      case 'number':
-      case 'value':
       case 'regex':
         return { kind: 'leaf' };
+      case 'number':
+        return { kind: 'literal', text: String(Number(token.value)) };
+      case 'value':
+        return { kind: 'literal', text: token.value };
       case 'variable':
         return { kind: 'variable', name: token.value };
       case 'name':
@@ -1725,6 +1733,10 @@ class JsonataParser {
     switch (op) {
       case '.': {
         const right = this.expression(75);
+        for (const step of [left, right]) {
+          // Strings become field names in a path, but numbers, booleans and null cannot.
+          if (step.kind === 'literal') throw new JsonataSyntaxError(`The literal value ${step.text} cannot be used as a step within a path expression`);
+        }
         const steps = left.kind === 'path' ? [...left.steps, right] : [left, right];
         return { kind: 'path', steps };
       }
@@ -1738,7 +1750,8 @@ class JsonataParser {
         return { kind: 'scoped', base: left, inner: [inner] };
       }
       case '{':
-        return { kind: 'scoped', base: left, inner: this.objectBody() };
+        if (left.kind === 'scoped' && left.group) throw new JsonataSyntaxError('Each step can only have one grouping expression');
+        return { kind: 'scoped', base: left, inner: this.objectBody(), group: true };
       case '(':
         return this.call(left);
       case '?': {
@@ -1750,7 +1763,7 @@ class JsonataParser {
         return { kind: 'all', children };
       }
       case ':=': {
-        if (left.kind !== 'variable') throw new JsonataSyntaxError('The left side of ":=" must be a variable name (start with $)');
+        if (left.kind !== 'variable') throw new JsonataSyntaxError('The left side of := must be a variable name (start with $)');
         return { kind: 'all', children: [this.expression(J_OPERATORS[':=']! - 1)] };
       }
       case '@':
@@ -1867,6 +1880,7 @@ function analyseJsonata(tree: JNode): JsonataUsage {
 function visitJsonata(node: JNode, atRoot: boolean, usage: JsonataUsage): void {
   switch (node.kind) {
     case 'leaf':
+    case 'literal':
       return;
     case 'name':
       if (atRoot && usage.topLevel === null) usage.topLevel = node.value;

@@ -6,12 +6,14 @@ import { StepwiseError } from '../errors/stepwise-error.js';
 import type { HistoryEvent } from '../execution/history-event.js';
 import { toAwsHistoryEvent } from '../observe/aws-history.js';
 import { loadMockConfigFile } from '../resources/mock-config.js';
-import { createRuntime } from '../runtime/create-runtime.js';
+import { createRuntime, type Runtime } from '../runtime/create-runtime.js';
+import { openStore } from './open-store.js';
 import { readInput } from './read-input.js';
 import { paint } from './paint.js';
 
 export const RUN_USAGE = `usage: stepwise run DEFINITION [--input JSON | --input-file FILE] [--state-machine-name NAME]
-                    [--name EXECUTION_NAME] [--mock-config FILE --test-case NAME] [--fast-time] [--json] [--history]`;
+                    [--name EXECUTION_NAME] [--mock-config FILE --test-case NAME] [--fast-time] [--json] [--history]
+                    [--store DIR | --store memory]   (default: .stepwise/ in the working directory)`;
 
 /** `stepwise run`: runs one execution and prints its progress and result. Returns the exit code. */
 export async function runCommand(args: string[]): Promise<number> {
@@ -28,6 +30,7 @@ export async function runCommand(args: string[]): Promise<number> {
       'fast-time': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       history: { type: 'boolean', default: false },
+      store: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new StepwiseError('InvalidArgument', `Expected exactly one DEFINITION file.\n${RUN_USAGE}`);
@@ -37,13 +40,28 @@ export async function runCommand(args: string[]): Promise<number> {
   const definition = (await loadDefinitionFile(positionals[0]!)) as StateMachineDefinition;
   const input = readInput(values.input, values['input-file']);
   const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
-  const runtime = createRuntime({ clock: values['fast-time'] ? 'virtual' : 'real', mockConfig });
+  const store = await openStore(values.store);
+  const runtime = createRuntime({ clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, store });
+  try {
+    return await runOne(runtime, values, definition, input, mockConfig !== undefined);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function runOne(
+  runtime: Runtime,
+  values: { 'state-machine-name'?: string; name?: string; 'test-case'?: string; json?: boolean; history?: boolean },
+  definition: StateMachineDefinition,
+  input: JsonValue,
+  mocked: boolean,
+): Promise<number> {
   const execution = runtime.start({
     definition,
     input,
     stateMachineName: values['state-machine-name'],
     name: values.name,
-    testCase: mockConfig ? (values['test-case'] ?? 'Default') : undefined,
+    testCase: mocked ? (values['test-case'] ?? 'Default') : undefined,
   });
   const live = !values.json;
   if (live) execution.events$.subscribe((e) => printLive(e));

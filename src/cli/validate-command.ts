@@ -1,5 +1,5 @@
 import { isStepwiseError } from '../errors/stepwise-error.js';
-import { loadDefinitionFile } from '../asl/parse-definition.js';
+import { loadDefinitionFile, type DefinitionErrorDetails } from '../asl/parse-definition.js';
 import { validateDefinitionResult, type Diagnostic, type ValidationResult } from '../asl/validate-definition.js';
 import { paint } from './paint.js';
 
@@ -47,12 +47,12 @@ export async function validateCommand(args: string[], io: ValidateIo = processIo
     definition = await loadDefinitionFile(file);
   } catch (error) {
     if (!isStepwiseError(error)) throw error;
-    // Reading or parsing failed: there is nothing to validate, so this is the one diagnostic.
-    if (json) {
-      const result: ValidationResult = {
-        result: 'FAIL',
-        diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: error.message, location: '' }],
-      };
+    // A file that does not parse is AWS's INVALID_JSON_DESCRIPTION (MISSING_DESCRIPTION when empty); one
+    // that cannot be read has no validation result at all.
+    const kind = (error.details as DefinitionErrorDetails | undefined)?.kind;
+    if (json && kind !== 'read') {
+      const code = kind === 'empty' ? 'MISSING_DESCRIPTION' : 'INVALID_JSON_DESCRIPTION';
+      const result: ValidationResult = { result: 'FAIL', diagnostics: [{ severity: 'ERROR', code, message: error.message, location: '' }] };
       io.stdout(JSON.stringify(result, null, 2) + '\n');
     }
     io.stderr(`stepwise: ${error.message}\n`);

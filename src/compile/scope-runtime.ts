@@ -118,10 +118,13 @@ export class ScopeRuntime {
    * actions are synchronous, so the value comes back to the actor as an event, like any other
    * answer from outside; a rejection is raised where `then` would have run.
    */
-  await<T>(work: Promise<T>, then: (rt: ScopeRuntime, value: T) => void): void {
+  await<T>(work: Promise<T> | (() => Promise<T>), then: (rt: ScopeRuntime, value: T) => void): void {
     const requestId = this.newRequestId();
     this.continuations.set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
-    this.services.command({ kind: 'evaluate', actor: this.self, requestId, work });
+    // A promise already running is pure computation; a function is started only once the
+    // events recorded so far are appended (it may reach outside, e.g. an ItemReader call).
+    const start = typeof work === 'function' ? work : () => work;
+    this.services.command({ kind: 'evaluate', actor: this.self, requestId, work: start });
   }
 
   resume(requestId: string, ok: boolean, value: unknown): void {

@@ -10,7 +10,9 @@ export type StepwiseErrorCode =
   | 'ExecutionDoesNotExist'
   | 'ExecutionAlreadyExists'
   | 'TaskDoesNotExist'
-  | 'StoreConflict';
+  | 'StoreConflict'
+  | 'StoreCorrupted'
+  | 'StoreUnavailable';
 
 export class StepwiseError extends Error {
   readonly isStepwiseError = true;

@@ -4,6 +4,7 @@ import { nanoid } from 'nanoid';
 import type { JsonValue } from '../asl/json-value.js';
 import type { CompiledScope, ScopeInput, ScopeOutcome } from '../compile/scope-runtime.js';
 import { StatesErrors } from '../errors/error-names.js';
+import { AslError } from '../errors/asl-error.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import type { MockTestCase } from '../resources/mock-config.js';
 import type { TaskHandlerRegistry } from '../resources/task-handlers.js';
@@ -121,6 +122,14 @@ export class ExecutionJournal {
       },
       limits: o.limits,
       region: o.region,
+      invoke: async (resource, input, stateName) => {
+        const outcome = await runTask(
+          { resource, stateName, input, taskToken: '', idempotencyKey: `${o.executionArn}#${stateName}#reader`, executionArn: o.executionArn, attempt: 0, signal: new AbortController().signal, heartbeat: () => {} },
+          o.handlers, o.mocks,
+        );
+        if (outcome.kind === 'succeeded') return outcome.output;
+        throw new AslError(StatesErrors.ItemReaderFailed, outcome.kind === 'callback' ? 'The ItemReader resource did not return items.' : (outcome.cause ?? outcome.error));
+      },
     };
     this.record(this.rootFrame, 'ExecutionStarted', { input: o.input, inputDetails: { truncated: false }, roleArn: o.roleArn }, false);
     const input: ScopeInput = {
@@ -228,7 +237,7 @@ export class ExecutionJournal {
     }
     if (c.kind === 'evaluate') {
       const release = clock instanceof VirtualClock ? clock.hold() : () => {};
-      c.work.then(
+      c.work().then(
         (value) => { release(); this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ok: true, value }); },
         (value) => { release(); this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ok: false, value }); },
       );

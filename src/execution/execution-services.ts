@@ -23,7 +23,7 @@ export type Command =
     }
   | { kind: 'timer'; actor: AnyActorRef; requestId: string; dueAt: number }
   | { kind: 'cancel'; requestId: string }
-  | { kind: 'evaluate'; actor: AnyActorRef; requestId: string; work: Promise<unknown> };
+  | { kind: 'evaluate'; actor: AnyActorRef; requestId: string; work: () => Promise<unknown> };
 
 /** Events the journal delivers to actors. */
 export type ActorInput =
@@ -54,4 +54,6 @@ export interface ExecutionServices {
   readonly executionContext: { Execution: JsonValue; StateMachine: JsonValue };
   readonly limits: ExecutionLimits;
   readonly region: string;
+  /** Calls a resource through the task handlers and mocks (ItemReader); only from a command. */
+  invoke(resource: string, input: JsonValue, stateName: string): Promise<JsonValue>;
 }

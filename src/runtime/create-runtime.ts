@@ -59,6 +59,7 @@ export class Runtime {
   private readonly limits: ExecutionLimits;
   private readonly prepared = new Map<string, PreparedStateMachine>();
   private readonly executions = new Map<string, ExecutionJournal>();
+  private readonly pendingWrites = new Set<Promise<unknown>>();
 
   constructor(options: RuntimeOptions = {}) {
     this.options = options;
@@ -114,11 +115,20 @@ export class Runtime {
       handlers: this.handlers, mocks, limits: this.limits,
     });
     this.executions.set(executionArn, journal);
-    void this.store.putMetadata({ executionArn, stateMachineArn, name, status: 'RUNNING', startDate: this.clock.now() });
-    journal.start().then(
-      (r) => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate }),
+    const stored = this.store.putMetadata({
+      executionArn, stateMachineArn, name, status: 'RUNNING', startDate: this.clock.now(),
+      extra: { definition: definition as unknown as JsonValue, input: options.input ?? {} },
+    });
+    this.pendingWrites.add(stored);
+    const finished = journal.start().then(
+      async (r) => {
+        await stored;
+        await this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate });
+      },
       () => undefined,
-    );
+    ).catch(() => undefined).finally(() => this.pendingWrites.delete(finished));
+    this.pendingWrites.add(finished);
+    stored.catch(() => undefined).finally(() => this.pendingWrites.delete(stored));
     return journal;
   }
 
@@ -143,6 +153,12 @@ export class Runtime {
 
   sendTaskHeartbeat(taskToken: string): void {
     this.ownerOf(taskToken).sendTaskHeartbeat(taskToken);
+  }
+
+  /** Waits for pending metadata writes, then closes the store. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.pendingWrites]);
+    await this.store.close();
   }
 
   private ownerOf(token: string): ExecutionJournal {

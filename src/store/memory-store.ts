@@ -1,12 +1,54 @@
-import { Subject, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { StepwiseError } from '../errors/stepwise-error.js';
 import type { HistoryEvent } from '../execution/history-event.js';
-import { WrongExpectedRevisionError, type AppendOptions, type EventStore, type ExecutionStatus, type StoredStreamEvent, type StreamMetadata } from './event-store.js';
+import {
+  StoreErrorCodes,
+  WrongExpectedRevisionError,
+  type AppendOptions,
+  type EventStore,
+  type ExecutionMetadata,
+  type ExecutionPage,
+  type ListFilter,
+  type ReadOptions,
+  type StoredStreamEvent,
+  type SubscribeAllOptions,
+  type SubscribeOptions,
+} from './event-store.js';
+import { pageOf } from './list-page.js';
+import { lastAtOrBefore, readRange } from './read-range.js';
+import { catchUpThenLive, EventFanout, storedEvents } from './subscriptions.js';
 
-/** Keeps streams in process memory: for tests and throwaway runs. */
+interface Stream {
+  id: string;
+  events: HistoryEvent[];
+  /** Start revision and global position of each append, filled in by `index()`. */
+  starts: number[];
+  positions: number[];
+  indexedRevision: number;
+}
+
+const CATCH_UP_CHUNK = 1024;
+
+/**
+ * Keeps streams in process memory: for tests and throwaway runs. Events are stored by
+ * reference, not copied: treat what you append as immutable.
+ */
 export class MemoryEventStore implements EventStore {
-  private readonly streams = new Map<string, HistoryEvent[]>();
-  private readonly metadata = new Map<string, StreamMetadata>();
-  private readonly appended = new Subject<StoredStreamEvent>();
+  private readonly streams = new Map<string, Stream>();
+  /**
+   * The global order, one entry per append: its stream and size. Only that much is recorded
+   * on the hot path; positions are worked out by `index()` when a subscription first asks.
+   */
+  private readonly order: Stream[] = [];
+  private readonly counts: number[] = [];
+  private indexed = 0;
+  private indexedPosition = 0;
+  private readonly starts: number[] = [];
+  private readonly positions: number[] = [];
+  private nextPosition = 0;
+  private readonly metadata = new Map<string, ExecutionMetadata>();
+  private readonly fanout = new EventFanout();
+  private closed = false;
 
   async append(streamId: string, events: readonly HistoryEvent[], options: AppendOptions): Promise<number> {
     return this.appendSync(streamId, events, options);
@@ -14,36 +56,138 @@ export class MemoryEventStore implements EventStore {
 
   /** Synchronous form, so the journal's hot path need not wait on a promise. */
   appendSync(streamId: string, events: readonly HistoryEvent[], options: AppendOptions): number {
+    if (this.closed) throw closedError();
     let stream = this.streams.get(streamId);
-    const actual = stream?.length ?? 0;
-    if (options.expectedRevision !== 'any' && options.expectedRevision !== actual) {
-      throw new WrongExpectedRevisionError(streamId, options.expectedRevision, actual);
+    const actual = stream ? stream.events.length : 0;
+    const expected = options.expectedRevision;
+    if (expected !== 'any' && expected !== actual) return this.retried(streamId, stream, events, expected, actual);
+    if (events.length === 0) return actual;
+    if (!stream) this.streams.set(streamId, (stream = { id: streamId, events: [], starts: [], positions: [], indexedRevision: 0 }));
+    const position = this.nextPosition;
+    for (let i = 0; i < events.length; i++) stream.events.push(events[i]!);
+    this.nextPosition += events.length;
+    this.order.push(stream);
+    this.counts.push(events.length);
+    if (this.fanout.observed) this.fanout.publish(storedEvents(streamId, events, actual, position));
+    return stream.events.length;
+  }
+
+  /** A revision mismatch is fine when it is the retry of an append that went through. */
+  private retried(streamId: string, stream: Stream | undefined, events: readonly HistoryEvent[], expected: number, actual: number): number {
+    const end = expected + events.length;
+    if (stream && events.length > 0 && Number.isInteger(expected) && expected >= 0 && end <= actual) {
+      let same = true;
+      for (let i = 0; i < events.length && same; i++) same = stream.events[expected + i]!.id === events[i]!.id;
+      if (same) return end;
     }
-    if (!stream) this.streams.set(streamId, (stream = []));
-    for (const e of events) stream.push(e);
-    if (this.appended.observed) for (const event of events) this.appended.next({ streamId, event });
-    return stream.length;
+    throw new WrongExpectedRevisionError(streamId, expected, actual);
   }
 
-  async read(streamId: string, fromRevision = 0): Promise<HistoryEvent[]> {
-    return (this.streams.get(streamId) ?? []).slice(fromRevision);
+  /** Brings the position index up to date with the appends recorded since it last ran. */
+  private index(): void {
+    for (; this.indexed < this.order.length; this.indexed++) {
+      const stream = this.order[this.indexed]!;
+      const count = this.counts[this.indexed]!;
+      this.starts.push(stream.indexedRevision);
+      this.positions.push(this.indexedPosition);
+      stream.starts.push(stream.indexedRevision);
+      stream.positions.push(this.indexedPosition);
+      stream.indexedRevision += count;
+      this.indexedPosition += count;
+    }
   }
 
-  async putMetadata(metadata: StreamMetadata): Promise<void> {
-    this.metadata.set(metadata.executionArn, { ...metadata });
+  async read(streamId: string, options?: ReadOptions): Promise<HistoryEvent[]> {
+    if (this.closed) throw closedError();
+    const events = this.streams.get(streamId)?.events ?? [];
+    const { first, count, step } = readRange(events.length, options);
+    if (step === 1) return events.slice(first, first + count);
+    const out = new Array<HistoryEvent>(count);
+    for (let i = 0; i < count; i++) out[i] = events[first - i]!;
+    return out;
   }
 
-  async getMetadata(executionArn: string): Promise<StreamMetadata | undefined> {
-    return this.metadata.get(executionArn);
+  async revision(streamId: string): Promise<number> {
+    if (this.closed) throw closedError();
+    return this.streams.get(streamId)?.events.length ?? 0;
   }
 
-  async list(filter: { stateMachineArn?: string; status?: ExecutionStatus } = {}): Promise<StreamMetadata[]> {
-    return [...this.metadata.values()].filter(
-      (m) => (!filter.stateMachineArn || m.stateMachineArn === filter.stateMachineArn) && (!filter.status || m.status === filter.status),
-    );
+  async putMetadata(metadata: ExecutionMetadata): Promise<void> {
+    if (this.closed) throw closedError();
+    const stored = { ...metadata };
+    if (stored.extra === undefined) {
+      delete stored.extra;
+      const previous = this.metadata.get(metadata.executionArn)?.extra;
+      if (previous !== undefined) stored.extra = previous;
+    }
+    this.metadata.set(metadata.executionArn, stored);
   }
 
-  live(): Observable<StoredStreamEvent> {
-    return this.appended.asObservable();
+  async getMetadata(executionArn: string): Promise<ExecutionMetadata | undefined> {
+    if (this.closed) throw closedError();
+    const m = this.metadata.get(executionArn);
+    return m && { ...m };
   }
+
+  async list(filter?: ListFilter): Promise<ExecutionPage> {
+    if (this.closed) throw closedError();
+    return pageOf(this.metadata.values(), filter);
+  }
+
+  subscribe(streamId: string, options: SubscribeOptions = {}): Observable<StoredStreamEvent> {
+    return catchUpThenLive(this.fanout, {
+      from: options.fromRevision ?? 0,
+      head: () => this.streams.get(streamId)?.events.length ?? 0,
+      seqOf: (e) => e.revision,
+      accepts: (e) => e.streamId === streamId,
+      readFrom: (next) => {
+        const stream = this.streams.get(streamId);
+        if (!stream) return [];
+        this.index();
+        const out: StoredStreamEvent[] = [];
+        let k = Math.max(lastAtOrBefore(stream.starts, next, (r) => r), 0);
+        for (let revision = next; revision < stream.events.length && out.length < CATCH_UP_CHUNK; revision++) {
+          while (k + 1 < stream.starts.length && stream.starts[k + 1]! <= revision) k++;
+          const position = stream.positions[k]! + revision - stream.starts[k]!;
+          out.push({ streamId, revision, position, event: stream.events[revision]! });
+        }
+        return out;
+      },
+    });
+  }
+
+  subscribeAll(options: SubscribeAllOptions = {}): Observable<StoredStreamEvent> {
+    return catchUpThenLive(this.fanout, {
+      from: options.fromPosition ?? 0,
+      head: () => this.nextPosition,
+      seqOf: (e) => e.position,
+      accepts: () => true,
+      readFrom: (next) => {
+        this.index();
+        const out: StoredStreamEvent[] = [];
+        for (let k = Math.max(lastAtOrBefore(this.positions, next, (p) => p), 0); k < this.order.length && out.length < CATCH_UP_CHUNK; k++) {
+          const stream = this.order[k]!;
+          for (let i = Math.max(next - this.positions[k]!, 0); i < this.counts[k]!; i++) {
+            const revision = this.starts[k]! + i;
+            out.push({ streamId: stream.id, revision, position: this.positions[k]! + i, event: stream.events[revision]! });
+          }
+        }
+        return out;
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.fanout.complete();
+  }
+}
+
+function closedError(): StepwiseError {
+  return new StepwiseError(StoreErrorCodes.unavailable, 'The event store is closed.');
+}
+
+/** A store that keeps everything in process memory. */
+export function createMemoryEventStore(): MemoryEventStore {
+  return new MemoryEventStore();
 }

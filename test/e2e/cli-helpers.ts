@@ -7,7 +7,9 @@ export const repoRoot = path.resolve(__dirname, '../..');
 export const cliPath = path.join(repoRoot, 'dist/src/cli/main.js');
 
 export function runCli(args: string[], options: { cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd: options.cwd ?? repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // Each run gets its own working directory, so the default .stepwise/ store never collides.
+  const cwd = options.cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-cwd-'));
+  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -105,10 +105,19 @@ let fromMillis: Promise<FromMillis> | undefined;
 
 /** The library's `$fromMillis`, which formats `$now()` the way the library's own `$now` does. */
 function builtinFromMillis(): Promise<FromMillis> {
-  fromMillis ??= jsonata('$fromMillis')
+  fromMillis ??= jsonata('$fromMillis', { RegexEngine: GuardedRegExp as unknown as RegExp })
     .evaluate(undefined)
     .then((fn: { implementation: FromMillis }) => fn.implementation);
   return fromMillis;
+}
+
+/**
+ * The library reads its regex engine from a property of its module function at evaluation time,
+ * and every `jsonata()` call anywhere in the process resets it (to RegExp when no option is
+ * given); so it is set again before each evaluation.
+ */
+export function armRegexGuard(): void {
+  (jsonata as unknown as { RegexEngine: unknown }).RegexEngine = GuardedRegExp;
 }
 
 function evaluationState(environment: Environment): EvaluationState {

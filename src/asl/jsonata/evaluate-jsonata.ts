@@ -2,6 +2,7 @@ import { defaultRandomSource } from '../intrinsics/evaluate-intrinsic.js';
 import type { RandomSource } from '../intrinsics/intrinsic-types.js';
 import type { JsonValue } from '../json-value.js';
 import {
+  armRegexGuard,
   compileJsonata,
   DEFAULT_MAX_DEPTH,
   DEFAULT_TIMEOUT_MS,
@@ -106,6 +107,7 @@ export async function evaluatePrepared(
   };
   let raw: unknown;
   try {
+    //armRegexGuard();
     raw = await compiled.compiled.expression.evaluate(undefined, environmentFor(compiled.compiled, bindings, state));
   } catch (error) {
     if (error instanceof RangeError) {

@@ -63,7 +63,7 @@ const range: SfnFunction = {
     const step = Math.trunc(stepArg as number);
     if (step === 0 || (step > 0 && start > end) || (step < 0 && start < end)) return undefined;
     const count = Math.floor((end - start) / step) + 1;
-    if (!(count <= RANGE_MAX_ITEMS)) throw raised('U1002', 'Expression evaluation memory limit exceeded');
+    if (!(count <= RANGE_MAX_ITEMS)) throw raised('', 'Expression evaluation memory limit exceeded');
     const items: number[] = new Array(count);
     for (let i = 0; i < count; i++) items[i] = start + i * step;
     return sequence(items);

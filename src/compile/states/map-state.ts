@@ -10,6 +10,7 @@ import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
 import { exitState } from './transitions.js';
 import { evaluateAssign } from './assign.js';
+import { itemsFromReader } from './item-reader.js';
 import { evaluateField, evaluateNumberField, evaluateOutputAndAssign } from './jsonata-io.js';
 
 interface Worker { frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame }
@@ -59,6 +60,14 @@ export function enterMap(rt: ScopeRuntime, state: MapState): void {
 
 function startJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValue): void {
   const maxConcurrency = numberField(rt, state.MaxConcurrency, state.MaxConcurrencyPath, effective, 'MaxConcurrencyPath', 'integer') ?? 0;
+  const reader = state.ItemReader;
+  if (reader?.Resource !== undefined) {
+    const params = reader.Parameters !== undefined ? applyParameters(rt, effective, reader.Parameters, 'ItemReader') : {};
+    const name = rt.active!.name;
+    rt.await(() => rt.services.invoke(reader.Resource!, params, name), (rt, data) =>
+      continueJsonPathMap(rt, state, effective, maxConcurrency, itemsFromReader(data, reader.ReaderConfig as never)));
+    return;
+  }
   let items: JsonValue | undefined;
   if (state.ItemsPath !== undefined) {
     items = evaluatePath(state.ItemsPath, rt.pathContext(effective));
@@ -67,7 +76,10 @@ function startJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValu
     items = effective;
   }
   if (!Array.isArray(items)) throw new AslError(StatesErrors.Runtime, `Map state input must be an array but was: ${JSON.stringify(items)}`);
-  const list = items;
+  continueJsonPathMap(rt, state, effective, maxConcurrency, items);
+}
+
+function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValue, maxConcurrency: number, list: JsonValue[]): void {
   rt.record('MapStateStarted', { length: list.length });
   const toleratedCount = numberField(rt, state.ToleratedFailureCount, state.ToleratedFailureCountPath, effective, 'ToleratedFailureCountPath', 'integer') ?? 0;
   const toleratedPercentage = numberField(rt, state.ToleratedFailurePercentage, state.ToleratedFailurePercentagePath, effective, 'ToleratedFailurePercentagePath', 'float') ?? 0;

@@ -1,0 +1,307 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isStepwiseError } from '../../src/errors/stepwise-error.js';
+import { crc32, tableCrc32 } from '../../src/store/crc32.js';
+import { openFileEventStore } from '../../src/store/file-store.js';
+import { historyEvent, historyEvents, storeContract } from './store-contract.js';
+
+let root: string;
+let dirCount = 0;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'stepwise-file-store-'));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function freshDir(): string {
+  const dir = join(root, `store-${++dirCount}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+storeContract('file', async () => {
+  const dir = freshDir();
+  return { store: await openFileEventStore(dir), dispose: () => rm(dir, { recursive: true, force: true }) };
+});
+
+/** Copies a store's log into a new directory, as it would be found after a crash. */
+function copyLog(from: string, length?: number): string {
+  const dir = freshDir();
+  copyFileSync(join(from, 'events.log'), join(dir, 'events.log'));
+  if (length !== undefined) truncateSync(join(dir, 'events.log'), length);
+  return dir;
+}
+
+function logSize(dir: string): number {
+  return statSync(join(dir, 'events.log')).size;
+}
+
+describe('FileEventStore', () => {
+  it('keeps streams, metadata and global positions across a reopen', async () => {
+    const dir = freshDir();
+    const first = await openFileEventStore(dir);
+    await first.append('a', historyEvents(1, 3), { expectedRevision: 0 });
+    await first.append('b', historyEvents(1, 2), { expectedRevision: 0 });
+    await first.putMetadata({ executionArn: 'a', stateMachineArn: 'sm', name: 'a', status: 'RUNNING', startDate: 1, extra: { input: { x: 1 } } });
+    await first.putMetadata({ executionArn: 'a', stateMachineArn: 'sm', name: 'a', status: 'SUCCEEDED', startDate: 1, stopDate: 2 });
+    await first.close();
+
+    const second = await openFileEventStore(dir);
+    expect(second.recovery).toBeUndefined();
+    expect(await second.read('a')).toEqual(historyEvents(1, 3));
+    expect(await second.revision('b')).toBe(2);
+    expect(await second.getMetadata('a')).toEqual({ executionArn: 'a', stateMachineArn: 'sm', name: 'a', status: 'SUCCEEDED', startDate: 1, stopDate: 2, extra: { input: { x: 1 } } });
+    await expect(second.append('a', [historyEvent(9)], { expectedRevision: 0 })).rejects.toMatchObject({ actual: 3 });
+    expect(await second.append('a', historyEvents(1, 3), { expectedRevision: 0 })).toBe(3);
+    await second.append('a', historyEvents(4, 1), { expectedRevision: 3 });
+    const positions: number[] = [];
+    await new Promise<void>((done) => {
+      second.subscribeAll().subscribe((e) => {
+        positions.push(e.position);
+        if (positions.length === 6) done();
+      });
+    });
+    expect(positions).toEqual([0, 1, 2, 3, 4, 5]);
+    await second.close();
+  });
+
+  it('batches the appends that arrive during a sync into the next one', async () => {
+    const store = await openFileEventStore(freshDir());
+    // Hold the first sync open, so that what follows provably arrives while it runs.
+    const fh = (store as unknown as { fh: { datasync(): Promise<void> } }).fh;
+    const datasync = fh.datasync.bind(fh);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let syncing!: () => void;
+    const started = new Promise<void>((r) => (syncing = r));
+    let calls = 0;
+    fh.datasync = async () => {
+      if (calls++ === 0) {
+        syncing();
+        await held;
+      }
+      return datasync();
+    };
+    const first = store.append('first', historyEvents(1, 1), { expectedRevision: 0 });
+    await started;
+    const during = Array.from({ length: 50 }, (_, s) => store.append(`s${s}`, historyEvents(1, 2), { expectedRevision: 0 }));
+    const meta = store.putMetadata({ executionArn: 's1', stateMachineArn: 'sm', name: 's1', status: 'RUNNING', startDate: 1 });
+    release();
+    expect(await first).toBe(1);
+    expect(await Promise.all(during)).toEqual(Array(50).fill(2));
+    await meta;
+    expect(store.stats).toEqual({ appends: 51, groups: 2, syncs: 2, bytes: expect.any(Number) });
+    await store.close();
+  });
+
+  it('shares syncs between many writers under load', async () => {
+    const store = await openFileEventStore(freshDir());
+    await Promise.all(Array.from({ length: 20 }, async (_, s) => {
+      for (let revision = 0; revision < 10; ) revision = await store.append(`s${s}`, [historyEvent(revision + 1)], { expectedRevision: revision });
+    }));
+    const stats = store.stats;
+    expect(stats.appends).toBe(200);
+    expect(stats.syncs).toBe(stats.groups);
+    expect(stats.groups).toBeLessThan(100);
+    await store.close();
+  });
+
+  it('syncs each append on its own without group commit', async () => {
+    const store = await openFileEventStore(freshDir(), { groupCommit: false });
+    await Promise.all(Array.from({ length: 10 }, (_, s) => store.append(`s${s}`, [historyEvent(1)], { expectedRevision: 0 })));
+    expect(store.stats).toMatchObject({ appends: 10, groups: 10, syncs: 10 });
+    await store.close();
+  });
+
+  it('refuses a second open of the same directory until the first is closed', async () => {
+    const dir = freshDir();
+    const store = await openFileEventStore(dir);
+    await expect(openFileEventStore(dir)).rejects.toMatchObject({ code: 'StoreUnavailable', message: expect.stringContaining('open in this process') });
+    await store.close();
+    const again = await openFileEventStore(dir);
+    await again.close();
+  });
+
+  it('takes over the lock of a process that died without closing', async () => {
+    const dir = freshDir();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    writeFileSync(join(dir, 'LOCK'), dead.stdout.toString());
+    const store = await openFileEventStore(dir);
+    await store.close();
+  });
+
+  it('fails closed after a write error: the append rejects, and so does everything after it', async () => {
+    const store = await openFileEventStore(freshDir());
+    await store.append('s', historyEvents(1, 1), { expectedRevision: 0 });
+    await (store as unknown as { fh: { close(): Promise<void> } }).fh.close();
+    await expect(store.append('s', historyEvents(2, 1), { expectedRevision: 1 })).rejects.toMatchObject({ code: 'StoreUnavailable' });
+    await expect(store.append('t', historyEvents(1, 1), { expectedRevision: 0 })).rejects.toMatchObject({ code: 'StoreUnavailable' });
+    await store.close().catch(() => undefined);
+  });
+
+  describe.each([
+    ['one record', 1],
+    ['three records', 3],
+  ])('torn tail: a last group of %s', (_label, records) => {
+    let dir: string;
+    let intactEnd: number;
+    let fullEnd: number;
+
+    beforeAll(async () => {
+      dir = freshDir();
+      const store = await openFileEventStore(dir);
+      await store.append('a', historyEvents(1, 3), { expectedRevision: 0 });
+      await store.putMetadata({ executionArn: 'a', stateMachineArn: 'sm', name: 'a', status: 'RUNNING', startDate: 1 });
+      await store.append('b', historyEvents(1, 2), { expectedRevision: 0 });
+      intactEnd = logSize(dir);
+      // Started in one turn, these share one group: the unit a crash tears.
+      const last: Promise<unknown>[] = [store.append('a', historyEvents(4, 2), { expectedRevision: 3 })];
+      if (records === 3) {
+        last.push(store.putMetadata({ executionArn: 'a', stateMachineArn: 'sm', name: 'a', status: 'SUCCEEDED', startDate: 1, stopDate: 2 }));
+        last.push(store.append('c', historyEvents(1, 1), { expectedRevision: 0 }));
+      }
+      await Promise.all(last);
+      expect(store.stats.groups).toBe(4);
+      fullEnd = logSize(dir);
+      await store.close();
+    });
+
+    it('cuts the group at any byte it was cut short at, keeping every record before it', async () => {
+      expect(fullEnd).toBeGreaterThan(intactEnd + 32);
+      for (let cut = intactEnd; cut < fullEnd; cut++) {
+        const copy = copyLog(dir, cut);
+        const store = await openFileEventStore(copy);
+        try {
+          if (cut === intactEnd) expect(store.recovery).toBeUndefined();
+          else expect(store.recovery, `cut at ${cut}`).toMatchObject({ offset: intactEnd, droppedBytes: cut - intactEnd });
+          expect(logSize(copy)).toBe(intactEnd);
+          expect(await store.read('a')).toEqual(historyEvents(1, 3));
+          expect(await store.read('b')).toEqual(historyEvents(1, 2));
+          expect(await store.revision('c')).toBe(0);
+          expect((await store.getMetadata('a'))?.status).toBe('RUNNING');
+          expect(await store.append('a', historyEvents(4, 1), { expectedRevision: 3 })).toBe(4);
+        } finally {
+          await store.close();
+        }
+      }
+    });
+
+    it('opens the whole log untouched', async () => {
+      const store = await openFileEventStore(copyLog(dir));
+      expect(store.recovery).toBeUndefined();
+      expect(await store.revision('a')).toBe(5);
+      await store.close();
+    });
+
+    it('keeps what was appended after the cut across the next reopen', async () => {
+      const copy = copyLog(dir, fullEnd - 5);
+      const store = await openFileEventStore(copy);
+      await store.append('a', historyEvents(4, 2), { expectedRevision: 3 });
+      await store.close();
+      const reopened = await openFileEventStore(copy);
+      expect(reopened.recovery).toBeUndefined();
+      expect(await reopened.read('a')).toEqual(historyEvents(1, 5));
+      await reopened.close();
+    });
+
+    it('cuts a tail of zeros, as a file system can leave after a power loss', async () => {
+      const copy = copyLog(dir);
+      writeFileSync(join(copy, 'events.log'), Buffer.alloc(4096), { flag: 'a' });
+      const store = await openFileEventStore(copy);
+      expect(store.recovery).toMatchObject({ offset: fullEnd, droppedBytes: 4096 });
+      expect(await store.revision('a')).toBe(5);
+      await store.close();
+    });
+  });
+
+  describe('corruption', () => {
+    let dir: string;
+    let lastGroupStart: number;
+
+    beforeAll(async () => {
+      dir = freshDir();
+      const store = await openFileEventStore(dir);
+      await store.append('a', historyEvents(1, 2), { expectedRevision: 0 });
+      await store.putMetadata({ executionArn: 'a', stateMachineArn: 'sm', name: 'a', status: 'RUNNING', startDate: 1, extra: { input: 1 } });
+      lastGroupStart = logSize(dir);
+      await store.append('b', historyEvents(1, 2), { expectedRevision: 0 });
+      await store.close();
+    });
+
+    it('refuses to open on any damaged byte before the last group, naming file and offset, and changes nothing', async () => {
+      for (let at = 0; at < lastGroupStart; at++) {
+        const copy = copyLog(dir);
+        const file = join(copy, 'events.log');
+        const bytes = readFileSync(file);
+        bytes[at] ^= 0x5a;
+        writeFileSync(file, bytes);
+        const err = await openFileEventStore(copy).then(
+          (s) => s.close().then(() => new Error(`opened despite damage at byte ${at}`)),
+          (e: unknown) => e,
+        );
+        expect(isStepwiseError(err), `byte ${at}`).toBe(true);
+        expect(err).toMatchObject({ code: 'StoreCorrupted' });
+        expect((err as Error).message).toContain(file);
+        expect((err as Error).message).toMatch(/at byte \d+ \(record \d+\): /);
+        expect(readFileSync(file).equals(bytes), `file rewritten after damage at byte ${at}`).toBe(true);
+        // The lock is released, so the operator can retry after repairing the file.
+        bytes[at] ^= 0x5a;
+        writeFileSync(file, bytes);
+        const repaired = await openFileEventStore(copy);
+        expect(await repaired.revision('b')).toBe(2);
+        await repaired.close();
+      }
+    });
+
+    it('says which record and why', async () => {
+      const copy = copyLog(dir);
+      const file = join(copy, 'events.log');
+      const bytes = readFileSync(file);
+      bytes[40] ^= 0xff;
+      writeFileSync(file, bytes);
+      await expect(openFileEventStore(copy)).rejects.toThrow(
+        `The event log ${file} is corrupted at byte 0 (record 1): the record body fails its checksum.`,
+      );
+    });
+
+    it('refuses a record of a format it does not know rather than cut it', async () => {
+      const copy = copyLog(dir);
+      const file = join(copy, 'events.log');
+      const bytes = readFileSync(file);
+      const size = bytes.length;
+      // A well-formed header of a future version at the very end: not a torn write.
+      const header = Buffer.alloc(16);
+      header[0] = 0xf5;
+      header[1] = 0x57;
+      header[2] = 1;
+      header[3] = 9;
+      header.writeUInt32LE(0, 4);
+      header.writeUInt32LE(0, 8);
+      header.writeUInt32LE(zlib.crc32(header.subarray(0, 12)), 12);
+      writeFileSync(file, Buffer.concat([bytes, header]));
+      await expect(openFileEventStore(copy)).rejects.toThrow(/format version 9/);
+      expect(statSync(file).size).toBe(size + 16);
+    });
+  });
+
+  describe('crc32', () => {
+    it('matches zlib', () => {
+      for (const length of [0, 1, 7, 64, 1000, 65_537]) {
+        const data = randomBytes(length);
+        expect(tableCrc32(data)).toBe(zlib.crc32(data));
+        expect(crc32(data)).toBe(zlib.crc32(data));
+        expect(tableCrc32(data.subarray(length >> 1), tableCrc32(data.subarray(0, length >> 1)))).toBe(zlib.crc32(data));
+      }
+      expect(tableCrc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+    });
+  });
+});
