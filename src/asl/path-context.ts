@@ -12,4 +12,6 @@ export interface PathContext {
   readonly context: JsonValue;
   /** Workflow variables visible to the state (name without `$`). */
   readonly variables?: Readonly<Record<string, JsonValue>>;
+  /** Where States.UUID and unseeded States.MathRandom draw from (an execution's recorded seed). */
+  readonly random?: { random(): number; uuid(): string };
 }

@@ -56,7 +56,7 @@ async function runOne(
   input: JsonValue,
   mocked: boolean,
 ): Promise<number> {
-  const execution = runtime.start({
+  const execution = runtime.startExecution({
     definition,
     input,
     stateMachineName: values['state-machine-name'],

@@ -159,7 +159,7 @@ export class ScopeRuntime {
   }
 
   pathContext(input: JsonValue, extra?: Record<string, JsonValue>): PathContext {
-    return { input, context: this.contextObject(extra), variables: this.variables };
+    return { input, context: this.contextObject(extra), variables: this.variables, random: this.services.randomSource };
   }
 
   /** AWS prefixes errors the engine raises while running a state with where it happened. */

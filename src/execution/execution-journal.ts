@@ -1,6 +1,5 @@
 import { createActor, type AnyActorRef, type Actor, type AnyStateMachine } from 'xstate';
 import { Subject, type Observable } from 'rxjs';
-import { nanoid } from 'nanoid';
 import type { JsonValue } from '../asl/json-value.js';
 import type { CompiledScope, ScopeInput, ScopeOutcome } from '../compile/scope-runtime.js';
 import { StatesErrors } from '../errors/error-names.js';
@@ -15,6 +14,8 @@ import { VirtualClock } from './clock.js';
 import type { ActorInput, Command, ExecutionLimits, ExecutionServices } from './execution-services.js';
 import { detailsKeyOf, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
 import { HistoryFrame } from './history-frame.js';
+import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
+import { createSeededRandom, newSeed, type ExecutionRandom } from './seeded-random.js';
 
 export interface ExecutionIdentity {
   executionArn: string;
@@ -23,6 +24,24 @@ export interface ExecutionIdentity {
   name: string;
   roleArn: string;
   region: string;
+}
+
+/** How a journal treats events it already has (resume, fork, replay). */
+interface ReplayState {
+  recorded: readonly HistoryEvent[];
+  cursor: number;
+  comparison: ReplayComparison;
+  /** After the recorded events: go on live (resume, fork) or stop (a replay check). */
+  then: 'live' | 'stop';
+  parked: Command[];
+  startedIds: Map<string, number>;
+  divergence?: Divergence;
+}
+
+export interface ReplayReport {
+  ok: boolean;
+  replayedEvents: number;
+  divergence?: Divergence;
 }
 
 export interface ExecutionJournalOptions extends ExecutionIdentity {
@@ -77,6 +96,11 @@ export class ExecutionJournal {
   private flushing: Promise<void> = Promise.resolve();
   private finished: ExecutionResult | undefined;
   private startDate = 0;
+  private replay: ReplayState | undefined;
+  private replayNow = 0;
+  private stepNow: number | undefined;
+  private seed = 0;
+  private rand!: ExecutionRandom;
   private resolveDone!: (r: ExecutionResult) => void;
   private rejectDone!: (e: unknown) => void;
   readonly done: Promise<ExecutionResult>;
@@ -107,47 +131,195 @@ export class ExecutionJournal {
     return this.finished;
   }
 
+  /** Starts a new execution. */
   start(): Promise<ExecutionResult> {
     const o = this.options;
-    this.startDate = o.clock.now();
+    this.seed = newSeed();
+    this.stepNow = o.clock.now();
+    this.boot(o.input, this.stepNow);
+    this.armExecutionTimeout();
+    this.root.start();
+    this.stepNow = undefined;
+    this.enqueueFlush();
+    return this.done;
+  }
+
+  /**
+   * Rebuilds the execution from its recorded events, then carries on live: the machine is run
+   * again with every recorded answer (task results, timers, stops) fed back in order, nothing
+   * is called or appended while it catches up, and whatever was still unanswered at the end
+   * (a task in flight, a Wait) is carried out as if the process had never stopped.
+   */
+  resume(recorded: readonly HistoryEvent[], comparison: ReplayComparison = 'strict'): Promise<ExecutionResult> {
+    this.replay = { recorded, cursor: 0, comparison, then: 'live', parked: [], startedIds: new Map() };
+    this.revision = recorded.length;
+    this.bootFromRecord(recorded);
+    void this.driveReplay().catch((e) => this.rejectDone(e));
+    return this.done;
+  }
+
+  /** Re-runs the recorded events against this definition and reports the first divergence. */
+  async verify(recorded: readonly HistoryEvent[], comparison: ReplayComparison = 'strict'): Promise<ReplayReport> {
+    this.replay = { recorded, cursor: 0, comparison, then: 'stop', parked: [], startedIds: new Map() };
+    this.bootFromRecord(recorded);
+    await this.driveReplay();
+    await this.flushing;
+    const r = this.replay!;
+    if (!r.divergence && r.cursor < recorded.length) {
+      r.divergence = { eventId: recorded[r.cursor]!.id, expected: recorded[r.cursor]!, actual: null, reason: 'the definition produced no event here' };
+    }
+    this.root.stop();
+    return { ok: !r.divergence, replayedEvents: r.cursor, divergence: r.divergence };
+  }
+
+  private bootFromRecord(recorded: readonly HistoryEvent[]): void {
+    const first = recorded[0];
+    if (!first || first.type !== 'ExecutionStarted') throw new StepwiseError('InvalidArgument', 'A history must begin with ExecutionStarted.');
+    const details = first.executionStartedEventDetails as { input?: JsonValue } | undefined;
+    this.seed = typeof first.seed === 'number' ? first.seed : 0;
+    this.replayNow = first.timestamp;
+    this.boot(details?.input ?? this.options.input, first.timestamp);
+    this.root.start();
+    this.enqueueFlush();
+  }
+
+  private boot(input: JsonValue, startDate: number): void {
+    const o = this.options;
+    this.startDate = startDate;
+    this.rand = createSeededRandom(this.seed);
     const services: ExecutionServices = {
       record: (frame, type, details, update) => this.record(frame, type, details, update),
       command: (c) => this.commands.push(c),
-      now: () => o.clock.now(),
-      newId: () => nanoid(),
-      random: Math.random,
+      now: () => this.now(),
+      newId: () => this.rand.id(),
+      random: () => this.rand.random(),
+      randomSource: this.rand,
       executionContext: {
-        Execution: { Id: o.executionArn, Input: o.input, StartTime: new Date(this.startDate).toISOString(), Name: o.name, RoleArn: o.roleArn, RedriveCount: 0 },
+        Execution: { Id: o.executionArn, Input: input, StartTime: new Date(startDate).toISOString(), Name: o.name, RoleArn: o.roleArn, RedriveCount: 0 },
         StateMachine: { Id: o.stateMachineArn, Name: o.stateMachineName },
       },
       limits: o.limits,
       region: o.region,
-      invoke: async (resource, input, stateName) => {
+      invoke: async (resource, itemInput, stateName) => {
         const outcome = await runTask(
-          { resource, stateName, input, taskToken: '', idempotencyKey: `${o.executionArn}#${stateName}#reader`, executionArn: o.executionArn, attempt: 0, signal: new AbortController().signal, heartbeat: () => {} },
+          { resource, stateName, input: itemInput, taskToken: '', idempotencyKey: `${o.executionArn}#${stateName}#reader`, executionArn: o.executionArn, attempt: 0, signal: new AbortController().signal, heartbeat: () => {} },
           o.handlers, o.mocks,
         );
         if (outcome.kind === 'succeeded') return outcome.output;
         throw new AslError(StatesErrors.ItemReaderFailed, outcome.kind === 'callback' ? 'The ItemReader resource did not return items.' : (outcome.cause ?? outcome.error));
       },
     };
-    this.record(this.rootFrame, 'ExecutionStarted', { input: o.input, inputDetails: { truncated: false }, roleArn: o.roleArn }, false);
-    const input: ScopeInput = {
-      services, scope: o.compiled, input: o.input, frame: this.rootFrame, role: { kind: 'root' },
+    const id = this.record(this.rootFrame, 'ExecutionStarted', { input, inputDetails: { truncated: false }, roleArn: o.roleArn }, false);
+    if (!this.replay || this.replay.cursor >= this.replay.recorded.length) {
+      const started = this.pending.find((e) => e.id === id);
+      if (started) started.seed = this.seed;
+    }
+    const scopeInput: ScopeInput = {
+      services, scope: o.compiled, input, frame: this.rootFrame, role: { kind: 'root' },
       queryLanguage: (o.compiled.definition as { QueryLanguage?: 'JSONPath' | 'JSONata' }).QueryLanguage,
     };
-    this.root = createActor(o.compiled.machine, { input });
+    this.root = createActor(o.compiled.machine, { input: scopeInput });
     this.root.subscribe({
       complete: () => this.enqueueFlush(() => this.complete(this.root.getSnapshot().output as ScopeOutcome)),
       error: (err) => this.enqueueFlush(() => this.crash(err)),
     });
-    if (o.timeoutSeconds !== undefined) {
-      const cancel = o.clock.schedule(this.startDate + o.timeoutSeconds * 1000, () => this.timeOut());
-      this.timers.set('#execution-timeout', cancel);
+  }
+
+  /** One reading of the clock per delivered input, so every event and deadline of a step agrees. */
+  private now(): number {
+    if (this.replay) return this.replayNow;
+    return this.stepNow ?? this.options.clock.now();
+  }
+
+  private armExecutionTimeout(): void {
+    const o = this.options;
+    if (o.timeoutSeconds === undefined) return;
+    const cancel = o.clock.schedule(this.startDate + o.timeoutSeconds * 1000, () => this.timeOut());
+    this.timers.set('#execution-timeout', cancel);
+  }
+
+  /** Feeds recorded answers to the actors until the recorded events are all reproduced. */
+  private async driveReplay(): Promise<void> {
+    await this.flushing;
+    for (;;) {
+      const r = this.replay;
+      if (!r || r.divergence || this.finished) return;
+      // Pure evaluations (JSONata) are recomputed, not recorded: run them before matching.
+      const evaluation = r.parked.findIndex((c) => c.kind === 'evaluate');
+      if (evaluation >= 0) {
+        const c = r.parked.splice(evaluation, 1)[0] as Extract<Command, { kind: 'evaluate' }>;
+        const settled = await c.work().then((value) => ({ ok: true, value }), (value) => ({ ok: false, value }));
+        this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ...settled });
+        await this.flushing;
+        continue;
+      }
+      if (r.cursor >= r.recorded.length) {
+        if (r.then === 'live') this.goLive();
+        return;
+      }
+      const next = r.recorded[r.cursor]!;
+      this.replayNow = next.timestamp;
+      if (!this.feedRecordedInput(r, next)) {
+        r.divergence = { eventId: next.id, expected: next, actual: null, reason: 'nothing the definition is waiting for produces this event' };
+        if (r.then === 'live') this.rejectDone(new StepwiseError('InvalidArgument', describeDivergence(r.divergence)));
+        return;
+      }
+      await this.flushing;
     }
-    this.root.start();
+  }
+
+  private feedRecordedInput(r: ReplayState, next: HistoryEvent): boolean {
+    const input = recordedInputOf(next);
+    const take = (predicate: (c: Command) => boolean) => {
+      const i = r.parked.findIndex(predicate);
+      return i < 0 ? undefined : r.parked.splice(i, 1)[0];
+    };
+    switch (input.kind) {
+      case 'task.started': {
+        const c = r.parked.find((p) => p.kind === 'task' && p.scheduledEventId === next.previousEventId) as Extract<Command, { kind: 'task' }> | undefined;
+        if (!c) return false;
+        r.startedIds.set(c.requestId, next.id);
+        this.deliver(c.actor, { type: 'task.started', requestId: c.requestId });
+        return true;
+      }
+      case 'task.succeeded':
+      case 'task.failed':
+      case 'task.timedOut': {
+        const c = take((p) => p.kind === 'task' && r.startedIds.get(p.requestId) === next.previousEventId) as Extract<Command, { kind: 'task' }> | undefined;
+        if (!c) return false;
+        const event: ActorInput = input.kind === 'task.succeeded'
+          ? { type: 'task.succeeded', requestId: c.requestId, output: input.output as JsonValue }
+          : { type: input.kind, requestId: c.requestId, error: input.error, cause: input.cause };
+        this.deliver(c.actor, event);
+        return true;
+      }
+      case 'execution.timedOut':
+        this.endAbnormally('TIMED_OUT', 'ExecutionTimedOut', input.error, input.cause);
+        return true;
+      case 'execution.aborted':
+        this.endAbnormally('ABORTED', 'ExecutionAborted', input.error, input.cause);
+        return true;
+      default: {
+        const c = take((p) => p.kind === 'timer' && p.anchor === next.previousEventId) as Extract<Command, { kind: 'timer' }> | undefined;
+        if (!c) return false;
+        this.deliver(c.actor, { type: 'timer.fired', requestId: c.requestId });
+        return true;
+      }
+    }
+  }
+
+  /** The recorded events are all reproduced: what was left unanswered is carried out now. */
+  private goLive(): void {
+    const r = this.replay!;
+    this.replay = undefined;
+    this.armExecutionTimeout();
+    for (const c of r.parked) {
+      // A task recorded as started but never answered was in flight when the process died:
+      // it is called again (at-least-once), without a second TaskStarted event.
+      if (c.kind === 'task' && r.startedIds.has(c.requestId)) this.execute(c, false);
+      else this.execute(c);
+    }
     this.enqueueFlush();
-    return this.done;
   }
 
   /** StopExecution: ABORTED, every child actor stopped. */
@@ -183,13 +355,23 @@ export class ExecutionJournal {
 
   private record(frame: HistoryFrame, type: HistoryEventType, details?: EventDetails, updateSource = true): number {
     const id = this.nextEventId++;
-    const event: HistoryEvent = { id, previousEventId: frame.source, timestamp: this.options.clock.now(), type };
+    const event: HistoryEvent = { id, previousEventId: frame.source, timestamp: this.now(), type };
     if (details) {
       const key = detailsKeyOf(type);
       if (key) event[key] = details;
     }
     frame.lastPublished = id;
     if (updateSource) frame.source = id;
+    const r = this.replay;
+    if (r && r.cursor < r.recorded.length) {
+      const expected = r.recorded[r.cursor]!;
+      const difference = compareEvents(expected, event, r.comparison);
+      if (difference && !r.divergence) r.divergence = { eventId: expected.id, expected, actual: event, reason: difference };
+      if (r.divergence) throw new ReplayDiverged(r.divergence);
+      r.cursor++;
+      this.history.push(expected);
+      return id;
+    }
     this.pending.push(event);
     return id;
   }
@@ -215,17 +397,26 @@ export class ExecutionJournal {
     }
     const commands = this.commands;
     this.commands = [];
+    if (this.replay) {
+      this.replay.parked.push(...commands);
+      return;
+    }
     if (this.finished) return;
     for (const c of commands) this.execute(c);
   }
 
   private deliver(actor: AnyActorRef, event: ActorInput): void {
     if (this.finished || actor.getSnapshot().status !== 'active') return;
-    actor.send(event);
+    this.stepNow = this.options.clock.now();
+    try {
+      actor.send(event);
+    } finally {
+      this.stepNow = undefined;
+    }
     this.enqueueFlush();
   }
 
-  private execute(c: Command): void {
+  private execute(c: Command, announceStart = true): void {
     const clock = this.options.clock;
     if (c.kind === 'timer') {
       const cancel = clock.schedule(c.dueAt, () => {
@@ -258,7 +449,7 @@ export class ExecutionJournal {
       task.cancelTimers.push(clock.schedule(clock.now() + c.timeoutSeconds * 1000, () => this.settleTask(task, { kind: 'timedOut', error: StatesErrors.Timeout })));
     }
     this.armHeartbeat(task);
-    this.deliver(c.actor, { type: 'task.started', requestId: c.requestId });
+    if (announceStart) this.deliver(c.actor, { type: 'task.started', requestId: c.requestId });
     runTask(
       {
         resource: c.resource, stateName: c.stateName, input: c.input, taskToken: c.token, idempotencyKey: `${this.options.executionArn}#${c.requestId}`,
@@ -335,6 +526,10 @@ export class ExecutionJournal {
 
   private crash(err: unknown): void {
     if (this.finished) return;
+    if (err instanceof ReplayDiverged) {
+      if (this.replay?.then === 'live') this.rejectDone(new StepwiseError('InvalidArgument', describeDivergence(err.divergence)));
+      return;
+    }
     const cause = `Stepwise internal error: ${err instanceof Error ? err.message : String(err)}`;
     this.endAbnormally('FAILED', 'ExecutionFailed', 'Stepwise.InternalError', cause);
   }
@@ -350,4 +545,14 @@ export class ExecutionJournal {
     }
     this.tasks.clear();
   }
+}
+
+class ReplayDiverged extends Error {
+  constructor(readonly divergence: Divergence) {
+    super(describeDivergence(divergence));
+  }
+}
+
+export function describeDivergence(d: Divergence): string {
+  return `The history diverges at event ${d.eventId}: ${d.reason} (expected ${d.expected ? d.expected.type : 'nothing'}, the definition produced ${d.actual ? d.actual.type : 'nothing'}).`;
 }

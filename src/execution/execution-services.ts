@@ -13,6 +13,8 @@ export type Command =
       kind: 'task';
       actor: AnyActorRef;
       requestId: string;
+      /** The TaskScheduled/LambdaFunctionScheduled event: how a replay matches the recorded answer. */
+      scheduledEventId: number;
       stateName: string;
       resource: string;
       input: JsonValue;
@@ -21,7 +23,8 @@ export type Command =
       heartbeatSeconds?: number;
       attempt: number;
     }
-  | { kind: 'timer'; actor: AnyActorRef; requestId: string; dueAt: number }
+  /** `anchor` is the thread's last event when the timer was armed: what the event after it points at. */
+  | { kind: 'timer'; actor: AnyActorRef; requestId: string; dueAt: number; anchor: number }
   | { kind: 'cancel'; requestId: string }
   | { kind: 'evaluate'; actor: AnyActorRef; requestId: string; work: () => Promise<unknown> };
 
@@ -51,6 +54,7 @@ export interface ExecutionServices {
   now(): number;
   newId(): string;
   random(): number;
+  readonly randomSource: { random(): number; uuid(): string };
   readonly executionContext: { Execution: JsonValue; StateMachine: JsonValue };
   readonly limits: ExecutionLimits;
   readonly region: string;

@@ -7,11 +7,13 @@ import type { CompiledScope } from '../compile/scope-runtime.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { RealClock, VirtualClock, type Clock } from '../execution/clock.js';
 import { AWS_LIMITS, type ExecutionLimits } from '../execution/execution-services.js';
-import { ExecutionJournal, type ExecutionResult } from '../execution/execution-journal.js';
+import { ExecutionJournal, type ExecutionIdentity, type ExecutionResult, type ReplayReport } from '../execution/execution-journal.js';
+import type { HistoryEvent } from '../execution/history-event.js';
+import type { ReplayComparison } from '../execution/replay-matching.js';
 import type { MockConfig } from '../resources/mock-config.js';
 import { TaskHandlerRegistry, type HandlerMatcher, type TaskHandler } from '../resources/task-handlers.js';
 import type { EventStore } from '../store/event-store.js';
-import { MemoryEventStore } from '../store/memory-store.js';
+import { MemoryEventStore, createMemoryEventStore } from '../store/memory-store.js';
 
 export interface RuntimeOptions {
   /** Where executions' events go. Default: in memory. */
@@ -95,32 +97,122 @@ export class Runtime {
     return prepared;
   }
 
-  /** Starts an execution and returns its handle at once. */
-  start(options: StartExecutionOptions): ExecutionJournal {
+  /** Starts an execution and returns it at once; `await execution.done` for the result. */
+  startExecution(options: StartExecutionOptions): ExecutionJournal {
     const { definition, compiled } = this.prepare(options.definition);
+    const smName = options.stateMachineName ?? 'StateMachine';
+    const identity = this.identity(smName, options.name ?? nanoid());
+    if (this.executions.has(identity.executionArn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${identity.executionArn}'`);
+    const journal = this.journal(identity, definition, compiled, options.input ?? {}, options.testCase);
+    this.track(journal, { definition, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName }, journal.start());
+    return journal;
+  }
+
+  /**
+   * Starts the runtime on its store: every execution left RUNNING by a process that died is
+   * rebuilt from its events and driven to its end (Waits keep their deadlines, finished tasks
+   * are not called again, a task that was in flight is called again). Returns those executions.
+   */
+  async start(): Promise<ExecutionJournal[]> {
+    const resumed: ExecutionJournal[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.store.list({ status: 'RUNNING', maxResults: 1000, nextToken });
+      for (const item of page.items) {
+        if (this.executions.has(item.executionArn)) continue;
+        resumed.push(await this.resumeExecution(item.executionArn));
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return resumed;
+  }
+
+  /** Rebuilds one stored execution from its events and carries it on. */
+  async resumeExecution(executionArn: string): Promise<ExecutionJournal> {
+    const stored = await this.loadStored(executionArn);
+    const journal = this.journal(stored.identity, stored.prepared.definition, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
+    const events = await this.store.read(executionArn);
+    this.track(journal, undefined, journal.resume(events));
+    return journal;
+  }
+
+  /**
+   * Starts a new execution that continues from event `fromEventId` of another one: its first
+   * events are copies of the original's up to that point, then it runs on (with `definition`
+   * if given). The original is never changed; the fork's metadata names its origin.
+   */
+  async fork(executionArn: string, options: { fromEventId: number; definition?: StateMachineDefinition | string; name?: string }): Promise<ExecutionJournal> {
+    const origin = await this.loadStored(executionArn);
+    const events = (await this.store.read(executionArn)).filter((e) => e.id <= options.fromEventId);
+    if (events.length === 0 || events.at(-1)!.id !== options.fromEventId) {
+      throw new StepwiseError('InvalidArgument', `Execution '${executionArn}' has no event ${options.fromEventId}.`);
+    }
+    const prepared = options.definition !== undefined ? this.prepare(options.definition) : origin.prepared;
+    const identity = this.identity(origin.identity.stateMachineName, options.name ?? `${origin.identity.name}-fork-${nanoid(8)}`);
+    const copies = events.map((e) => ({ ...e }));
+    const journal = this.journal(identity, prepared.definition, prepared.compiled, origin.extra.input, origin.extra.testCase);
+    await this.store.append(identity.executionArn, copies, { expectedRevision: 0 });
+    this.track(journal, { ...origin.extra, definition: prepared.definition, forkedFrom: { executionArn, eventId: options.fromEventId } }, journal.resume(copies));
+    return journal;
+  }
+
+  /**
+   * Re-runs a recorded history against a definition (the execution's own, or a changed one)
+   * with every task result taken from the history, and reports the first divergence.
+   * Nothing is called and nothing is stored.
+   */
+  async replay(source: { executionArn: string; definition?: StateMachineDefinition | string } | { events: readonly HistoryEvent[]; definition: StateMachineDefinition | string; comparison?: ReplayComparison }): Promise<ReplayReport> {
+    let events: readonly HistoryEvent[];
+    let prepared: PreparedStateMachine;
+    let identity: ExecutionIdentity;
+    let comparison: ReplayComparison = 'strict';
+    if ('events' in source) {
+      events = source.events;
+      prepared = this.prepare(source.definition);
+      identity = this.identity('StateMachine', 'replay');
+      comparison = source.comparison ?? 'structure';
+    } else {
+      const stored = await this.loadStored(source.executionArn);
+      events = await this.store.read(source.executionArn);
+      prepared = source.definition !== undefined ? this.prepare(source.definition) : stored.prepared;
+      identity = stored.identity;
+    }
+    const journal = new ExecutionJournal({
+      ...identity, compiled: prepared.compiled, timeoutSeconds: prepared.definition.TimeoutSeconds, input: {},
+      store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity },
+    });
+    return journal.verify(events, comparison);
+  }
+
+  private identity(stateMachineName: string, name: string): ExecutionIdentity {
     const region = this.options.region ?? 'us-east-1';
     const account = this.options.accountId ?? '123456789012';
-    const smName = options.stateMachineName ?? 'StateMachine';
-    const name = options.name ?? nanoid();
-    const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${smName}`;
-    const executionArn = `arn:aws:states:${region}:${account}:execution:${smName}:${name}`;
-    if (this.executions.has(executionArn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${executionArn}'`);
-    const mocks = options.testCase !== undefined
-      ? this.options.mockConfig?.testCase(smName, options.testCase) ?? throwNoMocks()
-      : undefined;
-    const journal = new ExecutionJournal({
-      executionArn, stateMachineArn, stateMachineName: smName, name, region,
+    return {
+      executionArn: `arn:aws:states:${region}:${account}:execution:${stateMachineName}:${name}`,
+      stateMachineArn: `arn:aws:states:${region}:${account}:stateMachine:${stateMachineName}`,
+      stateMachineName, name, region,
       roleArn: `arn:aws:iam::${account}:role/StepwiseExecutionRole`,
-      compiled, timeoutSeconds: definition.TimeoutSeconds, input: options.input ?? {}, store: this.store, clock: this.clock,
+    };
+  }
+
+  private journal(identity: ExecutionIdentity, definition: StateMachineDefinition, compiled: CompiledScope, input: JsonValue, testCase: string | undefined): ExecutionJournal {
+    const mocks = testCase !== undefined ? this.options.mockConfig?.testCase(identity.stateMachineName, testCase) ?? throwNoMocks() : undefined;
+    const journal = new ExecutionJournal({
+      ...identity, compiled, timeoutSeconds: definition.TimeoutSeconds, input, store: this.store, clock: this.clock,
       handlers: this.handlers, mocks, limits: this.limits,
     });
-    this.executions.set(executionArn, journal);
+    this.executions.set(identity.executionArn, journal);
+    return journal;
+  }
+
+  /** Keeps the execution's listing in the store in step with its life. */
+  private track(journal: ExecutionJournal, extra: StoredExtra | undefined, done: Promise<ExecutionResult>): void {
+    const { executionArn, stateMachineArn, name } = journal.identity;
     const stored = this.store.putMetadata({
       executionArn, stateMachineArn, name, status: 'RUNNING', startDate: this.clock.now(),
-      extra: { definition: definition as unknown as JsonValue, input: options.input ?? {} },
+      ...(extra ? { extra: extra as unknown as JsonValue } : {}),
     });
-    this.pendingWrites.add(stored);
-    const finished = journal.start().then(
+    const finished = done.then(
       async (r) => {
         await stored;
         await this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate });
@@ -128,13 +220,22 @@ export class Runtime {
       () => undefined,
     ).catch(() => undefined).finally(() => this.pendingWrites.delete(finished));
     this.pendingWrites.add(finished);
+    this.pendingWrites.add(stored);
     stored.catch(() => undefined).finally(() => this.pendingWrites.delete(stored));
-    return journal;
+  }
+
+  private async loadStored(executionArn: string) {
+    const meta = await this.store.getMetadata(executionArn);
+    if (!meta) throw new StepwiseError('ExecutionDoesNotExist', `Execution does not exist: '${executionArn}'`);
+    const extra = (meta.extra ?? {}) as unknown as StoredExtra;
+    if (!extra.definition) throw new StepwiseError('InvalidArgument', `Execution '${executionArn}' was stored without its definition.`);
+    const stateMachineName = extra.stateMachineName ?? meta.stateMachineArn.split(':').pop()!;
+    return { meta, extra, prepared: this.prepare(extra.definition), identity: this.identity(stateMachineName, meta.name) };
   }
 
   /** Starts an execution and waits for it to end. */
   run(options: StartExecutionOptions): Promise<ExecutionResult> {
-    return this.start(options).done;
+    return this.startExecution(options).done;
   }
 
   execution(executionArn: string): ExecutionJournal {
@@ -165,6 +266,15 @@ export class Runtime {
     for (const e of this.executions.values()) if (e.hasTask(token)) return e;
     throw new StepwiseError('TaskDoesNotExist', `No open task has the token '${token}'.`);
   }
+}
+
+/** What the store keeps beside an execution so that any runtime can resume, replay or fork it. */
+interface StoredExtra {
+  definition: StateMachineDefinition;
+  input: JsonValue;
+  testCase?: string;
+  stateMachineName?: string;
+  forkedFrom?: { executionArn: string; eventId: number };
 }
 
 function throwNoMocks(): never {

@@ -30,7 +30,7 @@ describe('runtime: tasks', () => {
         Recover: { Type: 'Pass', End: true },
       },
     };
-    const execution = runtime.start({ definition: def, input: { a: 1 } });
+    const execution = runtime.startExecution({ definition: def, input: { a: 1 } });
     const result = await execution.done;
     expect(calls).toBe(3);
     expect(result.status).toBe('SUCCEEDED');
@@ -67,7 +67,7 @@ describe('runtime: tasks', () => {
       StartAt: 'Ask',
       States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', TimeoutSeconds: 30, End: true } },
     };
-    const execution = runtime.start({ definition: def });
+    const execution = runtime.startExecution({ definition: def });
     const result = await execution.done;
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
     expect(execution.events.map((e) => e.type)).toContain('TaskTimedOut');
@@ -89,7 +89,7 @@ describe('runtime: execution lifecycle', () => {
   it('times out the whole execution with TIMED_OUT', async () => {
     const runtime = createRuntime({ clock: 'virtual' });
     const def: StateMachineDefinition = { TimeoutSeconds: 60, StartAt: 'Sleep', States: { Sleep: { Type: 'Wait', Seconds: 3600, End: true } } };
-    const execution = runtime.start({ definition: def });
+    const execution = runtime.startExecution({ definition: def });
     const result = await execution.done;
     expect(result.status).toBe('TIMED_OUT');
     expect(execution.events.at(-1)!.type).toBe('ExecutionTimedOut');
@@ -106,7 +106,7 @@ describe('runtime: execution lifecycle', () => {
       StartAt: 'Fan',
       States: { Fan: { Type: 'Map', ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Task', Resource: LAMBDA, End: true } } }, End: true } },
     };
-    const execution = runtime.start({ definition: def, input: [1, 2, 3] });
+    const execution = runtime.startExecution({ definition: def, input: [1, 2, 3] });
     await new Promise((r) => setTimeout(r, 50));
     expect(started).toHaveLength(3);
     execution.stop('Operator', 'stopped by test');
@@ -118,7 +118,7 @@ describe('runtime: execution lifecycle', () => {
   it('streams events live as an Observable, ending when the execution ends', async () => {
     const runtime = createRuntime({ clock: 'virtual' });
     const def: StateMachineDefinition = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Succeed' } } };
-    const execution = runtime.start({ definition: def });
+    const execution = runtime.startExecution({ definition: def });
     const seen = await new Promise<HistoryEvent[]>((resolve) => execution.events$.pipe(toArray()).subscribe(resolve));
     // ExecutionStarted is appended with the first batch, before a subscriber can attach.
     expect(seen.map((e) => e.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);

@@ -35,7 +35,7 @@ export const defaultRandomSource: RandomSource = {
  * IntrinsicPathNotFoundError (States.Runtime). `random` feeds States.UUID and the unseeded
  * States.MathRandom.
  */
-export function evaluateIntrinsic(expression: string, ctx: PathContext, random: RandomSource = defaultRandomSource): JsonValue {
+export function evaluateIntrinsic(expression: string, ctx: PathContext, random: RandomSource = ctx.random ?? defaultRandomSource): JsonValue {
   const parsed = parseCached(expression);
   if (!parsed.ok) throw intrinsicFailure(`Invalid intrinsic function call '${expression}': ${parsed.reason}`);
   return evaluateCall(parsed.call, ctx, { random });

@@ -94,7 +94,7 @@ function compileFresh(text: string): CompileResult {
     const format = await builtinFromMillis();
     return format(evaluationState(this.environment).now, picture, timezone);
   }, '<s?s?:s>');
-  const assign = expression.assign as (name: string | symbol, value: unknown) => void;
+  const assign = expression.assign.bind(expression) as (name: string | symbol, value: unknown) => void;
   assign(Symbol.for('jsonata.__evaluate_entry'), (_node: unknown, _input: unknown, environment: Environment) => step(environment, 1));
   assign(Symbol.for('jsonata.__evaluate_exit'), (_node: unknown, _input: unknown, environment: Environment) => step(environment, -1));
   return { ok: true, compiled: { expression, variables, updatesBoundData } };

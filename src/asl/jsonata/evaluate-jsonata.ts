@@ -107,7 +107,7 @@ export async function evaluatePrepared(
   };
   let raw: unknown;
   try {
-    //armRegexGuard();
+    armRegexGuard();
     raw = await compiled.compiled.expression.evaluate(undefined, environmentFor(compiled.compiled, bindings, state));
   } catch (error) {
     if (error instanceof RangeError) {

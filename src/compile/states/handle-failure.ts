@@ -45,7 +45,7 @@ export function handleFailure(rt: ScopeRuntime, error: string | undefined, cause
       a.retryCount++;
       const requestId = rt.newRequestId();
       a.work = { kind: 'retry', requestId } satisfies RetryWait;
-      rt.services.command({ kind: 'timer', actor: rt.self, requestId, dueAt: rt.services.now() + retryDelayMs(retrier, done, () => rt.services.random()) });
+      rt.services.command({ kind: 'timer', actor: rt.self, requestId, dueAt: rt.services.now() + retryDelayMs(retrier, done, () => rt.services.random()), anchor: rt.frame.source });
       return 'retry';
     }
   }

@@ -40,5 +40,5 @@ export async function evaluateOutputAndAssign(
 }
 
 function jsonataRandom(rt: ScopeRuntime) {
-  return { random: () => rt.services.random(), uuid: () => crypto.randomUUID() };
+  return rt.services.randomSource;
 }

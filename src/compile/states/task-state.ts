@@ -68,22 +68,23 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
   work.kind = 'task';
   work.requestId = requestId;
   const r = work.resource;
+  let scheduledEventId: number;
   if (r.kind === 'lambda-function') {
-    rt.record('LambdaFunctionScheduled', {
+    scheduledEventId = rt.record('LambdaFunctionScheduled', {
       input: work.parameters, inputDetails: { truncated: false }, resource: state.Resource,
       ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
     });
   } else {
     const type = r.resourceType ?? 'unknown';
     const res = r.resource ?? state.Resource;
-    rt.record('TaskScheduled', {
+    scheduledEventId = rt.record('TaskScheduled', {
       resourceType: type, resource: res, region: r.region || rt.services.region, parameters: work.parameters,
       ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
       ...(work.heartbeatSeconds !== undefined ? { heartbeatInSeconds: work.heartbeatSeconds } : {}),
     });
   }
   rt.services.command({
-    kind: 'task', actor: rt.self, requestId, stateName: a.name, resource: state.Resource, input: work.parameters,
+    kind: 'task', actor: rt.self, requestId, scheduledEventId, stateName: a.name, resource: state.Resource, input: work.parameters,
     token: requestId, timeoutSeconds: work.timeoutSeconds, heartbeatSeconds: work.heartbeatSeconds, attempt: a.retryCount,
   });
 }

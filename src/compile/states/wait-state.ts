@@ -26,7 +26,7 @@ function armWait(rt: ScopeRuntime, effective: JsonValue, dueAt: number): void {
   const a = rt.active!;
   const requestId = rt.newRequestId();
   a.work = { kind: 'wait', requestId, effective } satisfies WaitWork;
-  rt.services.command({ kind: 'timer', actor: rt.self, requestId, dueAt });
+  rt.services.command({ kind: 'timer', actor: rt.self, requestId, dueAt, anchor: rt.frame.source });
 }
 
 export function waitTimerFired(rt: ScopeRuntime, state: WaitState, requestId: string): void {

@@ -1,3 +1,4 @@
+import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
 import { isAslError } from '../../../src/errors/asl-error.js';
 import type { JsonValue } from '../../../src/asl/json-value.js';
@@ -281,10 +282,18 @@ describe('safety', () => {
 
   it('stops a catastrophic regular expression', async () => {
     const started = Date.now();
-    const subject = 'a'.repeat(40) + '!';
+    const subject = 'a'.repeat(28) + '!';
     const { cause } = await failure(`$match('${subject}', /(a+)+$/)`, bindings(), { ...fixed, timeoutMs: 300 });
-    expect(cause).toContain('U1001: Expression evaluation timeout');
+    expect(cause).toContain('U1001: Expression evaluation timeout: Check for infinite loop (the regular expression');
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('keeps guarding regexes after other code uses the library with its defaults', async () => {
+    const expression = '$contains($states.input.s, /^(a|a)+$/)';
+    expect(await run(expression, bindings({ s: 'aa' }))).toBe(true);
+    jsonata('$x');
+    const { cause } = await failure(expression, bindings({ s: `${'a'.repeat(28)}!` }), { ...fixed, timeoutMs: 300 });
+    expect(cause).toContain('U1001: Expression evaluation timeout: Check for infinite loop (the regular expression');
   });
 
   it('still runs ordinary regular expressions', async () => {

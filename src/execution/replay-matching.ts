@@ -1,0 +1,106 @@
+import type { HistoryEvent } from './history-event.js';
+
+/** Where a replay first produced something other than what was recorded. */
+export interface Divergence {
+  eventId: number;
+  expected: HistoryEvent | null;
+  actual: HistoryEvent | null;
+  reason: string;
+}
+
+/** `strict` compares details too (our own histories); `structure` only type, ids and state names (AWS exports, whose values were normalised). */
+export type ReplayComparison = 'strict' | 'structure';
+
+const TASK_STARTED = new Set(['TaskStarted', 'LambdaFunctionStarted']);
+const TASK_SUCCEEDED = new Set(['TaskSucceeded', 'LambdaFunctionSucceeded']);
+const TASK_FAILED = new Set(['TaskFailed', 'LambdaFunctionFailed', 'TaskStartFailed', 'TaskSubmitFailed', 'LambdaFunctionStartFailed', 'LambdaFunctionScheduleFailed']);
+const TASK_TIMED_OUT = new Set(['TaskTimedOut', 'LambdaFunctionTimedOut']);
+
+export type RecordedInput =
+  | { kind: 'task.started' }
+  | { kind: 'task.succeeded'; output: unknown }
+  | { kind: 'task.failed' | 'task.timedOut'; error: string; cause?: string }
+  | { kind: 'execution.timedOut' | 'execution.aborted' | 'execution.failed'; error?: string; cause?: string }
+  | { kind: 'timer' };
+
+/** Which answer from the world the recorded event `next` is the first consequence of. */
+export function recordedInputOf(next: HistoryEvent): RecordedInput {
+  const d = detailsOf(next) as { output?: unknown; error?: string; cause?: string } | undefined;
+  if (TASK_STARTED.has(next.type)) return { kind: 'task.started' };
+  if (TASK_SUCCEEDED.has(next.type)) return { kind: 'task.succeeded', output: d?.output ?? null };
+  if (TASK_FAILED.has(next.type)) return { kind: 'task.failed', error: d?.error ?? '', cause: d?.cause };
+  if (TASK_TIMED_OUT.has(next.type)) return { kind: 'task.timedOut', error: d?.error ?? 'States.Timeout', cause: d?.cause };
+  if (next.type === 'ExecutionTimedOut') return { kind: 'execution.timedOut', error: d?.error, cause: d?.cause };
+  if (next.type === 'ExecutionAborted') return { kind: 'execution.aborted', error: d?.error, cause: d?.cause };
+  return { kind: 'timer' };
+}
+
+export function detailsOf(event: HistoryEvent): Record<string, unknown> | undefined {
+  for (const key of Object.keys(event)) if (key.endsWith('EventDetails')) return event[key] as Record<string, unknown>;
+  return undefined;
+}
+
+function nameOf(event: HistoryEvent): string | undefined {
+  return (detailsOf(event) as { name?: string } | undefined)?.name;
+}
+
+/** Null when `actual` reproduces `expected`, else why not. */
+export function compareEvents(expected: HistoryEvent, actual: HistoryEvent, mode: ReplayComparison): string | null {
+  if (expected.type !== actual.type) return `type ${actual.type} instead of ${expected.type}`;
+  if (expected.id !== actual.id) return `id ${actual.id} instead of ${expected.id}`;
+  if (expected.previousEventId !== actual.previousEventId) return `previousEventId ${actual.previousEventId} instead of ${expected.previousEventId}`;
+  if (nameOf(expected) !== nameOf(actual)) return `state ${nameOf(actual)} instead of ${nameOf(expected)}`;
+  if (mode === 'structure') return null;
+  const a = canonical(detailsOf(expected));
+  const b = canonical(detailsOf(actual));
+  return a === b ? null : `details ${b} instead of ${a}`;
+}
+
+/** JSON with sorted keys, so key order does not count. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v)) ?? 'undefined';
+}
+
+/**
+ * AWS's GetExecutionHistory (and `aws stepfunctions get-execution-history`) gives input,
+ * output and parameters as JSON text, assigned variables as JSON text per name, and
+ * timestamps as ISO strings or epoch seconds: turn them into our event shape.
+ */
+export function fromAwsHistory(events: readonly Record<string, unknown>[]): HistoryEvent[] {
+  return events.map((raw) => {
+    const event: HistoryEvent = {
+      id: Number(raw.id),
+      previousEventId: Number(raw.previousEventId ?? 0),
+      type: raw.type as HistoryEvent['type'],
+      timestamp: toMillis(raw.timestamp),
+    };
+    for (const [key, value] of Object.entries(raw)) {
+      if (!key.endsWith('EventDetails') || typeof value !== 'object' || value === null) continue;
+      const details: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if ((k === 'input' || k === 'output' || k === 'parameters') && typeof v === 'string') details[k] = parseOrKeep(v);
+        else if (k === 'assignedVariables' && v && typeof v === 'object') details[k] = Object.fromEntries(Object.entries(v).map(([n, x]) => [n, typeof x === 'string' ? parseOrKeep(x) : x]));
+        else details[k] = v;
+      }
+      event[key] = details;
+    }
+    return event;
+  });
+}
+
+function parseOrKeep(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function toMillis(value: unknown): number {
+  if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? 0 : ms;
+  }
+  return 0;
+}

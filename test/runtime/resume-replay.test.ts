@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryEventStore, createRuntime, type StateMachineDefinition } from '../../src/index.js';
+
+const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:step';
+
+const pipeline: StateMachineDefinition = {
+  StartAt: 'First',
+  States: {
+    First: { Type: 'Task', Resource: LAMBDA, Parameters: { 'n.$': '$.n', 'token.$': 'States.UUID()' }, ResultPath: '$.first', Next: 'Fan' },
+    Fan: {
+      Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 2, ResultPath: '$.fan',
+      ItemProcessor: { StartAt: 'Each', States: { Each: { Type: 'Task', Resource: LAMBDA, Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 1, JitterStrategy: 'FULL' }], End: true } } },
+      Next: 'Nap',
+    },
+    Nap: { Type: 'Wait', Seconds: 600, Next: 'Last' },
+    Last: { Type: 'Task', Resource: LAMBDA, Parameters: { 'done.$': '$.first.echoed.n' }, End: true },
+  },
+};
+
+function countingHandler(calls: unknown[]) {
+  const seen = new Set<string>();
+  return ({ input, stateName, idempotencyKey }: { input: unknown; stateName: string; idempotencyKey: string }) => {
+    calls.push({ stateName, input });
+    // The first call of each Each item fails once, to exercise retries in the history.
+    if (stateName === 'Each' && !seen.has(JSON.stringify(input))) {
+      seen.add(JSON.stringify(input));
+      throw Object.assign(new Error('try again'), { name: 'Flaky' });
+    }
+    return { echoed: input, key: idempotencyKey.length > 0 };
+  };
+}
+
+describe('replay', () => {
+  it('re-runs a stored execution and reproduces every event', async () => {
+    const store = createMemoryEventStore();
+    const calls: unknown[] = [];
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    runtime.handle(LAMBDA, countingHandler(calls));
+    const execution = runtime.startExecution({ definition: pipeline, input: { n: 7, items: [1, 2, 3] }, name: 'original' });
+    const result = await execution.done;
+    expect(result.status).toBe('SUCCEEDED');
+    const callsBefore = calls.length;
+    const report = await runtime.replay({ executionArn: execution.identity.executionArn });
+    expect(report).toEqual({ ok: true, replayedEvents: execution.events.length });
+    expect(calls.length).toBe(callsBefore);
+  });
+
+  it('reports the first divergence when the definition changed', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle(LAMBDA, countingHandler([]));
+    const execution = runtime.startExecution({ definition: pipeline, input: { n: 1, items: [] } });
+    await execution.done;
+    const changed = structuredClone(pipeline);
+    (changed.States.Nap as { Seconds: number }).Seconds = 5;
+    (changed.States.Nap as { Next?: string; End?: boolean }).Next = 'Extra';
+    changed.States.Extra = { Type: 'Pass', Next: 'Last' };
+    const report = await runtime.replay({ executionArn: execution.identity.executionArn, definition: changed });
+    expect(report.ok).toBe(false);
+    const exitedNap = execution.events.find((e) => e.type === 'WaitStateExited')!;
+    expect(report.divergence!.eventId).toBeGreaterThan(exitedNap.id);
+    expect(report.divergence!.expected!.type).toBe('TaskStateEntered');
+    expect(report.divergence!.actual!.type).toBe('PassStateEntered');
+  });
+});
+
+describe('resume', () => {
+  it('finishes an execution left RUNNING, calling only the task that was in flight', async () => {
+    const store = createMemoryEventStore();
+    const first = createRuntime({ store, clock: 'virtual' });
+    const firstCalls: { stateName: string }[] = [];
+    first.handle(LAMBDA, ({ stateName, input }) => {
+      firstCalls.push({ stateName });
+      // The process "dies" while the final task is in flight: it never answers.
+      if (stateName === 'Last') return new Promise(() => {});
+      if (stateName === 'Each') return { item: input };
+      return { echoed: input };
+    });
+    const execution = first.startExecution({ definition: pipeline, input: { n: 3, items: [1, 2] }, name: 'crashy' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(execution.result).toBeUndefined();
+    const recorded = await store.read(execution.identity.executionArn);
+    expect(recorded.at(-1)!.type).toBe('LambdaFunctionStarted');
+
+    const second = createRuntime({ store, clock: 'virtual' });
+    const secondCalls: { stateName: string; key: string }[] = [];
+    second.handle(LAMBDA, ({ stateName, idempotencyKey }) => {
+      secondCalls.push({ stateName, key: idempotencyKey });
+      return { finished: true };
+    });
+    const resumed = await second.start();
+    expect(resumed).toHaveLength(1);
+    const result = await resumed[0]!.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { finished: true } });
+    expect(secondCalls.map((c) => c.stateName)).toEqual(['Last']);
+    const all = await store.read(execution.identity.executionArn);
+    expect(all.slice(0, recorded.length)).toEqual(recorded);
+    expect(all.map((e) => e.id)).toEqual(all.map((_, i) => i + 1));
+    expect(all.filter((e) => e.type === 'LambdaFunctionStarted').length).toBe(4);
+    expect((await store.getMetadata(execution.identity.executionArn))!.status).toBe('SUCCEEDED');
+  });
+
+  it('keeps a Wait on its original deadline', async () => {
+    const store = createMemoryEventStore();
+    const def: StateMachineDefinition = { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 3600, End: true } } };
+    const first = createRuntime({ store, clock: 'real' });
+    const execution = first.startExecution({ definition: def, name: 'sleepy' });
+    await new Promise((r) => setTimeout(r, 20));
+    const entered = (await store.read(execution.identity.executionArn)).find((e) => e.type === 'WaitStateEntered')!;
+    const second = createRuntime({ store, clock: 'virtual' });
+    const [resumed] = await second.start();
+    await resumed!.done;
+    const exited = resumed!.events.find((e) => e.type === 'WaitStateExited')!;
+    expect(exited.timestamp - entered.timestamp).toBe(3_600_000);
+    execution.stop();
+  });
+});
+
+describe('fork', () => {
+  it('continues a new execution from an event of another, leaving the original unchanged', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    runtime.handle(LAMBDA, countingHandler([]));
+    const original = runtime.startExecution({ definition: pipeline, input: { n: 5, items: [1] }, name: 'origin' });
+    await original.done;
+    const before = await store.read(original.identity.executionArn);
+    const napEntered = before.find((e) => e.type === 'WaitStateEntered')!;
+    const fork = await runtime.fork(original.identity.executionArn, { fromEventId: napEntered.id, name: 'forked' });
+    const result = await fork.done;
+    expect(result.status).toBe('SUCCEEDED');
+    const forked = await store.read(fork.identity.executionArn);
+    expect(forked.slice(0, napEntered.id)).toEqual(before.slice(0, napEntered.id));
+    expect(forked.map((e) => e.type)).toEqual(before.map((e) => e.type));
+    expect(await store.read(original.identity.executionArn)).toEqual(before);
+  });
+});
