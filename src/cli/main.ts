@@ -2,12 +2,26 @@
 import { isStepwiseError } from '../errors/stepwise-error.js';
 import { runCommand, RUN_USAGE } from './run-command.js';
 import { validateCommand } from './validate-command.js';
+import { listCommand } from './list-command.js';
+import { historyCommand } from './history-command.js';
+import { replayCommand } from './replay-command.js';
+import { forkCommand } from './fork-command.js';
+import { resumeCommand } from './resume-command.js';
 
 const USAGE = `usage: stepwise <command> [options]
 
 commands:
   run DEFINITION ...      run a state machine and print its result (stepwise run --help)
   validate FILE           check a definition and list every problem
+  list [--status S]       executions in the store
+  history EXECUTION       an execution's history in AWS's GetExecutionHistory shape
+  replay EXECUTION [--definition FILE] | replay --history FILE --definition FILE
+                          re-run a history with its recorded task results; OK or the first divergence
+  resume                  finish every execution left RUNNING by a process that died
+  fork EXECUTION --from EVENT_ID [--definition FILE]
+                          a new execution that continues from that event (the original is unchanged)
+
+Commands that read executions take --store DIR (default .stepwise/) or --store memory.
 
 ${RUN_USAGE}`;
 
@@ -23,6 +37,16 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest);
     case 'validate':
       return validateCommand(rest);
+    case 'list':
+      return listCommand(rest);
+    case 'history':
+      return historyCommand(rest);
+    case 'replay':
+      return replayCommand(rest);
+    case 'resume':
+      return resumeCommand(rest);
+    case 'fork':
+      return forkCommand(rest);
     default:
       process.stderr.write(`stepwise: unknown command '${command}'.\n${USAGE}\n`);
       return 2;

@@ -1,0 +1,32 @@
+import { parseArgs } from 'node:util';
+import type { StateMachineDefinition } from '../asl/definition.js';
+import { loadDefinitionFile } from '../asl/parse-definition.js';
+import { StepwiseError } from '../errors/stepwise-error.js';
+import { loadMockConfigFile } from '../resources/mock-config.js';
+import { createRuntime } from '../runtime/create-runtime.js';
+import { openStore } from './open-store.js';
+import { resolveExecution } from './resolve-execution.js';
+import { printResult } from './print-result.js';
+
+/** `stepwise fork EXECUTION --from EVENT_ID [--definition FILE] [--name NAME] [--mock-config FILE] [--fast-time] [--json]` */
+export async function forkCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { from: { type: 'string' }, definition: { type: 'string' }, name: { type: 'string' }, 'mock-config': { type: 'string' }, 'fast-time': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' } },
+  });
+  const from = Number(values.from);
+  if (!Number.isInteger(from) || from < 1) throw new StepwiseError('InvalidArgument', '--from EVENT_ID is required: the id of the event to continue from.');
+  const store = await openStore(values.store);
+  const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
+  const runtime = createRuntime({ store, clock: values['fast-time'] ? 'virtual' : 'real', mockConfig });
+  try {
+    const arn = await resolveExecution(store, positionals[0]);
+    const definition = values.definition !== undefined ? ((await loadDefinitionFile(values.definition)) as StateMachineDefinition) : undefined;
+    const fork = await runtime.fork(arn, { fromEventId: from, definition, name: values.name });
+    const result = await fork.done;
+    printResult(result, values.json ?? false, `forked from ${arn} at event ${from}`);
+    return result.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,23 @@
+import { parseArgs } from 'node:util';
+import { toAwsHistoryEvent } from '../observe/aws-history.js';
+import { openStore } from './open-store.js';
+import { resolveExecution } from './resolve-execution.js';
+
+/** `stepwise history EXECUTION [--json] [--reverse] [--store DIR]`: the history in AWS's GetExecutionHistory shape. */
+export async function historyCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, reverse: { type: 'boolean', default: false }, store: { type: 'string' } } });
+  const store = await openStore(values.store);
+  try {
+    const arn = await resolveExecution(store, positionals[0]);
+    const events = (await store.read(arn, { direction: values.reverse ? 'backwards' : 'forwards' })).map(toAwsHistoryEvent);
+    if (values.json) process.stdout.write(JSON.stringify({ events }, null, 2) + '\n');
+    else for (const e of events) {
+      const details = Object.entries(e).find(([k]) => k.endsWith('EventDetails'))?.[1] as Record<string, unknown> | undefined;
+      const summary = details ? ['name', 'error', 'resource', 'index'].filter((k) => details[k] !== undefined).map((k) => `${k}=${details[k]}`).join(' ') : '';
+      process.stdout.write(`${String(e.id).padStart(5)} ← ${String(e.previousEventId).padStart(5)}  ${e.timestamp}  ${String(e.type).padEnd(26)} ${summary}\n`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
