@@ -513,8 +513,9 @@ export class ExecutionJournal {
     });
   }
 
-  private complete(outcome: ScopeOutcome): void {
-    if (this.finished) return;
+  private complete(outcome: ScopeOutcome | undefined): void {
+    // A stopped actor completes without an outcome: the stop already settled the execution.
+    if (this.finished || outcome === undefined) return;
     const base = { executionArn: this.options.executionArn, startDate: this.startDate, stopDate: this.options.clock.now() };
     const result: ExecutionResult = outcome.status === 'SUCCEEDED'
       ? { ...base, status: 'SUCCEEDED', output: outcome.output }
