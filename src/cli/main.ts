@@ -7,6 +7,7 @@ import { historyCommand } from './history-command.js';
 import { replayCommand } from './replay-command.js';
 import { forkCommand } from './fork-command.js';
 import { resumeCommand } from './resume-command.js';
+import { redriveCommand } from './redrive-command.js';
 
 const USAGE = `usage: stepwise <command> [options]
 
@@ -20,6 +21,7 @@ commands:
   resume                  finish every execution left RUNNING by a process that died
   fork EXECUTION --from EVENT_ID [--definition FILE]
                           a new execution that continues from that event (the original is unchanged)
+  redrive EXECUTION       continue a FAILED, TIMED_OUT or ABORTED execution from where it failed
 
 Commands that read executions take --store DIR (default .stepwise/) or --store memory.
 
@@ -47,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return resumeCommand(rest);
     case 'fork':
       return forkCommand(rest);
+    case 'redrive':
+      return redriveCommand(rest);
     default:
       process.stderr.write(`stepwise: unknown command '${command}'.\n${USAGE}\n`);
       return 2;

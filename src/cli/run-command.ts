@@ -66,6 +66,7 @@ async function runOne(
   const live = !values.json;
   if (live) execution.events$.subscribe((e) => printLive(e));
   const result = await execution.done;
+  await warnAboutOthersRunning(runtime, execution.identity.executionArn);
   if (values.json) {
     const out: Record<string, unknown> = { executionArn: result.executionArn, status: result.status };
     if (result.status === 'SUCCEEDED') out.output = result.output;
@@ -80,6 +81,15 @@ async function runOne(
     if (values.history) for (const e of execution.events) process.stdout.write(JSON.stringify(toAwsHistoryEvent(e)) + '\n');
   }
   return result.status === 'SUCCEEDED' ? 0 : 1;
+}
+
+/** A plain run drives only its own execution; it says when others in the store were left RUNNING. */
+async function warnAboutOthersRunning(runtime: Runtime, own: string): Promise<void> {
+  const page = await runtime.store.list({ status: 'RUNNING', maxResults: 100 });
+  const others = page.items.filter((m) => m.executionArn !== own);
+  if (others.length > 0) {
+    process.stderr.write(`stepwise: ${others.length}${page.nextToken ? '+' : ''} other execution(s) in this store were left RUNNING by a process that stopped; \`stepwise resume\` finishes them.\n`);
+  }
 }
 
 function printLive(e: HistoryEvent): void {

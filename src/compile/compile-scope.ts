@@ -95,9 +95,9 @@ function buildMachine(definition: Branch): AnyStateMachine {
   const keys = new Map(Object.keys(definition.States).map((name, i) => [name, `s${i}`]));
   states[START] = {
     entry: step((rt) => {
-      rt.target = definition.StartAt;
+      rt.target = rt.redrive?.stateName ?? definition.StartAt;
     }),
-    always: transitionsTo([definition.StartAt], keys),
+    always: transitionsTo(Object.keys(definition.States), keys),
   };
   for (const [name, state] of Object.entries(definition.States)) {
     const behaviour = stateBehaviours[state.Type];

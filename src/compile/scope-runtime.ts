@@ -31,6 +31,17 @@ export interface ScopeInput {
   variables?: Record<string, JsonValue>;
   /** The state machine's top-level QueryLanguage, which nested states inherit. */
   queryLanguage?: QueryLanguage;
+  /** Redrive: start at this state instead of StartAt, keeping what already succeeded. */
+  redrive?: RedrivePoint;
+}
+
+/** Where a redriven execution picks up (DG:redrive-executions). */
+export interface RedrivePoint {
+  stateName: string;
+  input: JsonValue;
+  variables: Record<string, JsonValue>;
+  /** Outputs of the Map iterations or Parallel branches that succeeded, by index: not run again. */
+  succeeded?: Record<number, JsonValue>;
 }
 
 /** A compiled state list: the machine plus what states need to spawn nested scopes. */
@@ -90,6 +101,8 @@ export class ScopeRuntime {
   spawns: SpawnRequest[] = [];
   stops: string[] = [];
   readonly queryLanguage: QueryLanguage;
+  /** Consumed by the first state entered after a redrive. */
+  redrive: RedrivePoint | undefined;
   private readonly continuations = new Map<string, (rt: ScopeRuntime, value: unknown) => void>();
 
   constructor(input: ScopeInput) {
@@ -101,6 +114,32 @@ export class ScopeRuntime {
     this.contextExtras = input.contextExtras ?? {};
     this.variables = input.variables ?? {};
     this.queryLanguage = input.queryLanguage ?? 'JSONPath';
+    this.redrive = input.redrive;
+    if (input.redrive) {
+      this.data = input.redrive.input;
+      this.variables = { ...input.redrive.variables };
+    }
+  }
+
+  /** What a redrive keeps of the Map or Parallel state it restarts (read once). */
+  takeRedriveSucceeded(stateName: string): Record<number, JsonValue> | undefined {
+    const r = this.redrive;
+    if (!r || r.stateName !== stateName) return undefined;
+    this.redrive = undefined;
+    return r.succeeded;
+  }
+
+  /** Where a redrive would pick this scope up: the state that failed, as it was entered. */
+  redrivePoint(): RedrivePoint | undefined {
+    const a = this.active;
+    if (!a) return undefined;
+    const work = a.work as { kind?: string; outputs?: JsonValue[]; succeededIndexes?: Set<number> } | undefined;
+    let succeeded: Record<number, JsonValue> | undefined;
+    if (work && (work.kind === 'map' || work.kind === 'parallel') && work.succeededIndexes) {
+      succeeded = {};
+      for (const i of work.succeededIndexes) succeeded[i] = work.outputs![i]!;
+    }
+    return { stateName: a.name, input: a.rawInput, variables: { ...this.variables }, succeeded };
   }
 
   /** JSONata when the state says so or inherits it from the top level. */

@@ -1,7 +1,7 @@
 import { createActor, type AnyActorRef, type Actor, type AnyStateMachine } from 'xstate';
 import { Subject, type Observable } from 'rxjs';
 import type { JsonValue } from '../asl/json-value.js';
-import type { CompiledScope, ScopeInput, ScopeOutcome } from '../compile/scope-runtime.js';
+import type { CompiledScope, RedrivePoint, ScopeInput, ScopeOutcome, ScopeRuntime } from '../compile/scope-runtime.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { AslError } from '../errors/asl-error.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
@@ -172,6 +172,38 @@ export class ExecutionJournal {
     return { ok: !r.divergence, replayedEvents: r.cursor, divergence: r.divergence };
   }
 
+  /** Where a redrive of this recorded (unsuccessful) execution would pick up, found by replaying it. */
+  async redrivePointOf(recorded: readonly HistoryEvent[]): Promise<RedrivePoint> {
+    const report = await this.verify(recorded, 'strict');
+    if (!report.ok) throw new StepwiseError('InvalidArgument', describeDivergence(report.divergence!));
+    const rt = (this.root.getSnapshot().context as { rt: ScopeRuntime }).rt;
+    const point = rt.redrivePoint();
+    if (!point) throw new StepwiseError('InvalidArgument', 'The execution failed before entering any state: there is nothing to redrive.');
+    return point;
+  }
+
+  /**
+   * RedriveExecution (DG:redrive-executions): appends ExecutionRedriven to the same history and
+   * continues from the state that failed, with the input and variables it had; a Map or
+   * Parallel reruns only its unsuccessful iterations or branches.
+   */
+  redrive(recorded: readonly HistoryEvent[], point: RedrivePoint): Promise<ExecutionResult> {
+    const first = recorded[0]!;
+    this.history.push(...recorded);
+    this.revision = recorded.length;
+    this.nextEventId = recorded.length + 1;
+    this.seed = (typeof first.seed === 'number' ? first.seed : 0) + recorded.length;
+    const redriveCount = recorded.filter((e) => e.type === 'ExecutionRedriven').length + 1;
+    this.stepNow = this.options.clock.now();
+    const input = (first.executionStartedEventDetails as { input?: JsonValue } | undefined)?.input ?? this.options.input;
+    this.boot(input, first.timestamp, { point, redriveCount, lastEventId: recorded.at(-1)!.id });
+    this.armExecutionTimeout();
+    this.root.start();
+    this.stepNow = undefined;
+    this.enqueueFlush();
+    return this.done;
+  }
+
   private bootFromRecord(recorded: readonly HistoryEvent[]): void {
     const first = recorded[0];
     if (!first || first.type !== 'ExecutionStarted') throw new StepwiseError('InvalidArgument', 'A history must begin with ExecutionStarted.');
@@ -183,7 +215,7 @@ export class ExecutionJournal {
     this.enqueueFlush();
   }
 
-  private boot(input: JsonValue, startDate: number): void {
+  private boot(input: JsonValue, startDate: number, redrive?: { point: RedrivePoint; redriveCount: number; lastEventId: number }): void {
     const o = this.options;
     this.startDate = startDate;
     this.rand = createSeededRandom(this.seed);
@@ -195,7 +227,7 @@ export class ExecutionJournal {
       random: () => this.rand.random(),
       randomSource: this.rand,
       executionContext: {
-        Execution: { Id: o.executionArn, Input: input, StartTime: new Date(startDate).toISOString(), Name: o.name, RoleArn: o.roleArn, RedriveCount: 0 },
+        Execution: { Id: o.executionArn, Input: input, StartTime: new Date(startDate).toISOString(), Name: o.name, RoleArn: o.roleArn, RedriveCount: redrive?.redriveCount ?? 0 },
         StateMachine: { Id: o.stateMachineArn, Name: o.stateMachineName },
       },
       limits: o.limits,
@@ -209,14 +241,21 @@ export class ExecutionJournal {
         throw new AslError(StatesErrors.ItemReaderFailed, outcome.kind === 'callback' ? 'The ItemReader resource did not return items.' : (outcome.cause ?? outcome.error));
       },
     };
-    const id = this.record(this.rootFrame, 'ExecutionStarted', { input, inputDetails: { truncated: false }, roleArn: o.roleArn }, false);
-    if (!this.replay || this.replay.cursor >= this.replay.recorded.length) {
+    if (redrive) {
+      const frame = new HistoryFrame(redrive.lastEventId);
+      this.record(frame, 'ExecutionRedriven', { redriveCount: redrive.redriveCount });
+      this.rootFrame.source = frame.source;
+      this.rootFrame.lastPublished = frame.source;
+    }
+    const id = redrive ? -1 : this.record(this.rootFrame, 'ExecutionStarted', { input, inputDetails: { truncated: false }, roleArn: o.roleArn }, false);
+    if (!redrive && (!this.replay || this.replay.cursor >= this.replay.recorded.length)) {
       const started = this.pending.find((e) => e.id === id);
       if (started) started.seed = this.seed;
     }
     const scopeInput: ScopeInput = {
       services, scope: o.compiled, input, frame: this.rootFrame, role: { kind: 'root' },
       queryLanguage: (o.compiled.definition as { QueryLanguage?: 'JSONPath' | 'JSONata' }).QueryLanguage,
+      redrive: redrive?.point,
     };
     this.root = createActor(o.compiled.machine, { input: scopeInput });
     this.root.subscribe({

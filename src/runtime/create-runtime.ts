@@ -184,6 +184,28 @@ export class Runtime {
     return journal.verify(events, comparison);
   }
 
+  /**
+   * RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution continues from its unsuccessful
+   * state in the same history (ExecutionRedriven, redriveCount + 1); successful steps, Map
+   * iterations and Parallel branches are not run again.
+   */
+  async redrive(executionArn: string): Promise<ExecutionJournal> {
+    const stored = await this.loadStored(executionArn);
+    const events = await this.store.read(executionArn);
+    const last = events.at(-1);
+    if (!last || !['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'].includes(last.type)) {
+      throw new StepwiseError('InvalidArgument', `Execution '${executionArn}' cannot be redriven: only FAILED, TIMED_OUT and ABORTED executions can (it is ${stored.meta.status}).`);
+    }
+    const probe = new ExecutionJournal({
+      ...stored.identity, compiled: stored.prepared.compiled, timeoutSeconds: stored.prepared.definition.TimeoutSeconds, input: stored.extra.input,
+      store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity },
+    });
+    const point = await probe.redrivePointOf(events);
+    const journal = this.journal(stored.identity, stored.prepared.definition, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
+    this.track(journal, undefined, journal.redrive(events, point));
+    return journal;
+  }
+
   private identity(stateMachineName: string, name: string): ExecutionIdentity {
     const region = this.options.region ?? 'us-east-1';
     const account = this.options.accountId ?? '123456789012';

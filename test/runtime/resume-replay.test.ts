@@ -133,3 +133,43 @@ describe('fork', () => {
     expect(await store.read(original.identity.executionArn)).toEqual(before);
   });
 });
+
+describe('redrive', () => {
+  it('reruns only the failed Map iterations, in the same history', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    const calls: number[] = [];
+    let outage = true;
+    runtime.handle(LAMBDA, ({ input }) => {
+      calls.push(input as number);
+      if (input === 2 && outage) throw Object.assign(new Error('down'), { name: 'Outage' });
+      return (input as number) * 10;
+    });
+    const def: StateMachineDefinition = {
+      StartAt: 'Fan',
+      States: { Fan: { Type: 'Map', MaxConcurrency: 1, ItemProcessor: { StartAt: 'Each', States: { Each: { Type: 'Task', Resource: LAMBDA, End: true } } }, End: true } },
+    };
+    const execution = runtime.startExecution({ definition: def, input: [1, 2, 3], name: 'redrive-me' });
+    expect((await execution.done).status).toBe('FAILED');
+    expect(calls).toEqual([1, 2]);
+    outage = false;
+    const redriven = await runtime.redrive(execution.identity.executionArn);
+    const result = await redriven.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: [10, 20, 30] });
+    expect(calls).toEqual([1, 2, 2, 3]);
+    const history = await store.read(execution.identity.executionArn);
+    const redrivenAt = history.findIndex((e) => e.type === 'ExecutionRedriven');
+    expect(history[redrivenAt - 1]!.type).toBe('ExecutionFailed');
+    expect(history[redrivenAt]!.executionRedrivenEventDetails).toEqual({ redriveCount: 1 });
+    expect(history.map((e) => e.id)).toEqual(history.map((_, i) => i + 1));
+    expect(history.at(-1)!.type).toBe('ExecutionSucceeded');
+  });
+
+  it('refuses to redrive a successful execution', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    const execution = runtime.startExecution({ definition: { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } } });
+    await execution.done;
+    await expect(runtime.redrive(execution.identity.executionArn)).rejects.toThrow(/cannot be redriven/);
+  });
+});

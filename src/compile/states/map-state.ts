@@ -25,6 +25,8 @@ interface MapWork {
   workers: Worker[];
   running: Map<number, Worker>;
   failures: number;
+  /** Iterations done successfully (with a redrive: including those kept from before). */
+  succeededIndexes: Set<number>;
   toleratedCount: number;
   toleratedPercentage: number;
   distributed: boolean;
@@ -128,18 +130,26 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
   const distributed = ((state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode === 'DISTRIBUTED';
   const batched = plan.items;
   const attempt = rt.newRequestId();
-  const workerCount = Math.max(1, Math.min(plan.maxConcurrency > 0 ? plan.maxConcurrency : batched.length, batched.length));
   const work: MapWork = {
     kind: 'map', attempt, plan, items: batched, outputs: new Array(batched.length).fill(null), next: 0,
-    workers: [], running: new Map(), failures: 0, toleratedCount, toleratedPercentage, distributed,
+    workers: [], running: new Map(), failures: 0, succeededIndexes: new Set(), toleratedCount, toleratedPercentage, distributed,
   };
   a.work = work;
+  // A redrive reruns only the iterations that did not succeed (DG:redrive-executions).
+  const kept = rt.takeRedriveSucceeded(a.name);
+  if (kept) for (const [i, output] of Object.entries(kept)) {
+    work.outputs[Number(i)] = output;
+    work.succeededIndexes.add(Number(i));
+  }
+  skipKept(work);
+  const remaining = batched.length - work.succeededIndexes.size;
   if (distributed) {
     const sm = rt.services.executionContext.StateMachine as { Id: string; Name: string };
     const mapRunArn = sm.Id.replace(':stateMachine:', ':mapRun:') + `/${state.Label ?? a.name}:${rt.services.newId()}`;
     rt.record('MapRunStarted', { mapRunArn });
   }
-  if (batched.length === 0) return finish(rt, state, work);
+  if (remaining <= 0) return finish(rt, state, work);
+  const workerCount = Math.max(1, Math.min(plan.maxConcurrency > 0 ? plan.maxConcurrency : remaining, remaining));
   for (let w = 0; w < workerCount; w++) {
     const worker: Worker = { frame: rt.frame.child() };
     work.workers.push(worker);
@@ -191,8 +201,13 @@ function batchItems(rt: ScopeRuntime, state: MapState, effective: JsonValue, ite
 
 const childId = (attempt: string, index: number) => `m.${attempt}.${index}`;
 
+function skipKept(work: MapWork): void {
+  while (work.next < work.items.length && work.succeededIndexes.has(work.next)) work.next++;
+}
+
 function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: Worker): void {
   const index = work.next++;
+  skipKept(work);
   const a = rt.active!;
   const item = work.items[index]!;
   const input = work.plan.inputFor(index, item);
@@ -233,6 +248,7 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
   worker.frame.integrate(worker.jobFrame!);
   if (outcome.status === 'SUCCEEDED') {
     work.outputs[index] = outcome.output;
+    work.succeededIndexes.add(index);
   } else {
     work.failures++;
     const total = work.items.length;

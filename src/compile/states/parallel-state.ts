@@ -15,6 +15,7 @@ interface ParallelWork {
   outputs: JsonValue[];
   frames: HistoryFrame[];
   running: Set<number>;
+  succeededIndexes: Set<number>;
 }
 
 /**
@@ -38,9 +39,16 @@ function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue)
   rt.record('ParallelStateStarted');
   const attempt = rt.newRequestId();
   const branches = rt.scope.nested.get(a.name)!;
-  const work: ParallelWork = { kind: 'parallel', attempt, input, outputs: new Array(branches.length).fill(null), frames: [], running: new Set() };
+  const work: ParallelWork = { kind: 'parallel', attempt, input, outputs: new Array(branches.length).fill(null), frames: [], running: new Set(), succeededIndexes: new Set() };
   a.work = work;
+  const kept = rt.takeRedriveSucceeded(a.name) ?? {};
   branches.forEach((scope, index) => {
+    if (index in kept) {
+      // A redrive reruns only the branches that did not succeed.
+      work.outputs[index] = kept[index]!;
+      work.succeededIndexes.add(index);
+      return;
+    }
     const frame = rt.frame.child();
     work.frames[index] = frame;
     work.running.add(index);
@@ -50,7 +58,7 @@ function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue)
       input: { services: rt.services, scope, input, frame, role: { kind: 'branch', index }, variables: { ...rt.variables }, queryLanguage: rt.queryLanguage },
     });
   });
-  if (branches.length === 0) finish(rt, state, work);
+  if (work.running.size === 0) finish(rt, state, work);
 }
 
 const childId = (attempt: string, index: number) => `p.${attempt}.${index}`;
@@ -66,6 +74,7 @@ export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: st
   rt.frame.integrate(work.frames[index]!);
   if (outcome.status === 'SUCCEEDED') {
     work.outputs[index] = outcome.output;
+    work.succeededIndexes.add(index);
     if (work.running.size === 0) finish(rt, state, work);
     return;
   }

@@ -1,0 +1,26 @@
+import { parseArgs } from 'node:util';
+import { loadMockConfigFile } from '../resources/mock-config.js';
+import { createRuntime } from '../runtime/create-runtime.js';
+import { openStore } from './open-store.js';
+import { printResult } from './print-result.js';
+import { resolveExecution } from './resolve-execution.js';
+
+/** `stepwise redrive EXECUTION [--mock-config FILE] [--fast-time] [--json] [--store DIR]` */
+export async function redriveCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { 'mock-config': { type: 'string' }, 'fast-time': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' } },
+  });
+  const store = await openStore(values.store);
+  const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
+  const runtime = createRuntime({ store, clock: values['fast-time'] ? 'virtual' : 'real', mockConfig });
+  try {
+    const arn = await resolveExecution(store, positionals[0]);
+    const execution = await runtime.redrive(arn);
+    const result = await execution.done;
+    printResult(result, values.json ?? false, 'redriven');
+    return result.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    await runtime.close();
+  }
+}
