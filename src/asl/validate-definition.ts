@@ -1,5 +1,8 @@
 import { checkIntrinsicSyntax, isIntrinsicCall, parseIntrinsicExpression } from './intrinsics/evaluate-intrinsic.js';
 import { checkPathSyntax } from './json-path.js';
+import { compileJsonata } from './jsonata/compile-jsonata.js';
+import { isJsonataExpression, jsonataExpressionText } from './jsonata/evaluate-jsonata.js';
+import { checkJsonataSyntax } from './jsonata/jsonata-syntax.js';
 import { duplicateKeysOf } from './parse-definition.js';
 import { checkReferencePathSyntax, checkResultPathSyntax } from './reference-path.js';
 
@@ -166,12 +169,8 @@ function quote(value: unknown): string {
 }
 
 /** `{% expr %}` marks a JSONata expression; anything else in a JSONata state is a literal. */
-function jsonataBody(value: string): string | null {
-  return value.startsWith('{%') && value.endsWith('%}') && value.length >= 4 ? value.slice(2, -2) : null;
-}
-
 function isJsonataString(value: unknown): boolean {
-  return typeof value === 'string' && jsonataBody(value) !== null;
+  return isJsonataExpression(value);
 }
 
 /** RFC 3339 date-time with the ASL profile: uppercase T, and Z or a numeric offset. */
@@ -1313,9 +1312,8 @@ class Validator {
   }
 
   private checkJsonataString(value: string, pointer: string): void {
-    const body = jsonataBody(value);
-    if (body === null) return;
-    const problem = checkJsonataExpression(body, this.jsonataScope);
+    if (!isJsonataString(value)) return;
+    const problem = checkJsonataExpression(value, this.jsonataScope);
     if (problem) this.error(problem.code, problem.message, pointer);
   }
 }
@@ -1376,12 +1374,13 @@ function referencePathProblem(path: string): string | null {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// JSONata syntax
+// JSONata expressions
 //
 // AWS parses every `{% %}` expression when a definition is created, refusing ones that do not parse
-// (INVALID_JSONATA_EXPRESSION) and ones that read a field of the input without `$states.input`
-// (UNSUPPORTED_JSONATA_EXPRESSION: there is no implicit input in Step Functions). This is a parser for the
-// JSONata grammar that builds just enough of a tree to answer both questions; it never evaluates.
+// (INVALID_JSONATA_EXPRESSION) and ones that read what Step Functions does not provide
+// (UNSUPPORTED_JSONATA_EXPRESSION): there is no implicit input document, so `$`, `$$` and bare field names
+// at the top level are refused, and `$states.result`/`$states.errorOutput` exist only in some fields.
+// Parsing goes through the library that evaluates expressions, so both agree on what is valid.
 
 export interface JsonataProblem {
   code: 'INVALID_JSONATA_EXPRESSION' | 'UNSUPPORTED_JSONATA_EXPRESSION';
@@ -1398,16 +1397,17 @@ export interface JsonataFieldScope {
 
 const NO_RESULTS: JsonataFieldScope = { result: false, errorOutput: false };
 
-/** Checks the text between `{%` and `%}`; null when AWS would accept it. */
+/** Checks one expression (with or without its `{% %}` markers); null when AWS would accept it. */
 export function checkJsonataExpression(expression: string, scope: JsonataFieldScope = NO_RESULTS): JsonataProblem | null {
-  let tree: JNode;
-  try {
-    tree = new JsonataParser(expression).parseAll();
-  } catch (error) {
-    if (error instanceof JsonataSyntaxError) return { code: 'INVALID_JSONATA_EXPRESSION', message: error.message };
-    throw error;
+  const syntax = checkJsonataSyntax(expression);
+  if (syntax !== null) {
+    // AWS quotes the library's message without its error code ("S0202: ").
+    return { code: 'INVALID_JSONATA_EXPRESSION', message: syntax.replace(/^[A-Z]\d{4}: /, '') };
   }
-  const usage = analyseJsonata(tree);
+  const compiled = compileJsonata(jsonataExpressionText(expression));
+  if (!compiled.ok) return { code: 'INVALID_JSONATA_EXPRESSION', message: compiled.error.message ?? 'Invalid JSONata expression' };
+  const usage: JsonataUsage = { topLevel: null, dollarDollar: false, statesFields: new Set() };
+  visitJsonata(compiled.compiled.expression.ast(), true, usage, new Set());
   if (usage.topLevel !== null) {
     return { code: 'UNSUPPORTED_JSONATA_EXPRESSION', message: `Reference to '${usage.topLevel}' at the top level is not supported.` };
   }
@@ -1423,441 +1423,6 @@ export function checkJsonataExpression(expression: string, scope: JsonataFieldSc
   return null;
 }
 
-class JsonataSyntaxError extends Error {}
-
-type JTokenType = 'operator' | 'name' | 'variable' | 'string' | 'number' | 'value' | 'regex' | 'end';
-
-interface JToken {
-  type: JTokenType;
-  value: string;
-  position: number;
-}
-
-type JNode =
-  | { kind: 'name'; value: string }
-  | { kind: 'leaf' }
-  | { kind: 'literal'; text: string }
-  | { kind: 'variable'; name: string }
-  | { kind: 'path'; steps: JNode[] }
-  | { kind: 'scoped'; base: JNode; inner: JNode[]; group?: boolean }
-  | { kind: 'all'; children: JNode[] };
-
-const J_OPERATORS: Record<string, number> = {
-  '.': 75, '[': 80, ']': 0, '{': 70, '}': 0, '(': 80, ')': 0, ',': 0, '@': 80, '#': 80, ';': 0, ':': 0,
-  '?': 20, '+': 50, '-': 50, '*': 60, '/': 60, '%': 60, '|': 0, '=': 40, '<': 40, '>': 40, '^': 40,
-  '**': 60, '..': 0, ':=': 10, '!=': 40, '<=': 40, '>=': 40, '~>': 40, '?:': 40, '??': 40, '&': 50,
-  and: 30, or: 25, in: 40,
-};
-const J_MULTI = ['..', ':=', '!=', '>=', '<=', '**', '~>', '?:', '??'];
-const J_SINGLE = '.[]{}(),@#;:?+-*/%|=<>^&';
-
-class JsonataLexer {
-  private pos = 0;
-
-  constructor(private readonly src: string) {}
-
-  get offset(): number {
-    return this.pos;
-  }
-
-  set offset(value: number) {
-    this.pos = value;
-  }
-
-  /** `prefix` is true where an operand is expected, which is where `/` starts a regex rather than dividing. */
-  next(prefix: boolean): JToken {
-    const s = this.src;
-    for (;;) {
-      while (this.pos < s.length && /\s/.test(s[this.pos]!)) this.pos++;
-      if (s.startsWith('/*', this.pos)) {
-        const close = s.indexOf('*/', this.pos + 2);
-        if (close < 0) throw new JsonataSyntaxError('Comment has no closing tag');
-        this.pos = close + 2;
-        continue;
-      }
-      break;
-    }
-    const start = this.pos;
-    if (this.pos >= s.length) return { type: 'end', value: '(end)', position: start };
-    const ch = s[this.pos]!;
-
-    if (prefix && ch === '/') return this.regex(start);
-    for (const op of J_MULTI) {
-      if (s.startsWith(op, this.pos)) {
-        this.pos += op.length;
-        return { type: 'operator', value: op, position: start };
-      }
-    }
-    if (J_SINGLE.includes(ch)) {
-      this.pos++;
-      return { type: 'operator', value: ch, position: start };
-    }
-    if (ch === '"' || ch === "'") return { type: 'string', value: this.string(ch), position: start };
-    const number = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([Ee][-+]?[0-9]+)?/.exec(s.slice(this.pos));
-    if (number && /[0-9]/.test(ch)) {
-      this.pos += number[0].length;
-      if (!Number.isFinite(Number(number[0]))) throw new JsonataSyntaxError(`Number out of range: ${number[0]}`);
-      return { type: 'number', value: number[0], position: start };
-    }
-    if (ch === '`') {
-      const close = s.indexOf('`', this.pos + 1);
-      if (close < 0) throw new JsonataSyntaxError('Quoted property name must be terminated with a backquote (`)');
-      this.pos = close + 1;
-      return { type: 'name', value: s.slice(start + 1, close), position: start };
-    }
-    // Names run up to whitespace or an operator character.
-    let end = this.pos;
-    while (end < s.length && !/\s/.test(s[end]!) && !J_SINGLE.includes(s[end]!) && s[end] !== '!' && s[end] !== '~') end++;
-    if (end === this.pos) {
-      if (ch === '$') end++;
-      else throw new JsonataSyntaxError(`Unknown operator: "${ch}"`);
-    }
-    let word = s.slice(this.pos, end);
-    if (word.startsWith('$') && s[end] === '$' && word === '$') {
-      end++;
-      word = '$$';
-    }
-    this.pos = end;
-    if (word.startsWith('$')) return { type: 'variable', value: word.slice(1), position: start };
-    if (word === 'true' || word === 'false' || word === 'null') return { type: 'value', value: word, position: start };
-    if (word === 'and' || word === 'or' || word === 'in') return { type: 'operator', value: word, position: start };
-    return { type: 'name', value: word, position: start };
-  }
-
-  private string(quoteChar: string): string {
-    const s = this.src;
-    this.pos++;
-    let out = '';
-    while (this.pos < s.length) {
-      const c = s[this.pos]!;
-      if (c === quoteChar) {
-        this.pos++;
-        return out;
-      }
-      if (c === '\\') {
-        const e = s[this.pos + 1];
-        if (e === undefined) break;
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(s.slice(this.pos + 2, this.pos + 6))) throw new JsonataSyntaxError('The escape sequence \\u must be followed by 4 hex digits');
-          this.pos += 6;
-          continue;
-        }
-        if (!'"\\/bfnrt\''.includes(e)) throw new JsonataSyntaxError(`Unsupported escape sequence: \\${e}`);
-        out += e;
-        this.pos += 2;
-        continue;
-      }
-      out += c;
-      this.pos++;
-    }
-    throw new JsonataSyntaxError('String literal must be terminated by a matching quote');
-  }
-
-  private regex(start: number): JToken {
-    const s = this.src;
-    let i = start + 1;
-    let depth = 0;
-    while (i < s.length) {
-      const c = s[i]!;
-      if (c === '\\') {
-        i += 2;
-        continue;
-      }
-      if (c === '[') depth++;
-      else if (c === ']' && depth > 0) depth--;
-      else if (c === '/' && depth === 0) {
-        const pattern = s.slice(start + 1, i);
-        if (pattern === '') throw new JsonataSyntaxError('Empty regular expressions are not allowed');
-        i++;
-        while (i < s.length && /[imgsuy]/.test(s[i]!)) i++;
-        this.pos = i;
-        return { type: 'regex', value: pattern, position: start };
-      }
-      i++;
-    }
-    throw new JsonataSyntaxError('No terminating / in regular expression');
-  }
-}
-
-class JsonataParser {
-  private readonly lexer: JsonataLexer;
-  private depth = 0;
-
-  constructor(private readonly src: string) {
-    this.lexer = new JsonataLexer(src);
-  }
-
-  parseAll(): JNode {
-    const node = this.expression(0);
-    const rest = this.peek();
-    if (rest.type !== 'end') throw new JsonataSyntaxError(`Syntax error: "${rest.value}"`);
-    return node;
-  }
-
-  /** Looks at the next token in operator position without consuming it. */
-  private peek(): JToken {
-    const save = this.lexer.offset;
-    const token = this.lexer.next(false);
-    this.lexer.offset = save;
-    return token;
-  }
-
-  private advance(prefix: boolean): JToken {
-    return this.lexer.next(prefix);
-  }
-
-  private expect(value: string): void {
-    const token = this.advance(false);
-    if (token.type === 'end') throw new JsonataSyntaxError(`Expected "${value}" before end of expression`);
-    if (token.value !== value || (token.type !== 'operator')) throw new JsonataSyntaxError(`Expected "${value}", got "${token.value}"`);
-  }
-
-  private isNext(value: string): boolean {
-    const t = this.peek();
-    return t.type === 'operator' && t.value === value;
-  }
-
-  private lbp(token: JToken): number {
-    if (token.type !== 'operator') return 0;
-    return J_OPERATORS[token.value] ?? 0;
-  }
-
-  private expression(rbp: number): JNode {
-    if (++this.depth > 500) throw new JsonataSyntaxError('Expression is nested too deeply');
-    let left = this.nud(this.advance(true));
-    for (;;) {
-      const token = this.peek();
-      if (!(rbp < this.lbp(token))) break;
-      this.advance(false);
-      left = this.led(token, left);
-    }
-    this.depth--;
-    return left;
-  }
-
-  private nud(token: JToken): JNode {
-    switch (token.type) {
-      case 'end':
-        throw new JsonataSyntaxError('Unexpected end of expression');
-      case 'string':
-      case 'regex':
-        return { kind: 'leaf' };
-      case 'number':
-        return { kind: 'literal', text: String(Number(token.value)) };
-      case 'value':
-        return { kind: 'literal', text: token.value };
-      case 'variable':
-        return { kind: 'variable', name: token.value };
-      case 'name':
-        return { kind: 'name', value: token.value };
-      case 'operator':
-        break;
-    }
-    switch (token.value) {
-      case 'and':
-      case 'or':
-      case 'in':
-        // In operand position the keyword operators are ordinary field names.
-        return { kind: 'name', value: token.value };
-      case '-':
-        return { kind: 'all', children: [this.expression(70)] };
-      case '*':
-      case '**':
-      case '%':
-        return { kind: 'leaf' };
-      case '(': {
-        const children: JNode[] = [];
-        if (!this.isNext(')')) {
-          for (;;) {
-            children.push(this.expression(0));
-            if (!this.isNext(';')) break;
-            this.advance(false);
-            if (this.isNext(')')) break;
-          }
-        }
-        this.expect(')');
-        return { kind: 'all', children };
-      }
-      case '[': {
-        const children: JNode[] = [];
-        if (!this.isNext(']')) {
-          for (;;) {
-            children.push(this.expression(0));
-            if (this.isNext('..')) {
-              this.advance(false);
-              children.push(this.expression(0));
-            }
-            if (!this.isNext(',')) break;
-            this.advance(false);
-          }
-        }
-        this.expect(']');
-        return { kind: 'all', children };
-      }
-      case '{':
-        return { kind: 'all', children: this.objectBody() };
-      case '|': {
-        // Transform: | location | update [, delete] | — evaluated against the object being copied.
-        const inner = [this.expression(0)];
-        this.expect('|');
-        inner.push(this.expression(0));
-        if (this.isNext(',')) {
-          this.advance(false);
-          inner.push(this.expression(0));
-        }
-        this.expect('|');
-        return { kind: 'scoped', base: { kind: 'leaf' }, inner };
-      }
-      default:
-        throw new JsonataSyntaxError(`The symbol "${token.value}" cannot be used as a unary operator`);
-    }
-  }
-
-  private objectBody(): JNode[] {
-    const children: JNode[] = [];
-    if (!this.isNext('}')) {
-      for (;;) {
-        children.push(this.expression(0));
-        this.expect(':');
-        children.push(this.expression(0));
-        if (!this.isNext(',')) break;
-        this.advance(false);
-      }
-    }
-    this.expect('}');
-    return children;
-  }
-
-  private led(token: JToken, left: JNode): JNode {
-    const op = token.value;
-    switch (op) {
-      case '.': {
-        const right = this.expression(75);
-        for (const step of [left, right]) {
-          // Strings become field names in a path, but numbers, booleans and null cannot.
-          if (step.kind === 'literal') throw new JsonataSyntaxError(`The literal value ${step.text} cannot be used as a step within a path expression`);
-        }
-        const steps = left.kind === 'path' ? [...left.steps, right] : [left, right];
-        return { kind: 'path', steps };
-      }
-      case '[': {
-        if (this.isNext(']')) {
-          this.advance(false);
-          return left;
-        }
-        const inner = this.expression(0);
-        this.expect(']');
-        return { kind: 'scoped', base: left, inner: [inner] };
-      }
-      case '{':
-        if (left.kind === 'scoped' && left.group) throw new JsonataSyntaxError('Each step can only have one grouping expression');
-        return { kind: 'scoped', base: left, inner: this.objectBody(), group: true };
-      case '(':
-        return this.call(left);
-      case '?': {
-        const children = [left, this.expression(0)];
-        if (this.isNext(':')) {
-          this.advance(false);
-          children.push(this.expression(0));
-        }
-        return { kind: 'all', children };
-      }
-      case ':=': {
-        if (left.kind !== 'variable') throw new JsonataSyntaxError('The left side of := must be a variable name (start with $)');
-        return { kind: 'all', children: [this.expression(J_OPERATORS[':=']! - 1)] };
-      }
-      case '@':
-      case '#': {
-        const t = this.advance(true);
-        if (t.type !== 'variable') throw new JsonataSyntaxError(`The right side of "${op}" must be a variable name (start with $)`);
-        return left;
-      }
-      case '^': {
-        this.expect('(');
-        const inner: JNode[] = [];
-        for (;;) {
-          const t = this.peek();
-          if (t.type === 'operator' && (t.value === '<' || t.value === '>')) this.advance(false);
-          inner.push(this.expression(0));
-          if (!this.isNext(',')) break;
-          this.advance(false);
-        }
-        this.expect(')');
-        return { kind: 'scoped', base: left, inner };
-      }
-      case '~>':
-        return { kind: 'all', children: [left, this.expression(J_OPERATORS['~>']!)] };
-      default:
-        if (J_OPERATORS[op] !== undefined && J_OPERATORS[op]! > 0) {
-          return { kind: 'all', children: [left, this.expression(J_OPERATORS[op]!)] };
-        }
-        throw new JsonataSyntaxError(`Syntax error: "${op}"`);
-    }
-  }
-
-  private call(callee: JNode): JNode {
-    const isLambda = callee.kind === 'name' && (callee.value === 'function' || callee.value === 'λ');
-    if (isLambda) {
-      if (!this.isNext(')')) {
-        for (;;) {
-          const t = this.advance(true);
-          if (t.type !== 'variable') throw new JsonataSyntaxError(`Parameter "${t.value}" of a function definition must be a variable name (start with $)`);
-          if (!this.isNext(',')) break;
-          this.advance(false);
-        }
-      }
-      this.expect(')');
-      this.skipSignature();
-      this.expect('{');
-      const body = this.expression(0);
-      this.expect('}');
-      // A function body runs against whatever its caller passes, not the top-level input.
-      return { kind: 'scoped', base: { kind: 'leaf' }, inner: [body] };
-    }
-    const args: JNode[] = [];
-    if (!this.isNext(')')) {
-      for (;;) {
-        const t = this.peek();
-        if (t.type === 'operator' && t.value === '?') {
-          // A `?` argument makes a partial application placeholder.
-          const save = this.lexer.offset;
-          this.advance(false);
-          if (this.isNext(',') || this.isNext(')')) {
-            if (!this.isNext(',')) break;
-            this.advance(false);
-            continue;
-          }
-          this.lexer.offset = save;
-        }
-        args.push(this.expression(0));
-        if (!this.isNext(',')) break;
-        this.advance(false);
-      }
-    }
-    this.expect(')');
-    return { kind: 'all', children: [callee.kind === 'name' ? { kind: 'leaf' } : callee, ...args] };
-  }
-
-  /** A lambda may declare a type signature `<...>` after its parameters. */
-  private skipSignature(): void {
-    const save = this.lexer.offset;
-    const t = this.lexer.next(false);
-    if (!(t.type === 'operator' && t.value === '<')) {
-      this.lexer.offset = save;
-      return;
-    }
-    let depth = 1;
-    let i = t.position + 1;
-    while (i < this.src.length && depth > 0) {
-      if (this.src[i] === '<') depth++;
-      else if (this.src[i] === '>') depth--;
-      i++;
-    }
-    if (depth !== 0) throw new JsonataSyntaxError('Function signature is missing its closing ">"');
-    this.lexer.offset = i;
-  }
-}
-
 interface JsonataUsage {
   /** First field name (or `$`) read from the top-level input, which Step Functions does not provide. */
   topLevel: string | null;
@@ -1867,40 +1432,50 @@ interface JsonataUsage {
   statesFields: Set<string>;
 }
 
-function analyseJsonata(tree: JNode): JsonataUsage {
-  const usage: JsonataUsage = { topLevel: null, dollarDollar: false, statesFields: new Set() };
-  visitJsonata(tree, true, usage);
-  return usage;
-}
+type JsonataAstNode = { type?: unknown; value?: unknown; [key: string]: unknown };
 
 /**
- * `atRoot` is true while the expression is evaluated against the top-level input: it turns false in the
- * later steps of a path and inside predicates, groups and sorts, which are evaluated against a path's items.
+ * Walks the library's syntax tree. `atRoot` is true while a node is evaluated against the top-level
+ * input: it turns false in the later steps of a path and in what is evaluated against a path's items
+ * (filters, groups, sorts), and inside function bodies and transforms, which run against what they are
+ * given. `seen` guards against the parent links the library adds to some trees.
  */
-function visitJsonata(node: JNode, atRoot: boolean, usage: JsonataUsage): void {
-  switch (node.kind) {
-    case 'leaf':
-    case 'literal':
-      return;
+function visitJsonata(value: unknown, atRoot: boolean, usage: JsonataUsage, seen: Set<object>): void {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const item of value) visitJsonata(item, atRoot, usage, seen);
+    return;
+  }
+  const node = value as JsonataAstNode;
+  switch (node.type) {
     case 'name':
-      if (atRoot && usage.topLevel === null) usage.topLevel = node.value;
-      return;
+      if (atRoot && usage.topLevel === null) usage.topLevel = String(node.value);
+      break;
     case 'variable':
-      if (node.name === '$') usage.dollarDollar = true;
-      else if (node.name === '' && atRoot && usage.topLevel === null) usage.topLevel = '$';
-      return;
+      if (node.value === '$') usage.dollarDollar = true;
+      else if (node.value === '' && atRoot && usage.topLevel === null) usage.topLevel = '$';
+      break;
     case 'path': {
-      const [first, second] = node.steps;
-      if (first?.kind === 'variable' && first.name === 'states' && second?.kind === 'name') usage.statesFields.add(second.value);
-      node.steps.forEach((step, i) => visitJsonata(step, atRoot && i === 0, usage));
+      const steps = Array.isArray(node['steps']) ? (node['steps'] as JsonataAstNode[]) : [];
+      const [first, second] = steps;
+      if (first?.type === 'variable' && first.value === 'states' && second?.type === 'name') usage.statesFields.add(String(second.value));
+      steps.forEach((step, i) => visitJsonata(step, atRoot && i === 0, usage, seen));
+      visitJsonata(node['group'], false, usage, seen);
       return;
     }
-    case 'scoped':
-      visitJsonata(node.base, atRoot, usage);
-      for (const child of node.inner) visitJsonata(child, false, usage);
+    case 'lambda':
+      visitJsonata(node['body'], false, usage, seen);
       return;
-    case 'all':
-      for (const child of node.children) visitJsonata(child, atRoot, usage);
+    case 'transform':
+      for (const key of ['pattern', 'update', 'delete']) visitJsonata(node[key], false, usage, seen);
       return;
+    case 'sort':
+      visitJsonata(node['terms'], false, usage, seen);
+      return;
+  }
+  for (const key of ['stages', 'predicate', 'group']) visitJsonata(node[key], false, usage, seen);
+  for (const key of ['lhs', 'rhs', 'expression', 'expressions', 'arguments', 'procedure', 'condition', 'then', 'else', 'body']) {
+    visitJsonata(node[key], atRoot, usage, seen);
   }
 }

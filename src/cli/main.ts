@@ -8,6 +8,7 @@ import { replayCommand } from './replay-command.js';
 import { forkCommand } from './fork-command.js';
 import { resumeCommand } from './resume-command.js';
 import { redriveCommand } from './redrive-command.js';
+import { inspectCommand } from './inspect-command.js';
 
 const USAGE = `usage: stepwise <command> [options]
 
@@ -16,6 +17,8 @@ commands:
   validate FILE           check a definition and list every problem
   list [--status S]       executions in the store
   history EXECUTION       an execution's history in AWS's GetExecutionHistory shape
+  inspect EXECUTION [--at EVENT_ID]
+                          where the execution was at that event: active states, inputs, retries, variables
   replay EXECUTION [--definition FILE] | replay --history FILE --definition FILE
                           re-run a history with its recorded task results; OK or the first divergence
   resume                  finish every execution left RUNNING by a process that died
@@ -51,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
       return forkCommand(rest);
     case 'redrive':
       return redriveCommand(rest);
+    case 'inspect':
+      return inspectCommand(rest);
     default:
       process.stderr.write(`stepwise: unknown command '${command}'.\n${USAGE}\n`);
       return 2;

@@ -12,7 +12,9 @@ import type { HistoryEvent } from '../execution/history-event.js';
 import type { ReplayComparison } from '../execution/replay-matching.js';
 import type { MockConfig } from '../resources/mock-config.js';
 import { TaskHandlerRegistry, type HandlerMatcher, type TaskHandler } from '../resources/task-handlers.js';
-import type { EventStore } from '../store/event-store.js';
+import type { EventStore, StoredStreamEvent } from '../store/event-store.js';
+import type { Observable } from 'rxjs';
+import { ExecutionHandle } from './execution-handle.js';
 import { MemoryEventStore, createMemoryEventStore } from '../store/memory-store.js';
 
 export interface RuntimeOptions {
@@ -260,10 +262,19 @@ export class Runtime {
     return this.startExecution(options).done;
   }
 
-  execution(executionArn: string): ExecutionJournal {
-    const e = this.executions.get(executionArn);
-    if (!e) throw new StepwiseError('ExecutionDoesNotExist', `Execution does not exist: '${executionArn}'`);
-    return e;
+  /** A stored execution: its history, its state at any event, live events, fork, redrive, replay. */
+  execution(executionArn: string): ExecutionHandle {
+    return new ExecutionHandle(this, this.store, executionArn);
+  }
+
+  /** The execution this runtime is driving, if any. */
+  liveExecution(executionArn: string): ExecutionJournal | undefined {
+    return this.executions.get(executionArn);
+  }
+
+  /** Every event appended to the store from now on, across executions. */
+  get events$(): Observable<StoredStreamEvent> {
+    return this.store.subscribeAll({ fromPosition: 'end' });
   }
 
   sendTaskSuccess(taskToken: string, output: JsonValue): void {

@@ -1,0 +1,30 @@
+import { parseArgs } from 'node:util';
+import { StepwiseError } from '../errors/stepwise-error.js';
+import { describeExecutionState } from '../execution/execution-state.js';
+import { createRuntime } from '../runtime/create-runtime.js';
+import { openStore } from './open-store.js';
+import { resolveExecution } from './resolve-execution.js';
+
+/**
+ * `stepwise inspect EXECUTION [--at EVENT_ID] [--json] [--store DIR]`: where the execution was
+ * at that event — active states (with Map iterations and Parallel branches), their input,
+ * context object and retry counts, pending tasks and timers, and the variables in scope.
+ */
+export async function inspectCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { at: { type: 'string' }, json: { type: 'boolean', default: false }, store: { type: 'string' } } });
+  const at = values.at !== undefined ? Number(values.at) : undefined;
+  if (at !== undefined && (!Number.isInteger(at) || at < 1)) throw new StepwiseError('InvalidArgument', '--at takes an event id (a whole number from 1).');
+  const store = await openStore(values.store);
+  try {
+    const runtime = createRuntime({ store });
+    const arn = await resolveExecution(store, positionals[0]);
+    const handle = runtime.execution(arn);
+    const last = (await handle.history()).at(-1)?.id ?? 0;
+    if (at !== undefined && at > last) throw new StepwiseError('InvalidArgument', `Execution '${arn}' has ${last} events; there is no event ${at}.`);
+    const state = await handle.stateAt(at);
+    process.stdout.write((values.json ? JSON.stringify(state, null, 2) : describeExecutionState(state)) + '\n');
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
