@@ -2,15 +2,30 @@ import type { JsonValue } from '../../asl/json-value.js';
 import type { State } from '../../asl/definition.js';
 import { END, type ScopeRuntime } from '../scope-runtime.js';
 import { applyAssigned } from './assign.js';
+import { AslError } from '../../errors/asl-error.js';
+import { StatesErrors } from '../../errors/error-names.js';
 
 /** Records `<Type>StateExited` and moves to `Next`, or ends the scope on `End`. */
 export function exitState(rt: ScopeRuntime, output: JsonValue, next?: string, assigned?: Record<string, JsonValue>): void {
   const a = rt.active!;
   rt.checkPayload(output, a.name);
+  if (assigned) checkAssignedSize(rt, assigned);
   recordExit(rt, output, assigned);
   applyAssigned(rt, assigned);
   rt.data = output;
   goTo(rt, a.state, output, next);
+}
+
+/**
+ * AWS caps what one Assign may store (256 KiB, DG:workflow-variables, service quotas); the same
+ * option that lifts the payload limit lifts this one.
+ */
+function checkAssignedSize(rt: ScopeRuntime, assigned: Record<string, JsonValue>): void {
+  const limit = rt.services.limits.payloadBytes;
+  if (!Number.isFinite(limit)) return;
+  if (Buffer.byteLength(JSON.stringify(assigned), 'utf8') > limit) {
+    throw new AslError(StatesErrors.DataLimitExceeded, `The state '${rt.active!.name}' assigned variables whose size exceeds the maximum number of bytes service limit.`);
+  }
 }
 
 /** `<Type>StateExited`, with the variables the state assigned as AWS records them. */

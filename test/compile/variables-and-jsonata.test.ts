@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { createRuntime, type StateMachineDefinition } from '../../src/index.js';
+
+const run = (definition: StateMachineDefinition, input: unknown = {}, limits?: { payloadBytes?: number }) =>
+  createRuntime({ clock: 'virtual', limits }).startExecution({ definition, input: input as never });
+
+describe('workflow variables', () => {
+  it('evaluates one Assign against the values from state entry, visible after the state', async () => {
+    const def: StateMachineDefinition = {
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Pass', Assign: { x: 1, y: 2 }, Next: 'B' },
+        B: { Type: 'Pass', Assign: { 'x.$': '$y', 'y.$': '$x' }, Next: 'C' },
+        C: { Type: 'Pass', Parameters: { 'x.$': '$x', 'y.$': '$y' }, End: true },
+      },
+    };
+    const execution = run(def);
+    expect((await execution.done).output).toEqual({ x: 2, y: 1 });
+    const exitedB = execution.events.find((e) => e.type === 'PassStateExited' && (e.stateExitedEventDetails as { name: string }).name === 'B')!;
+    expect((exitedB.stateExitedEventDetails as { assignedVariables: unknown }).assignedVariables).toEqual({ x: 2, y: 1 });
+  });
+
+  it('lets Map iterations read outer variables but not assign them', async () => {
+    const def: StateMachineDefinition = {
+      StartAt: 'Init',
+      States: {
+        Init: { Type: 'Pass', Assign: { factor: 10 }, Next: 'Fan' },
+        Fan: {
+          Type: 'Map', ItemsPath: '$.items', Next: 'After',
+          ItemProcessor: { StartAt: 'Scale', States: { Scale: { Type: 'Pass', Parameters: { 'v.$': 'States.MathAdd($, $factor)' }, Assign: { factor: 0 }, End: true } } },
+        },
+        After: { Type: 'Pass', Parameters: { 'results.$': '$', 'factor.$': '$factor' }, End: true },
+      },
+    };
+    const result = await run(def, { items: [1, 2] }).done;
+    expect(result.output).toEqual({ results: [{ v: 11 }, { v: 12 }], factor: 10 });
+  });
+
+  it('fails an Assign over 256 KiB with States.DataLimitExceeded unless the limit is lifted', async () => {
+    const def: StateMachineDefinition = { StartAt: 'A', States: { A: { Type: 'Pass', Assign: { big: 'x'.repeat(300_000) }, End: true } } };
+    expect(await run(def).done).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect((await run(def, {}, { payloadBytes: Infinity }).done).status).toBe('SUCCEEDED');
+  });
+});
+
+describe('JSONata', () => {
+  it('runs Output, Assign, Arguments-free Pass and Choice Condition with $states', async () => {
+    const def: StateMachineDefinition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Sum',
+      States: {
+        Sum: { Type: 'Pass', Assign: { total: '{% $sum($states.input.values) %}' }, Output: '{% $states.input.values %}', Next: 'Big?' },
+        'Big?': { Type: 'Choice', Choices: [{ Condition: '{% $total > 5 %}', Next: 'Big', Output: { total: '{% $total %}' } }], Default: 'Small' },
+        Big: { Type: 'Succeed' },
+        Small: { Type: 'Fail', Error: 'TooSmall', Cause: '{% "total was " & $string($total) %}' },
+      },
+    };
+    expect(await run(def, { values: [1, 2, 3] }).done).toMatchObject({ status: 'SUCCEEDED', output: { total: 6 } });
+    expect(await run(def, { values: [1, 2] }).done).toMatchObject({ status: 'FAILED', error: 'TooSmall', cause: 'total was 3' });
+  });
+
+  it('records EvaluationFailed and States.QueryEvaluationError for an undefined result', async () => {
+    const def: StateMachineDefinition = { QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $nope %}', End: true } } };
+    const execution = run(def);
+    const result = await execution.done;
+    expect(result.error).toBe('States.QueryEvaluationError');
+    expect(result.cause).toContain("The JSONata expression '$nope' specified for the field 'Output' returned nothing (undefined).");
+    const failed = execution.events.find((e) => e.type === 'EvaluationFailed')!;
+    expect(failed.evaluationFailedEventDetails).toMatchObject({ error: 'States.QueryEvaluationError', location: 'Output', state: 'A' });
+  });
+
+  it('gives a Task its Arguments and shapes its Output from $states.result', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle('arn:aws:states:::lambda:invoke', ({ input }) => ({ doubled: (input as { n: number }).n * 2 }));
+    const def: StateMachineDefinition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Call',
+      States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'f', Payload: { n: '{% $states.input.n %}' } }, Output: '{% $states.result.Payload.doubled %}', End: true } },
+    };
+    expect(await runtime.run({ definition: def, input: { n: 21 } })).toMatchObject({ status: 'SUCCEEDED', output: 42 });
+  });
+});
