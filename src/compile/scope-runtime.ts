@@ -198,7 +198,17 @@ export class ScopeRuntime {
   }
 
   pathContext(input: JsonValue, extra?: Record<string, JsonValue>): PathContext {
-    return { input, context: this.contextObject(extra), variables: this.variables, random: this.services.randomSource };
+    // `$$` is built only when an expression reads it: most paths never do.
+    let context: JsonValue | undefined;
+    const rt = this;
+    return {
+      input,
+      get context() {
+        return (context ??= rt.contextObject(extra));
+      },
+      variables: this.variables,
+      random: this.services.randomSource,
+    };
   }
 
   /** AWS prefixes errors the engine raises while running a state with where it happened. */
@@ -217,6 +227,7 @@ export class ScopeRuntime {
   checkPayload(value: JsonValue, what: string): void {
     const limit = this.services.limits.payloadBytes;
     if (!Number.isFinite(limit)) return;
+    if (jsonSizeBound(value, limit) <= limit) return;
     const size = jsonByteLength(value);
     if (size > limit) {
       throw new AslError(StatesErrors.DataLimitExceeded, `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.`);
@@ -238,6 +249,32 @@ export class ScopeRuntime {
 
 export function jsonByteLength(value: JsonValue): number {
   return Buffer.byteLength(JSON.stringify(value) ?? 'null', 'utf8');
+}
+
+/**
+ * An upper bound of a value's JSON size in UTF-8 that stops counting once past `limit`:
+ * small payloads (nearly all of them) are cleared without serialising them.
+ */
+export function jsonSizeBound(value: JsonValue, limit: number): number {
+  let total = 0;
+  const stack: JsonValue[] = [value];
+  while (stack.length > 0 && total <= limit) {
+    const v = stack.pop()!;
+    if (typeof v === 'string') total += v.length * 6 + 2;
+    else if (typeof v === 'number') total += 24;
+    else if (v === null || typeof v === 'boolean') total += 5;
+    else if (Array.isArray(v)) {
+      total += 2 + v.length;
+      for (const item of v) stack.push(item);
+    } else {
+      for (const key of Object.keys(v)) {
+        total += key.length * 6 + 4;
+        stack.push(v[key]!);
+      }
+      total += 2;
+    }
+  }
+  return total;
 }
 
 export type ScopeEvent = ActorInput | { type: `xstate.done.actor.${string}`; output: ScopeOutcome } | { type: `xstate.error.actor.${string}`; error: unknown };

@@ -103,6 +103,9 @@ interface ThreadRec {
   current: NodeRec | undefined;
   /** The thread's last state exited and none followed yet: a branch in that position has finished. */
   idleAfterExit: boolean;
+  /** Neighbours among the parent's running children. */
+  prevRunning?: ThreadRec;
+  nextRunning?: ThreadRec;
 }
 
 interface NodeRec {
@@ -121,12 +124,20 @@ interface NodeRec {
   waitingSince?: number;
   lastError?: { error?: string; cause?: string; eventId: number };
   children?: ThreadRec[];
-  running?: Set<ThreadRec>;
+  /**
+   * Running children in start order, as an intrusive list: finding the first one and
+   * unlinking one stay O(1) even for Maps with thousands of iterations.
+   */
+  firstRunning?: ThreadRec;
+  lastRunning?: ThreadRec;
   byIndex?: Map<number, ThreadRec>;
   summary?: MapIterationSummary;
 }
 
 type Fits = (n: NodeRec) => boolean;
+const isTask: Fits = (n) => n.type === 'Task';
+const isOpenParallel: Fits = (n) => n.type === 'Parallel' && !n.failed;
+const isOpenMap: Fits = (n) => n.type === 'Map' && !n.failed;
 
 const DETAILS_KEY = new Map<string, string | null>();
 function detailsOf(e: HistoryEvent): Record<string, unknown> {
@@ -245,13 +256,13 @@ class Fold {
       return;
     }
     if (type.startsWith('Task') || type.startsWith('LambdaFunction')) {
-      node = this.resolve(p, (n) => n.type === 'Task');
+      node = this.resolve(p, isTask);
       this.place(e.id, p, node);
       if (node) this.onTask(e.id, type, node, d, ts);
       return;
     }
     if (type.startsWith('Parallel')) {
-      node = this.resolve(p, (n) => n.type === 'Parallel' && !n.failed);
+      node = this.resolve(p, isOpenParallel);
       this.place(e.id, p, node);
       if (node) this.onParallel(type, p, node);
       return;
@@ -264,7 +275,7 @@ class Fold {
       return;
     }
     if (type.startsWith('Map')) {
-      node = this.resolve(p, (n) => n.type === 'Map' && !n.failed);
+      node = this.resolve(p, isOpenMap);
       this.place(e.id, p, node);
       if (node) this.onMap(type, node, d);
       return;
@@ -302,14 +313,21 @@ class Fold {
   }
 
   private below(start: NodeRec, fits: Fits): NodeRec | undefined {
-    const stack: NodeRec[] = [start];
+    if (start.live && fits(start)) return start;
+    // Walks the running lists lazily: the match is usually the first running child, and a
+    // container can have thousands, so listing them all per lookup would make aborts quadratic.
+    const stack: (ThreadRec | undefined)[] = [start.firstRunning];
     while (stack.length > 0) {
-      const n = stack.pop()!;
-      if (n.live && fits(n)) return n;
-      if (!n.running) continue;
-      const next: NodeRec[] = [];
-      for (const t of n.running) if (t.current?.live) next.push(t.current);
-      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+      const t = stack[stack.length - 1];
+      if (!t) {
+        stack.pop();
+        continue;
+      }
+      stack[stack.length - 1] = t.nextRunning;
+      const n = t.current;
+      if (!n?.live) continue;
+      if (fits(n)) return n;
+      if (n.firstRunning) stack.push(n.firstRunning);
     }
     return undefined;
   }
@@ -375,7 +393,6 @@ class Fold {
     if (type === 'Wait') node.waitingSince = ts;
     if (type === 'Map' || type === 'Parallel') {
       node.children = [];
-      node.running = new Set();
     }
     if (type === 'Map') {
       node.byIndex = new Map();
@@ -502,7 +519,10 @@ class Fold {
   private openChild(node: NodeRec, kind: ThreadKind, index: number): ThreadRec {
     const t: ThreadRec = { kind, index, parent: node, status: 'RUNNING', current: undefined, idleAfterExit: false };
     node.children!.push(t);
-    node.running!.add(t);
+    t.prevRunning = node.lastRunning;
+    if (node.lastRunning) node.lastRunning.nextRunning = t;
+    else node.firstRunning = t;
+    node.lastRunning = t;
     node.byIndex?.set(index, t);
     if (node.summary) node.summary.running++;
     return t;
@@ -516,8 +536,7 @@ class Fold {
 
   private closeChildren(node: NodeRec, culprit: ThreadRec | undefined, culpritStatus: ChildStatus, others: ChildStatus): void {
     if (culprit) this.finishThread(culprit, culpritStatus);
-    if (!node.running) return;
-    for (const t of [...node.running]) this.finishThread(t, others);
+    this.finishRunning(node, others);
   }
 
   private finishThread(t: ThreadRec, status: ChildStatus): void {
@@ -525,7 +544,11 @@ class Fold {
     t.status = status;
     const parent = t.parent;
     if (parent) {
-      parent.running?.delete(t);
+      if (t.prevRunning) t.prevRunning.nextRunning = t.nextRunning;
+      else parent.firstRunning = t.nextRunning;
+      if (t.nextRunning) t.nextRunning.prevRunning = t.prevRunning;
+      else parent.lastRunning = t.prevRunning;
+      t.prevRunning = t.nextRunning = undefined;
       const s = parent.summary;
       if (s && parent.byIndex?.get(t.index) === t && status !== 'RUNNING') {
         s.running--;
@@ -536,12 +559,21 @@ class Fold {
     if (t.current) this.endNode(t.current, 'ABORTED');
   }
 
+  private finishRunning(node: NodeRec, status: ChildStatus): void {
+    // finishThread only touches the finished thread's own subtree, so the saved `next` stays valid.
+    for (let t = node.firstRunning; t; ) {
+      const next = t.nextRunning;
+      this.finishThread(t, status);
+      t = next;
+    }
+  }
+
   private endNode(node: NodeRec, childStatus: ChildStatus): void {
     if (!node.live) return;
     node.live = false;
     node.pendingTask = node.waitingSince = undefined;
     if (node.thread.current === node) node.thread.current = undefined;
-    if (node.running) for (const t of [...node.running]) this.finishThread(t, childStatus);
+    this.finishRunning(node, childStatus);
     if (node.summary) node.summary.closed = true;
   }
 

@@ -62,6 +62,7 @@ export class Runtime {
   private readonly options: RuntimeOptions;
   private readonly limits: ExecutionLimits;
   private readonly prepared = new Map<string, PreparedStateMachine>();
+  private readonly preparedByObject = new WeakMap<object, PreparedStateMachine>();
   private readonly executions = new Map<string, ExecutionJournal>();
   private readonly pendingWrites = new Set<Promise<unknown>>();
 
@@ -80,6 +81,17 @@ export class Runtime {
 
   /** Validates and compiles a definition (cached by its JSON text). */
   prepare(definition: StateMachineDefinition | string): PreparedStateMachine {
+    // The same definition object is usually passed again and again: skip re-serialising it.
+    if (typeof definition === 'object') {
+      const known = this.preparedByObject.get(definition);
+      if (known) return known;
+    }
+    const prepared = this.prepareText(definition);
+    if (typeof definition === 'object') this.preparedByObject.set(definition, prepared);
+    return prepared;
+  }
+
+  private prepareText(definition: StateMachineDefinition | string): PreparedStateMachine {
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
     let prepared = this.prepared.get(text);
     if (prepared) return prepared;

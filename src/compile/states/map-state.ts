@@ -119,6 +119,8 @@ function jsonataText(value: string): string {
   return value.replace(/^\{%/, '').replace(/%\}$/, '').trim();
 }
 
+const INLINE_CONCURRENCY_CEILING = 40;
+
 const mapContext = (index: number, item: JsonValue) => ({ Map: { Item: { Index: index, Value: item } } });
 
 function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = false): void {
@@ -149,7 +151,11 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
     rt.record('MapRunStarted', { mapRunArn });
   }
   if (remaining <= 0) return finish(rt, state, work);
-  const workerCount = Math.max(1, Math.min(plan.maxConcurrency > 0 ? plan.maxConcurrency : remaining, remaining));
+  // An inline Map runs at most 40 iterations at once whatever MaxConcurrency says
+  // (DG:state-map-inline, "up to 40 concurrent iterations"); 0 means that ceiling.
+  const ceiling = distributed ? remaining : INLINE_CONCURRENCY_CEILING;
+  const wanted = plan.maxConcurrency > 0 ? Math.min(plan.maxConcurrency, ceiling) : ceiling;
+  const workerCount = Math.max(1, Math.min(wanted, remaining));
   for (let w = 0; w < workerCount; w++) {
     const worker: Worker = { frame: rt.frame.child() };
     work.workers.push(worker);
