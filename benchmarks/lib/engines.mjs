@@ -1,0 +1,91 @@
+/**
+ * One adapter per engine, so a workload is written once and runs the same way on both:
+ *
+ *   const machine = await engine.prepare(definition, { task, liftLimits });
+ *   const output = await machine.run(input); // rejects unless the execution SUCCEEDED
+ *
+ * `task(input)` answers every Task state. Stepwise gets it as a handler registered by ARN
+ * pattern (its documented API); the peer gets it in `overrides.taskResourceLocalHandlers`
+ * under each Task state's name (its documented API).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const ENGINES = ['stepwise', 'peer'];
+
+export const LABELS = { stepwise: 'Stepwise', peer: 'aws-local-stepfunctions' };
+
+export function engineVersion(name) {
+  const file = name === 'stepwise' ? join(repo, 'package.json') : join(repo, 'node_modules', 'aws-local-stepfunctions', 'package.json');
+  return JSON.parse(readFileSync(file, 'utf8')).version;
+}
+
+export async function loadEngine(name) {
+  if (name === 'stepwise') return stepwise();
+  if (name === 'peer') return peer();
+  throw new Error(`Unknown engine '${name}' (expected one of ${ENGINES.join(', ')})`);
+}
+
+async function stepwise() {
+  const entry = join(repo, 'dist', 'src', 'index.js');
+  const { createRuntime } = await import(pathToFileURL(entry).href);
+  return {
+    name: 'stepwise',
+    /**
+     * One runtime per prepared machine. It records the full history of every execution in its
+     * in-memory store (Stepwise always does). `clock: 'virtual'` is for workloads with waits;
+     * AWS's limits stay on unless the workload exceeds them.
+     */
+    prepare(definition, { task, liftLimits = false, clock = 'real' } = {}) {
+      const runtime = createRuntime({
+        clock,
+        ...(liftLimits ? { limits: { payloadBytes: Infinity, historyEvents: Infinity } } : {}),
+      });
+      if (task) runtime.handle('arn:aws:lambda:*:*:function:*', ({ input }) => task(input));
+      return {
+        async run(input) {
+          const result = await runtime.run({ definition, input });
+          if (result.status !== 'SUCCEEDED') {
+            throw new Error(`Stepwise execution ended ${result.status}: ${result.error ?? ''} ${result.cause ?? ''}`);
+          }
+          return result.output;
+        },
+      };
+    },
+  };
+}
+
+async function peer() {
+  await import('./with-resolvers.mjs'); // before the peer loads: it needs Promise.withResolvers (Node 22)
+  const { StateMachine } = await import('aws-local-stepfunctions');
+  return {
+    name: 'peer',
+    /** The peer validates the definition in its constructor; that is done once, here. */
+    prepare(definition, { task, clock = 'real' } = {}) {
+      if (clock !== 'real') throw new Error('The peer has no virtual clock; use waitTimeOverrides instead.');
+      const machine = new StateMachine(definition);
+      const overrides = {};
+      if (task) {
+        overrides.taskResourceLocalHandlers = Object.fromEntries(taskStateNames(definition).map((n) => [n, (input) => task(input)]));
+      }
+      return {
+        run(input) {
+          return machine.run(input, { overrides }).result;
+        },
+      };
+    },
+  };
+}
+
+/** Names of every Task state, nested ones (Parallel branches, Map processors) included. */
+function taskStateNames(scope, out = []) {
+  for (const [name, state] of Object.entries(scope.States ?? {})) {
+    if (state.Type === 'Task') out.push(name);
+    for (const branch of state.Branches ?? []) taskStateNames(branch, out);
+    if (state.ItemProcessor ?? state.Iterator) taskStateNames(state.ItemProcessor ?? state.Iterator, out);
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+/**
+ * One sample of one workload on one engine, in this (fresh) process:
+ *
+ *   node --expose-gc benchmarks/lib/sample.mjs WORKLOAD ENGINE [--scale 1] [--cpu-profile FILE]
+ *
+ * `--cpu-profile FILE` writes a CPU profile of the timed part only (not load or warm-up).
+ *
+ * Prints one line `@@result {json}` with the score, peak RSS and a digest of the last output
+ * (so the harness can check that both engines computed the same thing).
+ */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from './args.mjs';
+import { loadEngine } from './engines.mjs';
+import { loadDefinition, workload } from './workloads.mjs';
+
+const { positional: [workloadId, engineName], options } = parseArgs(process.argv.slice(2), { scale: '1', 'cpu-profile': '' });
+const w = workload(workloadId, Number(options.scale));
+const engine = await loadEngine(engineName);
+const definition = loadDefinition(w.file);
+const rssAfterLoadKB = Math.round(process.memoryUsage().rss / 1024);
+
+const result = w.kind === 'concurrent' ? await concurrent() : await throughput();
+process.stdout.write(`@@result ${JSON.stringify({
+  workload: w.id, engine: engineName, ...result,
+  rssAfterLoadKB,
+  maxRssKB: process.resourceUsage().maxRSS,
+})}\n`);
+
+async function throughput() {
+  const machine = engine.prepare(definition, { task: w.task, liftLimits: w.liftLimits, clock: w.clock });
+  const warmInput = w.warmupInput ?? w.input;
+  for (let i = 0; i < w.warmup; i++) await machine.run(warmInput(i, w));
+  let output;
+  const profiler = await startProfiler();
+  const t0 = performance.now();
+  for (let i = 0; i < w.executions; i++) output = await machine.run(w.input(i, w));
+  const elapsedMs = performance.now() - t0;
+  await profiler.stop();
+  const units = w.executions * (w.items ?? 1);
+  return { value: units / (elapsedMs / 1000), unit: w.unit, elapsedMs, executions: w.executions, digest: digest(output) };
+}
+
+async function concurrent() {
+  if (typeof global.gc !== 'function') throw new Error('Run with --expose-gc');
+  let parked = [];
+  let onAllParked = () => {};
+  let expected = 0;
+  const task = (input) => new Promise((resolve) => {
+    parked.push(() => resolve({ answered: input.id }));
+    if (parked.length === expected) onAllParked();
+  });
+  const machine = engine.prepare(definition, { task, liftLimits: w.liftLimits, clock: w.clock });
+
+  /** Starts n executions at once; resolves when every one of them is parked in the Task. */
+  const startAll = (n) => {
+    parked = [];
+    expected = n;
+    const allParked = new Promise((resolve) => { onAllParked = resolve; });
+    const runs = [];
+    for (let i = 0; i < n; i++) runs.push(machine.run(w.input(i, w)));
+    return { runs, allParked };
+  };
+  const answerAll = () => { for (const answer of parked) answer(); parked = []; };
+
+  { // warm-up round, untimed
+    const { runs, allParked } = startAll(Math.min(w.warmup, w.count));
+    await allParked;
+    answerAll();
+    await Promise.all(runs);
+  }
+
+  fullGc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const profiler = await startProfiler();
+  const t0 = performance.now();
+  const { runs, allParked } = startAll(w.count);
+  await allParked;
+  const parkedMs = performance.now() - t0;
+  fullGc(); // not timed
+  const heapParked = process.memoryUsage().heapUsed;
+  const t1 = performance.now();
+  answerAll();
+  const outputs = await Promise.all(runs);
+  const resumeMs = performance.now() - t1;
+  await profiler.stop();
+  return {
+    value: parkedMs + resumeMs, unit: 'ms', parkedMs, resumeMs, executions: w.count,
+    heapBytesPerParked: (heapParked - heapBefore) / w.count,
+    digest: digest(outputs[outputs.length - 1]),
+  };
+}
+
+/** With --cpu-profile, profiles from here to stop() at a 100 µs sampling interval. */
+async function startProfiler() {
+  const file = options['cpu-profile'];
+  if (!file) return { stop: async () => {} };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+function fullGc() {
+  global.gc();
+  global.gc();
+}
+
+function digest(value) {
+  return createHash('sha1').update(canonical(value)).digest('hex').slice(0, 12);
+}
+
+function canonical(v) {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
