@@ -461,7 +461,7 @@ class Fold {
       case 'ParallelStateStarted':
         if (node.attempts++ > 0) {
           node.retryCount++;
-          this.closeChildren(node, this.childOf(node, p), 'FAILED', 'ABORTED');
+          this.closeChildren(node, this.failingChild(node, p), 'FAILED', 'ABORTED');
           node.children = [];
         }
         return;
@@ -470,7 +470,7 @@ class Fold {
         return;
       case 'ParallelStateFailed':
         node.failed = true;
-        this.closeChildren(node, this.childOf(node, p), 'FAILED', 'ABORTED');
+        this.closeChildren(node, this.failingChild(node, p), 'FAILED', 'ABORTED');
         return;
     }
   }
@@ -528,9 +528,22 @@ class Fold {
     return t;
   }
 
-  /** The child thread of `node` that event `p` happened in, if any. */
-  private childOf(node: NodeRec, p: number): ThreadRec | undefined {
-    for (let t: ThreadRec | undefined = this.threadAt[p]; t; t = t.parent?.thread) if (t.parent === node) return t;
+  /**
+   * The branch whose failure failed `node`. Usually the one event `p` happened in; but a
+   * container's cursor is the furthest of its children's, so `p` can also be the end of a
+   * branch that had already finished: then it is the branch stopped at a failure.
+   */
+  private failingChild(node: NodeRec, p: number): ThreadRec | undefined {
+    for (let t: ThreadRec | undefined = this.threadAt[p]; t; t = t.parent?.thread) {
+      if (t.parent === node) {
+        if (t.current?.live) return t;
+        break;
+      }
+    }
+    for (let t = node.firstRunning; t; t = t.nextRunning) {
+      const c = t.current;
+      if (c?.live && (c.type === 'Fail' || c.lastError)) return t;
+    }
     return undefined;
   }
 
@@ -541,6 +554,8 @@ class Fold {
 
   private finishThread(t: ThreadRec, status: ChildStatus): void {
     if (t.status !== 'RUNNING') return;
+    // A branch whose last state exited had finished before its siblings were stopped.
+    if (status === 'ABORTED' && t.kind === 'branch' && !t.current?.live && t.idleAfterExit) status = 'SUCCEEDED';
     t.status = status;
     const parent = t.parent;
     if (parent) {
@@ -653,7 +668,7 @@ function mapContextOf(n: NodeRec): Pick<ContextObjectView, 'Map'> {
 /** A compact multi-line rendering for `stepwise inspect`. */
 export function describeExecutionState(state: ExecutionState): string {
   const lines = [`status ${state.status} at event ${state.lastEventId} (${iso(state.lastEventDate)})`];
-  if (state.redriveCount > 0) lines.push(`redriven ${state.redriveCount}×${state.redriveDate !== undefined ? `, last at ${iso(state.redriveDate)}` : ''}`);
+  if (state.redriveCount > 0) lines.push(`redrive count ${state.redriveCount}${state.redriveDate !== undefined ? `, last redriven ${iso(state.redriveDate)}` : ''}`);
   if (state.error !== undefined) lines.push(`error: ${state.error}`);
   if (state.cause !== undefined) lines.push(`cause: ${clip(state.cause, 200)}`);
   if (state.failedState !== undefined) lines.push(`failed state: ${state.failedState}`);
