@@ -76,7 +76,7 @@ export const WORKLOADS = [
     liftLimits: true,
     notes: [
       'Stepwise runs with limits: { payloadBytes: Infinity, historyEvents: Infinity }: 10,000 iterations exceed AWS\'s 25,000-event history and 256 KiB payload limits.',
-      'The peer runs MaxConcurrency 0 as 40 iterations at a time (its default); Stepwise starts all 10,000 as AWS does.',
+      'Both engines run MaxConcurrency 0 as at most 40 iterations at a time (AWS: an inline Map runs up to 40 concurrent iterations).',
     ],
   },
   {

@@ -168,11 +168,6 @@ function quote(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-/** `{% expr %}` marks a JSONata expression; anything else in a JSONata state is a literal. */
-function isJsonataString(value: unknown): boolean {
-  return isJsonataExpression(value);
-}
-
 /** RFC 3339 date-time with the ASL profile: uppercase T, and Z or a numeric offset. */
 export function isRfc3339Timestamp(value: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/.exec(value);
@@ -216,21 +211,17 @@ function variableNameProblem(name: string): string | null {
   return null;
 }
 
-interface ResourceArnProblem {
-  message: string;
-}
-
 /** Resource must be an ARN; Lambda function ARNs are additionally checked for a well-formed name and qualifier. */
-function resourceProblem(resource: string): ResourceArnProblem | null {
+function resourceProblem(resource: string): string | null {
   const parts = resource.split(':');
   if (parts.length < 6 || parts[0] !== 'arn' || parts[1] === '' || parts[2] === '' || parts.slice(5).join(':') === '') {
-    return { message: `Resource '${quote(resource)}' is not a valid ARN` };
+    return `Resource '${quote(resource)}' is not a valid ARN`;
   }
   if (/^aws[a-z-]*$/.test(parts[1]!) && parts[2] === 'lambda' && parts[5] === 'function') {
     const name = parts[6];
     const qualifier = parts.length > 7 ? parts.slice(7).join(':') : undefined;
     if (!name || !/^[A-Za-z0-9_-]{1,140}$/.test(name) || (qualifier !== undefined && !/^(\$LATEST|[A-Za-z0-9_-]{1,128})$/.test(qualifier))) {
-      return { message: `Resource '${quote(resource)}' is not a valid Lambda function ARN` };
+      return `Resource '${quote(resource)}' is not a valid Lambda function ARN`;
     }
   }
   return null;
@@ -560,7 +551,7 @@ class Validator {
       if ('Output' in state) this.withJsonataScope(resultScope(type), () => this.checkJsonataTemplate(state['Output'], at(pointer, 'Output')));
       if ('Arguments' in state && STATE_FIELDS[type].jsonata.includes('Arguments')) {
         const args = state['Arguments'];
-        if (!isObject(args) && !isJsonataString(args)) {
+        if (!isObject(args) && !isJsonataExpression(args)) {
           this.error(SCHEMA, 'Arguments must be an object or a JSONata expression string', at(pointer, 'Arguments'));
         }
         this.checkJsonataTemplate(args, at(pointer, 'Arguments'));
@@ -596,7 +587,7 @@ class Validator {
     else if (typeof resource !== 'string') this.error(SCHEMA, `Resource must be a string, not ${typeName(resource)}`, at(pointer, 'Resource'));
     else {
       const problem = resourceProblem(resource);
-      if (problem) this.error('INVALID_RESOURCE', problem.message, at(pointer, 'Resource'));
+      if (problem) this.error('INVALID_RESOURCE', problem, at(pointer, 'Resource'));
     }
 
     const timeout = this.checkSecondsPair(ctx, 'TimeoutSeconds', 'TimeoutSecondsPath');
@@ -659,7 +650,7 @@ class Validator {
       const v = state['Timestamp'];
       const tp = at(pointer, 'Timestamp');
       if (typeof v !== 'string') this.error(SCHEMA, `Timestamp must be a string, not ${typeName(v)}`, tp);
-      else if (language === 'JSONata' && isJsonataString(v)) this.checkJsonataString(v, tp);
+      else if (language === 'JSONata' && isJsonataExpression(v)) this.checkJsonataString(v, tp);
       else if (!isRfc3339Timestamp(v)) this.error(SCHEMA, 'String does not match RFC3339 timestamp', tp);
     }
     if (language === 'JSONPath') {
@@ -738,7 +729,7 @@ class Validator {
     } else {
       if ('Items' in state) {
         const items = state['Items'];
-        if (!Array.isArray(items) && !isJsonataString(items)) {
+        if (!Array.isArray(items) && !isJsonataExpression(items)) {
           this.error(SCHEMA, 'Items must be an array or a JSONata expression string', at(pointer, 'Items'));
         }
         this.checkJsonataTemplate(items, at(pointer, 'Items'));
@@ -746,9 +737,9 @@ class Validator {
       if ('ItemSelector' in state) this.checkJsonataTemplate(state['ItemSelector'], at(pointer, 'ItemSelector'));
     }
 
-    this.checkCountPair(ctx, 'MaxConcurrency', 'MaxConcurrencyPath', 0, MAX_INT_FIELD, true);
-    this.checkCountPair(ctx, 'ToleratedFailureCount', 'ToleratedFailureCountPath', 0, MAX_INT_FIELD, true);
-    this.checkCountPair(ctx, 'ToleratedFailurePercentage', 'ToleratedFailurePercentagePath', 0, 100, false);
+    this.checkNumberPair(state, pointer, language, 'MaxConcurrency', 'MaxConcurrencyPath', 0, MAX_INT_FIELD, true);
+    this.checkNumberPair(state, pointer, language, 'ToleratedFailureCount', 'ToleratedFailureCountPath', 0, MAX_INT_FIELD, true);
+    this.checkNumberPair(state, pointer, language, 'ToleratedFailurePercentage', 'ToleratedFailurePercentagePath', 0, 100, false);
 
     if ('Label' in state) this.checkLabel(state['Label'], at(pointer, 'Label'));
     if ('ItemReader' in state) this.checkItemReader(state['ItemReader'], at(pointer, 'ItemReader'), language);
@@ -757,10 +748,6 @@ class Validator {
   }
 
   /** A numeric Map setting and its `...Path` twin: exclusive, bounded, and a JSONata string in JSONata states. */
-  private checkCountPair(ctx: StateContext, field: string, pathField: string, min: number, max: number, integer: boolean): void {
-    this.checkNumberPair(ctx.state, ctx.pointer, ctx.language, field, pathField, min, max, integer);
-  }
-
   private checkNumberPair(obj: Json, pointer: string, language: Language, field: string, pathField: string, min: number, max: number, integer: boolean): void {
     if (field in obj && pathField in obj) {
       this.error(SCHEMA, `There should only be one of the following fields: [${field}, ${pathField}]`, pointer);
@@ -890,7 +877,7 @@ class Validator {
     if (typeof resource !== 'string') this.error(SCHEMA, `Resource must be a string, not ${typeName(resource)}`, at(pointer, 'Resource'));
     else {
       const problem = resourceProblem(resource);
-      if (problem) this.error('INVALID_RESOURCE', problem.message, at(pointer, 'Resource'));
+      if (problem) this.error('INVALID_RESOURCE', problem, at(pointer, 'Resource'));
     }
   }
 
@@ -948,7 +935,7 @@ class Validator {
       const condition = rule['Condition'];
       if (condition === undefined) this.error(SCHEMA, "The field 'Condition' is required but was missing", pointer);
       else if (typeof condition === 'string') {
-        if (isJsonataString(condition)) this.checkJsonataString(condition, at(pointer, 'Condition'));
+        if (isJsonataExpression(condition)) this.checkJsonataString(condition, at(pointer, 'Condition'));
         else this.error(SCHEMA, 'Condition must be a boolean or a JSONata expression string ({% ... %})', at(pointer, 'Condition'));
       } else if (typeof condition !== 'boolean') {
         this.error(SCHEMA, `Condition must be a boolean or a JSONata expression, not ${typeName(condition)}`, at(pointer, 'Condition'));
@@ -1285,7 +1272,7 @@ class Validator {
   /** Every `{% %}` string inside a JSONata-mode value must parse. */
   private checkJsonataTemplate(value: unknown, pointer: string): void {
     if (typeof value === 'string') {
-      if (isJsonataString(value)) this.checkJsonataString(value, pointer);
+      if (isJsonataExpression(value)) this.checkJsonataString(value, pointer);
       else if (value.trimStart().startsWith('{%') || value.trimEnd().endsWith('%}')) {
         // Not an expression (those must start with "{%" and end with "%}" exactly), so AWS passes it on
         // as literal text; almost always a typo, though.
@@ -1305,14 +1292,14 @@ class Validator {
 
   /** A string-valued JSONata-mode field (Error, Cause, Seconds...): either literal text or an expression. */
   private checkJsonataValueString(value: string, pointer: string, field: string): void {
-    if (isJsonataString(value)) this.checkJsonataString(value, pointer);
+    if (isJsonataExpression(value)) this.checkJsonataString(value, pointer);
     else if (!['Error', 'Cause'].includes(field)) {
       this.error(SCHEMA, `${field} must be a number or a JSONata expression string ({% ... %})`, pointer);
     }
   }
 
   private checkJsonataString(value: string, pointer: string): void {
-    if (!isJsonataString(value)) return;
+    if (!isJsonataExpression(value)) return;
     const problem = checkJsonataExpression(value, this.jsonataScope);
     if (problem) this.error(problem.code, problem.message, pointer);
   }

@@ -251,6 +251,9 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
   const worker = work.running.get(index);
   if (!worker) return;
   work.running.delete(index);
+  // A finished child stays in the parent's snapshot until stopped; keeping only live ones there
+  // keeps each spawn cheap (XState copies the children on every spawn and stop).
+  rt.stop(id);
   worker.frame.integrate(worker.jobFrame!);
   if (outcome.status === 'SUCCEEDED') {
     work.outputs[index] = outcome.output;

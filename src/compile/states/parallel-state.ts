@@ -71,6 +71,7 @@ export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: st
   if (attempt !== work.attempt) return;
   const index = Number(idx);
   if (!work.running.delete(index)) return;
+  rt.stop(id);
   rt.frame.integrate(work.frames[index]!);
   if (outcome.status === 'SUCCEEDED') {
     work.outputs[index] = outcome.output;
