@@ -1,3 +1,4 @@
+import { HASH_ALGORITHMS } from '../intrinsics/hash.js';
 import { createHash } from 'node:crypto';
 import { JavaRandom } from '../intrinsics/java-random.js';
 import type { RandomSource } from '../intrinsics/intrinsic-types.js';
@@ -24,13 +25,6 @@ export interface SfnFunction {
  */
 export const RANGE_MAX_ITEMS = 360_145;
 
-const HASH_ALGORITHMS: ReadonlyMap<string, string> = new Map([
-  ['MD5', 'md5'],
-  ['SHA-1', 'sha1'],
-  ['SHA-256', 'sha256'],
-  ['SHA-384', 'sha384'],
-  ['SHA-512', 'sha512'],
-]);
 
 /** JSONata marks arrays that are sequences; a one-element sequence is read as its element. */
 function sequence(items: unknown[]): unknown[] {

@@ -7,11 +7,10 @@ import type { ExecutionServices } from '../../execution/execution-services.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
 import type { ScopeOutcome, ScopeRuntime } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
-import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
-import { exitState } from './transitions.js';
-import { evaluateAssign } from './assign.js';
+import { applyInputPath, applyParameters } from './state-io.js';
+import { exitWithResult } from './transitions.js';
 import { itemsFromReader } from './item-reader.js';
-import { evaluateField, evaluateNumberField, evaluateOutputAndAssign } from './jsonata-io.js';
+import { evaluateField, evaluateNumberField } from './jsonata-io.js';
 
 interface Worker { frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame }
 
@@ -305,14 +304,7 @@ export function mapRetryFired(rt: ScopeRuntime, state: MapState, requestId: stri
 function finish(rt: ScopeRuntime, state: MapState, work: MapWork): void {
   if (work.distributed) rt.record('MapRunSucceeded');
   rt.record('MapStateSucceeded', undefined, false);
-  const a = rt.active!;
-  if (rt.isJsonata(state)) {
-    rt.await(evaluateOutputAndAssign(rt, state, { input: a.rawInput, result: work.outputs }, work.outputs), (rt, r) => exitState(rt, r.output, undefined, r.assigned));
-    return;
-  }
-  const selected = applyResultSelector(rt, work.outputs, state.ResultSelector);
-  const assigned = evaluateAssign(rt, state.Assign, selected);
-  exitState(rt, applyOutputPath(rt, applyResult(a.rawInput, state.ResultPath, selected), state.OutputPath), undefined, assigned);
+  exitWithResult(rt, state, work.outputs);
 }
 
 export { HistoryFrame };

@@ -3,10 +3,9 @@ import type { JsonValue } from '../../asl/json-value.js';
 import type { HistoryFrame } from '../../execution/history-frame.js';
 import type { ScopeOutcome, ScopeRuntime } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
-import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
-import { exitState } from './transitions.js';
-import { evaluateAssign } from './assign.js';
-import { evaluateField, evaluateOutputAndAssign } from './jsonata-io.js';
+import { applyInputPath, applyParameters } from './state-io.js';
+import { exitWithResult } from './transitions.js';
+import { evaluateField } from './jsonata-io.js';
 
 interface ParallelWork {
   kind: 'parallel';
@@ -94,12 +93,5 @@ export function parallelRetryFired(rt: ScopeRuntime, state: ParallelState, reque
 
 function finish(rt: ScopeRuntime, state: ParallelState, work: ParallelWork): void {
   rt.record('ParallelStateSucceeded', undefined, false);
-  const a = rt.active!;
-  if (rt.isJsonata(state)) {
-    rt.await(evaluateOutputAndAssign(rt, state, { input: a.rawInput, result: work.outputs }, work.outputs), (rt, r) => exitState(rt, r.output, undefined, r.assigned));
-    return;
-  }
-  const selected = applyResultSelector(rt, work.outputs, state.ResultSelector);
-  const assigned = evaluateAssign(rt, state.Assign, selected);
-  exitState(rt, applyOutputPath(rt, applyResult(a.rawInput, state.ResultPath, selected), state.OutputPath), undefined, assigned);
+  exitWithResult(rt, state, work.outputs);
 }

@@ -6,10 +6,9 @@ import { StatesErrors } from '../../errors/error-names.js';
 import { parseResource, type ParsedResource } from '../../resources/resource-arn.js';
 import type { ScopeRuntime } from '../scope-runtime.js';
 import { handleFailure } from './handle-failure.js';
-import { applyInputPath, applyOutputPath, applyParameters, applyResult, applyResultSelector } from './state-io.js';
-import { exitState } from './transitions.js';
-import { evaluateAssign } from './assign.js';
-import { evaluateField, evaluateNumberField, evaluateOutputAndAssign } from './jsonata-io.js';
+import { applyInputPath, applyParameters } from './state-io.js';
+import { exitWithResult } from './transitions.js';
+import { evaluateField, evaluateNumberField } from './jsonata-io.js';
 
 interface TaskWork {
   kind: 'task' | 'retry';
@@ -117,15 +116,7 @@ export function taskSucceeded(rt: ScopeRuntime, state: TaskState, requestId: str
   else rt.record('TaskSucceeded', { resourceType: r.resourceType, resource: r.resource, output, outputDetails: { truncated: false } });
   work.kind = 'retry';
   work.requestId = '';
-  const a = rt.active!;
-  if (rt.isJsonata(state)) {
-    rt.await(evaluateOutputAndAssign(rt, state, { input: a.rawInput, result: output }, output), (rt, r) => exitState(rt, r.output, undefined, r.assigned));
-    return;
-  }
-  const selected = applyResultSelector(rt, output, state.ResultSelector);
-  const assigned = evaluateAssign(rt, state.Assign, selected);
-  const placed = applyResult(a.rawInput, state.ResultPath, selected);
-  exitState(rt, applyOutputPath(rt, placed, state.OutputPath), undefined, assigned);
+  exitWithResult(rt, state, output);
 }
 
 export function taskFailed(rt: ScopeRuntime, state: TaskState, requestId: string, error: string, cause: string | undefined, timedOut = false): void {

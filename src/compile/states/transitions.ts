@@ -1,7 +1,9 @@
 import type { JsonValue } from '../../asl/json-value.js';
 import type { State } from '../../asl/definition.js';
 import { END, type ScopeRuntime } from '../scope-runtime.js';
-import { applyAssigned } from './assign.js';
+import { applyAssigned, evaluateAssign } from './assign.js';
+import { evaluateOutputAndAssign } from './jsonata-io.js';
+import { applyOutputPath, applyResult, applyResultSelector } from './state-io.js';
 import { AslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
 
@@ -40,6 +42,29 @@ export function recordExit(rt: ScopeRuntime, output: JsonValue, assigned?: Recor
   details.output = output;
   details.outputDetails = { truncated: false };
   rt.record(`${a.state.Type as 'Pass'}StateExited`, details);
+}
+
+/**
+ * How Task, Map and Parallel leave with a result: ResultSelector, Assign, ResultPath and
+ * OutputPath in JSONPath mode; Output and Assign over `$states.result` in JSONata mode.
+ */
+export function exitWithResult(rt: ScopeRuntime, state: ResultFields, result: JsonValue): void {
+  const a = rt.active!;
+  if (rt.isJsonata(a.state)) {
+    rt.await(evaluateOutputAndAssign(rt, state, { input: a.rawInput, result }, result), (rt, r) => exitState(rt, r.output, undefined, r.assigned));
+    return;
+  }
+  const selected = applyResultSelector(rt, result, state.ResultSelector);
+  const assigned = evaluateAssign(rt, state.Assign, selected);
+  exitState(rt, applyOutputPath(rt, applyResult(a.rawInput, state.ResultPath, selected), state.OutputPath), undefined, assigned);
+}
+
+interface ResultFields {
+  ResultSelector?: JsonValue;
+  ResultPath?: string | null;
+  OutputPath?: string | null;
+  Output?: JsonValue;
+  Assign?: Record<string, JsonValue>;
 }
 
 export function goTo(rt: ScopeRuntime, state: State, output: JsonValue, next?: string): void {
