@@ -15,6 +15,8 @@ import { checkReferencePathSyntax, checkResultPathSyntax } from './reference-pat
  * behaviour is unknown, the check is left out rather than guessed strictly.
  */
 
+import { unassignedVariableReferences } from './variable-references.js';
+
 export interface Diagnostic {
   severity: 'ERROR' | 'WARNING';
   code: string;
@@ -28,7 +30,7 @@ export type ValidationResult = { result: 'OK' | 'FAIL'; diagnostics: Diagnostic[
 export function validateDefinition(def: unknown): Diagnostic[] {
   const validator = new Validator();
   validator.validateTop(def);
-  return validator.diagnostics;
+  return [...validator.diagnostics, ...unassignedVariableReferences(def)];
 }
 
 export function validateDefinitionResult(def: unknown): ValidationResult {
