@@ -7,12 +7,16 @@ import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
 import { resolveExecution } from './resolve-execution.js';
 import { printResult } from './print-result.js';
+import { readInput } from './read-input.js';
 
-/** `stepwise fork EXECUTION --from EVENT_ID [--definition FILE] [--name NAME] [--mock-config FILE] [--fast-time] [--json]` */
+/**
+ * `stepwise fork EXECUTION --from EVENT_ID [--input JSON | --input-file FILE] [--definition FILE] [--name NAME]
+ * [--mock-config FILE] [--fast-time] [--json]`: `--input` becomes the input of the first state entered after the event.
+ */
 export async function forkCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { from: { type: 'string' }, definition: { type: 'string' }, name: { type: 'string' }, 'mock-config': { type: 'string' }, 'fast-time': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' } },
+    options: { from: { type: 'string' }, input: { type: 'string' }, 'input-file': { type: 'string' }, definition: { type: 'string' }, name: { type: 'string' }, 'mock-config': { type: 'string' }, 'fast-time': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' } },
   });
   const from = Number(values.from);
   if (!Number.isInteger(from) || from < 1) throw new StepwiseError('InvalidArgument', '--from EVENT_ID is required: the id of the event to continue from.');
@@ -22,7 +26,8 @@ export async function forkCommand(args: string[]): Promise<number> {
   try {
     const arn = await resolveExecution(store, positionals[0]);
     const definition = values.definition !== undefined ? ((await loadDefinitionFile(values.definition)) as StateMachineDefinition) : undefined;
-    const fork = await runtime.fork(arn, { fromEventId: from, definition, name: values.name });
+    const input = values.input !== undefined || values['input-file'] !== undefined ? readInput(values.input, values['input-file']) : undefined;
+    const fork = await runtime.fork(arn, { fromEventId: from, definition, name: values.name, input });
     const result = await fork.done;
     printResult(result, values.json ?? false, `forked from ${arn} at event ${from}`);
     return result.status === 'SUCCEEDED' ? 0 : 1;

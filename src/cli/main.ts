@@ -22,7 +22,7 @@ commands:
   replay EXECUTION [--definition FILE] | replay --history FILE --definition FILE
                           re-run a history with its recorded task results; OK or the first divergence
   resume                  finish every execution left RUNNING by a process that died
-  fork EXECUTION --from EVENT_ID [--definition FILE]
+  fork EXECUTION --from EVENT_ID [--input JSON] [--definition FILE]
                           a new execution that continues from that event (the original is unchanged)
   redrive EXECUTION       continue a FAILED, TIMED_OUT or ABORTED execution from where it failed
 

@@ -104,7 +104,8 @@ function buildMachine(definition: Branch): AnyStateMachine {
     states[keys.get(name)!] = {
       entry: step((rt) => {
         rt.target = undefined;
-        const raw = rt.data;
+        const override = rt.services.takeInputOverride();
+        const raw = override !== undefined ? (rt.data = override) : rt.data;
         const enteredPrevious = rt.frame.source;
         const enteredEventId = rt.record(`${state.Type}StateEntered`, { name, input: raw, inputDetails: { truncated: false } });
         rt.active = { name, state, enteredEventId, enteredPrevious, enteredTime: rt.services.now(), rawInput: raw, retryCounts: [], retryCount: 0 };

@@ -98,6 +98,7 @@ export class ExecutionJournal {
   private startDate = 0;
   private replay: ReplayState | undefined;
   private replayNow = 0;
+  private inputOverride: { value: JsonValue } | undefined;
   private stepNow: number | undefined;
   private seed = 0;
   private rand!: ExecutionRandom;
@@ -150,7 +151,8 @@ export class ExecutionJournal {
    * is called or appended while it catches up, and whatever was still unanswered at the end
    * (a task in flight, a Wait) is carried out as if the process had never stopped.
    */
-  resume(recorded: readonly HistoryEvent[], comparison: ReplayComparison = 'strict'): Promise<ExecutionResult> {
+  resume(recorded: readonly HistoryEvent[], comparison: ReplayComparison = 'strict', inputOverride?: JsonValue): Promise<ExecutionResult> {
+    if (inputOverride !== undefined) this.inputOverride = { value: inputOverride };
     this.replay = { recorded, cursor: 0, comparison, then: 'live', parked: [], startedIds: new Map() };
     this.revision = recorded.length;
     this.bootFromRecord(recorded);
@@ -232,6 +234,13 @@ export class ExecutionJournal {
       },
       limits: o.limits,
       region: o.region,
+      takeInputOverride: () => {
+        const r = this.replay;
+        if (!this.inputOverride || (r && r.cursor < r.recorded.length)) return undefined;
+        const { value } = this.inputOverride;
+        this.inputOverride = undefined;
+        return value;
+      },
       invoke: async (resource, itemInput, stateName) => {
         const outcome = await runTask(
           { resource, stateName, input: itemInput, taskToken: '', idempotencyKey: `${o.executionArn}#${stateName}#reader`, executionArn: o.executionArn, attempt: 0, signal: new AbortController().signal, heartbeat: () => {} },

@@ -58,6 +58,8 @@ export interface ExecutionServices {
   readonly executionContext: { Execution: JsonValue; StateMachine: JsonValue };
   readonly limits: ExecutionLimits;
   readonly region: string;
+  /** A fork's replacement input for the first state entered live (taken once). */
+  takeInputOverride(): JsonValue | undefined;
   /** Calls a resource through the task handlers and mocks (ItemReader); only from a command. */
   invoke(resource: string, input: JsonValue, stateName: string): Promise<JsonValue>;
 }

@@ -153,9 +153,10 @@ export class Runtime {
   /**
    * Starts a new execution that continues from event `fromEventId` of another one: its first
    * events are copies of the original's up to that point, then it runs on (with `definition`
-   * if given). The original is never changed; the fork's metadata names its origin.
+   * if given). The original is never changed; the fork's metadata names its origin. With
+   * `input`, the first state entered after that event gets it as its input instead.
    */
-  async fork(executionArn: string, options: { fromEventId: number; definition?: StateMachineDefinition | string; name?: string }): Promise<ExecutionJournal> {
+  async fork(executionArn: string, options: { fromEventId: number; definition?: StateMachineDefinition | string; name?: string; input?: JsonValue }): Promise<ExecutionJournal> {
     const origin = await this.loadStored(executionArn);
     const events = (await this.store.read(executionArn)).filter((e) => e.id <= options.fromEventId);
     if (events.length === 0 || events.at(-1)!.id !== options.fromEventId) {
@@ -166,7 +167,7 @@ export class Runtime {
     const copies = events.map((e) => ({ ...e }));
     const journal = this.journal(identity, prepared.definition, prepared.compiled, origin.extra.input, origin.extra.testCase);
     await this.store.append(identity.executionArn, copies, { expectedRevision: 0 });
-    this.track(journal, { ...origin.extra, definition: prepared.definition, forkedFrom: { executionArn, eventId: options.fromEventId } }, journal.resume(copies));
+    this.track(journal, { ...origin.extra, definition: prepared.definition, forkedFrom: { executionArn, eventId: options.fromEventId } }, journal.resume(copies, 'strict', options.input));
     return journal;
   }
 

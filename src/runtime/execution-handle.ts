@@ -50,7 +50,7 @@ export class ExecutionHandle {
     return this.runtime.liveExecution(this.executionArn)?.done;
   }
 
-  fork(options: { fromEventId: number; definition?: StateMachineDefinition | string; name?: string }): Promise<ExecutionJournal> {
+  fork(options: { fromEventId: number; definition?: StateMachineDefinition | string; name?: string; input?: import('../asl/json-value.js').JsonValue }): Promise<ExecutionJournal> {
     return this.runtime.fork(this.executionArn, options);
   }
 

@@ -173,3 +173,21 @@ describe('redrive', () => {
     await expect(runtime.redrive(execution.identity.executionArn)).rejects.toThrow(/cannot be redriven/);
   });
 });
+
+describe('fork with a new input', () => {
+  it('gives the first state entered after the fork point the new input', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    const def: StateMachineDefinition = {
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', Result: { from: 'A' }, Next: 'B' }, B: { Type: 'Pass', Parameters: { 'seen.$': '$' }, End: true } },
+    };
+    const original = runtime.startExecution({ definition: def, name: 'origin-input' });
+    expect((await original.done).output).toEqual({ seen: { from: 'A' } });
+    const exitedA = (await store.read(original.identity.executionArn)).find((e) => e.type === 'PassStateExited')!;
+    const fork = await runtime.fork(original.identity.executionArn, { fromEventId: exitedA.id, input: { edited: true } });
+    expect(await fork.done).toMatchObject({ status: 'SUCCEEDED', output: { seen: { edited: true } } });
+    const forked = await store.read(fork.identity.executionArn);
+    expect(forked.find((e) => e.type === 'PassStateEntered' && e.id > exitedA.id)!.stateEnteredEventDetails).toMatchObject({ name: 'B', input: { edited: true } });
+  });
+});
