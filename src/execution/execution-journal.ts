@@ -99,6 +99,9 @@ export class ExecutionJournal {
   private replay: ReplayState | undefined;
   private replayNow = 0;
   private inputOverride: { value: JsonValue } | undefined;
+  private markCaughtUp!: () => void;
+  /** Settles once a resumed execution has reproduced its recorded events and runs live. */
+  readonly caughtUp: Promise<void> = new Promise((resolve) => (this.markCaughtUp = resolve));
   private stepNow: number | undefined;
   private seed = 0;
   private rand!: ExecutionRandom;
@@ -360,6 +363,7 @@ export class ExecutionJournal {
   private goLive(): void {
     const r = this.replay!;
     this.replay = undefined;
+    this.markCaughtUp();
     this.armExecutionTimeout();
     for (const c of r.parked) {
       // A task recorded as started but never answered was in flight when the process died:

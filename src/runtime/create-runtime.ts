@@ -249,16 +249,16 @@ export class Runtime {
       executionArn, stateMachineArn, name, status: 'RUNNING', startDate: this.clock.now(),
       ...(extra ? { extra: extra as unknown as JsonValue } : {}),
     });
-    const finished = done.then(
-      async (r) => {
-        await stored;
-        await this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate });
-      },
+    // close() waits for metadata writes under way, never for executions to end.
+    const write = (p: Promise<unknown>) => {
+      this.pendingWrites.add(p);
+      p.catch(() => undefined).finally(() => this.pendingWrites.delete(p));
+    };
+    write(stored);
+    done.then(
+      (r) => write(stored.then(() => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate }))),
       () => undefined,
-    ).catch(() => undefined).finally(() => this.pendingWrites.delete(finished));
-    this.pendingWrites.add(finished);
-    this.pendingWrites.add(stored);
-    stored.catch(() => undefined).finally(() => this.pendingWrites.delete(stored));
+    );
   }
 
   private async loadStored(executionArn: string) {
