@@ -15,6 +15,7 @@ import { evaluatePath } from '../../src/asl/json-path.js';
 import type { JsonValue } from '../../src/asl/json-value.js';
 import type { PathContext } from '../../src/asl/path-context.js';
 import { isAslError } from '../../src/errors/asl-error.js';
+import { aslFailure } from './asl-failure.js';
 
 const ctxOf = (input: JsonValue, variables?: Record<string, JsonValue>, context: JsonValue = {}): PathContext => ({
   input,
@@ -24,15 +25,7 @@ const ctxOf = (input: JsonValue, variables?: Record<string, JsonValue>, context:
 
 const test1 = (rule: ChoiceRule, input: JsonValue): boolean => evaluateChoiceRule(rule, ctxOf(input));
 
-function runtimeCause(fn: () => unknown): { error: string; cause: string | undefined } {
-  try {
-    fn();
-  } catch (e) {
-    if (isAslError(e)) return { error: e.error, cause: e.causeText };
-    throw e;
-  }
-  throw new Error('expected an AslError');
-}
+const runtimeCause = aslFailure;
 
 const MISSING = (p: string): string => `Invalid path '${p}': The choice state's condition path references an invalid value.`;
 

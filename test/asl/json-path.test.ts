@@ -10,7 +10,7 @@ import {
 } from '../../src/asl/json-path.js';
 import type { JsonObject, JsonValue } from '../../src/asl/json-value.js';
 import type { PathContext } from '../../src/asl/path-context.js';
-import { isAslError } from '../../src/errors/asl-error.js';
+import { aslFailure } from './asl-failure.js';
 
 type Store = { store: { book: JsonObject[]; bicycle: JsonObject }; expensive: number };
 const store: Store & JsonObject = {
@@ -30,15 +30,7 @@ const ctxOf = (input: JsonValue, extra: Partial<PathContext> = {}): PathContext 
 const ev = (path: string, input: JsonValue = store): JsonValue | undefined => evaluatePath(path, ctxOf(input));
 const titles = (path: string): JsonValue | undefined => ev(path);
 
-function runtimeCause(fn: () => unknown): { error: string; cause: string | undefined } {
-  try {
-    fn();
-  } catch (e) {
-    if (isAslError(e)) return { error: e.error, cause: e.causeText };
-    throw e;
-  }
-  throw new Error('expected an AslError');
-}
+const runtimeCause = aslFailure;
 
 describe('definite paths', () => {
   it('reads the root, dot and bracket notation', () => {

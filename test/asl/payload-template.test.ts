@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { JsonValue } from '../../src/asl/json-value.js';
 import type { PathContext } from '../../src/asl/path-context.js';
-import { isAslError } from '../../src/errors/asl-error.js';
+import { aslFailure } from './asl-failure.js';
 
 // Intrinsics are another module's job; here we only check they are delegated to.
 vi.mock('../../src/asl/intrinsics/evaluate-intrinsic.js', () => ({
@@ -14,15 +14,7 @@ const { evaluateIntrinsic } = await import('../../src/asl/intrinsics/evaluate-in
 
 const ctxOf = (input: JsonValue, extra: Partial<PathContext> = {}): PathContext => ({ input, context: null, ...extra });
 
-function failure(fn: () => unknown): { error: string; cause: string | undefined } {
-  try {
-    fn();
-  } catch (e) {
-    if (isAslError(e)) return { error: e.error, cause: e.causeText };
-    throw e;
-  }
-  throw new Error('expected an AslError');
-}
+const failure = aslFailure;
 
 describe('evaluatePayloadTemplate', () => {
   it('resolves .$ fields from the input and drops the suffix', () => {

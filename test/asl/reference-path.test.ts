@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyResultPath, checkReferencePathSyntax, checkResultPathSyntax } from '../../src/asl/reference-path.js';
 import type { JsonValue } from '../../src/asl/json-value.js';
-import { isAslError } from '../../src/errors/asl-error.js';
+import { aslFailure } from './asl-failure.js';
 
 function deepFreeze<T extends JsonValue>(v: T): T {
   if (typeof v === 'object' && v !== null) {
@@ -11,15 +11,7 @@ function deepFreeze<T extends JsonValue>(v: T): T {
   return v;
 }
 
-function failure(fn: () => unknown): { error: string; cause: string | undefined } {
-  try {
-    fn();
-  } catch (e) {
-    if (isAslError(e)) return { error: e.error, cause: e.causeText };
-    throw e;
-  }
-  throw new Error('expected an AslError');
-}
+const failure = aslFailure;
 
 describe('applyResultPath', () => {
   const input = deepFreeze({ comment: 'This is a test', details: 'Default example', who: 'Step Functions' });
