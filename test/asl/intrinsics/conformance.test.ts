@@ -1,18 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAslError } from '../../../src/errors/asl-error.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../../src/asl/json-value.js';
 import type { PathContext } from '../../../src/asl/path-context.js';
 import { evaluatePath } from '../../../src/asl/json-path.js';
 import { evaluateIntrinsic, isIntrinsicCall, type RandomSource } from '../../../src/asl/intrinsics/evaluate-intrinsic.js';
-
-vi.mock('../../../src/asl/json-path.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../src/asl/json-path.js')>();
-  const { withFallback } = await import('./fallback-path.js');
-  return { ...real, evaluatePath: withFallback(real.evaluatePath) };
-});
 
 /**
  * Replays the recorded AWS cases whose state machine is only Pass/Fail states using

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AslError } from '../../../src/errors/asl-error.js';
 import type { JsonValue } from '../../../src/asl/json-value.js';
 import type { PathContext } from '../../../src/asl/path-context.js';
@@ -17,12 +17,6 @@ import {
 } from '../../../src/asl/intrinsics/evaluate-intrinsic.js';
 import { JavaRandom } from '../../../src/asl/intrinsics/java-random.js';
 import { IntrinsicSyntaxError, parseIntrinsic } from '../../../src/asl/intrinsics/parse-intrinsic.js';
-
-vi.mock('../../../src/asl/json-path.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../src/asl/json-path.js')>();
-  const { withFallback } = await import('./fallback-path.js');
-  return { ...real, evaluatePath: withFallback(real.evaluatePath) };
-});
 
 const fixed: RandomSource = { random: () => 0.25, uuid: () => '11111111-2222-4333-8444-555555555555' };
 
