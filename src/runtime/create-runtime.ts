@@ -65,6 +65,8 @@ export class Runtime {
   private readonly preparedByObject = new WeakMap<object, PreparedStateMachine>();
   private readonly executions = new Map<string, ExecutionJournal>();
   private readonly pendingWrites = new Set<Promise<unknown>>();
+  /** Executions this runtime drove to their end: only their ARNs are kept, their events are in the store. */
+  private readonly ended = new Set<string>();
 
   constructor(options: RuntimeOptions = {}) {
     this.options = options;
@@ -116,7 +118,7 @@ export class Runtime {
     const { definition, compiled } = this.prepare(options.definition);
     const smName = options.stateMachineName ?? 'StateMachine';
     const identity = this.identity(smName, options.name ?? nanoid());
-    if (this.executions.has(identity.executionArn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${identity.executionArn}'`);
+    if (this.executions.has(identity.executionArn) || this.ended.has(identity.executionArn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${identity.executionArn}'`);
     const journal = this.journal(identity, definition, compiled, options.input ?? {}, options.testCase);
     this.track(journal, { definition, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName }, journal.start());
     return journal;
@@ -255,6 +257,11 @@ export class Runtime {
       p.catch(() => undefined).finally(() => this.pendingWrites.delete(p));
     };
     write(stored);
+    const release = () => {
+      if (this.executions.get(executionArn) === journal) this.executions.delete(executionArn);
+      this.ended.add(executionArn);
+    };
+    done.then(() => release(), () => release());
     done.then(
       (r) => write(stored.then(() => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate }))),
       () => undefined,
