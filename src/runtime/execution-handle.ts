@@ -1,7 +1,7 @@
-import { defer, map, scan, type Observable } from 'rxjs';
+import { defer, map, type Observable } from 'rxjs';
 import type { StateMachineDefinition } from '../asl/definition.js';
 import type { ExecutionJournal, ExecutionResult, ReplayReport } from '../execution/execution-journal.js';
-import { foldExecutionState, type ExecutionState } from '../execution/execution-state.js';
+import { ExecutionStateFold, foldExecutionState, type ExecutionState } from '../execution/execution-state.js';
 import type { HistoryEvent } from '../execution/history-event.js';
 import type { EventStore, ExecutionMetadata } from '../store/event-store.js';
 import type { Runtime } from './create-runtime.js';
@@ -39,10 +39,15 @@ export class ExecutionHandle {
 
   /** The execution's state after each event, live. */
   get state$(): Observable<ExecutionState> {
-    return defer(() => this.events$.pipe(
-      scan((events: HistoryEvent[], e) => (events.push(e), events), []),
-      map((events) => foldExecutionState(events)),
-    ));
+    // One fold carried along the stream: re-folding every event so far at each new one
+    // would make a long execution's live state quadratic.
+    return defer(() => {
+      const fold = new ExecutionStateFold();
+      return this.events$.pipe(map((e) => {
+        fold.apply(e);
+        return fold.snapshot();
+      }));
+    });
   }
 
   /** The result, when this runtime is driving the execution. */
