@@ -3,6 +3,7 @@ import type { Branch, ChoiceState, MapState, ParallelState, State } from '../asl
 import { isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { HistoryFrame } from '../execution/history-frame.js';
+import { NOT_TRUNCATED, stateEventType } from '../execution/history-event.js';
 import { END, ScopeRuntime, type CompiledScope, type ScopeEvent, type ScopeInput, type ScopeOutcome } from './scope-runtime.js';
 import { stateBehaviours } from './state-behaviours.js';
 import { handleFailure } from './states/handle-failure.js';
@@ -30,8 +31,17 @@ export function compileScope(definition: Branch): CompiledScope {
     }
   }
   const compiled: CompiledScope = { definition, nested, machine: undefined as unknown as AnyStateMachine };
-  compiled.machine = buildMachine(definition);
+  compiled.machine = buildMachine(definition, false);
   return compiled;
+}
+
+/**
+ * The machine a redrive starts: it opens on a transient node that picks the state to start
+ * from at run time. Built on first use; ordinary runs start on StartAt directly, which saves
+ * every actor (each Map iteration, each Parallel branch) a microstep.
+ */
+export function redriveMachineOf(compiled: CompiledScope): AnyStateMachine {
+  return (compiled.redriveMachine ??= buildMachine(compiled.definition, true));
 }
 
 type Ctx = { rt: ScopeRuntime };
@@ -55,10 +65,15 @@ function step(work: (rt: ScopeRuntime, event: ScopeEvent) => void) {
         failScope(rt, error, cause);
       }
     }
-    for (const s of rt.spawns) enqueue.spawnChild(s.logic, { id: s.id, input: s.input });
-    for (const id of rt.stops) enqueue.stopChild(id);
-    rt.spawns = [];
-    rt.stops = [];
+    // Stops first: a Map worker's next iteration reuses the id of the one that just ended.
+    if (rt.stops.length > 0) {
+      for (const id of rt.stops) enqueue.stopChild(id);
+      rt.stops = [];
+    }
+    if (rt.spawns.length > 0) {
+      for (const s of rt.spawns) enqueue.spawnChild(s.logic, { id: s.id, input: s.input });
+      rt.spawns = [];
+    }
   });
 }
 
@@ -90,7 +105,7 @@ function transitionsTo(targets: string[], keys: Map<string, string>) {
   ];
 }
 
-function buildMachine(definition: Branch): AnyStateMachine {
+function buildMachine(definition: Branch, redrive: boolean): AnyStateMachine {
   const states: Record<string, unknown> = {};
   const keys = new Map(Object.keys(definition.States).map((name, i) => [name, `s${i}`]));
   states[START] = {
@@ -101,13 +116,14 @@ function buildMachine(definition: Branch): AnyStateMachine {
   };
   for (const [name, state] of Object.entries(definition.States)) {
     const behaviour = stateBehaviours[state.Type];
+    const enteredType = stateEventType(state.Type, 'Entered');
     states[keys.get(name)!] = {
       entry: step((rt) => {
         rt.target = undefined;
         const override = rt.services.takeInputOverride();
         const raw = override !== undefined ? (rt.data = override) : rt.data;
         const enteredPrevious = rt.frame.source;
-        const enteredEventId = rt.record(`${state.Type}StateEntered`, { name, input: raw, inputDetails: { truncated: false } });
+        const enteredEventId = rt.record(enteredType, { name, input: raw, inputDetails: NOT_TRUNCATED });
         rt.active = { name, state, enteredEventId, enteredPrevious, enteredTime: rt.services.now(), rawInput: raw, retryCounts: [], retryCount: 0 };
         behaviour.enter(rt, state);
       }),
@@ -130,7 +146,7 @@ function buildMachine(definition: Branch): AnyStateMachine {
     entry: step((rt) => {
       const o = rt.outcome!;
       if (rt.role.kind === 'root') {
-        if (o.status === 'SUCCEEDED') rt.record('ExecutionSucceeded', { output: o.output, outputDetails: { truncated: false } });
+        if (o.status === 'SUCCEEDED') rt.record('ExecutionSucceeded', { output: o.output, outputDetails: NOT_TRUNCATED });
         else rt.record('ExecutionFailed', { ...(o.error !== undefined ? { error: o.error } : {}), ...(o.cause !== undefined ? { cause: o.cause } : {}) });
       } else if (rt.role.kind === 'iteration') {
         const type = o.status === 'SUCCEEDED' ? 'MapIterationSucceeded' : 'MapIterationFailed';
@@ -144,7 +160,7 @@ function buildMachine(definition: Branch): AnyStateMachine {
       rt.self = self;
       return { rt };
     },
-    initial: START,
+    initial: redrive ? START : keys.get(definition.StartAt),
     states: states as never,
     output: ({ context }: { context: Ctx }) => context.rt.outcome,
   } as never) as unknown as AnyStateMachine;

@@ -50,6 +50,8 @@ export interface CompiledScope {
   machine: AnyStateMachine;
   /** Compiled nested scopes of Parallel branches and Map processors, by state name. */
   nested: Map<string, CompiledScope[]>;
+  /** The variant a redrive starts (see redriveMachineOf). */
+  redriveMachine?: AnyStateMachine;
 }
 
 /** A child actor the scope asks its machine to spawn. */
@@ -103,6 +105,7 @@ export class ScopeRuntime {
   readonly queryLanguage: QueryLanguage;
   /** Consumed by the first state entered after a redrive. */
   redrive: RedrivePoint | undefined;
+  private childEpoch = 0;
   private readonly continuations = new Map<string, (rt: ScopeRuntime, value: unknown) => void>();
 
   constructor(input: ScopeInput) {
@@ -198,17 +201,7 @@ export class ScopeRuntime {
   }
 
   pathContext(input: JsonValue, extra?: Record<string, JsonValue>): PathContext {
-    // `$$` is built only when an expression reads it: most paths never do.
-    let context: JsonValue | undefined;
-    const rt = this;
-    return {
-      input,
-      get context() {
-        return (context ??= rt.contextObject(extra));
-      },
-      variables: this.variables,
-      random: this.services.randomSource,
-    };
+    return new ScopePathContext(this, input, extra);
   }
 
   /** AWS prefixes errors the engine raises while running a state with where it happened. */
@@ -244,6 +237,40 @@ export class ScopeRuntime {
 
   newRequestId(): string {
     return this.services.newId();
+  }
+
+  /**
+   * A small number, new for each run of children (a Map or Parallel attempt) in this scope.
+   * Child actor ids are built from it rather than from random ids: XState copies its children
+   * object on every spawn and stop, and keys that recur from one execution to the next let V8
+   * reuse that object's shape instead of building new hidden classes for every execution.
+   */
+  nextChildEpoch(): number {
+    return this.childEpoch++;
+  }
+}
+
+/**
+ * `$$` is built only when an expression reads it: most paths never do. A class rather than an
+ * object literal with a getter: this is made for every path a state evaluates, and a literal's
+ * getter costs a closure and a fresh shape each time.
+ */
+class ScopePathContext implements PathContext {
+  readonly variables: Record<string, JsonValue>;
+  readonly random: { random(): number; uuid(): string };
+  private built: JsonValue | undefined;
+
+  constructor(
+    private readonly rt: ScopeRuntime,
+    readonly input: JsonValue,
+    private readonly extra: Record<string, JsonValue> | undefined,
+  ) {
+    this.variables = rt.variables;
+    this.random = rt.services.randomSource;
+  }
+
+  get context(): JsonValue {
+    return (this.built ??= this.rt.contextObject(this.extra));
   }
 }
 

@@ -1,6 +1,7 @@
 import { createActor, type AnyActorRef, type Actor, type AnyStateMachine } from 'xstate';
 import { Subject, type Observable } from 'rxjs';
 import type { JsonValue } from '../asl/json-value.js';
+import { redriveMachineOf } from '../compile/compile-scope.js';
 import type { CompiledScope, RedrivePoint, ScopeInput, ScopeOutcome, ScopeRuntime } from '../compile/scope-runtime.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { AslError } from '../errors/asl-error.js';
@@ -12,7 +13,7 @@ import type { EventStore, ExecutionStatus } from '../store/event-store.js';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
 import type { ActorInput, Command, ExecutionLimits, ExecutionServices } from './execution-services.js';
-import { detailsKeyOf, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
+import { detailsKeyOf, NOT_TRUNCATED, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
 import { HistoryFrame } from './history-frame.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
 import { createSeededRandom, newSeed, type ExecutionRandom } from './seeded-random.js';
@@ -65,11 +66,15 @@ export interface ExecutionResult {
   stopDate: number;
 }
 
+type SyncAppend = (streamId: string, events: readonly HistoryEvent[], options: { expectedRevision: number }) => number;
+
 interface InFlightTask {
   actor: AnyActorRef;
   requestId: string;
-  abort: AbortController;
-  cancelTimers: (() => void)[];
+  /** Made when a handler first reads its signal: most never do, and each costs an EventTarget. */
+  abort?: AbortController;
+  aborted: boolean;
+  cancelTimers: readonly (() => void)[];
   heartbeatSeconds?: number;
   releaseClock: () => void;
 }
@@ -83,7 +88,9 @@ interface InFlightTask {
 export class ExecutionJournal {
   readonly identity: ExecutionIdentity;
   private readonly options: ExecutionJournalOptions;
-  private readonly subject = new Subject<HistoryEvent>();
+  /** Made when someone first asks for events$: most executions are never watched live. */
+  private subject: Subject<HistoryEvent> | undefined;
+  private eventsEnded = false;
   private readonly history: HistoryEvent[] = [];
   private pending: HistoryEvent[] = [];
   private commands: Command[] = [];
@@ -94,14 +101,19 @@ export class ExecutionJournal {
   private readonly tasks = new Map<string, InFlightTask>();
   private readonly timers = new Map<string, () => void>();
   private flushing: Promise<void> = Promise.resolve();
+  /** The store's synchronous append, when it has one (see enqueueFlush). */
+  private readonly appendSync: SyncAppend | undefined;
+  private draining = false;
+  private flushRequested = false;
+  private afterFlush: (() => void)[] = [];
   private finished: ExecutionResult | undefined;
   private startDate = 0;
   private replay: ReplayState | undefined;
   private replayNow = 0;
   private inputOverride: { value: JsonValue } | undefined;
-  private markCaughtUp!: () => void;
-  /** Settles once a resumed execution has reproduced its recorded events and runs live. */
-  readonly caughtUp: Promise<void> = new Promise((resolve) => (this.markCaughtUp = resolve));
+  private caughtUpPromise: Promise<void> | undefined;
+  private markCaughtUp: (() => void) | undefined;
+  private isCaughtUp = false;
   private stepNow: number | undefined;
   private seed = 0;
   private rand!: ExecutionRandom;
@@ -111,6 +123,8 @@ export class ExecutionJournal {
 
   constructor(options: ExecutionJournalOptions) {
     this.options = options;
+    const store = options.store as EventStore & { appendSync?: SyncAppend };
+    this.appendSync = typeof store.appendSync === 'function' ? store.appendSync.bind(store) : undefined;
     this.identity = {
       executionArn: options.executionArn, stateMachineArn: options.stateMachineArn, stateMachineName: options.stateMachineName,
       name: options.name, roleArn: options.roleArn, region: options.region,
@@ -123,7 +137,22 @@ export class ExecutionJournal {
 
   /** Every event as it is appended. Completes when the execution ends. */
   get events$(): Observable<HistoryEvent> {
+    if (!this.subject) {
+      this.subject = new Subject<HistoryEvent>();
+      if (this.eventsEnded) this.subject.complete();
+    }
     return this.subject.asObservable();
+  }
+
+  /** Settles once a resumed execution has reproduced its recorded events and runs live. */
+  get caughtUp(): Promise<void> {
+    if (this.isCaughtUp) return Promise.resolve();
+    return (this.caughtUpPromise ??= new Promise((resolve) => (this.markCaughtUp = resolve)));
+  }
+
+  private endEvents(): void {
+    this.eventsEnded = true;
+    this.subject?.complete();
   }
 
   /** The events appended so far. */
@@ -142,9 +171,9 @@ export class ExecutionJournal {
     this.stepNow = o.clock.now();
     this.boot(o.input, this.stepNow);
     this.armExecutionTimeout();
-    this.root.start();
+    this.holdFlush(() => this.root.start());
     this.stepNow = undefined;
-    this.enqueueFlush();
+    this.firstFlush();
     return this.done;
   }
 
@@ -203,9 +232,9 @@ export class ExecutionJournal {
     const input = (first.executionStartedEventDetails as { input?: JsonValue } | undefined)?.input ?? this.options.input;
     this.boot(input, first.timestamp, { point, redriveCount, lastEventId: recorded.at(-1)!.id });
     this.armExecutionTimeout();
-    this.root.start();
+    this.holdFlush(() => this.root.start());
     this.stepNow = undefined;
-    this.enqueueFlush();
+    this.firstFlush();
     return this.done;
   }
 
@@ -216,50 +245,25 @@ export class ExecutionJournal {
     this.seed = typeof first.seed === 'number' ? first.seed : 0;
     this.replayNow = first.timestamp;
     this.boot(details?.input ?? this.options.input, first.timestamp);
-    this.root.start();
-    this.enqueueFlush();
+    this.holdFlush(() => this.root.start());
+    this.firstFlush();
   }
 
   private boot(input: JsonValue, startDate: number, redrive?: { point: RedrivePoint; redriveCount: number; lastEventId: number }): void {
     const o = this.options;
     this.startDate = startDate;
     this.rand = createSeededRandom(this.seed);
-    const services: ExecutionServices = {
-      record: (frame, type, details, update) => this.record(frame, type, details, update),
-      command: (c) => this.commands.push(c),
-      now: () => this.now(),
-      newId: () => this.rand.id(),
-      random: () => this.rand.random(),
-      randomSource: this.rand,
-      executionContext: {
-        Execution: { Id: o.executionArn, Input: input, StartTime: new Date(startDate).toISOString(), Name: o.name, RoleArn: o.roleArn, RedriveCount: redrive?.redriveCount ?? 0 },
-        StateMachine: { Id: o.stateMachineArn, Name: o.stateMachineName },
-      },
-      limits: o.limits,
-      region: o.region,
-      takeInputOverride: () => {
-        const r = this.replay;
-        if (!this.inputOverride || (r && r.cursor < r.recorded.length)) return undefined;
-        const { value } = this.inputOverride;
-        this.inputOverride = undefined;
-        return value;
-      },
-      invoke: async (resource, itemInput, stateName) => {
-        const outcome = await runTask(
-          { resource, stateName, input: itemInput, taskToken: '', idempotencyKey: `${o.executionArn}#${stateName}#reader`, executionArn: o.executionArn, attempt: 0, signal: new AbortController().signal, heartbeat: () => {} },
-          o.handlers, o.mocks,
-        );
-        if (outcome.kind === 'succeeded') return outcome.output;
-        throw new AslError(StatesErrors.ItemReaderFailed, outcome.kind === 'callback' ? 'The ItemReader resource did not return items.' : (outcome.cause ?? outcome.error));
-      },
-    };
+    const services = new ExecutionJournal.Services(this, {
+      Execution: { Id: o.executionArn, Input: input, StartTime: new Date(startDate).toISOString(), Name: o.name, RoleArn: o.roleArn, RedriveCount: redrive?.redriveCount ?? 0 },
+      StateMachine: { Id: o.stateMachineArn, Name: o.stateMachineName },
+    });
     if (redrive) {
       const frame = new HistoryFrame(redrive.lastEventId);
       this.record(frame, 'ExecutionRedriven', { redriveCount: redrive.redriveCount });
       this.rootFrame.source = frame.source;
       this.rootFrame.lastPublished = frame.source;
     }
-    const id = redrive ? -1 : this.record(this.rootFrame, 'ExecutionStarted', { input, inputDetails: { truncated: false }, roleArn: o.roleArn }, false);
+    const id = redrive ? -1 : this.record(this.rootFrame, 'ExecutionStarted', { input, inputDetails: NOT_TRUNCATED, roleArn: o.roleArn }, false);
     if (!redrive && (!this.replay || this.replay.cursor >= this.replay.recorded.length)) {
       const started = this.pending.find((e) => e.id === id);
       if (started) started.seed = this.seed;
@@ -269,12 +273,70 @@ export class ExecutionJournal {
       queryLanguage: (o.compiled.definition as { QueryLanguage?: 'JSONPath' | 'JSONata' }).QueryLanguage,
       redrive: redrive?.point,
     };
-    this.root = createActor(o.compiled.machine, { input: scopeInput });
+    this.root = createActor(redrive ? redriveMachineOf(o.compiled) : o.compiled.machine, { input: scopeInput });
     this.root.subscribe({
       complete: () => this.enqueueFlush(() => this.complete(this.root.getSnapshot().output as ScopeOutcome)),
       error: (err) => this.enqueueFlush(() => this.crash(err)),
     });
   }
+
+  /**
+   * What the actors of one execution share. A class, not an object of closures: every
+   * execution has one, and parked executions are kept by the thousand.
+   */
+  private static readonly Services = class JournalServices implements ExecutionServices {
+    readonly randomSource: ExecutionRandom;
+    readonly limits: ExecutionLimits;
+    readonly region: string;
+
+    constructor(
+      private readonly journal: ExecutionJournal,
+      readonly executionContext: { Execution: JsonValue; StateMachine: JsonValue },
+    ) {
+      this.randomSource = journal.rand;
+      this.limits = journal.options.limits;
+      this.region = journal.options.region;
+    }
+
+    record(frame: HistoryFrame, type: HistoryEventType, details?: EventDetails, updateSource?: boolean): number {
+      return this.journal.record(frame, type, details, updateSource);
+    }
+
+    command(c: Command): void {
+      this.journal.commands.push(c);
+    }
+
+    now(): number {
+      return this.journal.now();
+    }
+
+    newId(): string {
+      return this.randomSource.id();
+    }
+
+    random(): number {
+      return this.randomSource.random();
+    }
+
+    takeInputOverride(): JsonValue | undefined {
+      const j = this.journal;
+      const r = j.replay;
+      if (!j.inputOverride || (r && r.cursor < r.recorded.length)) return undefined;
+      const { value } = j.inputOverride;
+      j.inputOverride = undefined;
+      return value;
+    }
+
+    async invoke(resource: string, itemInput: JsonValue, stateName: string): Promise<JsonValue> {
+      const o = this.journal.options;
+      const outcome = await runTask(
+        { resource, stateName, input: itemInput, taskToken: '', idempotencyKey: `${o.executionArn}#${stateName}#reader`, executionArn: o.executionArn, attempt: 0, signal: new AbortController().signal, heartbeat: () => {} },
+        o.handlers, o.mocks,
+      );
+      if (outcome.kind === 'succeeded') return outcome.output;
+      throw new AslError(StatesErrors.ItemReaderFailed, outcome.kind === 'callback' ? 'The ItemReader resource did not return items.' : (outcome.cause ?? outcome.error));
+    }
+  };
 
   /** One reading of the clock per delivered input, so every event and deadline of a step agrees. */
   private now(): number {
@@ -363,7 +425,8 @@ export class ExecutionJournal {
   private goLive(): void {
     const r = this.replay!;
     this.replay = undefined;
-    this.markCaughtUp();
+    this.isCaughtUp = true;
+    this.markCaughtUp?.();
     this.armExecutionTimeout();
     for (const c of r.parked) {
       // A task recorded as started but never answered was in flight when the process died:
@@ -428,8 +491,34 @@ export class ExecutionJournal {
     return id;
   }
 
+  /**
+   * Appends what the actors recorded, then carries out their commands; `after` runs once that
+   * is done. A store that appends synchronously (the in-memory one) is flushed at once, in a
+   * loop that also takes what the commands themselves deliver, so a step costs no promise
+   * hops; any other store is flushed on a promise chain, one batch after the other.
+   */
   private enqueueFlush(after?: () => void): void {
-    this.flushing = this.flushing.then(() => this.flush()).then(after).catch((e) => this.rejectDone(e));
+    if (!this.appendSync) {
+      this.flushing = this.flushing.then(() => this.flush()).then(after).catch((e) => this.rejectDone(e));
+      return;
+    }
+    if (after) this.afterFlush.push(after);
+    this.flushRequested = true;
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.flushRequested) {
+        this.flushRequested = false;
+        const afters = this.afterFlush;
+        this.afterFlush = [];
+        this.flushSync();
+        for (const f of afters) f();
+      }
+    } catch (e) {
+      this.rejectDone(e);
+    } finally {
+      this.draining = false;
+    }
   }
 
   private async flush(): Promise<void> {
@@ -437,16 +526,70 @@ export class ExecutionJournal {
       const batch = this.pending;
       this.pending = [];
       this.revision = await this.options.store.append(this.options.executionArn, batch, { expectedRevision: this.revision });
-      for (const e of batch) {
-        this.history.push(e);
-        this.subject.next(e);
-      }
-      if (!this.finished && this.history.length > this.options.limits.historyEvents) {
-        this.endAbnormally('FAILED', 'ExecutionFailed', StatesErrors.Runtime,
-          `The execution reached the maximum number of history events (${this.options.limits.historyEvents}).`);
-        return;
-      }
+      if (this.published(batch)) return;
     }
+    this.runCommands();
+  }
+
+  /**
+   * The first batch is flushed a microtask later, as it always was on the promise chain: the
+   * caller of start() gets the journal back before anything is published, so a subscriber it
+   * attaches at once sees every event from ExecutionStarted on.
+   */
+  private firstFlush(): void {
+    if (!this.appendSync) {
+      this.enqueueFlush();
+      return;
+    }
+    this.draining = true;
+    queueMicrotask(() => {
+      this.draining = false;
+      this.enqueueFlush();
+    });
+  }
+
+  /**
+   * Runs an actor step with flushing held back: what the machine asks to flush while XState is
+   * still processing (a completion, an error) is flushed once the step returns.
+   */
+  private holdFlush(step: () => void): void {
+    if (this.draining) {
+      step();
+      return;
+    }
+    this.draining = true;
+    try {
+      step();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private flushSync(): void {
+    if (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      this.revision = this.appendSync!(this.options.executionArn, batch, { expectedRevision: this.revision });
+      if (this.published(batch)) return;
+    }
+    this.runCommands();
+  }
+
+  /** Publishes an appended batch; true when it broke the history limit and ended the execution. */
+  private published(batch: HistoryEvent[]): boolean {
+    for (const e of batch) {
+      this.history.push(e);
+      this.subject?.next(e);
+    }
+    if (!this.finished && this.history.length > this.options.limits.historyEvents) {
+      this.endAbnormally('FAILED', 'ExecutionFailed', StatesErrors.Runtime,
+        `The execution reached the maximum number of history events (${this.options.limits.historyEvents}).`);
+      return true;
+    }
+    return false;
+  }
+
+  private runCommands(): void {
     const commands = this.commands;
     this.commands = [];
     if (this.replay) {
@@ -461,7 +604,7 @@ export class ExecutionJournal {
     if (this.finished || actor.getSnapshot().status !== 'active') return;
     this.stepNow = this.options.clock.now();
     try {
-      actor.send(event);
+      this.holdFlush(() => actor.send(event));
     } finally {
       this.stepNow = undefined;
     }
@@ -491,21 +634,27 @@ export class ExecutionJournal {
       this.timers.delete(c.requestId);
       return;
     }
-    const abort = new AbortController();
     const task: InFlightTask = {
-      actor: c.actor, requestId: c.requestId, abort, cancelTimers: [], heartbeatSeconds: c.heartbeatSeconds,
-      releaseClock: clock instanceof VirtualClock ? clock.hold() : () => {},
+      actor: c.actor, requestId: c.requestId, aborted: false, cancelTimers: NO_TIMERS, heartbeatSeconds: c.heartbeatSeconds,
+      releaseClock: clock instanceof VirtualClock ? clock.hold() : noop,
     };
     this.tasks.set(c.token, task);
     if (c.timeoutSeconds !== undefined) {
-      task.cancelTimers.push(clock.schedule(clock.now() + c.timeoutSeconds * 1000, () => this.settleTask(task, { kind: 'timedOut', error: StatesErrors.Timeout })));
+      task.cancelTimers = [clock.schedule(clock.now() + c.timeoutSeconds * 1000, () => this.settleTask(task, { kind: 'timedOut', error: StatesErrors.Timeout }))];
     }
     this.armHeartbeat(task);
     if (announceStart) this.deliver(c.actor, { type: 'task.started', requestId: c.requestId });
     runTask(
       {
         resource: c.resource, stateName: c.stateName, input: c.input, taskToken: c.token, idempotencyKey: `${this.options.executionArn}#${c.requestId}`,
-        executionArn: this.options.executionArn, attempt: c.attempt, signal: abort.signal,
+        executionArn: this.options.executionArn, attempt: c.attempt,
+        get signal() {
+          if (!task.abort) {
+            task.abort = new AbortController();
+            if (task.aborted) task.abort.abort();
+          }
+          return task.abort.signal;
+        },
         heartbeat: () => this.tasks.get(c.token) === task && this.armHeartbeat(task),
       },
       this.options.handlers,
@@ -537,7 +686,7 @@ export class ExecutionJournal {
     for (const cancel of task.cancelTimers) cancel();
     (task as { heartbeatCancel?: () => void }).heartbeatCancel?.();
     task.releaseClock();
-    if (outcome.kind === 'timedOut') task.abort.abort();
+    if (outcome.kind === 'timedOut') abortTask(task);
     const event: ActorInput =
       outcome.kind === 'succeeded' ? { type: 'task.succeeded', requestId: task.requestId, output: outcome.output }
       : outcome.kind === 'timedOut' ? { type: 'task.timedOut', requestId: task.requestId, error: outcome.error, cause: outcome.cause }
@@ -558,9 +707,9 @@ export class ExecutionJournal {
     this.record(frame, type, details);
     const result: ExecutionResult = { executionArn: this.options.executionArn, status, error, cause, startDate: this.startDate, stopDate: this.options.clock.now() };
     this.finish(result);
-    this.root.stop();
+    this.holdFlush(() => this.root.stop());
     this.enqueueFlush(() => {
-      this.subject.complete();
+      this.endEvents();
       this.resolveDone(result);
     });
   }
@@ -573,7 +722,7 @@ export class ExecutionJournal {
       ? { ...base, status: 'SUCCEEDED', output: outcome.output }
       : { ...base, status: 'FAILED', error: outcome.error, cause: outcome.cause };
     this.finish(result);
-    this.subject.complete();
+    this.endEvents();
     this.resolveDone(result);
   }
 
@@ -592,12 +741,21 @@ export class ExecutionJournal {
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     for (const task of this.tasks.values()) {
-      task.abort.abort();
+      abortTask(task);
       for (const cancel of task.cancelTimers) cancel();
       task.releaseClock();
     }
     this.tasks.clear();
   }
+}
+
+const noop = () => {};
+/** Shared by the tasks without a timeout (nearly all): never pushed to, only replaced. */
+const NO_TIMERS: readonly (() => void)[] = [];
+
+function abortTask(task: InFlightTask): void {
+  task.aborted = true;
+  task.abort?.abort();
 }
 
 class ReplayDiverged extends Error {

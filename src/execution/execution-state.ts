@@ -189,7 +189,7 @@ export function foldExecutionState(events: readonly HistoryEvent[], atEventId?: 
       throw new RangeError(`Event ${atEventId} is not in this history (events ${first ?? '-'}..${last ?? '-'}).`);
     }
   }
-  const fold = new Fold();
+  const fold = new ExecutionStateFold();
   for (const e of events) {
     if (atEventId !== undefined && e.id > atEventId) break;
     fold.apply(e);
@@ -197,7 +197,11 @@ export function foldExecutionState(events: readonly HistoryEvent[], atEventId?: 
   return fold.snapshot(identity);
 }
 
-class Fold {
+/**
+ * The fold itself, for callers that take events one at a time (a live state$): `apply` each
+ * event in order, `snapshot` whenever the state is wanted. Nothing is folded twice.
+ */
+export class ExecutionStateFold {
   private readonly root: ThreadRec = { kind: 'root', index: 0, parent: undefined, status: 'RUNNING', current: undefined, idleAfterExit: false };
   private readonly threadAt: (ThreadRec | undefined)[] = [];
   private readonly nodeAt: (NodeRec | undefined)[] = [];

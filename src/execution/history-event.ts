@@ -28,11 +28,37 @@ export type HistoryEventType =
 
 /** The `*EventDetails` member name AWS uses for an event type, or null when the type has none. */
 export function detailsKeyOf(type: HistoryEventType): string | null {
+  let key = DETAILS_KEYS.get(type);
+  if (key === undefined) DETAILS_KEYS.set(type, (key = computeDetailsKey(type)));
+  return key;
+}
+
+// Every recorded event asks: one lookup instead of building the same string again.
+const DETAILS_KEYS = new Map<string, string | null>();
+
+function computeDetailsKey(type: HistoryEventType): string | null {
   if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
   if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
   if (NO_DETAILS.has(type)) return null;
   return type.charAt(0).toLowerCase() + type.slice(1) + 'EventDetails';
 }
+
+/**
+ * `{ truncated: false }`, shared by every event that has input/output details: Stepwise never
+ * truncates, and one frozen object saves an allocation per event.
+ */
+export const NOT_TRUNCATED: { readonly truncated: false } = Object.freeze({ truncated: false });
+
+/** `PassStateEntered`, `TaskStateExited`, ...: built once per state type, not per event. */
+export function stateEventType(stateType: string, edge: 'Entered' | 'Exited'): HistoryEventType {
+  const table = edge === 'Entered' ? ENTERED : EXITED;
+  let type = table.get(stateType);
+  if (type === undefined) table.set(stateType, (type = `${stateType}State${edge}` as HistoryEventType));
+  return type;
+}
+
+const ENTERED = new Map<string, HistoryEventType>();
+const EXITED = new Map<string, HistoryEventType>();
 
 const NO_DETAILS = new Set<string>([
   'TaskStateAborted', 'WaitStateAborted', 'ParallelStateAborted', 'MapStateAborted',

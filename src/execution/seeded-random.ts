@@ -10,30 +10,53 @@ export interface ExecutionRandom {
 }
 
 export function createSeededRandom(seed: number): ExecutionRandom {
-  // sfc32: small, fast, and good enough for jitter and ids (not for secrets).
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
-  const next = (): number => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+  return new Sfc32(seed);
+}
+
+/**
+ * sfc32: small, fast, and good enough for jitter and ids (not for secrets). A class, not
+ * closures: every execution has one, so its methods are best shared.
+ */
+class Sfc32 implements ExecutionRandom {
+  private a = 0x9e3779b9;
+  private b = 0x243f6a88;
+  private c = 0xb7e15162;
+  private d: number;
+
+  constructor(seed: number) {
+    this.d = seed >>> 0;
+    for (let i = 0; i < 12; i++) this.next();
+  }
+
+  private next(): number {
+    const a = this.a >>> 0, b = this.b >>> 0, c = this.c >>> 0, d = this.d >>> 0;
     const t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    const r = (t + d) | 0;
-    c = (c + r) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    const rotated = (c << 21) | (c >>> 11);
+    this.d = (d + 1) | 0;
+    const r = (t + this.d) | 0;
+    this.c = (rotated + r) | 0;
     return r >>> 0;
-  };
-  for (let i = 0; i < 12; i++) next();
-  const hex = (n: number) => n.toString(16).padStart(8, '0');
-  return {
-    random: () => next() / 4294967296,
-    uuid: () => {
-      const h = hex(next()) + hex(next()) + hex(next()) + hex(next());
-      const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-      return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-    },
-    id: () => hex(next()) + hex(next()),
-  };
+  }
+
+  random(): number {
+    return this.next() / 4294967296;
+  }
+
+  uuid(): string {
+    const h = hex(this.next()) + hex(this.next()) + hex(this.next()) + hex(this.next());
+    const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
+
+  id(): string {
+    return hex(this.next()) + hex(this.next());
+  }
+}
+
+function hex(n: number): string {
+  return n.toString(16).padStart(8, '0');
 }
 
 export function newSeed(): number {

@@ -30,7 +30,8 @@ export async function runTask(
   if (handler) {
     try {
       const input = isLambdaInvoke && isJsonObject(request.input) ? (request.input.Payload ?? null) : request.input;
-      const result = await handler({ ...request, input });
+      // A copy only when the input changes: spreading would also read the lazy `signal`.
+      const result = await handler(input === request.input ? request : { ...request, input });
       if (waitsForToken) return { kind: 'callback' };
       return { kind: 'succeeded', output: isLambdaInvoke ? lambdaInvokeResponse(result) : result };
     } catch (e) {

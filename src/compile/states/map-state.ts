@@ -12,11 +12,12 @@ import { exitWithResult } from './transitions.js';
 import { itemsFromReader } from './item-reader.js';
 import { evaluateField, evaluateNumberField } from './jsonata-io.js';
 
-interface Worker { frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame }
+/** One of the MaxConcurrency lanes; its iterations run one after another under the id of its slot. */
+interface Worker { slot: number; frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame }
 
 interface MapWork {
   kind: 'map';
-  attempt: string;
+  attempt: number;
   plan: MapPlan;
   items: JsonValue[];
   outputs: JsonValue[];
@@ -130,7 +131,8 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
   if (toleratedCount < 0) throw new AslError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
   const distributed = ((state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode === 'DISTRIBUTED';
   const batched = plan.items;
-  const attempt = rt.newRequestId();
+  rt.newRequestId(); // still drawn, so the ids and tokens drawn after it stay as recorded before
+  const attempt = rt.nextChildEpoch();
   const work: MapWork = {
     kind: 'map', attempt, plan, items: batched, outputs: new Array(batched.length).fill(null), next: 0,
     workers: [], running: new Map(), failures: 0, succeededIndexes: new Set(), toleratedCount, toleratedPercentage, distributed,
@@ -156,7 +158,7 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
   const wanted = plan.maxConcurrency > 0 ? Math.min(plan.maxConcurrency, ceiling) : ceiling;
   const workerCount = Math.max(1, Math.min(wanted, remaining));
   for (let w = 0; w < workerCount; w++) {
-    const worker: Worker = { frame: rt.frame.child() };
+    const worker: Worker = { slot: w, frame: rt.frame.child() };
     work.workers.push(worker);
     startNextJob(rt, state, work, worker);
   }
@@ -204,7 +206,8 @@ function batchItems(rt: ScopeRuntime, state: MapState, effective: JsonValue, ite
 }
 
 
-const childId = (attempt: string, index: number) => `m.${attempt}.${index}`;
+// Ids name the worker slot, not the item, so a Map of any size uses at most MaxConcurrency ids.
+const childId = (attempt: number, slot: number) => `m.${attempt}.${slot}`;
 
 function skipKept(work: MapWork): void {
   while (work.next < work.items.length && work.succeededIndexes.has(work.next)) work.next++;
@@ -223,7 +226,7 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   if (!work.distributed) rt.services.record(jobFrame, 'MapIterationStarted', { index, name: a.name });
   work.running.set(index, worker);
   rt.spawn({
-    id: childId(work.attempt, index),
+    id: childId(work.attempt, worker.slot),
     logic: scope.machine,
     input: {
       services: work.distributed ? unrecorded(rt.services) : rt.services,
@@ -238,21 +241,20 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
 
 /** Distributed Map children are executions of their own: their events stay out of this history. */
 function unrecorded(services: ExecutionServices): ExecutionServices {
-  return { ...services, record: () => 0 };
+  // Inherits rather than spreads: the services are a class, whose methods a spread would drop.
+  const quiet: ExecutionServices = Object.create(services);
+  return Object.assign(quiet, { record: () => 0 });
 }
 
 export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outcome: ScopeOutcome): void {
   const work = rt.active?.work as MapWork | undefined;
   if (!work || work.kind !== 'map') return;
-  const [, attempt, idx] = id.split('.');
-  if (attempt !== work.attempt) return;
-  const index = Number(idx);
-  const worker = work.running.get(index);
-  if (!worker) return;
+  const [, attempt, slot] = id.split('.');
+  if (Number(attempt) !== work.attempt) return;
+  const worker = work.workers[Number(slot)];
+  const index = worker?.job;
+  if (index === undefined || work.running.get(index) !== worker) return;
   work.running.delete(index);
-  // A finished child stays in the parent's snapshot until stopped; keeping only live ones there
-  // keeps each spawn cheap (XState copies the children on every spawn and stop).
-  rt.stop(id);
   worker.frame.integrate(worker.jobFrame!);
   if (outcome.status === 'SUCCEEDED') {
     work.outputs[index] = outcome.output;
@@ -265,9 +267,13 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
     work.outputs[index] = { Error: outcome.error ?? null, Cause: outcome.cause ?? null };
   }
   if (work.next < work.items.length) {
+    // The next iteration takes the finished one's id, replacing it in the parent's children:
+    // XState copies that object on every spawn and stop, and overwriting a key keeps its
+    // shape, where a stop (a delete) would turn it into a slow dictionary for good.
     startNextJob(rt, state, work, worker);
     return;
   }
+  rt.stop(id);
   // The last item of a worker: AWS continues from that iteration's closing event.
   worker.frame.source = worker.jobFrame!.lastPublished;
   rt.frame.integrate(worker.frame);
@@ -276,9 +282,10 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
 
 function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worker, outcome: ScopeOutcome & { status: 'FAILED' }): void {
   rt.frame.integrate(failed.frame);
+  rt.stop(childId(work.attempt, failed.slot));
   for (const [index, worker] of work.running) {
     rt.services.record(worker.jobFrame!, 'MapIterationAborted', { index, name: rt.active!.name }, false);
-    rt.stop(childId(work.attempt, index));
+    rt.stop(childId(work.attempt, worker.slot));
   }
   work.running.clear();
   let error = outcome.error;

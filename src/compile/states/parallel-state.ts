@@ -9,7 +9,7 @@ import { evaluateField } from './jsonata-io.js';
 
 interface ParallelWork {
   kind: 'parallel';
-  attempt: string;
+  attempt: number;
   input: JsonValue;
   outputs: JsonValue[];
   frames: HistoryFrame[];
@@ -36,7 +36,8 @@ export function enterParallel(rt: ScopeRuntime, state: ParallelState): void {
 function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue): void {
   const a = rt.active!;
   rt.record('ParallelStateStarted');
-  const attempt = rt.newRequestId();
+  rt.newRequestId(); // still drawn, so the ids and tokens drawn after it stay as recorded before
+  const attempt = rt.nextChildEpoch();
   const branches = rt.scope.nested.get(a.name)!;
   const work: ParallelWork = { kind: 'parallel', attempt, input, outputs: new Array(branches.length).fill(null), frames: [], running: new Set(), succeededIndexes: new Set() };
   a.work = work;
@@ -60,14 +61,14 @@ function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue)
   if (work.running.size === 0) finish(rt, state, work);
 }
 
-const childId = (attempt: string, index: number) => `p.${attempt}.${index}`;
+const childId = (attempt: number, index: number) => `p.${attempt}.${index}`;
 
 /** A branch actor finished; `id` is its actor id. */
 export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: string, outcome: ScopeOutcome): void {
   const work = rt.active?.work as ParallelWork | undefined;
   if (!work || work.kind !== 'parallel') return;
   const [, attempt, idx] = id.split('.');
-  if (attempt !== work.attempt) return;
+  if (Number(attempt) !== work.attempt) return;
   const index = Number(idx);
   if (!work.running.delete(index)) return;
   rt.stop(id);

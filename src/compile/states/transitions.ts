@@ -6,6 +6,7 @@ import { evaluateOutputAndAssign } from './jsonata-io.js';
 import { applyOutputPath, applyResult, applyResultSelector } from './state-io.js';
 import { AslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
+import { NOT_TRUNCATED, stateEventType } from '../../execution/history-event.js';
 
 /** Records `<Type>StateExited` and moves to `Next`, or ends the scope on `End`. */
 export function exitState(rt: ScopeRuntime, output: JsonValue, next?: string, assigned?: Record<string, JsonValue>): void {
@@ -36,12 +37,12 @@ export function recordExit(rt: ScopeRuntime, output: JsonValue, assigned?: Recor
   const details: Record<string, JsonValue> = {};
   if (assigned) {
     details.assignedVariables = assigned;
-    details.assignedVariablesDetails = { truncated: false };
+    details.assignedVariablesDetails = NOT_TRUNCATED;
   }
   details.name = a.name;
   details.output = output;
-  details.outputDetails = { truncated: false };
-  rt.record(`${a.state.Type as 'Pass'}StateExited`, details);
+  details.outputDetails = NOT_TRUNCATED;
+  rt.record(stateEventType(a.state.Type, 'Exited'), details);
 }
 
 /**
