@@ -25,7 +25,7 @@ for (const id of selected) if (!WORKLOADS.some((w) => w.id === id)) throw new Er
 const timeoutMs = Number(options.timeout) * 1000;
 const scale = Number(options.scale);
 
-const TODO = 'TODO not yet measured: durable-store variants of these workloads (file store), replay, and resume — they come with the durable store (issue 3).';
+const TODO = 'Measured separately: replay (verification through the actors, and the state fold) and resume of parked executions, with node --expose-gc benchmarks/replay-resume.mjs.';
 
 checkBuild();
 const started = new Date();

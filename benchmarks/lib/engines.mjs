@@ -39,15 +39,23 @@ async function stepwise() {
      * in-memory store (Stepwise always does). `clock: 'virtual'` is for workloads with waits;
      * AWS's limits stay on unless the workload exceeds them.
      */
-    prepare(definition, { task, liftLimits = false, clock = 'real' } = {}) {
-      const runtime = createRuntime({
-        clock,
-        ...(liftLimits ? { limits: { payloadBytes: Infinity, historyEvents: Infinity } } : {}),
-      });
-      if (task) runtime.handle('arn:aws:lambda:*:*:function:*', ({ input }) => task(input));
+    prepare(definition, { task, liftLimits = false, clock = 'real', durable = false } = {}) {
+      // durable: the embedded file store in a fresh temporary directory (each append synced).
+      const store = durable ? openTemporaryFileStore() : undefined;
+      let runtime;
+      const runtimeFor = async () => {
+        if (runtime) return runtime;
+        runtime = createRuntime({
+          clock,
+          ...(store ? { store: await store } : {}),
+          ...(liftLimits ? { limits: { payloadBytes: Infinity, historyEvents: Infinity } } : {}),
+        });
+        if (task) runtime.handle('arn:aws:lambda:*:*:function:*', ({ input }) => task(input));
+        return runtime;
+      };
       return {
         async run(input) {
-          const result = await runtime.run({ definition, input });
+          const result = await (await runtimeFor()).run({ definition, input });
           if (result.status !== 'SUCCEEDED') {
             throw new Error(`Stepwise execution ended ${result.status}: ${result.error ?? ''} ${result.cause ?? ''}`);
           }
@@ -56,6 +64,15 @@ async function stepwise() {
       };
     },
   };
+}
+
+async function openTemporaryFileStore() {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { openFileEventStore } = await import(pathToFileURL(join(repo, 'dist', 'src', 'index.js')).href);
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-bench-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return openFileEventStore(dir);
 }
 
 async function peer() {

@@ -31,7 +31,7 @@ process.stdout.write(`@@result ${JSON.stringify({
 })}\n`);
 
 async function throughput() {
-  const machine = engine.prepare(definition, { task: w.task, liftLimits: w.liftLimits, clock: w.clock });
+  const machine = engine.prepare(definition, { task: w.task, liftLimits: w.liftLimits, clock: w.clock, durable: w.durable });
   const warmInput = w.warmupInput ?? w.input;
   for (let i = 0; i < w.warmup; i++) await machine.run(warmInput(i, w));
   let output;

@@ -48,6 +48,22 @@ export const WORKLOADS = [
     input: orderInput,
   },
   {
+    id: 'pass-chain-durable',
+    title: 'pass-chain-durable: pass-chain with Stepwise on its durable file store, the peer in memory',
+    file: 'pass-chain.asl.json',
+    kind: 'throughput',
+    unit: 'exec/s',
+    samples: 5,
+    target: { ratio: 2 },
+    warmup: 50,
+    executions: 400,
+    input: orderInput,
+    durable: true,
+    notes: [
+      'Stepwise appends every batch to its embedded file store (a fresh temporary directory) and waits until it is durable; the peer keeps nothing (it has no durable mode), so this compares against its in-memory figure, as the issue asks.',
+    ],
+  },
+  {
     id: 'choice-loop',
     title: 'choice-loop: Choice + Pass loop counting to 1,000 with States.MathAdd',
     file: 'choice-loop.asl.json',
