@@ -8,7 +8,7 @@ import { StepwiseError } from '../errors/stepwise-error.js';
 import type { MockTestCase } from '../resources/mock-config.js';
 import type { TaskHandlerRegistry } from '../resources/task-handlers.js';
 import { runTask, type TaskOutcome } from '../resources/task-runner.js';
-import type { EventStore, ExecutionStatus } from '../store/event-store.js';
+import { isWrongExpectedRevisionError, type EventStore, type ExecutionStatus } from '../store/event-store.js';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
 import type { ActorInput, Command, ExecutionLimits, ExecutionServices } from './execution-services.js';
@@ -53,6 +53,11 @@ export interface ExecutionJournalOptions extends ExecutionIdentity {
   handlers?: TaskHandlerRegistry;
   mocks?: MockTestCase;
   limits: ExecutionLimits;
+  /**
+   * Asked before every append: false when this process may no longer drive the execution
+   * (its lease ran out). The journal then gives the execution up rather than write.
+   */
+  mayAppend?: () => boolean;
 }
 
 export interface ExecutionResult {
@@ -95,6 +100,7 @@ export class ExecutionJournal {
   private readonly timers = new Map<string, () => void>();
   private flushing: Promise<void> = Promise.resolve();
   private finished: ExecutionResult | undefined;
+  private abandoned: StepwiseError | undefined;
   private startDate = 0;
   private replay: ReplayState | undefined;
   private replayNow = 0;
@@ -294,7 +300,7 @@ export class ExecutionJournal {
     await this.flushing;
     for (;;) {
       const r = this.replay;
-      if (!r || r.divergence || this.finished) return;
+      if (!r || r.divergence || this.finished || this.abandoned) return;
       // Pure evaluations (JSONata) are recomputed, not recorded: run them before matching.
       const evaluation = r.parked.findIndex((c) => c.kind === 'evaluate');
       if (evaluation >= 0) {
@@ -432,11 +438,51 @@ export class ExecutionJournal {
     this.flushing = this.flushing.then(() => this.flush()).then(after).catch((e) => this.rejectDone(e));
   }
 
+  /**
+   * Stops driving the execution without ending it: another process drives it from its stored
+   * events (its lease passed on, or it appended first). Nothing more is appended or called
+   * here; `done` rejects with `reason`.
+   */
+  abandon(reason: StepwiseError): void {
+    if (this.finished || this.abandoned) return;
+    this.abandoned = reason;
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+    for (const task of this.tasks.values()) {
+      task.abort.abort();
+      for (const cancel of task.cancelTimers) cancel();
+      task.releaseClock();
+    }
+    this.tasks.clear();
+    this.pending = [];
+    this.commands = [];
+    this.root?.stop();
+    this.subject.complete();
+    this.rejectDone(reason);
+  }
+
+  get abandonedBecause(): StepwiseError | undefined {
+    return this.abandoned;
+  }
+
   private async flush(): Promise<void> {
+    if (this.abandoned) return;
     if (this.pending.length > 0) {
+      if (this.options.mayAppend && !this.options.mayAppend()) {
+        this.abandon(new StepwiseError('ExecutionLeaseLost', `Stopped driving '${this.options.executionArn}': this runtime's lease on it ran out.`));
+        return;
+      }
       const batch = this.pending;
       this.pending = [];
-      this.revision = await this.options.store.append(this.options.executionArn, batch, { expectedRevision: this.revision });
+      try {
+        this.revision = await this.options.store.append(this.options.executionArn, batch, { expectedRevision: this.revision });
+      } catch (err) {
+        // Someone else appended to this history: they drive it now, and ours would fork it.
+        if (!isWrongExpectedRevisionError(err)) throw err;
+        this.abandon(new StepwiseError('ExecutionLeaseLost', `Stopped driving '${this.options.executionArn}': another process appended to its history first.`, err));
+        return;
+      }
+      if (this.abandoned) return;
       for (const e of batch) {
         this.history.push(e);
         this.subject.next(e);
@@ -458,7 +504,7 @@ export class ExecutionJournal {
   }
 
   private deliver(actor: AnyActorRef, event: ActorInput): void {
-    if (this.finished || actor.getSnapshot().status !== 'active') return;
+    if (this.finished || this.abandoned || actor.getSnapshot().status !== 'active') return;
     this.stepNow = this.options.clock.now();
     try {
       actor.send(event);
