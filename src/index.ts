@@ -10,6 +10,8 @@
  */
 export { createRuntime, Runtime } from './runtime/create-runtime.js';
 export type { RuntimeOptions, StartExecutionOptions, PreparedStateMachine } from './runtime/create-runtime.js';
+export type { OwnershipOptions } from './runtime/execution-ownership.js';
+export { leaseStreamOf, isLeaseStream } from './store/lease-stream.js';
 export type { ExecutionJournal as Execution, ExecutionResult } from './execution/execution-journal.js';
 export type { HistoryEvent, HistoryEventType } from './execution/history-event.js';
 export { toAwsHistoryEvent } from './observe/aws-history.js';

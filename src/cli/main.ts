@@ -21,12 +21,15 @@ commands:
                           where the execution was at that event: active states, inputs, retries, variables
   replay EXECUTION [--definition FILE] | replay --history FILE --definition FILE
                           re-run a history with its recorded task results; OK or the first divergence
-  resume                  finish every execution left RUNNING by a process that died
+  resume [--lease-ms N [--follow]]
+                          finish every execution left RUNNING by a process that died; with --lease-ms, only
+                          those whose lease ran out, and with --follow keep taking over until stopped
   fork EXECUTION --from EVENT_ID [--input JSON] [--definition FILE]
                           a new execution that continues from that event (the original is unchanged)
   redrive EXECUTION       continue a FAILED, TIMED_OUT or ABORTED execution from where it failed
 
-Commands that read executions take --store DIR (default .stepwise/) or --store memory.
+Commands that read executions take --store DIR (default .stepwise/), --store memory, or
+--store esdb://HOST:2113?tls=false for an EventStoreDB server. Several processes may share a DIR.
 
 ${RUN_USAGE}`;
 

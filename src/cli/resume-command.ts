@@ -1,18 +1,38 @@
 import { parseArgs } from 'node:util';
 import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime } from '../runtime/create-runtime.js';
-import { openStore } from './open-store.js';
+import { openStore, ownershipOption } from './open-store.js';
 import { printResult } from './print-result.js';
 
-/** `stepwise resume [--store DIR] [--mock-config FILE] [--fast-time] [--json]`: finishes every execution left RUNNING. */
+/**
+ * `stepwise resume [--store DIR|URL] [--mock-config FILE] [--fast-time] [--json] [--lease-ms N [--follow]]`:
+ * finishes every execution left RUNNING. With `--lease-ms`, only those no other runtime holds a
+ * lease on; with `--follow` as well, it keeps taking over executions whose runtime died until
+ * stopped (SIGINT/SIGTERM), then hands what it drives back to the others.
+ */
 export async function resumeCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { 'mock-config': { type: 'string' }, 'fast-time': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      'mock-config': { type: 'string' }, 'fast-time': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' },
+      'lease-ms': { type: 'string' }, follow: { type: 'boolean', default: false },
+    },
+  });
+  const ownership = ownershipOption(values['lease-ms']);
   const store = await openStore(values.store);
   const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
-  const runtime = createRuntime({ store, clock: values['fast-time'] ? 'virtual' : 'real', mockConfig });
+  const runtime = createRuntime({ store, clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, ownership });
   try {
     const resumed = await runtime.start();
     if (!values.json) process.stdout.write(`resuming ${resumed.length} execution(s) left RUNNING\n`);
+    if (values.follow && ownership) {
+      if (!values.json) process.stdout.write(`runtime ${runtime.runtimeId} is taking over executions whose lease runs out; stop it with Ctrl-C\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      return 0;
+    }
     let failures = 0;
     for (const execution of resumed) {
       const result = await execution.done;

@@ -7,13 +7,14 @@ import type { HistoryEvent } from '../execution/history-event.js';
 import { toAwsHistoryEvent } from '../observe/aws-history.js';
 import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime, type Runtime } from '../runtime/create-runtime.js';
-import { openStore } from './open-store.js';
+import { openStore, ownershipOption } from './open-store.js';
 import { readInput } from './read-input.js';
 import { paint } from './paint.js';
 
 export const RUN_USAGE = `usage: stepwise run DEFINITION [--input JSON | --input-file FILE] [--state-machine-name NAME]
                     [--name EXECUTION_NAME] [--mock-config FILE --test-case NAME] [--fast-time] [--json] [--history]
-                    [--store DIR | --store memory]   (default: .stepwise/ in the working directory)`;
+                    [--store DIR | --store memory | --store esdb://HOST:2113?tls=false]   (default: .stepwise/ in the working directory)
+                    [--lease-ms N]   (on a store shared with other runtimes: hold a lease on the execution)`;
 
 /** `stepwise run`: runs one execution and prints its progress and result. Returns the exit code. */
 export async function runCommand(args: string[]): Promise<number> {
@@ -31,6 +32,7 @@ export async function runCommand(args: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       history: { type: 'boolean', default: false },
       store: { type: 'string' },
+      'lease-ms': { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new StepwiseError('InvalidArgument', `Expected exactly one DEFINITION file.\n${RUN_USAGE}`);
@@ -40,8 +42,9 @@ export async function runCommand(args: string[]): Promise<number> {
   const definition = (await loadDefinitionFile(positionals[0]!)) as StateMachineDefinition;
   const input = readInput(values.input, values['input-file']);
   const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
+  const ownership = ownershipOption(values['lease-ms']);
   const store = await openStore(values.store);
-  const runtime = createRuntime({ clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, store });
+  const runtime = createRuntime({ clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, store, ownership });
   try {
     return await runOne(runtime, values, definition, input, mockConfig !== undefined);
   } finally {
@@ -66,7 +69,8 @@ async function runOne(
   const live = !values.json;
   if (live) execution.events$.subscribe((e) => printLive(e));
   const result = await execution.done;
-  await warnAboutOthersRunning(runtime, execution.identity.executionArn);
+  // On a shared store, others' RUNNING executions are driven elsewhere: nothing to warn about.
+  if (!runtime.ownership) await warnAboutOthersRunning(runtime, execution.identity.executionArn);
   if (values.json) {
     const out: Record<string, unknown> = { executionArn: result.executionArn, status: result.status };
     if (result.status === 'SUCCEEDED') out.output = result.output;

@@ -10,6 +10,7 @@ export type StepwiseErrorCode =
   | 'ExecutionDoesNotExist'
   | 'ExecutionAlreadyExists'
   | 'TaskDoesNotExist'
+  | 'ExecutionLeaseLost'
   | 'StoreConflict'
   | 'StoreCorrupted'
   | 'StoreUnavailable';

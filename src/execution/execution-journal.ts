@@ -9,7 +9,7 @@ import { StepwiseError } from '../errors/stepwise-error.js';
 import type { MockTestCase } from '../resources/mock-config.js';
 import type { TaskHandlerRegistry } from '../resources/task-handlers.js';
 import { runTask, type TaskOutcome } from '../resources/task-runner.js';
-import type { EventStore, ExecutionStatus } from '../store/event-store.js';
+import { isWrongExpectedRevisionError, type EventStore, type ExecutionStatus } from '../store/event-store.js';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
 import type { ActorInput, Command, ExecutionLimits, ExecutionServices } from './execution-services.js';
@@ -54,6 +54,11 @@ export interface ExecutionJournalOptions extends ExecutionIdentity {
   handlers?: TaskHandlerRegistry;
   mocks?: MockTestCase;
   limits: ExecutionLimits;
+  /**
+   * Asked before every append: false when this process may no longer drive the execution
+   * (its lease ran out). The journal then gives the execution up rather than write.
+   */
+  mayAppend?: () => boolean;
 }
 
 export interface ExecutionResult {
@@ -107,6 +112,7 @@ export class ExecutionJournal {
   private flushRequested = false;
   private afterFlush: (() => void)[] = [];
   private finished: ExecutionResult | undefined;
+  private abandoned: StepwiseError | undefined;
   private startDate = 0;
   private replay: ReplayState | undefined;
   private replayNow = 0;
@@ -356,7 +362,7 @@ export class ExecutionJournal {
     await this.flushing;
     for (;;) {
       const r = this.replay;
-      if (!r || r.divergence || this.finished) return;
+      if (!r || r.divergence || this.finished || this.abandoned) return;
       // Pure evaluations (JSONata) are recomputed, not recorded: run them before matching.
       const evaluation = r.parked.findIndex((c) => c.kind === 'evaluate');
       if (evaluation >= 0) {
@@ -521,11 +527,60 @@ export class ExecutionJournal {
     }
   }
 
+  /**
+   * Stops driving the execution without ending it: another process drives it from its stored
+   * events (its lease passed on, or it appended first). Nothing more is appended or called
+   * here; `done` rejects with `reason`.
+   */
+  abandon(reason: StepwiseError): void {
+    if (this.finished || this.abandoned) return;
+    this.abandoned = reason;
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+    for (const task of this.tasks.values()) {
+      abortTask(task);
+      for (const cancel of task.cancelTimers) cancel();
+      task.releaseClock();
+    }
+    this.tasks.clear();
+    this.pending = [];
+    this.commands = [];
+    this.root?.stop();
+    this.endEvents();
+    this.rejectDone(reason);
+  }
+
+  get abandonedBecause(): StepwiseError | undefined {
+    return this.abandoned;
+  }
+
+  /** False (and the execution given up) once this runtime's lease on it has run out. */
+  private mayStillAppend(): boolean {
+    if (!this.options.mayAppend || this.options.mayAppend()) return true;
+    this.abandon(new StepwiseError('ExecutionLeaseLost', `Stopped driving '${this.options.executionArn}': this runtime's lease on it ran out.`));
+    return false;
+  }
+
+  /** Someone else appended to this history: they drive it now, and ours would fork it. */
+  private lostToAnotherWriter(err: unknown): boolean {
+    if (!isWrongExpectedRevisionError(err)) return false;
+    this.abandon(new StepwiseError('ExecutionLeaseLost', `Stopped driving '${this.options.executionArn}': another process appended to its history first.`, err));
+    return true;
+  }
+
   private async flush(): Promise<void> {
+    if (this.abandoned) return;
     if (this.pending.length > 0) {
+      if (!this.mayStillAppend()) return;
       const batch = this.pending;
       this.pending = [];
-      this.revision = await this.options.store.append(this.options.executionArn, batch, { expectedRevision: this.revision });
+      try {
+        this.revision = await this.options.store.append(this.options.executionArn, batch, { expectedRevision: this.revision });
+      } catch (err) {
+        if (!this.lostToAnotherWriter(err)) throw err;
+        return;
+      }
+      if (this.abandoned) return;
       if (this.published(batch)) return;
     }
     this.runCommands();
@@ -566,10 +621,17 @@ export class ExecutionJournal {
   }
 
   private flushSync(): void {
+    if (this.abandoned) return;
     if (this.pending.length > 0) {
+      if (!this.mayStillAppend()) return;
       const batch = this.pending;
       this.pending = [];
-      this.revision = this.appendSync!(this.options.executionArn, batch, { expectedRevision: this.revision });
+      try {
+        this.revision = this.appendSync!(this.options.executionArn, batch, { expectedRevision: this.revision });
+      } catch (err) {
+        if (!this.lostToAnotherWriter(err)) throw err;
+        return;
+      }
       if (this.published(batch)) return;
     }
     this.runCommands();
@@ -601,7 +663,7 @@ export class ExecutionJournal {
   }
 
   private deliver(actor: AnyActorRef, event: ActorInput): void {
-    if (this.finished || actor.getSnapshot().status !== 'active') return;
+    if (this.finished || this.abandoned || actor.getSnapshot().status !== 'active') return;
     this.stepNow = this.options.clock.now();
     try {
       this.holdFlush(() => actor.send(event));

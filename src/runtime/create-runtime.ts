@@ -13,7 +13,9 @@ import type { ReplayComparison } from '../execution/replay-matching.js';
 import type { MockConfig } from '../resources/mock-config.js';
 import { TaskHandlerRegistry, type HandlerMatcher, type TaskHandler } from '../resources/task-handlers.js';
 import type { EventStore, StoredStreamEvent } from '../store/event-store.js';
-import type { Observable } from 'rxjs';
+import { filter, type Observable } from 'rxjs';
+import { isLeaseStream } from '../store/lease-stream.js';
+import { ExecutionOwnership, type OwnershipOptions } from './execution-ownership.js';
 import { ExecutionHandle } from './execution-handle.js';
 import { MemoryEventStore, createMemoryEventStore } from '../store/memory-store.js';
 
@@ -28,6 +30,11 @@ export interface RuntimeOptions {
   limits?: Partial<ExecutionLimits>;
   region?: string;
   accountId?: string;
+  /**
+   * For several runtimes sharing one store: each execution is driven by the one runtime
+   * holding its lease. Without it, a runtime assumes it is the store's only driver.
+   */
+  ownership?: OwnershipOptions;
 }
 
 export interface StartExecutionOptions {
@@ -67,12 +74,26 @@ export class Runtime {
   private readonly pendingWrites = new Set<Promise<unknown>>();
   /** Executions this runtime drove to their end: only their ARNs are kept, their events are in the store. */
   private readonly ended = new Set<string>();
+  /** Set with `ownership`: the leases of the executions this runtime drives. */
+  readonly ownership: ExecutionOwnership | undefined;
+  private scanTimer: NodeJS.Timeout | undefined;
+  private scanning: Promise<ExecutionJournal[]> | undefined;
+  private closed = false;
 
   constructor(options: RuntimeOptions = {}) {
     this.options = options;
     this.store = options.store ?? new MemoryEventStore();
     this.clock = options.clock === 'virtual' ? new VirtualClock() : options.clock === 'real' || !options.clock ? new RealClock() : options.clock;
     this.limits = { ...AWS_LIMITS, ...options.limits };
+    if (options.ownership) {
+      this.ownership = new ExecutionOwnership(this.store, options.ownership, (arn, why) => this.executions.get(arn)?.abandon(why));
+      this.ownership.startRenewing();
+    }
+  }
+
+  /** This runtime's name in the leases it holds (with `ownership`). */
+  get runtimeId(): string | undefined {
+    return this.ownership?.runtimeId;
   }
 
   /** Registers a task handler by resource ARN (exact or `*` pattern or RegExp) or `{ state: name }`. */
@@ -120,7 +141,9 @@ export class Runtime {
     const identity = this.identity(smName, options.name ?? nanoid());
     if (this.executions.has(identity.executionArn) || this.ended.has(identity.executionArn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${identity.executionArn}'`);
     const journal = this.journal(identity, definition, compiled, options.input ?? {}, options.testCase);
-    this.track(journal, { definition, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName }, journal.start());
+    // Listed only once its lease is stored, so that no other runtime takes it for an orphan.
+    const claimed = this.ownership?.claimNew(identity.executionArn);
+    this.track(journal, { definition, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName }, journal.start(), claimed);
     return journal;
   }
 
@@ -128,27 +151,68 @@ export class Runtime {
    * Starts the runtime on its store: every execution left RUNNING by a process that died is
    * rebuilt from its events and driven to its end (Waits keep their deadlines, finished tasks
    * are not called again, a task that was in flight is called again). Returns those executions.
+   *
+   * With `ownership`, only executions whose lease ran out (or was never taken) are claimed and
+   * resumed, and the runtime keeps looking for such executions every `scanMs` until closed:
+   * when another runtime dies, this one takes its executions over.
    */
   async start(): Promise<ExecutionJournal[]> {
-    const resumed: ExecutionJournal[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.store.list({ status: 'RUNNING', maxResults: 1000, nextToken });
-      for (const item of page.items) {
-        if (this.executions.has(item.executionArn)) continue;
-        resumed.push(await this.resumeExecution(item.executionArn));
-      }
-      nextToken = page.nextToken;
-    } while (nextToken);
+    const resumed = await this.resumeOrphans();
+    if (this.ownership && !this.scanTimer && !this.closed) {
+      this.scanTimer = setInterval(() => void this.resumeOrphans().catch(() => undefined), this.ownership.scanMs);
+      this.scanTimer.unref();
+    }
     return resumed;
+  }
+
+  /** One pass over the RUNNING executions that no runtime drives; a pass at a time. */
+  private resumeOrphans(): Promise<ExecutionJournal[]> {
+    this.scanning ??= (async () => {
+      const resumed: ExecutionJournal[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await this.store.list({ status: 'RUNNING', maxResults: 1000, nextToken });
+        for (const item of page.items) {
+          if (this.closed) return resumed;
+          if (this.executions.has(item.executionArn)) continue;
+          if (this.ownership) {
+            if (!(await this.ownership.claim(item.executionArn))) continue;
+            // It may have ended between the listing and the claim: the lease was released then.
+            if ((await this.store.getMetadata(item.executionArn))?.status !== 'RUNNING') {
+              await this.ownership.release(item.executionArn);
+              continue;
+            }
+          }
+          resumed.push(await this.resumeClaimed(item.executionArn));
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return resumed;
+    })().finally(() => (this.scanning = undefined));
+    return this.scanning;
   }
 
   /** Rebuilds one stored execution from its events and carries it on. */
   async resumeExecution(executionArn: string): Promise<ExecutionJournal> {
-    const stored = await this.loadStored(executionArn);
+    if (this.ownership && !this.ownership.holds(executionArn) && !(await this.ownership.claim(executionArn))) {
+      throw new StepwiseError('ExecutionLeaseLost', `Execution '${executionArn}' is driven by another runtime (it holds its lease).`);
+    }
+    return this.resumeClaimed(executionArn);
+  }
+
+  private async resumeClaimed(executionArn: string): Promise<ExecutionJournal> {
+    let stored;
+    let events;
+    try {
+      stored = await this.loadStored(executionArn);
+      events = await this.store.read(executionArn);
+    } catch (err) {
+      await this.ownership?.release(executionArn);
+      throw err;
+    }
     const journal = this.journal(stored.identity, stored.prepared.definition, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
-    const events = await this.store.read(executionArn);
-    this.track(journal, undefined, journal.resume(events));
+    // Listed but with no event stored: the process died before its start reached the store. Start it now.
+    this.track(journal, undefined, events.length === 0 ? journal.start() : journal.resume(events));
     return journal;
   }
 
@@ -168,6 +232,7 @@ export class Runtime {
     const identity = this.identity(origin.identity.stateMachineName, options.name ?? `${origin.identity.name}-fork-${nanoid(8)}`);
     const copies = events.map((e) => ({ ...e }));
     const journal = this.journal(identity, prepared.definition, prepared.compiled, origin.extra.input, origin.extra.testCase);
+    await this.ownership?.claimNew(identity.executionArn);
     await this.store.append(identity.executionArn, copies, { expectedRevision: 0 });
     this.track(journal, { ...origin.extra, definition: prepared.definition, forkedFrom: { executionArn, eventId: options.fromEventId } }, journal.resume(copies, 'strict', options.input));
     return journal;
@@ -218,6 +283,9 @@ export class Runtime {
       store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity },
     });
     const point = await probe.redrivePointOf(events);
+    if (this.ownership && !(await this.ownership.claim(executionArn))) {
+      throw new StepwiseError('ExecutionLeaseLost', `Execution '${executionArn}' is driven by another runtime (it holds its lease).`);
+    }
     const journal = this.journal(stored.identity, stored.prepared.definition, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
     this.track(journal, undefined, journal.redrive(events, point));
     return journal;
@@ -239,18 +307,20 @@ export class Runtime {
     const journal = new ExecutionJournal({
       ...identity, compiled, timeoutSeconds: definition.TimeoutSeconds, input, store: this.store, clock: this.clock,
       handlers: this.handlers, mocks, limits: this.limits,
+      mayAppend: this.ownership ? () => this.ownership!.holds(identity.executionArn) : undefined,
     });
     this.executions.set(identity.executionArn, journal);
     return journal;
   }
 
   /** Keeps the execution's listing in the store in step with its life. */
-  private track(journal: ExecutionJournal, extra: StoredExtra | undefined, done: Promise<ExecutionResult>): void {
+  private track(journal: ExecutionJournal, extra: StoredExtra | undefined, done: Promise<ExecutionResult>, after?: Promise<unknown>): void {
     const { executionArn, stateMachineArn, name } = journal.identity;
-    const stored = this.store.putMetadata({
-      executionArn, stateMachineArn, name, status: 'RUNNING', startDate: this.clock.now(),
+    const metadata = {
+      executionArn, stateMachineArn, name, status: 'RUNNING' as const, startDate: this.clock.now(),
       ...(extra ? { extra: extra as unknown as JsonValue } : {}),
-    });
+    };
+    const stored = after ? after.then(() => this.store.putMetadata(metadata)) : this.store.putMetadata(metadata);
     // close() waits for metadata writes under way, never for executions to end.
     const write = (p: Promise<unknown>) => {
       this.pendingWrites.add(p);
@@ -259,11 +329,16 @@ export class Runtime {
     write(stored);
     const release = () => {
       if (this.executions.get(executionArn) === journal) this.executions.delete(executionArn);
-      this.ended.add(executionArn);
+      // Given up to another runtime, it has not ended: this one may take it back later.
+      if (journal.abandonedBecause) this.ownership?.forget(executionArn);
+      else this.ended.add(executionArn);
     };
     done.then(() => release(), () => release());
     done.then(
-      (r) => write(stored.then(() => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate }))),
+      (r) => {
+        const final = stored.then(() => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate }));
+        write(this.ownership ? final.finally(() => this.ownership!.release(executionArn)) : final);
+      },
       () => undefined,
     );
   }
@@ -294,7 +369,7 @@ export class Runtime {
 
   /** Every event appended to the store from now on, across executions. */
   get events$(): Observable<StoredStreamEvent> {
-    return this.store.subscribeAll({ fromPosition: 'end' });
+    return this.store.subscribeAll({ fromPosition: 'end' }).pipe(filter((e) => !isLeaseStream(e.streamId)));
   }
 
   sendTaskSuccess(taskToken: string, output: JsonValue): void {
@@ -309,8 +384,24 @@ export class Runtime {
     this.ownerOf(taskToken).sendTaskHeartbeat(taskToken);
   }
 
-  /** Waits for pending metadata writes, then closes the store. */
+  /**
+   * Waits for pending metadata writes, then closes the store. With `ownership`, the executions
+   * still running are given up first and their leases released, so that another runtime takes
+   * them over at once.
+   */
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.scanTimer) clearInterval(this.scanTimer);
+    if (this.ownership) {
+      this.ownership.stop();
+      await this.scanning?.catch(() => undefined);
+      // Released first (synchronously dropped), so that no journal appends past this point.
+      const released = this.ownership.releaseAll();
+      for (const journal of [...this.executions.values()]) {
+        journal.abandon(new StepwiseError('ExecutionLeaseLost', `Runtime '${this.ownership.runtimeId}' closed while driving '${journal.identity.executionArn}'.`));
+      }
+      await released;
+    }
     await Promise.allSettled([...this.pendingWrites]);
     await this.store.close();
   }

@@ -83,7 +83,7 @@ export interface SubscribeAllOptions {
  *
  * - `append` is atomic per call: all of the batch is stored or none. It checks the expected
  *   revision and throws {@link WrongExpectedRevisionError} on a mismatch. A retry of an append
- *   that succeeded (same event ids, same expected revision) writes nothing and resolves to the
+ *   that succeeded (the same events, same expected revision) writes nothing and resolves to the
  *   revision the first attempt returned; with `'any'`, only a retry of the stream's latest
  *   append is recognised as such. Its promise resolves once the batch is durable, to the
  *   stream's revision after it (the number of events it then holds).
@@ -110,6 +110,15 @@ export interface EventStore {
   subscribeAll(options?: SubscribeAllOptions): Observable<StoredStreamEvent>;
   /** Waits for pending appends, completes subscriptions and releases files. Idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * Whether a stored event is the one an append sends again (a retry). Ids alone are not
+ * enough: two runtimes that both believe they drive an execution number their events alike,
+ * and one's events must never pass for the other's.
+ */
+export function isSameEvent(stored: HistoryEvent, sent: HistoryEvent): boolean {
+  return stored === sent || (stored.id === sent.id && JSON.stringify(stored) === JSON.stringify(sent));
 }
 
 /** An append found the stream at another revision than it expected. */

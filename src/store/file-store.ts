@@ -1,11 +1,12 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { fstatSync, fsyncSync, ftruncateSync, readSync } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import type { JsonValue } from '../asl/json-value.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import type { HistoryEvent } from '../execution/history-event.js';
 import {
+  isSameEvent,
   StoreErrorCodes,
   WrongExpectedRevisionError,
   type AppendOptions,
@@ -18,6 +19,7 @@ import {
   type SubscribeAllOptions,
   type SubscribeOptions,
 } from './event-store.js';
+import { AppendLock } from './append-lock.js';
 import { pageOf } from './list-page.js';
 import { encodeCommit, encodeEvents, encodeMetadata, scanLog, type ScannedRecord, type TornTail } from './log-format.js';
 import { lastAtOrBefore, readRange } from './read-range.js';
@@ -38,6 +40,11 @@ export interface FileEventStoreOptions {
    * acknowledged append survives the process being killed but not the machine losing power.
    */
   sync?: boolean;
+  /**
+   * How often, in ms, a store with live subscribers looks for appends made by other processes
+   * sharing the directory. Default 100.
+   */
+  pollMs?: number;
 }
 
 /** What opening the store cut off: the torn tail an interrupted write left. */
@@ -72,13 +79,14 @@ interface DurableBatch {
 interface PendingBatch {
   startRevision: number;
   count: number;
-  position: number;
   events: readonly HistoryEvent[];
   group: Group;
+  /** Set when another process appended to the stream first: checked again under the lock. */
+  rejected?: WrongExpectedRevisionError;
 }
 
 interface StreamState {
-  /** Including accepted, not yet durable appends: what the next append is checked against. */
+  /** Including accepted, not yet durable appends: what the next append is checked against first. */
   revision: number;
   durable: number;
   batches: DurableBatch[];
@@ -109,27 +117,32 @@ const MAX_GROUP_BYTES = 16 << 20;
 const READ_GAP = 64 << 10;
 const READ_SPAN = 8 << 20;
 
-/** Directories this process holds, so a second open here is refused like one from elsewhere. */
-const heldLocks = new Set<string>();
-
 /**
  * The embedded durable store: one append-only log in one directory, checked on open and
  * indexed in memory. Open it with {@link openFileEventStore}.
+ *
+ * Several processes (or store instances) may share the directory. Each group is written under
+ * a lock file held only for that write; before writing, the writer reads whatever the others
+ * appended since it last looked and checks every expected revision again against that, so the
+ * check is as strict as with one writer. Reads look for others' appends first, and live
+ * subscriptions poll for them.
  */
 export class FileEventStore implements EventStore {
   /** Set when opening cut a torn tail off the log. */
   recovery: StoreRecovery | undefined = undefined;
   readonly file: string;
   private readonly fh: FileHandle;
-  private readonly releaseLock: () => void;
+  private readonly lock: AppendLock;
   private readonly groupCommit: boolean;
   private readonly sync: boolean;
   private size = 0;
   private readonly streams = new Map<string, StreamState>();
   private readonly batches: DurableBatch[] = [];
   private readonly metadata = new Map<string, MetadataRow>();
-  private nextPosition = 0;
   private durablePosition = 0;
+  /** True from taking the lock to committing: the file then holds bytes the index does not. */
+  private writing = false;
+  private readonly poll: NodeJS.Timeout;
   private readonly fanout = new EventFanout();
   private readonly queue: Group[] = [];
   private flushing = false;
@@ -142,41 +155,107 @@ export class FileEventStore implements EventStore {
   /** @see openFileEventStore */
   static async open(dir: string, options: FileEventStoreOptions): Promise<FileEventStore> {
     await mkdir(dir, { recursive: true });
-    const releaseLock = acquireLock(dir);
     const file = join(dir, LOG_FILE);
     let fh: FileHandle | undefined;
+    let store: FileEventStore | undefined;
     try {
       let created = false;
-      try {
-        fh = await open(file, 'r+');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        fh = await open(file, 'wx+');
-        created = true;
+      for (let attempt = 0; !fh; attempt++) {
+        try {
+          fh = await open(file, 'r+');
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+          try {
+            fh = await open(file, 'wx+');
+            created = true;
+          } catch (e) {
+            // Another process created it between our two opens: open theirs.
+            if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
+          }
+        }
       }
       if (created) await syncDirectory(dir);
-      const store = new FileEventStore(file, fh, releaseLock, options);
-      const scan = scanLog(file, fh.fd, (await fh.stat()).size, (record) => store.applyScanned(record));
-      if (scan.torn) {
-        await fh.truncate(scan.end);
-        await fh.sync();
-        store.recovery = { file, ...scan.torn };
+      store = new FileEventStore(file, fh, new AppendLock(join(dir, LOCK_FILE)), options);
+      let clean = false;
+      try {
+        clean = store.catchUp(false);
+      } catch {
+        // Looked at without the lock, the log may be changing under the scan: look again with it.
       }
-      store.size = scan.end;
+      // A torn tail may be another writer's group in the making: only the lock tells.
+      if (!clean) await store.lockedCatchUp();
       return store;
     } catch (err) {
+      if (store) clearInterval(store.poll);
       await fh?.close().catch(() => undefined);
-      releaseLock();
       throw err;
     }
   }
 
-  private constructor(file: string, fh: FileHandle, releaseLock: () => void, options: FileEventStoreOptions) {
+  private constructor(file: string, fh: FileHandle, lock: AppendLock, options: FileEventStoreOptions) {
     this.file = file;
     this.fh = fh;
-    this.releaseLock = releaseLock;
+    this.lock = lock;
     this.groupCommit = options.groupCommit ?? true;
     this.sync = options.sync ?? true;
+    this.poll = setInterval(() => {
+      if (!this.fanout.observed || this.writing || this.closing) return;
+      try {
+        this.catchUp(false);
+      } catch {
+        // caught up with the lock by the next write or read
+      }
+    }, options.pollMs ?? 100);
+    this.poll.unref();
+  }
+
+  /**
+   * Indexes what other writers appended since the last look, and publishes it to live
+   * subscriptions in the same step. Returns false when the log ends in an incomplete group.
+   * With the lock held, that group's writer is dead: its tail is cut.
+   */
+  private catchUp(locked: boolean): boolean {
+    const fd = this.fh.fd;
+    const size = fstatSync(fd).size;
+    if (size === this.size) return true;
+    if (size < this.size) {
+      throw new StepwiseError(StoreErrorCodes.corrupted, `The event log ${this.file} shrank from ${this.size} to ${size} bytes while open: acknowledged appends were cut by something other than Stepwise.`, { file: this.file, offset: size });
+    }
+    const published: StoredStreamEvent[] | undefined = this.fanout.observed ? [] : undefined;
+    let scan;
+    try {
+      scan = scanLog(this.file, fd, size, (record) => this.applyScanned(record, published), this.size, (end) => (this.size = end));
+    } finally {
+      if (published) this.fanout.publish(published);
+    }
+    if (!scan.torn) return true;
+    if (!locked) return false;
+    ftruncateSync(fd, scan.end);
+    fsyncSync(fd);
+    this.recovery = { file: this.file, ...scan.torn };
+    return true;
+  }
+
+  private async lockedCatchUp(): Promise<void> {
+    await this.lock.acquire();
+    try {
+      if (!this.writing) this.catchUp(true);
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  /** Before answering a read: what other processes appended is part of the answer. */
+  private async refresh(): Promise<void> {
+    // Our own write caught up under the lock just before; the file is ahead of the index until it commits.
+    if (this.writing) return;
+    let clean = false;
+    try {
+      clean = this.catchUp(false);
+    } catch {
+      // the log changed under the scan: done again with the lock below
+    }
+    if (!clean) await this.lockedCatchUp();
   }
 
   get stats(): Readonly<FileStoreStats> {
@@ -186,9 +265,17 @@ export class FileEventStore implements EventStore {
   append(streamId: string, events: readonly HistoryEvent[], options: AppendOptions): Promise<number> {
     const refused = this.refusal();
     if (refused) return Promise.reject(refused);
+    const expected = options.expectedRevision;
+    if (expected !== 'any' && expected !== (this.streams.get(streamId)?.revision ?? 0) && !this.writing) {
+      // The caller may know of another process's append that we have not read yet.
+      try {
+        this.catchUp(false);
+      } catch {
+        // checked again under the lock when the group is written
+      }
+    }
     let stream = this.streams.get(streamId);
     const actual = stream ? stream.revision : 0;
-    const expected = options.expectedRevision;
     if (expected !== 'any' && expected !== actual) return this.retried(streamId, stream, events, expected, actual);
     if (events.length === 0) {
       const last = stream?.pending[stream.pending.length - 1];
@@ -202,16 +289,18 @@ export class FileEventStore implements EventStore {
     }
     if (!stream) this.streams.set(streamId, (stream = { revision: 0, durable: 0, batches: [], pending: [] }));
     const group = this.openGroup();
-    const batch: PendingBatch = { startRevision: actual, count: events.length, position: this.nextPosition, events, group };
+    const batch: PendingBatch = { startRevision: actual, count: events.length, events, group };
     stream.pending.push(batch);
     stream.revision = actual + events.length;
-    this.nextPosition += events.length;
     group.records.push({ kind: 'events', buffer: encoded.record, streamId, batch, jsonStart: encoded.jsonStart, jsonLength: encoded.jsonLength });
     group.bytes += encoded.record.length;
     this.counters.appends++;
     this.scheduleFlush();
     const revision = stream.revision;
-    return group.done.then(() => revision);
+    return group.done.then(() => {
+      if (batch.rejected) throw batch.rejected;
+      return revision;
+    });
   }
 
   /**
@@ -225,20 +314,20 @@ export class FileEventStore implements EventStore {
     }
     // Take the not yet durable part now: it leaves memory once its group is synced.
     const durableEnd = Math.min(end, stream.durable);
-    const pendingIds: number[] = [];
+    const pendingEvents: HistoryEvent[] = [];
     let lastPending: PendingBatch | undefined;
     for (const p of stream.pending) {
       for (let k = 0; k < p.count; k++) {
         const r = p.startRevision + k;
         if (r >= Math.max(expected, durableEnd) && r < end) {
-          pendingIds.push(p.events[k]!.id);
+          pendingEvents.push(p.events[k]!);
           lastPending = p;
         }
       }
     }
     const durable = expected < durableEnd ? await this.readDurable(stream, expected, durableEnd) : [];
-    const ids = [...durable.map((e) => e.id), ...pendingIds];
-    if (ids.length !== events.length || ids.some((id, i) => id !== events[i]!.id)) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    const stored = [...durable, ...pendingEvents];
+    if (stored.length !== events.length || stored.some((e, i) => !isSameEvent(e, events[i]!))) throw new WrongExpectedRevisionError(streamId, expected, actual);
     if (lastPending) await lastPending.group.done;
     return end;
   }
@@ -246,6 +335,7 @@ export class FileEventStore implements EventStore {
   async read(streamId: string, options?: ReadOptions): Promise<HistoryEvent[]> {
     const refused = this.refusal();
     if (refused) throw refused;
+    await this.refresh();
     const stream = this.streams.get(streamId);
     const { first, count, step } = readRange(stream?.durable ?? 0, options);
     if (!stream || count === 0) return [];
@@ -256,6 +346,7 @@ export class FileEventStore implements EventStore {
   async revision(streamId: string): Promise<number> {
     const refused = this.refusal();
     if (refused) throw refused;
+    await this.refresh();
     return this.streams.get(streamId)?.durable ?? 0;
   }
 
@@ -279,6 +370,7 @@ export class FileEventStore implements EventStore {
   async getMetadata(executionArn: string): Promise<ExecutionMetadata | undefined> {
     const refused = this.refusal();
     if (refused) throw refused;
+    await this.refresh();
     const row = this.metadata.get(executionArn);
     if (!row) return undefined;
     if (!row.extra) return { ...row.meta };
@@ -289,6 +381,7 @@ export class FileEventStore implements EventStore {
   async list(filter?: ListFilter): Promise<ExecutionPage> {
     const refused = this.refusal();
     if (refused) throw refused;
+    await this.refresh();
     return pageOf(metas(this.metadata.values()), filter);
   }
 
@@ -319,18 +412,15 @@ export class FileEventStore implements EventStore {
     this.closing ??= (async () => {
       await this.idle();
       await Promise.allSettled([...this.reads]);
+      clearInterval(this.poll);
       this.fanout.complete();
-      try {
-        await this.fh.close();
-      } finally {
-        this.releaseLock();
-      }
+      await this.fh.close();
     })();
     return this.closing;
   }
 
-  /** Builds the index from one record of a committed group, on open. */
-  private applyScanned(record: ScannedRecord): void {
+  /** Indexes one record of a committed group found in the file (on open, or another writer's). */
+  private applyScanned(record: ScannedRecord, published: StoredStreamEvent[] | undefined): void {
     if (record.kind === 'metadata') {
       const previous = this.metadata.get(record.base.executionArn);
       this.metadata.set(record.base.executionArn, { meta: record.base, extra: record.extra ?? previous?.extra });
@@ -338,21 +428,38 @@ export class FileEventStore implements EventStore {
     }
     let stream = this.streams.get(record.streamId);
     if (!stream) this.streams.set(record.streamId, (stream = { revision: 0, durable: 0, batches: [], pending: [] }));
-    if (record.startRevision !== stream.revision) {
+    if (record.startRevision !== stream.durable) {
       throw new StepwiseError(
         StoreErrorCodes.corrupted,
-        `The event log ${this.file} is inconsistent at byte ${record.offset} (record ${record.ordinal}): it appends to stream '${record.streamId}' at revision ${record.startRevision}, but the stream is at revision ${stream.revision} there.`,
+        `The event log ${this.file} is inconsistent at byte ${record.offset} (record ${record.ordinal}): it appends to stream '${record.streamId}' at revision ${record.startRevision}, but the stream is at revision ${stream.durable} there.`,
         { file: this.file, offset: record.offset, record: record.ordinal },
       );
     }
     const batch: DurableBatch = {
-      streamId: record.streamId, startRevision: record.startRevision, count: record.count, position: this.nextPosition,
+      streamId: record.streamId, startRevision: record.startRevision, count: record.count, position: this.durablePosition,
       json: { offset: record.jsonOffset, length: record.jsonLength },
     };
     stream.batches.push(batch);
     this.batches.push(batch);
-    stream.revision = stream.durable = record.startRevision + record.count;
-    this.nextPosition = this.durablePosition = batch.position + record.count;
+    stream.durable = record.startRevision + record.count;
+    // Our own appends still pending on this stream now expect a revision it has passed: they fail under the lock.
+    stream.revision = stream.durable + pendingCount(stream);
+    this.durablePosition = batch.position + record.count;
+    if (published) {
+      const events = this.parse<HistoryEvent[]>(this.readSyncText(batch.json), batch.json);
+      for (const e of storedEvents(batch.streamId, events, batch.startRevision, batch.position)) published.push(e);
+    }
+  }
+
+  private readSyncText(at: Location): string {
+    const buffer = Buffer.allocUnsafe(at.length);
+    let done = 0;
+    while (done < at.length) {
+      const n = readSync(this.fh.fd, buffer, done, at.length - done, at.offset + done);
+      if (n === 0) throw new StepwiseError(StoreErrorCodes.corrupted, `The event log ${this.file} ends before byte ${at.offset + at.length}.`);
+      done += n;
+    }
+    return buffer.toString('utf8');
   }
 
   private refusal(): StepwiseError | undefined {
@@ -389,14 +496,28 @@ export class FileEventStore implements EventStore {
       while (this.queue.length > 0 && !this.failure) {
         // Taking the group out of the queue closes it: appends from now on open the next one.
         const group = this.queue.shift()!;
-        let start: number;
         try {
-          start = await this.write(group);
+          await this.lock.acquire();
         } catch (err) {
-          this.fail(err, group);
-          break;
+          // Nothing was written: the store stays sound, only this group is refused.
+          this.drop(group, err);
+          continue;
         }
-        this.commit(group, start);
+        this.writing = true;
+        try {
+          let start: number;
+          try {
+            this.catchUp(true);
+            start = await this.write(group);
+          } catch (err) {
+            this.fail(err, group);
+            break;
+          }
+          this.commit(group, start);
+        } finally {
+          this.writing = false;
+          this.lock.release();
+        }
       }
     } finally {
       this.flushing = false;
@@ -406,11 +527,28 @@ export class FileEventStore implements EventStore {
     }
   }
 
-  /** Writes and syncs a group with its commit record; returns the byte it starts at. */
+  /**
+   * Checks the group's appends against the streams as they now are (other writers included),
+   * marks those that no longer fit, writes and syncs the rest with a commit record; returns
+   * the byte it starts at.
+   */
   private async write(group: Group): Promise<number> {
     const start = this.size;
-    const parts = group.records.map((r) => r.buffer);
-    parts.push(encodeCommit(start, group.records.length));
+    const next = new Map<string, number>();
+    const parts: Buffer[] = [];
+    for (const record of group.records) {
+      if (record.kind === 'events') {
+        const at = next.get(record.streamId) ?? this.streams.get(record.streamId)!.durable;
+        if (record.batch.startRevision !== at) {
+          record.batch.rejected = new WrongExpectedRevisionError(record.streamId, record.batch.startRevision, at);
+          continue;
+        }
+        next.set(record.streamId, at + record.batch.count);
+      }
+      parts.push(record.buffer);
+    }
+    if (parts.length === 0) return start;
+    parts.push(encodeCommit(start, parts.length));
     const buffer = Buffer.concat(parts);
     let written = 0;
     while (written < buffer.length) {
@@ -437,15 +575,20 @@ export class FileEventStore implements EventStore {
         const { batch, streamId } = record;
         const stream = this.streams.get(streamId)!;
         stream.pending.shift();
+        if (batch.rejected) {
+          stream.revision = stream.durable + pendingCount(stream);
+          continue;
+        }
+        const position = this.durablePosition;
         const durable: DurableBatch = {
-          streamId, startRevision: batch.startRevision, count: batch.count, position: batch.position,
+          streamId, startRevision: batch.startRevision, count: batch.count, position,
           json: { offset: offset + record.jsonStart, length: record.jsonLength },
         };
         stream.batches.push(durable);
         this.batches.push(durable);
         stream.durable = batch.startRevision + batch.count;
-        this.durablePosition = batch.position + batch.count;
-        if (observed) for (const e of storedEvents(streamId, batch.events, batch.startRevision, batch.position)) published.push(e);
+        this.durablePosition = position + batch.count;
+        if (observed) for (const e of storedEvents(streamId, batch.events, batch.startRevision, position)) published.push(e);
       } else {
         const previous = this.metadata.get(record.meta.executionArn);
         const extra = record.extraStart === undefined ? previous?.extra : { offset: offset + record.extraStart, length: record.extraLength! };
@@ -455,6 +598,17 @@ export class FileEventStore implements EventStore {
     }
     group.resolve();
     this.fanout.publish(published);
+  }
+
+  /** A group refused before anything of it was written: its appends are forgotten. */
+  private drop(group: Group, err: unknown): void {
+    for (const record of group.records) {
+      if (record.kind !== 'events') continue;
+      const stream = this.streams.get(record.streamId)!;
+      stream.pending.splice(stream.pending.indexOf(record.batch), 1);
+      stream.revision = stream.durable + pendingCount(stream);
+    }
+    group.reject(err);
   }
 
   /** After a failed write the index no longer matches the file: refuse everything from here on. */
@@ -565,7 +719,8 @@ function* metas(rows: Iterable<MetadataRow>): Iterable<ExecutionMetadata> {
 
 /**
  * Opens (creating if need be) the embedded durable store in `dir`: `events.log` holds every
- * append and metadata update; `LOCK` keeps a second process out. Opening checks every record:
+ * append and metadata update; `LOCK` exists while one writer appends a group. Several
+ * processes may open the same directory. Opening checks every record:
  * the torn tail of an interrupted write is cut (see `recovery`), any other damage refuses to
  * open with the file, byte offset and reason.
  *
@@ -589,54 +744,8 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-function acquireLock(dir: string): () => void {
-  const path = resolve(dir, LOCK_FILE);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      try {
-        writeSync(fd, String(process.pid));
-      } finally {
-        closeSync(fd);
-      }
-      heldLocks.add(path);
-      return () => {
-        if (!heldLocks.delete(path)) return;
-        try {
-          unlinkSync(path);
-        } catch {
-          // already gone: nothing to release
-        }
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
-      let holder = NaN;
-      try {
-        holder = Number(readFileSync(path, 'utf8').trim());
-      } catch {
-        // unreadable: treated as stale below
-      }
-      if (isAlive(holder, path)) {
-        throw new StepwiseError(
-          StoreErrorCodes.unavailable,
-          `The event store in ${dir} is open in ${holder === process.pid ? 'this process already' : `another process (pid ${holder})`}; ` +
-            `close it there first. If no such process runs, delete ${path}.`,
-        );
-      }
-      // Left by a process that died without closing (kill -9): take it over.
-      unlinkSync(path);
-    }
-  }
-}
-
-function isAlive(pid: number, path: string): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  // A container restarts its process under the same pid: our own pid is ours only if we hold it.
-  if (pid === process.pid) return heldLocks.has(path);
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function pendingCount(stream: StreamState): number {
+  let n = 0;
+  for (const p of stream.pending) n += p.count;
+  return n;
 }

@@ -166,15 +166,17 @@ type Parsed =
   | { ok: false; reason: string };
 
 /**
- * Scans the whole log, checking every checksum, and hands each record of every committed group
+ * Scans the log from byte `from` (the start of a group), checking every checksum, and hands each record of every committed group
  * to `apply`, in order. A bad record with no committed group after it is the torn tail of an
  * interrupted write: the result says where to cut. One with a committed group after it is
  * damage to acknowledged data: that throws, and the file is left as it is.
  */
-export function scanLog(file: string, fd: number, size: number, apply: (record: ScannedRecord) => void): ScanResult {
+export function scanLog(
+  file: string, fd: number, size: number, apply: (record: ScannedRecord) => void, from = 0, onGroupEnd?: (end: number) => void,
+): ScanResult {
   const window = new FileWindow(fd, size);
-  let pos = 0;
-  let groupStart = 0;
+  let pos = from;
+  let groupStart = from;
   let ordinal = 0;
   let group: ScannedRecord[] = [];
 
@@ -209,6 +211,7 @@ export function scanLog(file: string, fd: number, size: number, apply: (record: 
       for (const record of group) apply(record);
       group = [];
       groupStart = parsed.end;
+      onGroupEnd?.(groupStart);
     } else if (kind === RecordKind.events) {
       const idLength = body.length >= EVENTS_PREFIX ? body.readUInt16LE(8) : Infinity;
       if (EVENTS_PREFIX + idLength > body.length) throw corrupted(pos, ordinal, 'an events record is too short for its stream id');

@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import type { HistoryEvent } from '../execution/history-event.js';
 import {
+  isSameEvent,
   StoreErrorCodes,
   WrongExpectedRevisionError,
   type AppendOptions,
@@ -77,7 +78,7 @@ export class MemoryEventStore implements EventStore {
     const end = expected + events.length;
     if (stream && events.length > 0 && Number.isInteger(expected) && expected >= 0 && end <= actual) {
       let same = true;
-      for (let i = 0; i < events.length && same; i++) same = stream.events[expected + i]!.id === events[i]!.id;
+      for (let i = 0; i < events.length && same; i++) same = isSameEvent(stream.events[expected + i]!, events[i]!);
       if (same) return end;
     }
     throw new WrongExpectedRevisionError(streamId, expected, actual);

@@ -50,7 +50,8 @@ describe('stepwise list / history / inspect / replay / fork / redrive on the emb
     expect(redrive.code).toBe(2);
     expect(redrive.stderr).toContain('cannot be redriven');
     expect(runCli(['history', 'nobody'], { cwd }).stderr).toContain("No execution is named 'nobody'");
-  });
+    // Thirteen CLI processes in a row: on a loaded 2-core machine, next to the multi-process tests, that exceeds 20 s.
+  }, 90_000);
 
   it('replays a history exported from AWS (get-execution-history JSON)', () => {
     const cases = path.resolve(__dirname, '../../../shared/conformance/cases/scenarios.base_scenarios.map_state_retry_legacy');

@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
+import { firstValueFrom, take, timeout, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WrongExpectedRevisionError } from '../../src/store/event-store.js';
 import { isStepwiseError } from '../../src/errors/stepwise-error.js';
 import { crc32, tableCrc32 } from '../../src/store/crc32.js';
 import { openFileEventStore } from '../../src/store/file-store.js';
@@ -122,21 +124,63 @@ describe('FileEventStore', () => {
     await store.close();
   });
 
-  it('refuses a second open of the same directory until the first is closed', async () => {
+  it('shares one directory between several stores: each sees the others\' appends and conflicts', async () => {
     const dir = freshDir();
-    const store = await openFileEventStore(dir);
-    await expect(openFileEventStore(dir)).rejects.toMatchObject({ code: 'StoreUnavailable', message: expect.stringContaining('open in this process') });
-    await store.close();
-    const again = await openFileEventStore(dir);
-    await again.close();
+    const one = await openFileEventStore(dir);
+    const two = await openFileEventStore(dir);
+    try {
+      const live = firstValueFrom(two.subscribe('s').pipe(take(3), toArray(), timeout(10_000)));
+      await one.append('s', historyEvents(1, 2), { expectedRevision: 0 });
+      expect(await two.read('s')).toEqual(historyEvents(1, 2));
+      // `two` learns of `one`'s append when it checks: a stale expectation is refused, a current one goes through.
+      await expect(two.append('s', historyEvents(3, 1), { expectedRevision: 0 })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await two.append('s', historyEvents(3, 1), { expectedRevision: 2 })).toBe(3);
+      await expect(one.append('s', [historyEvent(3)], { expectedRevision: 2 })).rejects.toMatchObject({ code: 'StoreConflict', actual: 3 });
+      expect((await live).map((e) => [e.revision, e.event.id])).toEqual([[0, 1], [1, 2], [2, 3]]);
+      await two.putMetadata({ executionArn: 's', stateMachineArn: 'sm', name: 's', status: 'RUNNING', startDate: 1, extra: { x: 1 } });
+      expect(await one.getMetadata('s')).toMatchObject({ status: 'RUNNING', extra: { x: 1 } });
+      expect((await one.list()).items.map((m) => m.executionArn)).toEqual(['s']);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+    const reopened = await openFileEventStore(dir);
+    expect(await reopened.read('s')).toEqual(historyEvents(1, 3));
+    await reopened.close();
   });
 
-  it('takes over the lock of a process that died without closing', async () => {
+  it('refuses, under the lock, an append queued before another store wrote the same revision', async () => {
+    const dir = freshDir();
+    const one = await openFileEventStore(dir);
+    const two = await openFileEventStore(dir);
+    try {
+      // Both check against revision 0 before either has written: the lock orders them.
+      const results = await Promise.allSettled([
+        one.append('s', historyEvents(1, 1), { expectedRevision: 0 }),
+        two.append('s', [historyEvent(1, { from: 'two' })], { expectedRevision: 0 }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(await one.read('s')).toHaveLength(1);
+      expect(await two.revision('s')).toBe(1);
+      // The loser's view is consistent again: its next append at the true revision goes through.
+      const loser = results[0].status === 'rejected' ? one : two;
+      expect(await loser.append('s', historyEvents(2, 1), { expectedRevision: 1 })).toBe(2);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  it('takes over the append lock of a process that died holding it', async () => {
     const dir = freshDir();
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-    writeFileSync(join(dir, 'LOCK'), dead.stdout.toString());
+    writeFileSync(join(dir, 'LOCK'), `${dead.stdout.toString()} deadbeef`);
     const store = await openFileEventStore(dir);
+    expect(await store.append('s', historyEvents(1, 1), { expectedRevision: 0 })).toBe(1);
     await store.close();
+    expect(existsSync(join(dir, 'LOCK'))).toBe(false);
   });
 
   it('fails closed after a write error: the append rejects, and so does everything after it', async () => {

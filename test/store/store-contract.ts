@@ -179,6 +179,13 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect(ids(await store.read('s'))).toEqual([1, 2]);
       });
 
+      it('does not take different events that reuse the ids for a retry (two writers numbering alike)', async () => {
+        await store.append('s', historyEvents(1, 2), { expectedRevision: 0 });
+        const other = [historyEvent(1, { by: 'another runtime' }), historyEvent(2, { by: 'another runtime' })];
+        await expect(store.append('s', other, { expectedRevision: 0 })).rejects.toMatchObject({ actual: 2 });
+        expect(await store.read('s')).toEqual(historyEvents(1, 2));
+      });
+
       it('is a conflict when the ids differ or reach past the stream', async () => {
         await store.append('s', historyEvents(1, 3), { expectedRevision: 0 });
         await expect(store.append('s', historyEvents(7, 3), { expectedRevision: 0 })).rejects.toMatchObject({ actual: 3 });

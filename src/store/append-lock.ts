@@ -1,0 +1,141 @@
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { StepwiseError } from '../errors/stepwise-error.js';
+import { StoreErrorCodes } from './event-store.js';
+
+/** Tokens of the lock files this process holds, so a same-pid lock of ours reads as alive. */
+const heldTokens = new Set<string>();
+
+const FIRST_BACKOFF_MS = 1;
+const MAX_BACKOFF_MS = 25;
+
+/**
+ * A lock file shared by every process (and every store instance) writing one directory. It is
+ * held only around one append group, so it is never held for long; a holder that was killed
+ * leaves the file behind, and a waiter takes it over once the holder's pid is gone. Node has no
+ * flock(), and an exclusive create is atomic on every local file system.
+ */
+export class AppendLock {
+  private token: string | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly timeoutMs = 30_000,
+  ) {}
+
+  async acquire(): Promise<void> {
+    const deadline = Date.now() + this.timeoutMs;
+    let backoff = FIRST_BACKOFF_MS;
+    for (;;) {
+      if (this.tryCreate()) return;
+      const holder = this.readHolder();
+      if (holder !== undefined && !isAlive(holder, this.path)) {
+        this.takeOver(holder);
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new StepwiseError(
+          StoreErrorCodes.unavailable,
+          `Could not take the append lock ${this.path} within ${this.timeoutMs} ms: it is held by pid ${holder?.split(' ')[0] ?? '?'}. ` +
+            'If no Stepwise process is writing to this store, delete the file.',
+        );
+      }
+      await new Promise((r) => setTimeout(r, backoff));
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+  }
+
+  release(): void {
+    const token = this.token;
+    if (token === undefined) return;
+    this.token = undefined;
+    heldTokens.delete(token);
+    try {
+      unlinkSync(this.path);
+    } catch {
+      // already gone (taken over as stale by mistake): nothing left to release
+    }
+  }
+
+  private tryCreate(): boolean {
+    const token = randomBytes(8).toString('hex');
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw new StepwiseError(StoreErrorCodes.unavailable, `Cannot create the append lock ${this.path}: ${(err as Error).message}`, err);
+    }
+    try {
+      writeSync(fd, `${process.pid} ${token}`);
+    } finally {
+      closeSync(fd);
+    }
+    this.token = token;
+    heldTokens.add(token);
+    return true;
+  }
+
+  private readHolder(): string | undefined {
+    try {
+      return readFileSync(this.path, 'utf8');
+    } catch {
+      return undefined; // released meanwhile, or written but not yet filled: look again
+    }
+  }
+
+  /**
+   * Moves the dead holder's file aside rather than deleting it: if another waiter replaced it
+   * with a live lock in the meantime, what was moved is not the dead one and is put back.
+   */
+  private takeOver(dead: string): void {
+    const aside = `${this.path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      renameSync(this.path, aside);
+    } catch {
+      return; // someone else moved it first
+    }
+    let moved: string | undefined;
+    try {
+      moved = readFileSync(aside, 'utf8');
+    } catch {
+      moved = undefined;
+    }
+    if (moved !== dead) {
+      try {
+        linkSync(aside, this.path);
+      } catch {
+        // a third writer holds it now; the moved lock's owner releases a file that is not there
+      }
+    }
+    try {
+      unlinkSync(aside);
+    } catch {
+      // nothing to clean
+    }
+  }
+}
+
+/** An empty lock file is one being filled; one left empty this long lost its creator. */
+const EMPTY_LOCK_GRACE_MS = 2_000;
+
+function isAlive(holder: string, path: string): boolean {
+  const [pidText, token] = holder.trim().split(' ');
+  const pid = Number(pidText);
+  if (holder.trim() === '') {
+    try {
+      return statSync(path).mtimeMs > Date.now() - EMPTY_LOCK_GRACE_MS;
+    } catch {
+      return true; // gone meanwhile: look again
+    }
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  // A container restarts its process under the same pid: our pid is ours only with our token.
+  if (pid === process.pid) return token !== undefined && heldTokens.has(token);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
