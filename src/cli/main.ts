@@ -27,6 +27,8 @@ commands:
   fork EXECUTION --from EVENT_ID [--input JSON] [--definition FILE]
                           a new execution that continues from that event (the original is unchanged)
   redrive EXECUTION       continue a FAILED, TIMED_OUT or ABORTED execution from where it failed
+  ui [--port 8084] [--host 127.0.0.1]
+                          the visual time-travel debugger in the browser (binds 127.0.0.1 by default)
 
 Commands that read executions take --store DIR (default .stepwise/), --store memory, or
 --store esdb://HOST:2113?tls=false for an EventStoreDB server. Several processes may share a DIR.
@@ -59,6 +61,9 @@ async function main(argv: string[]): Promise<number> {
       return redriveCommand(rest);
     case 'inspect':
       return inspectCommand(rest);
+    case 'ui':
+      // Loaded only when asked for: other commands need not load the HTTP server.
+      return (await import('./ui-command.js')).uiCommand(rest);
     default:
       process.stderr.write(`stepwise: unknown command '${command}'.\n${USAGE}\n`);
       return 2;

@@ -198,8 +198,9 @@ export function foldExecutionState(events: readonly HistoryEvent[], atEventId?: 
 }
 
 /**
- * The fold itself, for callers that take events one at a time (a live state$): `apply` each
- * event in order, `snapshot` whenever the state is wanted. Nothing is folded twice.
+ * The fold behind {@link foldExecutionState}, one event at a time: `apply` each event in order,
+ * `snapshot` whenever the state is wanted. Lets a viewer move forwards through a long history
+ * without folding it again from the start.
  */
 export class ExecutionStateFold {
   private readonly root: ThreadRec = { kind: 'root', index: 0, parent: undefined, status: 'RUNNING', current: undefined, idleAfterExit: false };
@@ -221,6 +222,16 @@ export class ExecutionStateFold {
   private failedState: string | undefined;
   private lastEventId = 0;
   private lastEventDate = 0;
+  private stateEnded?: (name: string, enteredEventId: number, exited: boolean) => void;
+
+  /**
+   * Calls `listener` whenever a state entry ends while events are applied: `exited` when its
+   * own *StateExited closed it, false when it was aborted or its execution, iteration or
+   * branch ended around it. Lets a viewer colour states without taking snapshots.
+   */
+  onStateEnded(listener: (name: string, enteredEventId: number, exited: boolean) => void): void {
+    this.stateEnded = listener;
+  }
 
   apply(e: HistoryEvent): void {
     this.lastEventId = e.id;
@@ -285,6 +296,24 @@ export class ExecutionStateFold {
       return;
     }
     this.place(e.id, p, undefined);
+  }
+
+  /** The name of the state an applied event belongs to (undefined for execution-level events). */
+  stateNameOf(eventId: number): string | undefined {
+    return this.nodeAt[eventId]?.name;
+  }
+
+  /** The id of the *StateEntered event of the state entry an applied event belongs to. */
+  stateEntryOf(eventId: number): number | undefined {
+    return this.nodeAt[eventId]?.enteredEventId;
+  }
+
+  /** The Map iteration an applied event happened in (the innermost one), if any. */
+  iterationOf(eventId: number): { mapEnteredEventId: number; index: number } | undefined {
+    for (let t = this.threadAt[eventId]; t; t = t.parent?.thread) {
+      if (t.kind === 'iteration') return { mapEnteredEventId: t.parent!.enteredEventId, index: t.index };
+    }
+    return undefined;
   }
 
   /**
@@ -422,7 +451,7 @@ export class ExecutionStateFold {
       for (const [k, v] of Object.entries(d.assignedVariables as Record<string, unknown>)) this.variables.set(k, asJson(v));
     }
     if (node) {
-      this.endNode(node, node.failed ? 'ABORTED' : 'SUCCEEDED');
+      this.endNode(node, node.failed ? 'ABORTED' : 'SUCCEEDED', true);
       thread.idleAfterExit = true;
     }
   }
@@ -587,9 +616,10 @@ export class ExecutionStateFold {
     }
   }
 
-  private endNode(node: NodeRec, childStatus: ChildStatus): void {
+  private endNode(node: NodeRec, childStatus: ChildStatus, exited = false): void {
     if (!node.live) return;
     node.live = false;
+    this.stateEnded?.(node.name, node.enteredEventId, exited);
     node.pendingTask = node.waitingSince = undefined;
     if (node.thread.current === node) node.thread.current = undefined;
     this.finishRunning(node, childStatus);

@@ -1,0 +1,256 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { filter, map } from 'rxjs';
+import type { JsonValue } from '../../src/asl/json-value.js';
+import { isStepwiseError, StepwiseError, type StepwiseErrorCode } from '../../src/errors/stepwise-error.js';
+import type { Runtime } from '../../src/runtime/create-runtime.js';
+import type { ExecutionStatus } from '../../src/store/event-store.js';
+import { streamAsServerSentEvents } from './event-stream.js';
+import { findUiAssets, serveAsset, type UiAssets } from './static-assets.js';
+
+export interface UiHandlerOptions {
+  runtime: Runtime;
+  /** Where the UI is mounted, e.g. `/ui` inside `stepwise serve`. Default: the root. */
+  basePath?: string;
+  /** The built front end (`dist/ui`). Default: found beside this module. */
+  assetsDir?: string;
+}
+
+/** Answers a request if it is the UI's (returns true), or leaves it to the caller (false). */
+export type UiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+const STATUSES = new Set<ExecutionStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const EXECUTION_EVENTS = new Set(['ExecutionStarted', 'ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted', 'ExecutionRedriven']);
+
+/** An HTTP-level failure: the status code and a typed error name the front end can show. */
+class HttpProblem extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The visual debugger as a request handler: the front end's files and a JSON API over the
+ * runtime's store, with Server-Sent Events fed from the store's subscriptions. Reading never
+ * changes an execution; only the POST actions (fork, redrive, replay) start anything.
+ *
+ * @example
+ * const ui = createUiHandler({ runtime, basePath: '/ui' });
+ * http.createServer(async (req, res) => { if (!(await ui(req, res))) notFound(res); });
+ */
+export function createUiHandler(options: UiHandlerOptions): UiHandler {
+  const base = (options.basePath ?? '').replace(/\/+$/, '');
+  const runtime = options.runtime;
+  let assets: UiAssets | undefined;
+
+  const routes = async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> => {
+    const method = req.method ?? 'GET';
+    if (path === '/api/executions' && method === 'GET') return sendJson(res, 200, await listExecutions(runtime, query));
+    if (path === '/api/stream' && method === 'GET') {
+      // The list only needs executions starting and ending, not every state of every Map.
+      const source = runtime.store.subscribeAll({ fromPosition: 'end' }).pipe(
+        filter((s) => EXECUTION_EVENTS.has(s.event.type)),
+        map((s) => ({ executionArn: s.streamId, type: s.event.type, timestamp: s.event.timestamp })),
+      );
+      return streamAsServerSentEvents(res, source);
+    }
+    const match = /^\/api\/executions\/([^/]+)(?:\/(history|state|stream|fork|redrive|replay))?$/.exec(path);
+    if (!match) throw new HttpProblem(404, 'NotFound', `No such resource: ${method} ${path}`);
+    const arn = decodeArn(match[1]!);
+    const action = match[2];
+    const meta = await runtime.store.getMetadata(arn);
+    if (!meta) throw new StepwiseError('ExecutionDoesNotExist', `Execution does not exist: '${arn}'`);
+    const handle = runtime.execution(arn);
+    if (method === 'GET') {
+      switch (action) {
+        case undefined:
+          return sendJson(res, 200, meta);
+        case 'history':
+          return sendJson(res, 200, { events: await handle.history() });
+        case 'state': {
+          const at = query.get('at');
+          const eventId = at === null ? undefined : Number(at);
+          if (eventId !== undefined && !Number.isInteger(eventId)) throw new HttpProblem(400, 'InvalidArgument', `?at= must be an event id (an integer), not '${at}'.`);
+          try {
+            return sendJson(res, 200, await handle.stateAt(eventId));
+          } catch (e) {
+            if (e instanceof RangeError) throw new HttpProblem(400, 'InvalidArgument', e.message);
+            throw e;
+          }
+        }
+        case 'stream': {
+          const from = Number(query.get('from') ?? '0');
+          if (!Number.isInteger(from) || from < 0) throw new HttpProblem(400, 'InvalidArgument', `?from= must be a revision (an integer from 0), not '${query.get('from')}'.`);
+          return streamAsServerSentEvents(res, runtime.store.subscribe(arn, { fromRevision: from }).pipe(map((s) => s.event)));
+        }
+      }
+    }
+    if (method === 'POST' && action !== undefined && ['fork', 'redrive', 'replay'].includes(action)) {
+      const body = await readJsonBody(req);
+      switch (action) {
+        case 'fork': {
+          const fromEventId = body.fromEventId;
+          if (typeof fromEventId !== 'number' || !Number.isInteger(fromEventId)) throw new HttpProblem(400, 'InvalidArgument', 'fork needs "fromEventId": the id of the event to continue from.');
+          const fork = await handle.fork({ fromEventId, ...('input' in body ? { input: body.input as JsonValue } : {}) });
+          fork.done.catch(() => undefined);
+          await untilListed(runtime, fork.identity.executionArn);
+          return sendJson(res, 201, { executionArn: fork.identity.executionArn });
+        }
+        case 'redrive': {
+          const redriven = await handle.redrive();
+          redriven.done.catch(() => undefined);
+          return sendJson(res, 200, { executionArn: redriven.identity.executionArn });
+        }
+        case 'replay': {
+          const definition = body.definition;
+          if (typeof definition !== 'string' && (typeof definition !== 'object' || definition === null || Array.isArray(definition))) {
+            throw new HttpProblem(400, 'InvalidArgument', 'replay needs "definition": the state machine definition (JSON text or object).');
+          }
+          return sendJson(res, 200, await handle.replay(definition as never));
+        }
+      }
+    }
+    throw new HttpProblem(405, 'MethodNotAllowed', `${method} is not allowed on ${path}.`);
+  };
+
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let path = url.pathname;
+    if (base !== '') {
+      if (path !== base && !path.startsWith(`${base}/`)) return false;
+      path = path.slice(base.length);
+    }
+    try {
+      if (path === '') {
+        res.writeHead(308, { location: `${base}/` }).end();
+        return true;
+      }
+      if (!path.startsWith('/api/')) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, 'MethodNotAllowed', `${req.method} is not allowed on ${path}.`);
+        assets ??= findUiAssets(options.assetsDir);
+        serveAsset(res, assets, path === '/' ? '/index.html' : path);
+        return true;
+      }
+      if (req.method === 'POST') checkSameOrigin(req);
+      await routes(req, res, path, url.searchParams);
+    } catch (e) {
+      sendError(res, e);
+    }
+    return true;
+  };
+}
+
+async function listExecutions(runtime: Runtime, query: URLSearchParams) {
+  const status = query.get('status') || undefined;
+  if (status !== undefined && !STATUSES.has(status as ExecutionStatus)) throw new HttpProblem(400, 'InvalidArgument', `Unknown status '${status}': one of ${[...STATUSES].join(', ')}.`);
+  const maxResults = query.get('maxResults') === null ? 1000 : Number(query.get('maxResults'));
+  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000) throw new HttpProblem(400, 'InvalidArgument', '?maxResults= must be an integer from 1 to 1000.');
+  try {
+    return await runtime.store.list({
+      status: status as ExecutionStatus | undefined,
+      stateMachineArn: query.get('stateMachineArn') || undefined,
+      nextToken: query.get('nextToken') || undefined,
+      maxResults,
+    });
+  } catch (e) {
+    if (isStepwiseError(e)) throw e;
+    throw new HttpProblem(400, 'InvalidArgument', `Cannot list executions: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The runtime records a new execution's listing just after its first events, and a store
+ * shows it once durable (a group commit away): the page that opens next needs it.
+ */
+async function untilListed(runtime: Runtime, executionArn: string): Promise<void> {
+  for (let waited = 0; waited < 10000; waited += 10) {
+    if (await runtime.store.getMetadata(executionArn)) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function decodeArn(segment: string): string {
+  let arn: string;
+  try {
+    arn = decodeURIComponent(segment);
+  } catch {
+    throw new HttpProblem(400, 'InvalidArn', `'${segment}' is not a valid URL-encoded execution ARN.`);
+  }
+  if (!/^arn:[^:]+:states:[^:]*:[^:]*:execution:[^:]+:[^:]+$/.test(arn)) {
+    throw new HttpProblem(400, 'InvalidArn', `'${arn}' is not an execution ARN (arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME).`);
+  }
+  return arn;
+}
+
+/**
+ * Actions only from the UI's own pages: a JSON content type cannot be sent cross-site without
+ * a CORS preflight (which this server never grants), and a foreign Origin is refused outright.
+ */
+function checkSameOrigin(req: IncomingMessage): void {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('application/json')) throw new HttpProblem(415, 'UnsupportedMediaType', 'Actions take a JSON body (Content-Type: application/json).');
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== 'null') {
+    let host: string;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      throw new HttpProblem(403, 'Forbidden', `Malformed Origin header '${origin}'.`);
+    }
+    if (host !== req.headers.host) throw new HttpProblem(403, 'Forbidden', `Requests from ${origin} may not act on executions.`);
+  }
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, 'PayloadTooLarge', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new HttpProblem(400, 'InvalidJson', `The request body is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HttpProblem(400, 'InvalidJson', 'The request body must be a JSON object.');
+  return parsed as Record<string, unknown>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+const STATUS_OF: Partial<Record<StepwiseErrorCode, number>> = {
+  ExecutionDoesNotExist: 404,
+  ExecutionAlreadyExists: 409,
+  StoreConflict: 409,
+  InvalidDefinition: 400,
+  InvalidInput: 400,
+  InvalidArgument: 400,
+  InvalidMockConfig: 400,
+  StoreUnavailable: 503,
+};
+
+function sendError(res: ServerResponse, e: unknown): void {
+  let status = 500;
+  let code = 'InternalError';
+  let message = e instanceof Error ? e.message : String(e);
+  if (e instanceof HttpProblem) ({ status, code } = e);
+  else if (isStepwiseError(e)) {
+    code = e.code;
+    status = STATUS_OF[e.code] ?? 500;
+  }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (status === 500) message = `Unexpected error: ${message}`;
+  sendJson(res, status, { error: code, message });
+}

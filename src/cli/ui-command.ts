@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { startUiServer } from '../../adapters/ui/ui-server.js';
+import { StepwiseError } from '../errors/stepwise-error.js';
+import { loadMockConfigFile } from '../resources/mock-config.js';
+import { createRuntime } from '../runtime/create-runtime.js';
+import { openStore } from './open-store.js';
+
+export const UI_USAGE = 'stepwise ui [--store DIR] [--port 8084] [--host 127.0.0.1] [--mock-config FILE] [--fast-time]';
+
+/**
+ * `stepwise ui`: serves the visual debugger over the store until interrupted. Executions left
+ * RUNNING are not resumed: opening the UI changes nothing until an action button is pressed.
+ * `--mock-config` and `--fast-time` apply to the executions that fork and redrive start.
+ */
+export async function uiCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { store: { type: 'string' }, port: { type: 'string', default: '8084' }, host: { type: 'string', default: '127.0.0.1' }, 'mock-config': { type: 'string' }, 'fast-time': { type: 'boolean', default: false } },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StepwiseError('InvalidArgument', `--port must be a port number (0 to 65535), not '${values.port}'.`);
+  const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
+  const store = await openStore(values.store);
+  const runtime = createRuntime({ store, clock: values['fast-time'] ? 'virtual' : 'real', mockConfig });
+  let server;
+  try {
+    server = await startUiServer({ runtime, port, host: values.host });
+  } catch (e) {
+    await runtime.close();
+    throw e;
+  }
+  process.stdout.write(`Stepwise UI on ${server.url} (store ${values.store ?? '.stepwise/'}); Ctrl-C to stop.\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  await runtime.close();
+  return 0;
+}

@@ -1,0 +1,54 @@
+import { useState } from 'preact/hooks';
+import type { ExecutionState } from '../../src/execution/execution-state.js';
+import type { StateView } from '../logic/state-view.js';
+import { JsonBlock } from './json-block.js';
+
+interface Props {
+  view?: StateView;
+  execution: ExecutionState;
+  iteration?: string;
+  onOpenIteration(key: string | undefined): void;
+}
+
+/** The selected state at the slider's event, or the execution when no state is selected. */
+export function StateDetails({ view, execution, iteration, onOpenIteration }: Props) {
+  const [index, setIndex] = useState('0');
+  if (!view) {
+    return (
+      <section class="details" data-testid="details">
+        <h3>Execution <span class={`badge ${execution.status}`}>{execution.status}</span></h3>
+        <p class="hint">Select a state in the graph to see its input, output, error and context at this event.</p>
+        <JsonBlock label="Input" value={execution.input} />
+        {execution.output !== undefined && <JsonBlock label="Output" value={execution.output} />}
+        {execution.error !== undefined && <JsonBlock label="Error" value={{ error: execution.error, cause: execution.cause }} />}
+        <JsonBlock label="Variables" value={execution.variables} />
+      </section>
+    );
+  }
+  const it = view.iterations;
+  return (
+    <section class="details" data-testid="details">
+      <h3>{view.name} <span class={`badge ${view.status}`} data-testid="state-status">{view.status}</span></h3>
+      {iteration && <p class="iteration">Iteration {iteration.split(':')[1]} <button onClick={() => onOpenIteration(undefined)}>all iterations</button></p>}
+      <p class="facts">retry count <b data-testid="retry-count">{view.retryCount}</b>{view.tally && view.tally.entered > 1 ? ` · entered ${view.tally.entered} times: ${view.tally.succeeded} succeeded, ${view.tally.caught} caught, ${view.tally.failed} failed, ${view.tally.aborted} aborted, ${view.tally.running} running` : ''}</p>
+      {it && (
+        <div class="map-iterations" data-testid="map-iterations">
+          <h4>Iterations</h4>
+          <p>{it.length !== undefined ? `${it.length} items: ` : ''}{it.succeeded} succeeded, {it.failed} failed, {it.aborted} aborted, {it.running} running</p>
+          <form onSubmit={(e) => { e.preventDefault(); onOpenIteration(`${it.enteredEventId}:${Number(index)}`); }}>
+            <label>Open iteration <input type="number" min="0" max={it.length !== undefined ? it.length - 1 : undefined} value={index} onInput={(e) => setIndex((e.target as HTMLInputElement).value)} /></label>
+            <button type="submit">Open</button>
+          </form>
+          {it.finished.filter((f) => f.status !== 'SUCCEEDED').slice(0, 20).map((f) => (
+            <button class="chip bad" onClick={() => onOpenIteration(`${it.enteredEventId}:${f.index}`)}>#{f.index} {f.status.toLowerCase()}</button>
+          ))}
+        </div>
+      )}
+      <JsonBlock label="Input" value={view.input} testId="state-input" />
+      <JsonBlock label="Output" value={view.output} testId="state-output" />
+      {view.error && <JsonBlock label="Error" value={view.error} testId="state-error" />}
+      <JsonBlock label="Variables" value={view.variables} />
+      <JsonBlock label="Context object ($$)" value={view.contextObject} />
+    </section>
+  );
+}
