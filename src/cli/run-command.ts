@@ -10,9 +10,11 @@ import { createRuntime, type Runtime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
 import { readInput } from './read-input.js';
 import { paint } from './paint.js';
+import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
 
 export const RUN_USAGE = `usage: stepwise run DEFINITION [--input JSON | --input-file FILE] [--state-machine-name NAME]
                     [--name EXECUTION_NAME] [--mock-config FILE --test-case NAME] [--fast-time] [--json] [--history]
+                    ${AWS_SERVICE_USAGE}
                     [--store DIR | --store memory]   (default: .stepwise/ in the working directory)`;
 
 /** `stepwise run`: runs one execution and prints its progress and result. Returns the exit code. */
@@ -31,6 +33,7 @@ export async function runCommand(args: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       history: { type: 'boolean', default: false },
       store: { type: 'string' },
+      ...AWS_SERVICE_FLAGS,
     },
   });
   if (positionals.length !== 1) throw new StepwiseError('InvalidArgument', `Expected exactly one DEFINITION file.\n${RUN_USAGE}`);
@@ -40,8 +43,9 @@ export async function runCommand(args: string[]): Promise<number> {
   const definition = (await loadDefinitionFile(positionals[0]!)) as StateMachineDefinition;
   const input = readInput(values.input, values['input-file']);
   const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
+  const services = servicesFromFlags(values);
   const store = await openStore(values.store);
-  const runtime = createRuntime({ clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, store });
+  const runtime = createRuntime({ clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, store, services });
   try {
     return await runOne(runtime, values, definition, input, mockConfig !== undefined);
   } finally {
