@@ -25,6 +25,8 @@ commands:
   fork EXECUTION --from EVENT_ID [--input JSON] [--definition FILE]
                           a new execution that continues from that event (the original is unchanged)
   redrive EXECUTION       continue a FAILED, TIMED_OUT or ABORTED execution from where it failed
+  serve [--port 8083] [--host 127.0.0.1] [--mock-config FILE]
+                          the Step Functions API (AWS JSON 1.0) for the aws CLI and SDKs
 
 Commands that read executions take --store DIR (default .stepwise/) or --store memory.
 
@@ -56,6 +58,9 @@ async function main(argv: string[]): Promise<number> {
       return redriveCommand(rest);
     case 'inspect':
       return inspectCommand(rest);
+    case 'serve':
+      // Loaded on demand: the HTTP adapter is not needed by the other commands.
+      return (await import('./serve-command.js')).serveCommand(rest);
     default:
       process.stderr.write(`stepwise: unknown command '${command}'.\n${USAGE}\n`);
       return 2;
