@@ -39,3 +39,13 @@ export type {
   EventStore, ExecutionMetadata, ExecutionPage, ExecutionStatus, ListFilter, ReadOptions, StoredStreamEvent,
   SubscribeOptions, SubscribeAllOptions, AppendOptions,
 } from './store/event-store.js';
+export { StateMachineRegistry, memoryRegistryPersistence, jsonFileRegistryPersistence, checkName, parseStatesArn, parseStateMachineArn } from './registry/index.js';
+export type {
+  RegistryPersistence, ResolvedStateMachine, StateMachineView, StateMachineType, StateMachineVersion, StateMachineAlias, RoutingEntry, Tag,
+  CreateStateMachineInput, UpdateStateMachineInput,
+} from './registry/index.js';
+export { Activities, ActivityRegistry, ActivityTaskQueue, ACTIVITY_STREAM } from './activities/index.js';
+export type { ActivityDescription, ActivityTag, ActivityTaskGrant, ActivityWork, ActivityWorkFunction, ActivityWorker } from './activities/index.js';
+export { chainServiceCallers } from './resources/service-caller.js';
+export type { ServiceCaller, ServiceRequest } from './resources/service-caller.js';
+export type { ParsedResource } from './resources/resource-arn.js';

@@ -29,6 +29,8 @@ commands:
   redrive EXECUTION       continue a FAILED, TIMED_OUT or ABORTED execution from where it failed
   ui [--port 8084] [--host 127.0.0.1]
                           the visual time-travel debugger in the browser (binds 127.0.0.1 by default)
+  serve [--port 8083] [--host 127.0.0.1] [--mock-config FILE]
+                          the Step Functions API (AWS JSON 1.0) for the aws CLI and SDKs
 
 Commands that read executions take --store DIR (default .stepwise/), --store memory, or
 --store esdb://HOST:2113?tls=false for an EventStoreDB server. Several processes may share a DIR.
@@ -64,6 +66,9 @@ async function main(argv: string[]): Promise<number> {
     case 'ui':
       // Loaded only when asked for: other commands need not load the HTTP server.
       return (await import('./ui-command.js')).uiCommand(rest);
+    case 'serve':
+      // Loaded on demand: the HTTP adapter is not needed by the other commands.
+      return (await import('./serve-command.js')).serveCommand(rest);
     default:
       process.stderr.write(`stepwise: unknown command '${command}'.\n${USAGE}\n`);
       return 2;

@@ -10,9 +10,11 @@ import { createRuntime, type Runtime } from '../runtime/create-runtime.js';
 import { openStore, ownershipOption } from './open-store.js';
 import { readInput } from './read-input.js';
 import { paint } from './paint.js';
+import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
 
 export const RUN_USAGE = `usage: stepwise run DEFINITION [--input JSON | --input-file FILE] [--state-machine-name NAME]
                     [--name EXECUTION_NAME] [--mock-config FILE --test-case NAME] [--fast-time] [--json] [--history]
+                    ${AWS_SERVICE_USAGE}
                     [--store DIR | --store memory | --store esdb://HOST:2113?tls=false]   (default: .stepwise/ in the working directory)
                     [--lease-ms N]   (on a store shared with other runtimes: hold a lease on the execution)`;
 
@@ -33,6 +35,7 @@ export async function runCommand(args: string[]): Promise<number> {
       history: { type: 'boolean', default: false },
       store: { type: 'string' },
       'lease-ms': { type: 'string' },
+      ...AWS_SERVICE_FLAGS,
     },
   });
   if (positionals.length !== 1) throw new StepwiseError('InvalidArgument', `Expected exactly one DEFINITION file.\n${RUN_USAGE}`);
@@ -43,8 +46,9 @@ export async function runCommand(args: string[]): Promise<number> {
   const input = readInput(values.input, values['input-file']);
   const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
   const ownership = ownershipOption(values['lease-ms']);
+  const services = servicesFromFlags(values);
   const store = await openStore(values.store);
-  const runtime = createRuntime({ clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, store, ownership });
+  const runtime = createRuntime({ clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, store, ownership, services });
   try {
     return await runOne(runtime, values, definition, input, mockConfig !== undefined);
   } finally {

@@ -13,9 +13,9 @@ import { enterWait, waitTimerFired } from './states/wait-state.js';
 /** What one ASL state type does on entry and on each kind of answer from the world. */
 export interface StateBehaviour {
   enter(rt: ScopeRuntime, state: State): void;
-  taskStarted?(rt: ScopeRuntime, state: State, requestId: string): void;
+  taskStarted?(rt: ScopeRuntime, state: State, requestId: string, workerName?: string): void;
   taskSucceeded?(rt: ScopeRuntime, state: State, requestId: string, output: JsonValue): void;
-  taskFailed?(rt: ScopeRuntime, state: State, requestId: string, error: string, cause: string | undefined, timedOut: boolean): void;
+  taskFailed?(rt: ScopeRuntime, state: State, requestId: string, error: string, cause: string | undefined, timedOut: boolean, phase?: 'schedule'): void;
   timerFired?(rt: ScopeRuntime, state: State, requestId: string): void;
   childDone?(rt: ScopeRuntime, state: State, childId: string, outcome: ScopeOutcome): void;
 }
@@ -30,9 +30,9 @@ export const stateBehaviours: Behaviours = {
   Wait: { enter: (rt, s) => enterWait(rt, s as never), timerFired: (rt, s, id) => waitTimerFired(rt, s as never, id) },
   Task: {
     enter: (rt, s) => enterTask(rt, s as never),
-    taskStarted: (rt, s, id) => taskStarted(rt, s as never, id),
+    taskStarted: (rt, s, id, worker) => taskStarted(rt, s as never, id, worker),
     taskSucceeded: (rt, s, id, out) => taskSucceeded(rt, s as never, id, out),
-    taskFailed: (rt, s, id, e, c, t) => taskFailed(rt, s as never, id, e, c, t),
+    taskFailed: (rt, s, id, e, c, t, phase) => taskFailed(rt, s as never, id, e, c, t, phase),
     timerFired: (rt, s, id) => taskRetryFired(rt, s as never, id),
   },
   Parallel: {

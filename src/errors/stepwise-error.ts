@@ -11,9 +11,24 @@ export type StepwiseErrorCode =
   | 'ExecutionAlreadyExists'
   | 'TaskDoesNotExist'
   | 'ExecutionLeaseLost'
+  | 'ActivityDoesNotExist'
   | 'StoreConflict'
   | 'StoreCorrupted'
-  | 'StoreUnavailable';
+  | 'StoreUnavailable'
+  // The Step Functions API's own error names (the HTTP endpoint returns them as they are).
+  | 'InvalidName'
+  | 'InvalidArn'
+  | 'InvalidToken'
+  | 'InvalidExecutionInput'
+  | 'StateMachineDoesNotExist'
+  | 'StateMachineAlreadyExists'
+  | 'StateMachineTypeNotSupported'
+  | 'ExecutionNotRedrivable'
+  | 'ResourceNotFound'
+  | 'ConflictException'
+  | 'ValidationException'
+  | 'TooManyTags'
+  | 'MissingRequiredParameter';
 
 export class StepwiseError extends Error {
   readonly isStepwiseError = true;

@@ -5,11 +5,14 @@ import { redriveMachineOf } from '../compile/compile-scope.js';
 import type { CompiledScope, RedrivePoint, ScopeInput, ScopeOutcome, ScopeRuntime } from '../compile/scope-runtime.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { AslError } from '../errors/asl-error.js';
-import { StepwiseError } from '../errors/stepwise-error.js';
+import { StepwiseError, isStepwiseError } from '../errors/stepwise-error.js';
 import type { MockTestCase } from '../resources/mock-config.js';
 import type { TaskHandlerRegistry } from '../resources/task-handlers.js';
 import { runTask, type TaskOutcome } from '../resources/task-runner.js';
 import { isWrongExpectedRevisionError, type EventStore, type ExecutionStatus } from '../store/event-store.js';
+import { parseResource } from '../resources/resource-arn.js';
+import type { ServiceCaller } from '../resources/service-caller.js';
+import type { ActivityDispatcher } from '../activities/activities.js';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
 import type { ActorInput, Command, ExecutionLimits, ExecutionServices } from './execution-services.js';
@@ -53,6 +56,10 @@ export interface ExecutionJournalOptions extends ExecutionIdentity {
   clock: Clock;
   handlers?: TaskHandlerRegistry;
   mocks?: MockTestCase;
+  /** Where activity tasks without a handler or mock wait for workers. */
+  activities?: ActivityDispatcher;
+  /** The third way to answer a Task, after handlers and mocks (service integrations). */
+  services?: ServiceCaller;
   limits: ExecutionLimits;
   /**
    * Asked before every append: false when this process may no longer drive the execution
@@ -82,6 +89,8 @@ interface InFlightTask {
   cancelTimers: readonly (() => void)[];
   heartbeatSeconds?: number;
   releaseClock: () => void;
+  /** Takes a queued activity task back out of its queue. */
+  withdraw?: () => void;
 }
 
 /**
@@ -337,7 +346,7 @@ export class ExecutionJournal {
       const o = this.journal.options;
       const outcome = await runTask(
         { resource, stateName, input: itemInput, taskToken: '', idempotencyKey: `${o.executionArn}#${stateName}#reader`, executionArn: o.executionArn, attempt: 0, signal: new AbortController().signal, heartbeat: () => {} },
-        o.handlers, o.mocks,
+        o.handlers, o.mocks, o.services,
       );
       if (outcome.kind === 'succeeded') return outcome.output;
       throw new AslError(StatesErrors.ItemReaderFailed, outcome.kind === 'callback' ? 'The ItemReader resource did not return items.' : (outcome.cause ?? outcome.error));
@@ -398,17 +407,21 @@ export class ExecutionJournal {
         const c = r.parked.find((p) => p.kind === 'task' && p.scheduledEventId === next.previousEventId) as Extract<Command, { kind: 'task' }> | undefined;
         if (!c) return false;
         r.startedIds.set(c.requestId, next.id);
-        this.deliver(c.actor, { type: 'task.started', requestId: c.requestId });
+        this.deliver(c.actor, { type: 'task.started', requestId: c.requestId, ...(input.workerName !== undefined ? { workerName: input.workerName } : {}) });
         return true;
       }
       case 'task.succeeded':
       case 'task.failed':
       case 'task.timedOut': {
-        const c = take((p) => p.kind === 'task' && r.startedIds.get(p.requestId) === next.previousEventId) as Extract<Command, { kind: 'task' }> | undefined;
+        // An answer follows its Started event, or, for a task that never started (an activity
+        // that timed out in its queue or could not be scheduled), its Scheduled event.
+        const c = take((p) => p.kind === 'task' && (r.startedIds.get(p.requestId) === next.previousEventId || (!r.startedIds.has(p.requestId) && p.scheduledEventId === next.previousEventId))) as Extract<Command, { kind: 'task' }> | undefined;
         if (!c) return false;
         const event: ActorInput = input.kind === 'task.succeeded'
           ? { type: 'task.succeeded', requestId: c.requestId, output: input.output as JsonValue }
-          : { type: input.kind, requestId: c.requestId, error: input.error, cause: input.cause };
+          : input.kind === 'task.failed' && input.phase === 'schedule'
+            ? { type: 'task.failed', requestId: c.requestId, error: input.error, cause: input.cause, phase: 'schedule' }
+            : { type: input.kind, requestId: c.requestId, error: input.error, cause: input.cause };
         this.deliver(c.actor, event);
         return true;
       }
@@ -704,6 +717,18 @@ export class ExecutionJournal {
     if (c.timeoutSeconds !== undefined) {
       task.cancelTimers = [clock.schedule(clock.now() + c.timeoutSeconds * 1000, () => this.settleTask(task, { kind: 'timedOut', error: StatesErrors.Timeout }))];
     }
+    if (this.waitsForWorker(c)) {
+      // An activity task starts when a worker takes it, not when it is scheduled; its
+      // heartbeat clock starts then too. A task a worker had already taken before a crash is
+      // not queued again: that worker may still answer it with its token. Virtual time is
+      // held only until the task is queued: it does not wait for workers outside the process.
+      if (announceStart) this.queueActivity(c, task);
+      else {
+        task.releaseClock();
+        this.armHeartbeat(task);
+      }
+      return;
+    }
     this.armHeartbeat(task);
     if (announceStart) this.deliver(c.actor, { type: 'task.started', requestId: c.requestId });
     runTask(
@@ -718,9 +743,11 @@ export class ExecutionJournal {
           return task.abort.signal;
         },
         heartbeat: () => this.tasks.get(c.token) === task && this.armHeartbeat(task),
+        releaseClock: () => task.releaseClock(),
       },
       this.options.handlers,
       this.options.mocks,
+      this.options.services,
     ).then(
       (outcome) => {
         if (outcome.kind === 'callback') {
@@ -730,6 +757,39 @@ export class ExecutionJournal {
         this.settleTask(task, outcome);
       },
       (err) => this.settleTask(task, { kind: 'failed', error: 'States.TaskFailed', cause: String(err) }),
+    );
+  }
+
+  /** An activity Task that no handler or mock answers goes to the activity's workers. */
+  private waitsForWorker(c: Extract<Command, { kind: 'task' }>): boolean {
+    const o = this.options;
+    return !!o.activities && parseResource(c.resource).kind === 'activity' && !o.handlers?.find(c.resource, c.stateName) && !o.mocks?.has(c.stateName);
+  }
+
+  private queueActivity(c: Extract<Command, { kind: 'task' }>, task: InFlightTask): void {
+    this.options.activities!.dispatch({
+      activityArn: c.resource, taskToken: c.token, input: c.input, executionArn: this.options.executionArn,
+      started: (workerName) => {
+        if (this.tasks.get(c.token) !== task || this.finished) return false;
+        task.withdraw = undefined;
+        this.armHeartbeat(task);
+        this.deliver(c.actor, { type: 'task.started', requestId: c.requestId, ...(workerName !== undefined ? { workerName } : {}) });
+        return true;
+      },
+    }).then(
+      (withdraw) => {
+        if (this.tasks.get(c.token) === task) task.withdraw ??= withdraw;
+        else withdraw();
+        task.releaseClock();
+      },
+      (e: unknown) => {
+        const error = isStepwiseError(e) ? e.code : StatesErrors.TaskFailed;
+        task.releaseClock();
+        if (this.tasks.get(c.token) !== task) return;
+        this.tasks.delete(c.token);
+        for (const cancel of task.cancelTimers) cancel();
+        this.deliver(task.actor, { type: 'task.failed', requestId: task.requestId, error, cause: e instanceof Error ? e.message : String(e), phase: 'schedule' });
+      },
     );
   }
 
@@ -748,6 +808,7 @@ export class ExecutionJournal {
     for (const cancel of task.cancelTimers) cancel();
     (task as { heartbeatCancel?: () => void }).heartbeatCancel?.();
     task.releaseClock();
+    task.withdraw?.();
     if (outcome.kind === 'timedOut') abortTask(task);
     const event: ActorInput =
       outcome.kind === 'succeeded' ? { type: 'task.succeeded', requestId: task.requestId, output: outcome.output }
@@ -804,6 +865,7 @@ export class ExecutionJournal {
     this.timers.clear();
     for (const task of this.tasks.values()) {
       abortTask(task);
+      task.withdraw?.();
       for (const cancel of task.cancelTimers) cancel();
       task.releaseClock();
     }

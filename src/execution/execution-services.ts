@@ -30,9 +30,11 @@ export type Command =
 
 /** Events the journal delivers to actors. */
 export type ActorInput =
-  | { type: 'task.started'; requestId: string }
+  /** `workerName`: the activity worker that took the task (GetActivityTask). */
+  | { type: 'task.started'; requestId: string; workerName?: string }
   | { type: 'task.succeeded'; requestId: string; output: JsonValue }
-  | { type: 'task.failed'; requestId: string; error: string; cause?: string }
+  /** `phase: 'schedule'`: the task could not be scheduled at all (e.g. the activity does not exist). */
+  | { type: 'task.failed'; requestId: string; error: string; cause?: string; phase?: 'schedule' }
   | { type: 'task.timedOut'; requestId: string; error: string; cause?: string }
   | { type: 'task.heartbeat'; requestId: string }
   | { type: 'timer.fired'; requestId: string }

@@ -21,6 +21,8 @@ export interface PendingTask {
   timeoutInSeconds?: number;
   heartbeatInSeconds?: number;
   startedEventId?: number;
+  /** Activities: the worker that took the task (ActivityStarted). */
+  workerName?: string;
 }
 
 export interface ContextObjectView {
@@ -270,7 +272,7 @@ export class ExecutionStateFold {
       if (node) node.lastError = { error: asText(d.error), cause: asText(d.cause), eventId: e.id };
       return;
     }
-    if (type.startsWith('Task') || type.startsWith('LambdaFunction')) {
+    if (type.startsWith('Task') || type.startsWith('LambdaFunction') || type.startsWith('Activity')) {
       node = this.resolve(p, isTask);
       this.place(e.id, p, node);
       if (node) this.onTask(e.id, type, node, d, ts);
@@ -459,9 +461,11 @@ export class ExecutionStateFold {
   private onTask(id: number, type: string, node: NodeRec, d: Record<string, unknown>, ts: number): void {
     switch (type) {
       case 'TaskScheduled':
-      case 'LambdaFunctionScheduled': {
+      case 'LambdaFunctionScheduled':
+      case 'ActivityScheduled': {
         if (node.attempts++ > 0) node.retryCount++;
-        const lambda = type === 'LambdaFunctionScheduled';
+        // Lambda functions and activities are recorded by their ARN and input, integrations split.
+        const lambda = type !== 'TaskScheduled';
         node.pendingTask = {
           scheduledEventId: id,
           resource: lambda ? (typeof d.resource === 'string' ? d.resource : '') : taskResourceArn(d),
@@ -474,12 +478,17 @@ export class ExecutionStateFold {
       }
       case 'TaskStarted':
       case 'LambdaFunctionStarted':
-        if (node.pendingTask) node.pendingTask.startedEventId = id;
+      case 'ActivityStarted':
+        if (node.pendingTask) {
+          node.pendingTask.startedEventId = id;
+          if (typeof d.workerName === 'string') node.pendingTask.workerName = d.workerName;
+        }
         return;
       case 'TaskSubmitted':
         return;
       case 'TaskSucceeded':
       case 'LambdaFunctionSucceeded':
+      case 'ActivitySucceeded':
         node.pendingTask = node.waitingSince = undefined;
         return;
       default:
@@ -714,7 +723,10 @@ export function describeExecutionState(state: ExecutionState): string {
       const facts = [a.type, `entered #${a.enteredEventId}`];
       if (a.retryCount > 0) facts.push(`retry ${a.retryCount}`);
       let line = `${indent}${label}${a.name} (${facts.join(', ')})`;
-      if (a.pendingTask) line += `  waiting on task scheduled #${a.pendingTask.scheduledEventId}: ${a.pendingTask.resource}`;
+      if (a.pendingTask) {
+        line += `  waiting on task scheduled #${a.pendingTask.scheduledEventId}: ${a.pendingTask.resource}`;
+        if (a.pendingTask.workerName !== undefined) line += ` (worker ${a.pendingTask.workerName})`;
+      }
       else if (a.type === 'Wait' && a.waitingSince !== undefined) line += `  waiting since ${iso(a.waitingSince)}`;
       else if (a.lastError && a.type === 'Task') line += `  last error #${a.lastError.eventId}: ${a.lastError.error ?? '(none)'}`;
       if (a.type === 'Map') line += `  iterations: ${counts(maps.get(a.enteredEventId))}`;

@@ -21,6 +21,7 @@ export type HistoryEventType =
   | 'TaskScheduled' | 'TaskStarted' | 'TaskStartFailed' | 'TaskSubmitted' | 'TaskSubmitFailed' | 'TaskSucceeded' | 'TaskFailed' | 'TaskTimedOut'
   | 'LambdaFunctionScheduled' | 'LambdaFunctionStarted' | 'LambdaFunctionSucceeded' | 'LambdaFunctionFailed'
   | 'LambdaFunctionScheduleFailed' | 'LambdaFunctionStartFailed' | 'LambdaFunctionTimedOut'
+  | 'ActivityScheduled' | 'ActivityScheduleFailed' | 'ActivityStarted' | 'ActivitySucceeded' | 'ActivityFailed' | 'ActivityTimedOut'
   | 'ParallelStateStarted' | 'ParallelStateSucceeded' | 'ParallelStateFailed'
   | 'MapStateStarted' | 'MapStateSucceeded' | 'MapStateFailed'
   | 'MapIterationStarted' | 'MapIterationSucceeded' | 'MapIterationFailed' | 'MapIterationAborted'

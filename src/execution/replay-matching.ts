@@ -11,22 +11,23 @@ export interface Divergence {
 /** `strict` compares details too (our own histories); `structure` only type, ids and state names (AWS exports, whose values were normalised). */
 export type ReplayComparison = 'strict' | 'structure';
 
-const TASK_STARTED = new Set(['TaskStarted', 'LambdaFunctionStarted']);
-const TASK_SUCCEEDED = new Set(['TaskSucceeded', 'LambdaFunctionSucceeded']);
-const TASK_FAILED = new Set(['TaskFailed', 'LambdaFunctionFailed', 'TaskStartFailed', 'TaskSubmitFailed', 'LambdaFunctionStartFailed', 'LambdaFunctionScheduleFailed']);
-const TASK_TIMED_OUT = new Set(['TaskTimedOut', 'LambdaFunctionTimedOut']);
+const TASK_STARTED = new Set(['TaskStarted', 'LambdaFunctionStarted', 'ActivityStarted']);
+const TASK_SUCCEEDED = new Set(['TaskSucceeded', 'LambdaFunctionSucceeded', 'ActivitySucceeded']);
+const TASK_FAILED = new Set(['TaskFailed', 'LambdaFunctionFailed', 'TaskStartFailed', 'TaskSubmitFailed', 'LambdaFunctionStartFailed', 'LambdaFunctionScheduleFailed', 'ActivityFailed']);
+const TASK_TIMED_OUT = new Set(['TaskTimedOut', 'LambdaFunctionTimedOut', 'ActivityTimedOut']);
 
 export type RecordedInput =
-  | { kind: 'task.started' }
+  | { kind: 'task.started'; workerName?: string }
   | { kind: 'task.succeeded'; output: unknown }
-  | { kind: 'task.failed' | 'task.timedOut'; error: string; cause?: string }
+  | { kind: 'task.failed' | 'task.timedOut'; error: string; cause?: string; phase?: 'schedule' }
   | { kind: 'execution.timedOut' | 'execution.aborted' | 'execution.failed'; error?: string; cause?: string }
   | { kind: 'timer' };
 
 /** Which answer from the world the recorded event `next` is the first consequence of. */
 export function recordedInputOf(next: HistoryEvent): RecordedInput {
-  const d = detailsOf(next) as { output?: unknown; error?: string; cause?: string } | undefined;
-  if (TASK_STARTED.has(next.type)) return { kind: 'task.started' };
+  const d = detailsOf(next) as { output?: unknown; error?: string; cause?: string; workerName?: string } | undefined;
+  if (TASK_STARTED.has(next.type)) return d?.workerName !== undefined ? { kind: 'task.started', workerName: d.workerName } : { kind: 'task.started' };
+  if (next.type === 'ActivityScheduleFailed') return { kind: 'task.failed', error: d?.error ?? '', cause: d?.cause, phase: 'schedule' };
   if (TASK_SUCCEEDED.has(next.type)) return { kind: 'task.succeeded', output: d?.output ?? null };
   if (TASK_FAILED.has(next.type)) return { kind: 'task.failed', error: d?.error ?? '', cause: d?.cause };
   if (TASK_TIMED_OUT.has(next.type)) return { kind: 'task.timedOut', error: d?.error ?? 'States.Timeout', cause: d?.cause };

@@ -18,6 +18,11 @@ export interface TaskRequest {
   heartbeat(): void;
   /** Aborted when the execution stops or the task times out. */
   signal: AbortSignal;
+  /**
+   * @internal On a virtual clock, a task holds time still while it runs; a call that waits
+   * on something the clock itself drives (a child execution) lets it go with this.
+   */
+  releaseClock?: () => void;
 }
 
 /** A task handler returns the task result, or throws (see `TaskFailure`) to fail the task. */

@@ -4,6 +4,7 @@ import { isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import type { MockTestCase } from './mock-config.js';
 import { parseResource } from './resource-arn.js';
+import type { ServiceCaller } from './service-caller.js';
 import { TaskFailure, type TaskHandlerRegistry, type TaskRequest } from './task-handlers.js';
 
 export type TaskOutcome =
@@ -14,7 +15,8 @@ export type TaskOutcome =
   | { kind: 'callback' };
 
 /**
- * Answers a Task: a registered handler first, then the mock test case, else a clear failure.
+ * Answers a Task: a registered handler first, then the mock test case, then the service caller
+ * (a real call, or a child execution for `states:startExecution`), else a clear failure.
  * Shapes results the way AWS records them: `lambda:invoke` wraps the function's payload in
  * the invoke response; a Lambda error becomes the function's error type with a JSON cause.
  */
@@ -22,6 +24,7 @@ export async function runTask(
   request: TaskRequest,
   handlers: TaskHandlerRegistry | undefined,
   mocks: MockTestCase | undefined,
+  services?: ServiceCaller,
 ): Promise<TaskOutcome> {
   const resource = parseResource(request.resource);
   const isLambdaInvoke = resource.kind === 'integration' && resource.resourceType === 'lambda' && resource.resource?.startsWith('invoke');
@@ -48,10 +51,18 @@ export async function runTask(
     if (error === StatesErrors.Timeout || error === StatesErrors.HeartbeatTimeout) return { kind: 'timedOut', error, cause: response.Throw.Cause };
     return { kind: 'failed', error, cause: response.Throw.Cause };
   }
+  if (services && resource.kind !== 'activity') {
+    try {
+      const result = await services.call({ ...request, target: resource });
+      if (result !== undefined) return waitsForToken ? { kind: 'callback' } : { kind: 'succeeded', output: result };
+    } catch (e) {
+      return failureOf(e, false);
+    }
+  }
   return {
     kind: 'failed',
     error: StatesErrors.TaskFailed,
-    cause: `No task handler or mock answers resource '${request.resource}' of state '${request.stateName}'. Register a handler (runtime.handle(...)) or pass a mock config (--mock-config FILE --test-case NAME).`,
+    cause: `No task handler or mock answers resource '${request.resource}' of state '${request.stateName}'. Register a handler (runtime.handle(...)), pass a mock config (--mock-config FILE --test-case NAME), or configure AWS service calls (createRuntime({ services }), --aws-endpoint/--aws-region).`,
   };
 }
 

@@ -14,10 +14,17 @@ import type { MockConfig } from '../resources/mock-config.js';
 import { TaskHandlerRegistry, type HandlerMatcher, type TaskHandler } from '../resources/task-handlers.js';
 import type { EventStore, StoredStreamEvent } from '../store/event-store.js';
 import { filter, type Observable } from 'rxjs';
-import { isLeaseStream } from '../store/lease-stream.js';
+import { isInternalStream } from '../store/internal-streams.js';
 import { ExecutionOwnership, type OwnershipOptions } from './execution-ownership.js';
 import { ExecutionHandle } from './execution-handle.js';
 import { MemoryEventStore, createMemoryEventStore } from '../store/memory-store.js';
+import { FileEventStore } from '../store/file-store.js';
+import { StateMachineRegistry } from '../registry/state-machine-registry.js';
+import { jsonFileRegistryPersistence, memoryRegistryPersistence, REGISTRY_FILE, type RegistryPersistence } from '../registry/registry-persistence.js';
+import { dirname, join } from 'node:path';
+import { Activities } from '../activities/activities.js';
+import { chainServiceCallers, type ServiceCaller } from '../resources/service-caller.js';
+import { resultFromHistory, startExecutionService, type ChildExecution } from './start-execution-service.js';
 
 export interface RuntimeOptions {
   /** Where executions' events go. Default: in memory. */
@@ -35,6 +42,17 @@ export interface RuntimeOptions {
    * holding its lease. Without it, a runtime assumes it is the store's only driver.
    */
   ownership?: OwnershipOptions;
+  /**
+   * Where `runtime.stateMachines` is kept. Default: `state-machines.json` beside a file
+   * store's log, in memory otherwise.
+   */
+  registry?: RegistryPersistence;
+  /**
+   * Answers Tasks that no handler or mock answers: calls to other services (e.g.
+   * `createAwsServiceCaller()` from `adapters/aws-services`). Without it nothing reaches the
+   * network. `states:startExecution` is always answered by a child execution in this runtime.
+   */
+  services?: ServiceCaller;
 }
 
 export interface StartExecutionOptions {
@@ -46,6 +64,9 @@ export interface StartExecutionOptions {
   name?: string;
   /** Mock config test case to answer Task states with. */
   testCase?: string;
+  /** Kept with the execution when it was started through a version or an alias (DescribeExecution shows them). */
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
 }
 
 /** A compiled definition, reused across executions of the same text. */
@@ -66,12 +87,19 @@ export class Runtime {
   readonly store: EventStore;
   readonly clock: Clock;
   readonly handlers = new TaskHandlerRegistry();
+  /** State machines by ARN, with versions, aliases and tags (what the Step Functions API manages). */
+  readonly stateMachines: StateMachineRegistry;
+  /** Activities: definitions, the task queue workers poll (GetActivityTask), an in-process worker. */
+  readonly activities: Activities;
+  private readonly services: ServiceCaller | undefined;
   private readonly options: RuntimeOptions;
   private readonly limits: ExecutionLimits;
   private readonly prepared = new Map<string, PreparedStateMachine>();
   private readonly preparedByObject = new WeakMap<object, PreparedStateMachine>();
   private readonly executions = new Map<string, ExecutionJournal>();
   private readonly pendingWrites = new Set<Promise<unknown>>();
+  /** Executions whose first metadata write is under way (see `listed`). */
+  private readonly listing = new Map<string, Promise<void>>();
   /** Executions this runtime drove to their end: only their ARNs are kept, their events are in the store. */
   private readonly ended = new Set<string>();
   /** Set with `ownership`: the leases of the executions this runtime drives. */
@@ -85,6 +113,18 @@ export class Runtime {
     this.store = options.store ?? new MemoryEventStore();
     this.clock = options.clock === 'virtual' ? new VirtualClock() : options.clock === 'real' || !options.clock ? new RealClock() : options.clock;
     this.limits = { ...AWS_LIMITS, ...options.limits };
+    const registry = options.registry ?? (this.store instanceof FileEventStore ? jsonFileRegistryPersistence(join(dirname(this.store.file), REGISTRY_FILE)) : memoryRegistryPersistence());
+    this.stateMachines = new StateMachineRegistry(registry, { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' }, () => this.clock.now());
+    const clock = this.clock;
+    this.activities = new Activities({
+      store: this.store, region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012', now: () => this.clock.now(), completion: this,
+      holdClock: clock instanceof VirtualClock ? () => clock.hold() : undefined,
+    });
+    const children = startExecutionService({
+      resolveStateMachine: (arn) => this.stateMachines.resolve(arn),
+      startChild: (o) => this.startChild(o),
+    });
+    this.services = chainServiceCallers(children, options.services);
     if (options.ownership) {
       this.ownership = new ExecutionOwnership(this.store, options.ownership, (arn, why) => this.executions.get(arn)?.abandon(why));
       this.ownership.startRenewing();
@@ -141,9 +181,10 @@ export class Runtime {
     const identity = this.identity(smName, options.name ?? nanoid());
     if (this.executions.has(identity.executionArn) || this.ended.has(identity.executionArn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${identity.executionArn}'`);
     const journal = this.journal(identity, definition, compiled, options.input ?? {}, options.testCase);
+    const versionInfo = { ...(options.stateMachineVersionArn ? { stateMachineVersionArn: options.stateMachineVersionArn } : {}), ...(options.stateMachineAliasArn ? { stateMachineAliasArn: options.stateMachineAliasArn } : {}) };
     // Listed only once its lease is stored, so that no other runtime takes it for an orphan.
     const claimed = this.ownership?.claimNew(identity.executionArn);
-    this.track(journal, { definition, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName }, journal.start(), claimed);
+    this.track(journal, { definition, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName, ...versionInfo }, journal.start(), claimed);
     return journal;
   }
 
@@ -306,7 +347,7 @@ export class Runtime {
     const mocks = testCase !== undefined ? this.options.mockConfig?.testCase(identity.stateMachineName, testCase) ?? throwNoMocks() : undefined;
     const journal = new ExecutionJournal({
       ...identity, compiled, timeoutSeconds: definition.TimeoutSeconds, input, store: this.store, clock: this.clock,
-      handlers: this.handlers, mocks, limits: this.limits,
+      handlers: this.handlers, mocks, limits: this.limits, activities: this.activities, services: this.services,
       mayAppend: this.ownership ? () => this.ownership!.holds(identity.executionArn) : undefined,
     });
     this.executions.set(identity.executionArn, journal);
@@ -327,6 +368,11 @@ export class Runtime {
       p.catch(() => undefined).finally(() => this.pendingWrites.delete(p));
     };
     write(stored);
+    this.listing.set(executionArn, stored);
+    const unlist = () => {
+      if (this.listing.get(executionArn) === stored) this.listing.delete(executionArn);
+    };
+    stored.then(unlist, unlist);
     const release = () => {
       if (this.executions.get(executionArn) === journal) this.executions.delete(executionArn);
       // Given up to another runtime, it has not ended: this one may take it back later.
@@ -352,6 +398,39 @@ export class Runtime {
     return { meta, extra, prepared: this.prepare(extra.definition), identity: this.identity(stateMachineName, meta.name) };
   }
 
+  /** A `states:startExecution` child: started now, or the one an earlier attempt of the same task started. */
+  private async startChild(o: { definition: string; input: JsonValue; stateMachineName: string; name: string }): Promise<ChildExecution> {
+    const { executionArn } = this.identity(o.stateMachineName, o.name);
+    const live = this.executions.get(executionArn);
+    if (live) return { executionArn, startDate: live.events[0]?.timestamp ?? this.clock.now(), done: live.done };
+    if (await this.store.getMetadata(executionArn)) {
+      // Started before a crash: it has ended, or it is being resumed; its stream tells how it ends.
+      const first = (await this.store.read(executionArn, { maxCount: 1 }))[0];
+      return { executionArn, startDate: first?.timestamp ?? this.clock.now(), done: this.endOf(executionArn) };
+    }
+    const journal = this.startExecution({ definition: o.definition, input: o.input, stateMachineName: o.stateMachineName, name: o.name });
+    return { executionArn, startDate: this.clock.now(), done: journal.done };
+  }
+
+  private endOf(executionArn: string): Promise<ExecutionResult> {
+    return new Promise((resolve, reject) => {
+      const events: HistoryEvent[] = [];
+      let ended: ExecutionResult | undefined;
+      const subscription = this.store.subscribe(executionArn).subscribe({
+        next: ({ event }) => {
+          if (ended) return;
+          events.push(event);
+          ended = resultFromHistory(executionArn, events);
+          if (ended) {
+            resolve(ended);
+            queueMicrotask(() => subscription.unsubscribe());
+          }
+        },
+        error: reject,
+      });
+    });
+  }
+
   /** Starts an execution and waits for it to end. */
   run(options: StartExecutionOptions): Promise<ExecutionResult> {
     return this.startExecution(options).done;
@@ -363,13 +442,21 @@ export class Runtime {
   }
 
   /** The execution this runtime is driving, if any. */
+  /**
+   * Settles once a just-started execution is in the store's listing, so that an API answering
+   * StartExecution can promise that DescribeExecution finds it.
+   */
+  async listed(executionArn: string): Promise<void> {
+    await this.listing.get(executionArn);
+  }
+
   liveExecution(executionArn: string): ExecutionJournal | undefined {
     return this.executions.get(executionArn);
   }
 
   /** Every event appended to the store from now on, across executions. */
   get events$(): Observable<StoredStreamEvent> {
-    return this.store.subscribeAll({ fromPosition: 'end' }).pipe(filter((e) => !isLeaseStream(e.streamId)));
+    return this.store.subscribeAll({ fromPosition: 'end' }).pipe(filter((e) => !isInternalStream(e.streamId)));
   }
 
   sendTaskSuccess(taskToken: string, output: JsonValue): void {
@@ -419,6 +506,8 @@ interface StoredExtra {
   testCase?: string;
   stateMachineName?: string;
   forkedFrom?: { executionArn: string; eventId: number };
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
 }
 
 function throwNoMocks(): never {

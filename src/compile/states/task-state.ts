@@ -68,7 +68,13 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
   work.requestId = requestId;
   const r = work.resource;
   let scheduledEventId: number;
-  if (r.kind === 'lambda-function') {
+  if (r.kind === 'activity') {
+    scheduledEventId = rt.record('ActivityScheduled', {
+      resource: state.Resource, input: work.parameters, inputDetails: { truncated: false },
+      ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
+      ...(work.heartbeatSeconds !== undefined ? { heartbeatInSeconds: work.heartbeatSeconds } : {}),
+    });
+  } else if (r.kind === 'lambda-function') {
     scheduledEventId = rt.record('LambdaFunctionScheduled', {
       input: work.parameters, inputDetails: { truncated: false }, resource: state.Resource,
       ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
@@ -89,10 +95,11 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
 }
 
 /** The journal has handed the task to its handler. */
-export function taskStarted(rt: ScopeRuntime, state: TaskState, requestId: string): void {
+export function taskStarted(rt: ScopeRuntime, state: TaskState, requestId: string, workerName?: string): void {
   const work = currentTask(rt, requestId);
   if (!work || work.kind !== 'task') return;
-  if (work.resource.kind === 'lambda-function') rt.record('LambdaFunctionStarted');
+  if (work.resource.kind === 'activity') rt.record('ActivityStarted', workerName !== undefined ? { workerName } : undefined);
+  else if (work.resource.kind === 'lambda-function') rt.record('LambdaFunctionStarted');
   else rt.record('TaskStarted', { resourceType: work.resource.resourceType ?? 'unknown', resource: work.resource.resource ?? state.Resource });
 }
 
@@ -112,20 +119,22 @@ export function taskSucceeded(rt: ScopeRuntime, state: TaskState, requestId: str
     taskFailed(rt, state, requestId, err.error, err.causeText);
     return;
   }
-  if (r.kind === 'lambda-function') rt.record('LambdaFunctionSucceeded', { output, outputDetails: { truncated: false } });
+  if (r.kind === 'activity') rt.record('ActivitySucceeded', { output, outputDetails: { truncated: false } });
+  else if (r.kind === 'lambda-function') rt.record('LambdaFunctionSucceeded', { output, outputDetails: { truncated: false } });
   else rt.record('TaskSucceeded', { resourceType: r.resourceType, resource: r.resource, output, outputDetails: { truncated: false } });
   work.kind = 'retry';
   work.requestId = '';
   exitWithResult(rt, state, output);
 }
 
-export function taskFailed(rt: ScopeRuntime, state: TaskState, requestId: string, error: string, cause: string | undefined, timedOut = false): void {
+export function taskFailed(rt: ScopeRuntime, state: TaskState, requestId: string, error: string, cause: string | undefined, timedOut = false, phase?: 'schedule'): void {
   const work = currentTask(rt, requestId);
   if (!work || work.kind !== 'task') return;
   const r = work.resource;
   const details: Record<string, JsonValue> = { error };
   if (cause !== undefined) details.cause = cause;
-  if (r.kind === 'lambda-function') rt.record(timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', details);
+  if (r.kind === 'activity') rt.record(phase === 'schedule' ? 'ActivityScheduleFailed' : timedOut ? 'ActivityTimedOut' : 'ActivityFailed', details);
+  else if (r.kind === 'lambda-function') rt.record(timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', details);
   else rt.record(timedOut ? 'TaskTimedOut' : 'TaskFailed', { resourceType: r.resourceType, resource: r.resource, ...details });
   work.requestId = '';
   handleFailure(rt, error, cause);

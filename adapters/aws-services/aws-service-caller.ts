@@ -1,0 +1,161 @@
+import type { JsonValue } from '../../src/asl/json-value.js';
+import { isJsonObject } from '../../src/asl/json-value.js';
+import type { ServiceCaller, ServiceRequest } from '../../src/resources/service-caller.js';
+import { TaskFailure } from '../../src/resources/task-handlers.js';
+import { badParameters, serviceFailure } from './aws-errors.js';
+import { SdkClients, type AwsServiceOptions, type SdkResponse } from './sdk-clients.js';
+
+/**
+ * Answers Tasks with real calls through the AWS SDK for JavaScript v3
+ * (`createRuntime({ services: createAwsServiceCaller({ endpoint, region }) })`):
+ *
+ * - Lambda: the function-ARN form and `lambda:invoke` (`@aws-sdk/client-lambda`);
+ * - the optimized `sqs:sendMessage`, `sns:publish`, `dynamodb:getItem|putItem|updateItem|deleteItem`
+ *   and `events:putEvents`, with the request and result shapes Step Functions uses;
+ * - `aws-sdk:<service>:<action>` through `@aws-sdk/client-<service>`, loaded when first used.
+ *
+ * Each package is an optional peer dependency: a call whose package is not installed fails
+ * with a cause that names it. `.waitForTaskToken` sends the request and then waits for the
+ * token. Other integrations (e.g. `.sync` jobs) are not served, so the Task fails as
+ * having no handler, mock or service.
+ */
+export function createAwsServiceCaller(options: AwsServiceOptions = {}): ServiceCaller {
+  const sdk = new SdkClients(options);
+  return {
+    async call(request) {
+      const t = request.target;
+      if (t.kind === 'lambda-function') return invokeFunction(sdk, request, t.arn, request.input, false);
+      if (t.kind !== 'integration' || t.pattern === 'sync' || t.pattern === 'sync:2') return undefined;
+      const action = (t.resource ?? '').replace(/\.waitForTaskToken$/, '');
+      const type = t.resourceType ?? '';
+      if (type.startsWith('aws-sdk:')) return sdkAction(sdk, request, type.slice('aws-sdk:'.length), action);
+      const optimized = OPTIMIZED[`${type}:${action}`];
+      return optimized ? optimized(sdk, request) : undefined;
+    },
+  };
+}
+
+type Optimized = (sdk: SdkClients, request: ServiceRequest) => Promise<JsonValue>;
+
+const OPTIMIZED: Record<string, Optimized> = {
+  'lambda:invoke': (sdk, request) => {
+    const params = objectParams(request);
+    if (typeof params.FunctionName !== 'string') throw badParameters(request.resource, 'FunctionName must be a string');
+    return invokeFunction(sdk, request, params.FunctionName, params.Payload ?? null, true, params);
+  },
+  'sqs:sendMessage': async (sdk, request) => {
+    const params = objectParams(request);
+    // Step Functions sends a JSON MessageBody as its text.
+    const input = { ...params, MessageBody: asText(params.MessageBody) };
+    return withHttpMetadata(await call(sdk, 'sqs', 'sendMessage', input, request));
+  },
+  'sns:publish': async (sdk, request) => {
+    const params = objectParams(request);
+    return withHttpMetadata(await call(sdk, 'sns', 'publish', { ...params, Message: asText(params.Message) }, request));
+  },
+  'dynamodb:getItem': async (sdk, request) => withHttpMetadata(await call(sdk, 'dynamodb', 'getItem', objectParams(request), request)),
+  'dynamodb:putItem': async (sdk, request) => withHttpMetadata(await call(sdk, 'dynamodb', 'putItem', objectParams(request), request)),
+  'dynamodb:updateItem': async (sdk, request) => withHttpMetadata(await call(sdk, 'dynamodb', 'updateItem', objectParams(request), request)),
+  'dynamodb:deleteItem': async (sdk, request) => withHttpMetadata(await call(sdk, 'dynamodb', 'deleteItem', objectParams(request), request)),
+  'events:putEvents': async (sdk, request) => {
+    const params = objectParams(request);
+    const entries = Array.isArray(params.Entries) ? params.Entries : [];
+    // Detail is JSON text in the API; Step Functions takes it as a JSON object.
+    const input = { ...params, Entries: entries.map((e) => (isJsonObject(e) && e.Detail !== undefined ? { ...e, Detail: asText(e.Detail) } : e)) };
+    const response = await call(sdk, 'events', 'putEvents', input, request);
+    return toJson(response.output);
+  },
+};
+
+/**
+ * Invokes a function. The function-ARN form returns the function's payload; `lambda:invoke`
+ * the invoke response (`ExecutedVersion`, `Payload`, `StatusCode`, `SdkHttpMetadata`, ...).
+ * A function error fails the task with the function's `errorType` and its payload as the cause.
+ */
+async function invokeFunction(sdk: SdkClients, request: ServiceRequest, functionName: string, payload: JsonValue, wrapped: boolean, params: Record<string, JsonValue> = {}): Promise<JsonValue> {
+  const input: Record<string, unknown> = { ...params, FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(payload)) };
+  const response = await call(sdk, 'lambda', 'invoke', input, request);
+  const out = response.output as { Payload?: Uint8Array; FunctionError?: string; ExecutedVersion?: string; StatusCode?: number; LogResult?: string };
+  const text = out.Payload && out.Payload.length > 0 ? new TextDecoder().decode(out.Payload) : '';
+  const result = parseOrText(text);
+  if (out.FunctionError) {
+    const errorType = isJsonObject(result) && typeof result.errorType === 'string' ? result.errorType : 'Lambda.Unknown';
+    throw new TaskFailure(errorType, text);
+  }
+  if (!wrapped) return result;
+  const shaped: Record<string, JsonValue> = {
+    ExecutedVersion: out.ExecutedVersion ?? '$LATEST',
+    Payload: result,
+    ...httpMetadata(response),
+    StatusCode: out.StatusCode ?? response.statusCode,
+  };
+  if (out.LogResult !== undefined) shaped.LogResult = out.LogResult;
+  return shaped;
+}
+
+/** `arn:aws:states:::aws-sdk:<service>:<action>`: the SDK's output as JSON, without its `$metadata`. */
+async function sdkAction(sdk: SdkClients, request: ServiceRequest, service: string, action: string): Promise<JsonValue> {
+  const response = await call(sdk, service, action, objectParams(request), request);
+  return toJson(response.output);
+}
+
+async function call(sdk: SdkClients, service: string, action: string, input: Record<string, unknown>, request: ServiceRequest): Promise<SdkResponse> {
+  try {
+    return await sdk.send(service, action, input, request.signal);
+  } catch (e) {
+    if (e instanceof TaskFailure) throw e;
+    throw serviceFailure(await sdk.serviceIdOf(service).catch(() => service), e);
+  }
+}
+
+function objectParams(request: ServiceRequest): Record<string, JsonValue> {
+  if (!isJsonObject(request.input)) throw badParameters(request.resource, 'they must be a JSON object');
+  return request.input;
+}
+
+function withHttpMetadata(response: SdkResponse): JsonValue {
+  return { ...(toJson(response.output) as Record<string, JsonValue>), ...httpMetadata(response) };
+}
+
+/** The Java SDK's response metadata that AWS includes in optimized integrations' results. */
+function httpMetadata(response: SdkResponse): Record<string, JsonValue> {
+  const headers: Record<string, string> = {};
+  const all: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(response.headers)) {
+    headers[k] = v;
+    all[k] = [v];
+  }
+  return {
+    SdkHttpMetadata: { AllHttpHeaders: all, HttpHeaders: headers, HttpStatusCode: response.statusCode },
+    SdkResponseMetadata: { RequestId: response.requestId },
+  };
+}
+
+function asText(value: JsonValue | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function parseOrText(text: string): JsonValue {
+  if (text === '') return '';
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return text;
+  }
+}
+
+/** SDK values as JSON: blobs as text, dates as ISO strings, undefined members left out. */
+function toJson(value: unknown): JsonValue {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(toJson);
+  if (typeof value === 'object') {
+    const out: Record<string, JsonValue> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJson(v);
+    return out;
+  }
+  if (typeof value === 'bigint') return Number(value);
+  return value as JsonValue;
+}

@@ -1,0 +1,77 @@
+import { checkName, parseStatesArn } from '../../../src/registry/names.js';
+import type { Tag } from '../../../src/registry/registry-types.js';
+import { activitiesOf, type Action, type ActivityService, type ApiContext } from '../api-context.js';
+import { ApiError, compact, epochSeconds } from '../aws-json-protocol.js';
+
+function service(ctx: ApiContext): ActivityService {
+  const activities = activitiesOf(ctx.runtime);
+  if (!activities) throw new ApiError('UnknownOperationException', 'This runtime has no activities module.', 400, 'com.amazon.coral.service');
+  return activities;
+}
+
+function activityArnField(f: Parameters<Action>[0]): string {
+  const arn = f.string('activityArn', { max: 256 });
+  parseStatesArn(arn, ['activity']);
+  return arn;
+}
+
+const createActivity: Action = async (f, ctx) => {
+  const name = checkName(f.string('name'), 'activity');
+  const tags = f.optionalList<Tag>('tags');
+  const r = await service(ctx).create({ name, ...(tags ? { tags } : {}) });
+  if (tags && tags.length > 0) await ctx.runtime.stateMachines.tag(r.activityArn, tags);
+  return { activityArn: r.activityArn, creationDate: epochSeconds(r.creationDate.getTime()) };
+};
+
+const describeActivity: Action = async (f, ctx) => {
+  const arn = activityArnField(f);
+  const a = await service(ctx).describe(arn);
+  if (!a) throw new ApiError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`);
+  return { activityArn: a.activityArn, name: a.name, creationDate: epochSeconds(a.creationDate.getTime()) };
+};
+
+const deleteActivity: Action = async (f, ctx) => {
+  const arn = activityArnField(f);
+  await service(ctx).delete(arn);
+  await ctx.runtime.stateMachines.dropTags(arn);
+  return {};
+};
+
+const listActivities: Action = async (f, ctx) => {
+  const page = await service(ctx).list(f.page());
+  return compact({
+    activities: page.activities.map((a) => ({ activityArn: a.activityArn, name: a.name, creationDate: epochSeconds(a.creationDate.getTime()) })),
+    nextToken: page.nextToken,
+  });
+};
+
+/**
+ * API:GetActivityTask long-polls up to 60 s, and stops waiting when the worker disconnects;
+ * with no task by then it answers with no token, as AWS does.
+ */
+const getActivityTask: Action = async (f, ctx) => {
+  const arn = activityArnField(f);
+  const workerName = f.optionalString('workerName', { max: 80 });
+  const activities = service(ctx);
+  if (!(await activities.describe(arn))) throw new ApiError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`);
+  const poll = new AbortController();
+  const stop = () => poll.abort();
+  const timer = setTimeout(stop, ctx.activityPollMs);
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  try {
+    const task = await activities.getTask(arn, { ...(workerName !== undefined ? { workerName } : {}), signal: poll.signal });
+    return task ? { taskToken: task.taskToken, input: task.input } : {};
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', stop);
+  }
+};
+
+export const activityActions: Record<string, Action> = {
+  CreateActivity: createActivity,
+  DescribeActivity: describeActivity,
+  DeleteActivity: deleteActivity,
+  ListActivities: listActivities,
+  GetActivityTask: getActivityTask,
+};
+

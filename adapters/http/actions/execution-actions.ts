@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { JsonValue } from '../../../src/asl/json-value.js';
+import { StepwiseError } from '../../../src/errors/stepwise-error.js';
+import { checkName, parseStateMachineArn, parseStatesArn } from '../../../src/registry/names.js';
+import { pageBy } from '../../../src/registry/paging.js';
+import type { ResolvedStateMachine } from '../../../src/registry/registry-types.js';
+import type { Runtime } from '../../../src/runtime/create-runtime.js';
+import type { ExecutionMetadata, ExecutionStatus } from '../../../src/store/event-store.js';
+import type { Action } from '../api-context.js';
+import { ApiError, compact, epochSeconds, validationError } from '../aws-json-protocol.js';
+import { describeExecutionResponse, executionFacts, listItemOf } from '../execution-view.js';
+import type { RequestFields } from '../request-fields.js';
+
+/** API:StartExecution `input` and API:SendTaskSuccess `output`: at most 262,144 bytes of UTF-8. */
+export const MAX_PAYLOAD_BYTES = 262144;
+const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+
+interface StartRequest {
+  target: ResolvedStateMachine;
+  testCase?: string;
+  name: string;
+  inputText: string;
+  input: JsonValue;
+}
+
+/**
+ * The common part of StartExecution and StartSyncExecution: `arn#TestCase` (Step Functions
+ * Local's way to pick a mocked test case), the state machine, version or alias, name and input.
+ */
+async function startRequest(f: RequestFields, runtime: Runtime): Promise<StartRequest> {
+  const raw = f.string('stateMachineArn', { min: 1, max: 2048 });
+  const hash = raw.indexOf('#');
+  const arn = hash >= 0 ? raw.slice(0, hash) : raw;
+  const testCase = hash >= 0 ? raw.slice(hash + 1) : undefined;
+  if (testCase === '') throw validationError(`The test case after '#' is empty in '${raw}'.`);
+  parseStateMachineArn(arn);
+  const target = await runtime.stateMachines.resolve(arn);
+  if (!target) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+  const givenName = f.optionalString('name');
+  const name = givenName === undefined ? randomUUID() : checkName(givenName, 'execution');
+  const inputText = f.optionalPayload('input', MAX_PAYLOAD_BYTES) ?? '{}';
+  let input: JsonValue;
+  try {
+    input = JSON.parse(inputText) as JsonValue;
+  } catch (e) {
+    throw new StepwiseError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${(e as Error).message}'`);
+  }
+  f.optionalString('traceHeader', { max: 256 });
+  return { target, testCase, name, inputText, input };
+}
+
+function launch(runtime: Runtime, r: StartRequest) {
+  return runtime.startExecution({
+    definition: r.target.definition, input: r.input, stateMachineName: r.target.name, name: r.name, testCase: r.testCase,
+    stateMachineVersionArn: r.target.stateMachineVersionArn, stateMachineAliasArn: r.target.stateMachineAliasArn,
+  });
+}
+
+function executionArnOf(stateMachineArn: string, name: string): string {
+  return stateMachineArn.replace(':stateMachine:', ':execution:') + ':' + name;
+}
+
+/**
+ * API:StartExecution: the same name and input while the execution is open returns the
+ * original; a closed execution or another input is ExecutionAlreadyExists.
+ */
+async function sameExecution(runtime: Runtime, executionArn: string, input: JsonValue): Promise<{ executionArn: string; startDate: number } | undefined> {
+  const existing = await runtime.store.getMetadata(executionArn);
+  if (!existing) return undefined;
+  const extra = (existing.extra ?? {}) as { input?: unknown };
+  if (existing.status === 'RUNNING' && isDeepStrictEqual(extra.input, input)) return { executionArn, startDate: epochSeconds(existing.startDate) };
+  throw new StepwiseError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+}
+
+const startExecution: Action = async (f, { runtime }) => {
+  const r = await startRequest(f, runtime);
+  const executionArn = executionArnOf(r.target.stateMachineArn, r.name);
+  const existing = await sameExecution(runtime, executionArn, r.input);
+  if (existing) return existing;
+  let journal;
+  try {
+    journal = launch(runtime, r);
+  } catch (e) {
+    // Another request with this name got in first and is still being listed.
+    if (!(e instanceof StepwiseError && e.code === 'ExecutionAlreadyExists')) throw e;
+    await runtime.listed(executionArn);
+    const first = await sameExecution(runtime, executionArn, r.input);
+    if (first) return first;
+    throw e;
+  }
+  journal.done.catch(() => undefined);
+  await runtime.listed(journal.identity.executionArn);
+  const meta = await runtime.store.getMetadata(journal.identity.executionArn);
+  return { executionArn: journal.identity.executionArn, startDate: epochSeconds(meta?.startDate ?? runtime.clock.now()) };
+};
+
+/** API:StartSyncExecution: Express state machines only; answers when the execution ends. */
+const startSyncExecution: Action = async (f, { runtime }) => {
+  const r = await startRequest(f, runtime);
+  if (r.target.type !== 'EXPRESS') throw new StepwiseError('StateMachineTypeNotSupported', `StartSyncExecution supports EXPRESS state machines only; '${r.target.stateMachineArn}' is STANDARD.`);
+  const journal = launch(runtime, r);
+  const result = await journal.done;
+  return compact({
+    executionArn: result.executionArn, stateMachineArn: r.target.stateMachineArn, name: r.name,
+    startDate: epochSeconds(result.startDate), stopDate: epochSeconds(result.stopDate), status: result.status,
+    input: r.inputText, inputDetails: { included: true },
+    output: result.status === 'SUCCEEDED' ? JSON.stringify(result.output ?? null) : undefined,
+    outputDetails: result.status === 'SUCCEEDED' ? { included: true } : undefined,
+    error: result.error, cause: result.cause,
+    billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil((result.stopDate - result.startDate) / 100) * 100) },
+  });
+};
+
+function executionArnField(f: RequestFields): string {
+  const arn = f.string('executionArn');
+  parseStatesArn(arn, ['execution', 'express']);
+  return arn;
+}
+
+const describeExecution: Action = async (f, { runtime }) => describeExecutionResponse(await executionFacts(runtime, executionArnField(f)));
+
+const stopExecution: Action = async (f, { runtime }) => {
+  const arn = executionArnField(f);
+  const error = f.optionalString('error', { max: 256 });
+  const cause = f.optionalString('cause', { max: 32768 });
+  const facts = await executionFacts(runtime, arn);
+  const live = runtime.liveExecution(arn);
+  if (live && !live.result) {
+    live.stop(error, cause);
+    const result = await live.done;
+    return { stopDate: epochSeconds(result.stopDate) };
+  }
+  return { stopDate: epochSeconds(facts.stopDate ?? runtime.clock.now()) };
+};
+
+const describeStateMachineForExecution: Action = async (f, { runtime }) => {
+  const facts = await executionFacts(runtime, executionArnField(f));
+  const ran = JSON.stringify(facts.extra.definition ?? null);
+  const source = await runtime.stateMachines.resolve(facts.extra.stateMachineVersionArn ?? facts.meta.stateMachineArn);
+  // Prefer the registry's text (its spacing and key order) while it is still the definition that ran.
+  const sameText = source !== undefined && safeCanonical(source.definition) === ran;
+  let view: Awaited<ReturnType<Runtime['stateMachines']['describe']>> | undefined;
+  try {
+    view = await runtime.stateMachines.describe(facts.extra.stateMachineVersionArn ?? facts.meta.stateMachineArn);
+  } catch {
+    view = undefined;
+  }
+  return compact({
+    stateMachineArn: facts.meta.stateMachineArn, name: facts.meta.stateMachineArn.split(':').pop(),
+    definition: sameText ? source!.definition : JSON.stringify(facts.extra.definition ?? {}, null, 2),
+    roleArn: view?.roleArn ?? `arn:aws:iam::${facts.meta.stateMachineArn.split(':')[4]}:role/StepwiseExecutionRole`,
+    updateDate: epochSeconds(view?.creationDate ?? facts.startDate),
+    loggingConfiguration: view?.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
+    tracingConfiguration: view?.tracingConfiguration ?? { enabled: false },
+    revisionId: sameText ? view?.revisionId : undefined,
+  });
+};
+
+function safeCanonical(text: string): string | undefined {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Newest first; the key sorts as a string in that order. */
+function listKey(m: ExecutionMetadata): string {
+  return `${String(9e15 - m.startDate).padStart(16, '0')}|${m.executionArn}`;
+}
+
+const listExecutions: Action = async (f, { runtime }) => {
+  const smArn = f.optionalString('stateMachineArn');
+  const mapRunArn = f.optionalString('mapRunArn');
+  const status = f.optionalEnum<ExecutionStatus>('statusFilter', STATUSES);
+  const redriveFilter = f.optionalEnum('redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN'] as const);
+  const page = f.page();
+  if (mapRunArn !== undefined) {
+    parseStatesArn(mapRunArn, ['mapRun']);
+    throw new ApiError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}' (Stepwise runs distributed maps inline and lists no map runs).`);
+  }
+  if (smArn === undefined) throw validationError('Must provide a StateMachine ARN or MapRun ARN');
+  const parsed = parseStateMachineArn(smArn);
+  const target = await runtime.stateMachines.resolve(parsed.qualifier && 'alias' in parsed.qualifier ? parsed.base : smArn);
+  if (!target || !(await runtime.stateMachines.exists(smArn))) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${smArn}'`);
+  if (target.type === 'EXPRESS') throw new StepwiseError('StateMachineTypeNotSupported', `ListExecutions does not list the executions of EXPRESS state machines ('${smArn}').`);
+  let all: ExecutionMetadata[] = [];
+  let token: string | undefined;
+  do {
+    const p = await runtime.store.list({ stateMachineArn: parsed.base, status, maxResults: 1000, nextToken: token });
+    all.push(...p.items);
+    token = p.nextToken;
+  } while (token);
+  if (parsed.qualifier) {
+    const key = 'version' in parsed.qualifier ? 'stateMachineVersionArn' : 'stateMachineAliasArn';
+    const kept: ExecutionMetadata[] = [];
+    for (const m of all) {
+      const extra = ((await runtime.store.getMetadata(m.executionArn))?.extra ?? {}) as Record<string, unknown>;
+      if (extra[key] === smArn) kept.push(m);
+    }
+    all = kept;
+  }
+  if (redriveFilter) {
+    const kept: ExecutionMetadata[] = [];
+    for (const m of all) {
+      const redriven = (await runtime.store.read(m.executionArn)).some((e) => e.type === 'ExecutionRedriven');
+      if (redriven === (redriveFilter === 'REDRIVEN')) kept.push(m);
+    }
+    all = kept;
+  }
+  all.sort((a, b) => (listKey(a) < listKey(b) ? -1 : 1));
+  const result = pageBy(all, listKey, page.maxResults, page.nextToken);
+  const executions = [];
+  for (const m of result.items) executions.push(listItemOf(await executionFacts(runtime, m.executionArn)));
+  return compact({ executions, nextToken: result.nextToken });
+};
+
+const redriveExecution: Action = async (f, { runtime }) => {
+  const arn = executionArnField(f);
+  f.optionalString('clientToken', { max: 64 });
+  const facts = await executionFacts(runtime, arn);
+  if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(facts.meta.status)) {
+    throw new StepwiseError('ExecutionNotRedrivable', `Execution '${arn}' cannot be redriven: it is ${facts.meta.status} (only FAILED, TIMED_OUT and ABORTED executions can be).`);
+  }
+  let journal;
+  try {
+    journal = await runtime.redrive(arn);
+  } catch (e) {
+    if (e instanceof StepwiseError && e.code === 'InvalidArgument') throw new StepwiseError('ExecutionNotRedrivable', e.message);
+    throw e;
+  }
+  journal.done.catch(() => undefined);
+  await runtime.listed(arn);
+  const redriven = (await runtime.store.read(arn)).filter((e) => e.type === 'ExecutionRedriven').at(-1);
+  return { redriveDate: epochSeconds(redriven?.timestamp ?? runtime.clock.now()) };
+};
+
+export const executionActions: Record<string, Action> = {
+  StartExecution: startExecution,
+  StartSyncExecution: startSyncExecution,
+  StopExecution: stopExecution,
+  DescribeExecution: describeExecution,
+  DescribeStateMachineForExecution: describeStateMachineForExecution,
+  ListExecutions: listExecutions,
+  RedriveExecution: redriveExecution,
+};

@@ -1,0 +1,142 @@
+import { validateDefinitionResult } from '../../../src/asl/validate-definition.js';
+import type { LoggingConfiguration, RoutingEntry, StateMachineType, Tag, TracingConfiguration } from '../../../src/registry/registry-types.js';
+import { REGISTRY_LIMITS } from '../../../src/registry/state-machine-registry.js';
+import type { Action } from '../api-context.js';
+import { compact, epochSeconds, validationError } from '../aws-json-protocol.js';
+
+const TYPES = ['STANDARD', 'EXPRESS'] as const;
+const DESCRIPTION_MAX = 256;
+
+const createStateMachine: Action = async (f, { runtime }) => {
+  const r = await runtime.stateMachines.create({
+    name: f.string('name'),
+    definition: f.string('definition', { max: REGISTRY_LIMITS.definitionBytes }),
+    roleArn: f.string('roleArn'),
+    type: f.optionalEnum<StateMachineType>('type', TYPES) ?? 'STANDARD',
+    loggingConfiguration: f.optionalObject<LoggingConfiguration>('loggingConfiguration'),
+    tracingConfiguration: f.optionalObject<TracingConfiguration>('tracingConfiguration'),
+    tags: f.optionalList<Tag>('tags'),
+    publish: f.optionalBoolean('publish'),
+    versionDescription: f.optionalString('versionDescription', { max: DESCRIPTION_MAX }),
+  });
+  return compact({ stateMachineArn: r.stateMachineArn, creationDate: epochSeconds(r.creationDate), stateMachineVersionArn: r.stateMachineVersionArn });
+};
+
+const describeStateMachine: Action = async (f, { runtime }) => {
+  const v = await runtime.stateMachines.describe(f.string('stateMachineArn'));
+  return compact({
+    stateMachineArn: v.stateMachineArn, name: v.name, status: v.status, definition: v.definition, roleArn: v.roleArn, type: v.type,
+    creationDate: epochSeconds(v.creationDate), loggingConfiguration: v.loggingConfiguration, tracingConfiguration: v.tracingConfiguration,
+    revisionId: v.revisionId, description: v.description,
+  });
+};
+
+const updateStateMachine: Action = async (f, { runtime }) => {
+  const r = await runtime.stateMachines.update(f.string('stateMachineArn'), {
+    definition: f.optionalString('definition', { max: REGISTRY_LIMITS.definitionBytes }),
+    roleArn: f.optionalString('roleArn'),
+    loggingConfiguration: f.optionalObject<LoggingConfiguration>('loggingConfiguration'),
+    tracingConfiguration: f.optionalObject<TracingConfiguration>('tracingConfiguration'),
+    publish: f.optionalBoolean('publish'),
+    versionDescription: f.optionalString('versionDescription', { max: DESCRIPTION_MAX }),
+  });
+  return compact({ updateDate: epochSeconds(r.updateDate), revisionId: r.revisionId, stateMachineVersionArn: r.stateMachineVersionArn });
+};
+
+const deleteStateMachine: Action = async (f, { runtime }) => {
+  await runtime.stateMachines.delete(f.string('stateMachineArn'));
+  return {};
+};
+
+const listStateMachines: Action = async (f, { runtime }) => {
+  const page = await runtime.stateMachines.list(f.page());
+  return compact({ stateMachines: page.items.map((s) => ({ ...s, creationDate: epochSeconds(s.creationDate) })), nextToken: page.nextToken });
+};
+
+const publishStateMachineVersion: Action = async (f, { runtime }) => {
+  const r = await runtime.stateMachines.publishVersion(f.string('stateMachineArn'), {
+    revisionId: f.optionalString('revisionId'), description: f.optionalString('description', { max: DESCRIPTION_MAX }),
+  });
+  return { stateMachineVersionArn: r.stateMachineVersionArn, creationDate: epochSeconds(r.creationDate) };
+};
+
+const listStateMachineVersions: Action = async (f, { runtime }) => {
+  const page = await runtime.stateMachines.listVersions(f.string('stateMachineArn'), f.page());
+  return compact({ stateMachineVersions: page.items.map((v) => ({ ...v, creationDate: epochSeconds(v.creationDate) })), nextToken: page.nextToken });
+};
+
+const deleteStateMachineVersion: Action = async (f, { runtime }) => {
+  await runtime.stateMachines.deleteVersion(f.string('stateMachineVersionArn'));
+  return {};
+};
+
+const createStateMachineAlias: Action = async (f, { runtime }) => {
+  const r = await runtime.stateMachines.createAlias({
+    name: f.string('name'), description: f.optionalString('description', { max: DESCRIPTION_MAX }), routingConfiguration: f.list<RoutingEntry>('routingConfiguration'),
+  });
+  return { stateMachineAliasArn: r.stateMachineAliasArn, creationDate: epochSeconds(r.creationDate) };
+};
+
+const describeStateMachineAlias: Action = async (f, { runtime }) => {
+  const a = await runtime.stateMachines.describeAlias(f.string('stateMachineAliasArn'));
+  return compact({
+    stateMachineAliasArn: a.stateMachineAliasArn, name: a.name, description: a.description, routingConfiguration: a.routingConfiguration,
+    creationDate: epochSeconds(a.creationDate), updateDate: epochSeconds(a.updateDate ?? a.creationDate),
+  });
+};
+
+const updateStateMachineAlias: Action = async (f, { runtime }) => {
+  const r = await runtime.stateMachines.updateAlias(f.string('stateMachineAliasArn'), {
+    description: f.optionalString('description', { max: DESCRIPTION_MAX }), routingConfiguration: f.optionalList<RoutingEntry>('routingConfiguration'),
+  });
+  return { updateDate: epochSeconds(r.updateDate) };
+};
+
+const deleteStateMachineAlias: Action = async (f, { runtime }) => {
+  await runtime.stateMachines.deleteAlias(f.string('stateMachineAliasArn'));
+  return {};
+};
+
+const listStateMachineAliases: Action = async (f, { runtime }) => {
+  const page = await runtime.stateMachines.listAliases(f.string('stateMachineArn'), f.page());
+  return compact({ stateMachineAliases: page.items.map((a) => ({ ...a, creationDate: epochSeconds(a.creationDate) })), nextToken: page.nextToken });
+};
+
+/** API:ValidateStateMachineDefinition: never fails on a bad definition, it describes it. */
+const validateStateMachineDefinition: Action = async (f) => {
+  const text = f.string('definition', { max: REGISTRY_LIMITS.definitionBytes });
+  f.optionalEnum('type', TYPES);
+  const severity = f.optionalEnum('severity', ['ERROR', 'WARNING'] as const) ?? 'ERROR';
+  const maxResults = f.optionalNumber('maxResults') || 100;
+  if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 100) throw validationError(`1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return { result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: `The definition is not valid JSON: ${(e as Error).message}`, location: '' }], truncated: false };
+  }
+  const { result, diagnostics } = validateDefinitionResult(parsed);
+  const shown = diagnostics.filter((d) => severity === 'WARNING' || d.severity === 'ERROR');
+  return {
+    result,
+    diagnostics: shown.slice(0, maxResults).map((d) => compact({ severity: d.severity, code: d.code, message: d.message, location: d.location || undefined })),
+    truncated: shown.length > maxResults,
+  };
+};
+
+export const stateMachineActions: Record<string, Action> = {
+  CreateStateMachine: createStateMachine,
+  DescribeStateMachine: describeStateMachine,
+  UpdateStateMachine: updateStateMachine,
+  DeleteStateMachine: deleteStateMachine,
+  ListStateMachines: listStateMachines,
+  PublishStateMachineVersion: publishStateMachineVersion,
+  ListStateMachineVersions: listStateMachineVersions,
+  DeleteStateMachineVersion: deleteStateMachineVersion,
+  CreateStateMachineAlias: createStateMachineAlias,
+  DescribeStateMachineAlias: describeStateMachineAlias,
+  UpdateStateMachineAlias: updateStateMachineAlias,
+  DeleteStateMachineAlias: deleteStateMachineAlias,
+  ListStateMachineAliases: listStateMachineAliases,
+  ValidateStateMachineDefinition: validateStateMachineDefinition,
+};

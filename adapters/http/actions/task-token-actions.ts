@@ -1,0 +1,37 @@
+import type { JsonValue } from '../../../src/asl/json-value.js';
+import { ApiError, validationError } from '../aws-json-protocol.js';
+import type { Action } from '../api-context.js';
+import { MAX_PAYLOAD_BYTES } from './execution-actions.js';
+
+const TOKEN_MAX = 2048;
+
+const sendTaskSuccess: Action = async (f, { runtime }) => {
+  const token = f.string('taskToken', { min: 1, max: TOKEN_MAX });
+  const text = f.optionalPayload('output', MAX_PAYLOAD_BYTES);
+  if (text === undefined) throw validationError("1 validation error detected: Value null at 'output' failed to satisfy constraint: Member must not be null");
+  let output: JsonValue;
+  try {
+    output = JSON.parse(text) as JsonValue;
+  } catch (e) {
+    throw new ApiError('InvalidOutput', `Invalid Output: '${(e as Error).message}'`);
+  }
+  await runtime.sendTaskSuccess(token, output);
+  return {};
+};
+
+const sendTaskFailure: Action = async (f, { runtime }) => {
+  const token = f.string('taskToken', { min: 1, max: TOKEN_MAX });
+  await runtime.sendTaskFailure(token, f.optionalString('error', { max: 256 }), f.optionalString('cause', { max: 32768 }));
+  return {};
+};
+
+const sendTaskHeartbeat: Action = async (f, { runtime }) => {
+  await runtime.sendTaskHeartbeat(f.string('taskToken', { min: 1, max: TOKEN_MAX }));
+  return {};
+};
+
+export const taskTokenActions: Record<string, Action> = {
+  SendTaskSuccess: sendTaskSuccess,
+  SendTaskFailure: sendTaskFailure,
+  SendTaskHeartbeat: sendTaskHeartbeat,
+};

@@ -1,0 +1,96 @@
+import type { HistoryEvent } from '../../src/execution/history-event.js';
+import type { Runtime } from '../../src/runtime/create-runtime.js';
+import { StepwiseError } from '../../src/errors/stepwise-error.js';
+import type { ExecutionMetadata, ExecutionStatus } from '../../src/store/event-store.js';
+import { compact, epochSeconds } from './aws-json-protocol.js';
+
+/** What the runtime keeps beside an execution (StoredExtra in create-runtime). */
+export interface ExecutionExtra {
+  definition?: unknown;
+  input?: unknown;
+  testCase?: string;
+  stateMachineName?: string;
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
+}
+
+/** An execution as its metadata and events describe it: what DescribeExecution and ListExecutions show. */
+export interface ExecutionFacts {
+  meta: ExecutionMetadata;
+  extra: ExecutionExtra;
+  events: HistoryEvent[];
+  startDate: number;
+  stopDate?: number;
+  redriveCount: number;
+  redriveDate?: number;
+  end?: HistoryEvent;
+}
+
+const END_STATUS: Record<string, ExecutionStatus> = {
+  ExecutionSucceeded: 'SUCCEEDED', ExecutionFailed: 'FAILED', ExecutionAborted: 'ABORTED', ExecutionTimedOut: 'TIMED_OUT',
+};
+
+export async function executionFacts(runtime: Runtime, executionArn: string): Promise<ExecutionFacts> {
+  const meta = await runtime.store.getMetadata(executionArn);
+  if (!meta) throw new StepwiseError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+  const events = await runtime.store.read(executionArn);
+  const redrives = events.filter((e) => e.type === 'ExecutionRedriven');
+  const last = events.at(-1);
+  const end = last && END_STATUS[last.type] ? last : undefined;
+  return {
+    // The events are the truth: the listing's status is written just after the last one.
+    meta: end ? { ...meta, status: END_STATUS[end.type]! } : meta,
+    extra: (meta.extra ?? {}) as ExecutionExtra, events,
+    // The history's first event is the start even after a redrive re-lists the execution.
+    startDate: events[0]?.timestamp ?? meta.startDate,
+    stopDate: end ? end.timestamp : undefined,
+    redriveCount: redrives.length,
+    redriveDate: redrives.at(-1)?.timestamp,
+    end,
+  };
+}
+
+/** AWS's redriveStatus: only a FAILED, TIMED_OUT or ABORTED standard execution can be redriven. */
+function redriveStatus(facts: ExecutionFacts): { redriveStatus: string; redriveStatusReason?: string } {
+  const status = facts.meta.status;
+  if (status === 'RUNNING' || status === 'PENDING_REDRIVE') return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is RUNNING and cannot be redriven' };
+  if (status === 'SUCCEEDED') return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' };
+  return { redriveStatus: 'REDRIVABLE' };
+}
+
+function detailsOf(event: HistoryEvent | undefined): Record<string, unknown> {
+  if (!event) return {};
+  for (const [k, v] of Object.entries(event)) if (k.endsWith('EventDetails') && v && typeof v === 'object') return v as Record<string, unknown>;
+  return {};
+}
+
+export function outcomeOf(facts: ExecutionFacts): { output?: string; error?: string; cause?: string } {
+  const d = detailsOf(facts.end);
+  if (facts.end?.type === 'ExecutionSucceeded') return { output: JSON.stringify(d.output ?? null) };
+  return compact({ error: d.error as string | undefined, cause: d.cause as string | undefined });
+}
+
+export function describeExecutionResponse(facts: ExecutionFacts): Record<string, unknown> {
+  const { meta, extra } = facts;
+  const outcome = outcomeOf(facts);
+  return compact({
+    executionArn: meta.executionArn, stateMachineArn: meta.stateMachineArn, name: meta.name, status: meta.status,
+    startDate: epochSeconds(facts.startDate), stopDate: epochSeconds(facts.stopDate),
+    input: JSON.stringify(extra.input ?? {}), inputDetails: { included: true },
+    output: outcome.output, outputDetails: outcome.output !== undefined ? { included: true } : undefined,
+    error: outcome.error, cause: outcome.cause,
+    stateMachineVersionArn: extra.stateMachineVersionArn, stateMachineAliasArn: extra.stateMachineAliasArn,
+    redriveCount: facts.redriveCount, redriveDate: epochSeconds(facts.redriveDate),
+    ...redriveStatus(facts),
+  });
+}
+
+export function listItemOf(facts: ExecutionFacts): Record<string, unknown> {
+  const { meta, extra } = facts;
+  return compact({
+    executionArn: meta.executionArn, stateMachineArn: meta.stateMachineArn, name: meta.name, status: meta.status,
+    startDate: epochSeconds(facts.startDate), stopDate: epochSeconds(facts.stopDate),
+    stateMachineVersionArn: extra.stateMachineVersionArn, stateMachineAliasArn: extra.stateMachineAliasArn,
+    redriveCount: facts.redriveCount, redriveDate: epochSeconds(facts.redriveDate),
+  });
+}

@@ -1,0 +1,86 @@
+import { validationError } from './aws-json-protocol.js';
+
+/**
+ * Reads members of a request body with AWS's validation messages
+ * ("1 validation error detected: Value null at 'name' failed to satisfy constraint: ...").
+ */
+export class RequestFields {
+  constructor(private readonly body: Record<string, unknown>) {}
+
+  /** A JSON payload member (input, output): AWS counts its limit in UTF-8 bytes. */
+  optionalPayload(key: string, maxBytes: number): string | undefined {
+    const v = this.optionalString(key);
+    if (v !== undefined && Buffer.byteLength(v, 'utf8') > maxBytes) {
+      throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must have length less than or equal to ${maxBytes}`);
+    }
+    return v;
+  }
+
+  string(key: string, options: { max?: number; min?: number } = {}): string {
+    const v = this.optionalString(key, options);
+    if (v === undefined) throw validationError(`1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
+    return v;
+  }
+
+  optionalString(key: string, options: { max?: number; min?: number } = {}): string | undefined {
+    const v = this.body[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be a string`);
+    if (options.max !== undefined && v.length > options.max) {
+      throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must have length less than or equal to ${options.max}`);
+    }
+    if (options.min !== undefined && v.length < options.min) {
+      throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must have length greater than or equal to ${options.min}`);
+    }
+    return v;
+  }
+
+  optionalBoolean(key: string): boolean | undefined {
+    const v = this.body[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'boolean') throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be a boolean`);
+    return v;
+  }
+
+  optionalNumber(key: string): number | undefined {
+    const v = this.body[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be a number`);
+    return v;
+  }
+
+  optionalEnum<T extends string>(key: string, values: readonly T[]): T | undefined {
+    const v = this.optionalString(key);
+    if (v === undefined) return undefined;
+    if (!values.includes(v as T)) {
+      throw validationError(`1 validation error detected: Value '${v}' at '${key}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
+    }
+    return v as T;
+  }
+
+  optionalObject<T>(key: string): T | undefined {
+    const v = this.body[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'object' || Array.isArray(v)) throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be an object`);
+    return v as T;
+  }
+
+  optionalList<T>(key: string): T[] | undefined {
+    const v = this.body[key];
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v)) throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be a list`);
+    return v as T[];
+  }
+
+  list<T>(key: string): T[] {
+    const v = this.optionalList<T>(key);
+    if (v === undefined) throw validationError(`1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
+    return v;
+  }
+
+  page(): { maxResults?: number; nextToken?: string } {
+    const maxResults = this.optionalNumber('maxResults');
+    const nextToken = this.optionalString('nextToken', { max: 1024 });
+    return { ...(maxResults !== undefined ? { maxResults } : {}), ...(nextToken !== undefined ? { nextToken } : {}) };
+  }
+}

@@ -1,0 +1,79 @@
+export type StateMachineType = 'STANDARD' | 'EXPRESS';
+
+export interface LoggingConfiguration {
+  level?: 'ALL' | 'ERROR' | 'FATAL' | 'OFF';
+  includeExecutionData?: boolean;
+  destinations?: unknown[];
+}
+
+export interface TracingConfiguration {
+  enabled?: boolean;
+}
+
+/** What a version freezes and an update changes. */
+export interface StateMachineConfig {
+  definition: string;
+  roleArn: string;
+  type: StateMachineType;
+  loggingConfiguration: LoggingConfiguration;
+  tracingConfiguration: TracingConfiguration;
+}
+
+export interface StateMachineVersion extends StateMachineConfig {
+  stateMachineVersionArn: string;
+  version: number;
+  revisionId: string;
+  description?: string;
+  creationDate: number;
+}
+
+export interface RoutingEntry {
+  stateMachineVersionArn: string;
+  weight: number;
+}
+
+export interface StateMachineAlias {
+  stateMachineAliasArn: string;
+  name: string;
+  description?: string;
+  routingConfiguration: RoutingEntry[];
+  creationDate: number;
+  updateDate?: number;
+}
+
+export interface StateMachineRecord extends StateMachineConfig {
+  stateMachineArn: string;
+  name: string;
+  description?: string;
+  /** Changes with each update; a version records the revision it was published from. */
+  revisionId: string;
+  creationDate: number;
+  updateDate?: number;
+  versions: StateMachineVersion[];
+  /** Version numbers are never reused, even after a version is deleted. */
+  nextVersion: number;
+  aliases: StateMachineAlias[];
+}
+
+/** What `resolve` gives for a state machine, version or alias ARN. */
+export interface ResolvedStateMachine {
+  stateMachineArn: string;
+  name: string;
+  definition: string;
+  type: StateMachineType;
+  roleArn?: string;
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
+}
+
+export interface Tag {
+  key: string;
+  value: string;
+}
+
+export interface RegistrySnapshot {
+  format: 1;
+  stateMachines: StateMachineRecord[];
+  /** Tags by resource ARN (state machines and activities). */
+  tags: Record<string, Tag[]>;
+}

@@ -1,0 +1,515 @@
+import { randomUUID } from 'node:crypto';
+import { validateDefinition } from '../asl/validate-definition.js';
+import { StepwiseError } from '../errors/stepwise-error.js';
+import { checkName, parseStateMachineArn } from './names.js';
+import { pageBy, type Page } from './paging.js';
+import type { RegistryPersistence } from './registry-persistence.js';
+import type {
+  LoggingConfiguration, RegistrySnapshot, ResolvedStateMachine, RoutingEntry, StateMachineAlias, StateMachineConfig,
+  StateMachineRecord, StateMachineType, StateMachineVersion, Tag, TracingConfiguration,
+} from './registry-types.js';
+
+/** AWS quotas (DG:service-quotas): definitions up to 1 MiB, 50 tags per resource, 1,000 versions and 100 aliases per state machine. */
+export const REGISTRY_LIMITS = { definitionBytes: 1024 * 1024, tagsPerResource: 50, versionsPerStateMachine: 1000, aliasesPerStateMachine: 100 };
+
+export interface CreateStateMachineInput {
+  name: string;
+  definition: string;
+  roleArn: string;
+  type?: StateMachineType;
+  description?: string;
+  loggingConfiguration?: LoggingConfiguration;
+  tracingConfiguration?: TracingConfiguration;
+  tags?: Tag[];
+  publish?: boolean;
+  versionDescription?: string;
+}
+
+export interface UpdateStateMachineInput {
+  definition?: string;
+  roleArn?: string;
+  loggingConfiguration?: LoggingConfiguration;
+  tracingConfiguration?: TracingConfiguration;
+  publish?: boolean;
+  versionDescription?: string;
+}
+
+/** What DescribeStateMachine shows for a state machine or one of its versions. */
+export interface StateMachineView extends StateMachineConfig {
+  stateMachineArn: string;
+  name: string;
+  status: 'ACTIVE';
+  creationDate: number;
+  revisionId: string;
+  description?: string;
+}
+
+/**
+ * The state machines a runtime knows by ARN, with their versions, aliases and tags
+ * (API:CreateStateMachine and friends). Every change is saved through its persistence
+ * before it is acknowledged, so a restarted server answers for the same state machines.
+ */
+export class StateMachineRegistry {
+  private readonly machines = new Map<string, StateMachineRecord>();
+  private readonly tagsByArn = new Map<string, Tag[]>();
+  private loaded: Promise<void> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly persistence: RegistryPersistence,
+    private readonly place: { region: string; accountId: string },
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The ARN a state machine of this name has here. */
+  arnFor(name: string): string {
+    return `arn:aws:states:${this.place.region}:${this.place.accountId}:stateMachine:${name}`;
+  }
+
+  // ---- state machines ----
+
+  async create(input: CreateStateMachineInput): Promise<{ stateMachineArn: string; creationDate: number; stateMachineVersionArn?: string }> {
+    const name = checkName(input.name, 'state machine');
+    const config = checkConfig({ definition: input.definition, roleArn: input.roleArn, type: input.type ?? 'STANDARD', loggingConfiguration: input.loggingConfiguration, tracingConfiguration: input.tracingConfiguration });
+    const tags = checkTags(input.tags ?? []);
+    return this.mutate(() => {
+      const arn = this.arnFor(name);
+      const existing = this.machines.get(arn);
+      if (existing) {
+        // API:CreateStateMachine is idempotent on name, definition, type, logging and tracing;
+        // a different roleArn or tags are ignored (and not applied), as AWS does.
+        if (sameConfig(existing, { ...config, roleArn: existing.roleArn }) && existing.description === input.description) {
+          return { stateMachineArn: arn, creationDate: existing.creationDate, ...(input.publish && existing.versions.at(-1) ? { stateMachineVersionArn: existing.versions.at(-1)!.stateMachineVersionArn } : {}) };
+        }
+        throw new StepwiseError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+      }
+      const record: StateMachineRecord = {
+        ...config, stateMachineArn: arn, name, revisionId: randomUUID(), creationDate: this.now(), versions: [], nextVersion: 1, aliases: [],
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      };
+      this.machines.set(arn, record);
+      if (tags.length > 0) this.tagsByArn.set(arn, tags);
+      const version = input.publish ? this.publishInto(record, input.versionDescription) : undefined;
+      return { stateMachineArn: arn, creationDate: record.creationDate, ...(version ? { stateMachineVersionArn: version.stateMachineVersionArn } : {}) };
+    });
+  }
+
+  /** A state machine, or a version of it when the ARN ends in `:N`. */
+  async describe(arn: string): Promise<StateMachineView> {
+    const parsed = parseStateMachineArn(arn);
+    await this.load();
+    const record = this.machines.get(parsed.base);
+    if (!record) throw doesNotExist(arn);
+    if (!parsed.qualifier) return viewOf(record);
+    if ('alias' in parsed.qualifier) throw new StepwiseError('ValidationException', `Describe an alias with DescribeStateMachineAlias, not DescribeStateMachine: '${arn}'.`);
+    const version = this.versionOf(record, parsed.qualifier.version);
+    if (!version) throw doesNotExist(arn);
+    return { ...viewOf(record), ...pickConfig(version), stateMachineArn: version.stateMachineVersionArn, revisionId: version.revisionId, creationDate: version.creationDate, ...(version.description !== undefined ? { description: version.description } : {}) };
+  }
+
+  async update(arn: string, input: UpdateStateMachineInput): Promise<{ updateDate: number; revisionId: string; stateMachineVersionArn?: string }> {
+    const parsed = parseStateMachineArn(arn);
+    if (parsed.qualifier) throw new StepwiseError('ValidationException', `Update the state machine itself, not a version or alias: '${arn}'.`);
+    if (input.definition === undefined && input.roleArn === undefined && input.loggingConfiguration === undefined && input.tracingConfiguration === undefined) {
+      throw new StepwiseError('MissingRequiredParameter', 'Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified.');
+    }
+    return this.mutate(() => {
+      const record = this.machines.get(parsed.base);
+      if (!record) throw doesNotExist(arn);
+      const config = checkConfig({
+        definition: input.definition ?? record.definition, roleArn: input.roleArn ?? record.roleArn, type: record.type,
+        loggingConfiguration: input.loggingConfiguration ?? record.loggingConfiguration, tracingConfiguration: input.tracingConfiguration ?? record.tracingConfiguration,
+      });
+      if (!sameConfig(record, config)) {
+        Object.assign(record, config);
+        record.revisionId = randomUUID();
+      }
+      record.updateDate = this.now();
+      const version = input.publish ? this.publishInto(record, input.versionDescription) : undefined;
+      return { updateDate: record.updateDate, revisionId: record.revisionId, ...(version ? { stateMachineVersionArn: version.stateMachineVersionArn } : {}) };
+    });
+  }
+
+  /** Deletes a state machine with its versions, aliases and tags; deleting one that is gone is not an error (as AWS). */
+  async delete(arn: string): Promise<void> {
+    const parsed = parseStateMachineArn(arn);
+    if (parsed.qualifier) throw new StepwiseError('ValidationException', `Delete a version with DeleteStateMachineVersion and an alias with DeleteStateMachineAlias: '${arn}'.`);
+    return this.mutate(() => {
+      const record = this.machines.get(parsed.base);
+      if (!record) return;
+      this.machines.delete(parsed.base);
+      this.tagsByArn.delete(parsed.base);
+    });
+  }
+
+  async list(page: { maxResults?: number; nextToken?: string } = {}): Promise<Page<{ stateMachineArn: string; name: string; type: StateMachineType; creationDate: number }>> {
+    await this.load();
+    const all = [...this.machines.values()].sort((a, b) => cmp(a.stateMachineArn, b.stateMachineArn));
+    const p = pageBy(all, (r) => r.stateMachineArn, page.maxResults, page.nextToken);
+    return { ...p, items: p.items.map((r) => ({ stateMachineArn: r.stateMachineArn, name: r.name, type: r.type, creationDate: r.creationDate })) };
+  }
+
+  // ---- versions ----
+
+  async publishVersion(arn: string, input: { revisionId?: string; description?: string } = {}): Promise<{ stateMachineVersionArn: string; creationDate: number }> {
+    const parsed = parseStateMachineArn(arn);
+    if (parsed.qualifier) throw new StepwiseError('ValidationException', `Publish from the state machine itself, not a version or alias: '${arn}'.`);
+    return this.mutate(() => {
+      const record = this.machines.get(parsed.base);
+      if (!record) throw doesNotExist(arn);
+      if (input.revisionId !== undefined && input.revisionId !== record.revisionId) {
+        throw new StepwiseError('ConflictException', `The revisionId '${input.revisionId}' is not the state machine's current revision ('${record.revisionId}').`);
+      }
+      const v = this.publishInto(record, input.description);
+      return { stateMachineVersionArn: v.stateMachineVersionArn, creationDate: v.creationDate };
+    });
+  }
+
+  async listVersions(arn: string, page: { maxResults?: number; nextToken?: string } = {}): Promise<Page<{ stateMachineVersionArn: string; creationDate: number }>> {
+    const parsed = parseStateMachineArn(arn);
+    await this.load();
+    const record = this.machines.get(parsed.base);
+    if (!record || parsed.qualifier) throw doesNotExist(arn);
+    // Newest first, as AWS lists them; the key is zero-padded so that string order is version order.
+    const newestFirst = [...record.versions].reverse();
+    const keyOf = (v: StateMachineVersion) => String(1e9 - v.version).padStart(10, '0');
+    const p = pageBy(newestFirst, keyOf, page.maxResults, page.nextToken);
+    return { ...p, items: p.items.map((v) => ({ stateMachineVersionArn: v.stateMachineVersionArn, creationDate: v.creationDate })) };
+  }
+
+  async deleteVersion(versionArn: string): Promise<void> {
+    const parsed = parseStateMachineArn(versionArn);
+    if (!parsed.qualifier || !('version' in parsed.qualifier)) throw new StepwiseError('ValidationException', `Not a state machine version ARN: '${versionArn}'.`);
+    const number = parsed.qualifier.version;
+    return this.mutate(() => {
+      const record = this.machines.get(parsed.base);
+      if (!record) return;
+      const user = record.aliases.find((a) => a.routingConfiguration.some((r) => r.stateMachineVersionArn === versionArn));
+      if (user) throw new StepwiseError('ConflictException', `Version '${versionArn}' is referenced by alias '${user.stateMachineAliasArn}'; update or delete the alias first.`);
+      record.versions = record.versions.filter((v) => v.version !== number);
+    });
+  }
+
+  // ---- aliases ----
+
+  async createAlias(input: { name: string; description?: string; routingConfiguration: RoutingEntry[] }): Promise<{ stateMachineAliasArn: string; creationDate: number }> {
+    const name = checkName(input.name, 'alias');
+    const routing = checkRouting(input.routingConfiguration);
+    const base = parseStateMachineArn(routing[0]!.stateMachineVersionArn).base;
+    return this.mutate(() => {
+      const record = this.requireVersions(base, routing);
+      const aliasArn = `${base}:${name}`;
+      const existing = record.aliases.find((a) => a.name === name);
+      if (existing) {
+        if (existing.description === input.description && JSON.stringify(existing.routingConfiguration) === JSON.stringify(routing)) {
+          return { stateMachineAliasArn: aliasArn, creationDate: existing.creationDate };
+        }
+        throw new StepwiseError('ConflictException', `Alias '${aliasArn}' already exists with a different configuration.`);
+      }
+      if (record.aliases.length >= REGISTRY_LIMITS.aliasesPerStateMachine) throw new StepwiseError('ValidationException', `A state machine has at most ${REGISTRY_LIMITS.aliasesPerStateMachine} aliases.`);
+      const alias: StateMachineAlias = { stateMachineAliasArn: aliasArn, name, routingConfiguration: routing, creationDate: this.now(), ...(input.description !== undefined ? { description: input.description } : {}) };
+      record.aliases.push(alias);
+      return { stateMachineAliasArn: aliasArn, creationDate: alias.creationDate };
+    });
+  }
+
+  async describeAlias(aliasArn: string): Promise<StateMachineAlias> {
+    const { alias } = await this.aliasOf(aliasArn);
+    return structuredClone(alias);
+  }
+
+  async updateAlias(aliasArn: string, input: { description?: string; routingConfiguration?: RoutingEntry[] }): Promise<{ updateDate: number }> {
+    if (input.description === undefined && input.routingConfiguration === undefined) {
+      throw new StepwiseError('ValidationException', 'Either the description or the routingConfiguration must be specified.');
+    }
+    const routing = input.routingConfiguration !== undefined ? checkRouting(input.routingConfiguration) : undefined;
+    return this.mutate(async () => {
+      const { record, alias } = await this.aliasOf(aliasArn);
+      if (routing) {
+        this.requireVersions(record.stateMachineArn, routing);
+        alias.routingConfiguration = routing;
+      }
+      if (input.description !== undefined) alias.description = input.description;
+      alias.updateDate = this.now();
+      return { updateDate: alias.updateDate };
+    });
+  }
+
+  async deleteAlias(aliasArn: string): Promise<void> {
+    const parsed = parseStateMachineArn(aliasArn);
+    if (!parsed.qualifier || !('alias' in parsed.qualifier)) throw new StepwiseError('ValidationException', `Not a state machine alias ARN: '${aliasArn}'.`);
+    return this.mutate(() => {
+      const record = this.machines.get(parsed.base);
+      if (!record) return;
+      record.aliases = record.aliases.filter((a) => a.stateMachineAliasArn !== aliasArn);
+    });
+  }
+
+  async listAliases(arn: string, page: { maxResults?: number; nextToken?: string } = {}): Promise<Page<{ stateMachineAliasArn: string; creationDate: number }>> {
+    const parsed = parseStateMachineArn(arn);
+    await this.load();
+    const record = this.machines.get(parsed.base);
+    if (!record || parsed.qualifier) throw new StepwiseError('ResourceNotFound', `Resource not found: '${arn}'`);
+    const sorted = [...record.aliases].sort((a, b) => cmp(a.stateMachineAliasArn, b.stateMachineAliasArn));
+    const p = pageBy(sorted, (a) => a.stateMachineAliasArn, page.maxResults, page.nextToken);
+    return { ...p, items: p.items.map((a) => ({ stateMachineAliasArn: a.stateMachineAliasArn, creationDate: a.creationDate })) };
+  }
+
+  // ---- lookup ----
+
+  /**
+   * The definition to run for a state machine, version or alias ARN (an alias picks one of
+   * its versions by weight), or undefined when there is none.
+   */
+  async resolve(arnOrVersionOrAliasArn: string, random: () => number = Math.random): Promise<ResolvedStateMachine | undefined> {
+    let parsed: ReturnType<typeof parseStateMachineArn>;
+    try {
+      parsed = parseStateMachineArn(arnOrVersionOrAliasArn);
+    } catch {
+      return undefined;
+    }
+    await this.load();
+    const record = this.machines.get(parsed.base);
+    if (!record) return undefined;
+    const base = { stateMachineArn: record.stateMachineArn, name: record.name };
+    if (!parsed.qualifier) return { ...base, definition: record.definition, type: record.type, roleArn: record.roleArn };
+    let versionNumber: number;
+    let aliasArn: string | undefined;
+    if ('alias' in parsed.qualifier) {
+      const alias = record.aliases.find((a) => a.name === (parsed.qualifier as { alias: string }).alias);
+      if (!alias) return undefined;
+      aliasArn = alias.stateMachineAliasArn;
+      const roll = random() * 100;
+      const pick = roll < alias.routingConfiguration[0]!.weight ? alias.routingConfiguration[0]! : alias.routingConfiguration.at(-1)!;
+      versionNumber = Number(pick.stateMachineVersionArn.split(':').pop());
+    } else versionNumber = parsed.qualifier.version;
+    const version = this.versionOf(record, versionNumber);
+    if (!version) return undefined;
+    return {
+      ...base, definition: version.definition, type: version.type, roleArn: version.roleArn,
+      stateMachineVersionArn: version.stateMachineVersionArn, ...(aliasArn ? { stateMachineAliasArn: aliasArn } : {}),
+    };
+  }
+
+  /** True when the ARN names a state machine, version or alias that exists. */
+  async exists(arn: string): Promise<boolean> {
+    await this.load();
+    let parsed: ReturnType<typeof parseStateMachineArn>;
+    try {
+      parsed = parseStateMachineArn(arn);
+    } catch {
+      return false;
+    }
+    const record = this.machines.get(parsed.base);
+    if (!record) return false;
+    if (!parsed.qualifier) return true;
+    if ('alias' in parsed.qualifier) return record.aliases.some((a) => a.stateMachineAliasArn === arn);
+    return this.versionOf(record, parsed.qualifier.version) !== undefined;
+  }
+
+  // ---- tags (any resource ARN; the caller checks that the resource exists) ----
+
+  async tagsOf(resourceArn: string): Promise<Tag[]> {
+    await this.load();
+    return structuredClone(this.tagsByArn.get(resourceArn) ?? []);
+  }
+
+  async tag(resourceArn: string, tags: Tag[]): Promise<void> {
+    const checked = checkTags(tags);
+    return this.mutate(() => {
+      const merged = new Map((this.tagsByArn.get(resourceArn) ?? []).map((t) => [t.key, t.value]));
+      for (const t of checked) merged.set(t.key, t.value);
+      if (merged.size > REGISTRY_LIMITS.tagsPerResource) throw new StepwiseError('TooManyTags', `Too many tags: a resource has at most ${REGISTRY_LIMITS.tagsPerResource} ('${resourceArn}').`);
+      this.tagsByArn.set(resourceArn, [...merged].map(([key, value]) => ({ key, value })));
+    });
+  }
+
+  async untag(resourceArn: string, keys: string[]): Promise<void> {
+    return this.mutate(() => {
+      const left = (this.tagsByArn.get(resourceArn) ?? []).filter((t) => !keys.includes(t.key));
+      if (left.length > 0) this.tagsByArn.set(resourceArn, left);
+      else this.tagsByArn.delete(resourceArn);
+    });
+  }
+
+  /** Forgets a resource's tags (when an activity is deleted, say). */
+  async dropTags(resourceArn: string): Promise<void> {
+    return this.mutate(() => {
+      this.tagsByArn.delete(resourceArn);
+    });
+  }
+
+  // ---- internals ----
+
+  private load(): Promise<void> {
+    this.loaded ??= this.persistence.load().then((snapshot) => {
+      for (const r of snapshot?.stateMachines ?? []) this.machines.set(r.stateMachineArn, r);
+      for (const [arn, tags] of Object.entries(snapshot?.tags ?? {})) this.tagsByArn.set(arn, tags);
+    });
+    return this.loaded;
+  }
+
+  /** Changes run one at a time, each saved before the next starts; a failed save undoes nothing in memory, so it reloads. */
+  private mutate<T>(change: () => T | Promise<T>): Promise<T> {
+    const run = async () => {
+      await this.load();
+      const before = this.snapshot();
+      const result = await change();
+      const after = this.snapshot();
+      if (JSON.stringify(after) !== JSON.stringify(before)) {
+        try {
+          await this.persistence.save(after);
+        } catch (e) {
+          this.restore(before);
+          throw e;
+        }
+      }
+      return result;
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private snapshot(): RegistrySnapshot {
+    return structuredClone({ format: 1, stateMachines: [...this.machines.values()], tags: Object.fromEntries(this.tagsByArn) });
+  }
+
+  private restore(s: RegistrySnapshot): void {
+    this.machines.clear();
+    this.tagsByArn.clear();
+    for (const r of s.stateMachines) this.machines.set(r.stateMachineArn, r);
+    for (const [arn, tags] of Object.entries(s.tags)) this.tagsByArn.set(arn, tags);
+  }
+
+  private publishInto(record: StateMachineRecord, description: string | undefined): StateMachineVersion {
+    const latest = record.versions.at(-1);
+    // AWS publishes no new version when the current revision already has one.
+    if (latest && latest.revisionId === record.revisionId) return latest;
+    if (record.versions.length >= REGISTRY_LIMITS.versionsPerStateMachine) {
+      throw new StepwiseError('ValidationException', `A state machine has at most ${REGISTRY_LIMITS.versionsPerStateMachine} versions; delete some first.`);
+    }
+    const version: StateMachineVersion = {
+      ...pickConfig(record), stateMachineVersionArn: `${record.stateMachineArn}:${record.nextVersion}`, version: record.nextVersion,
+      revisionId: record.revisionId, creationDate: this.now(), ...(description !== undefined ? { description } : {}),
+    };
+    record.nextVersion += 1;
+    record.versions.push(version);
+    return version;
+  }
+
+  private versionOf(record: StateMachineRecord, version: number): StateMachineVersion | undefined {
+    return record.versions.find((v) => v.version === version);
+  }
+
+  private requireVersions(base: string, routing: RoutingEntry[]): StateMachineRecord {
+    const record = this.machines.get(base);
+    for (const r of routing) {
+      const parsed = parseStateMachineArn(r.stateMachineVersionArn);
+      if (parsed.base !== base) throw new StepwiseError('ValidationException', 'Every version in routingConfiguration must belong to the same state machine.');
+      if (!record || !parsed.qualifier || !('version' in parsed.qualifier) || !this.versionOf(record, parsed.qualifier.version)) {
+        throw new StepwiseError('ResourceNotFound', `Resource not found: '${r.stateMachineVersionArn}'`);
+      }
+    }
+    return record!;
+  }
+
+  private async aliasOf(aliasArn: string): Promise<{ record: StateMachineRecord; alias: StateMachineAlias }> {
+    const parsed = parseStateMachineArn(aliasArn);
+    if (!parsed.qualifier || !('alias' in parsed.qualifier)) throw new StepwiseError('ValidationException', `Not a state machine alias ARN: '${aliasArn}'.`);
+    await this.load();
+    const record = this.machines.get(parsed.base);
+    const alias = record?.aliases.find((a) => a.stateMachineAliasArn === aliasArn);
+    if (!record || !alias) throw new StepwiseError('ResourceNotFound', `Resource not found: '${aliasArn}'`);
+    return { record, alias };
+  }
+}
+
+function doesNotExist(arn: string): StepwiseError {
+  return new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function viewOf(r: StateMachineRecord): StateMachineView {
+  return {
+    ...pickConfig(r), stateMachineArn: r.stateMachineArn, name: r.name, status: 'ACTIVE', creationDate: r.creationDate, revisionId: r.revisionId,
+    ...(r.description !== undefined ? { description: r.description } : {}),
+  };
+}
+
+function pickConfig(c: StateMachineConfig): StateMachineConfig {
+  return structuredClone({ definition: c.definition, roleArn: c.roleArn, type: c.type, loggingConfiguration: c.loggingConfiguration, tracingConfiguration: c.tracingConfiguration });
+}
+
+function sameConfig(a: StateMachineConfig, b: StateMachineConfig): boolean {
+  return JSON.stringify(pickConfig(a)) === JSON.stringify(pickConfig(b));
+}
+
+/** The checks AWS applies to a definition, role and settings, with AWS's error names. */
+function checkConfig(c: { definition: unknown; roleArn: unknown; type: unknown; loggingConfiguration?: LoggingConfiguration; tracingConfiguration?: TracingConfiguration }): StateMachineConfig {
+  if (c.type !== 'STANDARD' && c.type !== 'EXPRESS') {
+    throw new StepwiseError('ValidationException', `1 validation error detected: Value '${String(c.type)}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]`);
+  }
+  if (typeof c.roleArn !== 'string' || !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(c.roleArn)) {
+    throw new StepwiseError('InvalidArn', `Invalid Arn: 'Role ARN is not valid: ${String(c.roleArn)}' (expected arn:aws:iam::ACCOUNT:role/NAME).`);
+  }
+  checkDefinitionText(c.definition);
+  const level = c.loggingConfiguration?.level;
+  if (level !== undefined && !['ALL', 'ERROR', 'FATAL', 'OFF'].includes(level)) {
+    throw new StepwiseError('ValidationException', `1 validation error detected: Value '${String(level)}' at 'loggingConfiguration.level' failed to satisfy constraint: Member must satisfy enum value set: [ALL, ERROR, FATAL, OFF]`);
+  }
+  return {
+    definition: c.definition as string, roleArn: c.roleArn, type: c.type,
+    loggingConfiguration: { level: level ?? 'OFF', includeExecutionData: c.loggingConfiguration?.includeExecutionData ?? false, ...(c.loggingConfiguration?.destinations ? { destinations: c.loggingConfiguration.destinations } : {}) },
+    tracingConfiguration: { enabled: c.tracingConfiguration?.enabled ?? false },
+  };
+}
+
+/** InvalidDefinition with AWS's message shape: `Invalid State Machine Definition: 'CODE: message at /path'`. */
+export function checkDefinitionText(definition: unknown): void {
+  if (typeof definition !== 'string' || definition.length === 0) throw new StepwiseError('MissingRequiredParameter', 'The definition must be a non-empty JSON string.');
+  if (Buffer.byteLength(definition, 'utf8') > REGISTRY_LIMITS.definitionBytes) {
+    throw new StepwiseError('ValidationException', `1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${REGISTRY_LIMITS.definitionBytes}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(definition);
+  } catch (e) {
+    throw new StepwiseError('InvalidDefinition', `Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: ${(e as Error).message}'`);
+  }
+  const problems = validateDefinition(parsed).filter((d) => d.severity === 'ERROR');
+  if (problems.length > 0) {
+    throw new StepwiseError('InvalidDefinition', `Invalid State Machine Definition: '${problems.map((p) => `${p.code}: ${p.message} at ${p.location || '/'}`).join(', ')}'`, problems);
+  }
+}
+
+function checkTags(tags: unknown): Tag[] {
+  if (!Array.isArray(tags)) throw new StepwiseError('ValidationException', 'tags must be a list of { key, value }.');
+  if (tags.length > REGISTRY_LIMITS.tagsPerResource) throw new StepwiseError('TooManyTags', `Too many tags: at most ${REGISTRY_LIMITS.tagsPerResource} per resource.`);
+  return tags.map((t: unknown, i) => {
+    const tag = t as Partial<Tag>;
+    if (typeof tag?.key !== 'string' || tag.key.length < 1 || tag.key.length > 128) throw new StepwiseError('ValidationException', `tags[${i}].key must be a string of 1 to 128 characters.`);
+    if (tag.value !== undefined && (typeof tag.value !== 'string' || tag.value.length > 256)) throw new StepwiseError('ValidationException', `tags[${i}].value must be a string of at most 256 characters.`);
+    return { key: tag.key, value: tag.value ?? '' };
+  });
+}
+
+function checkRouting(routing: unknown): RoutingEntry[] {
+  if (!Array.isArray(routing) || routing.length < 1 || routing.length > 2) {
+    throw new StepwiseError('ValidationException', 'routingConfiguration must list one or two versions.');
+  }
+  const entries = routing.map((r: unknown, i) => {
+    const e = r as Partial<RoutingEntry>;
+    if (typeof e?.stateMachineVersionArn !== 'string') throw new StepwiseError('ValidationException', `routingConfiguration[${i}].stateMachineVersionArn is required.`);
+    if (typeof e.weight !== 'number' || !Number.isInteger(e.weight) || e.weight < 0 || e.weight > 100) throw new StepwiseError('ValidationException', `routingConfiguration[${i}].weight must be an integer from 0 to 100.`);
+    const parsed = parseStateMachineArn(e.stateMachineVersionArn);
+    if (!parsed.qualifier || !('version' in parsed.qualifier)) throw new StepwiseError('ValidationException', `routingConfiguration[${i}].stateMachineVersionArn must be a version ARN (ending in :NUMBER).`);
+    return { stateMachineVersionArn: e.stateMachineVersionArn, weight: e.weight };
+  });
+  if (entries.reduce((s, e) => s + e.weight, 0) !== 100) throw new StepwiseError('ValidationException', 'The weights in routingConfiguration must add up to 100.');
+  if (entries.length === 2 && entries[0]!.stateMachineVersionArn === entries[1]!.stateMachineVersionArn) throw new StepwiseError('ValidationException', 'routingConfiguration names the same version twice.');
+  return entries;
+}

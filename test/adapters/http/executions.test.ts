@@ -1,0 +1,186 @@
+import {
+  CreateStateMachineCommand, DescribeExecutionCommand, DescribeStateMachineForExecutionCommand, GetExecutionHistoryCommand,
+  ListExecutionsCommand, RedriveExecutionCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand,
+  StartExecutionCommand, StartSyncExecutionCommand, StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMockConfig } from '../../../src/resources/mock-config.js';
+import { errorName, FAIL_MACHINE, PASS_MACHINE, ROLE, startTestServer, WAIT_MACHINE, type TestServer } from './sfn-test-server.js';
+
+const tokens = new Map<string, string>();
+const waiting = new Map<string, (token: string) => void>();
+let t: TestServer;
+let passArn: string;
+let holdArn: string;
+
+const TASK_MACHINE = JSON.stringify({ StartAt: 'Charge', States: { Charge: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:charge', End: true } } });
+
+beforeAll(async () => {
+  const mockConfig = parseMockConfig({
+    StateMachines: { Charger: { TestCases: { Declined: { Charge: 'DeclinedResponse' }, Approved: { Charge: 'ApprovedResponse' } } } },
+    MockedResponses: { DeclinedResponse: { '0': { Throw: { Error: 'Card.Declined', Cause: 'insufficient funds' } } }, ApprovedResponse: { '0': { Return: { approved: true } } } },
+  });
+  t = await startTestServer({ mockConfig });
+  t.runtime.handle({ state: 'Hold' }, ({ taskToken, executionArn }) => {
+    tokens.set(executionArn, taskToken);
+    waiting.get(executionArn)?.(taskToken);
+    return null;
+  });
+  passArn = (await t.client.send(new CreateStateMachineCommand({ name: 'Pass', definition: PASS_MACHINE, roleArn: ROLE }))).stateMachineArn!;
+  holdArn = (await t.client.send(new CreateStateMachineCommand({ name: 'Hold', definition: WAIT_MACHINE, roleArn: ROLE }))).stateMachineArn!;
+});
+afterAll(() => t.close());
+
+/** The task token the Hold handler was given for this execution, once it has been. */
+function tokenOf(executionArn: string): Promise<string> {
+  const known = tokens.get(executionArn);
+  return known ? Promise.resolve(known) : new Promise((resolve) => waiting.set(executionArn, resolve));
+}
+
+async function finished(executionArn: string): Promise<void> {
+  await t.runtime.liveExecution(executionArn)?.done;
+  await t.runtime.listed(executionArn);
+  // The final status is written just after `done` settles.
+  for (let i = 0; i < 200; i++) {
+    const meta = await t.runtime.store.getMetadata(executionArn);
+    if (meta && meta.status !== 'RUNNING') return;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+describe('executions over the AWS JSON 1.0 API', () => {
+  it('starts, describes and shows the state machine of an execution', async () => {
+    const started = await t.client.send(new StartExecutionCommand({ stateMachineArn: passArn, name: 'first', input: '{"a":1}' }));
+    expect(started.executionArn).toBe('arn:aws:states:us-east-1:123456789012:execution:Pass:first');
+    expect(started.startDate).toBeInstanceOf(Date);
+    await finished(started.executionArn!);
+    const d = await t.client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    expect(d).toMatchObject({ status: 'SUCCEEDED', stateMachineArn: passArn, name: 'first', input: '{"a":1}', redriveCount: 0, redriveStatus: 'NOT_REDRIVABLE' });
+    expect(JSON.parse(d.output!)).toEqual({ a: 1, greeting: { hello: 'world' } });
+    expect(d.stopDate!.getTime()).toBeGreaterThanOrEqual(d.startDate!.getTime());
+    const sm = await t.client.send(new DescribeStateMachineForExecutionCommand({ executionArn: started.executionArn }));
+    expect(sm).toMatchObject({ stateMachineArn: passArn, name: 'Pass', definition: PASS_MACHINE, roleArn: ROLE });
+  });
+
+  it('is idempotent for the same name and input while open, ExecutionAlreadyExists otherwise', async () => {
+    const a = await t.client.send(new StartExecutionCommand({ stateMachineArn: holdArn, name: 'idem', input: '{"x":1}' }));
+    const b = await t.client.send(new StartExecutionCommand({ stateMachineArn: holdArn, name: 'idem', input: '{ "x": 1 }' }));
+    expect(b.executionArn).toBe(a.executionArn);
+    expect(b.startDate!.getTime()).toBe(a.startDate!.getTime());
+    expect(await errorName(t.client.send(new StartExecutionCommand({ stateMachineArn: holdArn, name: 'idem', input: '{"x":2}' })))).toBe('ExecutionAlreadyExists');
+    await t.client.send(new StopExecutionCommand({ executionArn: a.executionArn, error: 'Stop.Test', cause: 'done' }));
+    const d = await t.client.send(new DescribeExecutionCommand({ executionArn: a.executionArn }));
+    expect(d).toMatchObject({ status: 'ABORTED', error: 'Stop.Test', cause: 'done' });
+    expect(await errorName(t.client.send(new StartExecutionCommand({ stateMachineArn: holdArn, name: 'idem', input: '{"x":1}' })))).toBe('ExecutionAlreadyExists');
+
+    // Two identical requests at once (a client retrying, say) get the same execution.
+    const both = await Promise.all([1, 2].map(() => t.client.send(new StartExecutionCommand({ stateMachineArn: holdArn, name: 'racing', input: '{}' }))));
+    expect(both[1]!.executionArn).toBe(both[0]!.executionArn);
+    await t.client.send(new StopExecutionCommand({ executionArn: both[0]!.executionArn }));
+  });
+
+  it('rejects bad starts with AWS error names', async () => {
+    expect(await errorName(t.client.send(new StartExecutionCommand({ stateMachineArn: passArn, input: '{oops' })))).toBe('InvalidExecutionInput');
+    expect(await errorName(t.client.send(new StartExecutionCommand({ stateMachineArn: passArn, name: 'a/b' })))).toBe('InvalidName');
+    expect(await errorName(t.client.send(new StartExecutionCommand({ stateMachineArn: `${passArn}x` })))).toBe('StateMachineDoesNotExist');
+    expect(await errorName(t.client.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:lambda:us-east-1:123456789012:function:f' })))).toBe('InvalidArn');
+    expect(await errorName(t.client.send(new StartExecutionCommand({ stateMachineArn: passArn, input: JSON.stringify({ big: 'x'.repeat(262_200) }) })))).toBe('ValidationException');
+    // The limit is in UTF-8 bytes: 131,100 two-byte characters are over it.
+    expect(await errorName(t.client.send(new StartExecutionCommand({ stateMachineArn: passArn, input: JSON.stringify({ big: 'é'.repeat(131_100) }) })))).toBe('ValidationException');
+    expect(await errorName(t.client.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:Pass:nope' })))).toBe('ExecutionDoesNotExist');
+    expect(await errorName(t.client.send(new DescribeExecutionCommand({ executionArn: passArn })))).toBe('InvalidArn');
+    expect(await errorName(t.client.send(new StartSyncExecutionCommand({ stateMachineArn: passArn })))).toBe('StateMachineTypeNotSupported');
+  });
+
+  it('completes callback tasks with SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat', async () => {
+    const ok = await t.client.send(new StartExecutionCommand({ stateMachineArn: holdArn, name: 'callback-ok' }));
+    const okToken = await tokenOf(ok.executionArn!);
+    await t.client.send(new SendTaskHeartbeatCommand({ taskToken: okToken }));
+    await t.client.send(new SendTaskSuccessCommand({ taskToken: okToken, output: '{"paid":true}' }));
+    await finished(ok.executionArn!);
+    expect(JSON.parse((await t.client.send(new DescribeExecutionCommand({ executionArn: ok.executionArn }))).output!)).toEqual({ paid: true });
+
+    const bad = await t.client.send(new StartExecutionCommand({ stateMachineArn: holdArn, name: 'callback-fail' }));
+    const badToken = await tokenOf(bad.executionArn!);
+    expect(await errorName(t.client.send(new SendTaskSuccessCommand({ taskToken: badToken, output: 'not json' })))).toBe('InvalidOutput');
+    await t.client.send(new SendTaskFailureCommand({ taskToken: badToken, error: 'Pay.Failed', cause: 'no' }));
+    await finished(bad.executionArn!);
+    expect(await t.client.send(new DescribeExecutionCommand({ executionArn: bad.executionArn }))).toMatchObject({ status: 'FAILED', error: 'Pay.Failed', cause: 'no' });
+    expect(await errorName(t.client.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' })))).toBe('TaskDoesNotExist');
+  });
+
+  it('pages GetExecutionHistory forwards and in reverse, with or without execution data', async () => {
+    const { executionArn } = await t.client.send(new StartExecutionCommand({ stateMachineArn: passArn, name: 'history', input: '{"secret":1}' }));
+    await finished(executionArn!);
+    const all = (await t.client.send(new GetExecutionHistoryCommand({ executionArn }))).events!;
+    expect(all.map((e) => e.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+    expect(all[0]!.timestamp).toBeInstanceOf(Date);
+    expect(JSON.parse(all[0]!.executionStartedEventDetails!.input!)).toEqual({ secret: 1 });
+    const ids: number[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await t.client.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 3, nextToken }));
+      ids.push(...page.events!.map((e) => e.id!));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    expect(ids).toEqual([4, 3, 2, 1]);
+    const bare = (await t.client.send(new GetExecutionHistoryCommand({ executionArn, includeExecutionData: false }))).events!;
+    expect(bare[0]!.executionStartedEventDetails!.input).toBeUndefined();
+    expect(bare[3]!.executionSucceededEventDetails!.output).toBeUndefined();
+  });
+
+  it('lists executions with status and redrive filters and pagination, and redrives a failed one', async () => {
+    const failArn = (await t.client.send(new CreateStateMachineCommand({ name: 'Failing', definition: FAIL_MACHINE, roleArn: ROLE }))).stateMachineArn!;
+    const arns: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { executionArn } = await t.client.send(new StartExecutionCommand({ stateMachineArn: failArn, name: `f${i}` }));
+      await finished(executionArn!);
+      arns.push(executionArn!);
+    }
+    const seen: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await t.client.send(new ListExecutionsCommand({ stateMachineArn: failArn, statusFilter: 'FAILED', maxResults: 2, nextToken }));
+      seen.push(...page.executions!.map((e) => e.executionArn!));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    expect([...seen].sort()).toEqual([...arns].sort());
+    expect((await t.client.send(new ListExecutionsCommand({ stateMachineArn: failArn, statusFilter: 'SUCCEEDED' }))).executions).toEqual([]);
+
+    const redrive = await t.client.send(new RedriveExecutionCommand({ executionArn: arns[0] }));
+    expect(redrive.redriveDate).toBeInstanceOf(Date);
+    await finished(arns[0]!);
+    const d = await t.client.send(new DescribeExecutionCommand({ executionArn: arns[0] }));
+    expect(d).toMatchObject({ status: 'FAILED', redriveCount: 1 });
+    const redriven = await t.client.send(new ListExecutionsCommand({ stateMachineArn: failArn, redriveFilter: 'REDRIVEN' }));
+    expect(redriven.executions!.map((e) => e.executionArn)).toEqual([arns[0]]);
+    expect((await t.client.send(new ListExecutionsCommand({ stateMachineArn: failArn, redriveFilter: 'NOT_REDRIVEN' }))).executions).toHaveLength(4);
+
+    const done = await t.client.send(new StartExecutionCommand({ stateMachineArn: passArn, name: 'not-redrivable' }));
+    await finished(done.executionArn!);
+    expect(await errorName(t.client.send(new RedriveExecutionCommand({ executionArn: done.executionArn })))).toBe('ExecutionNotRedrivable');
+    expect(await errorName(t.client.send(new ListExecutionsCommand({})))).toBe('ValidationException');
+    expect(await errorName(t.client.send(new ListExecutionsCommand({ stateMachineArn: `${failArn}Nope` })))).toBe('StateMachineDoesNotExist');
+  });
+
+  it('runs Express state machines synchronously', async () => {
+    const { stateMachineArn } = await t.client.send(new CreateStateMachineCommand({ name: 'Quick', definition: PASS_MACHINE, roleArn: ROLE, type: 'EXPRESS' }));
+    const r = await t.client.send(new StartSyncExecutionCommand({ stateMachineArn, input: '{"n":2}' }));
+    expect(r).toMatchObject({ status: 'SUCCEEDED', stateMachineArn, input: '{"n":2}' });
+    expect(JSON.parse(r.output!)).toEqual({ n: 2, greeting: { hello: 'world' } });
+    expect(r.billingDetails!.billedDurationInMilliseconds).toBeGreaterThanOrEqual(100);
+    expect(await errorName(t.client.send(new ListExecutionsCommand({ stateMachineArn })))).toBe('StateMachineTypeNotSupported');
+  });
+
+  it('answers Task states from a mocked test case named with arn#TestCase', async () => {
+    const { stateMachineArn } = await t.client.send(new CreateStateMachineCommand({ name: 'Charger', definition: TASK_MACHINE, roleArn: ROLE }));
+    const declined = await t.client.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#Declined`, name: 'declined' }));
+    expect(declined.executionArn).toBe('arn:aws:states:us-east-1:123456789012:execution:Charger:declined');
+    await finished(declined.executionArn!);
+    expect(await t.client.send(new DescribeExecutionCommand({ executionArn: declined.executionArn }))).toMatchObject({ status: 'FAILED', error: 'Card.Declined', cause: 'insufficient funds' });
+    const approved = await t.client.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#Approved` }));
+    await finished(approved.executionArn!);
+    expect(JSON.parse((await t.client.send(new DescribeExecutionCommand({ executionArn: approved.executionArn }))).output!)).toEqual({ approved: true });
+    expect(await errorName(t.client.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#NoSuchCase` })))).toBe('ValidationException');
+  });
+});

@@ -1,0 +1,137 @@
+import {
+  CreateStateMachineAliasCommand, CreateStateMachineCommand, DeleteStateMachineAliasCommand, DeleteStateMachineCommand,
+  DeleteStateMachineVersionCommand, DescribeStateMachineAliasCommand, DescribeStateMachineCommand, ListStateMachineAliasesCommand,
+  ListStateMachinesCommand, ListStateMachineVersionsCommand, ListTagsForResourceCommand, PublishStateMachineVersionCommand,
+  TagResourceCommand, UntagResourceCommand, UpdateStateMachineAliasCommand, UpdateStateMachineCommand, ValidateStateMachineDefinitionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorName, PASS_MACHINE, ROLE, startTestServer, type TestServer } from './sfn-test-server.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(() => t.close());
+
+describe('state machines over the AWS JSON 1.0 API', () => {
+  it('creates, describes, updates, lists and deletes a state machine', async () => {
+    const created = await t.client.send(new CreateStateMachineCommand({ name: 'Greeter', definition: PASS_MACHINE, roleArn: ROLE }));
+    expect(created.stateMachineArn).toBe('arn:aws:states:us-east-1:123456789012:stateMachine:Greeter');
+    expect(created.creationDate).toBeInstanceOf(Date);
+
+    const described = await t.client.send(new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn }));
+    expect(described).toMatchObject({ name: 'Greeter', status: 'ACTIVE', type: 'STANDARD', definition: PASS_MACHINE, roleArn: ROLE });
+    expect(described.creationDate!.getTime()).toBe(created.creationDate!.getTime());
+
+    const changed = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Succeed' } } });
+    const updated = await t.client.send(new UpdateStateMachineCommand({ stateMachineArn: created.stateMachineArn, definition: changed }));
+    expect(updated.revisionId).not.toBe(described.revisionId);
+    expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn }))).definition).toBe(changed);
+
+    const listed = await t.client.send(new ListStateMachinesCommand({}));
+    expect(listed.stateMachines!.map((s) => s.name)).toContain('Greeter');
+
+    await t.client.send(new DeleteStateMachineCommand({ stateMachineArn: created.stateMachineArn }));
+    expect(await errorName(t.client.send(new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn })))).toBe('StateMachineDoesNotExist');
+  });
+
+  it('is idempotent for the same name and configuration, and refuses a different one', async () => {
+    const a = await t.client.send(new CreateStateMachineCommand({ name: 'Twice', definition: PASS_MACHINE, roleArn: ROLE }));
+    const b = await t.client.send(new CreateStateMachineCommand({ name: 'Twice', definition: PASS_MACHINE, roleArn: ROLE }));
+    expect(b.stateMachineArn).toBe(a.stateMachineArn);
+    // A different role is ignored, as AWS does.
+    const c = await t.client.send(new CreateStateMachineCommand({ name: 'Twice', definition: PASS_MACHINE, roleArn: 'arn:aws:iam::123456789012:role/Other' }));
+    expect(c.creationDate!.getTime()).toBe(a.creationDate!.getTime());
+    expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn: a.stateMachineArn }))).roleArn).toBe(ROLE);
+    const other = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Succeed' } } });
+    expect(await errorName(t.client.send(new CreateStateMachineCommand({ name: 'Twice', definition: other, roleArn: ROLE })))).toBe('StateMachineAlreadyExists');
+  });
+
+  it('returns AWS validation errors', async () => {
+    const bad = JSON.stringify({ StartAt: 'Missing', States: { A: { Type: 'Succeed' } } });
+    const invalid = t.client.send(new CreateStateMachineCommand({ name: 'Bad', definition: bad, roleArn: ROLE }));
+    await expect(invalid).rejects.toMatchObject({ name: 'InvalidDefinition', message: expect.stringContaining('Invalid State Machine Definition') });
+    expect(await errorName(t.client.send(new CreateStateMachineCommand({ name: 'Bad', definition: '{not json', roleArn: ROLE })))).toBe('InvalidDefinition');
+    expect(await errorName(t.client.send(new CreateStateMachineCommand({ name: 'has space', definition: PASS_MACHINE, roleArn: ROLE })))).toBe('InvalidName');
+    expect(await errorName(t.client.send(new CreateStateMachineCommand({ name: 'x'.repeat(81), definition: PASS_MACHINE, roleArn: ROLE })))).toBe('InvalidName');
+    expect(await errorName(t.client.send(new CreateStateMachineCommand({ name: 'Role', definition: PASS_MACHINE, roleArn: 'not-an-arn' })))).toBe('InvalidArn');
+    expect(await errorName(t.client.send(new CreateStateMachineCommand({ name: 'T', definition: PASS_MACHINE, roleArn: ROLE, type: 'BATCH' as never })))).toBe('ValidationException');
+    expect(await errorName(t.client.send(new DescribeStateMachineCommand({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:execution:A:b' })))).toBe('InvalidArn');
+    expect(await errorName(t.client.send(new DescribeStateMachineCommand({ stateMachineArn: 'nonsense' })))).toBe('InvalidArn');
+    expect(await errorName(t.client.send(new DescribeStateMachineCommand({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Nope' })))).toBe('StateMachineDoesNotExist');
+    expect(await errorName(t.client.send(new UpdateStateMachineCommand({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Nope', definition: PASS_MACHINE })))).toBe('StateMachineDoesNotExist');
+  });
+
+  it('pages ListStateMachines with opaque tokens', async () => {
+    for (let i = 0; i < 5; i++) await t.client.send(new CreateStateMachineCommand({ name: `Paged${i}`, definition: PASS_MACHINE, roleArn: ROLE }));
+    const seen: string[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await t.client.send(new ListStateMachinesCommand({ maxResults: 2, nextToken }));
+      expect(page.stateMachines!.length).toBeLessThanOrEqual(2);
+      seen.push(...page.stateMachines!.map((s) => s.name!));
+      nextToken = page.nextToken;
+      pages++;
+    } while (nextToken);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (let i = 0; i < 5; i++) expect(seen).toContain(`Paged${i}`);
+    expect(await errorName(t.client.send(new ListStateMachinesCommand({ nextToken: 'garbage!' })))).toBe('InvalidToken');
+  });
+
+  it('publishes versions and routes aliases to them', async () => {
+    const { stateMachineArn, stateMachineVersionArn } = await t.client.send(new CreateStateMachineCommand({ name: 'Versioned', definition: PASS_MACHINE, roleArn: ROLE, publish: true }));
+    expect(stateMachineVersionArn).toBe(`${stateMachineArn}:1`);
+    // Publishing an unchanged revision gives the same version back.
+    expect((await t.client.send(new PublishStateMachineVersionCommand({ stateMachineArn }))).stateMachineVersionArn).toBe(`${stateMachineArn}:1`);
+    const v2Def = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Result: 2, End: true } } });
+    const upd = await t.client.send(new UpdateStateMachineCommand({ stateMachineArn, definition: v2Def, publish: true, versionDescription: 'two' }));
+    expect(upd.stateMachineVersionArn).toBe(`${stateMachineArn}:2`);
+    expect(await errorName(t.client.send(new PublishStateMachineVersionCommand({ stateMachineArn, revisionId: 'stale' })))).toBe('ConflictException');
+
+    const v1 = await t.client.send(new DescribeStateMachineCommand({ stateMachineArn: `${stateMachineArn}:1` }));
+    expect(v1.definition).toBe(PASS_MACHINE);
+    const versions = await t.client.send(new ListStateMachineVersionsCommand({ stateMachineArn }));
+    expect(versions.stateMachineVersions!.map((v) => v.stateMachineVersionArn)).toEqual([`${stateMachineArn}:2`, `${stateMachineArn}:1`]);
+
+    const alias = await t.client.send(new CreateStateMachineAliasCommand({ name: 'live', routingConfiguration: [{ stateMachineVersionArn: `${stateMachineArn}:1`, weight: 100 }] }));
+    expect(alias.stateMachineAliasArn).toBe(`${stateMachineArn}:live`);
+    expect(await errorName(t.client.send(new CreateStateMachineAliasCommand({ name: 'half', routingConfiguration: [{ stateMachineVersionArn: `${stateMachineArn}:1`, weight: 50 }] })))).toBe('ValidationException');
+    expect(await errorName(t.client.send(new CreateStateMachineAliasCommand({ name: 'ghost', routingConfiguration: [{ stateMachineVersionArn: `${stateMachineArn}:9`, weight: 100 }] })))).toBe('ResourceNotFound');
+    expect(await errorName(t.client.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: `${stateMachineArn}:1` })))).toBe('ConflictException');
+
+    await t.client.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn: alias.stateMachineAliasArn, routingConfiguration: [{ stateMachineVersionArn: `${stateMachineArn}:2`, weight: 100 }] }));
+    const described = await t.client.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: alias.stateMachineAliasArn }));
+    expect(described.routingConfiguration).toEqual([{ stateMachineVersionArn: `${stateMachineArn}:2`, weight: 100 }]);
+    expect((await t.runtime.stateMachines.resolve(alias.stateMachineAliasArn!))).toMatchObject({ definition: v2Def, stateMachineVersionArn: `${stateMachineArn}:2` });
+    expect((await t.client.send(new ListStateMachineAliasesCommand({ stateMachineArn }))).stateMachineAliases!.map((a) => a.stateMachineAliasArn)).toEqual([alias.stateMachineAliasArn]);
+
+    await t.client.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: alias.stateMachineAliasArn }));
+    await t.client.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: `${stateMachineArn}:1` }));
+    expect((await t.client.send(new ListStateMachineVersionsCommand({ stateMachineArn }))).stateMachineVersions!.length).toBe(1);
+    expect(await errorName(t.client.send(new CreateStateMachineAliasCommand({ name: '123', routingConfiguration: [{ stateMachineVersionArn: `${stateMachineArn}:2`, weight: 100 }] })))).toBe('InvalidName');
+  });
+
+  it('tags, untags and lists tags', async () => {
+    const { stateMachineArn } = await t.client.send(new CreateStateMachineCommand({ name: 'Tagged', definition: PASS_MACHINE, roleArn: ROLE, tags: [{ key: 'team', value: 'a' }] }));
+    await t.client.send(new TagResourceCommand({ resourceArn: stateMachineArn, tags: [{ key: 'env', value: 'dev' }, { key: 'team', value: 'b' }] }));
+    const tags = (await t.client.send(new ListTagsForResourceCommand({ resourceArn: stateMachineArn }))).tags!;
+    expect(tags).toEqual(expect.arrayContaining([{ key: 'team', value: 'b' }, { key: 'env', value: 'dev' }]));
+    expect(tags).toHaveLength(2);
+    await t.client.send(new UntagResourceCommand({ resourceArn: stateMachineArn, tagKeys: ['team'] }));
+    expect((await t.client.send(new ListTagsForResourceCommand({ resourceArn: stateMachineArn }))).tags).toEqual([{ key: 'env', value: 'dev' }]);
+    expect(await errorName(t.client.send(new ListTagsForResourceCommand({ resourceArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Nope' })))).toBe('ResourceNotFound');
+    const many = Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
+    expect(await errorName(t.client.send(new TagResourceCommand({ resourceArn: stateMachineArn, tags: many })))).toBe('TooManyTags');
+  });
+
+  it('validates definitions without storing them', async () => {
+    const ok = await t.client.send(new ValidateStateMachineDefinitionCommand({ definition: PASS_MACHINE }));
+    expect(ok).toMatchObject({ result: 'OK', diagnostics: [], truncated: false });
+    const bad = await t.client.send(new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify({ StartAt: 'X', States: { A: { Type: 'Pass', Next: 'Y' } } }) }));
+    expect(bad.result).toBe('FAIL');
+    expect(bad.diagnostics!.length).toBeGreaterThan(0);
+    expect(bad.diagnostics![0]).toMatchObject({ severity: 'ERROR', code: expect.any(String), message: expect.any(String) });
+  });
+});

@@ -1,0 +1,58 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkName, parseStateMachineArn, parseStatesArn } from '../../src/registry/names.js';
+import { jsonFileRegistryPersistence, memoryRegistryPersistence } from '../../src/registry/registry-persistence.js';
+import { StateMachineRegistry } from '../../src/registry/state-machine-registry.js';
+
+const ROLE = 'arn:aws:iam::123456789012:role/R';
+const DEF = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Succeed' } } });
+const registry = () => new StateMachineRegistry(memoryRegistryPersistence(), { region: 'eu-west-1', accountId: '111122223333' });
+
+describe('names and ARNs', () => {
+  it('accepts AWS names and rejects what AWS rejects', () => {
+    expect(checkName('order-pipeline_v2.1', 'state machine')).toBe('order-pipeline_v2.1');
+    for (const bad of ['', 'a b', 'a:b', 'a/b', 'a#b', 'a*', 'x'.repeat(81), 'tab\there', 'ctl\u0001']) {
+      expect(() => checkName(bad, 'execution'), bad).toThrow(expect.objectContaining({ code: 'InvalidName' }));
+    }
+    expect(() => checkName('42', 'alias')).toThrow(expect.objectContaining({ code: 'InvalidName' }));
+  });
+
+  it('parses state machine, version and alias ARNs and says what is wrong with others', () => {
+    expect(parseStateMachineArn('arn:aws:states:us-east-1:123456789012:stateMachine:M:3')).toMatchObject({ name: 'M', qualifier: { version: 3 } });
+    expect(parseStateMachineArn('arn:aws:states:us-east-1:123456789012:stateMachine:M:prod')).toMatchObject({ qualifier: { alias: 'prod' } });
+    expect(() => parseStatesArn('arn:aws:states:us-east-1:123456789012:execution:M:e', ['stateMachine'])).toThrow(/Resource type not valid in this context: execution/);
+    expect(() => parseStatesArn('arn:aws:states:us-east-1:12345:stateMachine:M', ['stateMachine'])).toThrow(expect.objectContaining({ code: 'InvalidArn' }));
+  });
+});
+
+describe('StateMachineRegistry', () => {
+  it('resolves state machines, versions and weighted aliases', async () => {
+    const r = registry();
+    const { stateMachineArn } = await r.create({ name: 'M', definition: DEF, roleArn: ROLE, type: 'EXPRESS', publish: true });
+    expect(stateMachineArn).toBe('arn:aws:states:eu-west-1:111122223333:stateMachine:M');
+    const v2 = JSON.stringify({ StartAt: 'B', States: { B: { Type: 'Succeed' } } });
+    await r.update(stateMachineArn, { definition: v2, publish: true });
+    await r.createAlias({ name: 'split', routingConfiguration: [{ stateMachineVersionArn: `${stateMachineArn}:1`, weight: 30 }, { stateMachineVersionArn: `${stateMachineArn}:2`, weight: 70 }] });
+    expect(await r.resolve(stateMachineArn)).toEqual({ stateMachineArn, name: 'M', definition: v2, type: 'EXPRESS', roleArn: ROLE });
+    expect((await r.resolve(`${stateMachineArn}:split`, () => 0.1))!.definition).toBe(DEF);
+    expect((await r.resolve(`${stateMachineArn}:split`, () => 0.9))).toMatchObject({ definition: v2, stateMachineAliasArn: `${stateMachineArn}:split`, stateMachineVersionArn: `${stateMachineArn}:2` });
+    expect(await r.resolve(`${stateMachineArn}:7`)).toBeUndefined();
+    expect(await r.resolve('not an arn')).toBeUndefined();
+  });
+
+  it('survives a new registry on the same file, and refuses a corrupt one naming the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stepwise-registry-'));
+    try {
+      const path = join(dir, 'state-machines.json');
+      const place = { region: 'us-east-1', accountId: '123456789012' };
+      await new StateMachineRegistry(jsonFileRegistryPersistence(path), place).create({ name: 'Kept', definition: DEF, roleArn: ROLE });
+      expect((await new StateMachineRegistry(jsonFileRegistryPersistence(path), place).list()).items.map((s) => s.name)).toEqual(['Kept']);
+      await writeFile(path, '{"format":1,"stateMa');
+      await expect(new StateMachineRegistry(jsonFileRegistryPersistence(path), place).list()).rejects.toMatchObject({ code: 'StoreCorrupted', message: expect.stringContaining(path) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
