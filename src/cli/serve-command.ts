@@ -4,10 +4,13 @@ import { StepwiseError } from '../errors/stepwise-error.js';
 import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
+import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
+import { createUiHandler } from '../../adapters/ui/ui-handler.js';
 
 export const SERVE_USAGE = `usage: stepwise serve [--port 8083] [--host 127.0.0.1] [--store DIR | --store memory] [--mock-config FILE] [--fast-time]
-                      [--region us-east-1] [--account-id 123456789012]
-  The Step Functions API (AWS JSON 1.0) for the aws CLI and SDKs: --endpoint-url http://localhost:8083.
+                      [--region us-east-1] [--account-id 123456789012] ${AWS_SERVICE_USAGE}
+  The Step Functions API (AWS JSON 1.0) for the aws CLI and SDKs: --endpoint-url http://localhost:8083,
+  and the visual debugger at http://localhost:8083/ui/.
   SFN_MOCK_CONFIG=FILE works as --mock-config; start an execution of 'stateMachineArn#TestCase' to use a mocked test case.`;
 
 /** `stepwise serve`: the Step Functions API until SIGINT/SIGTERM. Returns the exit code. */
@@ -23,6 +26,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       'fast-time': { type: 'boolean', default: false },
       region: { type: 'string' },
       'account-id': { type: 'string' },
+      ...AWS_SERVICE_FLAGS,
     },
   });
   if (positionals.length > 0) throw new StepwiseError('InvalidArgument', `serve takes no positional arguments (got '${positionals.join(' ')}').\n${SERVE_USAGE}`);
@@ -33,18 +37,24 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (values['account-id'] !== undefined && !/^\d{12}$/.test(values['account-id'])) throw new StepwiseError('InvalidArgument', `--account-id must be 12 digits, not '${values['account-id']}'.`);
   const mockPath = values['mock-config'] ?? process.env.SFN_MOCK_CONFIG;
   const mockConfig = mockPath ? loadMockConfigFile(mockPath) : undefined;
+  const services = servicesFromFlags(values);
   const store = await openStore(values.store);
   const runtime = createRuntime({
-    store, clock: values['fast-time'] ? 'virtual' : 'real', ...(mockConfig ? { mockConfig } : {}),
+    store, ...(services ? { services } : {}), clock: values['fast-time'] ? 'virtual' : 'real', ...(mockConfig ? { mockConfig } : {}),
     ...(values.region ? { region: values.region } : {}), ...(values['account-id'] ? { accountId: values['account-id'] } : {}),
   });
   const server = createStepFunctionsServer({ runtime });
+  const ui = createUiHandler({ runtime, basePath: '/ui' });
+  server.mount('/ui', async (req, res) => {
+    if (await ui(req, res)) return;
+    res.writeHead(404, { 'content-type': 'text/plain' }).end(`No such page: ${req.url}\n`);
+  });
   try {
     await runtime.start();
     const { url } = await server.listen(port, host).catch((e: NodeJS.ErrnoException) => {
       throw new StepwiseError('InvalidArgument', `Cannot listen on ${host}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}.`);
     });
-    process.stdout.write(`stepwise: Step Functions API on ${url} (store: ${values.store ?? '.stepwise/'}${mockPath ? `, mocks: ${mockPath}` : ''})\n`);
+    process.stdout.write(`stepwise: Step Functions API on ${url} (visual debugger: ${url.replace(/\/?$/, '/ui/')}; store: ${values.store ?? '.stepwise/'}${mockPath ? `, mocks: ${mockPath}` : ''})\n`);
     if (host !== DEFAULT_HOST && host !== 'localhost' && host !== '::1') process.stderr.write(`stepwise: listening on ${host}: the API has no authentication; anyone who can reach it can run state machines.\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -39,6 +39,11 @@ describe('stepwise serve', () => {
         d = await client.send(new DescribeExecutionCommand({ executionArn }));
       }
       expect(JSON.parse(d.output!)).toEqual({ charged: 42 });
+      // The visual debugger is served under /ui of the same server, over the same runtime.
+      const page = await fetch(`${url}/ui/`);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      const listed = (await (await fetch(`${url}/ui/api/executions`)).json()) as { items: { executionArn: string; status: string }[] };
+      expect(listed.items.map((e) => [e.executionArn, e.status])).toEqual([[executionArn, 'SUCCEEDED']]);
     } finally {
       client.destroy();
       child.kill('SIGTERM');
