@@ -1,12 +1,20 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StepwiseError } from '../errors/stepwise-error.js';
+import { AppendLock } from '../store/append-lock.js';
 import type { RegistrySnapshot } from './registry-types.js';
 
 /** Where the state machine registry is kept between runs. */
 export interface RegistryPersistence {
   load(): Promise<RegistrySnapshot | undefined>;
   save(snapshot: RegistrySnapshot): Promise<void>;
+  /**
+   * Changes when another process may have saved (several processes share a store directory);
+   * the registry loads again when it does. Absent: only this process ever saves.
+   */
+  stamp?(): Promise<string>;
+  /** Runs a load-change-save with other processes' changes held off. Absent: no other process. */
+  exclusive?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 /** Nothing survives the process (beside a memory event store). */
@@ -28,7 +36,25 @@ export const REGISTRY_FILE = 'state-machines.json';
  * over the old one) is simple and never leaves a half-written file behind a crash.
  */
 export function jsonFileRegistryPersistence(path: string): RegistryPersistence {
+  const lock = new AppendLock(`${path}.lock`);
   return {
+    async stamp() {
+      try {
+        const s = await stat(path, { bigint: true });
+        return `${s.ino}:${s.size}:${s.mtimeNs}`;
+      } catch {
+        return 'absent';
+      }
+    },
+    async exclusive(work) {
+      await mkdir(dirname(path), { recursive: true });
+      await lock.acquire();
+      try {
+        return await work();
+      } finally {
+        lock.release();
+      }
+    },
     async load() {
       let text: string;
       try {

@@ -53,6 +53,7 @@ export class StateMachineRegistry {
   private readonly machines = new Map<string, StateMachineRecord>();
   private readonly tagsByArn = new Map<string, Tag[]>();
   private loaded: Promise<void> | undefined;
+  private loadedStamp: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -341,17 +342,32 @@ export class StateMachineRegistry {
 
   // ---- internals ----
 
-  private load(): Promise<void> {
-    this.loaded ??= this.persistence.load().then((snapshot) => {
-      for (const r of snapshot?.stateMachines ?? []) this.machines.set(r.stateMachineArn, r);
-      for (const [arn, tags] of Object.entries(snapshot?.tags ?? {})) this.tagsByArn.set(arn, tags);
-    });
+  /**
+   * Loads the registry, and loads it again whenever its persistence says another process has
+   * saved since (several processes may share one store directory).
+   */
+  private async load(): Promise<void> {
+    if (this.loaded && this.persistence.stamp) {
+      const stamp = await this.persistence.stamp();
+      if (stamp !== this.loadedStamp) this.loaded = undefined;
+    }
+    this.loaded ??= this.reload();
     return this.loaded;
+  }
+
+  private async reload(): Promise<void> {
+    const stamp = await this.persistence.stamp?.();
+    const snapshot = await this.persistence.load();
+    this.machines.clear();
+    this.tagsByArn.clear();
+    for (const r of snapshot?.stateMachines ?? []) this.machines.set(r.stateMachineArn, r);
+    for (const [arn, tags] of Object.entries(snapshot?.tags ?? {})) this.tagsByArn.set(arn, tags);
+    this.loadedStamp = stamp;
   }
 
   /** Changes run one at a time, each saved before the next starts; a failed save undoes nothing in memory, so it reloads. */
   private mutate<T>(change: () => T | Promise<T>): Promise<T> {
-    const run = async () => {
+    const loadChangeSave = async () => {
       await this.load();
       const before = this.snapshot();
       const result = await change();
@@ -359,6 +375,7 @@ export class StateMachineRegistry {
       if (JSON.stringify(after) !== JSON.stringify(before)) {
         try {
           await this.persistence.save(after);
+          this.loadedStamp = await this.persistence.stamp?.();
         } catch (e) {
           this.restore(before);
           throw e;
@@ -366,6 +383,8 @@ export class StateMachineRegistry {
       }
       return result;
     };
+    // Under another process's lock nothing else saves, so what is loaded then is what is changed.
+    const run = () => (this.persistence.exclusive ? this.persistence.exclusive(loadChangeSave) : loadChangeSave());
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;

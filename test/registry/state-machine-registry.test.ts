@@ -56,3 +56,29 @@ describe('StateMachineRegistry', () => {
     }
   });
 });
+
+describe('a registry file shared by several processes', () => {
+  it('sees the other registries\' changes and loses none made at the same time', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stepwise-registry-shared-'));
+    try {
+      const file = join(dir, 'state-machines.json');
+      const place = { region: 'eu-west-1', accountId: '111122223333' };
+      // Two registries on one file stand for two processes: each has its own memory of it.
+      const a = new StateMachineRegistry(jsonFileRegistryPersistence(file), place);
+      const b = new StateMachineRegistry(jsonFileRegistryPersistence(file), place);
+      const { stateMachineArn } = await a.create({ name: 'FromA', definition: DEF, roleArn: ROLE });
+      expect((await b.resolve(stateMachineArn))?.name).toBe('FromA');
+      await Promise.all([
+        ...Array.from({ length: 5 }, (_, i) => a.create({ name: `A${i}`, definition: DEF, roleArn: ROLE })),
+        ...Array.from({ length: 5 }, (_, i) => b.create({ name: `B${i}`, definition: DEF, roleArn: ROLE })),
+      ]);
+      const fresh = new StateMachineRegistry(jsonFileRegistryPersistence(file), place);
+      const names = (await fresh.list({})).items.map((m) => m.name).sort();
+      expect(names).toEqual(['A0', 'A1', 'A2', 'A3', 'A4', 'B0', 'B1', 'B2', 'B3', 'B4', 'FromA']);
+      await b.delete(stateMachineArn);
+      expect(await a.resolve(stateMachineArn)).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
