@@ -4,6 +4,7 @@ import type { JsonValue } from '../../src/asl/json-value.js';
 import { isStepwiseError, StepwiseError, type StepwiseErrorCode } from '../../src/errors/stepwise-error.js';
 import type { Runtime } from '../../src/runtime/create-runtime.js';
 import type { ExecutionStatus } from '../../src/store/event-store.js';
+import { ApiError, readJsonBody as readRequestJson } from '../http/aws-json-protocol.js';
 import { streamAsServerSentEvents } from './event-stream.js';
 import { findUiAssets, serveAsset, type UiAssets } from './static-assets.js';
 
@@ -93,7 +94,7 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
           if (typeof fromEventId !== 'number' || !Number.isInteger(fromEventId)) throw new HttpProblem(400, 'InvalidArgument', 'fork needs "fromEventId": the id of the event to continue from.');
           const fork = await handle.fork({ fromEventId, ...('input' in body ? { input: body.input as JsonValue } : {}) });
           fork.done.catch(() => undefined);
-          await untilListed(runtime, fork.identity.executionArn);
+          await runtime.listed(fork.identity.executionArn);
           return sendJson(res, 201, { executionArn: fork.identity.executionArn });
         }
         case 'redrive': {
@@ -158,17 +159,6 @@ async function listExecutions(runtime: Runtime, query: URLSearchParams) {
   }
 }
 
-/**
- * The runtime records a new execution's listing just after its first events, and a store
- * shows it once durable (a group commit away): the page that opens next needs it.
- */
-async function untilListed(runtime: Runtime, executionArn: string): Promise<void> {
-  for (let waited = 0; waited < 10000; waited += 10) {
-    if (await runtime.store.getMetadata(executionArn)) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 function decodeArn(segment: string): string {
   let arn: string;
   try {
@@ -201,24 +191,14 @@ function checkSameOrigin(req: IncomingMessage): void {
   }
 }
 
+/** The HTTP adapter's body reader, its errors named as the UI's front end expects. */
 async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, 'PayloadTooLarge', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return {};
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return await readRequestJson(req, MAX_BODY_BYTES);
   } catch (e) {
-    throw new HttpProblem(400, 'InvalidJson', `The request body is not valid JSON: ${(e as Error).message}`);
+    if (e instanceof ApiError) throw new HttpProblem(e.status, e.status === 413 ? 'PayloadTooLarge' : 'InvalidJson', e.message);
+    throw e;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HttpProblem(400, 'InvalidJson', 'The request body must be a JSON object.');
-  return parsed as Record<string, unknown>;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

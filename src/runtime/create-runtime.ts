@@ -441,7 +441,6 @@ export class Runtime {
     return new ExecutionHandle(this, this.store, executionArn);
   }
 
-  /** The execution this runtime is driving, if any. */
   /**
    * Settles once a just-started execution is in the store's listing, so that an API answering
    * StartExecution can promise that DescribeExecution finds it.
@@ -450,6 +449,7 @@ export class Runtime {
     await this.listing.get(executionArn);
   }
 
+  /** The execution this runtime is driving, if any. */
   liveExecution(executionArn: string): ExecutionJournal | undefined {
     return this.executions.get(executionArn);
   }
