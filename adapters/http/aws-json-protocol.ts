@@ -94,7 +94,7 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_REQUEST_BYT
 }
 
 function tooLarge(limit: number): ApiError {
-  return new ApiError('RequestEntityTooLargeException', `The request is larger than ${limit} bytes, the Step Functions maximum request size.`, 413, CORAL_NAMESPACE);
+  return new ApiError('RequestEntityTooLargeException', `The request is larger than ${limit} bytes${limit === MAX_REQUEST_BYTES ? ', the Step Functions maximum request size' : ''}.`, 413, CORAL_NAMESPACE);
 }
 
 export function unknownOperation(target: string | undefined): ApiError {
