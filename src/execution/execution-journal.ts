@@ -582,21 +582,38 @@ export class ExecutionJournal {
   }
 
   private async flush(): Promise<void> {
-    if (this.abandoned) return;
-    if (this.pending.length > 0) {
-      if (!this.mayStillAppend()) return;
-      const batch = this.pending;
-      this.pending = [];
+    const taken = this.take();
+    if (!taken) return;
+    if (taken.batch.length > 0) {
       try {
-        this.revision = await this.options.store.append(this.options.executionArn, batch, { expectedRevision: this.revision });
+        this.revision = await this.options.store.append(this.options.executionArn, taken.batch, { expectedRevision: this.revision });
       } catch (err) {
         if (!this.lostToAnotherWriter(err)) throw err;
         return;
       }
-      if (this.abandoned) return;
-      if (this.published(batch)) return;
     }
-    this.runCommands();
+    this.carryOut(taken);
+  }
+
+  /**
+   * The events recorded so far and the commands of the same steps. They are taken together:
+   * a step that runs while this batch is being appended leaves its commands for the flush that
+   * appends its own events, so no command ever runs before the events that announce it.
+   */
+  private take(): { batch: HistoryEvent[]; commands: Command[] } | undefined {
+    if (this.abandoned) return undefined;
+    if (this.pending.length > 0 && !this.mayStillAppend()) return undefined;
+    const taken = { batch: this.pending, commands: this.commands };
+    this.pending = [];
+    this.commands = [];
+    return taken;
+  }
+
+  /** Publishes an appended batch, then carries out its commands. */
+  private carryOut({ batch, commands }: { batch: HistoryEvent[]; commands: Command[] }): void {
+    if (this.abandoned) return;
+    if (batch.length > 0 && this.published(batch)) return;
+    this.runCommands(commands);
   }
 
   /**
@@ -634,20 +651,17 @@ export class ExecutionJournal {
   }
 
   private flushSync(): void {
-    if (this.abandoned) return;
-    if (this.pending.length > 0) {
-      if (!this.mayStillAppend()) return;
-      const batch = this.pending;
-      this.pending = [];
+    const taken = this.take();
+    if (!taken) return;
+    if (taken.batch.length > 0) {
       try {
-        this.revision = this.appendSync!(this.options.executionArn, batch, { expectedRevision: this.revision });
+        this.revision = this.appendSync!(this.options.executionArn, taken.batch, { expectedRevision: this.revision });
       } catch (err) {
         if (!this.lostToAnotherWriter(err)) throw err;
         return;
       }
-      if (this.published(batch)) return;
     }
-    this.runCommands();
+    this.carryOut(taken);
   }
 
   /** Publishes an appended batch; true when it broke the history limit and ended the execution. */
@@ -664,9 +678,7 @@ export class ExecutionJournal {
     return false;
   }
 
-  private runCommands(): void {
-    const commands = this.commands;
-    this.commands = [];
+  private runCommands(commands: Command[]): void {
     if (this.replay) {
       this.replay.parked.push(...commands);
       return;
