@@ -11,7 +11,8 @@ const WORKERS = 3;
 const PER_WORKER = 8;
 const TOTAL = WORKERS * PER_WORKER;
 const TASKS_PER_EXECUTION = 3 + 3 + 1;
-const LEASE_MS = 1500;
+// Long enough that a live worker renews in time on a loaded 2-core machine; a dead one's executions wait this long.
+const LEASE_MS = 4000;
 
 interface Worker {
   child: ChildProcess;
