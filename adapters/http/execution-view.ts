@@ -1,4 +1,4 @@
-import type { HistoryEvent } from '../../src/execution/history-event.js';
+import { eventDetailsOf, type HistoryEvent } from '../../src/execution/history-event.js';
 import type { Runtime } from '../../src/runtime/create-runtime.js';
 import { StepwiseError } from '../../src/errors/stepwise-error.js';
 import type { ExecutionMetadata, ExecutionStatus } from '../../src/store/event-store.js';
@@ -58,11 +58,7 @@ function redriveStatus(facts: ExecutionFacts): { redriveStatus: string; redriveS
   return { redriveStatus: 'REDRIVABLE' };
 }
 
-function detailsOf(event: HistoryEvent | undefined): Record<string, unknown> {
-  if (!event) return {};
-  for (const [k, v] of Object.entries(event)) if (k.endsWith('EventDetails') && v && typeof v === 'object') return v as Record<string, unknown>;
-  return {};
-}
+const detailsOf = (event: HistoryEvent | undefined): Record<string, unknown> => eventDetailsOf(event) ?? {};
 
 export function outcomeOf(facts: ExecutionFacts): { output?: string; error?: string; cause?: string } {
   const d = detailsOf(facts.end);

@@ -1,3 +1,4 @@
+import { eventDetailsOf, type HistoryEvent } from '../execution/history-event.js';
 import { parseArgs } from 'node:util';
 import { toAwsHistoryEvent } from '../observe/aws-history.js';
 import { openStore } from './open-store.js';
@@ -12,7 +13,7 @@ export async function historyCommand(args: string[]): Promise<number> {
     const events = (await store.read(arn, { direction: values.reverse ? 'backwards' : 'forwards' })).map(toAwsHistoryEvent);
     if (values.json) process.stdout.write(JSON.stringify({ events }, null, 2) + '\n');
     else for (const e of events) {
-      const details = Object.entries(e).find(([k]) => k.endsWith('EventDetails'))?.[1] as Record<string, unknown> | undefined;
+      const details = eventDetailsOf(e as unknown as HistoryEvent);
       const summary = details ? ['name', 'error', 'resource', 'index'].filter((k) => details[k] !== undefined).map((k) => `${k}=${details[k]}`).join(' ') : '';
       process.stdout.write(`${String(e.id).padStart(5)} ← ${String(e.previousEventId).padStart(5)}  ${e.timestamp}  ${String(e.type).padEnd(26)} ${summary}\n`);
     }

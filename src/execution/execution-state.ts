@@ -1,6 +1,6 @@
 import type { JsonValue } from '../asl/json-value.js';
 import type { StateType } from '../asl/definition.js';
-import { detailsKeyOf, type HistoryEvent, type HistoryEventType } from './history-event.js';
+import { eventDetailsOf, type HistoryEvent, type HistoryEventType } from './history-event.js';
 
 export type ExecutionStateStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 export type ChildStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
@@ -141,16 +141,7 @@ const isTask: Fits = (n) => n.type === 'Task';
 const isOpenParallel: Fits = (n) => n.type === 'Parallel' && !n.failed;
 const isOpenMap: Fits = (n) => n.type === 'Map' && !n.failed;
 
-const DETAILS_KEY = new Map<string, string | null>();
-function detailsOf(e: HistoryEvent): Record<string, unknown> {
-  let key = DETAILS_KEY.get(e.type);
-  if (key === undefined) {
-    key = detailsKeyOf(e.type);
-    DETAILS_KEY.set(e.type, key);
-  }
-  const d = key ? e[key] : undefined;
-  return typeof d === 'object' && d !== null ? (d as Record<string, unknown>) : {};
-}
+const detailsOf = (e: HistoryEvent): Record<string, unknown> => eventDetailsOf(e) ?? {};
 
 const timeOf = (e: HistoryEvent): number => {
   const t = e.timestamp as unknown;

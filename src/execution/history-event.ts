@@ -34,6 +34,14 @@ export function detailsKeyOf(type: HistoryEventType): string | null {
   return key;
 }
 
+/** An event's `*EventDetails` object, found by its type's key (no scan of the event's members). */
+export function eventDetailsOf(event: HistoryEvent | undefined): Record<string, unknown> | undefined {
+  if (!event) return undefined;
+  const key = detailsKeyOf(event.type);
+  const details = key ? event[key] : undefined;
+  return typeof details === 'object' && details !== null ? (details as Record<string, unknown>) : undefined;
+}
+
 // Every recorded event asks: one lookup instead of building the same string again.
 const DETAILS_KEYS = new Map<string, string | null>();
 

@@ -1,4 +1,4 @@
-import type { HistoryEvent } from './history-event.js';
+import { eventDetailsOf, type HistoryEvent } from './history-event.js';
 
 /** Where a replay first produced something other than what was recorded. */
 export interface Divergence {
@@ -36,10 +36,7 @@ export function recordedInputOf(next: HistoryEvent): RecordedInput {
   return { kind: 'timer' };
 }
 
-export function detailsOf(event: HistoryEvent): Record<string, unknown> | undefined {
-  for (const key of Object.keys(event)) if (key.endsWith('EventDetails')) return event[key] as Record<string, unknown>;
-  return undefined;
-}
+const detailsOf = eventDetailsOf;
 
 function nameOf(event: HistoryEvent): string | undefined {
   return (detailsOf(event) as { name?: string } | undefined)?.name;

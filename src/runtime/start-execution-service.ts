@@ -4,7 +4,7 @@ import { isJsonObject } from '../asl/json-value.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { isStepwiseError } from '../errors/stepwise-error.js';
 import type { ExecutionResult } from '../execution/execution-journal.js';
-import type { HistoryEvent } from '../execution/history-event.js';
+import { eventDetailsOf, type HistoryEvent } from '../execution/history-event.js';
 import type { ServiceCaller, ServiceRequest } from '../resources/service-caller.js';
 import { TaskFailure } from '../resources/task-handlers.js';
 
@@ -123,7 +123,7 @@ export function resultFromHistory(executionArn: string, events: readonly History
   const last = events.at(-1);
   if (!first || !last) return undefined;
   const base = { executionArn, startDate: first.timestamp, stopDate: last.timestamp };
-  const d = (Object.entries(last).find(([k]) => k.endsWith('EventDetails'))?.[1] ?? {}) as { output?: JsonValue; error?: string; cause?: string };
+  const d = (eventDetailsOf(last) ?? {}) as { output?: JsonValue; error?: string; cause?: string };
   switch (last.type) {
     case 'ExecutionSucceeded':
       return { ...base, status: 'SUCCEEDED', output: d.output ?? null };

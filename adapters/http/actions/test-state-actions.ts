@@ -3,7 +3,7 @@ import { selectPathOrThrowRuntime } from '../../../src/asl/json-path.js';
 import { evaluatePayloadTemplate } from '../../../src/asl/payload-template.js';
 import { applyResultPath } from '../../../src/asl/reference-path.js';
 import { StepwiseError } from '../../../src/errors/stepwise-error.js';
-import type { HistoryEvent } from '../../../src/execution/history-event.js';
+import { eventDetailsOf, type HistoryEvent } from '../../../src/execution/history-event.js';
 import { parseMockConfig } from '../../../src/resources/mock-config.js';
 import { TaskFailure } from '../../../src/resources/task-handlers.js';
 import { checkDefinitionText, REGISTRY_LIMITS } from '../../../src/registry/state-machine-registry.js';
@@ -68,11 +68,7 @@ function harness(name: string, state: StateDef, queryLanguage: JsonValue | undef
   return { ...(queryLanguage !== undefined ? { QueryLanguage: queryLanguage } : {}), StartAt: startAt, States: states };
 }
 
-function detailsOf(e: HistoryEvent | undefined): Record<string, JsonValue> {
-  if (!e) return {};
-  for (const [k, v] of Object.entries(e)) if (k.endsWith('EventDetails') && v && typeof v === 'object') return v as Record<string, JsonValue>;
-  return {};
-}
+const detailsOf = (e: HistoryEvent | undefined): Record<string, JsonValue> => (eventDetailsOf(e) ?? {}) as Record<string, JsonValue>;
 
 const FAILURE = /(TaskFailed|TaskTimedOut|TaskStartFailed|TaskSubmitFailed|LambdaFunctionFailed|LambdaFunctionTimedOut|LambdaFunctionStartFailed|LambdaFunctionScheduleFailed|ExecutionFailed|EvaluationFailed)$/;
 const SCHEDULED = /^(TaskScheduled|LambdaFunctionScheduled)$/;
