@@ -5,4 +5,4 @@
 export { createStepFunctionsServer, StepFunctionsServer, ACTIONS, DEFAULT_HOST, DEFAULT_PORT } from './step-functions-server.js';
 export type { StepFunctionsServerOptions, RouteHandler } from './step-functions-server.js';
 export { ApiError, toApiError, MAX_REQUEST_BYTES } from './aws-json-protocol.js';
-export type { ActivityService, ApiContext, Action } from './api-context.js';
+export type { ApiContext, Action } from './api-context.js';

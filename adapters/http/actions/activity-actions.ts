@@ -1,13 +1,7 @@
 import { checkName, parseStatesArn } from '../../../src/registry/names.js';
 import type { Tag } from '../../../src/registry/registry-types.js';
-import { activitiesOf, type Action, type ActivityService, type ApiContext } from '../api-context.js';
+import type { Action } from '../api-context.js';
 import { ApiError, compact, epochSeconds } from '../aws-json-protocol.js';
-
-function service(ctx: ApiContext): ActivityService {
-  const activities = activitiesOf(ctx.runtime);
-  if (!activities) throw new ApiError('UnknownOperationException', 'This runtime has no activities module.', 400, 'com.amazon.coral.service');
-  return activities;
-}
 
 function activityArnField(f: Parameters<Action>[0]): string {
   const arn = f.string('activityArn', { max: 256 });
@@ -18,27 +12,27 @@ function activityArnField(f: Parameters<Action>[0]): string {
 const createActivity: Action = async (f, ctx) => {
   const name = checkName(f.string('name'), 'activity');
   const tags = f.optionalList<Tag>('tags');
-  const r = await service(ctx).create({ name, ...(tags ? { tags } : {}) });
+  const r = await ctx.runtime.activities.create({ name, ...(tags ? { tags } : {}) });
   if (tags && tags.length > 0) await ctx.runtime.stateMachines.tag(r.activityArn, tags);
   return { activityArn: r.activityArn, creationDate: epochSeconds(r.creationDate.getTime()) };
 };
 
 const describeActivity: Action = async (f, ctx) => {
   const arn = activityArnField(f);
-  const a = await service(ctx).describe(arn);
+  const a = await ctx.runtime.activities.describe(arn);
   if (!a) throw new ApiError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`);
   return { activityArn: a.activityArn, name: a.name, creationDate: epochSeconds(a.creationDate.getTime()) };
 };
 
 const deleteActivity: Action = async (f, ctx) => {
   const arn = activityArnField(f);
-  await service(ctx).delete(arn);
+  await ctx.runtime.activities.delete(arn);
   await ctx.runtime.stateMachines.dropTags(arn);
   return {};
 };
 
 const listActivities: Action = async (f, ctx) => {
-  const page = await service(ctx).list(f.page());
+  const page = await ctx.runtime.activities.list(f.page());
   return compact({
     activities: page.activities.map((a) => ({ activityArn: a.activityArn, name: a.name, creationDate: epochSeconds(a.creationDate.getTime()) })),
     nextToken: page.nextToken,
@@ -52,7 +46,7 @@ const listActivities: Action = async (f, ctx) => {
 const getActivityTask: Action = async (f, ctx) => {
   const arn = activityArnField(f);
   const workerName = f.optionalString('workerName', { max: 80 });
-  const activities = service(ctx);
+  const activities = ctx.runtime.activities;
   if (!(await activities.describe(arn))) throw new ApiError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`);
   const poll = new AbortController();
   const stop = () => poll.abort();

@@ -1,6 +1,6 @@
 import { parseStatesArn } from '../../../src/registry/names.js';
 import type { Tag } from '../../../src/registry/registry-types.js';
-import { activitiesOf, type Action, type ApiContext } from '../api-context.js';
+import type { Action, ApiContext } from '../api-context.js';
 import { ApiError } from '../aws-json-protocol.js';
 
 /** Tags apply to state machines (not versions or aliases) and activities. */
@@ -8,7 +8,7 @@ async function existingResource(arn: string, ctx: ApiContext): Promise<string> {
   const parsed = parseStatesArn(arn, ['stateMachine', 'activity']);
   const found = parsed.resourceType === 'stateMachine'
     ? parsed.parts.length === 1 && (await ctx.runtime.stateMachines.exists(arn))
-    : (await activitiesOf(ctx.runtime)?.describe(arn)) !== undefined;
+    : (await ctx.runtime.activities.describe(arn)) !== undefined;
   if (!found) throw new ApiError('ResourceNotFound', `Resource not found: '${arn}'`);
   return arn;
 }
