@@ -9,7 +9,7 @@ const BATCH_MS = 40;
  * each). Nothing is sent while nothing happens: a batch is flushed a moment after its first
  * value. Unsubscribes when the client goes away.
  */
-export function streamAsServerSentEvents<T>(res: ServerResponse, source: Observable<T>, onClose?: () => void): void {
+export function streamAsServerSentEvents<T>(res: ServerResponse, source: Observable<T>): void {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -42,6 +42,5 @@ export function streamAsServerSentEvents<T>(res: ServerResponse, source: Observa
   res.on('close', () => {
     if (timer) clearTimeout(timer);
     subscription.unsubscribe();
-    onClose?.();
   });
 }

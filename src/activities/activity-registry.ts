@@ -2,6 +2,7 @@ import type { HistoryEvent } from '../execution/history-event.js';
 import type { EventStore } from '../store/event-store.js';
 import { checkName, parseStatesArn } from '../registry/names.js';
 import { pageBy } from '../registry/paging.js';
+import { ACTIVITY_STREAM } from '../store/internal-streams.js';
 
 export interface ActivityDescription {
   activityArn: string;
@@ -26,7 +27,7 @@ interface ActivityRecord {
  * keeping them as events in the execution store makes them as durable as executions on
  * any store (embedded file, memory, EventStoreDB) without a second file format.
  */
-export const ACTIVITY_STREAM = 'stepwise:activities';
+export { ACTIVITY_STREAM };
 
 type RegistryEventType = 'ActivityCreated' | 'ActivityDeleted';
 

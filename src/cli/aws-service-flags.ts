@@ -10,10 +10,6 @@ export const AWS_SERVICE_FLAGS = {
 
 export const AWS_SERVICE_USAGE = `[--aws-endpoint URL | --aws-endpoint SERVICE=URL ...] [--aws-region REGION]`;
 
-export const AWS_SERVICE_HELP = `  --aws-endpoint URL        answer Tasks no handler or mock answers with real AWS SDK calls to URL
-                            (SERVICE=URL for one service, e.g. lambda=http://127.0.0.1:3001 for sam local start-lambda)
-  --aws-region REGION       the same against AWS itself in REGION, with the usual credential chain`;
-
 /**
  * The service caller the flags ask for, or undefined when neither is given: without them
  * nothing is called over the network. Throws InvalidArgument for an endpoint that is not an

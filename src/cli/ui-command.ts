@@ -5,8 +5,6 @@ import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
 
-export const UI_USAGE = 'stepwise ui [--store DIR] [--port 8084] [--host 127.0.0.1] [--mock-config FILE] [--fast-time]';
-
 /**
  * `stepwise ui`: serves the visual debugger over the store until interrupted. Executions left
  * RUNNING are not resumed: opening the UI changes nothing until an action button is pressed.

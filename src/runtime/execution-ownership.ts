@@ -118,10 +118,6 @@ export class ExecutionOwnership {
     this.held.delete(executionArn);
   }
 
-  get heldExecutions(): string[] {
-    return [...this.held.keys()];
-  }
-
   private async write(executionArn: string, revision: number, renewal: boolean): Promise<boolean> {
     const now = Date.now();
     const expiresAt = now + this.leaseMs;

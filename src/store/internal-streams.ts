@@ -1,5 +1,7 @@
 import { isLeaseStream } from './lease-stream.js';
-import { ACTIVITY_STREAM } from '../activities/activity-registry.js';
+
+/** The stream that holds activity definitions (see src/activities/activity-registry.ts). */
+export const ACTIVITY_STREAM = 'stepwise:activities';
 
 /**
  * Streams the runtime keeps for itself beside the executions' histories (leases, activity

@@ -4,7 +4,7 @@ import type { HistoryEvent } from '../execution/history-event.js';
 /**
  * Leases live in a stream of their own beside each execution's, so that they never appear in
  * its history (GetExecutionHistory shape). Every store keeps them like any stream; readers of
- * every stream (`subscribeAll`) skip them with {@link isLeaseStream}.
+ * every stream (`subscribeAll`) skip them with `isInternalStream` (internal-streams.ts).
  */
 const LEASE_PREFIX = 'stepwise-lease:';
 

@@ -190,11 +190,6 @@ export class Timeline {
     return t.tallies;
   }
 
-  /** The iteration key of the event at `index`, if it happened inside a Map iteration. */
-  iterationAtIndex(index: number): string | undefined {
-    return this.iterationAt[index];
-  }
-
   /** The name of the state the event at `index` belongs to. */
   stateNameAt(index: number): string | undefined {
     const e = this.events[index];
