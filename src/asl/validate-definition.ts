@@ -2,7 +2,7 @@ import { checkIntrinsicSyntax, isIntrinsicCall, parseIntrinsicExpression } from 
 import { checkPathSyntax } from './json-path.js';
 import { compileJsonata } from './jsonata/compile-jsonata.js';
 import { isJsonataExpression, jsonataExpressionText } from './jsonata/evaluate-jsonata.js';
-import { checkJsonataSyntax } from './jsonata/jsonata-syntax.js';
+import { describeRaisedError } from './jsonata/jsonata-errors.js';
 import { duplicateKeysOf } from './parse-definition.js';
 import { checkReferencePathSyntax, checkResultPathSyntax } from './reference-path.js';
 
@@ -1388,13 +1388,11 @@ const NO_RESULTS: JsonataFieldScope = { result: false, errorOutput: false };
 
 /** Checks one expression (with or without its `{% %}` markers); null when AWS would accept it. */
 export function checkJsonataExpression(expression: string, scope: JsonataFieldScope = NO_RESULTS): JsonataProblem | null {
-  const syntax = checkJsonataSyntax(expression);
-  if (syntax !== null) {
-    // AWS quotes the library's message without its error code ("S0202: ").
-    return { code: 'INVALID_JSONATA_EXPRESSION', message: syntax.replace(/^[A-Z]\d{4}: /, '') };
-  }
   const compiled = compileJsonata(jsonataExpressionText(expression));
-  if (!compiled.ok) return { code: 'INVALID_JSONATA_EXPRESSION', message: compiled.error.message ?? 'Invalid JSONata expression' };
+  if (!compiled.ok) {
+    // AWS quotes the library's message without its error code ("S0202: ").
+    return { code: 'INVALID_JSONATA_EXPRESSION', message: describeRaisedError(compiled.error).replace(/^[A-Z]\d{4}: /, '') };
+  }
   const usage: JsonataUsage = { topLevel: null, dollarDollar: false, statesFields: new Set() };
   visitJsonata(compiled.compiled.expression.ast(), true, usage, new Set());
   if (usage.topLevel !== null) {
