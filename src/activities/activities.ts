@@ -1,7 +1,7 @@
 import type { JsonValue } from '../asl/json-value.js';
 import { StepwiseError, isStepwiseError } from '../errors/stepwise-error.js';
 import { parseStatesArn } from '../registry/names.js';
-import { TaskFailure } from '../resources/task-handlers.js';
+import { isTaskFailure } from '../resources/task-handlers.js';
 import type { EventStore } from '../store/event-store.js';
 import { ActivityRegistry, type ActivityDescription, type ActivityTag } from './activity-registry.js';
 import { ActivityTaskQueue, type ActivityTask, type ActivityTaskGrant } from './activity-queue.js';
@@ -149,8 +149,8 @@ export class Activities implements ActivityDispatcher {
       const output = await fn({ input: JSON.parse(grant.input) as JsonValue, taskToken: token, heartbeat: () => ignoreClosed(() => completion.sendTaskHeartbeat(token)) });
       ignoreClosed(() => completion.sendTaskSuccess(token, output ?? null));
     } catch (e) {
-      const failure = e instanceof TaskFailure || (typeof e === 'object' && e !== null && (e as TaskFailure).isTaskFailure)
-        ? { error: (e as TaskFailure).error, cause: (e as TaskFailure).causeText }
+      const failure = isTaskFailure(e)
+        ? { error: e.error, cause: e.causeText }
         : { error: e instanceof Error && e.name !== 'Error' ? e.name : 'Error', cause: e instanceof Error ? e.message : String(e) };
       ignoreClosed(() => completion.sendTaskFailure(token, failure.error, failure.cause));
     } finally {

@@ -44,6 +44,11 @@ export class TaskFailure extends Error {
   }
 }
 
+/** A TaskFailure, also one thrown by another copy of this module (the brand, not the class, is checked). */
+export function isTaskFailure(e: unknown): e is TaskFailure {
+  return e instanceof TaskFailure || (typeof e === 'object' && e !== null && (e as TaskFailure).isTaskFailure === true);
+}
+
 export type HandlerMatcher = string | RegExp | { state: string };
 
 /**

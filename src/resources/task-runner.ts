@@ -5,7 +5,7 @@ import { StatesErrors } from '../errors/error-names.js';
 import type { MockTestCase } from './mock-config.js';
 import { parseResource } from './resource-arn.js';
 import type { ServiceCaller } from './service-caller.js';
-import { TaskFailure, type TaskHandlerRegistry, type TaskRequest } from './task-handlers.js';
+import { isTaskFailure, type TaskHandlerRegistry, type TaskRequest } from './task-handlers.js';
 
 export type TaskOutcome =
   | { kind: 'succeeded'; output: JsonValue }
@@ -77,10 +77,7 @@ function lambdaInvokeResponse(payload: JsonValue): JsonValue {
 }
 
 function failureOf(e: unknown, lambda: boolean): TaskOutcome {
-  if (e instanceof TaskFailure || (typeof e === 'object' && e !== null && (e as TaskFailure).isTaskFailure)) {
-    const f = e as TaskFailure;
-    return { kind: 'failed', error: f.error, cause: f.causeText };
-  }
+  if (isTaskFailure(e)) return { kind: 'failed', error: e.error, cause: e.causeText };
   if (isAslError(e)) return { kind: 'failed', error: e.error, cause: e.causeText };
   const err = e instanceof Error ? e : new Error(String(e));
   const name = err.name && err.name !== 'Error' ? err.name : 'Error';
