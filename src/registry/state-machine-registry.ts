@@ -357,11 +357,7 @@ export class StateMachineRegistry {
 
   private async reload(): Promise<void> {
     const stamp = await this.persistence.stamp?.();
-    const snapshot = await this.persistence.load();
-    this.machines.clear();
-    this.tagsByArn.clear();
-    for (const r of snapshot?.stateMachines ?? []) this.machines.set(r.stateMachineArn, r);
-    for (const [arn, tags] of Object.entries(snapshot?.tags ?? {})) this.tagsByArn.set(arn, tags);
+    this.restore((await this.persistence.load()) ?? { format: 1, stateMachines: [], tags: {} });
     this.loadedStamp = stamp;
   }
 

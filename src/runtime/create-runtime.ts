@@ -300,11 +300,15 @@ export class Runtime {
       prepared = source.definition !== undefined ? this.prepare(source.definition) : stored.prepared;
       identity = stored.identity;
     }
-    const journal = new ExecutionJournal({
-      ...identity, compiled: prepared.compiled, timeoutSeconds: prepared.definition.TimeoutSeconds, input: {},
+    return this.probe(identity, prepared, {}).verify(events, comparison);
+  }
+
+  /** A journal on a throwaway store, to re-run a recorded history without touching it. */
+  private probe(identity: ExecutionIdentity, prepared: PreparedStateMachine, input: JsonValue): ExecutionJournal {
+    return new ExecutionJournal({
+      ...identity, compiled: prepared.compiled, timeoutSeconds: prepared.definition.TimeoutSeconds, input,
       store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity },
     });
-    return journal.verify(events, comparison);
   }
 
   /**
@@ -319,11 +323,7 @@ export class Runtime {
     if (!last || !['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'].includes(last.type)) {
       throw new StepwiseError('InvalidArgument', `Execution '${executionArn}' cannot be redriven: only FAILED, TIMED_OUT and ABORTED executions can (it is ${stored.meta.status}).`);
     }
-    const probe = new ExecutionJournal({
-      ...stored.identity, compiled: stored.prepared.compiled, timeoutSeconds: stored.prepared.definition.TimeoutSeconds, input: stored.extra.input,
-      store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity },
-    });
-    const point = await probe.redrivePointOf(events);
+    const point = await this.probe(stored.identity, stored.prepared, stored.extra.input).redrivePointOf(events);
     if (this.ownership && !(await this.ownership.claim(executionArn))) {
       throw new StepwiseError('ExecutionLeaseLost', `Execution '${executionArn}' is driven by another runtime (it holds its lease).`);
     }
@@ -414,13 +414,14 @@ export class Runtime {
 
   private endOf(executionArn: string): Promise<ExecutionResult> {
     return new Promise((resolve, reject) => {
-      const events: HistoryEvent[] = [];
+      // Only the first event (the start date) and the latest (is it the end?) are needed.
+      let first: HistoryEvent | undefined;
       let ended: ExecutionResult | undefined;
       const subscription = this.store.subscribe(executionArn).subscribe({
         next: ({ event }) => {
           if (ended) return;
-          events.push(event);
-          ended = resultFromHistory(executionArn, events);
+          first ??= event;
+          ended = resultFromHistory(executionArn, [first, event]);
           if (ended) {
             resolve(ended);
             queueMicrotask(() => subscription.unsubscribe());
