@@ -14,6 +14,21 @@ export interface UiHandlerOptions {
   basePath?: string;
   /** The built front end (`dist/ui`). Default: found beside this module. */
   assetsDir?: string;
+  /**
+   * Refuse requests whose Host is not a loopback name. Set it when the server is bound to
+   * loopback: a web page then cannot reach the UI by pointing a DNS name of its own at
+   * 127.0.0.1 (DNS rebinding) and act on executions.
+   */
+  loopbackOnly?: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** Whether a host name (or a Host header, port and all) names this machine's loopback interface. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  if (LOOPBACK.has(host)) return true;
+  return LOOPBACK.has(host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, ''));
 }
 
 /** Answers a request if it is the UI's (returns true), or leaves it to the caller (false). */
@@ -122,6 +137,9 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
       path = path.slice(base.length);
     }
     try {
+      if (options.loopbackOnly && !isLoopbackHost(req.headers.host)) {
+        throw new HttpProblem(403, 'Forbidden', `Host '${req.headers.host}' is not this machine's loopback address.`);
+      }
       if (path === '') {
         res.writeHead(308, { location: `${base}/` }).end();
         return true;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StepwiseError } from '../../src/errors/stepwise-error.js';
 import type { Runtime } from '../../src/runtime/create-runtime.js';
-import { createUiHandler } from './ui-handler.js';
+import { createUiHandler, isLoopbackHost } from './ui-handler.js';
 
 export interface UiServerOptions {
   runtime: Runtime;
@@ -18,26 +18,11 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-function hostnameOf(hostHeader: string | undefined): string {
-  if (!hostHeader) return '';
-  return hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.replace(/:\d+$/, '');
-}
-
 /** `stepwise ui`: the UI handler on its own HTTP server. */
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
-  const handler = createUiHandler({ runtime: options.runtime, assetsDir: options.assetsDir });
   const host = options.host ?? '127.0.0.1';
-  const loopbackOnly = LOOPBACK.has(host);
+  const handler = createUiHandler({ runtime: options.runtime, assetsDir: options.assetsDir, loopbackOnly: isLoopbackHost(host) });
   const server = http.createServer((req, res) => {
-    // Bound to loopback, the UI also refuses other Host names: a web page cannot reach it by
-    // pointing a DNS name of its own at 127.0.0.1 (DNS rebinding).
-    if (loopbackOnly && !LOOPBACK.has(hostnameOf(req.headers.host))) {
-      res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ error: 'Forbidden', message: `Host '${req.headers.host}' is not this machine's loopback address.` }));
-      return;
-    }
     handler(req, res).then((handled) => {
       if (!handled) res.writeHead(404).end();
     }, () => res.writeHead(500).end());

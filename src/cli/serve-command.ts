@@ -5,7 +5,7 @@ import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
 import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
-import { createUiHandler } from '../../adapters/ui/ui-handler.js';
+import { createUiHandler, isLoopbackHost } from '../../adapters/ui/ui-handler.js';
 
 export const SERVE_USAGE = `usage: stepwise serve [--port 8083] [--host 127.0.0.1] [--store DIR | --store memory] [--mock-config FILE] [--fast-time]
                       [--region us-east-1] [--account-id 123456789012] ${AWS_SERVICE_USAGE}
@@ -44,7 +44,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     ...(values.region ? { region: values.region } : {}), ...(values['account-id'] ? { accountId: values['account-id'] } : {}),
   });
   const server = createStepFunctionsServer({ runtime });
-  const ui = createUiHandler({ runtime, basePath: '/ui' });
+  const ui = createUiHandler({ runtime, basePath: '/ui', loopbackOnly: isLoopbackHost(host) });
   server.mount('/ui', async (req, res) => {
     if (await ui(req, res)) return;
     res.writeHead(404, { 'content-type': 'text/plain' }).end(`No such page: ${req.url}\n`);
@@ -55,7 +55,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       throw new StepwiseError('InvalidArgument', `Cannot listen on ${host}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}.`);
     });
     process.stdout.write(`stepwise: Step Functions API on ${url} (visual debugger: ${url.replace(/\/?$/, '/ui/')}; store: ${values.store ?? '.stepwise/'}${mockPath ? `, mocks: ${mockPath}` : ''})\n`);
-    if (host !== DEFAULT_HOST && host !== 'localhost' && host !== '::1') process.stderr.write(`stepwise: listening on ${host}: the API has no authentication; anyone who can reach it can run state machines.\n`);
+    if (!isLoopbackHost(host)) process.stderr.write(`stepwise: listening on ${host}: the API has no authentication; anyone who can reach it can run state machines.\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

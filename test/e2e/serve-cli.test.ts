@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -44,6 +45,14 @@ describe('stepwise serve', () => {
       expect(page.headers.get('content-type')).toContain('text/html');
       const listed = (await (await fetch(`${url}/ui/api/executions`)).json()) as { items: { executionArn: string; status: string }[] };
       expect(listed.items.map((e) => [e.executionArn, e.status])).toEqual([[executionArn, 'SUCCEEDED']]);
+      // Bound to loopback, the UI refuses a foreign Host name (DNS rebinding), as `stepwise ui` does.
+      const foreign = await new Promise<number>((resolve, reject) => {
+        http.get(`${url}/ui/api/executions`, { headers: { host: 'attacker.example:8083' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        }).on('error', reject);
+      });
+      expect(foreign).toBe(403);
     } finally {
       client.destroy();
       child.kill('SIGTERM');
