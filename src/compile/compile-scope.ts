@@ -3,9 +3,9 @@ import type { Branch, ChoiceState, MapState, ParallelState, State } from '../asl
 import { isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { HistoryFrame } from '../execution/history-frame.js';
-import { NOT_TRUNCATED, stateEventType } from '../execution/history-event.js';
+import { NOT_TRUNCATED, stateEventType, type HistoryEventType } from '../execution/history-event.js';
 import { END, ScopeRuntime, type CompiledScope, type ScopeEvent, type ScopeInput, type ScopeOutcome } from './scope-runtime.js';
-import { stateBehaviours } from './state-behaviours.js';
+import { stateBehaviours, type StateBehaviour } from './state-behaviours.js';
 import { handleFailure } from './states/handle-failure.js';
 import { failScope } from './states/transitions.js';
 
@@ -52,6 +52,7 @@ function step(work: (rt: ScopeRuntime, event: ScopeEvent) => void) {
     const rt = context.rt;
     try {
       work(rt, event);
+      runInstantStates(rt);
     } catch (e) {
       if (!isAslError(e) || !rt.active) throw e;
       let { error, cause } = rt.toFailure(e);
@@ -86,6 +87,54 @@ function recordEvaluationFailed(rt: ScopeRuntime, error: string, cause: string):
   rt.frame.source = frame.source;
 }
 
+/** How each state of a scope is entered, worked out once per compiled definition. */
+export interface StatePlan {
+  state: State;
+  behaviour: StateBehaviour;
+  enteredType: HistoryEventType;
+  /** Runs to its exit within the step that enters it: nothing outside the machine is awaited. */
+  instant: boolean;
+}
+
+function plansOf(definition: Branch): Map<string, StatePlan> {
+  const plans = new Map<string, StatePlan>();
+  for (const [name, state] of Object.entries(definition.States)) {
+    plans.set(name, { state, behaviour: stateBehaviours[state.Type], enteredType: stateEventType(state.Type, 'Entered'), instant: INSTANT_TYPES.has(state.Type) });
+  }
+  return plans;
+}
+
+const INSTANT_TYPES = new Set<State['Type']>(['Pass', 'Choice', 'Succeed', 'Fail']);
+
+function enterState(rt: ScopeRuntime, name: string, state: State, enteredType: HistoryEventType, behaviour: StateBehaviour): void {
+  rt.target = undefined;
+  const override = rt.services.takeInputOverride();
+  const raw = override !== undefined ? (rt.data = override) : rt.data;
+  const enteredPrevious = rt.frame.source;
+  const enteredEventId = rt.record(enteredType, { name, input: raw, inputDetails: NOT_TRUNCATED });
+  rt.active = { name, state, enteredEventId, enteredPrevious, enteredTime: rt.services.now(), rawInput: raw, retryCounts: [], retryCount: 0 };
+  behaviour.enter(rt, state);
+}
+
+/**
+ * Pass, Choice, Succeed and Fail have no lifecycle: nothing is awaited between their entry
+ * and their exit. They run here, one after the other within the step that reached them, and
+ * the machine moves straight to the next state that waits for something (a Task, a Wait, a
+ * Map, a Parallel, a JSONata evaluation) or to its end. Every state still records its own
+ * events in order; only the XState microsteps between pure data work are saved.
+ */
+function runInstantStates(rt: ScopeRuntime): void {
+  const plans = rt.plans!;
+  let target = rt.target;
+  while (target !== undefined && target !== END) {
+    const plan = plans.get(target);
+    // JSONata evaluates asynchronously: its answer comes back to the machine as an event.
+    if (!plan || !plan.instant || rt.isJsonata(plan.state)) return;
+    enterState(rt, target, plan.state, plan.enteredType, plan.behaviour);
+    target = rt.target;
+  }
+}
+
 function targetsOf(state: State): string[] {
   const out = new Set<string>();
   if (state.Next) out.add(state.Next);
@@ -98,6 +147,24 @@ function targetsOf(state: State): string[] {
   return [...out];
 }
 
+/**
+ * The states a step that starts in `name` can end on: its own targets and, through any chain
+ * of states that run instantly (see runInstantStates), theirs.
+ */
+function reachableTargetsOf(name: string, definition: Branch): string[] {
+  const out = new Set<string>();
+  const visit = (from: string) => {
+    for (const t of targetsOf(definition.States[from]!)) {
+      if (out.has(t)) continue;
+      out.add(t);
+      const next = definition.States[t];
+      if (next && INSTANT_TYPES.has(next.Type)) visit(t);
+    }
+  };
+  visit(name);
+  return [...out];
+}
+
 function transitionsTo(targets: string[], keys: Map<string, string>) {
   return [
     ...targets.filter((t) => keys.has(t)).map((t) => ({ guard: ({ context }: { context: Ctx }) => context.rt.target === t, target: keys.get(t)!, reenter: true })),
@@ -107,6 +174,7 @@ function transitionsTo(targets: string[], keys: Map<string, string>) {
 
 function buildMachine(definition: Branch, redrive: boolean): AnyStateMachine {
   const states: Record<string, unknown> = {};
+  const plans = plansOf(definition);
   const keys = new Map(Object.keys(definition.States).map((name, i) => [name, `s${i}`]));
   states[START] = {
     entry: step((rt) => {
@@ -115,18 +183,9 @@ function buildMachine(definition: Branch, redrive: boolean): AnyStateMachine {
     always: transitionsTo(Object.keys(definition.States), keys),
   };
   for (const [name, state] of Object.entries(definition.States)) {
-    const behaviour = stateBehaviours[state.Type];
-    const enteredType = stateEventType(state.Type, 'Entered');
+    const { behaviour, enteredType } = plans.get(name)!;
     states[keys.get(name)!] = {
-      entry: step((rt) => {
-        rt.target = undefined;
-        const override = rt.services.takeInputOverride();
-        const raw = override !== undefined ? (rt.data = override) : rt.data;
-        const enteredPrevious = rt.frame.source;
-        const enteredEventId = rt.record(enteredType, { name, input: raw, inputDetails: NOT_TRUNCATED });
-        rt.active = { name, state, enteredEventId, enteredPrevious, enteredTime: rt.services.now(), rawInput: raw, retryCounts: [], retryCount: 0 };
-        behaviour.enter(rt, state);
-      }),
+      entry: step((rt) => enterState(rt, name, state, enteredType, behaviour)),
       on: {
         evaluated: { actions: step((rt, e) => rt.resume((e as any).requestId, (e as any).ok, (e as any).value)) },
         'task.started': { actions: step((rt, e) => behaviour.taskStarted?.(rt, state, (e as any).requestId, (e as any).workerName)) },
@@ -138,7 +197,7 @@ function buildMachine(definition: Branch, redrive: boolean): AnyStateMachine {
           actions: step((rt, e) => behaviour.childDone?.(rt, state, e.type.slice('xstate.done.actor.'.length), (e as any).output as ScopeOutcome)),
         },
       },
-      always: transitionsTo(targetsOf(state), keys),
+      always: transitionsTo(reachableTargetsOf(name, definition), keys),
     };
   }
   states[END_NODE] = {
@@ -158,6 +217,7 @@ function buildMachine(definition: Branch, redrive: boolean): AnyStateMachine {
     context: ({ input, self }: { input: ScopeInput; self: any }) => {
       const rt = new ScopeRuntime(input);
       rt.self = self;
+      rt.plans = plans;
       return { rt };
     },
     initial: redrive ? START : keys.get(definition.StartAt),

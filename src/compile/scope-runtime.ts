@@ -8,6 +8,7 @@ import { StatesErrors } from '../errors/error-names.js';
 import type { EventDetails, HistoryEventType } from '../execution/history-event.js';
 import { HistoryFrame } from '../execution/history-frame.js';
 import type { ActorInput, ExecutionServices } from '../execution/execution-services.js';
+import type { StatePlan } from './compile-scope.js';
 
 /** How a scope (the top level, a Parallel branch or a Map iteration) ended. */
 export type ScopeOutcome =
@@ -105,6 +106,8 @@ export class ScopeRuntime {
   readonly queryLanguage: QueryLanguage;
   /** Consumed by the first state entered after a redrive. */
   redrive: RedrivePoint | undefined;
+  /** The compiled plan of each state, set by the machine (see compile-scope). */
+  plans: Map<string, StatePlan> | undefined;
   private childEpoch = 0;
   private readonly continuations = new Map<string, (rt: ScopeRuntime, value: unknown) => void>();
 
