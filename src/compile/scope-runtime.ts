@@ -283,9 +283,35 @@ export function jsonByteLength(value: JsonValue): number {
 
 /**
  * An upper bound of a value's JSON size in UTF-8 that stops counting once past `limit`:
- * small payloads (nearly all of them) are cleared without serialising them.
+ * small payloads (nearly all of them) are cleared without serialising them. Recursive (twice
+ * as fast as an explicit stack on the small objects states pass around); very deep values
+ * go on with the stack so that they cannot exhaust the call stack.
  */
 export function jsonSizeBound(value: JsonValue, limit: number): number {
+  return boundFrom(value, limit, 0, 0);
+}
+
+const MAX_RECURSION = 256;
+
+function boundFrom(v: JsonValue, limit: number, total: number, depth: number): number {
+  if (typeof v === 'string') return total + v.length * 6 + 2;
+  if (typeof v === 'number') return total + 24;
+  if (v === null || typeof v !== 'object') return total + 5;
+  if (depth > MAX_RECURSION) return total + boundByStack(v, limit - total);
+  if (Array.isArray(v)) {
+    total += 2 + v.length;
+    for (let i = 0; i < v.length && total <= limit; i++) total = boundFrom(v[i]!, limit, total, depth + 1);
+    return total;
+  }
+  total += 2;
+  for (const key in v) {
+    total = boundFrom(v[key]!, limit, total + key.length * 6 + 4, depth + 1);
+    if (total > limit) return total;
+  }
+  return total;
+}
+
+function boundByStack(value: JsonValue, limit: number): number {
   let total = 0;
   const stack: JsonValue[] = [value];
   while (stack.length > 0 && total <= limit) {
