@@ -188,7 +188,6 @@ function buildMachine(definition: Branch, redrive: boolean): AnyStateMachine {
       entry: step((rt) => enterState(rt, name, state, enteredType, behaviour)),
       on: {
         evaluated: { actions: step((rt, e) => rt.resume((e as any).requestId, (e as any).ok, (e as any).value)) },
-        'task.started': { actions: step((rt, e) => behaviour.taskStarted?.(rt, state, (e as any).requestId, (e as any).workerName)) },
         'task.succeeded': { actions: step((rt, e) => behaviour.taskSucceeded?.(rt, state, (e as any).requestId, (e as any).output)) },
         'task.failed': { actions: step((rt, e) => behaviour.taskFailed?.(rt, state, (e as any).requestId, (e as any).error, (e as any).cause, false, (e as any).phase)) },
         'task.timedOut': { actions: step((rt, e) => behaviour.taskFailed?.(rt, state, (e as any).requestId, (e as any).error, (e as any).cause, true)) },

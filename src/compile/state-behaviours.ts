@@ -7,13 +7,12 @@ import { enterMap, mapChildDone, mapRetryFired } from './states/map-state.js';
 import { enterParallel, parallelChildDone, parallelRetryFired } from './states/parallel-state.js';
 import { enterPass } from './states/pass-state.js';
 import { enterSucceed } from './states/succeed-state.js';
-import { enterTask, taskFailed, taskRetryFired, taskStarted, taskSucceeded } from './states/task-state.js';
+import { enterTask, taskFailed, taskRetryFired, taskSucceeded } from './states/task-state.js';
 import { enterWait, waitTimerFired } from './states/wait-state.js';
 
 /** What one ASL state type does on entry and on each kind of answer from the world. */
 export interface StateBehaviour {
   enter(rt: ScopeRuntime, state: State): void;
-  taskStarted?(rt: ScopeRuntime, state: State, requestId: string, workerName?: string): void;
   taskSucceeded?(rt: ScopeRuntime, state: State, requestId: string, output: JsonValue): void;
   taskFailed?(rt: ScopeRuntime, state: State, requestId: string, error: string, cause: string | undefined, timedOut: boolean, phase?: 'schedule'): void;
   timerFired?(rt: ScopeRuntime, state: State, requestId: string): void;
@@ -30,7 +29,6 @@ export const stateBehaviours: Behaviours = {
   Wait: { enter: (rt, s) => enterWait(rt, s as never), timerFired: (rt, s, id) => waitTimerFired(rt, s as never, id) },
   Task: {
     enter: (rt, s) => enterTask(rt, s as never),
-    taskStarted: (rt, s, id, worker) => taskStarted(rt, s as never, id, worker),
     taskSucceeded: (rt, s, id, out) => taskSucceeded(rt, s as never, id, out),
     taskFailed: (rt, s, id, e, c, t, phase) => taskFailed(rt, s as never, id, e, c, t, phase),
     timerFired: (rt, s, id) => taskRetryFired(rt, s as never, id),

@@ -407,7 +407,7 @@ export class ExecutionJournal {
         const c = r.parked.find((p) => p.kind === 'task' && p.scheduledEventId === next.previousEventId) as Extract<Command, { kind: 'task' }> | undefined;
         if (!c) return false;
         r.startedIds.set(c.requestId, next.id);
-        this.deliver(c.actor, { type: 'task.started', requestId: c.requestId, ...(input.workerName !== undefined ? { workerName: input.workerName } : {}) });
+        this.announceStarted(c, input.workerName);
         return true;
       }
       case 'task.succeeded':
@@ -698,6 +698,26 @@ export class ExecutionJournal {
     this.enqueueFlush();
   }
 
+  /**
+   * Records that a task was handed over. It changes no state of the machine (the Task waits
+   * for its answer either way), so it is recorded straight on the task's scope rather than
+   * sent to the actor as a step: one XState macrostep less per task.
+   */
+  private announceStarted(c: Extract<Command, { kind: 'task' }>, workerName?: string): void {
+    if (this.finished || this.abandoned || c.actor.getSnapshot().status !== 'active') return;
+    this.stepNow = this.options.clock.now();
+    try {
+      c.started(workerName);
+    } catch (err) {
+      if (!(err instanceof ReplayDiverged)) throw err;
+      this.crash(err);
+      return;
+    } finally {
+      this.stepNow = undefined;
+    }
+    this.enqueueFlush();
+  }
+
   private execute(c: Command, announceStart = true): void {
     const clock = this.options.clock;
     if (c.kind === 'timer') {
@@ -742,7 +762,7 @@ export class ExecutionJournal {
       return;
     }
     this.armHeartbeat(task);
-    if (announceStart) this.deliver(c.actor, { type: 'task.started', requestId: c.requestId });
+    if (announceStart) this.announceStarted(c);
     runTask(
       {
         resource: c.resource, stateName: c.stateName, input: c.input, taskToken: c.token, idempotencyKey: `${this.options.executionArn}#${c.requestId}`,
@@ -785,7 +805,7 @@ export class ExecutionJournal {
         if (this.tasks.get(c.token) !== task || this.finished) return false;
         task.withdraw = undefined;
         this.armHeartbeat(task);
-        this.deliver(c.actor, { type: 'task.started', requestId: c.requestId, ...(workerName !== undefined ? { workerName } : {}) });
+        this.announceStarted(c, workerName);
         return true;
       },
     }).then(

@@ -22,6 +22,12 @@ export type Command =
       timeoutSeconds?: number;
       heartbeatSeconds?: number;
       attempt: number;
+      /**
+       * Records that the task was handed over (TaskStarted, LambdaFunctionStarted,
+       * ActivityStarted with the worker's name). Only an event: the state waits on as before,
+       * so this is not a step of the actor.
+       */
+      started(workerName?: string): void;
     }
   /** `anchor` is the thread's last event when the timer was armed: what the event after it points at. */
   | { kind: 'timer'; actor: AnyActorRef; requestId: string; dueAt: number; anchor: number }
@@ -30,8 +36,6 @@ export type Command =
 
 /** Events the journal delivers to actors. */
 export type ActorInput =
-  /** `workerName`: the activity worker that took the task (GetActivityTask). */
-  | { type: 'task.started'; requestId: string; workerName?: string }
   | { type: 'task.succeeded'; requestId: string; output: JsonValue }
   /** `phase: 'schedule'`: the task could not be scheduled at all (e.g. the activity does not exist). */
   | { type: 'task.failed'; requestId: string; error: string; cause?: string; phase?: 'schedule' }

@@ -91,6 +91,7 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
   rt.services.command({
     kind: 'task', actor: rt.self, requestId, scheduledEventId, stateName: a.name, resource: state.Resource, input: work.parameters,
     token: requestId, timeoutSeconds: work.timeoutSeconds, heartbeatSeconds: work.heartbeatSeconds, attempt: a.retryCount,
+    started: (workerName) => taskStarted(rt, state, requestId, workerName),
   });
 }
 
