@@ -67,13 +67,13 @@ function step(work: (rt: ScopeRuntime, event: ScopeEvent) => void) {
       }
     }
     // Stops first: a Map worker's next iteration reuses the id of the one that just ended.
-    if (rt.stops.length > 0) {
+    if (rt.stops) {
       for (const id of rt.stops) enqueue.stopChild(id);
-      rt.stops = [];
+      rt.stops = undefined;
     }
-    if (rt.spawns.length > 0) {
+    if (rt.spawns) {
       for (const s of rt.spawns) enqueue.spawnChild(s.logic, { id: s.id, input: s.input });
-      rt.spawns = [];
+      rt.spawns = undefined;
     }
   });
 }
@@ -112,7 +112,7 @@ function enterState(rt: ScopeRuntime, name: string, state: State, enteredType: H
   const raw = override !== undefined ? (rt.data = override) : rt.data;
   const enteredPrevious = rt.frame.source;
   const enteredEventId = rt.record(enteredType, { name, input: raw, inputDetails: NOT_TRUNCATED });
-  rt.active = { name, state, enteredEventId, enteredPrevious, enteredTime: rt.services.now(), rawInput: raw, retryCounts: [], retryCount: 0 };
+  rt.active = { name, state, enteredEventId, enteredPrevious, enteredTime: rt.services.now(), rawInput: raw, retryCounts: undefined, retryCount: 0, enteredIso: undefined };
   behaviour.enter(rt, state);
 }
 

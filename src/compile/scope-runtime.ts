@@ -74,8 +74,10 @@ export interface ActiveState {
   enteredTime: number;
   /** The raw input the state was entered with. */
   rawInput: JsonValue;
-  /** Per-retrier attempt counts. */
-  retryCounts: number[];
+  /** Per-retrier attempt counts (made on the first retry). */
+  retryCounts: number[] | undefined;
+  /** `EnteredTime` as the context object shows it, formatted when first read. */
+  enteredIso: string | undefined;
   retryCount: number;
   requestId?: string;
   /** Type-specific bookkeeping (Task, Map, Parallel). */
@@ -101,15 +103,17 @@ export class ScopeRuntime {
   target: string | undefined;
   active: ActiveState | undefined;
   outcome: ScopeOutcome | undefined;
-  spawns: SpawnRequest[] = [];
-  stops: string[] = [];
+  /** Children to spawn and stop once the current step's work is done (made when first needed). */
+  spawns: SpawnRequest[] | undefined;
+  stops: string[] | undefined;
   readonly queryLanguage: QueryLanguage;
   /** Consumed by the first state entered after a redrive. */
   redrive: RedrivePoint | undefined;
   /** The compiled plan of each state, set by the machine (see compile-scope). */
   plans: Map<string, StatePlan> | undefined;
   private childEpoch = 0;
-  private readonly continuations = new Map<string, (rt: ScopeRuntime, value: unknown) => void>();
+  /** Made on the first await: most scopes (every Map iteration of JSONPath states) never await. */
+  private continuations: Map<string, (rt: ScopeRuntime, value: unknown) => void> | undefined;
 
   constructor(input: ScopeInput) {
     this.services = input.services;
@@ -165,7 +169,7 @@ export class ScopeRuntime {
    */
   await<T>(work: Promise<T> | (() => Promise<T>), then: (rt: ScopeRuntime, value: T) => void): void {
     const requestId = this.newRequestId();
-    this.continuations.set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
+    (this.continuations ??= new Map()).set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
     // A promise already running is pure computation; a function is started only once the
     // events recorded so far are appended (it may reach outside, e.g. an ItemReader call).
     const start = typeof work === 'function' ? work : () => work;
@@ -173,9 +177,9 @@ export class ScopeRuntime {
   }
 
   resume(requestId: string, ok: boolean, value: unknown): void {
-    const then = this.continuations.get(requestId);
+    const then = this.continuations?.get(requestId);
     if (!then) return;
-    this.continuations.delete(requestId);
+    this.continuations!.delete(requestId);
     if (!ok) throw value;
     then(this, value);
   }
@@ -195,8 +199,8 @@ export class ScopeRuntime {
       // Only states that can retry carry RetryCount (as recorded by AWS).
       const t = a.state.Type;
       ctx.State = t === 'Task' || t === 'Map' || t === 'Parallel'
-        ? { Name: a.name, EnteredTime: new Date(a.enteredTime).toISOString(), RetryCount: a.retryCount }
-        : { Name: a.name, EnteredTime: new Date(a.enteredTime).toISOString() };
+        ? { Name: a.name, EnteredTime: (a.enteredIso ??= new Date(a.enteredTime).toISOString()), RetryCount: a.retryCount }
+        : { Name: a.name, EnteredTime: (a.enteredIso ??= new Date(a.enteredTime).toISOString()) };
     }
     Object.assign(ctx, this.contextExtras);
     if (extra) Object.assign(ctx, extra);
@@ -231,11 +235,11 @@ export class ScopeRuntime {
   }
 
   spawn(request: SpawnRequest): void {
-    this.spawns.push(request);
+    (this.spawns ??= []).push(request);
   }
 
   stop(id: string): void {
-    this.stops.push(id);
+    (this.stops ??= []).push(id);
   }
 
   newRequestId(): string {

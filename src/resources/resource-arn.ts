@@ -24,7 +24,24 @@ const LAMBDA_FUNCTION = /^arn:[^:]+:lambda:([^:]*):([^:]*):function:.+$/;
 const INTEGRATION = /^arn:[^:]+:states:([^:]*):([^:]*):(.+)$/;
 const ACTIVITY = /^arn:[^:]+:states:([^:]*):([^:]*):activity:.+$/;
 
+/**
+ * Parsed once per distinct ARN: a Task's resource is read on every attempt, by the state and
+ * by the task runner. The results are frozen, as they are shared.
+ */
 export function parseResource(arn: string): ParsedResource {
+  let parsed = parsedByArn.get(arn);
+  if (!parsed) {
+    // Resources come from definitions (or their paths), so there are few; the bound is only a guard.
+    if (parsedByArn.size >= PARSED_CACHE_LIMIT) parsedByArn.clear();
+    parsedByArn.set(arn, (parsed = Object.freeze(parseUncached(arn))));
+  }
+  return parsed;
+}
+
+const parsedByArn = new Map<string, ParsedResource>();
+const PARSED_CACHE_LIMIT = 10_000;
+
+function parseUncached(arn: string): ParsedResource {
   let m = LAMBDA_FUNCTION.exec(arn);
   if (m) return { kind: 'lambda-function', arn, region: m[1], account: m[2] };
   m = ACTIVITY.exec(arn);

@@ -24,7 +24,7 @@ export function willRetry(rt: ScopeRuntime, error: string): boolean {
   const a = rt.active!;
   const retriers = (a.state as WithErrorHandling).Retry;
   const r = findRetrier(retriers, error);
-  return r >= 0 && (a.retryCounts[r] ?? 0) < maxAttempts(retriers![r]!);
+  return r >= 0 && (a.retryCounts?.[r] ?? 0) < maxAttempts(retriers![r]!);
 }
 
 /**
@@ -39,9 +39,9 @@ export function handleFailure(rt: ScopeRuntime, error: string | undefined, cause
   const r = error === undefined ? -1 : findRetrier(state.Retry, error);
   if (r >= 0) {
     const retrier = state.Retry![r]!;
-    const done = a.retryCounts[r] ?? 0;
+    const done = a.retryCounts?.[r] ?? 0;
     if (done < maxAttempts(retrier)) {
-      a.retryCounts[r] = done + 1;
+      (a.retryCounts ??= [])[r] = done + 1;
       a.retryCount++;
       const requestId = rt.newRequestId();
       a.work = { kind: 'retry', requestId } satisfies RetryWait;

@@ -8,6 +8,7 @@ import type { ScopeRuntime } from '../scope-runtime.js';
 import { handleFailure } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
+import { NOT_TRUNCATED } from '../../execution/history-event.js';
 import { evaluateField, evaluateNumberField } from './jsonata-io.js';
 
 interface TaskWork {
@@ -67,27 +68,22 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
   work.kind = 'task';
   work.requestId = requestId;
   const r = work.resource;
-  let scheduledEventId: number;
+  // Details are built by assignment, not by spreading optional parts: this runs for every task.
+  let type: 'ActivityScheduled' | 'LambdaFunctionScheduled' | 'TaskScheduled';
+  let details: Record<string, JsonValue>;
   if (r.kind === 'activity') {
-    scheduledEventId = rt.record('ActivityScheduled', {
-      resource: state.Resource, input: work.parameters, inputDetails: { truncated: false },
-      ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
-      ...(work.heartbeatSeconds !== undefined ? { heartbeatInSeconds: work.heartbeatSeconds } : {}),
-    });
+    type = 'ActivityScheduled';
+    details = { resource: state.Resource, input: work.parameters, inputDetails: NOT_TRUNCATED };
   } else if (r.kind === 'lambda-function') {
-    scheduledEventId = rt.record('LambdaFunctionScheduled', {
-      input: work.parameters, inputDetails: { truncated: false }, resource: state.Resource,
-      ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
-    });
+    type = 'LambdaFunctionScheduled';
+    details = { input: work.parameters, inputDetails: NOT_TRUNCATED, resource: state.Resource };
   } else {
-    const type = r.resourceType ?? 'unknown';
-    const res = r.resource ?? state.Resource;
-    scheduledEventId = rt.record('TaskScheduled', {
-      resourceType: type, resource: res, region: r.region || rt.services.region, parameters: work.parameters,
-      ...(work.timeoutSeconds !== undefined ? { timeoutInSeconds: work.timeoutSeconds } : {}),
-      ...(work.heartbeatSeconds !== undefined ? { heartbeatInSeconds: work.heartbeatSeconds } : {}),
-    });
+    type = 'TaskScheduled';
+    details = { resourceType: r.resourceType ?? 'unknown', resource: r.resource ?? state.Resource, region: r.region || rt.services.region, parameters: work.parameters };
   }
+  if (work.timeoutSeconds !== undefined) details.timeoutInSeconds = work.timeoutSeconds;
+  if (work.heartbeatSeconds !== undefined && r.kind !== 'lambda-function') details.heartbeatInSeconds = work.heartbeatSeconds;
+  const scheduledEventId = rt.record(type, details);
   rt.services.command({
     kind: 'task', actor: rt.self, requestId, scheduledEventId, stateName: a.name, resource: state.Resource, input: work.parameters,
     token: requestId, timeoutSeconds: work.timeoutSeconds, heartbeatSeconds: work.heartbeatSeconds, attempt: a.retryCount,
@@ -120,9 +116,9 @@ export function taskSucceeded(rt: ScopeRuntime, state: TaskState, requestId: str
     taskFailed(rt, state, requestId, err.error, err.causeText);
     return;
   }
-  if (r.kind === 'activity') rt.record('ActivitySucceeded', { output, outputDetails: { truncated: false } });
-  else if (r.kind === 'lambda-function') rt.record('LambdaFunctionSucceeded', { output, outputDetails: { truncated: false } });
-  else rt.record('TaskSucceeded', { resourceType: r.resourceType, resource: r.resource, output, outputDetails: { truncated: false } });
+  if (r.kind === 'activity') rt.record('ActivitySucceeded', { output, outputDetails: NOT_TRUNCATED });
+  else if (r.kind === 'lambda-function') rt.record('LambdaFunctionSucceeded', { output, outputDetails: NOT_TRUNCATED });
+  else rt.record('TaskSucceeded', { resourceType: r.resourceType, resource: r.resource, output, outputDetails: NOT_TRUNCATED });
   work.kind = 'retry';
   work.requestId = '';
   exitWithResult(rt, state, output);
