@@ -159,7 +159,12 @@ export class ScopeRuntime {
 
   /** `$states` and the variables a JSONata expression of the active state sees. */
   jsonataBindings(states: { input: JsonValue; result?: JsonValue; errorOutput?: JsonValue }, extraContext?: Record<string, JsonValue>): JsonataBindings {
-    return { states: { ...states, context: this.contextObject(extraContext) }, variables: this.variables };
+    // Spelled out rather than spread: `{ ...x, more }` is slow in V8 (see ExecutionJournal).
+    const bound: { input: JsonValue; result?: JsonValue; errorOutput?: JsonValue; context?: JsonValue } = { input: states.input };
+    if ('result' in states) bound.result = states.result;
+    if ('errorOutput' in states) bound.errorOutput = states.errorOutput;
+    bound.context = this.contextObject(extraContext);
+    return { states: bound as JsonataBindings['states'], variables: this.variables };
   }
 
   /**

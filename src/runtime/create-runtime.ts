@@ -12,7 +12,7 @@ import type { HistoryEvent } from '../execution/history-event.js';
 import type { ReplayComparison } from '../execution/replay-matching.js';
 import type { MockConfig } from '../resources/mock-config.js';
 import { TaskHandlerRegistry, type HandlerMatcher, type TaskHandler } from '../resources/task-handlers.js';
-import type { EventStore, StoredStreamEvent } from '../store/event-store.js';
+import type { EventStore, ExecutionMetadata, StoredStreamEvent } from '../store/event-store.js';
 import { filter, type Observable } from 'rxjs';
 import { isInternalStream } from '../store/internal-streams.js';
 import { ExecutionOwnership, type OwnershipOptions } from './execution-ownership.js';
@@ -181,10 +181,12 @@ export class Runtime {
     const identity = this.identity(smName, options.name ?? nanoid());
     if (this.executions.has(identity.executionArn) || this.ended.has(identity.executionArn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${identity.executionArn}'`);
     const journal = this.journal(identity, definition, compiled, options.input ?? {}, options.testCase);
-    const versionInfo = { ...(options.stateMachineVersionArn ? { stateMachineVersionArn: options.stateMachineVersionArn } : {}), ...(options.stateMachineAliasArn ? { stateMachineAliasArn: options.stateMachineAliasArn } : {}) };
+    const extra: StoredExtra = { definition, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName };
+    if (options.stateMachineVersionArn) extra.stateMachineVersionArn = options.stateMachineVersionArn;
+    if (options.stateMachineAliasArn) extra.stateMachineAliasArn = options.stateMachineAliasArn;
     // Listed only once its lease is stored, so that no other runtime takes it for an orphan.
     const claimed = this.ownership?.claimNew(identity.executionArn);
-    this.track(journal, { definition, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName, ...versionInfo }, journal.start(), claimed);
+    this.track(journal, extra, journal.start(), claimed);
     return journal;
   }
 
@@ -305,8 +307,8 @@ export class Runtime {
 
   /** A journal on a throwaway store, to re-run a recorded history without touching it. */
   private probe(identity: ExecutionIdentity, prepared: PreparedStateMachine, input: JsonValue): ExecutionJournal {
-    return new ExecutionJournal({
-      ...identity, compiled: prepared.compiled, timeoutSeconds: prepared.definition.TimeoutSeconds, input,
+    return new ExecutionJournal(identity, {
+      compiled: prepared.compiled, timeoutSeconds: prepared.definition.TimeoutSeconds, input,
       store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity },
     });
   }
@@ -345,8 +347,8 @@ export class Runtime {
 
   private journal(identity: ExecutionIdentity, definition: StateMachineDefinition, compiled: CompiledScope, input: JsonValue, testCase: string | undefined): ExecutionJournal {
     const mocks = testCase !== undefined ? this.options.mockConfig?.testCase(identity.stateMachineName, testCase) ?? throwNoMocks() : undefined;
-    const journal = new ExecutionJournal({
-      ...identity, compiled, timeoutSeconds: definition.TimeoutSeconds, input, store: this.store, clock: this.clock,
+    const journal = new ExecutionJournal(identity, {
+      compiled, timeoutSeconds: definition.TimeoutSeconds, input, store: this.store, clock: this.clock,
       handlers: this.handlers, mocks, limits: this.limits, activities: this.activities, services: this.services,
       mayAppend: this.ownership ? () => this.ownership!.holds(identity.executionArn) : undefined,
     });
@@ -357,35 +359,34 @@ export class Runtime {
   /** Keeps the execution's listing in the store in step with its life. */
   private track(journal: ExecutionJournal, extra: StoredExtra | undefined, done: Promise<ExecutionResult>, after?: Promise<unknown>): void {
     const { executionArn, stateMachineArn, name } = journal.identity;
-    const metadata = {
-      executionArn, stateMachineArn, name, status: 'RUNNING' as const, startDate: this.clock.now(),
-      ...(extra ? { extra: extra as unknown as JsonValue } : {}),
-    };
+    const metadata: ExecutionMetadata = { executionArn, stateMachineArn, name, status: 'RUNNING', startDate: this.clock.now() };
+    if (extra) metadata.extra = extra as unknown as JsonValue;
     const stored = after ? after.then(() => this.store.putMetadata(metadata)) : this.store.putMetadata(metadata);
-    // close() waits for metadata writes under way, never for executions to end.
-    const write = (p: Promise<unknown>) => {
-      this.pendingWrites.add(p);
-      p.catch(() => undefined).finally(() => this.pendingWrites.delete(p));
-    };
-    write(stored);
+    // close() waits for metadata writes under way, never for executions to end. Few promises
+    // per execution: this runs for every one of them.
+    this.pendingWrites.add(stored);
     this.listing.set(executionArn, stored);
-    const unlist = () => {
+    const storedSettled = () => {
+      this.pendingWrites.delete(stored);
       if (this.listing.get(executionArn) === stored) this.listing.delete(executionArn);
     };
-    stored.then(unlist, unlist);
+    stored.then(storedSettled, storedSettled);
     const release = () => {
       if (this.executions.get(executionArn) === journal) this.executions.delete(executionArn);
       // Given up to another runtime, it has not ended: this one may take it back later.
       if (journal.abandonedBecause) this.ownership?.forget(executionArn);
       else this.ended.add(executionArn);
     };
-    done.then(() => release(), () => release());
     done.then(
       (r) => {
-        const final = stored.then(() => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate }));
-        write(this.ownership ? final.finally(() => this.ownership!.release(executionArn)) : final);
+        release();
+        let final = stored.then(() => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate }));
+        if (this.ownership) final = final.finally(() => this.ownership!.release(executionArn));
+        const written = final.then(noop, noop);
+        this.pendingWrites.add(written);
+        written.then(() => this.pendingWrites.delete(written));
       },
-      () => undefined,
+      release,
     );
   }
 
@@ -510,6 +511,8 @@ interface StoredExtra {
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
 }
+
+const noop = () => undefined;
 
 function throwNoMocks(): never {
   throw new StepwiseError('InvalidMockConfig', 'A test case was given but no mock config was loaded (--mock-config FILE).');

@@ -115,12 +115,14 @@ export class MemoryEventStore implements EventStore {
 
   async putMetadata(metadata: ExecutionMetadata): Promise<void> {
     if (this.closed) throw closedError();
-    const stored = { ...metadata };
-    if (stored.extra === undefined) {
-      delete stored.extra;
-      const previous = this.metadata.get(metadata.executionArn)?.extra;
-      if (previous !== undefined) stored.extra = previous;
-    }
+    // Built field by field: a `delete` would turn every stored record into a slow dictionary.
+    const stored: ExecutionMetadata = {
+      executionArn: metadata.executionArn, stateMachineArn: metadata.stateMachineArn, name: metadata.name,
+      status: metadata.status, startDate: metadata.startDate,
+    };
+    if (metadata.stopDate !== undefined) stored.stopDate = metadata.stopDate;
+    const extra = metadata.extra !== undefined ? metadata.extra : this.metadata.get(metadata.executionArn)?.extra;
+    if (extra !== undefined) stored.extra = extra;
     this.metadata.set(metadata.executionArn, stored);
   }
 
