@@ -112,7 +112,7 @@ function enterState(rt: ScopeRuntime, name: string, state: State, enteredType: H
   const raw = override !== undefined ? (rt.data = override) : rt.data;
   const enteredPrevious = rt.frame.source;
   const enteredEventId = rt.record(enteredType, { name, input: raw, inputDetails: NOT_TRUNCATED });
-  rt.active = { name, state, enteredEventId, enteredPrevious, enteredTime: rt.services.now(), rawInput: raw, retryCounts: undefined, retryCount: 0, enteredIso: undefined };
+  rt.active = { name, state, enteredEventId, enteredPrevious, enteredTime: rt.services.now(), rawInput: raw, retryCounts: undefined, retryCount: 0, enteredIso: undefined, work: undefined, requestId: undefined, catching: undefined };
   behaviour.enter(rt, state);
 }
 

@@ -86,6 +86,8 @@ export interface ActiveState {
 
 export const END = '#end';
 
+const NO_ENTRIES: Record<string, JsonValue> = Object.freeze({}) as Record<string, JsonValue>;
+
 /**
  * The mutable heart of one scope actor. The XState machine owns the lifecycle (which state
  * is active, which children run); this object holds the data that flows between states and
@@ -121,8 +123,9 @@ export class ScopeRuntime {
     this.frame = input.frame;
     this.role = input.role;
     this.data = input.input;
-    this.contextExtras = input.contextExtras ?? {};
-    this.variables = input.variables ?? {};
+    // Shared and frozen when absent: scopes never write into these (assignments replace them).
+    this.contextExtras = input.contextExtras ?? NO_ENTRIES;
+    this.variables = input.variables ?? NO_ENTRIES;
     this.queryLanguage = input.queryLanguage ?? 'JSONPath';
     this.redrive = input.redrive;
     if (input.redrive) {

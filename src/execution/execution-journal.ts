@@ -7,7 +7,7 @@ import { StatesErrors } from '../errors/error-names.js';
 import { AslError } from '../errors/asl-error.js';
 import { StepwiseError, isStepwiseError } from '../errors/stepwise-error.js';
 import type { MockTestCase } from '../resources/mock-config.js';
-import type { TaskHandlerRegistry } from '../resources/task-handlers.js';
+import type { TaskHandlerRegistry, TaskRequest } from '../resources/task-handlers.js';
 import { runTask, type TaskOutcome } from '../resources/task-runner.js';
 import { isWrongExpectedRevisionError, type EventStore, type ExecutionStatus } from '../store/event-store.js';
 import { parseResource } from '../resources/resource-arn.js';
@@ -18,6 +18,7 @@ import { VirtualClock } from './clock.js';
 import type { ActorInput, Command, ExecutionLimits, ExecutionServices } from './execution-services.js';
 import { detailsKeyOf, NOT_TRUNCATED, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
 import { HistoryFrame } from './history-frame.js';
+import { actorHost, stopExecutionActor } from './actor-host.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
 import { createSeededRandom, newSeed, type ExecutionRandom } from './seeded-random.js';
 
@@ -113,8 +114,9 @@ export class ExecutionJournal {
   private root!: Actor<AnyStateMachine>;
   private readonly rootFrame = new HistoryFrame(0);
   private readonly tasks = new Map<string, InFlightTask>();
-  private readonly timers = new Map<string, () => void>();
-  private flushing: Promise<void> = Promise.resolve();
+  /** Made when the first timer is armed: most executions have none. */
+  private timersByRequest: Map<string, () => void> | undefined;
+  private flushing: Promise<void> = SETTLED;
   /** The store's synchronous append, when it has one (see enqueueFlush). */
   private readonly appendSync: SyncAppend | undefined;
   private draining = false;
@@ -218,7 +220,7 @@ export class ExecutionJournal {
     if (!r.divergence && r.cursor < recorded.length) {
       r.divergence = { eventId: recorded[r.cursor]!.id, expected: recorded[r.cursor]!, actual: null, reason: 'the definition produced no event here' };
     }
-    this.root.stop();
+    stopExecutionActor(this.root);
     return { ok: !r.divergence, replayedEvents: r.cursor, divergence: r.divergence };
   }
 
@@ -286,15 +288,13 @@ export class ExecutionJournal {
       if (started) started.seed = this.seed;
     }
     const scopeInput: ScopeInput = {
-      services, scope: o.compiled, input, frame: this.rootFrame, role: { kind: 'root' },
+      services, scope: o.compiled, input, frame: this.rootFrame, role: ROOT_ROLE,
       queryLanguage: (o.compiled.definition as { QueryLanguage?: 'JSONPath' | 'JSONata' }).QueryLanguage,
       redrive: redrive?.point,
     };
-    this.root = createActor(redrive ? redriveMachineOf(o.compiled) : o.compiled.machine, { input: scopeInput });
-    this.root.subscribe({
-      complete: () => this.enqueueFlush(() => this.complete(this.root.getSnapshot().output as ScopeOutcome)),
-      error: (err) => this.enqueueFlush(() => this.crash(err)),
-    });
+    this.root = createActor(redrive ? redriveMachineOf(o.compiled) : o.compiled.machine, { input: scopeInput, parent: actorHost() });
+    // The services object observes the root: methods on a class, not two closures per execution.
+    this.root.subscribe(services);
   }
 
   /**
@@ -317,6 +317,18 @@ export class ExecutionJournal {
 
     record(frame: HistoryFrame, type: HistoryEventType, details?: EventDetails, updateSource?: boolean): number {
       return this.journal.record(frame, type, details, updateSource);
+    }
+
+    /** The root actor reached its final state. */
+    complete(): void {
+      const j = this.journal;
+      j.enqueueFlush(() => j.complete(j.root.getSnapshot().output as ScopeOutcome));
+    }
+
+    /** The root actor failed (a bug, or a replay that diverged). */
+    error(err: unknown): void {
+      const j = this.journal;
+      j.enqueueFlush(() => j.crash(err));
     }
 
     command(c: Command): void {
@@ -355,17 +367,69 @@ export class ExecutionJournal {
     }
   };
 
+  /**
+   * What a task's handler is given. A class: an object literal with a getter is a slow
+   * dictionary object in V8, and one is made for every task. The data are own fields (a
+   * spread or JSON.stringify keeps them); the journal and the task stay in private fields.
+   */
+  private static readonly HandlerRequest = class HandlerRequest implements TaskRequest {
+    readonly resource: string;
+    readonly stateName: string;
+    readonly input: JsonValue;
+    readonly taskToken: string;
+    readonly idempotencyKey: string;
+    readonly executionArn: string;
+    readonly attempt: number;
+    readonly #journal: ExecutionJournal;
+    readonly #task: InFlightTask;
+
+    constructor(journal: ExecutionJournal, task: InFlightTask, c: Extract<Command, { kind: 'task' }>) {
+      this.resource = c.resource;
+      this.stateName = c.stateName;
+      this.input = c.input;
+      this.taskToken = c.token;
+      this.executionArn = journal.identity.executionArn;
+      this.idempotencyKey = `${this.executionArn}#${c.requestId}`;
+      this.attempt = c.attempt;
+      this.#journal = journal;
+      this.#task = task;
+    }
+
+    /** Made when a handler first reads it: most never do, and each costs an EventTarget. */
+    get signal(): AbortSignal {
+      const task = this.#task;
+      if (!task.abort) {
+        task.abort = new AbortController();
+        if (task.aborted) task.abort.abort();
+      }
+      return task.abort.signal;
+    }
+
+    heartbeat(): void {
+      const journal = this.#journal;
+      if (journal.tasks.get(this.taskToken) === this.#task) journal.armHeartbeat(this.#task);
+    }
+
+    releaseClock(): void {
+      this.#task.releaseClock();
+    }
+  };
+
   /** One reading of the clock per delivered input, so every event and deadline of a step agrees. */
   private now(): number {
     if (this.replay) return this.replayNow;
     return this.stepNow ?? this.options.clock.now();
   }
 
+  private timers(): Map<string, () => void> {
+    return (this.timersByRequest ??= new Map());
+  }
+
   private armExecutionTimeout(): void {
     const o = this.options;
     if (o.timeoutSeconds === undefined) return;
     const cancel = o.clock.schedule(this.startDate + o.timeoutSeconds * 1000, () => this.timeOut());
-    this.timers.set('#execution-timeout', cancel);
+    this.timers().set('#execution-timeout', cancel);
   }
 
   /** Feeds recorded answers to the actors until the recorded events are all reproduced. */
@@ -491,11 +555,9 @@ export class ExecutionJournal {
 
   private record(frame: HistoryFrame, type: HistoryEventType, details?: EventDetails, updateSource = true): number {
     const id = this.nextEventId++;
-    const event: HistoryEvent = { id, previousEventId: frame.source, timestamp: this.now(), type };
-    if (details) {
-      const key = detailsKeyOf(type);
-      if (key) event[key] = details;
-    }
+    const key = details ? detailsKeyOf(type) : null;
+    // The details go in with the literal: added afterwards they would need a property array of their own.
+    const event: HistoryEvent = key ? { id, previousEventId: frame.source, timestamp: this.now(), type, [key]: details } : { id, previousEventId: frame.source, timestamp: this.now(), type };
     frame.lastPublished = id;
     if (updateSource) frame.source = id;
     const r = this.replay;
@@ -550,8 +612,8 @@ export class ExecutionJournal {
   abandon(reason: StepwiseError): void {
     if (this.finished || this.abandoned) return;
     this.abandoned = reason;
-    for (const cancel of this.timers.values()) cancel();
-    this.timers.clear();
+    for (const cancel of this.timersByRequest?.values() ?? []) cancel();
+    this.timersByRequest?.clear();
     for (const task of this.tasks.values()) {
       abortTask(task);
       for (const cancel of task.cancelTimers) cancel();
@@ -560,7 +622,7 @@ export class ExecutionJournal {
     this.tasks.clear();
     this.pending = [];
     this.commands = [];
-    this.root?.stop();
+    if (this.root) stopExecutionActor(this.root);
     this.endEvents();
     this.rejectDone(reason);
   }
@@ -724,10 +786,10 @@ export class ExecutionJournal {
     const clock = this.options.clock;
     if (c.kind === 'timer') {
       const cancel = clock.schedule(c.dueAt, () => {
-        this.timers.delete(c.requestId);
+        this.timersByRequest?.delete(c.requestId);
         this.deliver(c.actor, { type: 'timer.fired', requestId: c.requestId });
       });
-      this.timers.set(c.requestId, cancel);
+      this.timers().set(c.requestId, cancel);
       return;
     }
     if (c.kind === 'evaluate') {
@@ -739,8 +801,8 @@ export class ExecutionJournal {
       return;
     }
     if (c.kind === 'cancel') {
-      this.timers.get(c.requestId)?.();
-      this.timers.delete(c.requestId);
+      this.timersByRequest?.get(c.requestId)?.();
+      this.timersByRequest?.delete(c.requestId);
       return;
     }
     const task: InFlightTask = {
@@ -766,19 +828,7 @@ export class ExecutionJournal {
     this.armHeartbeat(task);
     if (announceStart) this.announceStarted(c);
     runTask(
-      {
-        resource: c.resource, stateName: c.stateName, input: c.input, taskToken: c.token, idempotencyKey: `${this.identity.executionArn}#${c.requestId}`,
-        executionArn: this.identity.executionArn, attempt: c.attempt,
-        get signal() {
-          if (!task.abort) {
-            task.abort = new AbortController();
-            if (task.aborted) task.abort.abort();
-          }
-          return task.abort.signal;
-        },
-        heartbeat: () => this.tasks.get(c.token) === task && this.armHeartbeat(task),
-        releaseClock: () => task.releaseClock(),
-      },
+      new ExecutionJournal.HandlerRequest(this, task, c),
       this.options.handlers,
       this.options.mocks,
       this.options.services,
@@ -864,7 +914,7 @@ export class ExecutionJournal {
     this.record(frame, type, details);
     const result: ExecutionResult = { executionArn: this.identity.executionArn, status, error, cause, startDate: this.startDate, stopDate: this.options.clock.now() };
     this.finish(result);
-    this.holdFlush(() => this.root.stop());
+    this.holdFlush(() => stopExecutionActor(this.root));
     this.enqueueFlush(() => {
       this.endEvents();
       this.resolveDone(result);
@@ -896,8 +946,8 @@ export class ExecutionJournal {
 
   private finish(result: ExecutionResult): void {
     this.finished = result;
-    for (const cancel of this.timers.values()) cancel();
-    this.timers.clear();
+    for (const cancel of this.timersByRequest?.values() ?? []) cancel();
+    this.timersByRequest?.clear();
     for (const task of this.tasks.values()) {
       abortTask(task);
       task.withdraw?.();
@@ -909,6 +959,9 @@ export class ExecutionJournal {
 }
 
 const noop = () => {};
+const ROOT_ROLE = Object.freeze({ kind: 'root' as const });
+/** Shared by every journal until its first flush on a store without a synchronous append. */
+const SETTLED: Promise<void> = Promise.resolve();
 /** Shared by the tasks without a timeout (nearly all): never pushed to, only replaced. */
 const NO_TIMERS: readonly (() => void)[] = [];
 

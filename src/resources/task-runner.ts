@@ -34,7 +34,7 @@ export async function runTask(
     try {
       const input = isLambdaInvoke && isJsonObject(request.input) ? (request.input.Payload ?? null) : request.input;
       // A copy only when the input changes: spreading would also read the lazy `signal`.
-      const result = await handler(input === request.input ? request : { ...request, input });
+      const result = await handler(input === request.input ? request : withInput(request, input));
       if (waitsForToken) return { kind: 'callback' };
       return { kind: 'succeeded', output: isLambdaInvoke ? lambdaInvokeResponse(result) : result };
     } catch (e) {
@@ -53,7 +53,7 @@ export async function runTask(
   }
   if (services && resource.kind !== 'activity') {
     try {
-      const result = await services.call({ ...request, target: resource });
+      const result = await services.call(Object.assign(withInput(request, request.input), { target: resource }));
       if (result !== undefined) return waitsForToken ? { kind: 'callback' } : { kind: 'succeeded', output: result };
     } catch (e) {
       return failureOf(e, false);
@@ -63,6 +63,22 @@ export async function runTask(
     kind: 'failed',
     error: StatesErrors.TaskFailed,
     cause: `No task handler or mock answers resource '${request.resource}' of state '${request.stateName}'. Register a handler (runtime.handle(...)), pass a mock config (--mock-config FILE --test-case NAME), or configure AWS service calls (createRuntime({ services }), --aws-endpoint/--aws-region).`,
+  };
+}
+
+/**
+ * A copy of a request with another input. Spelled out: the journal's requests are class
+ * instances, whose `signal` getter and methods a spread would drop (or, for the getter, run).
+ */
+function withInput(request: TaskRequest, input: JsonValue): TaskRequest {
+  return {
+    resource: request.resource, stateName: request.stateName, input, taskToken: request.taskToken,
+    idempotencyKey: request.idempotencyKey, executionArn: request.executionArn, attempt: request.attempt,
+    heartbeat: () => request.heartbeat(),
+    get signal() {
+      return request.signal;
+    },
+    releaseClock: () => request.releaseClock?.(),
   };
 }
 

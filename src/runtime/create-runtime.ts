@@ -98,6 +98,8 @@ export class Runtime {
   private readonly preparedByObject = new WeakMap<object, PreparedStateMachine>();
   private readonly executions = new Map<string, ExecutionJournal>();
   private readonly pendingWrites = new Set<Promise<unknown>>();
+  /** The ARNs shared by a state machine's executions, built once per name. */
+  private readonly arnsByStateMachine = new Map<string, { executionPrefix: string; stateMachineArn: string; roleArn: string; region: string }>();
   /** Executions whose first metadata write is under way (see `listed`). */
   private readonly listing = new Map<string, Promise<void>>();
   /** Executions this runtime drove to their end: only their ARNs are kept, their events are in the store. */
@@ -335,13 +337,25 @@ export class Runtime {
   }
 
   private identity(stateMachineName: string, name: string): ExecutionIdentity {
-    const region = this.options.region ?? 'us-east-1';
-    const account = this.options.accountId ?? '123456789012';
+    let arns = this.arnsByStateMachine.get(stateMachineName);
+    if (!arns) {
+      const region = this.options.region ?? 'us-east-1';
+      const account = this.options.accountId ?? '123456789012';
+      arns = {
+        executionPrefix: `arn:aws:states:${region}:${account}:execution:${stateMachineName}:`,
+        stateMachineArn: `arn:aws:states:${region}:${account}:stateMachine:${stateMachineName}`,
+        roleArn: `arn:aws:iam::${account}:role/StepwiseExecutionRole`,
+        region,
+      };
+      if (this.arnsByStateMachine.size >= 1_000) this.arnsByStateMachine.clear();
+      this.arnsByStateMachine.set(stateMachineName, arns);
+    }
+    // One flat string, with the name a slice of it: a parked execution keeps both, and `+`
+    // (like the generated name itself) leaves a chain of string pieces behind.
+    const executionArn = [arns.executionPrefix, name].join('');
     return {
-      executionArn: `arn:aws:states:${region}:${account}:execution:${stateMachineName}:${name}`,
-      stateMachineArn: `arn:aws:states:${region}:${account}:stateMachine:${stateMachineName}`,
-      stateMachineName, name, region,
-      roleArn: `arn:aws:iam::${account}:role/StepwiseExecutionRole`,
+      executionArn, stateMachineArn: arns.stateMachineArn, stateMachineName,
+      name: executionArn.slice(arns.executionPrefix.length), region: arns.region, roleArn: arns.roleArn,
     };
   }
 
