@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+/**
+ * The XState floor: what XState v5 itself costs, with no Stepwise code at all.
+ *
+ *   node --expose-gc benchmarks/xstate-floor.mjs [--rounds 9] [--json FILE]
+ *
+ * Stepwise compiles each execution into an XState machine and runs one actor per execution,
+ * per Parallel branch and per Map iteration. Whatever Stepwise does on top, it cannot go below
+ * what XState charges for those actors and their transitions. This script measures that charge
+ * on minimal machines built the way Stepwise builds its own (enqueueActions entries and
+ * handlers, guarded eventless transitions, spawnChild/stopChild), so the figures are a floor:
+ *
+ *   1. root run     createActor(m).start() of a machine whose initial state has one entry
+ *                   action and leaves through a guarded `always` to a final state;
+ *   2. send         one actor.send() whose handler runs an action, then a guarded `always`
+ *                   (reenter: true) into another state whose entry runs an action: the shape
+ *                   of one Task answer;
+ *   3. parallel-10  a parent spawning 10 children (each of shape 1) in one action, stopping
+ *                   each on its xstate.done.actor.* event, and finishing when all are done;
+ *   4. parked       heap retained per started root actor waiting for an event, on its own and
+ *                   under one shared parent actor (how Stepwise creates them: one XState system).
+ *
+ * Timings are medians of --rounds rounds (after one warm-up round, the cases interleaved) of
+ * performance.now(); process CPU time is shown beside them. Heap figures need --expose-gc.
+ * Takes about 20 s.
+ *
+ * V8's allocation-site pretenuring roughly triples the cost of a short-lived actor here: after
+ * a few rounds V8 starts allocating the actors' objects straight into old space, and most of
+ * the time goes to garbage collection. Run with --no-allocation-site-pretenuring as well to see
+ * the figures without it (the header line says which mode ran).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { createActor, createMachine, enqueueActions, fromTransition } from 'xstate';
+
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
+const ROUNDS = Number(opt('rounds', 9));
+const JSON_FILE = opt('json', undefined);
+if (typeof global.gc !== 'function') {
+  console.error('run with: node --expose-gc benchmarks/xstate-floor.mjs');
+  process.exit(1);
+}
+const load = loadavg()[0].toFixed(2); // before we add to it
+const v8Flags = process.execArgv.filter((a) => a !== '--expose-gc').join(' ') || 'none';
+const xstateVersion = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('xstate/package.json'), 'utf8')).version;
+
+// Each actor gets its own mutable runtime object in its context, as Stepwise's machines do (context.rt).
+const context = () => ({ rt: { target: undefined, remaining: 0, n: 0 } });
+const work = (fn) => enqueueActions(({ context, event }) => fn(context.rt, event));
+
+// 1. Entry action, then a guarded eventless transition to a final state.
+const oneShot = createMachine({
+  context,
+  initial: 'start',
+  states: {
+    start: { entry: work((rt) => { rt.target = 'end'; }), always: [{ guard: ({ context }) => context.rt.target === 'end', target: 'end' }] },
+    end: { type: 'final' },
+  },
+});
+
+// 2. Two states that hand over to each other on each `answer`, like a Task answered and the next one entered.
+const taskState = (other) => ({
+  entry: work((rt) => { rt.target = undefined; rt.n++; }),
+  on: { answer: { actions: work((rt) => { rt.target = other; }) } },
+  always: [{ guard: ({ context }) => context.rt.target === other, target: other, reenter: true }],
+});
+const tasks = createMachine({ context, initial: 'a', states: { a: taskState('b'), b: taskState('a') } });
+
+// 3. A Parallel of `branches`: spawn them all in one action, stop each as it finishes, end when none is left.
+const parallelOf = (branches) =>
+  createMachine({
+    context,
+    initial: 'run',
+    states: {
+      run: {
+        entry: enqueueActions(({ context, enqueue }) => {
+          context.rt.remaining = branches;
+          for (let i = 0; i < branches; i++) enqueue.spawnChild(oneShot, { id: `b${i}`, input: { i } });
+        }),
+        on: {
+          'xstate.done.actor.*': {
+            actions: enqueueActions(({ context, event, enqueue }) => {
+              enqueue.stopChild(event.type.slice('xstate.done.actor.'.length));
+              context.rt.remaining--;
+            }),
+          },
+        },
+        always: [{ guard: ({ context }) => context.rt.remaining === 0, target: 'end' }],
+      },
+      end: { type: 'final' },
+    },
+  });
+const parallel10 = parallelOf(10);
+const parallel0 = parallelOf(0);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const stats = (xs) => ({ us: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+
+function runToEnd(machine, n) {
+  for (let i = 0; i < n; i++) {
+    const actor = createActor(machine).start();
+    if (actor.getSnapshot().status !== 'done') throw new Error('actor did not finish synchronously');
+  }
+}
+
+const sender = createActor(tasks).start();
+const SENDS = 100_000;
+/** name -> [ops per round, body]. Rounds interleave the cases, so that a busy machine slows them all alike. */
+const cases = {
+  rootRun: [20_000, (n) => runToEnd(oneShot, n)],
+  send: [SENDS, (n) => { for (let i = 0; i < n; i++) sender.send({ type: 'answer' }); }],
+  parallel10: [500, (n) => runToEnd(parallel10, n)],
+  parallel0: [2_000, (n) => runToEnd(parallel0, n)],
+};
+const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+const cpuSamples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+for (let r = -1; r < ROUNDS; r++) { // round -1 is the warm-up
+  for (const [name, [n, body]] of Object.entries(cases)) {
+    global.gc();
+    const [t0, c0] = [performance.now(), cpuMs()];
+    body(n);
+    const [t1, c1] = [performance.now(), cpuMs()];
+    if (r >= 0) samples[name].push(((t1 - t0) * 1000) / n), cpuSamples[name].push(((c1 - c0) * 1000) / n);
+  }
+}
+if (sender.getSnapshot().context.rt.n !== 1 + SENDS * (ROUNDS + 1)) throw new Error('a send did not enter the next state');
+
+const results = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, { ...stats(xs), cpuUs: median(cpuSamples[k]) }]));
+// Per child: the parallel of 10 less the parallel of 0, paired within each round.
+const perChild = (xs) => xs.parallel10.map((us, r) => (us - xs.parallel0[r]) / 10);
+results.perChild = { ...stats(perChild(samples)), cpuUs: median(perChild(cpuSamples)) };
+
+/** Heap retained per parked actor. The array is allocated before the baseline, and dropped before the next sample. */
+let parked;
+function parkedBytes(N, parent) {
+  parked = new Array(N).fill(undefined);
+  global.gc();
+  global.gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < N; i++) parked[i] = createActor(tasks, parent ? { parent } : undefined).start();
+  global.gc();
+  global.gc();
+  const bytes = (process.memoryUsage().heapUsed - before) / N;
+  if (parked.some((a) => a.getSnapshot().value !== 'a' || a.getSnapshot().status !== 'active')) throw new Error('actor not parked');
+  parked = undefined;
+  return bytes;
+}
+{
+  const samples = [0, 1, 2, 3].map(() => parkedBytes(10_000)).slice(1); // the first one is the warm-up
+  results.parkedBytes = { bytes: median(samples), min: Math.min(...samples), max: Math.max(...samples) };
+  // Stepwise creates every root actor under one long-lived host actor, so that all executions
+  // share one XState system instead of building one each (src/execution/actor-host.ts).
+  const host = createActor(fromTransition((s) => s, null)).start();
+  const shared = [0, 1, 2, 3].map(() => parkedBytes(10_000, host)).slice(1);
+  results.parkedSharedBytes = { bytes: median(shared), min: Math.min(...shared), max: Math.max(...shared) };
+}
+
+const f = (x, d = 1) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const us = (k) => [`${f(results[k].us)} µs`, `${f(results[k].min)}-${f(results[k].max)}`, `${f(results[k].cpuUs)} µs`, `${f(1e6 / results[k].us, 0)}/s`];
+const pb = results.parkedBytes;
+const ps = results.parkedSharedBytes;
+const rows = [
+  ['measure', 'median', 'min-max', 'cpu', 'per second', ''],
+  ['1. root actor run', ...us('rootRun'), 'createActor + start + entry action + guarded always to final: a Pass-only execution, at best'],
+  ['2. send (Task answer)', ...us('send'), 'send -> handler action -> guarded always (reenter) -> entry action of the next state'],
+  ['3. parallel of 10', ...us('parallel10'), 'spawn 10 children of shape 1 in one action, stopChild each on xstate.done.actor.*, then final'],
+  ['   per child', ...us('perChild'), `(parallel of 10 - parallel of 0 [${f(results.parallel0.us)} µs]) / 10, per round: one branch or Map iteration`],
+  ['4. parked root actor', `${f(pb.bytes, 0)} B`, `${f(pb.min, 0)}-${f(pb.max, 0)}`, '', `${f(pb.bytes / 1024, 2)} KB`, 'heap retained per started actor waiting for an event (10,000 held, gc before and after)'],
+  ['   under a shared parent', `${f(ps.bytes, 0)} B`, `${f(ps.min, 0)}-${f(ps.max, 0)}`, '', `${f(ps.bytes / 1024, 2)} KB`, 'the same, each created with { parent } of one host actor: one XState system for all (as Stepwise does)'],
+];
+console.log(`XState floor: node ${process.version}, xstate ${xstateVersion}, extra V8 flags: ${v8Flags}; ` +
+  `median of ${ROUNDS} rounds, one core; load average at start ${load}\n`);
+const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+for (const r of rows) console.log(r.map((x, c) => (c === 0 ? x.padEnd(w[c]) : c === r.length - 1 ? x : x.padStart(w[c]))).join('  '));
+console.log('\nmedian and min-max: wall time per op (performance.now); cpu: median process CPU time per op (user + system,' +
+  '\nGC threads included; far below the wall time means the machine was busy); per second: 1e6 / median.');
+
+if (JSON_FILE) {
+  writeFileSync(JSON_FILE, JSON.stringify({ node: process.version, xstate: xstateVersion, v8Flags, rounds: ROUNDS, loadAverageAtStart: load, date: new Date().toISOString(), results }, null, 2) + '\n');
+  console.log(`wrote ${JSON_FILE}`);
+}
