@@ -1,4 +1,4 @@
-import { fstatSync, fsyncSync, ftruncateSync, readSync } from 'node:fs';
+import { fstatSync, fsyncSync, ftruncateSync, readSync, writeSync } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
@@ -550,11 +550,11 @@ export class FileEventStore implements EventStore {
     if (parts.length === 0) return start;
     parts.push(encodeCommit(start, parts.length));
     const buffer = Buffer.concat(parts);
+    // Written synchronously (it only reaches the page cache, a few µs for a group); only the
+    // sync that makes it durable waits on the disk off the main thread. Two thread-pool round
+    // trips per group were a third of a sequential execution's time.
     let written = 0;
-    while (written < buffer.length) {
-      const { bytesWritten } = await this.fh.write(buffer, written, buffer.length - written, start + written);
-      written += bytesWritten;
-    }
+    while (written < buffer.length) written += writeSync(this.fh.fd, buffer, written, buffer.length - written, start + written);
     if (this.sync) {
       await this.fh.datasync();
       this.counters.syncs++;
