@@ -16,7 +16,7 @@ import type { ActivityDispatcher } from '../activities/activities.js';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
 import type { ActorInput, Command, ExecutionLimits, ExecutionServices } from './execution-services.js';
-import { detailsKeyOf, NOT_TRUNCATED, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
+import { createHistoryEvent, NOT_TRUNCATED, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
 import { HistoryFrame } from './history-frame.js';
 import { actorHost, stopExecutionActor } from './actor-host.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
@@ -555,9 +555,7 @@ export class ExecutionJournal {
 
   private record(frame: HistoryFrame, type: HistoryEventType, details?: EventDetails, updateSource = true): number {
     const id = this.nextEventId++;
-    const key = details ? detailsKeyOf(type) : null;
-    // The details go in with the literal: added afterwards they would need a property array of their own.
-    const event: HistoryEvent = key ? { id, previousEventId: frame.source, timestamp: this.now(), type, [key]: details } : { id, previousEventId: frame.source, timestamp: this.now(), type };
+    const event = createHistoryEvent(id, frame.source, this.now(), type, details);
     frame.lastPublished = id;
     if (updateSource) frame.source = id;
     const r = this.replay;

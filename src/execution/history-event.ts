@@ -34,6 +34,38 @@ export function detailsKeyOf(type: HistoryEventType): string | null {
   return key;
 }
 
+/**
+ * A new event with its details. The most frequent details members are written into the
+ * object literal, so the event keeps them in-object with a shape of its own; a computed key in
+ * the literal is twice as slow in V8 as adding the member afterwards, which the others do.
+ */
+export function createHistoryEvent(id: number, previousEventId: number, timestamp: number, type: HistoryEventType, details: EventDetails | undefined): HistoryEvent {
+  if (!details) return { id, previousEventId, timestamp, type };
+  const key = detailsKeyOf(type);
+  if (!key) return { id, previousEventId, timestamp, type };
+  switch (key) {
+    case 'stateEnteredEventDetails':
+      return { id, previousEventId, timestamp, type, stateEnteredEventDetails: details };
+    case 'stateExitedEventDetails':
+      return { id, previousEventId, timestamp, type, stateExitedEventDetails: details };
+    case 'taskScheduledEventDetails':
+      return { id, previousEventId, timestamp, type, taskScheduledEventDetails: details };
+    case 'taskStartedEventDetails':
+      return { id, previousEventId, timestamp, type, taskStartedEventDetails: details };
+    case 'taskSucceededEventDetails':
+      return { id, previousEventId, timestamp, type, taskSucceededEventDetails: details };
+    case 'mapIterationStartedEventDetails':
+      return { id, previousEventId, timestamp, type, mapIterationStartedEventDetails: details };
+    case 'mapIterationSucceededEventDetails':
+      return { id, previousEventId, timestamp, type, mapIterationSucceededEventDetails: details };
+    default: {
+      const event: HistoryEvent = { id, previousEventId, timestamp, type };
+      event[key] = details;
+      return event;
+    }
+  }
+}
+
 /** An event's `*EventDetails` object, found by its type's key (no scan of the event's members). */
 export function eventDetailsOf(event: HistoryEvent | undefined): Record<string, unknown> | undefined {
   if (!event) return undefined;
