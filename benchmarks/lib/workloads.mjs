@@ -4,7 +4,10 @@
  *
  * kind 'throughput': `warmup` executions untimed, then `executions` timed one after another
  *   (each awaited before the next starts); the score is units per second, where an execution
- *   counts `items` units when the workload has items (map-10k), else 1.
+ *   counts `items` units when the workload has items (map-10k), else 1. The warm-up is as long as
+ *   the timed part (map-10k warms up on its own 10,000 items), so that both engines are measured
+ *   once V8 has compiled their hot code: the steady state a test suite of thousands of
+ *   executions or a service sees. Shorter warm-ups measured partly the compiler at work.
  * kind 'concurrent': `count` executions started at once, each parked in a Task until the harness
  *   answers all of them; scored by the time to settle all, plus heap bytes per parked execution.
  * kind 'cli': a CLI process per sample; scored by its wall time.
@@ -43,7 +46,7 @@ export const WORKLOADS = [
     unit: 'exec/s',
     samples: 5,
     target: { ratio: 5 },
-    warmup: 50,
+    warmup: 400,
     executions: 400,
     input: orderInput,
   },
@@ -55,7 +58,7 @@ export const WORKLOADS = [
     unit: 'exec/s',
     samples: 5,
     target: { ratio: 2 },
-    warmup: 50,
+    warmup: 200,
     executions: 400,
     input: orderInput,
     durable: true,
@@ -71,7 +74,7 @@ export const WORKLOADS = [
     unit: 'exec/s',
     samples: 5,
     target: { ratio: 5 },
-    warmup: 2,
+    warmup: 20,
     executions: 20,
     input: () => ({ limit: 1000 }),
   },
@@ -103,7 +106,7 @@ export const WORKLOADS = [
     unit: 'exec/s',
     samples: 5,
     target: { ratio: 5 },
-    warmup: 20,
+    warmup: 200,
     executions: 200,
     input: (i) => ({ id: `run-${i}` }),
   },
@@ -115,7 +118,7 @@ export const WORKLOADS = [
     unit: 'exec/s',
     samples: 5,
     target: { ratio: 1.5 },
-    warmup: 50,
+    warmup: 500,
     executions: 500,
     input: (i) => ({ n: 0, run: i }),
     task: async (input) => ({ n: input.n + 1, run: input.run }),
