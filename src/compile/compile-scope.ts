@@ -30,8 +30,8 @@ export function compileScope(definition: Branch): CompiledScope {
       if (processor) nested.set(name, [compileScope(processor)]);
     }
   }
-  const compiled: CompiledScope = { definition, nested, machine: undefined as unknown as AnyStateMachine };
-  compiled.machine = buildMachine(definition, false);
+  const compiled: CompiledScope = { definition, nested, plans: plansOf(definition), machine: undefined as unknown as AnyStateMachine };
+  compiled.machine = buildMachine(compiled, false);
   return compiled;
 }
 
@@ -41,7 +41,7 @@ export function compileScope(definition: Branch): CompiledScope {
  * every actor (each Map iteration, each Parallel branch) a microstep.
  */
 export function redriveMachineOf(compiled: CompiledScope): AnyStateMachine {
-  return (compiled.redriveMachine ??= buildMachine(compiled.definition, true));
+  return (compiled.redriveMachine ??= buildMachine(compiled, true));
 }
 
 type Ctx = { rt: ScopeRuntime };
@@ -106,7 +106,7 @@ function plansOf(definition: Branch): Map<string, StatePlan> {
 
 const INSTANT_TYPES = new Set<State['Type']>(['Pass', 'Choice', 'Succeed', 'Fail']);
 
-function enterState(rt: ScopeRuntime, name: string, state: State, enteredType: HistoryEventType, behaviour: StateBehaviour): void {
+function enterState(rt: ScopeRuntime, name: string, { state, enteredType, behaviour }: StatePlan): void {
   rt.target = undefined;
   const override = rt.services.takeInputOverride();
   const raw = override !== undefined ? (rt.data = override) : rt.data;
@@ -124,13 +124,13 @@ function enterState(rt: ScopeRuntime, name: string, state: State, enteredType: H
  * events in order; only the XState microsteps between pure data work are saved.
  */
 function runInstantStates(rt: ScopeRuntime): void {
-  const plans = rt.plans!;
+  const plans = rt.scope.plans;
   let target = rt.target;
   while (target !== undefined && target !== END) {
     const plan = plans.get(target);
     // JSONata evaluates asynchronously: its answer comes back to the machine as an event.
     if (!plan || !plan.instant || rt.isJsonata(plan.state)) return;
-    enterState(rt, target, plan.state, plan.enteredType, plan.behaviour);
+    enterState(rt, target, plan);
     target = rt.target;
   }
 }
@@ -172,9 +172,9 @@ function transitionsTo(targets: string[], keys: Map<string, string>) {
   ];
 }
 
-function buildMachine(definition: Branch, redrive: boolean): AnyStateMachine {
+function buildMachine(compiled: CompiledScope, redrive: boolean): AnyStateMachine {
+  const { definition, plans } = compiled;
   const states: Record<string, unknown> = {};
-  const plans = plansOf(definition);
   const keys = new Map(Object.keys(definition.States).map((name, i) => [name, `s${i}`]));
   states[START] = {
     entry: step((rt) => {
@@ -183,9 +183,10 @@ function buildMachine(definition: Branch, redrive: boolean): AnyStateMachine {
     always: transitionsTo(Object.keys(definition.States), keys),
   };
   for (const [name, state] of Object.entries(definition.States)) {
-    const { behaviour, enteredType } = plans.get(name)!;
+    const plan = plans.get(name)!;
+    const behaviour = plan.behaviour;
     states[keys.get(name)!] = {
-      entry: step((rt) => enterState(rt, name, state, enteredType, behaviour)),
+      entry: step((rt) => enterState(rt, name, plan)),
       on: {
         evaluated: { actions: step((rt, e) => rt.resume((e as any).requestId, (e as any).ok, (e as any).value)) },
         'task.succeeded': { actions: step((rt, e) => behaviour.taskSucceeded?.(rt, state, (e as any).requestId, (e as any).output)) },
@@ -216,7 +217,6 @@ function buildMachine(definition: Branch, redrive: boolean): AnyStateMachine {
     context: ({ input, self }: { input: ScopeInput; self: any }) => {
       const rt = new ScopeRuntime(input);
       rt.self = self;
-      rt.plans = plans;
       return { rt };
     },
     initial: redrive ? START : keys.get(definition.StartAt),

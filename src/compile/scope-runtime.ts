@@ -49,6 +49,8 @@ export interface RedrivePoint {
 export interface CompiledScope {
   definition: Branch;
   machine: AnyStateMachine;
+  /** How each state is entered, and whether it runs within the step that reaches it. */
+  plans: Map<string, StatePlan>;
   /** Compiled nested scopes of Parallel branches and Map processors, by state name. */
   nested: Map<string, CompiledScope[]>;
   /** The variant a redrive starts (see redriveMachineOf). */
@@ -111,8 +113,6 @@ export class ScopeRuntime {
   readonly queryLanguage: QueryLanguage;
   /** Consumed by the first state entered after a redrive. */
   redrive: RedrivePoint | undefined;
-  /** The compiled plan of each state, set by the machine (see compile-scope). */
-  plans: Map<string, StatePlan> | undefined;
   private childEpoch = 0;
   /** Made on the first await: most scopes (every Map iteration of JSONPath states) never await. */
   private continuations: Map<string, (rt: ScopeRuntime, value: unknown) => void> | undefined;

@@ -282,7 +282,7 @@ export class ExecutionJournal {
       this.rootFrame.source = frame.source;
       this.rootFrame.lastPublished = frame.source;
     }
-    const id = redrive ? -1 : this.record(this.rootFrame, 'ExecutionStarted', { input, inputDetails: NOT_TRUNCATED, roleArn: this.identity.roleArn }, false);
+    const id = redrive ? -1 : this.record(this.rootFrame, 'ExecutionStarted', { input, inputDetails: NOT_TRUNCATED, roleArn: who.roleArn }, false);
     if (!redrive && (!this.replay || this.replay.cursor >= this.replay.recorded.length)) {
       const started = this.pending.find((e) => e.id === id);
       if (started) started.seed = this.seed;
@@ -750,14 +750,7 @@ export class ExecutionJournal {
   }
 
   private deliver(actor: AnyActorRef, event: ActorInput): void {
-    if (this.finished || this.abandoned || actor.getSnapshot().status !== 'active') return;
-    this.stepNow = this.options.clock.now();
-    try {
-      this.holdFlush(() => actor.send(event));
-    } finally {
-      this.stepNow = undefined;
-    }
-    this.enqueueFlush();
+    this.inStep(actor, () => this.holdFlush(() => actor.send(event)));
   }
 
   /**
@@ -766,14 +759,23 @@ export class ExecutionJournal {
    * sent to the actor as a step: one XState macrostep less per task.
    */
   private announceStarted(c: Extract<Command, { kind: 'task' }>, workerName?: string): void {
-    if (this.finished || this.abandoned || c.actor.getSnapshot().status !== 'active') return;
+    this.inStep(c.actor, () => {
+      try {
+        c.started(workerName);
+      } catch (err) {
+        // What a failing actor step would have reported (see Services.error).
+        if (!(err instanceof ReplayDiverged)) throw err;
+        this.crash(err);
+      }
+    });
+  }
+
+  /** Runs one input for a live actor on one reading of the clock, then flushes what it recorded. */
+  private inStep(actor: AnyActorRef, run: () => void): void {
+    if (this.finished || this.abandoned || actor.getSnapshot().status !== 'active') return;
     this.stepNow = this.options.clock.now();
     try {
-      c.started(workerName);
-    } catch (err) {
-      if (!(err instanceof ReplayDiverged)) throw err;
-      this.crash(err);
-      return;
+      run();
     } finally {
       this.stepNow = undefined;
     }
