@@ -101,8 +101,49 @@ describe('FileEventStore', () => {
     expect(await first).toBe(1);
     expect(await Promise.all(during)).toEqual(Array(50).fill(2));
     await meta;
-    expect(store.stats).toEqual({ appends: 51, groups: 2, syncs: 2, bytes: expect.any(Number) });
+    expect(store.stats).toEqual({ appends: 51, groups: 2, syncs: 2, blockingSyncs: 0, bytes: expect.any(Number) });
     await store.close();
+  });
+
+  describe('syncWait', () => {
+    async function appendInTurn(syncWait: 'auto' | 'thread-pool' | 'blocking', count: number) {
+      const store = await openFileEventStore(freshDir(), { syncWait });
+      for (let i = 0; i < count; i++) await store.append('s', historyEvents(i + 1, 1), { expectedRevision: i });
+      const stats = store.stats;
+      expect(await store.read('s')).toHaveLength(count);
+      await store.close();
+      return stats;
+    }
+
+    it("'auto' blocks on the sync once a sync off the thread overlapped nothing, probing the thread pool every 32nd sync", async () => {
+      // One append at a time: the first sync overlaps nothing; 31 block; the 32nd after them
+      // (the 33rd sync) probes the thread pool, finds nothing again, and the last 7 block.
+      expect(await appendInTurn('auto', 40)).toMatchObject({ appends: 40, groups: 40, syncs: 40, blockingSyncs: 38 });
+    });
+
+    it("'thread-pool' never blocks and 'blocking' always does", async () => {
+      expect(await appendInTurn('thread-pool', 5)).toMatchObject({ syncs: 5, blockingSyncs: 0 });
+      expect(await appendInTurn('blocking', 5)).toMatchObject({ syncs: 5, blockingSyncs: 5 });
+    });
+
+    it("'auto' waits off the thread after a sync during which an append arrived", async () => {
+      const store = await openFileEventStore(freshDir());
+      const fh = (store as unknown as { fh: { datasync(): Promise<void> } }).fh;
+      const datasync = fh.datasync.bind(fh);
+      let extra: Promise<number> | undefined;
+      fh.datasync = () => {
+        // While the first sync runs, another writer appends: there was work to overlap.
+        extra ??= store.append('other', historyEvents(1, 1), { expectedRevision: 0 });
+        return datasync();
+      };
+      await store.append('s', historyEvents(1, 1), { expectedRevision: 0 });
+      await extra;
+      // The extra append's group went off the thread too, and overlapped nothing: the next blocks.
+      expect(store.stats).toMatchObject({ syncs: 2, blockingSyncs: 0 });
+      await store.append('s', historyEvents(2, 1), { expectedRevision: 1 });
+      expect(store.stats).toMatchObject({ syncs: 3, blockingSyncs: 1 });
+      await store.close();
+    });
   });
 
   it('shares syncs between many writers under load', async () => {
