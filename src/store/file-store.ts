@@ -21,7 +21,7 @@ import {
 } from './event-store.js';
 import { AppendLock } from './append-lock.js';
 import { pageOf } from './list-page.js';
-import { encodeCommit, encodeEvents, encodeMetadata, scanLog, type ScannedRecord, type TornTail } from './log-format.js';
+import { decodeEvents, encodeCommit, encodeEvents, encodeMetadata, scanLog, type EventsEncoding, type ScannedRecord, type TornTail } from './log-format.js';
 import { lastAtOrBefore, readRange } from './read-range.js';
 import { catchUpThenLive, EventFanout, storedEvents } from './subscriptions.js';
 
@@ -77,13 +77,14 @@ interface Location {
   length: number;
 }
 
-/** A durable append: where its JSON sits in the log. */
+/** A durable append: where its encoded events sit in the log. */
 interface DurableBatch {
   streamId: string;
   startRevision: number;
   count: number;
   position: number;
-  json: Location;
+  encoding: EventsEncoding;
+  payload: Location;
 }
 
 /** An accepted append waiting for its group to be synced. */
@@ -110,7 +111,7 @@ interface MetadataRow {
 }
 
 type GroupRecord =
-  | { kind: 'events'; buffer: Buffer; streamId: string; batch: PendingBatch; jsonStart: number; jsonLength: number }
+  | { kind: 'events'; buffer: Buffer; streamId: string; batch: PendingBatch; encoding: EventsEncoding; payloadStart: number; payloadLength: number }
   | { kind: 'metadata'; buffer: Buffer; meta: ExecutionMetadata; extraStart?: number; extraLength?: number };
 
 interface Group {
@@ -313,7 +314,9 @@ export class FileEventStore implements EventStore {
     const batch: PendingBatch = { startRevision: actual, count: events.length, events, group };
     stream.pending.push(batch);
     stream.revision = actual + events.length;
-    group.records.push({ kind: 'events', buffer: encoded.record, streamId, batch, jsonStart: encoded.jsonStart, jsonLength: encoded.jsonLength });
+    group.records.push({
+      kind: 'events', buffer: encoded.record, streamId, batch, encoding: encoded.encoding, payloadStart: encoded.payloadStart, payloadLength: encoded.payloadLength,
+    });
     group.bytes += encoded.record.length;
     this.counters.appends++;
     this.scheduleFlush();
@@ -395,8 +398,8 @@ export class FileEventStore implements EventStore {
     const row = this.metadata.get(executionArn);
     if (!row) return undefined;
     if (!row.extra) return { ...row.meta };
-    const [text] = await this.readTexts([row.extra]);
-    return { ...row.meta, extra: this.parse<JsonValue>(text!, row.extra) };
+    const [bytes] = await this.readBytes([row.extra]);
+    return { ...row.meta, extra: this.parse<JsonValue>(bytes!.toString('utf8'), row.extra) };
   }
 
   async list(filter?: ListFilter): Promise<ExecutionPage> {
@@ -459,7 +462,7 @@ export class FileEventStore implements EventStore {
     }
     const batch: DurableBatch = {
       streamId: record.streamId, startRevision: record.startRevision, count: record.count, position: this.durablePosition,
-      json: { offset: record.jsonOffset, length: record.jsonLength },
+      encoding: record.encoding, payload: { offset: record.payloadOffset, length: record.payloadLength },
     };
     stream.batches.push(batch);
     this.batches.push(batch);
@@ -468,12 +471,12 @@ export class FileEventStore implements EventStore {
     stream.revision = stream.durable + pendingCount(stream);
     this.durablePosition = batch.position + record.count;
     if (published) {
-      const events = this.parse<HistoryEvent[]>(this.readSyncText(batch.json), batch.json);
+      const events = this.decode(batch, this.readSyncBytes(batch.payload));
       for (const e of storedEvents(batch.streamId, events, batch.startRevision, batch.position)) published.push(e);
     }
   }
 
-  private readSyncText(at: Location): string {
+  private readSyncBytes(at: Location): Buffer {
     const buffer = Buffer.allocUnsafe(at.length);
     let done = 0;
     while (done < at.length) {
@@ -481,7 +484,7 @@ export class FileEventStore implements EventStore {
       if (n === 0) throw new StepwiseError(StoreErrorCodes.corrupted, `The event log ${this.file} ends before byte ${at.offset + at.length}.`);
       done += n;
     }
-    return buffer.toString('utf8');
+    return buffer;
   }
 
   private refusal(): StepwiseError | undefined {
@@ -618,7 +621,7 @@ export class FileEventStore implements EventStore {
         const position = this.durablePosition;
         const durable: DurableBatch = {
           streamId, startRevision: batch.startRevision, count: batch.count, position,
-          json: { offset: offset + record.jsonStart, length: record.jsonLength },
+          encoding: record.encoding, payload: { offset: offset + record.payloadStart, length: record.payloadLength },
         };
         stream.batches.push(durable);
         this.batches.push(durable);
@@ -696,21 +699,27 @@ export class FileEventStore implements EventStore {
   }
 
   private async readBatches(batches: readonly DurableBatch[]): Promise<HistoryEvent[][]> {
-    const texts = await this.readTexts(batches.map((b) => b.json));
-    return texts.map((text, i) => {
-      const b = batches[i]!;
-      const events = this.parse<HistoryEvent[]>(text, b.json);
-      if (!Array.isArray(events) || events.length !== b.count) {
-        throw new StepwiseError(StoreErrorCodes.corrupted, `The event log ${this.file} changed under the store: byte ${b.json.offset} no longer holds ${b.count} events of '${b.streamId}'.`);
-      }
-      return events;
-    });
+    const payloads = await this.readBytes(batches.map((b) => b.payload));
+    return payloads.map((bytes, i) => this.decode(batches[i]!, bytes));
   }
 
-  /** The texts at the given places, reading neighbouring places with one read. */
-  private readTexts(locations: readonly Location[]): Promise<string[]> {
+  private decode(b: DurableBatch, bytes: Buffer): HistoryEvent[] {
+    let events: HistoryEvent[];
+    try {
+      events = decodeEvents(bytes, b.encoding);
+    } catch (err) {
+      throw new StepwiseError(StoreErrorCodes.corrupted, `The event log ${this.file} holds events that do not decode at byte ${b.payload.offset}: ${(err as Error).message}`);
+    }
+    if (events.length !== b.count) {
+      throw new StepwiseError(StoreErrorCodes.corrupted, `The event log ${this.file} changed under the store: byte ${b.payload.offset} no longer holds ${b.count} events of '${b.streamId}'.`);
+    }
+    return events;
+  }
+
+  /** The bytes at the given places, reading neighbouring places with one read. */
+  private readBytes(locations: readonly Location[]): Promise<Buffer[]> {
     const read = (async () => {
-      const texts = new Array<string>(locations.length);
+      const out = new Array<Buffer>(locations.length);
       let i = 0;
       while (i < locations.length) {
         const start = locations[i]!.offset;
@@ -729,10 +738,10 @@ export class FileEventStore implements EventStore {
           if (bytesRead === 0) throw new StepwiseError(StoreErrorCodes.corrupted, `The event log ${this.file} ends before byte ${end}; was it truncated while open?`);
           done += bytesRead;
         }
-        for (let k = i; k < j; k++) texts[k] = buffer.toString('utf8', locations[k]!.offset - start, locations[k]!.offset - start + locations[k]!.length);
+        for (let k = i; k < j; k++) out[k] = buffer.subarray(locations[k]!.offset - start, locations[k]!.offset - start + locations[k]!.length);
         i = j;
       }
-      return texts;
+      return out;
     })();
     this.reads.add(read);
     const forget = (): void => void this.reads.delete(read);

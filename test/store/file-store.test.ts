@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSy
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { firstValueFrom, take, timeout, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { WrongExpectedRevisionError } from '../../src/store/event-store.js';
 import { isStepwiseError } from '../../src/errors/stepwise-error.js';
 import { crc32, tableCrc32 } from '../../src/store/crc32.js';
 import { openFileEventStore } from '../../src/store/file-store.js';
+import type { HistoryEvent } from '../../src/execution/history-event.js';
 import { historyEvent, historyEvents, storeContract } from './store-contract.js';
 
 let root: string;
@@ -23,6 +25,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
+
+const fixtures = fileURLToPath(new URL('./fixtures', import.meta.url));
 
 function freshDir(): string {
   const dir = join(root, `store-${++dirCount}`);
@@ -103,6 +107,48 @@ describe('FileEventStore', () => {
     await meta;
     expect(store.stats).toEqual({ appends: 51, groups: 2, syncs: 2, blockingSyncs: 0, bytes: expect.any(Number) });
     await store.close();
+  });
+
+  describe('event encodings', () => {
+    it('reads a log that an earlier Stepwise wrote as JSON, and appends to it', async () => {
+      const dir = freshDir();
+      copyFileSync(join(fixtures, 'json-log-v0.1', 'events.log'), join(dir, 'events.log'));
+      const store = await openFileEventStore(dir);
+      const events = await store.read('exec-1');
+      expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'PassStateEntered']);
+      expect(events[1]).toEqual({
+        id: 2, previousEventId: 0, timestamp: 1700000000001, type: 'PassStateEntered',
+        stateEnteredEventDetails: { name: 'P', input: { order: { id: 'o-1' } }, inputDetails: { truncated: false } },
+      });
+      expect(await store.getMetadata('exec-1')).toMatchObject({ status: 'RUNNING', name: 'exec-1' });
+      expect(await store.append('exec-1', historyEvents(3, 1), { expectedRevision: 2 })).toBe(3);
+      await store.close();
+      const reopened = await openFileEventStore(dir);
+      expect((await reopened.read('exec-1')).map((e) => e.id)).toEqual([1, 2, 3]);
+      await reopened.close();
+    });
+
+    it("writes an object that several events of a batch share once (V8's format)", async () => {
+      const store = await openFileEventStore(freshDir());
+      const payload = { items: Array.from({ length: 50 }, (_, i) => ({ sku: `SKU-${i}`, qty: i })) };
+      const events = Array.from({ length: 20 }, (_, i) => historyEvent(i + 1, { input: payload }));
+      await store.append('s', events, { expectedRevision: 0 });
+      expect(store.stats.bytes).toBeLessThan(JSON.stringify(events).length / 4);
+      expect(await store.read('s')).toEqual(events);
+      await store.close();
+    });
+
+    it('writes JSON for a batch that V8 cannot serialise, as JSON.stringify would', async () => {
+      const dir = freshDir();
+      const store = await openFileEventStore(dir);
+      const odd = { ...historyEvent(1, { kept: 1 }), extra: () => 'not data' } as unknown as HistoryEvent;
+      await store.append('s', [odd], { expectedRevision: 0 });
+      await store.close();
+      const reopened = await openFileEventStore(dir);
+      expect(await reopened.read('s')).toEqual([JSON.parse(JSON.stringify(odd))]);
+      expect(readFileSync(join(dir, 'events.log'), 'latin1')).toContain('"kept":1');
+      await reopened.close();
+    });
   });
 
   describe('syncWait', () => {
