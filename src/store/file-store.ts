@@ -21,7 +21,9 @@ import {
 } from './event-store.js';
 import { AppendLock } from './append-lock.js';
 import { pageOf } from './list-page.js';
-import { decodeEvents, encodeCommit, encodeEvents, encodeMetadata, scanLog, type EventsEncoding, type ScannedRecord, type TornTail } from './log-format.js';
+import {
+  decodeEvents, encodeCommit, encodeEvents, encodeMetadata, HEADER_SIZE, isZero, scanLog, type EventsEncoding, type ScannedRecord, type TornTail,
+} from './log-format.js';
 import { lastAtOrBefore, readRange } from './read-range.js';
 import { catchUpThenLive, EventFanout, storedEvents } from './subscriptions.js';
 
@@ -123,6 +125,14 @@ interface Group {
 }
 
 const CATCH_UP_BATCHES = 256;
+/**
+ * When a group reaches past the end of the file, this many zero bytes are written after it, and
+ * the groups that follow overwrite them. A sync that does not change the file's size need not
+ * commit the file system's journal: on ext4 here that made a sync of a 33 KB group 2-3 times
+ * faster, writing the zeros included. The log ends at the first record header of zeros.
+ */
+const PREALLOCATE_BYTES = 1 << 20;
+let zeros: Buffer | undefined;
 /** With syncWait 'auto', every this many blocking syncs one waits off the thread to look for overlap. */
 const PROBE_EVERY = 32;
 /** A group stops taking appends at this size, so a burst cannot make one write unbounded. */
@@ -136,7 +146,7 @@ const READ_SPAN = 8 << 20;
  * indexed in memory. Open it with {@link openFileEventStore}.
  *
  * Several processes (or store instances) may share the directory. Each group is written under
- * a lock file held only for that write; before writing, the writer reads whatever the others
+ * a lock file held for that write (and kept while more groups follow at once); before writing, the writer reads whatever the others
  * appended since it last looked and checks every expected revision again against that, so the
  * check is as strict as with one writer. Reads look for others' appends first, and live
  * subscriptions poll for them.
@@ -153,7 +163,10 @@ export class FileEventStore implements EventStore {
   /** 'auto': the last sync off the thread overlapped no append. */
   private syncOverlappedNothing = false;
   private blockingSinceProbe = 0;
+  /** Where the log ends: the next group is written here. */
   private size = 0;
+  /** The file's size: past `size`, zeros written ahead (see {@link PREALLOCATE_BYTES}). */
+  private fileSize = 0;
   private readonly streams = new Map<string, StreamState>();
   private readonly batches: DurableBatch[] = [];
   private readonly metadata = new Map<string, MetadataRow>();
@@ -239,10 +252,14 @@ export class FileEventStore implements EventStore {
   private catchUp(locked: boolean): boolean {
     const fd = this.fh.fd;
     const size = fstatSync(fd).size;
+    this.fileSize = size;
     if (size === this.size) return true;
     if (size < this.size) {
       throw new StepwiseError(StoreErrorCodes.corrupted, `The event log ${this.file} shrank from ${this.size} to ${size} bytes while open: acknowledged appends were cut by something other than Stepwise.`, { file: this.file, offset: size });
     }
+    // Zeros where the next record would start: nothing was appended. (The first scan, on open,
+    // reads on past them to make sure no committed record follows.)
+    if (this.size > 0 && unwrittenAt(fd, this.size)) return true;
     const published: StoredStreamEvent[] | undefined = this.fanout.observed ? [] : undefined;
     let scan;
     try {
@@ -254,6 +271,7 @@ export class FileEventStore implements EventStore {
     if (!locked) return false;
     ftruncateSync(fd, scan.end);
     fsyncSync(fd);
+    this.fileSize = scan.end;
     this.recovery = { file: this.file, ...scan.torn };
     return true;
   }
@@ -278,6 +296,11 @@ export class FileEventStore implements EventStore {
       // the log changed under the scan: done again with the lock below
     }
     if (!clean) await this.lockedCatchUp();
+  }
+
+  /** Bytes of log written: the file is longer by the zeros written ahead of the next group. */
+  get end(): number {
+    return this.size;
   }
 
   get stats(): Readonly<FileStoreStats> {
@@ -578,8 +601,13 @@ export class FileEventStore implements EventStore {
     // Written synchronously (it only reaches the page cache, a few µs for a group); only the
     // sync that makes it durable waits on the disk off the main thread. Two thread-pool round
     // trips per group were a third of a sequential execution's time.
-    let written = 0;
-    while (written < buffer.length) written += writeSync(this.fh.fd, buffer, written, buffer.length - written, start + written);
+    writeFully(this.fh.fd, buffer, start);
+    const end = start + buffer.length;
+    if (end > this.fileSize) {
+      // The sync below makes the zeros and the file's new size durable with the group.
+      writeFully(this.fh.fd, (zeros ??= Buffer.alloc(PREALLOCATE_BYTES)), end);
+      this.fileSize = end + PREALLOCATE_BYTES;
+    }
     if (this.sync) {
       if (this.blocksOnSync()) {
         fdatasyncSync(this.fh.fd);
@@ -764,7 +792,8 @@ function* metas(rows: Iterable<MetadataRow>): Iterable<ExecutionMetadata> {
 
 /**
  * Opens (creating if need be) the embedded durable store in `dir`: `events.log` holds every
- * append and metadata update; `LOCK` exists while one writer appends a group. Several
+ * append and metadata update; `LOCK` exists while one writer appends (kept until the event
+ * loop's next turn, so that back-to-back groups take it once). Several
  * processes may open the same directory. Opening checks every record:
  * the torn tail of an interrupted write is cut (see `recovery`), any other damage refuses to
  * open with the file, byte offset and reason.
@@ -787,6 +816,18 @@ async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await d.close();
   }
+}
+
+function writeFully(fd: number, buffer: Buffer, at: number): void {
+  let written = 0;
+  while (written < buffer.length) written += writeSync(fd, buffer, written, buffer.length - written, at + written);
+}
+
+/** True when no record starts at `offset`: the file ends there, or only zeros written ahead do. */
+function unwrittenAt(fd: number, offset: number): boolean {
+  const header = Buffer.alloc(HEADER_SIZE);
+  const n = readSync(fd, header, 0, HEADER_SIZE, offset);
+  return isZero(header.subarray(0, n));
 }
 
 function pendingCount(stream: StreamState): number {

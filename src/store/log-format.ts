@@ -178,7 +178,7 @@ export interface TornTail {
 }
 
 export interface ScanResult {
-  /** Where the intact log ends: the file's size, or where a torn tail starts. */
+  /** Where the intact log ends: the file's size, where zeros written ahead start, or where a torn tail starts. */
   end: number;
   torn?: TornTail;
 }
@@ -213,7 +213,12 @@ class FileWindow {
 
 type Parsed =
   | { ok: true; kind: number; body: Buffer; bodyOffset: number; end: number }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; unwritten?: true };
+
+export function isZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
 
 /**
  * Scans the log from byte `from` (the start of a group), checking every checksum, and hands each record of every committed group
@@ -243,13 +248,19 @@ export function scanLog(
     const later = findCommit(window, offset + 1);
     // The torn group's own commit may have reached the disk before its other pages did; any
     // other commit after the damage means acknowledged data follows it.
-    if (later && !(later.groupStart === groupStart && later.end === size)) throw corrupted(offset, recordOrdinal, reason);
+    if (later && !(later.groupStart === groupStart && !findCommit(window, later.end))) throw corrupted(offset, recordOrdinal, reason);
     return { end: groupStart, torn: { offset: groupStart, droppedBytes: size - groupStart, reason: `byte ${offset} (record ${recordOrdinal}): ${reason}` } };
   };
 
   while (pos < size) {
     ordinal++;
     const parsed = parseAt(window, pos);
+    if (!parsed.ok && parsed.unwritten && group.length === 0) {
+      // Zeros written ahead of the log (or left by a file system after a power loss): the log
+      // ends here, unless acknowledged data follows them.
+      if (findCommit(window, pos)) throw corrupted(pos, ordinal, 'zeros stand where a record should start, and committed records follow them');
+      return { end: pos };
+    }
     if (!parsed.ok) return tornOrCorrupted(pos, ordinal, parsed.reason);
     const { kind, body, bodyOffset } = parsed;
     if (kind === RecordKind.commit) {
@@ -296,6 +307,7 @@ export function scanLog(
   function parseAt(w: FileWindow, offset: number): Parsed {
     const header = w.get(offset, HEADER_SIZE);
     if (!header) return { ok: false, reason: `the file ends ${size - offset} bytes into a ${HEADER_SIZE}-byte record header` };
+    if (isZero(header)) return { ok: false, reason: 'zeros stand where a record should start', unwritten: true };
     if (header[0] !== MAGIC_0 || header[1] !== MAGIC_1) return { ok: false, reason: 'no record starts here (wrong magic bytes)' };
     if (crc32(header.subarray(0, 12)) !== header.readUInt32LE(12)) return { ok: false, reason: 'the record header fails its checksum' };
     const kind = header[2]!;

@@ -47,6 +47,14 @@ function copyLog(from: string, length?: number): string {
   return dir;
 }
 
+/** Where the log in `dir` ends, as a store opening it finds (the file is longer by zeros written ahead). */
+async function logEnd(dir: string): Promise<number> {
+  const store = await openFileEventStore(dir);
+  const end = store.end;
+  await store.close();
+  return end;
+}
+
 function logSize(dir: string): number {
   return statSync(join(dir, 'events.log')).size;
 }
@@ -107,6 +115,54 @@ describe('FileEventStore', () => {
     await meta;
     expect(store.stats).toEqual({ appends: 51, groups: 2, syncs: 2, blockingSyncs: 0, bytes: expect.any(Number) });
     await store.close();
+  });
+
+  describe('zeros written ahead', () => {
+    it('writes 1 MiB of zeros past the end of the file, and the next groups overwrite them', async () => {
+      const dir = freshDir();
+      const store = await openFileEventStore(dir);
+      await store.append('s', historyEvents(1, 2), { expectedRevision: 0 });
+      const first = store.end;
+      expect(logSize(dir)).toBe(first + (1 << 20));
+      await store.append('s', historyEvents(3, 2), { expectedRevision: 2 });
+      expect(store.end).toBeGreaterThan(first);
+      expect(logSize(dir)).toBe(first + (1 << 20));
+      await store.close();
+      const reopened = await openFileEventStore(dir);
+      expect(reopened.recovery).toBeUndefined();
+      expect(reopened.end).toBe(store.end);
+      expect(await reopened.read('s')).toEqual(historyEvents(1, 4));
+      await reopened.close();
+    });
+
+    it('grows the file again when a group reaches past the zeros', async () => {
+      const dir = freshDir();
+      const store = await openFileEventStore(dir);
+      const big = historyEvents(1, 1).map((e) => ({ ...e, blob: 'x'.repeat(700_000) }));
+      await store.append('s', big, { expectedRevision: 0 });
+      await store.append('s', historyEvents(2, 1).map((e) => ({ ...e, blob: 'y'.repeat(1_200_000) })), { expectedRevision: 1 });
+      expect(logSize(dir)).toBe(store.end + (1 << 20));
+      await store.close();
+      const reopened = await openFileEventStore(dir);
+      expect((await reopened.read('s')).map((e) => e.id)).toEqual([1, 2]);
+      await reopened.close();
+    });
+
+    it("sees another store's appends written into the zeros ahead, though the file's size did not change", async () => {
+      const dir = freshDir();
+      const writer = await openFileEventStore(dir);
+      const reader = await openFileEventStore(dir);
+      await writer.append('s', historyEvents(1, 1), { expectedRevision: 0 });
+      expect(await reader.read('s')).toEqual(historyEvents(1, 1));
+      const size = logSize(dir);
+      await writer.append('s', historyEvents(2, 2), { expectedRevision: 1 });
+      expect(logSize(dir)).toBe(size);
+      expect(await reader.read('s')).toEqual(historyEvents(1, 3));
+      expect(await reader.append('s', historyEvents(4, 1), { expectedRevision: 3 })).toBe(4);
+      expect(await writer.read('s')).toEqual(historyEvents(1, 4));
+      await writer.close();
+      await reader.close();
+    });
   });
 
   describe('event encodings', () => {
@@ -293,7 +349,7 @@ describe('FileEventStore', () => {
       await store.append('a', historyEvents(1, 3), { expectedRevision: 0 });
       await store.putMetadata({ executionArn: 'a', stateMachineArn: 'sm', name: 'a', status: 'RUNNING', startDate: 1 });
       await store.append('b', historyEvents(1, 2), { expectedRevision: 0 });
-      intactEnd = logSize(dir);
+      intactEnd = store.end;
       // Started in one turn, these share one group: the unit a crash tears.
       const last: Promise<unknown>[] = [store.append('a', historyEvents(4, 2), { expectedRevision: 3 })];
       if (records === 3) {
@@ -302,7 +358,8 @@ describe('FileEventStore', () => {
       }
       await Promise.all(last);
       expect(store.stats.groups).toBe(4);
-      fullEnd = logSize(dir);
+      fullEnd = store.end;
+      expect(logSize(dir)).toBeGreaterThan(fullEnd);
       await store.close();
     });
 
@@ -344,12 +401,27 @@ describe('FileEventStore', () => {
       await reopened.close();
     });
 
-    it('cuts a tail of zeros, as a file system can leave after a power loss', async () => {
-      const copy = copyLog(dir);
+    it('ends the log at a tail of zeros (written ahead, or left by a file system after a power loss) and appends over it', async () => {
+      const copy = copyLog(dir, fullEnd);
       writeFileSync(join(copy, 'events.log'), Buffer.alloc(4096), { flag: 'a' });
       const store = await openFileEventStore(copy);
-      expect(store.recovery).toMatchObject({ offset: fullEnd, droppedBytes: 4096 });
+      expect(store.recovery).toBeUndefined();
+      expect(store.end).toBe(fullEnd);
       expect(await store.revision('a')).toBe(5);
+      await store.append('a', historyEvents(6, 1), { expectedRevision: 5 });
+      await store.close();
+      const reopened = await openFileEventStore(copy);
+      expect(await reopened.read('a')).toEqual(historyEvents(1, 6));
+      await reopened.close();
+    });
+
+    it('cuts a group cut short with zeros after it, as an interrupted write into zeros written ahead leaves it', async () => {
+      const copy = copyLog(dir, fullEnd - 5);
+      writeFileSync(join(copy, 'events.log'), Buffer.alloc(4096), { flag: 'a' });
+      const store = await openFileEventStore(copy);
+      expect(store.recovery).toMatchObject({ offset: intactEnd, droppedBytes: fullEnd - 5 + 4096 - intactEnd });
+      expect(logSize(copy)).toBe(intactEnd);
+      expect(await store.revision('a')).toBe(3);
       await store.close();
     });
   });
@@ -363,7 +435,7 @@ describe('FileEventStore', () => {
       const store = await openFileEventStore(dir);
       await store.append('a', historyEvents(1, 2), { expectedRevision: 0 });
       await store.putMetadata({ executionArn: 'a', stateMachineArn: 'sm', name: 'a', status: 'RUNNING', startDate: 1, extra: { input: 1 } });
-      lastGroupStart = logSize(dir);
+      lastGroupStart = store.end;
       await store.append('b', historyEvents(1, 2), { expectedRevision: 0 });
       await store.close();
     });
@@ -404,10 +476,21 @@ describe('FileEventStore', () => {
       );
     });
 
-    it('refuses a record of a format it does not know rather than cut it', async () => {
+    it('refuses to open when committed records follow zeros where a record should start', async () => {
       const copy = copyLog(dir);
       const file = join(copy, 'events.log');
       const bytes = readFileSync(file);
+      bytes.fill(0, 0, lastGroupStart);
+      writeFileSync(file, bytes);
+      await expect(openFileEventStore(copy)).rejects.toThrow(
+        `The event log ${file} is corrupted at byte 0 (record 1): zeros stand where a record should start, and committed records follow them.`,
+      );
+    });
+
+    it('refuses a record of a format it does not know rather than cut it', async () => {
+      const copy = copyLog(dir);
+      const file = join(copy, 'events.log');
+      const bytes = readFileSync(file).subarray(0, await logEnd(copy));
       const size = bytes.length;
       // A well-formed header of a future version at the very end: not a torn write.
       const header = Buffer.alloc(16);
