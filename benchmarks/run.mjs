@@ -6,7 +6,8 @@
  *
  * Samples run interleaved (Stepwise, peer, Stepwise, peer, ...), each in a fresh child process
  * (benchmarks/lib/sample.mjs; CLI samples spawn the CLIs themselves). Prints a table per
- * workload and a summary, and writes benchmarks/results/<timestamp>.json and latest.json.
+ * workload and a summary, then runs replay-resume.mjs (Stepwise alone: the peer cannot replay
+ * or resume), and writes benchmarks/results/<timestamp>.json and latest.json.
  * Needs a build first (npm run build). See benchmarks/README.md.
  */
 import { spawn } from 'node:child_process';
@@ -19,13 +20,16 @@ import { ENGINES, LABELS, engineVersion, repo } from './lib/engines.mjs';
 import { fmt, fmtBytes, max, median, min, table } from './lib/stats.mjs';
 import { WORKLOADS, workload, workloadDir } from './lib/workloads.mjs';
 
+/** Replay and resume have no peer counterpart (it cannot replay or resume): Stepwise alone, last. */
+const REPLAY_RESUME = 'replay-resume';
+const REPLAY_TARGET_EVENTS_PER_SECOND = 500_000;
+
 const { options } = parseArgs(process.argv.slice(2), { only: '', samples: '', timeout: '60', scale: '1', 'no-write': false });
-const selected = options.only ? options.only.split(',').map((s) => s.trim()) : WORKLOADS.map((w) => w.id);
-for (const id of selected) if (!WORKLOADS.some((w) => w.id === id)) throw new Error(`Unknown workload '${id}'`);
+const selected = options.only ? options.only.split(',').map((s) => s.trim()) : [...WORKLOADS.map((w) => w.id), REPLAY_RESUME];
+for (const id of selected) if (id !== REPLAY_RESUME && !WORKLOADS.some((w) => w.id === id)) throw new Error(`Unknown workload '${id}'`);
 const timeoutMs = Number(options.timeout) * 1000;
 const scale = Number(options.scale);
 
-const TODO = 'Measured separately: replay (verification through the actors, and the state fold) and resume of parked executions, with node --expose-gc benchmarks/replay-resume.mjs.';
 
 checkBuild();
 const started = new Date();
@@ -43,6 +47,7 @@ const results = [];
 for (const w of WORKLOADS.filter((x) => selected.includes(x.id))) {
   results.push(await runWorkload(workload(w.id, scale)));
 }
+const replayResume = selected.includes(REPLAY_RESUME) ? await runReplayResume() : undefined;
 const finished = new Date();
 
 console.log(`\n## Summary (ratio = Stepwise throughput / peer throughput; > 1 means Stepwise is faster)\n`);
@@ -50,7 +55,15 @@ console.log(table(['workload', 'Stepwise', 'peer', 'ratio', 'target', 'met'], re
   r.id, cell(r.summary.stepwise, r.unit), cell(r.summary.peer, r.unit), ratioCell(r.summary.ratio),
   targetText(r.target), r.summary.met === undefined ? '—' : r.summary.met ? 'yes' : 'no',
 ])));
-console.log(`\n${TODO}`);
+if (replayResume?.ok) {
+  const { foldEventsPerSecond: fold, replayEventsPerSecond: replay, resume } = replayResume;
+  console.log(`\nreplay-resume (Stepwise only: the peer cannot replay or resume):`);
+  console.log(table(['measure', 'median', 'target', 'met'], [
+    ['state fold of the history (stateAt)', `${fmt(fold.median)} events/s`, `≥ ${fmt(REPLAY_TARGET_EVENTS_PER_SECOND)} events/s`, fold.median >= REPLAY_TARGET_EVENTS_PER_SECOND ? 'yes' : 'no'],
+    ['replay through the actors (runtime.replay)', `${fmt(replay.median)} events/s`, '—', '—'],
+    [`resume ${fmt(resume.resumed)} parked Waits`, `${fmt(resume.resumeMs)} ms, ${fmtBytes(resume.heapBytesPerExecution)}/execution`, '—', '—'],
+  ]));
+}
 console.log(`Total time: ${((finished - started) / 1000).toFixed(0)} s; load average ${load0.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end.`);
 
 if (!options['no-write']) {
@@ -61,13 +74,27 @@ if (!options['no-write']) {
     machine: { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalMemBytes: totalmem(), loadAverageAtStart: load0, loadAverageAtEnd: loadavg()[0] },
     engines: { stepwise: engineVersion('stepwise'), peer: `aws-local-stepfunctions ${engineVersion('peer')}` },
     options: { samplesOverride: options.samples || undefined, timeoutSeconds: Number(options.timeout), scale, only: options.only || undefined },
-    notMeasured: TODO,
     workloads: results,
+    replayResume,
   };
   const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`Results: ${relative(repo, file)} (and benchmarks/results/latest.json)`);
+}
+
+/** benchmarks/replay-resume.mjs in its own process: a history of ~100,000 events, 10,000 parked Waits. */
+async function runReplayResume() {
+  console.log(`\n## replay-resume: replay a ~100,000-event history (fold and actors); resume 10,000 executions parked in a Wait (Stepwise only)`);
+  const count = (n) => String(Math.max(1, Math.round(n * scale)));
+  const r = await exec(process.execPath, ['--expose-gc', join(repo, 'benchmarks', 'replay-resume.mjs'), '--items', count(10_000), '--parked', count(10_000)], { timeoutMs: timeoutMs * 4 });
+  for (const line of r.stdout.split('\n')) if (line && !line.startsWith('@@result ')) console.log(`   ${line}`);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('@@result '));
+  if (r.code !== 0 || !line) {
+    console.log(`   FAILED: ${r.timedOut ? 'timed out' : lastLine(r.stderr) || `exit ${r.code}`}`);
+    return { ok: false };
+  }
+  return { ok: true, ...JSON.parse(line.slice('@@result '.length)) };
 }
 
 async function runWorkload(w) {
