@@ -18,7 +18,10 @@
  *   3. parallel-10  a parent spawning 10 children (each of shape 1) in one action, stopping
  *                   each on its xstate.done.actor.* event, and finishing when all are done;
  *   4. parked       heap retained per started root actor waiting for an event, on its own and
- *                   under one shared parent actor (how Stepwise creates them: one XState system).
+ *                   under one shared parent actor (how Stepwise creates them: one XState system);
+ *   5. concurrent   the concurrent workload's shape: 10,000 root actors under one shared parent
+ *                   started into a parked state (entry action, guarded `always`), then each sent
+ *                   one event that takes it to a final state; ms for all of them, all alive at once.
  *
  * Timings are medians of --rounds rounds (after one warm-up round, the cases interleaved) of
  * performance.now(); process CPU time is shown beside them. Heap figures need --expose-gc.
@@ -135,6 +138,32 @@ const results = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, 
 const perChild = (xs) => xs.parallel10.map((us, r) => (us - xs.parallel0[r]) / 10);
 results.perChild = { ...stats(perChild(samples)), cpuUs: median(perChild(cpuSamples)) };
 
+// 5. Start, park, answer, finish: one execution of the concurrent workload, minus everything Stepwise adds.
+const parkThenEnd = createMachine({
+  context,
+  initial: 'start',
+  states: {
+    start: { entry: work((rt) => { rt.target = 'park'; }), always: [{ guard: ({ context }) => context.rt.target === 'park', target: 'park' }] },
+    park: {
+      entry: work((rt) => { rt.target = undefined; }),
+      on: { answer: { actions: work((rt) => { rt.target = 'end'; }) } },
+      always: [{ guard: ({ context }) => context.rt.target === 'end', target: 'end' }],
+    },
+    end: { type: 'final' },
+  },
+});
+const CONCURRENT = 10_000;
+function concurrentMs(host) {
+  const actors = new Array(CONCURRENT);
+  global.gc();
+  const t0 = performance.now();
+  for (let i = 0; i < CONCURRENT; i++) actors[i] = createActor(parkThenEnd, { parent: host }).start();
+  for (let i = 0; i < CONCURRENT; i++) actors[i].send({ type: 'answer' });
+  const ms = performance.now() - t0;
+  if (actors.some((a) => a.getSnapshot().status !== 'done')) throw new Error('an actor did not finish');
+  return ms;
+}
+
 /** Heap retained per parked actor. The array is allocated before the baseline, and dropped before the next sample. */
 let parked;
 function parkedBytes(N, parent) {
@@ -158,6 +187,8 @@ function parkedBytes(N, parent) {
   const host = createActor(fromTransition((s) => s, null)).start();
   const shared = [0, 1, 2, 3].map(() => parkedBytes(10_000, host)).slice(1);
   results.parkedSharedBytes = { bytes: median(shared), min: Math.min(...shared), max: Math.max(...shared) };
+  const concurrent = Array.from({ length: ROUNDS + 1 }, () => concurrentMs(host)).slice(1); // the first is the warm-up
+  results.concurrent = { ms: median(concurrent), min: Math.min(...concurrent), max: Math.max(...concurrent), count: CONCURRENT };
 }
 
 const f = (x, d = 1) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -172,6 +203,7 @@ const rows = [
   ['   per child', ...us('perChild'), `(parallel of 10 - parallel of 0 [${f(results.parallel0.us)} µs]) / 10, per round: one branch or Map iteration`],
   ['4. parked root actor', `${f(pb.bytes, 0)} B`, `${f(pb.min, 0)}-${f(pb.max, 0)}`, '', `${f(pb.bytes / 1024, 2)} KB`, 'heap retained per started actor waiting for an event (10,000 held, gc before and after)'],
   ['   under a shared parent', `${f(ps.bytes, 0)} B`, `${f(ps.min, 0)}-${f(ps.max, 0)}`, '', `${f(ps.bytes / 1024, 2)} KB`, 'the same, each created with { parent } of one host actor: one XState system for all (as Stepwise does)'],
+  ['5. concurrent', `${f(results.concurrent.ms, 0)} ms`, `${f(results.concurrent.min, 0)}-${f(results.concurrent.max, 0)}`, '', `${f((results.concurrent.ms * 1000) / CONCURRENT)} µs each`, `${f(CONCURRENT, 0)} actors under one parent started to a parked state, then each answered to its final state (all alive at once)`],
 ];
 console.log(`XState floor: node ${process.version}, xstate ${xstateVersion}, extra V8 flags: ${v8Flags}; ` +
   `median of ${ROUNDS} rounds, one core; load average at start ${load}\n`);
