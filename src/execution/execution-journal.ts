@@ -272,10 +272,7 @@ export class ExecutionJournal {
     const who = this.identity;
     this.startDate = startDate;
     this.rand = createSeededRandom(this.seed);
-    const services = new ExecutionJournal.Services(this, {
-      Execution: { Id: who.executionArn, Input: input, StartTime: new Date(startDate).toISOString(), Name: who.name, RoleArn: who.roleArn, RedriveCount: redrive?.redriveCount ?? 0 },
-      StateMachine: { Id: who.stateMachineArn, Name: who.stateMachineName },
-    });
+    const services = new ExecutionJournal.Services(this, input, redrive?.redriveCount ?? 0);
     if (redrive) {
       const frame = new HistoryFrame(redrive.lastEventId);
       this.record(frame, 'ExecutionRedriven', { redriveCount: redrive.redriveCount });
@@ -305,14 +302,29 @@ export class ExecutionJournal {
     readonly randomSource: ExecutionRandom;
     readonly limits: ExecutionLimits;
     readonly region: string;
+    private context: { Execution: JsonValue; StateMachine: JsonValue } | undefined;
 
     constructor(
       private readonly journal: ExecutionJournal,
-      readonly executionContext: { Execution: JsonValue; StateMachine: JsonValue },
+      private readonly input: JsonValue,
+      private readonly redriveCount: number,
     ) {
       this.randomSource = journal.rand;
       this.limits = journal.options.limits;
       this.region = journal.identity.region;
+    }
+
+    /** Built when a state first reads `$$`: most executions never do, and a parked one would keep it. */
+    get executionContext(): { Execution: JsonValue; StateMachine: JsonValue } {
+      if (!this.context) {
+        const j = this.journal;
+        const who = j.identity;
+        this.context = {
+          Execution: { Id: who.executionArn, Input: this.input, StartTime: new Date(j.startDate).toISOString(), Name: who.name, RoleArn: who.roleArn, RedriveCount: this.redriveCount },
+          StateMachine: { Id: who.stateMachineArn, Name: who.stateMachineName },
+        };
+      }
+      return this.context;
     }
 
     record(frame: HistoryFrame, type: HistoryEventType, details?: EventDetails, updateSource?: boolean): number {
@@ -805,6 +817,16 @@ export class ExecutionJournal {
       this.timersByRequest?.delete(c.requestId);
       return;
     }
+    this.executeTask(c, announceStart);
+  }
+
+  /**
+   * Apart from execute(): the closures made here outlive the call for as long as the task
+   * runs, and V8 gives the closures of one function one shared scope, so they would keep the
+   * command (and its own closure) alive too.
+   */
+  private executeTask(c: Extract<Command, { kind: 'task' }>, announceStart: boolean): void {
+    const clock = this.options.clock;
     const task: InFlightTask = {
       actor: c.actor, requestId: c.requestId, aborted: false, cancelTimers: NO_TIMERS, heartbeatSeconds: c.heartbeatSeconds,
       releaseClock: clock instanceof VirtualClock ? clock.hold() : noop,
@@ -827,12 +849,12 @@ export class ExecutionJournal {
     }
     this.armHeartbeat(task);
     if (announceStart) this.announceStarted(c);
-    runTask(
-      new ExecutionJournal.HandlerRequest(this, task, c),
-      this.options.handlers,
-      this.options.mocks,
-      this.options.services,
-    ).then(
+    this.awaitTask(task, runTask(new ExecutionJournal.HandlerRequest(this, task, c), this.options.handlers, this.options.mocks, this.options.services));
+  }
+
+  /** Its own function, so that the callbacks keep only the task (see executeTask). */
+  private awaitTask(task: InFlightTask, outcome: Promise<TaskOutcome>): void {
+    outcome.then(
       (outcome) => {
         if (outcome.kind === 'callback') {
           task.releaseClock();
