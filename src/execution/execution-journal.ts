@@ -117,11 +117,12 @@ export class ExecutionJournal {
   /** Made when the first timer is armed: most executions have none. */
   private timersByRequest: Map<string, () => void> | undefined;
   private flushing: Promise<void> = SETTLED;
-  /** The store's synchronous append, when it has one (see enqueueFlush). */
-  private readonly appendSync: SyncAppend | undefined;
+  /** The store, when it appends synchronously (see enqueueFlush). Called as a method: a bound copy per journal costs a closure. */
+  private readonly syncStore: { appendSync: SyncAppend } | undefined;
   private draining = false;
   private flushRequested = false;
-  private afterFlush: (() => void)[] = [];
+  /** Made when a flush first has something to run after it (an execution's end). */
+  private afterFlush: (() => void)[] | undefined;
   private finished: ExecutionResult | undefined;
   private abandoned: StepwiseError | undefined;
   private startDate = 0;
@@ -145,7 +146,7 @@ export class ExecutionJournal {
   constructor(identity: ExecutionIdentity, options: ExecutionJournalOptions) {
     this.options = options;
     const store = options.store as EventStore & { appendSync?: SyncAppend };
-    this.appendSync = typeof store.appendSync === 'function' ? store.appendSync.bind(store) : undefined;
+    this.syncStore = typeof store.appendSync === 'function' ? (store as { appendSync: SyncAppend }) : undefined;
     this.identity = identity;
     this.done = new Promise((resolve, reject) => {
       this.resolveDone = resolve;
@@ -591,11 +592,11 @@ export class ExecutionJournal {
    * hops; any other store is flushed on a promise chain, one batch after the other.
    */
   private enqueueFlush(after?: () => void): void {
-    if (!this.appendSync) {
+    if (!this.syncStore) {
       this.flushing = this.flushing.then(() => this.flush()).then(after).catch((e) => this.rejectDone(e));
       return;
     }
-    if (after) this.afterFlush.push(after);
+    if (after) (this.afterFlush ??= []).push(after);
     this.flushRequested = true;
     if (this.draining) return;
     this.draining = true;
@@ -603,9 +604,9 @@ export class ExecutionJournal {
       while (this.flushRequested) {
         this.flushRequested = false;
         const afters = this.afterFlush;
-        this.afterFlush = [];
+        this.afterFlush = undefined;
         this.flushSync();
-        for (const f of afters) f();
+        if (afters) for (const f of afters) f();
       }
     } catch (e) {
       this.rejectDone(e);
@@ -676,6 +677,8 @@ export class ExecutionJournal {
    */
   private take(): { batch: HistoryEvent[]; commands: Command[] } | undefined {
     if (this.abandoned) return undefined;
+    // Nothing recorded or left to do (most flushes a step asks for): no fresh arrays for nothing.
+    if (this.pending.length === 0 && this.commands.length === 0) return undefined;
     if (this.pending.length > 0 && !this.mayStillAppend()) return undefined;
     const taken = { batch: this.pending, commands: this.commands };
     this.pending = [];
@@ -696,7 +699,7 @@ export class ExecutionJournal {
    * attaches at once sees every event from ExecutionStarted on.
    */
   private firstFlush(): void {
-    if (!this.appendSync) {
+    if (!this.syncStore) {
       this.enqueueFlush();
       return;
     }
@@ -729,7 +732,7 @@ export class ExecutionJournal {
     if (!taken) return;
     if (taken.batch.length > 0) {
       try {
-        this.revision = this.appendSync!(this.identity.executionArn, taken.batch, { expectedRevision: this.revision });
+        this.revision = this.syncStore!.appendSync(this.identity.executionArn, taken.batch, { expectedRevision: this.revision });
       } catch (err) {
         if (!this.lostToAnotherWriter(err)) throw err;
         return;
