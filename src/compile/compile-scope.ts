@@ -1,4 +1,4 @@
-import { enqueueActions, setup, type AnyStateMachine } from 'xstate';
+import { setup, type AnyStateMachine } from 'xstate';
 import type { Branch, ChoiceState, MapState, ParallelState, State } from '../asl/definition.js';
 import { isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
@@ -6,6 +6,7 @@ import { HistoryFrame } from '../execution/history-frame.js';
 import { NOT_TRUNCATED, stateEventType, type HistoryEventType } from '../execution/history-event.js';
 import { END, ScopeRuntime, type CompiledScope, type ScopeEvent, type ScopeInput, type ScopeOutcome } from './scope-runtime.js';
 import { stateBehaviours, type StateBehaviour } from './state-behaviours.js';
+import { stepAction } from './step-action.js';
 import { handleFailure } from './states/handle-failure.js';
 import { failScope } from './states/transitions.js';
 
@@ -48,8 +49,7 @@ type Ctx = { rt: ScopeRuntime };
 
 /** Runs a piece of ASL logic on the scope runtime, then hands its spawn/stop requests to XState. */
 function step(work: (rt: ScopeRuntime, event: ScopeEvent) => void) {
-  return enqueueActions(({ context, event, enqueue }: { context: Ctx; event: ScopeEvent; enqueue: any }) => {
-    const rt = context.rt;
+  return stepAction<Ctx, ScopeEvent, ScopeInput>(({ rt }, event) => {
     try {
       work(rt, event);
       runInstantStates(rt);
@@ -66,15 +66,11 @@ function step(work: (rt: ScopeRuntime, event: ScopeEvent) => void) {
         failScope(rt, error, cause);
       }
     }
-    // Stops first: a Map worker's next iteration reuses the id of the one that just ended.
-    if (rt.stops) {
-      for (const id of rt.stops) enqueue.stopChild(id);
-      rt.stops = undefined;
-    }
-    if (rt.spawns) {
-      for (const s of rt.spawns) enqueue.spawnChild(s.logic, { id: s.id, input: s.input });
-      rt.spawns = undefined;
-    }
+    if (!rt.stops && !rt.spawns) return undefined;
+    const requests = { stops: rt.stops, spawns: rt.spawns };
+    rt.stops = undefined;
+    rt.spawns = undefined;
+    return requests;
   });
 }
 

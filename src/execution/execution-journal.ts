@@ -117,11 +117,12 @@ export class ExecutionJournal {
   /** Made when the first timer is armed: most executions have none. */
   private timersByRequest: Map<string, () => void> | undefined;
   private flushing: Promise<void> = SETTLED;
-  /** The store's synchronous append, when it has one (see enqueueFlush). */
-  private readonly appendSync: SyncAppend | undefined;
+  /** The store, when it appends synchronously (see enqueueFlush). Called as a method: a bound copy per journal costs a closure. */
+  private readonly syncStore: { appendSync: SyncAppend } | undefined;
   private draining = false;
   private flushRequested = false;
-  private afterFlush: (() => void)[] = [];
+  /** Made when a flush first has something to run after it (an execution's end). */
+  private afterFlush: (() => void)[] | undefined;
   private finished: ExecutionResult | undefined;
   private abandoned: StepwiseError | undefined;
   private startDate = 0;
@@ -145,7 +146,7 @@ export class ExecutionJournal {
   constructor(identity: ExecutionIdentity, options: ExecutionJournalOptions) {
     this.options = options;
     const store = options.store as EventStore & { appendSync?: SyncAppend };
-    this.appendSync = typeof store.appendSync === 'function' ? store.appendSync.bind(store) : undefined;
+    this.syncStore = typeof store.appendSync === 'function' ? (store as { appendSync: SyncAppend }) : undefined;
     this.identity = identity;
     this.done = new Promise((resolve, reject) => {
       this.resolveDone = resolve;
@@ -272,10 +273,7 @@ export class ExecutionJournal {
     const who = this.identity;
     this.startDate = startDate;
     this.rand = createSeededRandom(this.seed);
-    const services = new ExecutionJournal.Services(this, {
-      Execution: { Id: who.executionArn, Input: input, StartTime: new Date(startDate).toISOString(), Name: who.name, RoleArn: who.roleArn, RedriveCount: redrive?.redriveCount ?? 0 },
-      StateMachine: { Id: who.stateMachineArn, Name: who.stateMachineName },
-    });
+    const services = new ExecutionJournal.Services(this, input, redrive?.redriveCount ?? 0);
     if (redrive) {
       const frame = new HistoryFrame(redrive.lastEventId);
       this.record(frame, 'ExecutionRedriven', { redriveCount: redrive.redriveCount });
@@ -305,14 +303,29 @@ export class ExecutionJournal {
     readonly randomSource: ExecutionRandom;
     readonly limits: ExecutionLimits;
     readonly region: string;
+    private context: { Execution: JsonValue; StateMachine: JsonValue } | undefined;
 
     constructor(
       private readonly journal: ExecutionJournal,
-      readonly executionContext: { Execution: JsonValue; StateMachine: JsonValue },
+      private readonly input: JsonValue,
+      private readonly redriveCount: number,
     ) {
       this.randomSource = journal.rand;
       this.limits = journal.options.limits;
       this.region = journal.identity.region;
+    }
+
+    /** Built when a state first reads `$$`: most executions never do, and a parked one would keep it. */
+    get executionContext(): { Execution: JsonValue; StateMachine: JsonValue } {
+      if (!this.context) {
+        const j = this.journal;
+        const who = j.identity;
+        this.context = {
+          Execution: { Id: who.executionArn, Input: this.input, StartTime: new Date(j.startDate).toISOString(), Name: who.name, RoleArn: who.roleArn, RedriveCount: this.redriveCount },
+          StateMachine: { Id: who.stateMachineArn, Name: who.stateMachineName },
+        };
+      }
+      return this.context;
     }
 
     record(frame: HistoryFrame, type: HistoryEventType, details?: EventDetails, updateSource?: boolean): number {
@@ -579,11 +592,11 @@ export class ExecutionJournal {
    * hops; any other store is flushed on a promise chain, one batch after the other.
    */
   private enqueueFlush(after?: () => void): void {
-    if (!this.appendSync) {
+    if (!this.syncStore) {
       this.flushing = this.flushing.then(() => this.flush()).then(after).catch((e) => this.rejectDone(e));
       return;
     }
-    if (after) this.afterFlush.push(after);
+    if (after) (this.afterFlush ??= []).push(after);
     this.flushRequested = true;
     if (this.draining) return;
     this.draining = true;
@@ -591,9 +604,9 @@ export class ExecutionJournal {
       while (this.flushRequested) {
         this.flushRequested = false;
         const afters = this.afterFlush;
-        this.afterFlush = [];
+        this.afterFlush = undefined;
         this.flushSync();
-        for (const f of afters) f();
+        if (afters) for (const f of afters) f();
       }
     } catch (e) {
       this.rejectDone(e);
@@ -664,6 +677,8 @@ export class ExecutionJournal {
    */
   private take(): { batch: HistoryEvent[]; commands: Command[] } | undefined {
     if (this.abandoned) return undefined;
+    // Nothing recorded or left to do (most flushes a step asks for): no fresh arrays for nothing.
+    if (this.pending.length === 0 && this.commands.length === 0) return undefined;
     if (this.pending.length > 0 && !this.mayStillAppend()) return undefined;
     const taken = { batch: this.pending, commands: this.commands };
     this.pending = [];
@@ -684,7 +699,7 @@ export class ExecutionJournal {
    * attaches at once sees every event from ExecutionStarted on.
    */
   private firstFlush(): void {
-    if (!this.appendSync) {
+    if (!this.syncStore) {
       this.enqueueFlush();
       return;
     }
@@ -717,7 +732,7 @@ export class ExecutionJournal {
     if (!taken) return;
     if (taken.batch.length > 0) {
       try {
-        this.revision = this.appendSync!(this.identity.executionArn, taken.batch, { expectedRevision: this.revision });
+        this.revision = this.syncStore!.appendSync(this.identity.executionArn, taken.batch, { expectedRevision: this.revision });
       } catch (err) {
         if (!this.lostToAnotherWriter(err)) throw err;
         return;
@@ -805,6 +820,16 @@ export class ExecutionJournal {
       this.timersByRequest?.delete(c.requestId);
       return;
     }
+    this.executeTask(c, announceStart);
+  }
+
+  /**
+   * Apart from execute(): the closures made here outlive the call for as long as the task
+   * runs, and V8 gives the closures of one function one shared scope, so they would keep the
+   * command (and its own closure) alive too.
+   */
+  private executeTask(c: Extract<Command, { kind: 'task' }>, announceStart: boolean): void {
+    const clock = this.options.clock;
     const task: InFlightTask = {
       actor: c.actor, requestId: c.requestId, aborted: false, cancelTimers: NO_TIMERS, heartbeatSeconds: c.heartbeatSeconds,
       releaseClock: clock instanceof VirtualClock ? clock.hold() : noop,
@@ -827,12 +852,12 @@ export class ExecutionJournal {
     }
     this.armHeartbeat(task);
     if (announceStart) this.announceStarted(c);
-    runTask(
-      new ExecutionJournal.HandlerRequest(this, task, c),
-      this.options.handlers,
-      this.options.mocks,
-      this.options.services,
-    ).then(
+    this.awaitTask(task, runTask(new ExecutionJournal.HandlerRequest(this, task, c), this.options.handlers, this.options.mocks, this.options.services));
+  }
+
+  /** Its own function, so that the callbacks keep only the task (see executeTask). */
+  private awaitTask(task: InFlightTask, outcome: Promise<TaskOutcome>): void {
+    outcome.then(
       (outcome) => {
         if (outcome.kind === 'callback') {
           task.releaseClock();

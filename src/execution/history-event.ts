@@ -58,6 +58,14 @@ export function createHistoryEvent(id: number, previousEventId: number, timestam
       return { id, previousEventId, timestamp, type, mapIterationStartedEventDetails: details };
     case 'mapIterationSucceededEventDetails':
       return { id, previousEventId, timestamp, type, mapIterationSucceededEventDetails: details };
+    case 'lambdaFunctionScheduledEventDetails':
+      return { id, previousEventId, timestamp, type, lambdaFunctionScheduledEventDetails: details };
+    case 'lambdaFunctionSucceededEventDetails':
+      return { id, previousEventId, timestamp, type, lambdaFunctionSucceededEventDetails: details };
+    case 'executionSucceededEventDetails':
+      return { id, previousEventId, timestamp, type, executionSucceededEventDetails: details };
+    case 'executionFailedEventDetails':
+      return { id, previousEventId, timestamp, type, executionFailedEventDetails: details };
     default: {
       const event: HistoryEvent = { id, previousEventId, timestamp, type };
       event[key] = details;

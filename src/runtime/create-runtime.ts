@@ -373,11 +373,13 @@ export class Runtime {
   /** Keeps the execution's listing in the store in step with its life. */
   private track(journal: ExecutionJournal, extra: StoredExtra | undefined, done: Promise<ExecutionResult>, after?: Promise<unknown>): void {
     const { executionArn, stateMachineArn, name } = journal.identity;
-    const metadata: ExecutionMetadata = { executionArn, stateMachineArn, name, status: 'RUNNING', startDate: this.clock.now() };
-    if (extra) metadata.extra = extra as unknown as JsonValue;
+    const startDate = this.clock.now();
+    // `extra` in the literal, not added after: a property added later costs a property array.
+    const metadata: ExecutionMetadata = extra
+      ? { executionArn, stateMachineArn, name, status: 'RUNNING', startDate, extra: extra as unknown as JsonValue }
+      : { executionArn, stateMachineArn, name, status: 'RUNNING', startDate };
     const stored = after ? after.then(() => this.store.putMetadata(metadata)) : this.store.putMetadata(metadata);
-    // close() waits for metadata writes under way, never for executions to end. Few promises
-    // per execution: this runs for every one of them.
+    // close() waits for metadata writes under way, never for executions to end.
     this.pendingWrites.add(stored);
     this.listing.set(executionArn, stored);
     const storedSettled = () => {
@@ -385,23 +387,35 @@ export class Runtime {
       if (this.listing.get(executionArn) === stored) this.listing.delete(executionArn);
     };
     stored.then(storedSettled, storedSettled);
-    const release = () => {
-      if (this.executions.get(executionArn) === journal) this.executions.delete(executionArn);
-      // Given up to another runtime, it has not ended: this one may take it back later.
-      if (journal.abandonedBecause) this.ownership?.forget(executionArn);
-      else this.ended.add(executionArn);
-    };
+    this.whenDone(journal, stored, done);
+  }
+
+  /**
+   * Apart from track(): these callbacks wait as long as the execution runs, and the closures
+   * of one function share one scope, which would keep track()'s locals alive with them.
+   */
+  private whenDone(journal: ExecutionJournal, stored: Promise<void>, done: Promise<ExecutionResult>): void {
     done.then(
       (r) => {
-        release();
-        let final = stored.then(() => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate }));
+        this.release(journal);
+        const { executionArn, stateMachineArn, name } = journal.identity;
+        const write = () => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate });
+        let final = stored.then(write);
         if (this.ownership) final = final.finally(() => this.ownership!.release(executionArn));
-        const written = final.then(noop, noop);
-        this.pendingWrites.add(written);
-        written.then(() => this.pendingWrites.delete(written));
+        this.pendingWrites.add(final);
+        const settled = () => void this.pendingWrites.delete(final);
+        final.then(settled, settled);
       },
-      release,
+      () => this.release(journal),
     );
+  }
+
+  private release(journal: ExecutionJournal): void {
+    const { executionArn } = journal.identity;
+    if (this.executions.get(executionArn) === journal) this.executions.delete(executionArn);
+    // Given up to another runtime, it has not ended: this one may take it back later.
+    if (journal.abandonedBecause) this.ownership?.forget(executionArn);
+    else this.ended.add(executionArn);
   }
 
   private async loadStored(executionArn: string) {
@@ -525,8 +539,6 @@ interface StoredExtra {
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
 }
-
-const noop = () => undefined;
 
 function throwNoMocks(): never {
   throw new StepwiseError('InvalidMockConfig', 'A test case was given but no mock config was loaded (--mock-config FILE).');
