@@ -38,7 +38,11 @@ export class AppendLock {
     this.wantedPath = `${path}.wanted`;
   }
 
-  async acquire(): Promise<void> {
+  /**
+   * Resolves true when the lock was kept from this instance's previous use: nobody else can have
+   * written since then.
+   */
+  async acquire(): Promise<boolean> {
     const deadline = Date.now() + this.timeoutMs;
     let backoff = FIRST_BACKOFF_MS;
     let announced = false;
@@ -46,14 +50,14 @@ export class AppendLock {
       if (this.token !== undefined) {
         if (!this.busy) {
           this.busy = true;
-          return;
+          return true;
         }
       } else if (this.tryCreate()) {
         this.busy = true;
         // Whoever announced a wait has had its turn now, or is gone: a stale announcement would
         // only make every later holder let go at once.
         if (announced || existsSync(this.wantedPath)) removeQuietly(this.wantedPath);
-        return;
+        return false;
       }
       const holder = this.token !== undefined ? undefined : this.readHolder();
       if (holder !== undefined && !isAlive(holder, this.path)) {

@@ -544,8 +544,9 @@ export class FileEventStore implements EventStore {
       while (this.queue.length > 0 && !this.failure) {
         // Taking the group out of the queue closes it: appends from now on open the next one.
         const group = this.queue.shift()!;
+        let kept: boolean;
         try {
-          await this.lock.acquire();
+          kept = await this.lock.acquire();
         } catch (err) {
           // Nothing was written: the store stays sound, only this group is refused.
           this.drop(group, err);
@@ -555,7 +556,8 @@ export class FileEventStore implements EventStore {
         try {
           let start: number;
           try {
-            this.catchUp(true);
+            // A lock kept since our last write means nobody else has appended since.
+            if (!kept) this.catchUp(true);
             start = await this.write(group);
           } catch (err) {
             this.fail(err, group);
