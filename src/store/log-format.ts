@@ -40,18 +40,25 @@ const EVENTS_PREFIX = 10; // u32 start revision, u32 count, u16 stream id length
 const MAX_STREAM_ID_BYTES = 0xffff;
 
 function seal(record: Buffer, kind: number): Buffer {
-  record[0] = MAGIC_0;
-  record[1] = MAGIC_1;
-  record[2] = kind;
-  record[3] = FORMAT_VERSION;
-  record.writeUInt32LE(record.length - HEADER_SIZE, 4);
-  record.writeUInt32LE(crc32(record.subarray(HEADER_SIZE)), 8);
-  record.writeUInt32LE(crc32(record.subarray(0, 12)), 12);
+  writeHeader(record, kind, record.length - HEADER_SIZE, crc32(record.subarray(HEADER_SIZE)));
   return record;
 }
 
+/** Fills the header at the start of `head`, for a body of that length and checksum. */
+function writeHeader(head: Buffer, kind: number, bodyLength: number, bodyCrc: number): void {
+  head[0] = MAGIC_0;
+  head[1] = MAGIC_1;
+  head[2] = kind;
+  head[3] = FORMAT_VERSION;
+  head.writeUInt32LE(bodyLength, 4);
+  head.writeUInt32LE(bodyCrc, 8);
+  head.writeUInt32LE(crc32(head.subarray(0, 12)), 12);
+}
+
 export interface EncodedEvents {
-  record: Buffer;
+  /** The record in pieces, written one after the other: the encoded events are not copied. */
+  chunks: Buffer[];
+  length: number;
   encoding: EventsEncoding;
   /** Where the encoded events start in `record`. */
   payloadStart: number;
@@ -68,24 +75,29 @@ export function encodeEvents(streamId: string, startRevision: number, events: re
   }
   const serialized = serialize(events);
   const payloadStart = HEADER_SIZE + EVENTS_PREFIX + idLength;
-  let record: Buffer;
+  let head: Buffer;
+  let payload: Buffer | undefined;
   let payloadLength: number;
   if (serialized) {
-    payloadLength = serialized.length;
-    record = Buffer.allocUnsafe(payloadStart + payloadLength);
-    serialized.copy(record, payloadStart);
+    payload = serialized;
+    payloadLength = payload.length;
+    head = Buffer.allocUnsafe(payloadStart);
   } else {
     const json = JSON.stringify(events);
     payloadLength = Buffer.byteLength(json, 'utf8');
-    record = Buffer.allocUnsafe(payloadStart + payloadLength);
-    record.write(json, payloadStart, payloadLength, 'utf8');
+    head = Buffer.allocUnsafe(payloadStart + payloadLength);
+    head.write(json, payloadStart, payloadLength, 'utf8');
   }
-  record.writeUInt32LE(startRevision, HEADER_SIZE);
-  record.writeUInt32LE(events.length, HEADER_SIZE + 4);
-  record.writeUInt16LE(idLength, HEADER_SIZE + 8);
-  record.write(streamId, HEADER_SIZE + EVENTS_PREFIX, idLength, 'utf8');
-  const encoding: EventsEncoding = serialized ? 'v8' : 'json';
-  return { record: seal(record, serialized ? RecordKind.serializedEvents : RecordKind.events), encoding, payloadStart, payloadLength };
+  head.writeUInt32LE(startRevision, HEADER_SIZE);
+  head.writeUInt32LE(events.length, HEADER_SIZE + 4);
+  head.writeUInt16LE(idLength, HEADER_SIZE + 8);
+  head.write(streamId, HEADER_SIZE + EVENTS_PREFIX, idLength, 'utf8');
+  const length = payloadStart + payloadLength;
+  if (!payload) {
+    return { chunks: [seal(head, RecordKind.events)], length, encoding: 'json', payloadStart, payloadLength };
+  }
+  writeHeader(head, RecordKind.serializedEvents, length - HEADER_SIZE, crc32(payload, crc32(head.subarray(HEADER_SIZE))));
+  return { chunks: [head, payload], length, encoding: 'v8', payloadStart, payloadLength };
 }
 
 /**
