@@ -31,7 +31,7 @@ const END_STATUS: Record<string, ExecutionStatus> = {
 };
 
 export async function executionFacts(runtime: Runtime, executionArn: string): Promise<ExecutionFacts> {
-  const meta = await runtime.store.getMetadata(executionArn);
+  const meta = await runtime.executionMetadata(executionArn);
   if (!meta) throw new StepwiseError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
   const events = await runtime.store.read(executionArn);
   const redrives = events.filter((e) => e.type === 'ExecutionRedriven');

@@ -74,7 +74,7 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
     if (!match) throw new HttpProblem(404, 'NotFound', `No such resource: ${method} ${path}`);
     const arn = decodeArn(match[1]!);
     const action = match[2];
-    const meta = await runtime.store.getMetadata(arn);
+    const meta = await runtime.executionMetadata(arn);
     if (!meta) throw new StepwiseError('ExecutionDoesNotExist', `Execution does not exist: '${arn}'`);
     const handle = runtime.execution(arn);
     if (method === 'GET') {

@@ -25,6 +25,8 @@ import { dirname, join } from 'node:path';
 import { Activities } from '../activities/activities.js';
 import { chainServiceCallers, type ServiceCaller } from '../resources/service-caller.js';
 import { resultFromHistory, startExecutionService, type ChildExecution } from './start-execution-service.js';
+import { StoredDefinitions } from './stored-definitions.js';
+import { definitionIdOf } from '../store/definition-stream.js';
 
 export interface RuntimeOptions {
   /** Where executions' events go. Default: in memory. */
@@ -73,6 +75,8 @@ export interface StartExecutionOptions {
 export interface PreparedStateMachine {
   definition: StateMachineDefinition;
   compiled: CompiledScope;
+  /** The SHA-256 of its JSON text: executions' metadata name their stored definition by it. */
+  definitionId: string;
 }
 
 /**
@@ -97,6 +101,7 @@ export class Runtime {
   private readonly prepared = new Map<string, PreparedStateMachine>();
   private readonly preparedByObject = new WeakMap<object, PreparedStateMachine>();
   private readonly executions = new Map<string, ExecutionJournal>();
+  private readonly definitions: StoredDefinitions;
   private readonly pendingWrites = new Set<Promise<unknown>>();
   /** The ARNs shared by a state machine's executions, built once per name. */
   private readonly arnsByStateMachine = new Map<string, { executionPrefix: string; stateMachineArn: string; roleArn: string; region: string }>();
@@ -114,6 +119,7 @@ export class Runtime {
     this.options = options;
     this.store = options.store ?? new MemoryEventStore();
     this.clock = options.clock === 'virtual' ? new VirtualClock() : options.clock === 'real' || !options.clock ? new RealClock() : options.clock;
+    this.definitions = new StoredDefinitions(this.store, () => this.clock.now());
     this.limits = { ...AWS_LIMITS, ...options.limits };
     const registry = options.registry ?? (this.store instanceof FileEventStore ? jsonFileRegistryPersistence(join(dirname(this.store.file), REGISTRY_FILE)) : memoryRegistryPersistence());
     this.stateMachines = new StateMachineRegistry(registry, { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' }, () => this.clock.now());
@@ -171,24 +177,28 @@ export class Runtime {
       throw new StepwiseError('InvalidDefinition', `The definition is invalid:\n${problems.map((p) => `  ${p.code} at ${p.location || '/'}: ${p.message}`).join('\n')}`, problems);
     }
     const def = parsed as StateMachineDefinition;
-    prepared = { definition: def, compiled: compileScope(def) };
+    prepared = { definition: def, compiled: compileScope(def), definitionId: definitionIdOf(text) };
     this.prepared.set(text, prepared);
     return prepared;
   }
 
   /** Starts an execution and returns it at once; `await execution.done` for the result. */
   startExecution(options: StartExecutionOptions): ExecutionJournal {
-    const { definition, compiled } = this.prepare(options.definition);
+    const prepared = this.prepare(options.definition);
+    const { definition, compiled } = prepared;
     const smName = options.stateMachineName ?? 'StateMachine';
     const identity = this.identity(smName, options.name ?? nanoid());
     if (this.executions.has(identity.executionArn) || this.ended.has(identity.executionArn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${identity.executionArn}'`);
     const journal = this.journal(identity, definition, compiled, options.input ?? {}, options.testCase);
-    const extra: StoredExtra = { definition, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName };
+    const extra: StoredExtra = { definitionId: prepared.definitionId, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName };
     if (options.stateMachineVersionArn) extra.stateMachineVersionArn = options.stateMachineVersionArn;
     if (options.stateMachineAliasArn) extra.stateMachineAliasArn = options.stateMachineAliasArn;
+    // Asked for before the metadata that names it, in the same turn: a store that writes one
+    // turn's appends as one group (the file store) makes them durable together.
+    const saving = this.definitions.save(prepared.definitionId, definition);
     // Listed only once its lease is stored, so that no other runtime takes it for an orphan.
     const claimed = this.ownership?.claimNew(identity.executionArn);
-    this.track(journal, extra, journal.start(), claimed);
+    this.track(journal, extra, journal.start(), claimed, saving);
     return journal;
   }
 
@@ -278,8 +288,11 @@ export class Runtime {
     const copies = events.map((e) => ({ ...e }));
     const journal = this.journal(identity, prepared.definition, prepared.compiled, origin.extra.input, origin.extra.testCase);
     await this.ownership?.claimNew(identity.executionArn);
+    await this.definitions.save(prepared.definitionId, prepared.definition);
     await this.store.append(identity.executionArn, copies, { expectedRevision: 0 });
-    this.track(journal, { ...origin.extra, definition: prepared.definition, forkedFrom: { executionArn, eventId: options.fromEventId } }, journal.resume(copies, 'strict', options.input));
+    const { definition: _inline, ...originExtra } = origin.extra;
+    const extra: StoredExtra = { ...originExtra, definitionId: prepared.definitionId, forkedFrom: { executionArn, eventId: options.fromEventId } };
+    this.track(journal, extra, journal.resume(copies, 'strict', options.input));
     return journal;
   }
 
@@ -371,14 +384,16 @@ export class Runtime {
   }
 
   /** Keeps the execution's listing in the store in step with its life. */
-  private track(journal: ExecutionJournal, extra: StoredExtra | undefined, done: Promise<ExecutionResult>, after?: Promise<unknown>): void {
+  private track(journal: ExecutionJournal, extra: StoredExtra | undefined, done: Promise<ExecutionResult>, after?: Promise<unknown>, alongside?: Promise<unknown>): void {
     const { executionArn, stateMachineArn, name } = journal.identity;
     const startDate = this.clock.now();
     // `extra` in the literal, not added after: a property added later costs a property array.
     const metadata: ExecutionMetadata = extra
       ? { executionArn, stateMachineArn, name, status: 'RUNNING', startDate, extra: extra as unknown as JsonValue }
       : { executionArn, stateMachineArn, name, status: 'RUNNING', startDate };
-    const stored = after ? after.then(() => this.store.putMetadata(metadata)) : this.store.putMetadata(metadata);
+    let stored = after ? after.then(() => this.store.putMetadata(metadata)) : this.store.putMetadata(metadata);
+    // A write the listing depends on (the definition it names) fails the listing with it.
+    if (alongside) stored = Promise.all([stored, alongside]).then(() => undefined);
     // close() waits for metadata writes under way, never for executions to end.
     this.pendingWrites.add(stored);
     this.listing.set(executionArn, stored);
@@ -422,9 +437,27 @@ export class Runtime {
     const meta = await this.store.getMetadata(executionArn);
     if (!meta) throw new StepwiseError('ExecutionDoesNotExist', `Execution does not exist: '${executionArn}'`);
     const extra = (meta.extra ?? {}) as unknown as StoredExtra;
-    if (!extra.definition) throw new StepwiseError('InvalidArgument', `Execution '${executionArn}' was stored without its definition.`);
+    const definition = await this.storedDefinitionOf(extra);
+    if (!definition) throw new StepwiseError('InvalidArgument', `Execution '${executionArn}' was stored without its definition.`);
     const stateMachineName = extra.stateMachineName ?? meta.stateMachineArn.split(':').pop()!;
-    return { meta, extra, prepared: this.prepare(extra.definition), identity: this.identity(stateMachineName, meta.name) };
+    return { meta, extra, prepared: this.prepare(definition), identity: this.identity(stateMachineName, meta.name) };
+  }
+
+  /** Earlier versions kept the definition in the metadata; now it is named by id. */
+  private storedDefinitionOf(extra: StoredExtra): Promise<StateMachineDefinition | undefined> | StateMachineDefinition | undefined {
+    return extra.definition ?? (extra.definitionId ? this.definitions.load(extra.definitionId) : undefined);
+  }
+
+  /**
+   * An execution's metadata as the store keeps it, with `extra.definition` filled in from the
+   * stored definition its metadata names (what the UI and the HTTP API show).
+   */
+  async executionMetadata(executionArn: string): Promise<ExecutionMetadata | undefined> {
+    const meta = await this.store.getMetadata(executionArn);
+    const extra = meta?.extra as unknown as StoredExtra | undefined;
+    if (!meta || !extra || extra.definition || !extra.definitionId) return meta;
+    const { definitionId: _id, ...rest } = extra;
+    return { ...meta, extra: { ...rest, definition: await this.definitions.load(extra.definitionId) } as unknown as JsonValue };
   }
 
   /** A `states:startExecution` child: started now, or the one an earlier attempt of the same task started. */
@@ -531,7 +564,10 @@ export class Runtime {
 
 /** What the store keeps beside an execution so that any runtime can resume, replay or fork it. */
 interface StoredExtra {
-  definition: StateMachineDefinition;
+  /** Which stored definition it ran (stored-definitions.ts). */
+  definitionId?: string;
+  /** Kept inline by earlier versions. */
+  definition?: StateMachineDefinition;
   input: JsonValue;
   testCase?: string;
   stateMachineName?: string;

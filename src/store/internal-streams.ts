@@ -1,3 +1,4 @@
+import { isDefinitionStream } from './definition-stream.js';
 import { isLeaseStream } from './lease-stream.js';
 
 /** The stream that holds activity definitions (see src/activities/activity-registry.ts). */
@@ -5,8 +6,9 @@ export const ACTIVITY_STREAM = 'stepwise:activities';
 
 /**
  * Streams the runtime keeps for itself beside the executions' histories (leases, activity
- * definitions). Readers of every stream that want only histories skip them here, in one place.
+ * definitions, state machine definitions). Readers of every stream that want only histories
+ * skip them here, in one place.
  */
 export function isInternalStream(streamId: string): boolean {
-  return streamId === ACTIVITY_STREAM || isLeaseStream(streamId);
+  return streamId === ACTIVITY_STREAM || isLeaseStream(streamId) || isDefinitionStream(streamId);
 }
