@@ -11,6 +11,7 @@ let exitHookInstalled = false;
 
 const FIRST_BACKOFF_MS = 1;
 const MAX_BACKOFF_MS = 25;
+const YIELD_MS = 2 * MAX_BACKOFF_MS;
 
 /**
  * A lock file shared by every process (and every store instance) writing one directory. It is
@@ -22,13 +23,16 @@ const MAX_BACKOFF_MS = 25;
  * commit (about a quarter of a millisecond per group here), so a holder keeps it until the turn
  * of the event loop after its last use: back-to-back groups (one execution after another) take
  * it once. A waiter says so by writing `<path>.wanted`; a holder that finds that file lets go at
- * once, so a busy process cannot keep others out.
+ * once, and leaves it to the waiter for a while rather than take it straight back, so a busy
+ * process cannot keep others out.
  */
 export class AppendLock {
   private token: string | undefined;
   /** Held and in use; with a token but not busy, the lock is kept for the next use. */
   private busy = false;
   private letGo: NodeJS.Immediate | undefined;
+  /** When this instance last let go because someone announced a wait. */
+  private yieldedAt = -Infinity;
   private readonly wantedPath: string;
 
   constructor(
@@ -51,6 +55,12 @@ export class AppendLock {
         if (!this.busy) {
           this.busy = true;
           return true;
+        }
+      } else if (this.yielding()) {
+        // We let go for someone who waits: taking it straight back would starve them.
+        if (Date.now() <= deadline) {
+          await new Promise((r) => setTimeout(r, FIRST_BACKOFF_MS));
+          continue;
         }
       } else if (this.tryCreate()) {
         this.busy = true;
@@ -83,6 +93,7 @@ export class AppendLock {
     this.busy = false;
     if (existsSync(this.wantedPath)) {
       this.unlock();
+      this.yieldedAt = Date.now();
       return;
     }
     if (!this.letGo) {
@@ -115,6 +126,14 @@ export class AppendLock {
     } catch {
       // already gone (taken over as stale by mistake): nothing left to release
     }
+  }
+
+  /**
+   * Just let go for a waiter that has not taken the lock yet (its announcement is still there):
+   * it polls every 25 ms at most, so it gets that long and a little more.
+   */
+  private yielding(): boolean {
+    return Date.now() - this.yieldedAt < YIELD_MS && existsSync(this.wantedPath);
   }
 
   /** Tells the holder that someone waits: it then lets go after its current use. */

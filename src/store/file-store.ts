@@ -118,6 +118,8 @@ type GroupRecord =
 
 interface Group {
   records: GroupRecord[];
+  /** It holds an events record, not only metadata. */
+  events: boolean;
   bytes: number;
   done: Promise<void>;
   resolve: () => void;
@@ -342,6 +344,7 @@ export class FileEventStore implements EventStore {
       encoding: encoded.encoding, payloadStart: encoded.payloadStart, payloadLength: encoded.payloadLength,
     });
     group.bytes += encoded.length;
+    group.events = true;
     this.counters.appends++;
     this.scheduleFlush();
     const revision = stream.revision;
@@ -530,7 +533,7 @@ export class FileEventStore implements EventStore {
     });
     // Callers that drop the promise (a status update fired and forgotten) must not crash the process.
     done.catch(() => undefined);
-    const group: Group = { records: [], bytes: 0, done, resolve, reject };
+    const group: Group = { records: [], events: false, bytes: 0, done, resolve, reject };
     this.queue.push(group);
     return group;
   }
@@ -545,16 +548,22 @@ export class FileEventStore implements EventStore {
   private async flushLoop(): Promise<void> {
     try {
       while (this.queue.length > 0 && !this.failure) {
-        // Taking the group out of the queue closes it: appends from now on open the next one.
-        const group = this.queue.shift()!;
         let kept: boolean;
         try {
           kept = await this.lock.acquire();
         } catch (err) {
           // Nothing was written: the store stays sound, only this group is refused.
-          this.drop(group, err);
+          this.drop(this.queue.shift()!, err);
           continue;
         }
+        if (!this.queue[0]!.events) {
+          // Metadata alone (an execution's listing going from RUNNING to its end) is on nobody's
+          // critical path: it waits one turn of the event loop, holding the lock, so that what is
+          // appended meanwhile (the next execution's start) shares its write and its sync.
+          await new Promise<void>((r) => setImmediate(r));
+        }
+        // Taking the group out of the queue closes it: appends from now on open the next one.
+        const group = this.queue.shift()!;
         this.writing = true;
         try {
           let start: number;

@@ -52,6 +52,26 @@ describe('AppendLock', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('leaves the lock to the waiter it let go for, rather than take it straight back', async () => {
+    const first = new AppendLock(path);
+    const second = new AppendLock(path);
+    await first.acquire();
+    const order: string[] = [];
+    const waiting = second.acquire().then(() => order.push('second'));
+    await new Promise((r) => setTimeout(r, 5));
+    first.release();
+    // At once, as a busy writer would: the waiter, still asleep in its back-off, comes first.
+    const again = first.acquire().then(() => order.push('first'));
+    await waiting;
+    second.release();
+    second.close();
+    await again;
+    expect(order).toEqual(['second', 'first']);
+    first.release();
+    first.close();
+    expect(existsSync(path)).toBe(false);
+  });
+
   it('waits for its own holder within one instance, then takes the lock it kept', async () => {
     const lock = new AppendLock(path);
     await lock.acquire();
