@@ -207,6 +207,19 @@ describe('FileEventStore', () => {
     });
   });
 
+  it('holds a group of metadata alone for one turn, so that appends made meanwhile share its write and sync', async () => {
+    const store = await openFileEventStore(freshDir());
+    const meta = store.putMetadata({ executionArn: 'e1', stateMachineArn: 'sm', name: 'e1', status: 'SUCCEEDED', startDate: 1, stopDate: 2 });
+    // Later in the same turn, once the flush has begun: an execution started after another ended.
+    await Promise.resolve();
+    await Promise.resolve();
+    const append = store.append('e2', historyEvents(1, 2), { expectedRevision: 0 });
+    await Promise.all([meta, append]);
+    expect(store.stats).toMatchObject({ appends: 1, groups: 1, syncs: 1 });
+    expect((await store.getMetadata('e1'))?.status).toBe('SUCCEEDED');
+    await store.close();
+  });
+
   describe('syncWait', () => {
     async function appendInTurn(syncWait: 'auto' | 'thread-pool' | 'blocking', count: number) {
       const store = await openFileEventStore(freshDir(), { syncWait });
