@@ -17,9 +17,12 @@
  *                   of one Task answer;
  *   3. parallel-10  a parent spawning 10 children (each of shape 1) in one action, stopping
  *                   each on its xstate.done.actor.* event, and finishing when all are done;
- *   4. parked       heap retained per started root actor waiting for an event, on its own and
+ *   4. map          map-10k's shape: a parent runs 10,000 children of shape 1, 40 at a time; each
+ *                   child's done event spawns the next item under the same id (as Stepwise's Map
+ *                   does), the last ones are stopped; µs per item;
+ *   5. parked       heap retained per started root actor waiting for an event, on its own and
  *                   under one shared parent actor (how Stepwise creates them: one XState system);
- *   5. concurrent   the concurrent workload's shape: 10,000 root actors under one shared parent
+ *   6. concurrent   the concurrent workload's shape: 10,000 root actors under one shared parent
  *                   started into a parked state (entry action, guarded `always`), then each sent
  *                   one event that takes it to a final state; ms for all of them, all alive at once.
  *
@@ -97,6 +100,40 @@ const parallelOf = (branches) =>
     },
   });
 const parallel10 = parallelOf(10);
+
+// 4. A Map: `items` children of shape 1, `concurrency` at a time, each slot's next item spawned under its id.
+const MAP_ITEMS = 10_000;
+const mapOf = (items, concurrency) =>
+  createMachine({
+    context,
+    initial: 'run',
+    states: {
+      run: {
+        entry: enqueueActions(({ context, enqueue }) => {
+          context.rt.remaining = items;
+          context.rt.n = Math.min(concurrency, items);
+          for (let slot = 0; slot < context.rt.n; slot++) enqueue.spawnChild(oneShot, { id: `m.${slot}`, input: { slot } });
+        }),
+        on: {
+          'xstate.done.actor.*': {
+            actions: enqueueActions(({ context, event, enqueue }) => {
+              const id = event.type.slice('xstate.done.actor.'.length);
+              context.rt.remaining--;
+              if (context.rt.n < items) {
+                context.rt.n++;
+                enqueue.spawnChild(oneShot, { id, input: { item: context.rt.n } });
+              } else {
+                enqueue.stopChild(id);
+              }
+            }),
+          },
+        },
+        always: [{ guard: ({ context }) => context.rt.remaining === 0, target: 'end' }],
+      },
+      end: { type: 'final' },
+    },
+  });
+const map10k = mapOf(MAP_ITEMS, 40);
 const parallel0 = parallelOf(0);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -118,6 +155,7 @@ const cases = {
   send: [SENDS, (n) => { for (let i = 0; i < n; i++) sender.send({ type: 'answer' }); }],
   parallel10: [500, (n) => runToEnd(parallel10, n)],
   parallel0: [2_000, (n) => runToEnd(parallel0, n)],
+  map: [1, (n) => runToEnd(map10k, n)],
 };
 const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 const cpuSamples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
@@ -137,8 +175,11 @@ const results = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, 
 // Per child: the parallel of 10 less the parallel of 0, paired within each round.
 const perChild = (xs) => xs.parallel10.map((us, r) => (us - xs.parallel0[r]) / 10);
 results.perChild = { ...stats(perChild(samples)), cpuUs: median(perChild(cpuSamples)) };
+// The map case times one whole Map per round: per item.
+const perItem = (xs) => xs.map((us) => us / MAP_ITEMS);
+results.mapPerItem = { ...stats(perItem(samples.map)), cpuUs: median(perItem(cpuSamples.map)) };
 
-// 5. Start, park, answer, finish: one execution of the concurrent workload, minus everything Stepwise adds.
+// 6. Start, park, answer, finish: one execution of the concurrent workload, minus everything Stepwise adds.
 const parkThenEnd = createMachine({
   context,
   initial: 'start',
@@ -201,9 +242,10 @@ const rows = [
   ['2. send (Task answer)', ...us('send'), 'send -> handler action -> guarded always (reenter) -> entry action of the next state'],
   ['3. parallel of 10', ...us('parallel10'), 'spawn 10 children of shape 1 in one action, stopChild each on xstate.done.actor.*, then final'],
   ['   per child', ...us('perChild'), `(parallel of 10 - parallel of 0 [${f(results.parallel0.us)} µs]) / 10, per round: one branch or Map iteration`],
-  ['4. parked root actor', `${f(pb.bytes, 0)} B`, `${f(pb.min, 0)}-${f(pb.max, 0)}`, '', `${f(pb.bytes / 1024, 2)} KB`, 'heap retained per started actor waiting for an event (10,000 held, gc before and after)'],
+  ['4. map, per item', ...us('mapPerItem'), `${f(MAP_ITEMS, 0)} children of shape 1, 40 at a time, each done event spawning the next item under its id: map-10k's shape`],
+  ['5. parked root actor', `${f(pb.bytes, 0)} B`, `${f(pb.min, 0)}-${f(pb.max, 0)}`, '', `${f(pb.bytes / 1024, 2)} KB`, 'heap retained per started actor waiting for an event (10,000 held, gc before and after)'],
   ['   under a shared parent', `${f(ps.bytes, 0)} B`, `${f(ps.min, 0)}-${f(ps.max, 0)}`, '', `${f(ps.bytes / 1024, 2)} KB`, 'the same, each created with { parent } of one host actor: one XState system for all (as Stepwise does)'],
-  ['5. concurrent', `${f(results.concurrent.ms, 0)} ms`, `${f(results.concurrent.min, 0)}-${f(results.concurrent.max, 0)}`, '', `${f((results.concurrent.ms * 1000) / CONCURRENT)} µs each`, `${f(CONCURRENT, 0)} actors under one parent started to a parked state, then each answered to its final state (all alive at once)`],
+  ['6. concurrent', `${f(results.concurrent.ms, 0)} ms`, `${f(results.concurrent.min, 0)}-${f(results.concurrent.max, 0)}`, '', `${f((results.concurrent.ms * 1000) / CONCURRENT)} µs each`, `${f(CONCURRENT, 0)} actors under one parent started to a parked state, then each answered to its final state (all alive at once)`],
 ];
 console.log(`XState floor: node ${process.version}, xstate ${xstateVersion}, extra V8 flags: ${v8Flags}; ` +
   `median of ${ROUNDS} rounds, one core; load average at start ${load}\n`);
