@@ -75,35 +75,10 @@ const taskState = (other) => ({
 });
 const tasks = createMachine({ context, initial: 'a', states: { a: taskState('b'), b: taskState('a') } });
 
-// 3. A Parallel of `branches`: spawn them all in one action, stop each as it finishes, end when none is left.
-const parallelOf = (branches) =>
-  createMachine({
-    context,
-    initial: 'run',
-    states: {
-      run: {
-        entry: enqueueActions(({ context, enqueue }) => {
-          context.rt.remaining = branches;
-          for (let i = 0; i < branches; i++) enqueue.spawnChild(oneShot, { id: `b${i}`, input: { i } });
-        }),
-        on: {
-          'xstate.done.actor.*': {
-            actions: enqueueActions(({ context, event, enqueue }) => {
-              enqueue.stopChild(event.type.slice('xstate.done.actor.'.length));
-              context.rt.remaining--;
-            }),
-          },
-        },
-        always: [{ guard: ({ context }) => context.rt.remaining === 0, target: 'end' }],
-      },
-      end: { type: 'final' },
-    },
-  });
-const parallel10 = parallelOf(10);
-
-// 4. A Map: `items` children of shape 1, `concurrency` at a time, each slot's next item spawned under its id.
-const MAP_ITEMS = 10_000;
-const mapOf = (items, concurrency) =>
+// 3 and 4. `items` children of shape 1, `concurrency` at a time: each done event spawns the next item
+// under the finished one's id (as Stepwise's Map does) or stops it; final when none is left. A
+// Parallel of n is n items n at a time.
+const fanOut = (items, concurrency) =>
   createMachine({
     context,
     initial: 'run',
@@ -112,7 +87,7 @@ const mapOf = (items, concurrency) =>
         entry: enqueueActions(({ context, enqueue }) => {
           context.rt.remaining = items;
           context.rt.n = Math.min(concurrency, items);
-          for (let slot = 0; slot < context.rt.n; slot++) enqueue.spawnChild(oneShot, { id: `m.${slot}`, input: { slot } });
+          for (let slot = 0; slot < context.rt.n; slot++) enqueue.spawnChild(oneShot, { id: `c.${slot}`, input: { slot } });
         }),
         on: {
           'xstate.done.actor.*': {
@@ -133,8 +108,10 @@ const mapOf = (items, concurrency) =>
       end: { type: 'final' },
     },
   });
-const map10k = mapOf(MAP_ITEMS, 40);
-const parallel0 = parallelOf(0);
+const parallel10 = fanOut(10, 10);
+const parallel0 = fanOut(0, 0);
+const MAP_ITEMS = 10_000;
+const map10k = fanOut(MAP_ITEMS, 40);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
