@@ -193,12 +193,14 @@ export class Runtime {
     const extra: StoredExtra = { definitionId: prepared.definitionId, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName };
     if (options.stateMachineVersionArn) extra.stateMachineVersionArn = options.stateMachineVersionArn;
     if (options.stateMachineAliasArn) extra.stateMachineAliasArn = options.stateMachineAliasArn;
-    // Asked for before the metadata that names it, in the same turn: a store that writes one
-    // turn's appends as one group (the file store) makes them durable together.
+    // The definition is asked for before the metadata that names it: a store that keeps one
+    // turn's writes together or in order needs no more; any other makes the metadata wait.
     const saving = this.definitions.save(prepared.definitionId, definition);
+    const inOrder = saving === undefined || this.store.turnWritesInOrder === true;
     // Listed only once its lease is stored, so that no other runtime takes it for an orphan.
     const claimed = this.ownership?.claimNew(identity.executionArn);
-    this.track(journal, extra, journal.start(), claimed, saving);
+    const after = inOrder ? claimed : claimed ? Promise.all([claimed, saving]) : saving;
+    this.track(journal, extra, journal.start(), after, inOrder ? saving : undefined);
     return journal;
   }
 

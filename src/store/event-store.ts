@@ -110,6 +110,13 @@ export interface EventStore {
   subscribeAll(options?: SubscribeAllOptions): Observable<StoredStreamEvent>;
   /** Waits for pending appends, completes subscriptions and releases files. Idempotent. */
   close(): Promise<void>;
+  /**
+   * True when what is appended and put in one turn of the event loop becomes durable together,
+   * or in the order it was asked for (the file store writes it as one group; the memory store
+   * at once). The runtime then stores a new definition and the metadata that names it in the
+   * same turn; without it, the metadata waits until the definition is stored.
+   */
+  readonly turnWritesInOrder?: boolean;
 }
 
 /**

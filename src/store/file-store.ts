@@ -154,6 +154,8 @@ const READ_SPAN = 8 << 20;
  * subscriptions poll for them.
  */
 export class FileEventStore implements EventStore {
+  /** See {@link EventStore.turnWritesInOrder}. */
+  readonly turnWritesInOrder = true;
   /** Set when opening cut a torn tail off the log. */
   recovery: StoreRecovery | undefined = undefined;
   readonly file: string;

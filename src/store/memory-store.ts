@@ -35,6 +35,8 @@ const CATCH_UP_CHUNK = 1024;
  * reference, not copied: treat what you append as immutable.
  */
 export class MemoryEventStore implements EventStore {
+  /** See {@link EventStore.turnWritesInOrder}. */
+  readonly turnWritesInOrder = true;
   private readonly streams = new Map<string, Stream>();
   /**
    * The global order, one entry per append: its stream and size. Only that much is recorded

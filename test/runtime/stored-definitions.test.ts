@@ -5,7 +5,8 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StateMachineDefinition } from '../../src/asl/definition.js';
 import { createRuntime } from '../../src/runtime/create-runtime.js';
-import { definitionIdOf, definitionStreamOf } from '../../src/store/definition-stream.js';
+import { definitionIdOf, definitionStreamOf, isDefinitionStream } from '../../src/store/definition-stream.js';
+import type { ExecutionMetadata } from '../../src/store/event-store.js';
 import { openFileEventStore } from '../../src/store/file-store.js';
 import { createMemoryEventStore } from '../../src/store/memory-store.js';
 
@@ -76,6 +77,48 @@ describe('stored definitions', () => {
     const fresh = createRuntime({ store });
     expect((await fresh.replay({ executionArn: result.executionArn })).ok).toBe(true);
     expect((await fresh.executionMetadata(result.executionArn))!.extra).toMatchObject({ definition });
+  });
+
+  it('on a store that does not keep one turn\'s writes in order, lists an execution only once its definition is stored', async () => {
+    const inner = createMemoryEventStore();
+    const writes: string[] = [];
+    let storeDefinition!: () => void;
+    const gate = new Promise<void>((r) => (storeDefinition = r));
+    // EventStoreDB's adapter, say: two writes asked for in one turn may land in either order.
+    const store = new Proxy(inner, {
+      get(target, prop) {
+        if (prop === 'turnWritesInOrder') return undefined;
+        if (prop === 'append') {
+          return async (streamId: string, events: never[], options: never) => {
+            if (isDefinitionStream(streamId)) {
+              await gate;
+              writes.push('definition');
+            }
+            return target.append(streamId, events, options);
+          };
+        }
+        if (prop === 'putMetadata') {
+          return (m: ExecutionMetadata) => {
+            writes.push(`metadata ${m.status}`);
+            return target.putMetadata(m);
+          };
+        }
+        const value = Reflect.get(target, prop) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const runtime = createRuntime({ store });
+    const execution = runtime.startExecution({ definition, input: { name: 'Ada' } });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(writes).toEqual([]);
+    storeDefinition();
+    await runtime.listed(execution.identity.executionArn);
+    expect(writes.slice(0, 2)).toEqual(['definition', 'metadata RUNNING']);
+    expect((await execution.done).status).toBe('SUCCEEDED');
+    // The next execution of the same definition is listed at once: the definition is stored.
+    const second = runtime.startExecution({ definition, input: { name: 'Bo' } });
+    await runtime.listed(second.identity.executionArn);
+    expect(writes.filter((w) => w === 'definition')).toHaveLength(1);
   });
 
   it('keeps definition streams out of runtime.events$', async () => {
