@@ -1,4 +1,4 @@
-import type { AnyActorRef, AnyStateMachine } from 'xstate';
+import type { AnyActorLogic, AnyActorRef, AnyStateMachine } from 'xstate';
 import type { Branch, QueryLanguage, State } from '../asl/definition.js';
 import type { JsonataBindings } from '../asl/jsonata/evaluate-jsonata.js';
 import type { JsonValue } from '../asl/json-value.js';
@@ -8,7 +8,7 @@ import { StatesErrors } from '../errors/error-names.js';
 import type { EventDetails, HistoryEventType } from '../execution/history-event.js';
 import { HistoryFrame } from '../execution/history-frame.js';
 import type { ActorInput, ExecutionServices } from '../execution/execution-services.js';
-import type { StatePlan } from './compile-scope.js';
+import type { StatePlan } from './scope-steps.js';
 
 /** How a scope (the top level, a Parallel branch or a Map iteration) ended. */
 export type ScopeOutcome =
@@ -55,12 +55,14 @@ export interface CompiledScope {
   nested: Map<string, CompiledScope[]>;
   /** The variant a redrive starts (see redriveMachineOf). */
   redriveMachine?: AnyStateMachine;
+  /** What its Map iterations or Parallel branches are spawned with, by inherited query language (see childLogicOf). */
+  childLogic?: Partial<Record<QueryLanguage, AnyActorLogic>>;
 }
 
 /** A child actor the scope asks its machine to spawn. */
 export interface SpawnRequest {
   id: string;
-  logic: AnyStateMachine;
+  logic: AnyActorLogic;
   input: ScopeInput;
 }
 

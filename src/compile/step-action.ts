@@ -1,9 +1,9 @@
-import { spawnChild, stopChild, type AnyStateMachine } from 'xstate';
+import { spawnChild, stopChild, type AnyActorLogic } from 'xstate';
 
 /** What a step asks XState to do once its work is done: children to stop, then to spawn. */
 export interface StepRequests<I> {
   stops?: string[];
-  spawns?: { id: string; logic: AnyStateMachine; input: I }[];
+  spawns?: { id: string; logic: AnyActorLogic; input: I }[];
 }
 
 type StepResolve = (scope: unknown, snapshot: unknown, args: { context: unknown; event: unknown }) => [unknown, undefined, unknown[] | undefined];

@@ -5,6 +5,7 @@ import { AslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
 import type { ExecutionServices } from '../../execution/execution-services.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
+import { childLogicOf } from '../instant-scope.js';
 import type { ScopeOutcome, ScopeRuntime } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
@@ -227,7 +228,7 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   work.running.set(index, worker);
   rt.spawn({
     id: childId(work.attempt, worker.slot),
-    logic: scope.machine,
+    logic: childLogicOf(scope, rt.queryLanguage),
     input: {
       services: work.distributed ? unrecorded(rt.services) : rt.services,
       scope, input, frame: jobFrame,

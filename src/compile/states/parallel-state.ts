@@ -1,6 +1,7 @@
 import type { ParallelState } from '../../asl/definition.js';
 import type { JsonValue } from '../../asl/json-value.js';
 import type { HistoryFrame } from '../../execution/history-frame.js';
+import { childLogicOf } from '../instant-scope.js';
 import type { ScopeOutcome, ScopeRuntime } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
@@ -54,7 +55,7 @@ function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue)
     work.running.add(index);
     rt.spawn({
       id: childId(attempt, index),
-      logic: scope.machine,
+      logic: childLogicOf(scope, rt.queryLanguage),
       input: { services: rt.services, scope, input, frame, role: { kind: 'branch', index }, variables: { ...rt.variables }, queryLanguage: rt.queryLanguage },
     });
   });

@@ -1,0 +1,60 @@
+import type { ActorLogic, AnyActorLogic, AnyActorRef } from 'xstate';
+import type { QueryLanguage } from '../asl/definition.js';
+import { END, ScopeRuntime, type CompiledScope, type ScopeInput, type ScopeOutcome } from './scope-runtime.js';
+import { INSTANT_TYPES, closeScope, runStep } from './scope-steps.js';
+
+/** The snapshot of an instant scope: born done (or errored, when XState catches a throw). */
+interface InstantSnapshot {
+  status: 'done';
+  output: ScopeOutcome;
+  error: undefined;
+}
+
+/**
+ * XState logic for a Parallel branch or Map iteration made only of Pass, Choice, Succeed and
+ * Fail states in JSONPath. Such a scope has no lifecycle: nothing outside it is awaited, so it
+ * runs from its StartAt to its end in the step that spawns it, recording the same events in
+ * the same order as the machine would. It is still a child actor of the Map or Parallel
+ * (spawned, stopped and reporting its outcome through XState's done event); what it skips is
+ * the state-machine interpreter, which for these scopes only ever takes one path: enter the
+ * first state, run the instant chain, reach the final node. Measured on map-10k (10,000
+ * iterations of three Pass states) that interpreter was 11 µs of every iteration's ~70 µs.
+ */
+export function instantScopeLogic(compiled: CompiledScope): ActorLogic<InstantSnapshot, { type: string }, ScopeInput> {
+  const startAt = compiled.definition.StartAt;
+  const begin = (rt: ScopeRuntime) => {
+    rt.target = startAt;
+  };
+  return {
+    config: compiled,
+    // Born done: XState never delivers it an event.
+    transition: (snapshot) => snapshot,
+    getInitialSnapshot(actorScope, input) {
+      const rt = new ScopeRuntime(input);
+      rt.self = actorScope.self as AnyActorRef;
+      const requests = runStep(rt, undefined, begin);
+      if (requests || rt.target !== END) throw new Error(`Stepwise bug: an instant scope starting at '${startAt}' did not run to its end`);
+      closeScope(rt);
+      return { status: 'done', output: rt.outcome!, error: undefined };
+    },
+    getPersistedSnapshot: (snapshot) => snapshot,
+  } as ActorLogic<InstantSnapshot, { type: string }, ScopeInput>;
+}
+
+/**
+ * The logic a Map iteration or Parallel branch of this scope is spawned with: the instant
+ * logic when every state runs within one step under the inherited query language
+ * (runsInstantly), else the machine.
+ */
+export function childLogicOf(compiled: CompiledScope, queryLanguage: QueryLanguage): AnyActorLogic {
+  const chosen = (compiled.childLogic ??= {});
+  return (chosen[queryLanguage] ??= runsInstantly(compiled, queryLanguage) ? instantScopeLogic(compiled) : compiled.machine);
+}
+
+/** Whether every state of the scope is instant when its inherited query language is `queryLanguage`. */
+export function runsInstantly(compiled: CompiledScope, queryLanguage: QueryLanguage): boolean {
+  for (const state of Object.values(compiled.definition.States)) {
+    if (!INSTANT_TYPES.has(state.Type) || (state.QueryLanguage ?? queryLanguage) !== 'JSONPath') return false;
+  }
+  return true;
+}

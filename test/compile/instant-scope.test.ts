@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AnyStateMachine } from 'xstate';
+import { compileScope } from '../../src/compile/compile-scope.js';
+import { childLogicOf, runsInstantly } from '../../src/compile/instant-scope.js';
+import type { Branch } from '../../src/asl/definition.js';
+
+const passOnly: Branch = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Next: 'C' }], Default: 'D' }, C: { Type: 'Succeed' }, D: { Type: 'Fail', Error: 'E' } } } as Branch;
+const withTask: Branch = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'T' }, T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', End: true } } } as Branch;
+const oneJsonata: Branch = { StartAt: 'A', States: { A: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% 1 %}', End: true } } } as Branch;
+
+describe('which logic a Map iteration or Parallel branch runs as', () => {
+  it('is the instant logic only when every state is Pass, Choice, Succeed or Fail in JSONPath', () => {
+    expect(runsInstantly(compileScope(passOnly), 'JSONPath')).toBe(true);
+    expect(runsInstantly(compileScope(passOnly), 'JSONata')).toBe(false); // inherited from the top level
+    expect(runsInstantly(compileScope(withTask), 'JSONPath')).toBe(false);
+    expect(runsInstantly(compileScope(oneJsonata), 'JSONPath')).toBe(false);
+  });
+
+  it('is chosen once per scope and query language, and is the machine otherwise', () => {
+    const scope = compileScope(passOnly);
+    const instant = childLogicOf(scope, 'JSONPath');
+    expect(instant).not.toBe(scope.machine);
+    expect(childLogicOf(scope, 'JSONPath')).toBe(instant);
+    expect(childLogicOf(scope, 'JSONata')).toBe(scope.machine);
+    const tasks = compileScope(withTask);
+    expect(childLogicOf(tasks, 'JSONPath')).toBe(tasks.machine);
+  });
+});
+
+// Each definition's iterations or branches are instant: Choice, Fail, an intrinsic, a failed
+// path, tolerated failures, two workers threading previousEventId.
+const definitions = {
+  tolerated: {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map', ItemsPath: '$.items', ToleratedFailureCount: 1, MaxConcurrency: 2,
+        ItemSelector: { 'v.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index' },
+        ItemProcessor: {
+          StartAt: 'Check',
+          States: {
+            Check: { Type: 'Choice', Choices: [{ Variable: '$.v', NumericGreaterThan: 2, Next: 'Boom' }], Default: 'Double' },
+            Double: { Type: 'Pass', Parameters: { 'twice.$': 'States.MathAdd($.v, $.v)' }, ResultPath: '$.r', Next: 'Done' },
+            Done: { Type: 'Succeed' },
+            Boom: { Type: 'Fail', Error: 'TooBig', Cause: 'over two' },
+          },
+        },
+        End: true,
+      },
+    },
+  },
+  succeeded: {
+    StartAt: 'Each',
+    States: { Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', Parameters: { 'n.$': '$' }, Next: 'Y' }, Y: { Type: 'Pass', End: true } } }, Next: 'After' }, After: { Type: 'Pass', End: true } },
+  },
+  badPath: {
+    StartAt: 'Each',
+    States: { Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', Parameters: { 'a.$': '$.nope' }, End: true } } }, End: true } },
+  },
+  parallel: {
+    StartAt: 'P',
+    States: {
+      P: {
+        Type: 'Parallel', End: true,
+        Branches: [
+          { StartAt: 'A', States: { A: { Type: 'Pass', Result: 1, End: true } } },
+          { StartAt: 'B', States: { B: { Type: 'Pass', Next: 'C' }, C: { Type: 'Succeed' } } },
+        ],
+      },
+    },
+  },
+};
+
+async function historiesWith(forceMachine: boolean) {
+  vi.resetModules();
+  if (forceMachine) {
+    vi.doMock('../../src/compile/instant-scope.js', async (importOriginal) => ({
+      ...(await importOriginal<object>()),
+      childLogicOf: (scope: { machine: AnyStateMachine }) => scope.machine,
+    }));
+  } else {
+    vi.doUnmock('../../src/compile/instant-scope.js');
+  }
+  const { createRuntime } = await import('../../src/index.js');
+  const fresh = await import('../../src/compile/compile-scope.js');
+  const { childLogicOf: chosen } = await import('../../src/compile/instant-scope.js');
+  const probe = fresh.compileScope(passOnly);
+  expect(chosen(probe, 'JSONPath') === probe.machine).toBe(forceMachine);
+  const runtime = createRuntime({ clock: 'virtual' });
+  const out: Record<string, unknown> = {};
+  for (const [name, definition] of Object.entries(definitions)) {
+    const execution = runtime.startExecution({ definition, input: { items: [1, 2, 3, 4] } });
+    const result = await execution.done;
+    out[name] = {
+      status: result.status, output: result.output, error: result.error, cause: result.cause,
+      // Everything but the timestamps, the execution's own (random) identity and its random seed.
+      events: execution.events.map(({ timestamp: _t, executionStartedEventDetails: _s, seed: _r, ...rest }) => rest),
+    };
+  }
+  return out;
+}
+
+describe('the instant logic', () => {
+  afterEach(() => {
+    vi.doUnmock('../../src/compile/instant-scope.js');
+    vi.resetModules();
+  });
+
+  it('records the same history, outcome and event threading as the state machine', async () => {
+    const viaMachine = await historiesWith(true);
+    const viaInstant = await historiesWith(false);
+    expect(viaInstant).toEqual(viaMachine);
+    const tolerated = viaInstant.tolerated as { status: string; events: { type: string }[] };
+    // Two of the four items fail: one is tolerated, the second fails the Map.
+    expect(tolerated.status).toBe('FAILED');
+    expect(tolerated.events.filter((e) => e.type === 'MapIterationFailed')).toHaveLength(2);
+    expect((viaInstant.succeeded as { output: unknown }).output).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+    expect((viaInstant.badPath as { error: string }).error).toBe('States.Runtime');
+    expect((viaInstant.parallel as { output: unknown }).output).toEqual([1, { items: [1, 2, 3, 4] }]);
+  });
+});
