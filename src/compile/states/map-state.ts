@@ -39,8 +39,8 @@ interface MapPlan {
   maxConcurrency: number;
   toleratedCount: number;
   toleratedPercentage: number;
-  /** The input of iteration `index` (ItemSelector applied). */
-  inputFor(index: number, item: JsonValue): JsonValue;
+  /** The input of iteration `index` (ItemSelector applied); `extras` is its `$$.Map` entry. */
+  inputFor(index: number, item: JsonValue, extras: Record<string, JsonValue>): JsonValue;
   /** Kept for a retry: the effective input the plan was made from. */
   effective: JsonValue;
 }
@@ -91,7 +91,7 @@ function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonV
   launch(rt, state, {
     items: batchItems(rt, state, effective, list),
     maxConcurrency, toleratedCount, toleratedPercentage, effective,
-    inputFor: (index, item) => selector === undefined ? item : applyParameters(rt, effective, selector, field, mapContext(index, item)),
+    inputFor: (_index, item, extras) => selector === undefined ? item : applyParameters(rt, effective, selector, field, extras),
   }, true);
 }
 
@@ -122,7 +122,7 @@ function jsonataText(value: string): string {
 
 const INLINE_CONCURRENCY_CEILING = 40;
 
-const mapContext = (index: number, item: JsonValue) => ({ Map: { Item: { Index: index, Value: item } } });
+const mapContext = (index: number, item: JsonValue): Record<string, JsonValue> => ({ Map: { Item: { Index: index, Value: item } } });
 
 function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = false): void {
   const a = rt.active!;
@@ -219,7 +219,8 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   skipKept(work);
   const a = rt.active!;
   const item = work.items[index]!;
-  const input = work.plan.inputFor(index, item);
+  const extras = mapContext(index, item);
+  const input = work.plan.inputFor(index, item, extras);
   const scope = rt.scope.nested.get(a.name)![0]!;
   const jobFrame = worker.frame.child();
   worker.job = index;
@@ -233,8 +234,9 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
       services: work.distributed ? unrecorded(rt.services) : rt.services,
       scope, input, frame: jobFrame,
       role: work.distributed ? { kind: 'branch', index } : { kind: 'iteration', mapStateName: a.name, index },
-      contextExtras: mapContext(index, item),
-      variables: work.distributed ? {} : { ...rt.variables },
+      contextExtras: extras,
+      // Variables are replaced on assignment, never changed in place: the iteration can share them.
+      variables: work.distributed ? {} : rt.variables,
       queryLanguage: rt.queryLanguage,
     },
   });
@@ -250,9 +252,10 @@ function unrecorded(services: ExecutionServices): ExecutionServices {
 export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outcome: ScopeOutcome): void {
   const work = rt.active?.work as MapWork | undefined;
   if (!work || work.kind !== 'map') return;
-  const [, attempt, slot] = id.split('.');
-  if (Number(attempt) !== work.attempt) return;
-  const worker = work.workers[Number(slot)];
+  // Ids are `m.<attempt>.<slot>` (childId).
+  const dot = id.lastIndexOf('.');
+  if (Number(id.slice(2, dot)) !== work.attempt) return;
+  const worker = work.workers[Number(id.slice(dot + 1))];
   const index = worker?.job;
   if (index === undefined || work.running.get(index) !== worker) return;
   work.running.delete(index);

@@ -56,7 +56,7 @@ function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue)
     rt.spawn({
       id: childId(attempt, index),
       logic: childLogicOf(scope, rt.queryLanguage),
-      input: { services: rt.services, scope, input, frame, role: { kind: 'branch', index }, variables: { ...rt.variables }, queryLanguage: rt.queryLanguage },
+      input: { services: rt.services, scope, input, frame, role: { kind: 'branch', index }, variables: rt.variables, queryLanguage: rt.queryLanguage },
     });
   });
   if (work.running.size === 0) finish(rt, state, work);
