@@ -7,19 +7,22 @@
  * Stepwise compiles each execution into an XState machine and runs one actor per execution,
  * per Parallel branch and per Map iteration. Whatever Stepwise does on top, it cannot go below
  * what XState charges for those actors and their transitions. This script measures that charge
- * on minimal machines built the way Stepwise builds its own (enqueueActions entries and
- * handlers, guarded eventless transitions, spawnChild/stopChild), so the figures are a floor:
+ * on minimal machines built the way Stepwise builds its own (entries and handlers as built-in
+ * actions resolved in place, as src/compile/step-action.ts does; guarded eventless transitions;
+ * spawnChild/stopChild), so the figures are a floor:
  *
  *   1. root run     createActor(m).start() of a machine whose initial state has one entry
  *                   action and leaves through a guarded `always` to a final state;
  *   2. send         one actor.send() whose handler runs an action, then a guarded `always`
  *                   (reenter: true) into another state whose entry runs an action: the shape
  *                   of one Task answer;
- *   3. parallel-10  a parent spawning 10 children (each of shape 1) in one action, stopping
- *                   each on its xstate.done.actor.* event, and finishing when all are done;
- *   4. map          map-10k's shape: a parent runs 10,000 children of shape 1, 40 at a time; each
- *                   child's done event spawns the next item under the same id (as Stepwise's Map
- *                   does), the last ones are stopped; µs per item;
+ *   3. parallel-10  a parent spawning 10 children in one action, stopping each on its
+ *                   xstate.done.actor.* event, and finishing when all are done; the children
+ *                   either machines of shape 1 or born-done logic (how Stepwise runs a branch or
+ *                   iteration of Pass/Choice/Succeed/Fail states: src/compile/instant-scope.ts);
+ *   4. map          map-10k's shape: a parent runs 10,000 children, 40 at a time; each child's
+ *                   done event spawns the next item under the same id (as Stepwise's Map does),
+ *                   the last ones are stopped; µs per item, with both kinds of children;
  *   5. parked       heap retained per started root actor waiting for an event, on its own and
  *                   under one shared parent actor (how Stepwise creates them: one XState system);
  *   6. concurrent   the concurrent workload's shape: 10,000 root actors under one shared parent
@@ -39,7 +42,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { createActor, createMachine, enqueueActions, fromTransition } from 'xstate';
+import { createActor, createMachine, fromTransition, spawnChild, stopChild } from 'xstate';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
@@ -55,7 +58,16 @@ const xstateVersion = JSON.parse(readFileSync(createRequire(import.meta.url).res
 
 // Each actor gets its own mutable runtime object in its context, as Stepwise's machines do (context.rt).
 const context = () => ({ rt: { target: undefined, remaining: 0, n: 0 } });
-const work = (fn) => enqueueActions(({ context, event }) => fn(context.rt, event));
+/**
+ * An action that runs `fn` while XState resolves the transition and hands back the XState actions
+ * it returns (spawns, stops): the shape of Stepwise's step action (src/compile/step-action.ts).
+ */
+const work = (fn) => {
+  function step() {}
+  step.type = 'floor.step';
+  step.resolve = (_scope, snapshot, { context, event }) => [snapshot, undefined, fn(context.rt, event)];
+  return step;
+};
 
 // 1. Entry action, then a guarded eventless transition to a final state.
 const oneShot = createMachine({
@@ -75,31 +87,40 @@ const taskState = (other) => ({
 });
 const tasks = createMachine({ context, initial: 'a', states: { a: taskState('b'), b: taskState('a') } });
 
-// 3 and 4. `items` children of shape 1, `concurrency` at a time: each done event spawns the next item
-// under the finished one's id (as Stepwise's Map does) or stops it; final when none is left. A
-// Parallel of n is n items n at a time.
-const fanOut = (items, concurrency) =>
+// A child born done: the logic of a branch or iteration that runs to its end in the step that spawns it.
+const bornDone = {
+  config: 'born-done',
+  transition: (snapshot) => snapshot,
+  getInitialSnapshot: (_scope, input) => ({ status: 'done', output: input, error: undefined }),
+  getPersistedSnapshot: (snapshot) => snapshot,
+};
+
+// 3 and 4. `items` children, `concurrency` at a time: each done event spawns the next item under
+// the finished one's id (as Stepwise's Map does) or stops it; final when none is left. A Parallel
+// of n is n items n at a time.
+const fanOut = (child, items, concurrency) =>
   createMachine({
     context,
     initial: 'run',
     states: {
       run: {
-        entry: enqueueActions(({ context, enqueue }) => {
-          context.rt.remaining = items;
-          context.rt.n = Math.min(concurrency, items);
-          for (let slot = 0; slot < context.rt.n; slot++) enqueue.spawnChild(oneShot, { id: `c.${slot}`, input: { slot } });
+        entry: work((rt) => {
+          rt.remaining = items;
+          rt.n = Math.min(concurrency, items);
+          const actions = [];
+          for (let slot = 0; slot < rt.n; slot++) actions.push(spawnChild(child, { id: `c.${slot}`, input: { slot } }));
+          return actions;
         }),
         on: {
           'xstate.done.actor.*': {
-            actions: enqueueActions(({ context, event, enqueue }) => {
+            actions: work((rt, event) => {
               const id = event.type.slice('xstate.done.actor.'.length);
-              context.rt.remaining--;
-              if (context.rt.n < items) {
-                context.rt.n++;
-                enqueue.spawnChild(oneShot, { id, input: { item: context.rt.n } });
-              } else {
-                enqueue.stopChild(id);
+              rt.remaining--;
+              if (rt.n < items) {
+                rt.n++;
+                return [spawnChild(child, { id, input: { item: rt.n } })];
               }
+              return [stopChild(id)];
             }),
           },
         },
@@ -108,10 +129,12 @@ const fanOut = (items, concurrency) =>
       end: { type: 'final' },
     },
   });
-const parallel10 = fanOut(10, 10);
-const parallel0 = fanOut(0, 0);
 const MAP_ITEMS = 10_000;
-const map10k = fanOut(MAP_ITEMS, 40);
+const fanOuts = {
+  machine: { parallel10: fanOut(oneShot, 10, 10), map: fanOut(oneShot, MAP_ITEMS, 40) },
+  bornDone: { parallel10: fanOut(bornDone, 10, 10), map: fanOut(bornDone, MAP_ITEMS, 40) },
+};
+const parallel0 = fanOut(oneShot, 0, 0);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -130,9 +153,11 @@ const SENDS = 100_000;
 const cases = {
   rootRun: [20_000, (n) => runToEnd(oneShot, n)],
   send: [SENDS, (n) => { for (let i = 0; i < n; i++) sender.send({ type: 'answer' }); }],
-  parallel10: [500, (n) => runToEnd(parallel10, n)],
+  parallel10: [500, (n) => runToEnd(fanOuts.machine.parallel10, n)],
+  parallel10BornDone: [500, (n) => runToEnd(fanOuts.bornDone.parallel10, n)],
   parallel0: [2_000, (n) => runToEnd(parallel0, n)],
-  map: [1, (n) => runToEnd(map10k, n)],
+  map: [1, (n) => runToEnd(fanOuts.machine.map, n)],
+  mapBornDone: [1, (n) => runToEnd(fanOuts.bornDone.map, n)],
 };
 const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 const cpuSamples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
@@ -150,11 +175,13 @@ if (sender.getSnapshot().context.rt.n !== 1 + SENDS * (ROUNDS + 1)) throw new Er
 
 const results = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, { ...stats(xs), cpuUs: median(cpuSamples[k]) }]));
 // Per child: the parallel of 10 less the parallel of 0, paired within each round.
-const perChild = (xs) => xs.parallel10.map((us, r) => (us - xs.parallel0[r]) / 10);
-results.perChild = { ...stats(perChild(samples)), cpuUs: median(perChild(cpuSamples)) };
-// The map case times one whole Map per round: per item.
+const perChild = (key) => (xs) => xs[key].map((us, r) => (us - xs.parallel0[r]) / 10);
+results.perChild = { ...stats(perChild('parallel10')(samples)), cpuUs: median(perChild('parallel10')(cpuSamples)) };
+results.perChildBornDone = { ...stats(perChild('parallel10BornDone')(samples)), cpuUs: median(perChild('parallel10BornDone')(cpuSamples)) };
+// The map cases time one whole Map per round: per item.
 const perItem = (xs) => xs.map((us) => us / MAP_ITEMS);
 results.mapPerItem = { ...stats(perItem(samples.map)), cpuUs: median(perItem(cpuSamples.map)) };
+results.mapPerItemBornDone = { ...stats(perItem(samples.mapBornDone)), cpuUs: median(perItem(cpuSamples.mapBornDone)) };
 
 // 6. Start, park, answer, finish: one execution of the concurrent workload, minus everything Stepwise adds.
 const parkThenEnd = createMachine({
@@ -219,7 +246,10 @@ const rows = [
   ['2. send (Task answer)', ...us('send'), 'send -> handler action -> guarded always (reenter) -> entry action of the next state'],
   ['3. parallel of 10', ...us('parallel10'), 'spawn 10 children of shape 1 in one action, stopChild each on xstate.done.actor.*, then final'],
   ['   per child', ...us('perChild'), `(parallel of 10 - parallel of 0 [${f(results.parallel0.us)} µs]) / 10, per round: one branch or Map iteration`],
+  ['   born-done children', ...us('parallel10BornDone'), 'the same with children born done (Stepwise\'s branches of Pass/Choice/Succeed/Fail states)'],
+  ['   per child', ...us('perChildBornDone'), '(parallel of 10 born done - parallel of 0) / 10'],
   ['4. map, per item', ...us('mapPerItem'), `${f(MAP_ITEMS, 0)} children of shape 1, 40 at a time, each done event spawning the next item under its id: map-10k's shape`],
+  ['   born-done children', ...us('mapPerItemBornDone'), 'the same with children born done: how Stepwise runs map-10k\'s iterations'],
   ['5. parked root actor', `${f(pb.bytes, 0)} B`, `${f(pb.min, 0)}-${f(pb.max, 0)}`, '', `${f(pb.bytes / 1024, 2)} KB`, 'heap retained per started actor waiting for an event (10,000 held, gc before and after)'],
   ['   under a shared parent', `${f(ps.bytes, 0)} B`, `${f(ps.min, 0)}-${f(ps.max, 0)}`, '', `${f(ps.bytes / 1024, 2)} KB`, 'the same, each created with { parent } of one host actor: one XState system for all (as Stepwise does)'],
   ['6. concurrent', `${f(results.concurrent.ms, 0)} ms`, `${f(results.concurrent.min, 0)}-${f(results.concurrent.max, 0)}`, '', `${f((results.concurrent.ms * 1000) / CONCURRENT)} µs each`, `${f(CONCURRENT, 0)} actors under one parent started to a parked state, then each answered to its final state (all alive at once)`],
