@@ -148,11 +148,11 @@ export class ScopeRuntime {
   redrivePoint(): RedrivePoint | undefined {
     const a = this.active;
     if (!a) return undefined;
-    const work = a.work as { kind?: string; outputs?: JsonValue[]; succeededIndexes?: Set<number> } | undefined;
+    const work = a.work as { kind?: string; outputs?: JsonValue[]; succeeded?: Uint8Array } | undefined;
     let succeeded: Record<number, JsonValue> | undefined;
-    if (work && (work.kind === 'map' || work.kind === 'parallel') && work.succeededIndexes) {
+    if (work && (work.kind === 'map' || work.kind === 'parallel') && work.succeeded) {
       succeeded = {};
-      for (const i of work.succeededIndexes) succeeded[i] = work.outputs![i]!;
+      for (let i = 0; i < work.succeeded.length; i++) if (work.succeeded[i] === 1) succeeded[i] = work.outputs![i]!;
     }
     return { stateName: a.name, input: a.rawInput, variables: { ...this.variables }, succeeded };
   }

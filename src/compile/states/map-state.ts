@@ -14,7 +14,7 @@ import { itemsFromReader } from './item-reader.js';
 import { evaluateField, evaluateNumberField } from './jsonata-io.js';
 
 /** One of the MaxConcurrency lanes; its iterations run one after another under the id of its slot. */
-interface Worker { slot: number; frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame }
+interface Worker { slot: number; id: string; frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame }
 
 interface MapWork {
   kind: 'map';
@@ -24,10 +24,12 @@ interface MapWork {
   outputs: JsonValue[];
   next: number;
   workers: Worker[];
-  running: Map<number, Worker>;
+  /** Workers with an iteration in flight (`job` set). */
+  running: number;
   failures: number;
-  /** Iterations done successfully (with a redrive: including those kept from before). */
-  succeededIndexes: Set<number>;
+  /** 1 for each iteration done successfully (with a redrive: including those kept from before). */
+  succeeded: Uint8Array;
+  succeededCount: number;
   toleratedCount: number;
   toleratedPercentage: number;
   distributed: boolean;
@@ -136,17 +138,16 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
   const attempt = rt.nextChildEpoch();
   const work: MapWork = {
     kind: 'map', attempt, plan, items: batched, outputs: new Array(batched.length).fill(null), next: 0,
-    workers: [], running: new Map(), failures: 0, succeededIndexes: new Set(), toleratedCount, toleratedPercentage, distributed,
+    workers: [], running: 0, failures: 0, succeeded: new Uint8Array(batched.length), succeededCount: 0, toleratedCount, toleratedPercentage, distributed,
   };
   a.work = work;
   // A redrive reruns only the iterations that did not succeed (DG:redrive-executions).
   const kept = rt.takeRedriveSucceeded(a.name);
   if (kept) for (const [i, output] of Object.entries(kept)) {
-    work.outputs[Number(i)] = output;
-    work.succeededIndexes.add(Number(i));
+    markSucceeded(work, Number(i), output);
   }
   skipKept(work);
-  const remaining = batched.length - work.succeededIndexes.size;
+  const remaining = batched.length - work.succeededCount;
   if (distributed) {
     const sm = rt.services.executionContext.StateMachine as { Id: string; Name: string };
     const mapRunArn = sm.Id.replace(':stateMachine:', ':mapRun:') + `/${state.Label ?? a.name}:${rt.services.newId()}`;
@@ -159,7 +160,7 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
   const wanted = plan.maxConcurrency > 0 ? Math.min(plan.maxConcurrency, ceiling) : ceiling;
   const workerCount = Math.max(1, Math.min(wanted, remaining));
   for (let w = 0; w < workerCount; w++) {
-    const worker: Worker = { slot: w, frame: rt.frame.child() };
+    const worker: Worker = { slot: w, id: childId(attempt, w), frame: rt.frame.child() };
     work.workers.push(worker);
     startNextJob(rt, state, work, worker);
   }
@@ -211,7 +212,14 @@ function batchItems(rt: ScopeRuntime, state: MapState, effective: JsonValue, ite
 const childId = (attempt: number, slot: number) => `m.${attempt}.${slot}`;
 
 function skipKept(work: MapWork): void {
-  while (work.next < work.items.length && work.succeededIndexes.has(work.next)) work.next++;
+  while (work.next < work.items.length && work.succeeded[work.next] === 1) work.next++;
+}
+
+function markSucceeded(work: MapWork, index: number, output: JsonValue): void {
+  work.outputs[index] = output;
+  if (work.succeeded[index] === 1) return;
+  work.succeeded[index] = 1;
+  work.succeededCount++;
 }
 
 function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: Worker): void {
@@ -226,9 +234,9 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   worker.job = index;
   worker.jobFrame = jobFrame;
   if (!work.distributed) rt.services.record(jobFrame, 'MapIterationStarted', { index, name: a.name });
-  work.running.set(index, worker);
+  work.running++;
   rt.spawn({
-    id: childId(work.attempt, worker.slot),
+    id: worker.id,
     logic: childLogicOf(scope, rt.queryLanguage),
     input: {
       services: work.distributed ? unrecorded(rt.services) : rt.services,
@@ -257,12 +265,12 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
   if (Number(id.slice(2, dot)) !== work.attempt) return;
   const worker = work.workers[Number(id.slice(dot + 1))];
   const index = worker?.job;
-  if (index === undefined || work.running.get(index) !== worker) return;
-  work.running.delete(index);
+  if (index === undefined) return;
+  worker.job = undefined;
+  work.running--;
   worker.frame.integrate(worker.jobFrame!);
   if (outcome.status === 'SUCCEEDED') {
-    work.outputs[index] = outcome.output;
-    work.succeededIndexes.add(index);
+    markSucceeded(work, index, outcome.output);
   } else {
     work.failures++;
     const total = work.items.length;
@@ -281,17 +289,20 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
   // The last item of a worker: AWS continues from that iteration's closing event.
   worker.frame.source = worker.jobFrame!.lastPublished;
   rt.frame.integrate(worker.frame);
-  if (work.running.size === 0) finish(rt, state, work);
+  if (work.running === 0) finish(rt, state, work);
 }
 
 function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worker, outcome: ScopeOutcome & { status: 'FAILED' }): void {
   rt.frame.integrate(failed.frame);
-  rt.stop(childId(work.attempt, failed.slot));
-  for (const [index, worker] of work.running) {
-    rt.services.record(worker.jobFrame!, 'MapIterationAborted', { index, name: rt.active!.name }, false);
-    rt.stop(childId(work.attempt, worker.slot));
+  rt.stop(failed.id);
+  // In the order the iterations started, which is the order of their indexes.
+  const inFlight = work.workers.filter((w) => w.job !== undefined).sort((x, y) => x.job! - y.job!);
+  for (const worker of inFlight) {
+    rt.services.record(worker.jobFrame!, 'MapIterationAborted', { index: worker.job!, name: rt.active!.name }, false);
+    rt.stop(worker.id);
+    worker.job = undefined;
   }
-  work.running.clear();
+  work.running = 0;
   let error = outcome.error;
   let cause = outcome.cause;
   if (work.distributed) {

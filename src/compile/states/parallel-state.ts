@@ -15,7 +15,8 @@ interface ParallelWork {
   outputs: JsonValue[];
   frames: HistoryFrame[];
   running: Set<number>;
-  succeededIndexes: Set<number>;
+  /** 1 for each branch done successfully (with a redrive: including those kept from before). */
+  succeeded: Uint8Array;
 }
 
 /**
@@ -40,14 +41,14 @@ function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue)
   rt.newRequestId(); // still drawn, so the ids and tokens drawn after it stay as recorded before
   const attempt = rt.nextChildEpoch();
   const branches = rt.scope.nested.get(a.name)!;
-  const work: ParallelWork = { kind: 'parallel', attempt, input, outputs: new Array(branches.length).fill(null), frames: [], running: new Set(), succeededIndexes: new Set() };
+  const work: ParallelWork = { kind: 'parallel', attempt, input, outputs: new Array(branches.length).fill(null), frames: [], running: new Set(), succeeded: new Uint8Array(branches.length) };
   a.work = work;
   const kept = rt.takeRedriveSucceeded(a.name) ?? {};
   branches.forEach((scope, index) => {
     if (index in kept) {
       // A redrive reruns only the branches that did not succeed.
       work.outputs[index] = kept[index]!;
-      work.succeededIndexes.add(index);
+      work.succeeded[index] = 1;
       return;
     }
     const frame = rt.frame.child();
@@ -76,7 +77,7 @@ export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: st
   rt.frame.integrate(work.frames[index]!);
   if (outcome.status === 'SUCCEEDED') {
     work.outputs[index] = outcome.output;
-    work.succeededIndexes.add(index);
+    work.succeeded[index] = 1;
     if (work.running.size === 0) finish(rt, state, work);
     return;
   }
