@@ -1,7 +1,7 @@
 import type { JsonObject, JsonValue } from './json-value.js';
 import type { PathContext } from './path-context.js';
 import { compilePath, setOwn } from './json-path.js';
-import { evaluateIntrinsic, isIntrinsicCall } from './intrinsics/evaluate-intrinsic.js';
+import { compileIntrinsic, isIntrinsicCall } from './intrinsics/evaluate-intrinsic.js';
 import { AslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 
@@ -36,7 +36,10 @@ function compileDynamic(field: string, expression: JsonValue, templateField: str
       throw new AslError(StatesErrors.Runtime, cause);
     };
   }
-  if (isIntrinsicCall(expression)) return (ctx) => evaluateIntrinsic(expression, ctx);
+  if (isIntrinsicCall(expression)) {
+    const call = compileIntrinsic(expression);
+    return (ctx) => call(ctx);
+  }
   if (!expression.startsWith('$')) {
     const cause = `The value for the field '${field}' must be a valid JSONPath or a valid intrinsic function call (in ${templateField})`;
     return () => {

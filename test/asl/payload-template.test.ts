@@ -3,14 +3,16 @@ import type { JsonValue } from '../../src/asl/json-value.js';
 import type { PathContext } from '../../src/asl/path-context.js';
 import { aslFailure } from './asl-failure.js';
 
-// Intrinsics are another module's job; here we only check they are delegated to.
+// Intrinsics are another module's job; here we only check they are delegated to: compiled
+// once with the template, then called with each evaluation's context.
+const compiledCall = vi.fn((ctx: PathContext) => ({ input: ctx.input }));
 vi.mock('../../src/asl/intrinsics/evaluate-intrinsic.js', () => ({
   isIntrinsicCall: (e: string) => /^\s*States\.[A-Za-z0-9]+\s*\(/.test(e),
-  evaluateIntrinsic: vi.fn((e: string, ctx: PathContext) => ({ intrinsic: e, input: ctx.input })),
+  compileIntrinsic: vi.fn((e: string) => (ctx: PathContext) => ({ intrinsic: e, ...compiledCall(ctx) })),
 }));
 
 const { compilePayloadTemplate, evaluatePayloadTemplate } = await import('../../src/asl/payload-template.js');
-const { evaluateIntrinsic } = await import('../../src/asl/intrinsics/evaluate-intrinsic.js');
+const { compileIntrinsic } = await import('../../src/asl/intrinsics/evaluate-intrinsic.js');
 
 const ctxOf = (input: JsonValue, extra: Partial<PathContext> = {}): PathContext => ({ input, context: null, ...extra });
 
@@ -77,7 +79,8 @@ describe('evaluatePayloadTemplate', () => {
     const ctx = ctxOf({ a: 1 });
     const out = evaluatePayloadTemplate({ 'f.$': "States.Format('{}', $.a)" }, ctx, 'Parameters');
     expect(out).toEqual({ f: { intrinsic: "States.Format('{}', $.a)", input: { a: 1 } } });
-    expect(evaluateIntrinsic).toHaveBeenCalledWith("States.Format('{}', $.a)", ctx);
+    expect(compileIntrinsic).toHaveBeenCalledWith("States.Format('{}', $.a)");
+    expect(compiledCall).toHaveBeenCalledWith(ctx);
   });
 
   it('fails like AWS when a path matches nothing (invalid_jsonpath_in_string_expr_jsonpath)', () => {

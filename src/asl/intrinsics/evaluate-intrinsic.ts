@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { checkPathSyntax, evaluatePath } from '../json-path.js';
+import { checkPathSyntax, compilePath } from '../json-path.js';
 import { isJsonObject, type JsonValue } from '../json-value.js';
 import type { PathContext } from '../path-context.js';
 import { INTRINSIC_FUNCTIONS } from './intrinsic-table.js';
@@ -36,9 +36,39 @@ export const defaultRandomSource: RandomSource = {
  * States.MathRandom.
  */
 export function evaluateIntrinsic(expression: string, ctx: PathContext, random: RandomSource = ctx.random ?? defaultRandomSource): JsonValue {
+  return compileCached(expression)(ctx, random);
+}
+
+/** An intrinsic call as a function: parsed, looked up and checked once, then evaluated like `evaluateIntrinsic`. */
+export type CompiledIntrinsic = (ctx: PathContext, random?: RandomSource) => JsonValue;
+
+/**
+ * Compiles an intrinsic call once (payload templates keep the result): the function named, its
+ * arity and each path argument are resolved here, and any error they hold is thrown when the
+ * call is evaluated, in the order evaluation would meet it.
+ */
+export function compileIntrinsic(expression: string): CompiledIntrinsic {
   const parsed = parseCached(expression);
-  if (!parsed.ok) throw intrinsicFailure(`Invalid intrinsic function call '${expression}': ${parsed.reason}`);
-  return evaluateCall(parsed.call, ctx, { random });
+  if (!parsed.ok) {
+    const reason = `Invalid intrinsic function call '${expression}': ${parsed.reason}`;
+    return () => {
+      throw intrinsicFailure(reason);
+    };
+  }
+  const call = compileCall(parsed.call);
+  return (ctx, random = ctx.random ?? defaultRandomSource) => call(ctx, { random });
+}
+
+const compiledCache = new Map<string, CompiledIntrinsic>();
+
+function compileCached(expression: string): CompiledIntrinsic {
+  let compiled = compiledCache.get(expression);
+  if (compiled === undefined) {
+    compiled = compileIntrinsic(expression);
+    if (compiledCache.size >= CACHE_LIMIT) compiledCache.clear();
+    compiledCache.set(expression, compiled);
+  }
+  return compiled;
 }
 
 /** Syntax check only: null when valid, else a short reason. */
@@ -147,32 +177,64 @@ function typeError(fn: IntrinsicFunction, index: number, value: JsonValue): stri
   return `${fn.name}: argument ${index + 1} must be ${TYPE_WORDS[paramType(fn, index)]}, but was ${typeName(value)} ${preview(value)}`;
 }
 
-function evaluateCall(call: IntrinsicCall, ctx: PathContext, env: IntrinsicEnv): JsonValue {
+type CompiledNode = (ctx: PathContext, env: IntrinsicEnv) => JsonValue;
+
+function compileCall(call: IntrinsicCall): CompiledNode {
   const fn = lookup(call.name);
-  if (fn === undefined) throw intrinsicFailure(unknownFunction(call.name));
+  if (fn === undefined) {
+    const cause = unknownFunction(call.name);
+    return () => {
+      throw intrinsicFailure(cause);
+    };
+  }
   const arity = arityError(fn, call.args.length);
-  if (arity !== null) throw intrinsicFailure(arity);
-  const args: IntrinsicArgument[] = call.args.map((node, index) => {
-    const value = evaluateNode(node, ctx, env);
-    if (!matchesType(value, paramType(fn, index))) throw intrinsicFailure(typeError(fn, index, value));
-    return node.kind === 'string' ? { value, segments: node.segments } : { value };
-  });
-  return fn.evaluate(args, env);
+  if (arity !== null) {
+    return () => {
+      throw intrinsicFailure(arity);
+    };
+  }
+  const nodes = call.args;
+  const args = nodes.map((node) => compileNode(node));
+  const types = nodes.map((_, index) => paramType(fn, index));
+  const n = nodes.length;
+  return (ctx, env) => {
+    const values: IntrinsicArgument[] = new Array(n);
+    for (let index = 0; index < n; index++) {
+      const node = nodes[index]!;
+      const value = args[index]!(ctx, env);
+      if (!matchesType(value, types[index]!)) throw intrinsicFailure(typeError(fn, index, value));
+      values[index] = node.kind === 'string' ? { value, segments: node.segments } : { value };
+    }
+    return fn.evaluate(values, env);
+  };
 }
 
-function evaluateNode(node: IntrinsicNode, ctx: PathContext, env: IntrinsicEnv): JsonValue {
+function compileNode(node: IntrinsicNode): CompiledNode {
   switch (node.kind) {
     case 'call':
-      return evaluateCall(node, ctx, env);
+      return compileCall(node);
     case 'path': {
-      const value = evaluatePath(node.path, ctx);
-      if (value === undefined) throw new IntrinsicPathNotFoundError(node.path, searchedValue(node.path, ctx));
-      return value;
+      const path = node.path;
+      let select: (ctx: PathContext) => JsonValue | undefined;
+      try {
+        select = compilePath(path);
+      } catch (e) {
+        return () => {
+          throw e;
+        };
+      }
+      return (ctx) => {
+        const value = select(ctx);
+        if (value === undefined) throw new IntrinsicPathNotFoundError(path, searchedValue(path, ctx));
+        return value;
+      };
     }
     case 'null':
-      return null;
-    default:
-      return node.value;
+      return () => null;
+    default: {
+      const value = node.value;
+      return () => value;
+    }
   }
 }
 

@@ -8,6 +8,7 @@ import type { JsonValue } from '../../../src/asl/json-value.js';
 import type { PathContext } from '../../../src/asl/path-context.js';
 import {
   checkIntrinsicSyntax,
+  compileIntrinsic,
   evaluateIntrinsic,
   IntrinsicPathNotFoundError,
   isIntrinsicCall,
@@ -371,5 +372,30 @@ describe('checkIntrinsicSyntax', () => {
     const invalid = [...read('aslls--documentInvalidParametersIntrinsicFunction.json'), ...read('aslv--invalid-math-add.json')];
     expect(invalid).toHaveLength(6);
     expect(invalid.filter((expression) => checkIntrinsicSyntax(expression) === null)).toEqual([]);
+  });
+});
+
+describe('compileIntrinsic', () => {
+  it('compiles once and evaluates each context like evaluateIntrinsic', () => {
+    const expression = "States.Format('{} x{}', $.sku, States.MathAdd($.qty, 1))";
+    const call = compileIntrinsic(expression);
+    for (const input of [{ sku: 'A', qty: 1 }, { sku: 'B', qty: 41 }]) {
+      expect(call(ctx(input), fixed)).toBe(evaluateIntrinsic(expression, ctx(input), fixed));
+    }
+    expect(call(ctx({ sku: 'C', qty: 2 }))).toBe('C x3');
+  });
+
+  it('keeps every error for evaluation time, in the order evaluation meets it', () => {
+    const unknown = compileIntrinsic('States.Nope(1)');
+    const arity = compileIntrinsic('States.MathAdd(1)');
+    const syntax = compileIntrinsic('States.Format(');
+    const missing = compileIntrinsic('States.MathAdd($.missing, $.a)');
+    const wrongType = compileIntrinsic("States.MathAdd('one', $.missing)");
+    expect(() => unknown(ctx({}))).toThrow(/States.Nope is not an intrinsic function/);
+    expect(() => arity(ctx({}))).toThrow(/takes exactly 2 arguments, but was given 1/);
+    expect(() => syntax(ctx({}))).toThrow(/Invalid intrinsic function call/);
+    expect(() => missing(ctx({ a: 1 }))).toThrow(IntrinsicPathNotFoundError);
+    // The first argument's type is checked before the second is read.
+    expect(() => wrongType(ctx({}))).toThrow(/argument 1 must be/);
   });
 });
