@@ -2,7 +2,7 @@
 /**
  * CPU profile of one engine on some workloads, summarised by self time:
  *
- *   node benchmarks/profile.mjs [WORKLOAD ...] [--engine stepwise|peer] [--top 25] [--scale 1]
+ *   node benchmarks/profile.mjs [WORKLOAD ...] [--engine stepwise|peer] [--top 25] [--scale 1] [--alloc]
  *
  * Default: Stepwise on pass-chain and map-10k. Runs one sample (benchmarks/lib/sample.mjs) with
  * the inspector's CPU profiler on around the timed part only (load and warm-up excluded), keeps
@@ -10,6 +10,11 @@
  * and prints the top functions by self time as file:function:line — Stepwise's compiled
  * dist/*.js frames mapped back to src/*.ts through their source maps — then self time by file.
  * `--scale 0.2` shrinks the workload (fewer executions, fewer Map items) for a quick look.
+ *
+ * `--alloc` takes a sampling heap profile instead (.heapprofile): bytes allocated in the timed
+ * part, garbage included, by function and by file. A native allocation (a `new Set`, an array
+ * grown by `push`) is charged to the script function that called it, so "by file" says whose
+ * code makes the garbage collector's work.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -17,7 +22,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { repo } from './lib/engines.mjs';
 import { parseArgs } from './lib/args.mjs';
 
-const { positional, options } = parseArgs(process.argv.slice(2), { engine: 'stepwise', top: '25', scale: '1' });
+const { positional, options } = parseArgs(process.argv.slice(2), { engine: 'stepwise', top: '25', scale: '1', alloc: false });
 const workloads = positional.length > 0 ? positional : ['pass-chain', 'map-10k'];
 const top = Number(options.top);
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -27,10 +32,11 @@ const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 for (const id of workloads) {
   const dir = join(repo, 'benchmarks', 'results', 'profiles');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${stamp}-${id}-${options.engine}.cpuprofile`);
+  const alloc = Boolean(options.alloc);
+  const file = join(dir, `${stamp}-${id}-${options.engine}.${alloc ? 'heapprofile' : 'cpuprofile'}`);
   const run = spawnSync(process.execPath, [
     '--expose-gc', join(repo, 'benchmarks', 'lib', 'sample.mjs'), id, options.engine,
-    '--scale', options.scale, '--cpu-profile', file,
+    '--scale', options.scale, alloc ? '--heap-profile' : '--cpu-profile', file,
   ], { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (run.status !== 0) {
     process.stderr.write(run.stderr);
@@ -40,7 +46,8 @@ for (const id of workloads) {
   const result = line ? JSON.parse(line.slice('@@result '.length)) : {};
   console.log(`\n## ${id} on ${options.engine}: ${format(result.value)} ${result.unit ?? ''} under the profiler (${result.executions} executions${result.items ? ` of ${result.items} items` : ''}, ${format(result.elapsedMs ?? result.value)} ms timed)`);
   console.log(`profile: ${relative(repo, file)}`);
-  summarise(JSON.parse(readFileSync(file, 'utf8')));
+  if (alloc) summariseAllocations(JSON.parse(readFileSync(file, 'utf8')), result.executions * (result.items ?? 1), result.items ? 'item' : 'execution');
+  else summarise(JSON.parse(readFileSync(file, 'utf8')));
 }
 
 function summarise(profile) {
@@ -96,6 +103,42 @@ function summarise(profile) {
   print(`top ${top} functions by self time (file:function:line)`, self, top);
   print('self time by file', byFile, 15);
   print('Stepwise functions (src/) by inclusive time, callees included', inclusive, 15, (k) => k.startsWith('src/'));
+}
+
+/** Bytes allocated per unit (execution or Map item), by function and by the file of the nearest script frame. */
+function summariseAllocations(profile, units, unit) {
+  const self = new Map();
+  const byFile = new Map();
+  let total = 0;
+  const visit = (node, owner) => {
+    const { callFrame } = node;
+    let where = owner;
+    let key = callFrame.functionName || '(native)';
+    if (callFrame.url) {
+      const original = originalPosition(callFrame.url, callFrame.lineNumber, callFrame.columnNumber);
+      where = original ? relative(repo, original.source) : place(callFrame.url);
+      key = `${where}:${callFrame.functionName || '(anonymous)'}:${original ? original.line : callFrame.lineNumber + 1}`;
+    } else if (owner) {
+      key = `${key} (called from ${owner})`;
+    }
+    if (node.selfSize > 0) {
+      total += node.selfSize;
+      self.set(key, (self.get(key) ?? 0) + node.selfSize);
+      byFile.set(where || '(no script frame)', (byFile.get(where || '(no script frame)') ?? 0) + node.selfSize);
+    }
+    for (const child of node.children) visit(child, where);
+  };
+  visit(profile.head, '');
+  const print = (title, map, n) => {
+    console.log(`\n${title}`);
+    console.log(`${`B/${unit}`.padStart(9)} ${'%'.padStart(6)}  where`);
+    for (const [k, bytes] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n)) {
+      console.log(`${(bytes / units).toFixed(0).padStart(9)} ${((100 * bytes) / total).toFixed(1).padStart(6)}  ${k}`);
+    }
+  };
+  console.log(`allocated in the timed part: ${(total / units / 1024).toFixed(1)} KB per ${unit}, garbage included (sampled)`);
+  print('by file (native allocations charged to the calling script)', byFile, 15);
+  print(`top ${top} allocating functions`, self, top);
 }
 
 /** A short name for a script URL: repo-relative, node_modules collapsed to the package. */

@@ -2,9 +2,12 @@
 /**
  * One sample of one workload on one engine, in this (fresh) process:
  *
- *   node --expose-gc benchmarks/lib/sample.mjs WORKLOAD ENGINE [--scale 1] [--cpu-profile FILE]
+ *   node --expose-gc benchmarks/lib/sample.mjs WORKLOAD ENGINE [--scale 1] [--cpu-profile FILE] [--heap-profile FILE]
  *
  * `--cpu-profile FILE` writes a CPU profile of the timed part only (not load or warm-up).
+ * `--heap-profile FILE` writes a sampling heap profile of the timed part instead: every
+ * allocation sampled, the objects garbage-collected since included (what the program allocates,
+ * not what it keeps), so it shows who makes the garbage collector's work.
  *
  * Prints one line `@@result {json}` with the score, peak RSS and a digest of the last output
  * (so the harness can check that both engines computed the same thing).
@@ -17,7 +20,7 @@ import { parseArgs } from './args.mjs';
 import { loadEngine } from './engines.mjs';
 import { loadDefinition, workload } from './workloads.mjs';
 
-const { positional: [workloadId, engineName], options } = parseArgs(process.argv.slice(2), { scale: '1', 'cpu-profile': '' });
+const { positional: [workloadId, engineName], options } = parseArgs(process.argv.slice(2), { scale: '1', 'cpu-profile': '', 'heap-profile': '' });
 const w = workload(workloadId, Number(options.scale));
 const engine = await loadEngine(engineName);
 const definition = loadDefinition(w.file);
@@ -96,19 +99,31 @@ async function concurrent() {
   };
 }
 
-/** With --cpu-profile, profiles from here to stop() at a 100 µs sampling interval. */
+/** With --cpu-profile (or --heap-profile), profiles from here to stop(). */
 async function startProfiler() {
-  const file = options['cpu-profile'];
-  if (!file) return { stop: async () => {} };
+  const cpuFile = options['cpu-profile'];
+  const heapFile = options['heap-profile'];
+  if (!cpuFile && !heapFile) return { stop: async () => {} };
   const session = new Session();
   session.connect();
+  if (heapFile) {
+    // One sample per 512 bytes allocated on average; collected objects stay in the profile.
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    return {
+      async stop() {
+        const { profile } = await session.post('HeapProfiler.stopSampling');
+        writeFileSync(heapFile, JSON.stringify(profile));
+        session.disconnect();
+      },
+    };
+  }
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
   await session.post('Profiler.start');
   return {
     async stop() {
       const { profile } = await session.post('Profiler.stop');
-      writeFileSync(file, JSON.stringify(profile));
+      writeFileSync(cpuFile, JSON.stringify(profile));
       session.disconnect();
     },
   };
