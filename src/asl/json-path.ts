@@ -1087,6 +1087,27 @@ export function evaluatePath(path: string, ctx: PathContext): JsonValue | undefi
   return evalParsed(p, root, root as JsonValue);
 }
 
+/**
+ * A path that must match, compiled once for a payload template or an intrinsic call: a syntax
+ * error is thrown when the path is evaluated, as it would be uncompiled, and `missing` makes the
+ * error for a path that matches nothing (each caller words it its own way).
+ */
+export function compileRequiredPath(path: string, missing: (ctx: PathContext) => Error): (ctx: PathContext) => JsonValue {
+  let select: (ctx: PathContext) => JsonValue | undefined;
+  try {
+    select = compilePath(path);
+  } catch (e) {
+    return () => {
+      throw e;
+    };
+  }
+  return (ctx) => {
+    const value = select(ctx);
+    if (value === undefined) throw missing(ctx);
+    return value;
+  };
+}
+
 /** Parses once; the returned function evaluates like `evaluatePath`. Throws on invalid syntax. */
 export function compilePath(path: string): (ctx: PathContext) => JsonValue | undefined {
   const p = getParsed(path);

@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from './json-value.js';
 import type { PathContext } from './path-context.js';
-import { compilePath, setOwn } from './json-path.js';
+import { compileRequiredPath, setOwn } from './json-path.js';
 import { compileIntrinsic, isIntrinsicCall } from './intrinsics/evaluate-intrinsic.js';
 import { AslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
@@ -46,19 +46,7 @@ function compileDynamic(field: string, expression: JsonValue, templateField: str
       throw new AslError(StatesErrors.Runtime, cause);
     };
   }
-  let select: (ctx: PathContext) => JsonValue | undefined;
-  try {
-    select = compilePath(expression);
-  } catch (e) {
-    return () => {
-      throw e;
-    };
-  }
-  return (ctx) => {
-    const v = select(ctx);
-    if (v === undefined) throw pathFailure(expression, field, ctx);
-    return v;
-  };
+  return compileRequiredPath(expression, (ctx) => pathFailure(expression, field, ctx));
 }
 
 /** Returns null for a subtree without any `.$` field: the caller then shares a constant copy. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { checkPathSyntax, compilePath } from '../json-path.js';
+import { checkPathSyntax, compileRequiredPath } from '../json-path.js';
 import { isJsonObject, type JsonValue } from '../json-value.js';
 import type { PathContext } from '../path-context.js';
 import { INTRINSIC_FUNCTIONS } from './intrinsic-table.js';
@@ -215,19 +215,7 @@ function compileNode(node: IntrinsicNode): CompiledNode {
       return compileCall(node);
     case 'path': {
       const path = node.path;
-      let select: (ctx: PathContext) => JsonValue | undefined;
-      try {
-        select = compilePath(path);
-      } catch (e) {
-        return () => {
-          throw e;
-        };
-      }
-      return (ctx) => {
-        const value = select(ctx);
-        if (value === undefined) throw new IntrinsicPathNotFoundError(path, searchedValue(path, ctx));
-        return value;
-      };
+      return compileRequiredPath(path, (ctx) => new IntrinsicPathNotFoundError(path, searchedValue(path, ctx)));
     }
     case 'null':
       return () => null;
