@@ -30,7 +30,6 @@ export function compileScope(definition: Branch): CompiledScope {
   return compiled;
 }
 
-
 /**
  * The machine a redrive starts: it opens on a transient node that picks the state to start
  * from at run time. Built on first use; ordinary runs start on StartAt directly, which saves

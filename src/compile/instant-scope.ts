@@ -1,7 +1,7 @@
 import type { ActorLogic, AnyActorLogic, AnyActorRef } from 'xstate';
 import type { QueryLanguage } from '../asl/definition.js';
 import { END, ScopeRuntime, type CompiledScope, type ScopeInput, type ScopeOutcome } from './scope-runtime.js';
-import { INSTANT_TYPES, closeScope, runStep } from './scope-steps.js';
+import { closeScope, runStep } from './scope-steps.js';
 
 /** The snapshot of an instant scope: born done (or errored, when XState catches a throw). */
 interface InstantSnapshot {
@@ -53,8 +53,8 @@ export function childLogicOf(compiled: CompiledScope, queryLanguage: QueryLangua
 
 /** Whether every state of the scope is instant when its inherited query language is `queryLanguage`. */
 export function runsInstantly(compiled: CompiledScope, queryLanguage: QueryLanguage): boolean {
-  for (const state of Object.values(compiled.definition.States)) {
-    if (!INSTANT_TYPES.has(state.Type) || (state.QueryLanguage ?? queryLanguage) !== 'JSONPath') return false;
+  for (const { instant, state } of compiled.plans.values()) {
+    if (!instant || (state.QueryLanguage ?? queryLanguage) !== 'JSONPath') return false;
   }
   return true;
 }

@@ -3,7 +3,8 @@ import { isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { HistoryFrame } from '../execution/history-frame.js';
 import { NOT_TRUNCATED, stateEventType, type HistoryEventType } from '../execution/history-event.js';
-import { END, type ScopeEvent, type ScopeRuntime, type SpawnRequest } from './scope-runtime.js';
+import { END, type ScopeEvent, type ScopeInput, type ScopeRuntime } from './scope-runtime.js';
+import type { StepRequests } from './step-action.js';
 import { stateBehaviours, type StateBehaviour } from './state-behaviours.js';
 import { handleFailure } from './states/handle-failure.js';
 import { failScope } from './states/transitions.js';
@@ -33,17 +34,11 @@ export function plansOf(definition: Branch): Map<string, StatePlan> {
   return plans;
 }
 
-/** What a step asks of XState once its work is done: children to stop and to spawn. */
-export interface ScopeRequests {
-  stops?: string[];
-  spawns?: SpawnRequest[];
-}
-
 /**
  * Runs a piece of ASL logic on the scope runtime and every instant state it leads to; an ASL
  * error is caught, retried or fails the scope as the state's Retry and Catch say.
  */
-export function runStep(rt: ScopeRuntime, event: ScopeEvent | undefined, work: (rt: ScopeRuntime, event: ScopeEvent) => void): ScopeRequests | undefined {
+export function runStep(rt: ScopeRuntime, event: ScopeEvent | undefined, work: (rt: ScopeRuntime, event: ScopeEvent) => void): StepRequests<ScopeInput> | undefined {
   try {
     work(rt, event as ScopeEvent);
     runInstantStates(rt);

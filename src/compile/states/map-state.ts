@@ -23,13 +23,11 @@ interface MapWork {
   items: JsonValue[];
   outputs: JsonValue[];
   next: number;
+  /** Each with its iteration in flight, if any (`job`). */
   workers: Worker[];
-  /** Workers with an iteration in flight (`job` set). */
-  running: number;
   failures: number;
   /** 1 for each iteration done successfully (with a redrive: including those kept from before). */
   succeeded: Uint8Array;
-  succeededCount: number;
   toleratedCount: number;
   toleratedPercentage: number;
   distributed: boolean;
@@ -138,16 +136,14 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
   const attempt = rt.nextChildEpoch();
   const work: MapWork = {
     kind: 'map', attempt, plan, items: batched, outputs: new Array(batched.length).fill(null), next: 0,
-    workers: [], running: 0, failures: 0, succeeded: new Uint8Array(batched.length), succeededCount: 0, toleratedCount, toleratedPercentage, distributed,
+    workers: [], failures: 0, succeeded: new Uint8Array(batched.length), toleratedCount, toleratedPercentage, distributed,
   };
   a.work = work;
   // A redrive reruns only the iterations that did not succeed (DG:redrive-executions).
   const kept = rt.takeRedriveSucceeded(a.name);
-  if (kept) for (const [i, output] of Object.entries(kept)) {
-    markSucceeded(work, Number(i), output);
-  }
+  if (kept) for (const [i, output] of Object.entries(kept)) markSucceeded(work, Number(i), output);
   skipKept(work);
-  const remaining = batched.length - work.succeededCount;
+  const remaining = work.succeeded.reduce((left, done) => left - done, batched.length);
   if (distributed) {
     const sm = rt.services.executionContext.StateMachine as { Id: string; Name: string };
     const mapRunArn = sm.Id.replace(':stateMachine:', ':mapRun:') + `/${state.Label ?? a.name}:${rt.services.newId()}`;
@@ -217,9 +213,7 @@ function skipKept(work: MapWork): void {
 
 function markSucceeded(work: MapWork, index: number, output: JsonValue): void {
   work.outputs[index] = output;
-  if (work.succeeded[index] === 1) return;
   work.succeeded[index] = 1;
-  work.succeededCount++;
 }
 
 function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: Worker): void {
@@ -234,7 +228,6 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   worker.job = index;
   worker.jobFrame = jobFrame;
   if (!work.distributed) rt.services.record(jobFrame, 'MapIterationStarted', { index, name: a.name });
-  work.running++;
   rt.spawn({
     id: worker.id,
     logic: childLogicOf(scope, rt.queryLanguage),
@@ -260,14 +253,11 @@ function unrecorded(services: ExecutionServices): ExecutionServices {
 export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outcome: ScopeOutcome): void {
   const work = rt.active?.work as MapWork | undefined;
   if (!work || work.kind !== 'map') return;
-  // Ids are `m.<attempt>.<slot>` (childId).
-  const dot = id.lastIndexOf('.');
-  if (Number(id.slice(2, dot)) !== work.attempt) return;
-  const worker = work.workers[Number(id.slice(dot + 1))];
-  const index = worker?.job;
-  if (index === undefined) return;
+  // Ids end in the worker's slot (childId); one of an earlier attempt names another worker.
+  const worker = work.workers[Number(id.slice(id.lastIndexOf('.') + 1))];
+  if (worker?.id !== id || worker.job === undefined) return;
+  const index = worker.job;
   worker.job = undefined;
-  work.running--;
   worker.frame.integrate(worker.jobFrame!);
   if (outcome.status === 'SUCCEEDED') {
     markSucceeded(work, index, outcome.output);
@@ -289,7 +279,7 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
   // The last item of a worker: AWS continues from that iteration's closing event.
   worker.frame.source = worker.jobFrame!.lastPublished;
   rt.frame.integrate(worker.frame);
-  if (work.running === 0) finish(rt, state, work);
+  if (work.workers.every((w) => w.job === undefined)) finish(rt, state, work);
 }
 
 function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worker, outcome: ScopeOutcome & { status: 'FAILED' }): void {
@@ -302,7 +292,6 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
     rt.stop(worker.id);
     worker.job = undefined;
   }
-  work.running = 0;
   let error = outcome.error;
   let cause = outcome.cause;
   if (work.distributed) {
