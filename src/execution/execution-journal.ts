@@ -18,7 +18,7 @@ import { VirtualClock } from './clock.js';
 import type { ActorInput, Command, ExecutionLimits, ExecutionServices } from './execution-services.js';
 import { createHistoryEvent, NOT_TRUNCATED, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
 import { HistoryFrame } from './history-frame.js';
-import { actorHost, stopExecutionActor } from './actor-host.js';
+import { actorHost, listenToRootActor, stopExecutionActor } from './actor-host.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
 import { createSeededRandom, newSeed, type ExecutionRandom } from './seeded-random.js';
 
@@ -67,6 +67,13 @@ export interface ExecutionJournalOptions {
    * (its lease ran out). The journal then gives the execution up rather than write.
    */
   mayAppend?: () => boolean;
+  /**
+   * Called once, as `done` settles: with the result, or without one when `done` rejects.
+   * Called before `done`'s own callbacks run. One function for every journal of a runtime,
+   * where a `done.then` per execution would keep a promise and two closures alive as long as
+   * the execution runs.
+   */
+  onSettled?: (journal: ExecutionJournal, result: ExecutionResult | undefined) => void;
 }
 
 export interface ExecutionResult {
@@ -77,6 +84,14 @@ export interface ExecutionResult {
   cause?: string;
   startDate: number;
   stopDate: number;
+}
+
+/**
+ * A store that keeps each stream's events in memory, in order, and shows the live list (the
+ * in-memory store): the journal then keeps no copy of its own.
+ */
+export interface LiveEventsStore {
+  liveEvents(streamId: string): readonly HistoryEvent[];
 }
 
 type SyncAppend = (streamId: string, events: readonly HistoryEvent[], options: { expectedRevision: number }) => number;
@@ -106,14 +121,24 @@ export class ExecutionJournal {
   /** Made when someone first asks for events$: most executions are never watched live. */
   private subject: Subject<HistoryEvent> | undefined;
   private eventsEnded = false;
-  private readonly history: HistoryEvent[] = [];
+  /**
+   * The events appended so far; null when the store keeps them in memory and shows them
+   * (see LiveEventsStore), so that a parked execution does not keep them twice.
+   */
+  private readonly history: HistoryEvent[] | null;
   private pending: HistoryEvent[] = [];
   private commands: Command[] = [];
   private revision = 0;
   private nextEventId = 1;
   private root!: Actor<AnyStateMachine>;
   private readonly rootFrame = new HistoryFrame(0);
-  private readonly tasks = new Map<string, InFlightTask>();
+  /**
+   * The tasks in flight, keyed by token (their request id): the first in a field, any more in a
+   * map made when needed. Nearly every execution has at most one at a time, and a Map costs a
+   * parked execution two objects and some 180 bytes.
+   */
+  private task: InFlightTask | undefined;
+  private moreTasks: Map<string, InFlightTask> | undefined;
   /** Made when the first timer is armed: most executions have none. */
   private timersByRequest: Map<string, () => void> | undefined;
   private flushing: Promise<void> = SETTLED;
@@ -135,6 +160,7 @@ export class ExecutionJournal {
   private stepNow: number | undefined;
   private seed = 0;
   private rand!: ExecutionRandom;
+  private settled = false;
   private resolveDone!: (r: ExecutionResult) => void;
   private rejectDone!: (e: unknown) => void;
   readonly done: Promise<ExecutionResult>;
@@ -147,6 +173,7 @@ export class ExecutionJournal {
     this.options = options;
     const store = options.store as EventStore & { appendSync?: SyncAppend };
     this.syncStore = typeof store.appendSync === 'function' ? (store as { appendSync: SyncAppend }) : undefined;
+    this.history = typeof (store as Partial<LiveEventsStore>).liveEvents === 'function' ? null : [];
     this.identity = identity;
     this.done = new Promise((resolve, reject) => {
       this.resolveDone = resolve;
@@ -176,7 +203,7 @@ export class ExecutionJournal {
 
   /** The events appended so far. */
   get events(): readonly HistoryEvent[] {
-    return this.history;
+    return this.history ?? (this.options.store as EventStore & LiveEventsStore).liveEvents(this.identity.executionArn);
   }
 
   get result(): ExecutionResult | undefined {
@@ -207,7 +234,7 @@ export class ExecutionJournal {
     this.replay = { recorded, cursor: 0, comparison, then: 'live', parked: [], startedIds: new Map() };
     this.revision = recorded.length;
     this.bootFromRecord(recorded);
-    void this.driveReplay().catch((e) => this.rejectDone(e));
+    void this.driveReplay().catch((e) => this.fail(e));
     return this.done;
   }
 
@@ -242,7 +269,8 @@ export class ExecutionJournal {
    */
   redrive(recorded: readonly HistoryEvent[], point: RedrivePoint): Promise<ExecutionResult> {
     const first = recorded[0]!;
-    this.history.push(...recorded);
+    // Already in the store, where they were read from.
+    this.history?.push(...recorded);
     this.revision = recorded.length;
     this.nextEventId = recorded.length + 1;
     this.seed = (typeof first.seed === 'number' ? first.seed : 0) + recorded.length;
@@ -291,8 +319,9 @@ export class ExecutionJournal {
       redrive: redrive?.point,
     };
     this.root = createActor(redrive ? redriveMachineOf(o.compiled) : o.compiled.machine, { input: scopeInput, parent: actorHost() });
-    // The services object observes the root: methods on a class, not two closures per execution.
-    this.root.subscribe(services);
+    // The services object hears of the root's end through the host: methods on a class, not
+    // closures per execution.
+    listenToRootActor(this.root, services);
   }
 
   /**
@@ -420,7 +449,7 @@ export class ExecutionJournal {
 
     heartbeat(): void {
       const journal = this.#journal;
-      if (journal.tasks.get(this.taskToken) === this.#task) journal.armHeartbeat(this.#task);
+      if (journal.taskFor(this.taskToken) === this.#task) journal.armHeartbeat(this.#task);
     }
 
     releaseClock(): void {
@@ -468,7 +497,7 @@ export class ExecutionJournal {
       this.replayNow = next.timestamp;
       if (!this.feedRecordedInput(r, next)) {
         r.divergence = { eventId: next.id, expected: next, actual: null, reason: 'nothing the definition is waiting for produces this event' };
-        if (r.then === 'live') this.rejectDone(new StepwiseError('InvalidArgument', describeDivergence(r.divergence)));
+        if (r.then === 'live') this.fail(new StepwiseError('InvalidArgument', describeDivergence(r.divergence)));
         return;
       }
       await this.flushing;
@@ -557,11 +586,35 @@ export class ExecutionJournal {
   }
 
   hasTask(token: string): boolean {
-    return this.tasks.has(token);
+    return this.taskFor(token) !== undefined;
+  }
+
+  private taskFor(token: string): InFlightTask | undefined {
+    const task = this.task;
+    return task !== undefined && task.requestId === token ? task : this.moreTasks?.get(token);
+  }
+
+  private addTask(task: InFlightTask): void {
+    if (this.task === undefined) this.task = task;
+    else (this.moreTasks ??= new Map()).set(task.requestId, task);
+  }
+
+  private removeTask(task: InFlightTask): void {
+    if (this.task === task) this.task = undefined;
+    else this.moreTasks?.delete(task.requestId);
+  }
+
+  /** Every task in flight, now no longer tracked. */
+  private takeAllTasks(): InFlightTask[] {
+    const all: InFlightTask[] = this.task ? [this.task] : [];
+    if (this.moreTasks) for (const task of this.moreTasks.values()) all.push(task);
+    this.task = undefined;
+    this.moreTasks = undefined;
+    return all;
   }
 
   private taskByToken(token: string): InFlightTask {
-    const task = this.tasks.get(token);
+    const task = this.taskFor(token);
     if (!task) throw new StepwiseError('TaskDoesNotExist', `No open task has the token '${token}'.`);
     return task;
   }
@@ -578,7 +631,7 @@ export class ExecutionJournal {
       if (difference && !r.divergence) r.divergence = { eventId: expected.id, expected, actual: event, reason: difference };
       if (r.divergence) throw new ReplayDiverged(r.divergence);
       r.cursor++;
-      this.history.push(expected);
+      this.history?.push(expected);
       return id;
     }
     this.pending.push(event);
@@ -593,7 +646,7 @@ export class ExecutionJournal {
    */
   private enqueueFlush(after?: () => void): void {
     if (!this.syncStore) {
-      this.flushing = this.flushing.then(() => this.flush()).then(after).catch((e) => this.rejectDone(e));
+      this.flushing = this.flushing.then(() => this.flush()).then(after).catch((e) => this.fail(e));
       return;
     }
     if (after) (this.afterFlush ??= []).push(after);
@@ -609,7 +662,7 @@ export class ExecutionJournal {
         if (afters) for (const f of afters) f();
       }
     } catch (e) {
-      this.rejectDone(e);
+      this.fail(e);
     } finally {
       this.draining = false;
     }
@@ -625,17 +678,16 @@ export class ExecutionJournal {
     this.abandoned = reason;
     for (const cancel of this.timersByRequest?.values() ?? []) cancel();
     this.timersByRequest?.clear();
-    for (const task of this.tasks.values()) {
+    for (const task of this.takeAllTasks()) {
       abortTask(task);
       for (const cancel of task.cancelTimers) cancel();
       task.releaseClock();
     }
-    this.tasks.clear();
     this.pending = [];
     this.commands = [];
     if (this.root) stopExecutionActor(this.root);
     this.endEvents();
-    this.rejectDone(reason);
+    this.fail(reason);
   }
 
   get abandonedBecause(): StepwiseError | undefined {
@@ -744,10 +796,11 @@ export class ExecutionJournal {
   /** Publishes an appended batch; true when it broke the history limit and ended the execution. */
   private published(batch: HistoryEvent[]): boolean {
     for (const e of batch) {
-      this.history.push(e);
+      this.history?.push(e);
       this.subject?.next(e);
     }
-    if (!this.finished && this.history.length > this.options.limits.historyEvents) {
+    // The revision is the length of the stored history, the batch just appended included.
+    if (!this.finished && this.revision > this.options.limits.historyEvents) {
       this.endAbnormally('FAILED', 'ExecutionFailed', StatesErrors.Runtime,
         `The execution reached the maximum number of history events (${this.options.limits.historyEvents}).`);
       return true;
@@ -834,7 +887,7 @@ export class ExecutionJournal {
       actor: c.actor, requestId: c.requestId, aborted: false, cancelTimers: NO_TIMERS, heartbeatSeconds: c.heartbeatSeconds,
       releaseClock: clock instanceof VirtualClock ? clock.hold() : noop,
     };
-    this.tasks.set(c.token, task);
+    this.addTask(task);
     if (c.timeoutSeconds !== undefined) {
       task.cancelTimers = [clock.schedule(clock.now() + c.timeoutSeconds * 1000, () => this.settleTask(task, { kind: 'timedOut', error: StatesErrors.Timeout }))];
     }
@@ -879,7 +932,7 @@ export class ExecutionJournal {
     this.options.activities!.dispatch({
       activityArn: c.resource, taskToken: c.token, input: c.input, executionArn: this.identity.executionArn,
       started: (workerName) => {
-        if (this.tasks.get(c.token) !== task || this.finished) return false;
+        if (this.taskFor(c.token) !== task || this.finished) return false;
         task.withdraw = undefined;
         this.armHeartbeat(task);
         this.announceStarted(c, workerName);
@@ -887,15 +940,15 @@ export class ExecutionJournal {
       },
     }).then(
       (withdraw) => {
-        if (this.tasks.get(c.token) === task) task.withdraw ??= withdraw;
+        if (this.taskFor(c.token) === task) task.withdraw ??= withdraw;
         else withdraw();
         task.releaseClock();
       },
       (e: unknown) => {
         const error = isStepwiseError(e) ? e.code : StatesErrors.TaskFailed;
         task.releaseClock();
-        if (this.tasks.get(c.token) !== task) return;
-        this.tasks.delete(c.token);
+        if (this.taskFor(c.token) !== task) return;
+        this.removeTask(task);
         for (const cancel of task.cancelTimers) cancel();
         this.deliver(task.actor, { type: 'task.failed', requestId: task.requestId, error, cause: e instanceof Error ? e.message : String(e), phase: 'schedule' });
       },
@@ -912,8 +965,8 @@ export class ExecutionJournal {
   }
 
   private settleTask(task: InFlightTask, outcome: Exclude<TaskOutcome, { kind: 'callback' }>): void {
-    if (this.tasks.get(task.requestId) !== task) return;
-    this.tasks.delete(task.requestId);
+    if (this.taskFor(task.requestId) !== task) return;
+    this.removeTask(task);
     for (const cancel of task.cancelTimers) cancel();
     (task as { heartbeatCancel?: () => void }).heartbeatCancel?.();
     task.releaseClock();
@@ -942,7 +995,7 @@ export class ExecutionJournal {
     this.holdFlush(() => stopExecutionActor(this.root));
     this.enqueueFlush(() => {
       this.endEvents();
-      this.resolveDone(result);
+      this.settle(result);
     });
   }
 
@@ -956,30 +1009,47 @@ export class ExecutionJournal {
       : { executionArn, status: 'FAILED', error: outcome.error, cause: outcome.cause, startDate: this.startDate, stopDate };
     this.finish(result);
     this.endEvents();
-    this.resolveDone(result);
+    this.settle(result);
   }
 
   private crash(err: unknown): void {
     if (this.finished) return;
     if (err instanceof ReplayDiverged) {
-      if (this.replay?.then === 'live') this.rejectDone(new StepwiseError('InvalidArgument', describeDivergence(err.divergence)));
+      if (this.replay?.then === 'live') this.fail(new StepwiseError('InvalidArgument', describeDivergence(err.divergence)));
       return;
     }
     const cause = `Stepwise internal error: ${err instanceof Error ? err.message : String(err)}`;
     this.endAbnormally('FAILED', 'ExecutionFailed', 'Stepwise.InternalError', cause);
   }
 
+  /** Resolves `done` (once: a promise settles only once, and so is the runtime told). */
+  private settle(result: ExecutionResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.options.onSettled?.(this, result);
+    this.resolveDone(result);
+  }
+
+  private fail(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.options.onSettled?.(this, undefined);
+    // Handled here, as the runtime's own callback once did: a caller that never awaits `done`
+    // (it started the execution and watches the store) gets no unhandled rejection.
+    this.done.catch(noop);
+    this.rejectDone(err);
+  }
+
   private finish(result: ExecutionResult): void {
     this.finished = result;
     for (const cancel of this.timersByRequest?.values() ?? []) cancel();
     this.timersByRequest?.clear();
-    for (const task of this.tasks.values()) {
+    for (const task of this.takeAllTasks()) {
       abortTask(task);
       task.withdraw?.();
       for (const cancel of task.cancelTimers) cancel();
       task.releaseClock();
     }
-    this.tasks.clear();
   }
 }
 

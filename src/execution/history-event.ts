@@ -29,9 +29,7 @@ export type HistoryEventType =
 
 /** The `*EventDetails` member name AWS uses for an event type, or null when the type has none. */
 export function detailsKeyOf(type: HistoryEventType): string | null {
-  let key = DETAILS_KEYS.get(type);
-  if (key === undefined) DETAILS_KEYS.set(type, (key = computeDetailsKey(type)));
-  return key;
+  return detailsSlotOf(type).key;
 }
 
 /**
@@ -41,37 +39,55 @@ export function detailsKeyOf(type: HistoryEventType): string | null {
  */
 export function createHistoryEvent(id: number, previousEventId: number, timestamp: number, type: HistoryEventType, details: EventDetails | undefined): HistoryEvent {
   if (!details) return { id, previousEventId, timestamp, type };
-  const key = detailsKeyOf(type);
+  const { key, literal } = detailsSlotOf(type);
   if (!key) return { id, previousEventId, timestamp, type };
-  switch (key) {
-    case 'stateEnteredEventDetails':
-      return { id, previousEventId, timestamp, type, stateEnteredEventDetails: details };
-    case 'stateExitedEventDetails':
-      return { id, previousEventId, timestamp, type, stateExitedEventDetails: details };
-    case 'taskScheduledEventDetails':
-      return { id, previousEventId, timestamp, type, taskScheduledEventDetails: details };
-    case 'taskStartedEventDetails':
-      return { id, previousEventId, timestamp, type, taskStartedEventDetails: details };
-    case 'taskSucceededEventDetails':
-      return { id, previousEventId, timestamp, type, taskSucceededEventDetails: details };
-    case 'mapIterationStartedEventDetails':
-      return { id, previousEventId, timestamp, type, mapIterationStartedEventDetails: details };
-    case 'mapIterationSucceededEventDetails':
-      return { id, previousEventId, timestamp, type, mapIterationSucceededEventDetails: details };
-    case 'lambdaFunctionScheduledEventDetails':
-      return { id, previousEventId, timestamp, type, lambdaFunctionScheduledEventDetails: details };
-    case 'lambdaFunctionSucceededEventDetails':
-      return { id, previousEventId, timestamp, type, lambdaFunctionSucceededEventDetails: details };
-    case 'executionSucceededEventDetails':
-      return { id, previousEventId, timestamp, type, executionSucceededEventDetails: details };
-    case 'executionFailedEventDetails':
-      return { id, previousEventId, timestamp, type, executionFailedEventDetails: details };
+  // On a number: a key built by concatenation is not an internalized string, and comparing
+  // it with each case's literal would compare characters, event after event.
+  switch (literal) {
+    case 0: return { id, previousEventId, timestamp, type, stateEnteredEventDetails: details };
+    case 1: return { id, previousEventId, timestamp, type, stateExitedEventDetails: details };
+    case 2: return { id, previousEventId, timestamp, type, taskScheduledEventDetails: details };
+    case 3: return { id, previousEventId, timestamp, type, taskStartedEventDetails: details };
+    case 4: return { id, previousEventId, timestamp, type, taskSucceededEventDetails: details };
+    case 5: return { id, previousEventId, timestamp, type, mapIterationStartedEventDetails: details };
+    case 6: return { id, previousEventId, timestamp, type, mapIterationSucceededEventDetails: details };
+    case 7: return { id, previousEventId, timestamp, type, lambdaFunctionScheduledEventDetails: details };
+    case 8: return { id, previousEventId, timestamp, type, lambdaFunctionSucceededEventDetails: details };
+    case 9: return { id, previousEventId, timestamp, type, executionSucceededEventDetails: details };
+    case 10: return { id, previousEventId, timestamp, type, executionFailedEventDetails: details };
     default: {
       const event: HistoryEvent = { id, previousEventId, timestamp, type };
       event[key] = details;
       return event;
     }
   }
+}
+
+/** The details members createHistoryEvent writes in its literals, in the order of its cases. */
+const LITERAL_KEYS = [
+  'stateEnteredEventDetails', 'stateExitedEventDetails', 'taskScheduledEventDetails', 'taskStartedEventDetails',
+  'taskSucceededEventDetails', 'mapIterationStartedEventDetails', 'mapIterationSucceededEventDetails',
+  'lambdaFunctionScheduledEventDetails', 'lambdaFunctionSucceededEventDetails', 'executionSucceededEventDetails',
+  'executionFailedEventDetails',
+];
+
+interface DetailsSlot {
+  key: string | null;
+  /** Its case in createHistoryEvent, or -1. */
+  literal: number;
+}
+
+// Every recorded event asks: one lookup instead of building the same string again.
+const DETAILS_SLOTS = new Map<string, DetailsSlot>();
+
+function detailsSlotOf(type: HistoryEventType): DetailsSlot {
+  let slot = DETAILS_SLOTS.get(type);
+  if (slot === undefined) {
+    const key = computeDetailsKey(type);
+    const literal = key === null ? -1 : LITERAL_KEYS.indexOf(key);
+    DETAILS_SLOTS.set(type, (slot = { key: literal >= 0 ? LITERAL_KEYS[literal]! : key, literal }));
+  }
+  return slot;
 }
 
 /** An event's `*EventDetails` object, found by its type's key (no scan of the event's members). */
@@ -81,9 +97,6 @@ export function eventDetailsOf(event: HistoryEvent | undefined): Record<string, 
   const details = key ? event[key] : undefined;
   return typeof details === 'object' && details !== null ? (details as Record<string, unknown>) : undefined;
 }
-
-// Every recorded event asks: one lookup instead of building the same string again.
-const DETAILS_KEYS = new Map<string, string | null>();
 
 function computeDetailsKey(type: HistoryEventType): string | null {
   if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';

@@ -200,7 +200,8 @@ export class Runtime {
     // Listed only once its lease is stored, so that no other runtime takes it for an orphan.
     const claimed = this.ownership?.claimNew(identity.executionArn);
     const after = inOrder ? claimed : claimed ? Promise.all([claimed, saving]) : saving;
-    this.track(journal, extra, journal.start(), after, inOrder ? saving : undefined);
+    void journal.start();
+    this.track(journal, extra, after, inOrder ? saving : undefined);
     return journal;
   }
 
@@ -269,7 +270,8 @@ export class Runtime {
     }
     const journal = this.journal(stored.identity, stored.prepared.definition, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
     // Listed but with no event stored: the process died before its start reached the store. Start it now.
-    this.track(journal, undefined, events.length === 0 ? journal.start() : journal.resume(events));
+    void (events.length === 0 ? journal.start() : journal.resume(events));
+    this.track(journal, undefined);
     return journal;
   }
 
@@ -294,7 +296,8 @@ export class Runtime {
     await this.store.append(identity.executionArn, copies, { expectedRevision: 0 });
     const { definition: _inline, ...originExtra } = origin.extra;
     const extra: StoredExtra = { ...originExtra, definitionId: prepared.definitionId, forkedFrom: { executionArn, eventId: options.fromEventId } };
-    this.track(journal, extra, journal.resume(copies, 'strict', options.input));
+    void journal.resume(copies, 'strict', options.input);
+    this.track(journal, extra);
     return journal;
   }
 
@@ -347,7 +350,8 @@ export class Runtime {
       throw new StepwiseError('ExecutionLeaseLost', `Execution '${executionArn}' is driven by another runtime (it holds its lease).`);
     }
     const journal = this.journal(stored.identity, stored.prepared.definition, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
-    this.track(journal, undefined, journal.redrive(events, point));
+    void journal.redrive(events, point);
+    this.track(journal, undefined);
     return journal;
   }
 
@@ -380,13 +384,14 @@ export class Runtime {
       compiled, timeoutSeconds: definition.TimeoutSeconds, input, store: this.store, clock: this.clock,
       handlers: this.handlers, mocks, limits: this.limits, activities: this.activities, services: this.services,
       mayAppend: this.ownership ? () => this.ownership!.holds(identity.executionArn) : undefined,
+      onSettled: this.settled,
     });
     this.executions.set(identity.executionArn, journal);
     return journal;
   }
 
   /** Keeps the execution's listing in the store in step with its life. */
-  private track(journal: ExecutionJournal, extra: StoredExtra | undefined, done: Promise<ExecutionResult>, after?: Promise<unknown>, alongside?: Promise<unknown>): void {
+  private track(journal: ExecutionJournal, extra: StoredExtra | undefined, after?: Promise<unknown>, alongside?: Promise<unknown>): void {
     const { executionArn, stateMachineArn, name } = journal.identity;
     const startDate = this.clock.now();
     // `extra` in the literal, not added after: a property added later costs a property array.
@@ -399,33 +404,31 @@ export class Runtime {
     // close() waits for metadata writes under way, never for executions to end.
     this.pendingWrites.add(stored);
     this.listing.set(executionArn, stored);
+    // A listing that failed stays in `listing`: `listed()` reports it, and the execution's
+    // final listing, chained on it, is not written either.
     const storedSettled = () => {
       this.pendingWrites.delete(stored);
       if (this.listing.get(executionArn) === stored) this.listing.delete(executionArn);
     };
-    stored.then(storedSettled, storedSettled);
-    this.whenDone(journal, stored, done);
+    stored.then(storedSettled, () => void this.pendingWrites.delete(stored));
   }
 
   /**
-   * Apart from track(): these callbacks wait as long as the execution runs, and the closures
-   * of one function share one scope, which would keep track()'s locals alive with them.
+   * Every journal's `onSettled`: the execution has ended (or was given up). Its final listing is
+   * written after its first one (still in `listing` while that write is under way).
    */
-  private whenDone(journal: ExecutionJournal, stored: Promise<void>, done: Promise<ExecutionResult>): void {
-    done.then(
-      (r) => {
-        this.release(journal);
-        const { executionArn, stateMachineArn, name } = journal.identity;
-        const write = () => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate });
-        let final = stored.then(write);
-        if (this.ownership) final = final.finally(() => this.ownership!.release(executionArn));
-        this.pendingWrites.add(final);
-        const settled = () => void this.pendingWrites.delete(final);
-        final.then(settled, settled);
-      },
-      () => this.release(journal),
-    );
-  }
+  private readonly settled = (journal: ExecutionJournal, r: ExecutionResult | undefined): void => {
+    this.release(journal);
+    if (!r) return;
+    const { executionArn, stateMachineArn, name } = journal.identity;
+    const write = () => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate });
+    const first = this.listing.get(executionArn);
+    let final = first ? first.then(write) : write();
+    if (this.ownership) final = final.finally(() => this.ownership!.release(executionArn));
+    this.pendingWrites.add(final);
+    const written = () => void this.pendingWrites.delete(final);
+    final.then(written, written);
+  };
 
   private release(journal: ExecutionJournal): void {
     const { executionArn } = journal.identity;

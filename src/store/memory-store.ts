@@ -29,6 +29,7 @@ interface Stream {
 }
 
 const CATCH_UP_CHUNK = 1024;
+const NO_EVENTS: readonly HistoryEvent[] = Object.freeze([]);
 
 /**
  * Keeps streams in process memory: for tests and throwaway runs. Events are stored by
@@ -84,6 +85,14 @@ export class MemoryEventStore implements EventStore {
       if (same) return end;
     }
     throw new WrongExpectedRevisionError(streamId, expected, actual);
+  }
+
+  /**
+   * The stream's events as they are kept: the live list, not a copy (the journal of an
+   * execution on this store reads its events here instead of keeping them twice).
+   */
+  liveEvents(streamId: string): readonly HistoryEvent[] {
+    return this.streams.get(streamId)?.events ?? NO_EVENTS;
   }
 
   /** Brings the position index up to date with the appends recorded since it last ran. */
