@@ -732,6 +732,7 @@ export class ExecutionJournal {
     // Nothing recorded or left to do (most flushes a step asks for): no fresh arrays for nothing.
     if (this.pending.length === 0 && this.commands.length === 0) return undefined;
     if (this.pending.length > 0 && !this.mayStillAppend()) return undefined;
+    if (!this.finished && this.revision + this.pending.length > this.options.limits.historyEvents) this.failAtHistoryLimit();
     const taken = { batch: this.pending, commands: this.commands };
     this.pending = [];
     this.commands = [];
@@ -741,7 +742,7 @@ export class ExecutionJournal {
   /** Publishes an appended batch, then carries out its commands. */
   private carryOut({ batch, commands }: { batch: HistoryEvent[]; commands: Command[] }): void {
     if (this.abandoned) return;
-    if (batch.length > 0 && this.published(batch)) return;
+    if (batch.length > 0) this.published(batch);
     this.runCommands(commands);
   }
 
@@ -793,19 +794,25 @@ export class ExecutionJournal {
     this.carryOut(taken);
   }
 
-  /** Publishes an appended batch; true when it broke the history limit and ended the execution. */
-  private published(batch: HistoryEvent[]): boolean {
+  private published(batch: HistoryEvent[]): void {
     for (const e of batch) {
       this.history?.push(e);
       this.subject?.next(e);
     }
-    // The revision is the length of the stored history, the batch just appended included.
-    if (!this.finished && this.revision > this.options.limits.historyEvents) {
-      this.endAbnormally('FAILED', 'ExecutionFailed', StatesErrors.Runtime,
-        `The execution reached the maximum number of history events (${this.options.limits.historyEvents}).`);
-      return true;
-    }
-    return false;
+  }
+
+  /**
+   * The events recorded would take the history past its limit: it keeps what fits before a
+   * last event, ExecutionFailed, and the steps that recorded the rest are dropped with their
+   * commands (a run of instant states records many events in one step, possibly the
+   * execution's end: nothing may follow that).
+   */
+  private failAtHistoryLimit(): void {
+    const limit = this.options.limits.historyEvents;
+    this.pending.length = Math.max(limit - 1 - this.revision, 0);
+    this.commands = [];
+    this.nextEventId = this.revision + this.pending.length + 1;
+    this.endAbnormally('FAILED', 'ExecutionFailed', StatesErrors.Runtime, `The execution reached the maximum number of history events (${limit}).`);
   }
 
   private runCommands(commands: Command[]): void {
