@@ -8,7 +8,7 @@ import { AslError } from '../errors/asl-error.js';
 import { StepwiseError, isStepwiseError } from '../errors/stepwise-error.js';
 import type { MockTestCase } from '../resources/mock-config.js';
 import type { TaskHandlerRegistry, TaskRequest } from '../resources/task-handlers.js';
-import { runTask, type TaskOutcome } from '../resources/task-runner.js';
+import { runTask, startTask, type TaskOutcome, type TaskOutcomeReceiver } from '../resources/task-runner.js';
 import { isWrongExpectedRevisionError, type EventStore, type ExecutionStatus } from '../store/event-store.js';
 import { parseResource } from '../resources/resource-arn.js';
 import type { ServiceCaller } from '../resources/service-caller.js';
@@ -96,7 +96,7 @@ export interface LiveEventsStore {
 
 type SyncAppend = (streamId: string, events: readonly HistoryEvent[], options: { expectedRevision: number }) => number;
 
-interface InFlightTask {
+interface InFlightTask extends TaskOutcomeReceiver {
   actor: AnyActorRef;
   requestId: string;
   /** Made when a handler first reads its signal: most never do, and each costs an EventTarget. */
@@ -104,6 +104,7 @@ interface InFlightTask {
   aborted: boolean;
   cancelTimers: readonly (() => void)[];
   heartbeatSeconds?: number;
+  heartbeatCancel?: () => void;
   releaseClock: () => void;
   /** Takes a queued activity task back out of its queue. */
   withdraw?: () => void;
@@ -890,10 +891,7 @@ export class ExecutionJournal {
    */
   private executeTask(c: Extract<Command, { kind: 'task' }>, announceStart: boolean): void {
     const clock = this.options.clock;
-    const task: InFlightTask = {
-      actor: c.actor, requestId: c.requestId, aborted: false, cancelTimers: NO_TIMERS, heartbeatSeconds: c.heartbeatSeconds,
-      releaseClock: clock instanceof VirtualClock ? clock.hold() : noop,
-    };
+    const task = new ExecutionJournal.Task(this, c, clock instanceof VirtualClock ? clock.hold() : noop);
     this.addTask(task);
     if (c.timeoutSeconds !== undefined) {
       task.cancelTimers = [clock.schedule(clock.now() + c.timeoutSeconds * 1000, () => this.settleTask(task, { kind: 'timedOut', error: StatesErrors.Timeout }))];
@@ -912,22 +910,33 @@ export class ExecutionJournal {
     }
     this.armHeartbeat(task);
     if (announceStart) this.announceStarted(c);
-    this.awaitTask(task, runTask(new ExecutionJournal.HandlerRequest(this, task, c), this.options.handlers, this.options.mocks, this.options.services));
+    startTask(new ExecutionJournal.HandlerRequest(this, task, c), this.options.handlers, this.options.mocks, this.options.services, task);
   }
 
-  /** Its own function, so that the callbacks keep only the task (see executeTask). */
-  private awaitTask(task: InFlightTask, outcome: Promise<TaskOutcome>): void {
-    outcome.then(
-      (outcome) => {
-        if (outcome.kind === 'callback') {
-          task.releaseClock();
-          return;
-        }
-        this.settleTask(task, outcome);
-      },
-      (err) => this.settleTask(task, { kind: 'failed', error: 'States.TaskFailed', cause: String(err) }),
-    );
-  }
+  /** A task in flight; told its outcome by the task runner. A class: the runner calls its method, with no closure per task. */
+  private static readonly Task = class Task implements InFlightTask {
+    readonly actor: AnyActorRef;
+    readonly requestId: string;
+    abort: AbortController | undefined = undefined;
+    aborted = false;
+    cancelTimers: readonly (() => void)[] = NO_TIMERS;
+    readonly heartbeatSeconds: number | undefined;
+    heartbeatCancel: (() => void) | undefined = undefined;
+    withdraw: (() => void) | undefined = undefined;
+    readonly #journal: ExecutionJournal;
+
+    constructor(journal: ExecutionJournal, c: Extract<Command, { kind: 'task' }>, readonly releaseClock: () => void) {
+      this.#journal = journal;
+      this.actor = c.actor;
+      this.requestId = c.requestId;
+      this.heartbeatSeconds = c.heartbeatSeconds;
+    }
+
+    taskOutcome(outcome: TaskOutcome): void {
+      if (outcome.kind === 'callback') this.releaseClock();
+      else this.#journal.settleTask(this, outcome);
+    }
+  };
 
   /** An activity Task that no handler or mock answers goes to the activity's workers. */
   private waitsForWorker(c: Extract<Command, { kind: 'task' }>): boolean {
@@ -965,8 +974,8 @@ export class ExecutionJournal {
   private armHeartbeat(task: InFlightTask): void {
     if (task.heartbeatSeconds === undefined) return;
     const clock = this.options.clock;
-    (task as { heartbeatCancel?: () => void }).heartbeatCancel?.();
-    (task as { heartbeatCancel?: () => void }).heartbeatCancel = clock.schedule(clock.now() + task.heartbeatSeconds * 1000, () =>
+    task.heartbeatCancel?.();
+    task.heartbeatCancel = clock.schedule(clock.now() + task.heartbeatSeconds * 1000, () =>
       this.settleTask(task, { kind: 'timedOut', error: StatesErrors.HeartbeatTimeout }),
     );
   }
@@ -975,7 +984,7 @@ export class ExecutionJournal {
     if (this.taskFor(task.requestId) !== task) return;
     this.removeTask(task);
     for (const cancel of task.cancelTimers) cancel();
-    (task as { heartbeatCancel?: () => void }).heartbeatCancel?.();
+    task.heartbeatCancel?.();
     task.releaseClock();
     task.withdraw?.();
     if (outcome.kind === 'timedOut') abortTask(task);

@@ -14,6 +14,11 @@ export type TaskOutcome =
   /** `.waitForTaskToken`: the result arrives later through sendTaskSuccess/Failure. */
   | { kind: 'callback' };
 
+/** Told a task's outcome, once and always asynchronously (never during the call that starts it). */
+export interface TaskOutcomeReceiver {
+  taskOutcome(outcome: TaskOutcome): void;
+}
+
 /**
  * Answers a Task: a registered handler first, then the mock test case, then the service caller
  * (a real call, or a child execution for `states:startExecution`), else a clear failure.
@@ -26,18 +31,38 @@ export function runTask(
   mocks: MockTestCase | undefined,
   services?: ServiceCaller,
 ): Promise<TaskOutcome> {
-  const resource = parseResource(request.resource);
-  const handler = handlers?.find(request.resource, request.stateName);
-  if (handler) return runHandler(handler, request, resource);
-  return runWithoutHandler(request, resource, mocks, services);
+  return new Promise((resolve) => startTask(request, handlers, mocks, services, { taskOutcome: resolve }));
 }
 
 /**
- * Not an async function: while the handler runs (a parked execution waits in it for as long as
- * its task takes), a suspended async frame would keep the request and its locals alive, some
- * 300 bytes per task; two callbacks keep only what they read.
+ * runTask for the journal: the outcome is handed to `receiver`. A parked execution waits on
+ * its handler's promise for as long as the task takes, and this way only one reaction (two
+ * callbacks and their promise) waits with it, where a promise of the outcome would add its own.
  */
-function runHandler(handler: TaskHandler, request: TaskRequest, resource: ParsedResource): Promise<TaskOutcome> {
+export function startTask(
+  request: TaskRequest,
+  handlers: TaskHandlerRegistry | undefined,
+  mocks: MockTestCase | undefined,
+  services: ServiceCaller | undefined,
+  receiver: TaskOutcomeReceiver,
+): void {
+  const resource = parseResource(request.resource);
+  const handler = handlers?.find(request.resource, request.stateName);
+  if (handler) {
+    callHandler(handler, request, resource, receiver);
+    return;
+  }
+  runWithoutHandler(request, resource, mocks, services).then(
+    (outcome) => receiver.taskOutcome(outcome),
+    (e: unknown) => receiver.taskOutcome({ kind: 'failed', error: StatesErrors.TaskFailed, cause: String(e) }),
+  );
+}
+
+/**
+ * Not an async function: while the handler runs, a suspended async frame would keep the
+ * request and its locals alive, some 300 bytes per task; two callbacks keep only what they read.
+ */
+function callHandler(handler: TaskHandler, request: TaskRequest, resource: ParsedResource, receiver: TaskOutcomeReceiver): void {
   const isLambdaInvoke = resource.kind === 'integration' && resource.resourceType === 'lambda' && !!resource.resource?.startsWith('invoke');
   const waitsForToken = resource.pattern === 'waitForTaskToken';
   const lambda = resource.kind === 'lambda-function' || isLambdaInvoke;
@@ -47,11 +72,13 @@ function runHandler(handler: TaskHandler, request: TaskRequest, resource: Parsed
     // A copy only when the input changes: spreading would also read the lazy `signal`.
     result = handler(input === request.input ? request : withInput(request, input));
   } catch (e) {
-    return Promise.resolve(failureOf(e, lambda));
+    const failure = failureOf(e, lambda);
+    queueMicrotask(() => receiver.taskOutcome(failure));
+    return;
   }
-  return Promise.resolve(result).then(
-    (output): TaskOutcome => (waitsForToken ? CALLBACK : { kind: 'succeeded', output: isLambdaInvoke ? lambdaInvokeResponse(output) : output }),
-    (e: unknown) => failureOf(e, lambda),
+  Promise.resolve(result).then(
+    (output) => receiver.taskOutcome(waitsForToken ? CALLBACK : { kind: 'succeeded', output: isLambdaInvoke ? lambdaInvokeResponse(output) : output }),
+    (e: unknown) => receiver.taskOutcome(failureOf(e, lambda)),
   );
 }
 
