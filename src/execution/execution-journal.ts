@@ -49,24 +49,19 @@ export interface ReplayReport {
   divergence?: Divergence;
 }
 
-export interface ExecutionJournalOptions {
-  compiled: CompiledScope;
-  timeoutSeconds?: number;
-  input: JsonValue;
+/**
+ * What the executions of one runtime share: one object for all their journals (a parked
+ * execution would otherwise keep a copy of a dozen fields).
+ */
+export interface JournalEnvironment {
   store: EventStore;
   clock: Clock;
   handlers?: TaskHandlerRegistry;
-  mocks?: MockTestCase;
   /** Where activity tasks without a handler or mock wait for workers. */
   activities?: ActivityDispatcher;
   /** The third way to answer a Task, after handlers and mocks (service integrations). */
   services?: ServiceCaller;
   limits: ExecutionLimits;
-  /**
-   * Asked before every append: false when this process may no longer drive the execution
-   * (its lease ran out). The journal then gives the execution up rather than write.
-   */
-  mayAppend?: () => boolean;
   /**
    * Called once, as `done` settles: with the result, or without one when `done` rejects.
    * Called before `done`'s own callbacks run. One function for every journal of a runtime,
@@ -74,6 +69,19 @@ export interface ExecutionJournalOptions {
    * the execution runs.
    */
   onSettled?: (journal: ExecutionJournal, result: ExecutionResult | undefined) => void;
+}
+
+/** What is this execution's own. */
+export interface JournalRun {
+  compiled: CompiledScope;
+  timeoutSeconds?: number;
+  input: JsonValue;
+  mocks?: MockTestCase;
+  /**
+   * Asked before every append: false when this process may no longer drive the execution
+   * (its lease ran out). The journal then gives the execution up rather than write.
+   */
+  mayAppend?: () => boolean;
 }
 
 export interface ExecutionResult {
@@ -118,7 +126,12 @@ interface InFlightTask extends TaskOutcomeReceiver {
  */
 export class ExecutionJournal {
   readonly identity: ExecutionIdentity;
-  private readonly options: ExecutionJournalOptions;
+  private readonly options: JournalEnvironment;
+  private readonly compiled: CompiledScope;
+  private readonly timeoutSeconds: number | undefined;
+  private readonly startInput: JsonValue;
+  private readonly mocks: MockTestCase | undefined;
+  private readonly mayAppend: (() => boolean) | undefined;
   /** Made when someone first asks for events$: most executions are never watched live. */
   private subject: Subject<HistoryEvent> | undefined;
   private eventsEnded = false;
@@ -170,8 +183,13 @@ export class ExecutionJournal {
    * The identity comes apart from the options: building one object of both with a spread costs
    * V8 (Node 20) about 2 µs per property after the spread, some 25 µs per execution.
    */
-  constructor(identity: ExecutionIdentity, options: ExecutionJournalOptions) {
+  constructor(identity: ExecutionIdentity, options: JournalEnvironment, run: JournalRun) {
     this.options = options;
+    this.compiled = run.compiled;
+    this.timeoutSeconds = run.timeoutSeconds;
+    this.startInput = run.input;
+    this.mocks = run.mocks;
+    this.mayAppend = run.mayAppend;
     const store = options.store as EventStore & { appendSync?: SyncAppend };
     this.syncStore = typeof store.appendSync === 'function' ? (store as { appendSync: SyncAppend }) : undefined;
     this.history = typeof (store as Partial<LiveEventsStore>).liveEvents === 'function' ? null : [];
@@ -216,7 +234,7 @@ export class ExecutionJournal {
     const o = this.options;
     this.seed = newSeed();
     this.stepNow = o.clock.now();
-    this.boot(o.input, this.stepNow);
+    this.boot(this.startInput, this.stepNow);
     this.armExecutionTimeout();
     this.holdFlush(() => this.root.start());
     this.stepNow = undefined;
@@ -277,7 +295,7 @@ export class ExecutionJournal {
     this.seed = (typeof first.seed === 'number' ? first.seed : 0) + recorded.length;
     const redriveCount = recorded.filter((e) => e.type === 'ExecutionRedriven').length + 1;
     this.stepNow = this.options.clock.now();
-    const input = (first.executionStartedEventDetails as { input?: JsonValue } | undefined)?.input ?? this.options.input;
+    const input = (first.executionStartedEventDetails as { input?: JsonValue } | undefined)?.input ?? this.startInput;
     this.boot(input, first.timestamp, { point, redriveCount, lastEventId: recorded.at(-1)!.id });
     this.armExecutionTimeout();
     this.holdFlush(() => this.root.start());
@@ -292,7 +310,7 @@ export class ExecutionJournal {
     const details = first.executionStartedEventDetails as { input?: JsonValue } | undefined;
     this.seed = typeof first.seed === 'number' ? first.seed : 0;
     this.replayNow = first.timestamp;
-    this.boot(details?.input ?? this.options.input, first.timestamp);
+    this.boot(details?.input ?? this.startInput, first.timestamp);
     this.holdFlush(() => this.root.start());
     this.firstFlush();
   }
@@ -315,11 +333,11 @@ export class ExecutionJournal {
       if (started) started.seed = this.seed;
     }
     const scopeInput: ScopeInput = {
-      services, scope: o.compiled, input, frame: this.rootFrame, role: ROOT_ROLE,
-      queryLanguage: (o.compiled.definition as { QueryLanguage?: 'JSONPath' | 'JSONata' }).QueryLanguage,
+      services, scope: this.compiled, input, frame: this.rootFrame, role: ROOT_ROLE,
+      queryLanguage: (this.compiled.definition as { QueryLanguage?: 'JSONPath' | 'JSONata' }).QueryLanguage,
       redrive: redrive?.point,
     };
-    this.root = createActor(redrive ? redriveMachineOf(o.compiled) : o.compiled.machine, { input: scopeInput, parent: actorHost() });
+    this.root = createActor(redrive ? redriveMachineOf(this.compiled) : this.compiled.machine, { input: scopeInput, parent: actorHost() });
     // The services object hears of the root's end through the host: methods on a class, not
     // closures per execution.
     listenToRootActor(this.root, services);
@@ -330,19 +348,25 @@ export class ExecutionJournal {
    * execution has one, and parked executions are kept by the thousand.
    */
   private static readonly Services = class JournalServices implements ExecutionServices {
-    readonly randomSource: ExecutionRandom;
-    readonly limits: ExecutionLimits;
-    readonly region: string;
     private context: { Execution: JsonValue; StateMachine: JsonValue } | undefined;
 
     constructor(
       private readonly journal: ExecutionJournal,
       private readonly input: JsonValue,
       private readonly redriveCount: number,
-    ) {
-      this.randomSource = journal.rand;
-      this.limits = journal.options.limits;
-      this.region = journal.identity.region;
+    ) {}
+
+    // Read through the journal rather than copied: a parked execution keeps this object.
+    get randomSource(): ExecutionRandom {
+      return this.journal.rand;
+    }
+
+    get limits(): ExecutionLimits {
+      return this.journal.options.limits;
+    }
+
+    get region(): string {
+      return this.journal.identity.region;
     }
 
     /** Built when a state first reads `$$`: most executions never do, and a parked one would keep it. */
@@ -403,7 +427,7 @@ export class ExecutionJournal {
       const o = this.journal.options;
       const outcome = await runTask(
         { resource, stateName, input: itemInput, taskToken: '', idempotencyKey: `${this.journal.identity.executionArn}#${stateName}#reader`, executionArn: this.journal.identity.executionArn, attempt: 0, signal: new AbortController().signal, heartbeat: () => {} },
-        o.handlers, o.mocks, o.services,
+        o.handlers, this.journal.mocks, o.services,
       );
       if (outcome.kind === 'succeeded') return outcome.output;
       throw new AslError(StatesErrors.ItemReaderFailed, outcome.kind === 'callback' ? 'The ItemReader resource did not return items.' : (outcome.cause ?? outcome.error));
@@ -469,9 +493,8 @@ export class ExecutionJournal {
   }
 
   private armExecutionTimeout(): void {
-    const o = this.options;
-    if (o.timeoutSeconds === undefined) return;
-    const cancel = o.clock.schedule(this.startDate + o.timeoutSeconds * 1000, () => this.timeOut());
+    if (this.timeoutSeconds === undefined) return;
+    const cancel = this.options.clock.schedule(this.startDate + this.timeoutSeconds * 1000, () => this.timeOut());
     this.timers().set('#execution-timeout', cancel);
   }
 
@@ -697,7 +720,7 @@ export class ExecutionJournal {
 
   /** False (and the execution given up) once this runtime's lease on it has run out. */
   private mayStillAppend(): boolean {
-    if (!this.options.mayAppend || this.options.mayAppend()) return true;
+    if (!this.mayAppend || this.mayAppend()) return true;
     this.abandon(new StepwiseError('ExecutionLeaseLost', `Stopped driving '${this.identity.executionArn}': this runtime's lease on it ran out.`));
     return false;
   }
@@ -910,7 +933,7 @@ export class ExecutionJournal {
     }
     this.armHeartbeat(task);
     if (announceStart) this.announceStarted(c);
-    startTask(new ExecutionJournal.HandlerRequest(this, task, c), this.options.handlers, this.options.mocks, this.options.services, task);
+    startTask(new ExecutionJournal.HandlerRequest(this, task, c), this.options.handlers, this.mocks, this.options.services, task);
   }
 
   /** A task in flight; told its outcome by the task runner. A class: the runner calls its method, with no closure per task. */
@@ -941,7 +964,7 @@ export class ExecutionJournal {
   /** An activity Task that no handler or mock answers goes to the activity's workers. */
   private waitsForWorker(c: Extract<Command, { kind: 'task' }>): boolean {
     const o = this.options;
-    return !!o.activities && parseResource(c.resource).kind === 'activity' && !o.handlers?.find(c.resource, c.stateName) && !o.mocks?.has(c.stateName);
+    return !!o.activities && parseResource(c.resource).kind === 'activity' && !o.handlers?.find(c.resource, c.stateName) && !this.mocks?.has(c.stateName);
   }
 
   private queueActivity(c: Extract<Command, { kind: 'task' }>, task: InFlightTask): void {

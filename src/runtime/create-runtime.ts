@@ -7,7 +7,7 @@ import type { CompiledScope } from '../compile/scope-runtime.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { RealClock, VirtualClock, type Clock } from '../execution/clock.js';
 import { AWS_LIMITS, type ExecutionLimits } from '../execution/execution-services.js';
-import { ExecutionJournal, type ExecutionIdentity, type ExecutionResult, type ReplayReport } from '../execution/execution-journal.js';
+import { ExecutionJournal, type ExecutionIdentity, type JournalEnvironment, type ExecutionResult, type ReplayReport } from '../execution/execution-journal.js';
 import type { HistoryEvent } from '../execution/history-event.js';
 import type { ReplayComparison } from '../execution/replay-matching.js';
 import type { MockConfig } from '../resources/mock-config.js';
@@ -98,6 +98,8 @@ export class Runtime {
   private readonly services: ServiceCaller | undefined;
   private readonly options: RuntimeOptions;
   private readonly limits: ExecutionLimits;
+  /** Shared by every journal of this runtime (made on first use, once the runtime is built). */
+  private journalEnvironment: JournalEnvironment | undefined;
   private readonly prepared = new Map<string, PreparedStateMachine>();
   private readonly preparedByObject = new WeakMap<object, PreparedStateMachine>();
   private readonly executions = new Map<string, ExecutionJournal>();
@@ -327,10 +329,11 @@ export class Runtime {
 
   /** A journal on a throwaway store, to re-run a recorded history without touching it. */
   private probe(identity: ExecutionIdentity, prepared: PreparedStateMachine, input: JsonValue): ExecutionJournal {
-    return new ExecutionJournal(identity, {
-      compiled: prepared.compiled, timeoutSeconds: prepared.definition.TimeoutSeconds, input,
-      store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity },
-    });
+    return new ExecutionJournal(
+      identity,
+      { store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity } },
+      { compiled: prepared.compiled, timeoutSeconds: prepared.definition.TimeoutSeconds, input },
+    );
   }
 
   /**
@@ -380,11 +383,13 @@ export class Runtime {
 
   private journal(identity: ExecutionIdentity, definition: StateMachineDefinition, compiled: CompiledScope, input: JsonValue, testCase: string | undefined): ExecutionJournal {
     const mocks = testCase !== undefined ? this.options.mockConfig?.testCase(identity.stateMachineName, testCase) ?? throwNoMocks() : undefined;
-    const journal = new ExecutionJournal(identity, {
-      compiled, timeoutSeconds: definition.TimeoutSeconds, input, store: this.store, clock: this.clock,
-      handlers: this.handlers, mocks, limits: this.limits, activities: this.activities, services: this.services,
-      mayAppend: this.ownership ? () => this.ownership!.holds(identity.executionArn) : undefined,
+    this.journalEnvironment ??= {
+      store: this.store, clock: this.clock, handlers: this.handlers, limits: this.limits, activities: this.activities, services: this.services,
       onSettled: this.settled,
+    };
+    const journal = new ExecutionJournal(identity, this.journalEnvironment, {
+      compiled, timeoutSeconds: definition.TimeoutSeconds, input, mocks,
+      mayAppend: this.ownership ? () => this.ownership!.holds(identity.executionArn) : undefined,
     });
     this.executions.set(identity.executionArn, journal);
     return journal;
