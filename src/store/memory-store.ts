@@ -22,7 +22,10 @@ import { catchUpThenLive, EventFanout, storedEvents } from './subscriptions.js';
 interface Stream {
   id: string;
   events: HistoryEvent[];
-  /** Start revision and global position of each append, filled in by `index()`. */
+  /**
+   * Start revision and global position of each append, filled in by `index()`: shared empty
+   * lists until then (most streams are never read by position), then lists of their own.
+   */
   starts: number[];
   positions: number[];
   indexedRevision: number;
@@ -30,6 +33,8 @@ interface Stream {
 
 const CATCH_UP_CHUNK = 1024;
 const NO_EVENTS: readonly HistoryEvent[] = Object.freeze([]);
+/** Never pushed to: index() gives a stream lists of its own first. */
+const NOT_INDEXED: number[] = Object.freeze([]) as unknown as number[];
 
 /**
  * Keeps streams in process memory: for tests and throwaway runs. Events are stored by
@@ -66,7 +71,7 @@ export class MemoryEventStore implements EventStore {
     const expected = options.expectedRevision;
     if (expected !== 'any' && expected !== actual) return this.retried(streamId, stream, events, expected, actual);
     if (events.length === 0) return actual;
-    if (!stream) this.streams.set(streamId, (stream = { id: streamId, events: [], starts: [], positions: [], indexedRevision: 0 }));
+    if (!stream) this.streams.set(streamId, (stream = { id: streamId, events: [], starts: NOT_INDEXED, positions: NOT_INDEXED, indexedRevision: 0 }));
     const position = this.nextPosition;
     for (let i = 0; i < events.length; i++) stream.events.push(events[i]!);
     this.nextPosition += events.length;
@@ -102,6 +107,10 @@ export class MemoryEventStore implements EventStore {
       const count = this.counts[this.indexed]!;
       this.starts.push(stream.indexedRevision);
       this.positions.push(this.indexedPosition);
+      if (stream.starts === NOT_INDEXED) {
+        stream.starts = [];
+        stream.positions = [];
+      }
       stream.starts.push(stream.indexedRevision);
       stream.positions.push(this.indexedPosition);
       stream.indexedRevision += count;
