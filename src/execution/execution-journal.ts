@@ -728,7 +728,11 @@ export class ExecutionJournal {
   /** Someone else appended to this history: they drive it now, and ours would fork it. */
   private lostToAnotherWriter(err: unknown): boolean {
     if (!isWrongExpectedRevisionError(err)) return false;
-    this.abandon(new StepwiseError('ExecutionLeaseLost', `Stopped driving '${this.identity.executionArn}': another process appended to its history first.`, err));
+    const arn = this.identity.executionArn;
+    // Its very first append: the name was taken (by another process) after this one looked.
+    this.abandon(this.revision === 0
+      ? new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${arn}' (another process began its history first).`, err)
+      : new StepwiseError('ExecutionLeaseLost', `Stopped driving '${arn}': another process appended to its history first.`, err));
     return true;
   }
 

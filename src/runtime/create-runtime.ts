@@ -190,7 +190,8 @@ export class Runtime {
     const { definition, compiled } = prepared;
     const smName = options.stateMachineName ?? 'StateMachine';
     const identity = this.identity(smName, options.name ?? nanoid());
-    if (this.executions.has(identity.executionArn) || this.ended.has(identity.executionArn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${identity.executionArn}'`);
+    const arn = identity.executionArn;
+    if (this.executions.has(arn) || this.ended.has(arn) || this.store.holdsSync?.(arn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${arn}'`);
     const journal = this.journal(identity, definition, compiled, options.input ?? {}, options.testCase);
     const extra: StoredExtra = { definitionId: prepared.definitionId, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName };
     if (options.stateMachineVersionArn) extra.stateMachineVersionArn = options.stateMachineVersionArn;
@@ -440,7 +441,8 @@ export class Runtime {
     if (this.executions.get(executionArn) === journal) this.executions.delete(executionArn);
     // Given up to another runtime, it has not ended: this one may take it back later.
     if (journal.abandonedBecause) this.ownership?.forget(executionArn);
-    else this.ended.add(executionArn);
+    // A store that answers holdsSync remembers it already; only for another is a set kept here.
+    else if (!this.store.holdsSync) this.ended.add(executionArn);
   }
 
   private async loadStored(executionArn: string) {

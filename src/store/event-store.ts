@@ -117,6 +117,13 @@ export interface EventStore {
    * same turn; without it, the metadata waits until the definition is stored.
    */
   readonly turnWritesInOrder?: boolean;
+  /**
+   * Synchronous: whether the store holds events or metadata under this id, as far as this
+   * process has read it. Optional, for stores that know without I/O (the in-memory and file
+   * stores). The runtime asks it before starting an execution, so that a name already used in
+   * the store, by this process or an earlier one, is refused with ExecutionAlreadyExists.
+   */
+  holdsSync?(streamId: string): boolean;
 }
 
 /**

@@ -422,6 +422,11 @@ export class FileEventStore implements EventStore {
     return group.done;
   }
 
+  /** See {@link EventStore.holdsSync}: what this process has read of the log so far. */
+  holdsSync(streamId: string): boolean {
+    return this.streams.has(streamId) || this.metadata.has(streamId);
+  }
+
   async getMetadata(executionArn: string): Promise<ExecutionMetadata | undefined> {
     const refused = this.refusal();
     if (refused) throw refused;

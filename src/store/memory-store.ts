@@ -92,6 +92,11 @@ export class MemoryEventStore implements EventStore {
     throw new WrongExpectedRevisionError(streamId, expected, actual);
   }
 
+  /** See {@link EventStore.holdsSync}. */
+  holdsSync(streamId: string): boolean {
+    return this.streams.has(streamId) || this.metadata.has(streamId);
+  }
+
   /**
    * The stream's events as they are kept: the live list, not a copy (the journal of an
    * execution on this store reads its events here instead of keeping them twice).

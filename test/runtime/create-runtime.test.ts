@@ -178,3 +178,48 @@ describe('runtime: execution lifecycle', () => {
     expect(() => runtime.prepare({ StartAt: 'Nope', States: { A: { Type: 'Pass', Next: 'Missing' } } } as never)).toThrow(/\/States\/A\/Next/);
   });
 });
+
+describe('runtime: execution names', () => {
+  const definition: StateMachineDefinition = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+
+  it('refuses a name already used in the store, by this runtime or an earlier one, and leaves the stored execution as it was', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openFileEventStore } = await import('../../src/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-names-'));
+    try {
+      const first = createRuntime({ store: await openFileEventStore(dir) });
+      const done = await first.run({ definition, name: 'only-once', input: { n: 1 } });
+      expect(done.status).toBe('SUCCEEDED');
+      expect(() => first.startExecution({ definition, name: 'only-once', input: { n: 1 } })).toThrow(expect.objectContaining({ code: 'ExecutionAlreadyExists' }));
+      await first.close();
+
+      // A later process on the same store: the name is still taken, and nothing stored changes.
+      const store = await openFileEventStore(dir);
+      const later = createRuntime({ store });
+      const before = await store.read(done.executionArn);
+      expect(() => later.startExecution({ definition, name: 'only-once', input: { n: 2 } })).toThrow(expect.objectContaining({ code: 'ExecutionAlreadyExists' }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await store.read(done.executionArn)).toEqual(before);
+      expect(await store.getMetadata(done.executionArn)).toMatchObject({ status: 'SUCCEEDED', stopDate: done.stopDate });
+      // Another name runs as usual.
+      expect((await later.run({ definition, name: 'another', input: {} })).status).toBe('SUCCEEDED');
+      await later.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a name the in-memory store holds, whoever wrote it', async () => {
+    const { createMemoryEventStore } = await import('../../src/index.js');
+    const store = createMemoryEventStore();
+    const one = createRuntime({ store, clock: 'virtual' });
+    const done = await one.run({ definition, name: 'shared-name', input: {} });
+    const two = createRuntime({ store, clock: 'virtual' });
+    expect(() => two.startExecution({ definition, name: 'shared-name', input: {} })).toThrow(expect.objectContaining({ code: 'ExecutionAlreadyExists' }));
+    // The final listing is written just after `done` settles.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await store.getMetadata(done.executionArn))?.status).toBe('SUCCEEDED');
+  });
+});
