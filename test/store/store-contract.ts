@@ -66,6 +66,17 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect(await store.revision('s1')).toBe(5);
       });
 
+      it('says synchronously which streams and executions it holds, when it answers holdsSync at all', async () => {
+        if (!store.holdsSync) return; // optional: a store that cannot answer without I/O leaves it out
+        expect(store.holdsSync('s1')).toBe(false);
+        await store.append('s1', historyEvents(1, 1), { expectedRevision: 0 });
+        const listed = execution(7);
+        await store.putMetadata(listed);
+        expect(store.holdsSync('s1')).toBe(true);
+        expect(store.holdsSync(listed.executionArn)).toBe(true);
+        expect(store.holdsSync('s2')).toBe(false);
+      });
+
       it('keeps streams apart', async () => {
         await store.append('a', historyEvents(1, 2), { expectedRevision: 0 });
         await store.append('b', historyEvents(1, 1), { expectedRevision: 0 });
