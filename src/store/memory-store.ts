@@ -71,9 +71,14 @@ export class MemoryEventStore implements EventStore {
     const expected = options.expectedRevision;
     if (expected !== 'any' && expected !== actual) return this.retried(streamId, stream, events, expected, actual);
     if (events.length === 0) return actual;
-    if (!stream) this.streams.set(streamId, (stream = { id: streamId, events: [], starts: NOT_INDEXED, positions: NOT_INDEXED, indexedRevision: 0 }));
     const position = this.nextPosition;
-    for (let i = 0; i < events.length; i++) stream.events.push(events[i]!);
+    if (!stream) {
+      // A copy of the first batch, exactly its size: pushing would grow the list step by step,
+      // leaving the garbage of each step and up to half again the room it needs.
+      this.streams.set(streamId, (stream = { id: streamId, events: events.slice(), starts: NOT_INDEXED, positions: NOT_INDEXED, indexedRevision: 0 }));
+    } else {
+      for (let i = 0; i < events.length; i++) stream.events.push(events[i]!);
+    }
     this.nextPosition += events.length;
     this.order.push(stream);
     this.counts.push(events.length);
