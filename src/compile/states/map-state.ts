@@ -5,6 +5,8 @@ import { AslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
 import type { ExecutionServices } from '../../execution/execution-services.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
+import type { HistoryEventType } from '../../execution/history-event.js';
+import type { AnyActorRef } from 'xstate';
 import { childLogicOf } from '../instant-scope.js';
 import type { ScopeOutcome, ScopeRuntime } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
@@ -285,10 +287,15 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
 function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worker, outcome: ScopeOutcome & { status: 'FAILED' }): void {
   rt.frame.integrate(failed.frame);
   rt.stop(failed.id);
-  // In the order the iterations started, which is the order of their indexes.
+  // In the order the iterations started, which is the order of their indexes. As AWS records
+  // it: the state each was waiting in is aborted (TaskStateAborted, ...), then the iteration,
+  // both threaded on the event the failure came from, as MapIterationFailed is.
   const inFlight = work.workers.filter((w) => w.job !== undefined).sort((x, y) => x.job! - y.job!);
+  const failedAt = failed.jobFrame!.source;
   for (const worker of inFlight) {
-    rt.services.record(worker.jobFrame!, 'MapIterationAborted', { index: worker.job!, name: rt.active!.name }, false);
+    const aborted = abortedEventOf(rt, worker.id);
+    if (aborted) rt.services.record(new HistoryFrame(failedAt), aborted, undefined, false);
+    rt.services.record(new HistoryFrame(failedAt), 'MapIterationAborted', { index: worker.job!, name: rt.active!.name }, false);
     rt.stop(worker.id);
     worker.job = undefined;
   }
@@ -305,6 +312,15 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
   const verdict = handleFailure(rt, error, cause);
   if (verdict === 'retry') (rt.active!.work as { plan?: MapPlan }).plan = work.plan;
 }
+
+/** `<Type>StateAborted` for the state an iteration waits in, when it is one that can be aborted. */
+function abortedEventOf(rt: ScopeRuntime, childId: string): HistoryEventType | undefined {
+  const child = (rt.self.getSnapshot() as { children: Record<string, AnyActorRef | undefined> }).children[childId];
+  const type = (child?.getSnapshot() as { context?: { rt?: ScopeRuntime } } | undefined)?.context?.rt?.active?.state.Type;
+  return type !== undefined && ABORTABLE.has(type) ? (`${type}StateAborted` as HistoryEventType) : undefined;
+}
+
+const ABORTABLE = new Set(['Task', 'Wait', 'Map', 'Parallel']);
 
 export function mapRetryFired(rt: ScopeRuntime, state: MapState, requestId: string): void {
   const work = rt.active?.work as { kind: string; requestId: string; plan: MapPlan } | undefined;
