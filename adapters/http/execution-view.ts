@@ -63,6 +63,8 @@ const detailsOf = (event: HistoryEvent | undefined): Record<string, unknown> => 
 export function outcomeOf(facts: ExecutionFacts): { output?: string; error?: string; cause?: string } {
   const d = detailsOf(facts.end);
   if (facts.end?.type === 'ExecutionSucceeded') return { output: JSON.stringify(d.output ?? null) };
+  // A timed-out execution's States.Timeout is in its history only: AWS leaves error and cause out.
+  if (facts.end?.type === 'ExecutionTimedOut') return {};
   return compact({ error: d.error as string | undefined, cause: d.cause as string | undefined });
 }
 

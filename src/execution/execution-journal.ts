@@ -1031,7 +1031,9 @@ export class ExecutionJournal {
     const details: EventDetails = {};
     if (error !== undefined) details.error = error;
     if (cause !== undefined) details.cause = cause;
-    const frame = new HistoryFrame(this.nextEventId - 1);
+    // AWS threads a stop and a timeout on no event (previousEventId 0, as measured against
+    // AWS); a failure the runtime imposes follows the last event recorded.
+    const frame = new HistoryFrame(status === 'ABORTED' || status === 'TIMED_OUT' ? 0 : this.nextEventId - 1);
     this.record(frame, type, details);
     const result: ExecutionResult = { executionArn: this.identity.executionArn, status, error, cause, startDate: this.startDate, stopDate: this.options.clock.now() };
     this.finish(result);

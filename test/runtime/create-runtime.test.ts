@@ -93,6 +93,23 @@ describe('runtime: execution lifecycle', () => {
     const result = await execution.done;
     expect(result.status).toBe('TIMED_OUT');
     expect(execution.events.at(-1)!.type).toBe('ExecutionTimedOut');
+    // As measured against AWS: three events, the last threaded on no event, with the error and
+    // no cause; the execution stops exactly TimeoutSeconds after it started.
+    expect(execution.events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionTimedOut']);
+    expect(execution.events.at(-1)).toMatchObject({ id: 3, previousEventId: 0, executionTimedOutEventDetails: { error: 'States.Timeout' } });
+    expect(Object.keys(execution.events.at(-1)!.executionTimedOutEventDetails as object)).toEqual(['error']);
+    expect(result.stopDate - result.startDate).toBe(60_000);
+  });
+
+  it('records a stop without a reason as AWS does: previousEventId 0, empty details', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    const def: StateMachineDefinition = { StartAt: 'Sleep', States: { Sleep: { Type: 'Wait', Seconds: 30, End: true } } };
+    const execution = runtime.startExecution({ definition: def });
+    await new Promise((r) => setTimeout(r, 0));
+    execution.stop();
+    const result = await execution.done;
+    expect(result.status).toBe('ABORTED');
+    expect(execution.events.at(-1)).toEqual(expect.objectContaining({ id: 3, previousEventId: 0, type: 'ExecutionAborted', executionAbortedEventDetails: {} }));
   });
 
   it('stops an execution and every child actor (ABORTED)', async () => {
@@ -112,7 +129,7 @@ describe('runtime: execution lifecycle', () => {
     execution.stop('Operator', 'stopped by test');
     const result = await execution.done;
     expect(result).toMatchObject({ status: 'ABORTED', error: 'Operator', cause: 'stopped by test' });
-    expect(execution.events.at(-1)!.type).toBe('ExecutionAborted');
+    expect(execution.events.at(-1)).toMatchObject({ type: 'ExecutionAborted', previousEventId: 0, executionAbortedEventDetails: { error: 'Operator', cause: 'stopped by test' } });
   });
 
   it('streams events live as an Observable, ending when the execution ends', async () => {

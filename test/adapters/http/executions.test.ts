@@ -62,6 +62,19 @@ describe('executions over the AWS JSON 1.0 API', () => {
     expect(sm).toMatchObject({ stateMachineArn: passArn, name: 'Pass', definition: PASS_MACHINE, roleArn: ROLE });
   });
 
+  it('describes a timed-out execution without error or cause, as AWS does', async () => {
+    const definition = JSON.stringify({ TimeoutSeconds: 1, StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 30, End: true } } });
+    const arn = (await t.client.send(new CreateStateMachineCommand({ name: 'TimesOut', definition, roleArn: ROLE }))).stateMachineArn!;
+    const started = await t.client.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'late' }));
+    await finished(started.executionArn!);
+    const d = await t.client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    expect(d.status).toBe('TIMED_OUT');
+    expect(d.error).toBeUndefined();
+    expect(d.cause).toBeUndefined();
+    const history = await t.client.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn }));
+    expect(history.events!.at(-1)).toMatchObject({ type: 'ExecutionTimedOut', previousEventId: 0, executionTimedOutEventDetails: { error: 'States.Timeout' } });
+  });
+
   it('is idempotent for the same name and input while open, ExecutionAlreadyExists otherwise', async () => {
     const a = await t.client.send(new StartExecutionCommand({ stateMachineArn: holdArn, name: 'idem', input: '{"x":1}' }));
     const b = await t.client.send(new StartExecutionCommand({ stateMachineArn: holdArn, name: 'idem', input: '{ "x": 1 }' }));
