@@ -102,10 +102,12 @@ describe('runtime: execution lifecycle', () => {
   });
 
   it('records a stop without a reason as AWS does: previousEventId 0, empty details', async () => {
-    const runtime = createRuntime({ clock: 'virtual' });
+    // The real clock: on the virtual one the Wait would be over before the stop.
+    const runtime = createRuntime({ clock: 'real' });
     const def: StateMachineDefinition = { StartAt: 'Sleep', States: { Sleep: { Type: 'Wait', Seconds: 30, End: true } } };
     const execution = runtime.startExecution({ definition: def });
-    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(execution.events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered']);
     execution.stop();
     const result = await execution.done;
     expect(result.status).toBe('ABORTED');
