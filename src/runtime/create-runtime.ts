@@ -237,7 +237,7 @@ export class Runtime {
           if (this.closed) return resumed;
           if (this.executions.has(item.executionArn)) continue;
           if (this.ownership) {
-            if (!(await this.ownership.claim(item.executionArn))) continue;
+            if (!(await this.ownership.claimOrphan(item.executionArn))) continue;
             // It may have ended between the listing and the claim: the lease was released then.
             if ((await this.store.getMetadata(item.executionArn))?.status !== 'RUNNING') {
               await this.ownership.release(item.executionArn);
@@ -430,7 +430,7 @@ export class Runtime {
     const write = () => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate });
     const first = this.listing.get(executionArn);
     let final = first ? first.then(write) : write();
-    if (this.ownership) final = final.finally(() => this.ownership!.release(executionArn));
+    if (this.ownership) final = final.finally(() => this.ownership!.release(executionArn, true));
     this.pendingWrites.add(final);
     const written = () => void this.pendingWrites.delete(final);
     final.then(written, written);

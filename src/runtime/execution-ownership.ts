@@ -70,11 +70,24 @@ export class ExecutionOwnership {
    * whether this runtime now holds it.
    */
   async claim(executionArn: string): Promise<boolean> {
+    return this.claimUnless(executionArn, false);
+  }
+
+  /**
+   * Claims an execution found listed RUNNING, unless it is held or its lease says it ended: a
+   * listing read a moment ago may be stale, and an execution that ended since needs no owner.
+   */
+  async claimOrphan(executionArn: string): Promise<boolean> {
+    return this.claimUnless(executionArn, true);
+  }
+
+  private async claimUnless(executionArn: string, ended: boolean): Promise<boolean> {
     const stream = leaseStreamOf(executionArn);
     const revision = await this.store.revision(stream);
     if (revision > 0) {
       const current = leaseDetailsOf((await this.store.read(stream, { direction: 'backwards', maxCount: 1 }))[0]);
       if (current && current.owner !== this.runtimeId && !current.released && current.expiresAt > Date.now()) return false;
+      if (ended && current?.ended) return false;
     }
     return this.write(executionArn, revision, false);
   }
@@ -94,13 +107,17 @@ export class ExecutionOwnership {
       .finally(() => this.renewing.delete(executionArn));
   }
 
-  /** Gives the lease up so another runtime may take the execution at once (best effort). */
-  async release(executionArn: string): Promise<void> {
+  /**
+   * Gives the lease up so another runtime may take the execution at once (best effort);
+   * `ended` when it is given up because the execution ended.
+   */
+  async release(executionArn: string, ended = false): Promise<void> {
     const h = this.held.get(executionArn);
     if (!h) return;
     this.held.delete(executionArn);
+    const details = ended ? { owner: this.runtimeId, expiresAt: Date.now(), released: true, ended: true } : { owner: this.runtimeId, expiresAt: Date.now(), released: true };
     try {
-      await this.store.append(leaseStreamOf(executionArn), [leaseEvent(h.revision, { owner: this.runtimeId, expiresAt: Date.now(), released: true }, Date.now())], { expectedRevision: h.revision });
+      await this.store.append(leaseStreamOf(executionArn), [leaseEvent(h.revision, details, Date.now())], { expectedRevision: h.revision });
     } catch {
       // Lost or unreachable: the lease then simply runs out.
     }

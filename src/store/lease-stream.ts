@@ -28,6 +28,8 @@ export interface LeaseDetails {
   expiresAt: number;
   /** Given up on purpose (the runtime closed or the execution ended): claimable at once. */
   released?: boolean;
+  /** Released because the execution ended: a runtime looking for orphans leaves it alone. */
+  ended?: boolean;
 }
 
 const LEASE_TYPE = 'StepwiseLease';

@@ -85,6 +85,26 @@ describe('runtime ownership: several runtimes on one store', () => {
     await expect(execution.done).rejects.toMatchObject({ code: 'ExecutionLeaseLost' });
   });
 
+  it('leaves alone an execution whose lease says it ended, even when a stale listing still shows it RUNNING', async () => {
+    const store = createMemoryEventStore();
+    const owner = createRuntime({ store, ownership: { runtimeId: 'owner', leaseMs: 60_000 } }).handle(LAMBDA, () => ({ ok: true }));
+    const done = await owner.run({ definition, input: {}, name: 'finished' });
+    expect(done.status).toBe('SUCCEEDED');
+    const lease = leaseStreamOf(done.executionArn);
+    await until(async () => leaseDetailsOf((await store.read(lease)).at(-1))?.released === true, 'the lease to be released');
+    expect(leaseDetailsOf((await store.read(lease)).at(-1))).toMatchObject({ owner: 'owner', released: true, ended: true });
+    // A scanner that read the listing before the execution ended (simulated: the listing put
+    // back to RUNNING) must not claim it: its lease says it ended.
+    const meta = (await store.getMetadata(done.executionArn))!;
+    await store.putMetadata({ ...meta, status: 'RUNNING', stopDate: undefined });
+    const scanner = createRuntime({ store, ownership: { runtimeId: 'scanner', leaseMs: 60_000 } });
+    expect(await scanner.start()).toEqual([]);
+    expect((await store.read(lease)).map((e) => leaseDetailsOf(e)!.owner)).not.toContain('scanner');
+    // A lease given up on close (not ended) is still taken over at once: see the next test.
+    await scanner.close();
+    await owner.close();
+  });
+
   it('releases its leases on close so another runtime takes over at once, and keeps leases out of events$', async () => {
     const store = createMemoryEventStore();
     const a = createRuntime({ store, ownership: { runtimeId: 'a', leaseMs: 60_000 } });
