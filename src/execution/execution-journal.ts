@@ -74,7 +74,6 @@ export interface JournalEnvironment {
 /** What is this execution's own. */
 export interface JournalRun {
   compiled: CompiledScope;
-  timeoutSeconds?: number;
   input: JsonValue;
   mocks?: MockTestCase;
   /**
@@ -128,7 +127,6 @@ export class ExecutionJournal {
   readonly identity: ExecutionIdentity;
   private readonly options: JournalEnvironment;
   private readonly compiled: CompiledScope;
-  private readonly timeoutSeconds: number | undefined;
   private readonly startInput: JsonValue;
   private readonly mocks: MockTestCase | undefined;
   private readonly mayAppend: (() => boolean) | undefined;
@@ -186,7 +184,6 @@ export class ExecutionJournal {
   constructor(identity: ExecutionIdentity, options: JournalEnvironment, run: JournalRun) {
     this.options = options;
     this.compiled = run.compiled;
-    this.timeoutSeconds = run.timeoutSeconds;
     this.startInput = run.input;
     this.mocks = run.mocks;
     this.mayAppend = run.mayAppend;
@@ -493,8 +490,10 @@ export class ExecutionJournal {
   }
 
   private armExecutionTimeout(): void {
-    if (this.timeoutSeconds === undefined) return;
-    const cancel = this.options.clock.schedule(this.startDate + this.timeoutSeconds * 1000, () => this.timeOut());
+    // The state machine's TimeoutSeconds, read from the definition the scope was compiled from.
+    const timeoutSeconds = (this.compiled.definition as { TimeoutSeconds?: number }).TimeoutSeconds;
+    if (timeoutSeconds === undefined) return;
+    const cancel = this.options.clock.schedule(this.startDate + timeoutSeconds * 1000, () => this.timeOut());
     this.timers().set('#execution-timeout', cancel);
   }
 

@@ -192,7 +192,7 @@ export class Runtime {
     const identity = this.identity(smName, options.name ?? nanoid());
     const arn = identity.executionArn;
     if (this.executions.has(arn) || this.ended.has(arn) || this.store.holdsSync?.(arn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${arn}'`);
-    const journal = this.journal(identity, definition, compiled, options.input ?? {}, options.testCase);
+    const journal = this.journal(identity, compiled, options.input ?? {}, options.testCase);
     const extra: StoredExtra = { definitionId: prepared.definitionId, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName };
     if (options.stateMachineVersionArn) extra.stateMachineVersionArn = options.stateMachineVersionArn;
     if (options.stateMachineAliasArn) extra.stateMachineAliasArn = options.stateMachineAliasArn;
@@ -271,7 +271,7 @@ export class Runtime {
       await this.ownership?.release(executionArn);
       throw err;
     }
-    const journal = this.journal(stored.identity, stored.prepared.definition, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
+    const journal = this.journal(stored.identity, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
     // Listed but with no event stored: the process died before its start reached the store. Start it now.
     void (events.length === 0 ? journal.start() : journal.resume(events));
     this.track(journal, undefined);
@@ -293,7 +293,7 @@ export class Runtime {
     const prepared = options.definition !== undefined ? this.prepare(options.definition) : origin.prepared;
     const identity = this.identity(origin.identity.stateMachineName, options.name ?? `${origin.identity.name}-fork-${nanoid(8)}`);
     const copies = events.map((e) => ({ ...e }));
-    const journal = this.journal(identity, prepared.definition, prepared.compiled, origin.extra.input, origin.extra.testCase);
+    const journal = this.journal(identity, prepared.compiled, origin.extra.input, origin.extra.testCase);
     await this.ownership?.claimNew(identity.executionArn);
     await this.definitions.save(prepared.definitionId, prepared.definition);
     await this.store.append(identity.executionArn, copies, { expectedRevision: 0 });
@@ -333,7 +333,7 @@ export class Runtime {
     return new ExecutionJournal(
       identity,
       { store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity } },
-      { compiled: prepared.compiled, timeoutSeconds: prepared.definition.TimeoutSeconds, input },
+      { compiled: prepared.compiled, input },
     );
   }
 
@@ -353,7 +353,7 @@ export class Runtime {
     if (this.ownership && !(await this.ownership.claim(executionArn))) {
       throw new StepwiseError('ExecutionLeaseLost', `Execution '${executionArn}' is driven by another runtime (it holds its lease).`);
     }
-    const journal = this.journal(stored.identity, stored.prepared.definition, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
+    const journal = this.journal(stored.identity, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
     void journal.redrive(events, point);
     this.track(journal, undefined);
     return journal;
@@ -382,14 +382,14 @@ export class Runtime {
     };
   }
 
-  private journal(identity: ExecutionIdentity, definition: StateMachineDefinition, compiled: CompiledScope, input: JsonValue, testCase: string | undefined): ExecutionJournal {
+  private journal(identity: ExecutionIdentity, compiled: CompiledScope, input: JsonValue, testCase: string | undefined): ExecutionJournal {
     const mocks = testCase !== undefined ? this.options.mockConfig?.testCase(identity.stateMachineName, testCase) ?? throwNoMocks() : undefined;
     this.journalEnvironment ??= {
       store: this.store, clock: this.clock, handlers: this.handlers, limits: this.limits, activities: this.activities, services: this.services,
       onSettled: this.settled,
     };
     const journal = new ExecutionJournal(identity, this.journalEnvironment, {
-      compiled, timeoutSeconds: definition.TimeoutSeconds, input, mocks,
+      compiled, input, mocks,
       mayAppend: this.ownership ? () => this.ownership!.holds(identity.executionArn) : undefined,
     });
     this.executions.set(identity.executionArn, journal);

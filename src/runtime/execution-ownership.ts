@@ -1,7 +1,7 @@
 import { nanoid } from 'nanoid';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { isWrongExpectedRevisionError, type EventStore } from '../store/event-store.js';
-import { leaseDetailsOf, leaseEvent, leaseStreamOf } from '../store/lease-stream.js';
+import { leaseDetailsOf, leaseEvent, leaseStreamOf, type LeaseDetails } from '../store/lease-stream.js';
 
 export interface OwnershipOptions {
   /** Names this runtime in the leases it writes. Default: a random id. */
@@ -81,13 +81,13 @@ export class ExecutionOwnership {
     return this.claimUnless(executionArn, true);
   }
 
-  private async claimUnless(executionArn: string, ended: boolean): Promise<boolean> {
+  private async claimUnless(executionArn: string, skipEnded: boolean): Promise<boolean> {
     const stream = leaseStreamOf(executionArn);
     const revision = await this.store.revision(stream);
     if (revision > 0) {
       const current = leaseDetailsOf((await this.store.read(stream, { direction: 'backwards', maxCount: 1 }))[0]);
       if (current && current.owner !== this.runtimeId && !current.released && current.expiresAt > Date.now()) return false;
-      if (ended && current?.ended) return false;
+      if (skipEnded && current?.ended) return false;
     }
     return this.write(executionArn, revision, false);
   }
@@ -115,7 +115,8 @@ export class ExecutionOwnership {
     const h = this.held.get(executionArn);
     if (!h) return;
     this.held.delete(executionArn);
-    const details = ended ? { owner: this.runtimeId, expiresAt: Date.now(), released: true, ended: true } : { owner: this.runtimeId, expiresAt: Date.now(), released: true };
+    const details: LeaseDetails = { owner: this.runtimeId, expiresAt: Date.now(), released: true };
+    if (ended) details.ended = true;
     try {
       await this.store.append(leaseStreamOf(executionArn), [leaseEvent(h.revision, details, Date.now())], { expectedRevision: h.revision });
     } catch {

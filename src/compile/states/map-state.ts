@@ -291,11 +291,11 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
   // it: the state each was waiting in is aborted (TaskStateAborted, ...), then the iteration,
   // both threaded on the event the failure came from, as MapIterationFailed is.
   const inFlight = work.workers.filter((w) => w.job !== undefined).sort((x, y) => x.job! - y.job!);
-  const failedAt = failed.jobFrame!.source;
+  const abortFrame = new HistoryFrame(failed.jobFrame!.source);
   for (const worker of inFlight) {
     const aborted = abortedEventOf(rt, worker.id);
-    if (aborted) rt.services.record(new HistoryFrame(failedAt), aborted, undefined, false);
-    rt.services.record(new HistoryFrame(failedAt), 'MapIterationAborted', { index: worker.job!, name: rt.active!.name }, false);
+    if (aborted) rt.services.record(abortFrame, aborted, undefined, false);
+    rt.services.record(abortFrame, 'MapIterationAborted', { index: worker.job!, name: rt.active!.name }, false);
     rt.stop(worker.id);
     worker.job = undefined;
   }
