@@ -2,7 +2,7 @@
 /**
  * The XState floor: what XState v5 itself costs, with no Stepwise code at all.
  *
- *   node --expose-gc benchmarks/xstate-floor.mjs [--rounds 9] [--json FILE]
+ *   node --expose-gc benchmarks/xstate-floor.mjs [--rounds 9] [--json FILE] [--xstate stepwise|installed]
  *
  * Stepwise compiles each execution into an XState machine and runs one actor per execution,
  * per Parallel branch and per Map iteration. Whatever Stepwise does on top, it cannot go below
@@ -44,17 +44,26 @@
  * a few rounds V8 starts allocating the actors' objects straight into old space, and most of
  * the time goes to garbage collection. Run with --no-allocation-site-pretenuring as well to see
  * the figures without it (the header line says which mode ran).
+ *
+ * By default it measures the XState Stepwise runs (`#xstate`: the installed XState with its Actor
+ * options merge changed, see scripts/vendor-xstate.mjs); `--xstate installed` measures the
+ * installed package as it is.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { createActor, createMachine, fromTransition, spawnChild, stopChild } from 'xstate';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
 const ROUNDS = Number(opt('rounds', 9));
 const JSON_FILE = opt('json', undefined);
+const XSTATE_BUILD = opt('xstate', 'stepwise');
+if (XSTATE_BUILD !== 'stepwise' && XSTATE_BUILD !== 'installed') {
+  console.error('--xstate is stepwise (the default: the XState Stepwise runs) or installed');
+  process.exit(1);
+}
+const { createActor, createMachine, fromTransition, spawnChild, stopChild } = await import(XSTATE_BUILD === 'stepwise' ? '#xstate' : 'xstate');
 if (typeof global.gc !== 'function') {
   console.error('run with: node --expose-gc benchmarks/xstate-floor.mjs');
   process.exit(1);
@@ -365,7 +374,7 @@ const rows = [
   ['6. concurrent', `${f(results.concurrent.ms, 0)} ms`, `${f(results.concurrent.min, 0)}-${f(results.concurrent.max, 0)}`, '', `${f((results.concurrent.ms * 1000) / CONCURRENT)} µs each`, `${f(CONCURRENT, 0)} actors under one parent started to a parked state, then each answered to its final state (all alive at once)`],
   ['7. + events first', `${f(results.concurrentRecording.ms, 0)} ms`, `${f(results.concurrentRecording.min, 0)}-${f(results.concurrentRecording.max, 0)}`, '', `${f((results.concurrentRecording.ms * 1000) / CONCURRENT)} µs each`, 'the same, each execution also recording its 11 events before acting, its handler awaited and its result delivered (hand-written minimum)'],
 ];
-console.log(`XState floor: node ${process.version}, xstate ${xstateVersion}, extra V8 flags: ${v8Flags}; ` +
+console.log(`XState floor: node ${process.version}, xstate ${xstateVersion} (${XSTATE_BUILD === 'stepwise' ? "Stepwise's build, #xstate" : 'installed package'}), extra V8 flags: ${v8Flags}; ` +
   `median of ${ROUNDS} rounds, one core; load average at start ${load}\n`);
 const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(r.map((x, c) => (c === 0 ? x.padEnd(w[c]) : c === r.length - 1 ? x : x.padStart(w[c]))).join('  '));
@@ -373,6 +382,6 @@ console.log('\nmedian and min-max: wall time per op (performance.now); cpu: medi
   '\nGC threads included; far below the wall time means the machine was busy); per second: 1e6 / median.');
 
 if (JSON_FILE) {
-  writeFileSync(JSON_FILE, JSON.stringify({ node: process.version, xstate: xstateVersion, v8Flags, rounds: ROUNDS, loadAverageAtStart: load, date: new Date().toISOString(), results }, null, 2) + '\n');
+  writeFileSync(JSON_FILE, JSON.stringify({ node: process.version, xstate: xstateVersion, xstateBuild: XSTATE_BUILD, v8Flags, rounds: ROUNDS, loadAverageAtStart: load, date: new Date().toISOString(), results }, null, 2) + '\n');
   console.log(`wrote ${JSON_FILE}`);
 }

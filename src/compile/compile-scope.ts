@@ -1,4 +1,5 @@
-import { setup, type AnyStateMachine } from 'xstate';
+import { setup } from '#xstate';
+import type { AnyStateMachine } from 'xstate';
 import type { Branch, ChoiceState, MapState, ParallelState, State } from '../asl/definition.js';
 import { END, ScopeRuntime, type CompiledScope, type ScopeEvent, type ScopeInput, type ScopeOutcome } from './scope-runtime.js';
 import { INSTANT_TYPES, closeScope, enterState, plansOf, runStep } from './scope-steps.js';

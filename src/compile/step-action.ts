@@ -1,4 +1,5 @@
-import { spawnChild, stopChild, type AnyActorLogic } from 'xstate';
+import { spawnChild, stopChild } from '#xstate';
+import type { AnyActorLogic } from 'xstate';
 
 /** What a step asks XState to do once its work is done: children to stop, then to spawn. */
 export interface StepRequests<I> {

@@ -1,4 +1,5 @@
-import { createActor, fromTransition, type AnyActorRef } from 'xstate';
+import { createActor, fromTransition } from '#xstate';
+import type { AnyActorRef } from 'xstate';
 
 const STOP = 'stepwise.stopExecution';
 const DONE_PREFIX = 'xstate.done.actor.';

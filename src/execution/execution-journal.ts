@@ -1,4 +1,5 @@
-import { createActor, type AnyActorRef, type Actor, type AnyStateMachine } from 'xstate';
+import { createActor } from '#xstate';
+import type { AnyActorRef, Actor, AnyStateMachine } from 'xstate';
 import { Subject, type Observable } from 'rxjs';
 import type { JsonValue } from '../asl/json-value.js';
 import { redriveMachineOf } from '../compile/compile-scope.js';

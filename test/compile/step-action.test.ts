@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, createMachine } from 'xstate';
+import { createActor, createMachine } from '#xstate';
 import { stepAction } from '../../src/compile/step-action.js';
 
 type Ctx = { n: number; target?: string };

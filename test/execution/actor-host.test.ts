@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, createMachine, enqueueActions } from 'xstate';
+import { createActor, createMachine, enqueueActions } from '#xstate';
 import { actorHost, listenToRootActor, stopExecutionActor } from '../../src/execution/actor-host.js';
 
 const child = createMachine({ initial: 'waiting', states: { waiting: {} } });
