@@ -77,10 +77,15 @@ function reachableTargetsOf(name: string, definition: Branch): string[] {
   return [...out];
 }
 
+/**
+ * The end comes first: XState tries the guards in order, and a step that runs a chain of
+ * instant states to the end (a whole execution of Pass states) would otherwise try one guard
+ * per state of the chain first. The guards exclude each other, so the order changes nothing else.
+ */
 function transitionsTo(targets: string[], keys: Map<string, string>) {
   return [
-    ...targets.filter((t) => keys.has(t)).map((t) => ({ guard: ({ context }: { context: Ctx }) => context.rt.target === t, target: keys.get(t)!, reenter: true })),
     { guard: ({ context }: { context: Ctx }) => context.rt.target === END, target: END_NODE },
+    ...targets.filter((t) => keys.has(t)).map((t) => ({ guard: ({ context }: { context: Ctx }) => context.rt.target === t, target: keys.get(t)!, reenter: true })),
   ];
 }
 
