@@ -290,12 +290,18 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
   // In the order the iterations started, which is the order of their indexes. As AWS records
   // it: the state each was waiting in is aborted (TaskStateAborted, ...), then the iteration,
   // both threaded on the event the failure came from, as MapIterationFailed is.
+  // An iteration that has already ended (its MapIterationSucceeded or MapIterationFailed is
+  // recorded; the Map has not yet read its done event) is over, not aborted: an iteration of
+  // instant states ends in the step that starts it, before any other iteration's outcome is read.
   const inFlight = work.workers.filter((w) => w.job !== undefined).sort((x, y) => x.job! - y.job!);
   const abortFrame = new HistoryFrame(failed.jobFrame!.source);
   for (const worker of inFlight) {
-    const aborted = abortedEventOf(rt, worker.id);
-    if (aborted) rt.services.record(abortFrame, aborted, undefined, false);
-    rt.services.record(abortFrame, 'MapIterationAborted', { index: worker.job!, name: rt.active!.name }, false);
+    const child = childOf(rt, worker.id);
+    if (child?.getSnapshot().status === 'active') {
+      const aborted = abortedEventOf(child);
+      if (aborted) rt.services.record(abortFrame, aborted, undefined, false);
+      rt.services.record(abortFrame, 'MapIterationAborted', { index: worker.job!, name: rt.active!.name }, false);
+    }
     rt.stop(worker.id);
     worker.job = undefined;
   }
@@ -313,10 +319,13 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
   if (verdict === 'retry') (rt.active!.work as { plan?: MapPlan }).plan = work.plan;
 }
 
+function childOf(rt: ScopeRuntime, childId: string): AnyActorRef | undefined {
+  return (rt.self.getSnapshot() as { children: Record<string, AnyActorRef | undefined> }).children[childId];
+}
+
 /** `<Type>StateAborted` for the state an iteration waits in, when it is one that can be aborted. */
-function abortedEventOf(rt: ScopeRuntime, childId: string): HistoryEventType | undefined {
-  const child = (rt.self.getSnapshot() as { children: Record<string, AnyActorRef | undefined> }).children[childId];
-  const type = (child?.getSnapshot() as { context?: { rt?: ScopeRuntime } } | undefined)?.context?.rt?.active?.state.Type;
+function abortedEventOf(child: AnyActorRef): HistoryEventType | undefined {
+  const type = (child.getSnapshot() as { context?: { rt?: ScopeRuntime } } | undefined)?.context?.rt?.active?.state.Type;
   return type !== undefined && ABORTABLE.has(type) ? (`${type}StateAborted` as HistoryEventType) : undefined;
 }
 

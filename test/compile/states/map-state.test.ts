@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRuntime, type HistoryEvent, type StateMachineDefinition } from '../../../src/index.js';
+import { eventDetailsOf } from '../../../src/execution/history-event.js';
 
 const FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:slow';
 
@@ -63,5 +64,42 @@ describe('Map: an iteration fails while others are in flight', () => {
     const types = result.events.map((e) => e.type);
     expect(types.filter((t) => t === 'TaskStateAborted')).toHaveLength(2);
     expect(types.filter((t) => t === 'MapIterationAborted')).toHaveLength(2);
+  });
+});
+
+describe('Map: an iteration fails after others have already ended', () => {
+  // Iterations of instant states (here Choice, Pass, Fail) end in the step that starts them, so
+  // items 2 and 3 record MapIterationSucceeded before the Map reads item 1's failure.
+  const instant: StateMachineDefinition = {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: {
+          StartAt: 'Route',
+          States: {
+            Route: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 1, Next: 'Boom' }], Default: 'Keep' },
+            Keep: { Type: 'Pass', End: true },
+            Boom: { Type: 'Fail', Error: 'Item.Failed' },
+          },
+        },
+        End: true,
+      },
+    },
+  };
+
+  it('does not abort an iteration that has ended', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    const execution = runtime.startExecution({ definition: instant, input: { items: [0, 1, 2, 3] } });
+    expect(await execution.done).toMatchObject({ status: 'FAILED', error: 'Item.Failed' });
+    const events = execution.events;
+    const closing = events.filter((e) => e.type.startsWith('MapIteration') && e.type !== 'MapIterationStarted');
+    expect(closing.map((e) => [e.type, (eventDetailsOf(e) as { index: number }).index])).toEqual([
+      ['MapIterationSucceeded', 0], ['MapIterationFailed', 1], ['MapIterationSucceeded', 2], ['MapIterationSucceeded', 3],
+    ]);
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['MapStateFailed', 'ExecutionFailed']);
+    const state = await runtime.execution(execution.identity.executionArn).stateAt();
+    expect(state.mapIterations[0]).toMatchObject({ failed: 1, aborted: 0, running: 0, closed: true });
   });
 });
