@@ -297,8 +297,8 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
   const abortFrame = new HistoryFrame(failed.jobFrame!.source);
   for (const worker of inFlight) {
     const child = childOf(rt, worker.id);
-    if (child?.getSnapshot().status === 'active') {
-      const aborted = abortedEventOf(child);
+    if (child === undefined || child.getSnapshot().status === 'active') {
+      const aborted = child && abortedEventOf(child);
       if (aborted) rt.services.record(abortFrame, aborted, undefined, false);
       rt.services.record(abortFrame, 'MapIterationAborted', { index: worker.job!, name: rt.active!.name }, false);
     }
