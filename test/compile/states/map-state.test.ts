@@ -1,29 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { createRuntime, type HistoryEvent, type StateMachineDefinition } from '../../../src/index.js';
+import { createRuntime, type HistoryEvent, type State, type StateMachineDefinition } from '../../../src/index.js';
 import { eventDetailsOf } from '../../../src/execution/history-event.js';
 
 const FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:slow';
 
-// Item 0 fails at once; item 1 waits in a Task, item 2 in a Wait: the Map fails and aborts them.
-const definition: StateMachineDefinition = {
+/** A state machine of one Map over `$.items`, whose iterations start at `Route`. */
+const mapOver = (iteration: Record<string, State>): StateMachineDefinition => ({
   StartAt: 'Each',
-  States: {
-    Each: {
-      Type: 'Map',
-      ItemsPath: '$.items',
-      ItemProcessor: {
-        StartAt: 'Route',
-        States: {
-          Route: { Type: 'Choice', Choices: [{ Variable: '$', StringEquals: 'fail', Next: 'Boom' }, { Variable: '$', StringEquals: 'wait', Next: 'Hold' }], Default: 'Call' },
-          Boom: { Type: 'Fail', Error: 'Item.Failed', Cause: 'item 0' },
-          Call: { Type: 'Task', Resource: FUNCTION, End: true },
-          Hold: { Type: 'Wait', Seconds: 3600, End: true },
-        },
-      },
-      End: true,
-    },
-  },
-};
+  States: { Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'Route', States: iteration }, End: true } },
+});
+
+// Item 0 fails at once; item 1 waits in a Task, item 2 in a Wait: the Map fails and aborts them.
+const definition = mapOver({
+  Route: { Type: 'Choice', Choices: [{ Variable: '$', StringEquals: 'fail', Next: 'Boom' }, { Variable: '$', StringEquals: 'wait', Next: 'Hold' }], Default: 'Call' },
+  Boom: { Type: 'Fail', Error: 'Item.Failed', Cause: 'item 0' },
+  Call: { Type: 'Task', Resource: FUNCTION, End: true },
+  Hold: { Type: 'Wait', Seconds: 3600, End: true },
+});
 
 const brief = (e: HistoryEvent) => `${e.id}<-${e.previousEventId} ${e.type}`;
 
@@ -70,24 +63,11 @@ describe('Map: an iteration fails while others are in flight', () => {
 describe('Map: an iteration fails after others have already ended', () => {
   // Iterations of instant states (here Choice, Pass, Fail) end in the step that starts them, so
   // items 2 and 3 record MapIterationSucceeded before the Map reads item 1's failure.
-  const instant: StateMachineDefinition = {
-    StartAt: 'Each',
-    States: {
-      Each: {
-        Type: 'Map',
-        ItemsPath: '$.items',
-        ItemProcessor: {
-          StartAt: 'Route',
-          States: {
-            Route: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 1, Next: 'Boom' }], Default: 'Keep' },
-            Keep: { Type: 'Pass', End: true },
-            Boom: { Type: 'Fail', Error: 'Item.Failed' },
-          },
-        },
-        End: true,
-      },
-    },
-  };
+  const instant = mapOver({
+    Route: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 1, Next: 'Boom' }], Default: 'Keep' },
+    Keep: { Type: 'Pass', End: true },
+    Boom: { Type: 'Fail', Error: 'Item.Failed' },
+  });
 
   it('does not abort an iteration that has ended', async () => {
     const runtime = createRuntime({ clock: 'virtual' });
