@@ -2,12 +2,15 @@
 /**
  * Stepwise side by side with aws-local-stepfunctions (the peer), every workload on both:
  *
- *   npm run bench [-- --only pass-chain,map-10k] [--samples N] [--timeout 60] [--scale 1] [--no-write]
+ *   npm run bench [-- --only pass-chain,map-10k] [--samples N] [--steady-rounds 3,3] [--timeout 60] [--scale 1] [--no-write]
  *
  * Samples run interleaved (Stepwise, peer, Stepwise, peer, ...), each in a fresh child process
  * (benchmarks/lib/sample.mjs; CLI samples spawn the CLIs themselves). Prints a table per
  * workload and a summary, then runs replay-resume.mjs (Stepwise alone: the peer cannot replay
  * or resume), and writes benchmarks/results/<timestamp>.json and latest.json.
+ * Throughput samples report two rates from the same process (see lib/sample.mjs): after one
+ * warm-up as long as the timed round, and "steady", after more rounds (`--steady-rounds W,T`:
+ * W untimed, T timed; `0` skips them). Targets are judged on both, each against the peer's own.
  * Needs a build first (npm run build). See benchmarks/README.md.
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +27,7 @@ import { WORKLOADS, workload, workloadDir } from './lib/workloads.mjs';
 const REPLAY_RESUME = 'replay-resume';
 const REPLAY_TARGET_EVENTS_PER_SECOND = 500_000;
 
-const { options } = parseArgs(process.argv.slice(2), { only: '', samples: '', timeout: '60', scale: '1', 'no-write': false });
+const { options } = parseArgs(process.argv.slice(2), { only: '', samples: '', 'steady-rounds': '3,3', timeout: '60', scale: '1', 'no-write': false });
 const selected = options.only ? options.only.split(',').map((s) => s.trim()) : [...WORKLOADS.map((w) => w.id), REPLAY_RESUME];
 for (const id of selected) if (id !== REPLAY_RESUME && !WORKLOADS.some((w) => w.id === id)) throw new Error(`Unknown workload '${id}'`);
 const timeoutMs = Number(options.timeout) * 1000;
@@ -51,9 +54,10 @@ const replayResume = selected.includes(REPLAY_RESUME) ? await runReplayResume() 
 const finished = new Date();
 
 console.log(`\n## Summary (ratio = Stepwise throughput / peer throughput; > 1 means Stepwise is faster)\n`);
-console.log(table(['workload', 'Stepwise', 'peer', 'ratio', 'target', 'met'], results.map((r) => [
-  r.id, cell(r.summary.stepwise, r.unit), cell(r.summary.peer, r.unit), ratioCell(r.summary.ratio),
-  targetText(r.target), r.summary.met === undefined ? '—' : r.summary.met ? 'yes' : 'no',
+console.log(table(['workload', 'Stepwise', 'peer', 'ratio', 'met', 'steady Stepwise', 'steady peer', 'steady ratio', 'met', 'target'], results.map((r) => [
+  r.id, cell(r.summary.stepwise, r.unit), cell(r.summary.peer, r.unit), ratioCell(r.summary.ratio), metCell(r.summary.met),
+  steadyCell(r.summary.steady?.stepwise, r.unit), steadyCell(r.summary.steady?.peer, r.unit), ratioCell(r.summary.steady?.ratio), metCell(r.summary.steady?.met),
+  targetText(r.target),
 ])));
 if (replayResume?.ok) {
   const { foldEventsPerSecond: fold, replayEventsPerSecond: replay, resume } = replayResume;
@@ -73,7 +77,7 @@ if (!options['no-write']) {
     startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationSeconds: (finished - started) / 1000,
     machine: { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalMemBytes: totalmem(), loadAverageAtStart: load0, loadAverageAtEnd: loadavg()[0] },
     engines: { stepwise: engineVersion('stepwise'), peer: `aws-local-stepfunctions ${engineVersion('peer')}` },
-    options: { samplesOverride: options.samples || undefined, timeoutSeconds: Number(options.timeout), scale, only: options.only || undefined },
+    options: { samplesOverride: options.samples || undefined, steadyRounds: options['steady-rounds'], timeoutSeconds: Number(options.timeout), scale, only: options.only || undefined },
     workloads: results,
     replayResume,
   };
@@ -109,7 +113,7 @@ async function runWorkload(w) {
       if (gaveUp[e]) continue;
       const r = w.kind === 'cli' ? await cliSample(w, e) : await childSample(w, e);
       runs[e].push(r);
-      const shown = r.ok ? `${fmt(r.value)} ${w.unit}${r.heapBytesPerParked !== undefined ? `, ${fmtBytes(r.heapBytesPerParked)}/parked` : ''}` : r.timedOut ? `timed out after ${options.timeout} s` : `FAILED: ${r.error}`;
+      const shown = r.ok ? `${fmt(r.value)} ${w.unit}${r.steadyValue !== undefined ? `, steady ${fmt(r.steadyValue)}` : ''}${r.heapBytesPerParked !== undefined ? `, ${fmtBytes(r.heapBytesPerParked)}/parked` : ''}` : r.timedOut ? `timed out after ${options.timeout} s` : `FAILED: ${r.error}`;
       process.stdout.write(`   ${String(i + 1).padStart(2)}/${samples} ${LABELS[e].padEnd(24)} ${shown}\n`);
       // A side that times out will time out again: skip its remaining samples to keep the run short.
       if (r.timedOut) gaveUp[e] = true;
@@ -120,14 +124,17 @@ async function runWorkload(w) {
   const higherIsBetter = w.unit !== 'ms';
   const header = ['engine', `median ${w.unit}`, 'min', 'max', 'peak RSS (median)', 'samples'];
   if (w.kind === 'concurrent') header.push('heap/parked (median)');
+  if (summary.steady) header.push('steady median', 'steady min', 'steady max');
   const rows = ENGINES.map((e) => {
     const s = summary[e];
     const row = [LABELS[e], cell(s, ''), fmt(s.min), fmt(s.max), fmtBytes(s.maxRssKB * 1024), `${s.ok}/${s.n}${s.timedOut ? ` (${s.timedOut} timed out)` : ''}`];
     if (w.kind === 'concurrent') row.push(fmtBytes(s.heapBytesPerParked));
+    if (summary.steady) row.push(steadyCell(summary.steady[e], ''), fmt(summary.steady[e].min), fmt(summary.steady[e].max));
     return row;
   });
   console.log(table(header, rows));
   console.log(`   ratio (${higherIsBetter ? 'Stepwise / peer throughput' : 'peer time / Stepwise time'}; > 1 = Stepwise faster): ${ratioCell(summary.ratio)}   target: ${targetText(w.target)}${summary.met === undefined ? '' : summary.met ? '  MET' : '  not met'}`);
+  if (summary.steady) console.log(`   steady ratio (after ${summary.steady.rounds[0]} more untimed rounds, ${summary.steady.rounds[1]} timed): ${ratioCell(summary.steady.ratio)}${summary.steady.met === undefined ? '' : summary.steady.met ? '  MET' : '  not met'}`);
   if (summary.outputsDiffer) console.log(`   WARNING: the engines' outputs differ (digests ${summary.digests.stepwise} vs ${summary.digests.peer}) — the comparison is not like for like.`);
   return {
     id: w.id, title: w.title, kind: w.kind, unit: w.unit, file: `benchmarks/workloads/${w.file}`, notes: w.notes ?? [], target: w.target,
@@ -162,9 +169,22 @@ function summarise(w, runs) {
   }
   return {
     stepwise: out.stepwise, peer: out.peer,
+    steady: summariseSteady(w, runs),
     ratio: ratio === undefined ? undefined : { value: ratio, bound: bounded ? (out.stepwise.median === undefined ? 'at most' : 'at least') : undefined },
     met, digests, outputsDiffer: Boolean(digests.stepwise && digests.peer && digests.stepwise !== digests.peer),
   };
+}
+
+/** The steady rates (lib/sample.mjs), when both engines' samples have them. */
+function summariseSteady(w, runs) {
+  const values = (e) => runs[e].filter((r) => r.ok && r.steadyValue !== undefined).map((r) => r.steadyValue);
+  if (values('stepwise').length === 0 || values('peer').length === 0) return undefined;
+  const side = (e) => ({ n: values(e).length, median: median(values(e)), min: min(values(e)), max: max(values(e)) });
+  const stepwise = side('stepwise');
+  const peer = side('peer');
+  const ratio = stepwise.median / peer.median;
+  const rounds = runs.stepwise.find((r) => r.steadyRounds)?.steadyRounds;
+  return { rounds, stepwise, peer, ratio: { value: ratio }, met: w.target ? ratio >= w.target.ratio : undefined };
 }
 
 /** What a timed-out sample still tells: the score is worse than the one at the timeout. */
@@ -181,6 +201,14 @@ function cell(s, unit) {
   return 'failed';
 }
 
+function steadyCell(s, unit) {
+  return s?.median !== undefined ? `${fmt(s.median)}${unit ? ` ${unit}` : ''}` : '—';
+}
+
+function metCell(met) {
+  return met === undefined ? '—' : met ? 'yes' : 'no';
+}
+
 function ratioCell(r) {
   if (!r) return '—';
   return `${r.bound === 'at most' ? '≤ ' : r.bound === 'at least' ? '≥ ' : ''}${r.value.toFixed(2)}x`;
@@ -193,7 +221,7 @@ function targetText(t) {
 
 /** One sample of a library workload in a fresh `node` process. */
 async function childSample(w, engine) {
-  const args = ['--expose-gc', join(repo, 'benchmarks', 'lib', 'sample.mjs'), w.id, engine, '--scale', String(scale)];
+  const args = ['--expose-gc', join(repo, 'benchmarks', 'lib', 'sample.mjs'), w.id, engine, '--scale', String(scale), '--steady-rounds', options['steady-rounds']];
   const r = await exec(process.execPath, args, { timeoutMs });
   if (r.timedOut) return { ok: false, timedOut: true };
   const line = r.stdout.split('\n').find((l) => l.startsWith('@@result '));

@@ -2,7 +2,14 @@
 /**
  * One sample of one workload on one engine, in this (fresh) process:
  *
- *   node --expose-gc benchmarks/lib/sample.mjs WORKLOAD ENGINE [--scale 1] [--cpu-profile FILE] [--heap-profile FILE]
+ *   node --expose-gc benchmarks/lib/sample.mjs WORKLOAD ENGINE [--scale 1] [--steady-rounds 3,3] [--cpu-profile FILE] [--heap-profile FILE]
+ *
+ * A throughput workload is timed twice in the same process. `value`: its warm-up, then one
+ * timed round (as many executions as the warm-up). `steadyValue`: after that, `--steady-rounds
+ * W,T` more rounds, W untimed and T timed together: the rate once the process has settled.
+ * Both engines keep getting faster for several rounds after the first (V8's young generation
+ * grows, more code is optimised), Stepwise more than the peer on Pass-heavy workloads, whose
+ * history it keeps; `0,0` (or `0`) skips the steady rounds. Profiles cover the first timed round only.
  *
  * `--cpu-profile FILE` writes a CPU profile of the timed part only (not load or warm-up).
  * `--heap-profile FILE` writes a sampling heap profile of the timed part instead: every
@@ -20,7 +27,8 @@ import { parseArgs } from './args.mjs';
 import { loadEngine } from './engines.mjs';
 import { loadDefinition, workload } from './workloads.mjs';
 
-const { positional: [workloadId, engineName], options } = parseArgs(process.argv.slice(2), { scale: '1', 'cpu-profile': '', 'heap-profile': '' });
+const { positional: [workloadId, engineName], options } = parseArgs(process.argv.slice(2), { scale: '1', 'steady-rounds': '3,3', 'cpu-profile': '', 'heap-profile': '' });
+const [steadyWarm = 0, steadyTimed = 0] = options['steady-rounds'].split(',').map(Number);
 const w = workload(workloadId, Number(options.scale));
 const engine = await loadEngine(engineName);
 const definition = loadDefinition(w.file);
@@ -30,7 +38,8 @@ const result = w.kind === 'concurrent' ? await concurrent() : await throughput()
 process.stdout.write(`@@result ${JSON.stringify({
   workload: w.id, engine: engineName, ...result,
   rssAfterLoadKB,
-  maxRssKB: process.resourceUsage().maxRSS,
+  maxRssKB: result.maxRssKB ?? process.resourceUsage().maxRSS,
+  ...(result.steadyValue !== undefined ? { steadyMaxRssKB: process.resourceUsage().maxRSS } : {}),
 })}\n`);
 
 async function throughput() {
@@ -44,7 +53,20 @@ async function throughput() {
   const elapsedMs = performance.now() - t0;
   await profiler.stop();
   const units = w.executions * (w.items ?? 1);
-  return { value: units / (elapsedMs / 1000), unit: w.unit, elapsedMs, executions: w.executions, digest: digest(output) };
+  // Peak RSS as of the first timed round: the steady rounds keep three to six rounds' more history.
+  const maxRssKB = process.resourceUsage().maxRSS;
+  const steady = steadyTimed > 0 && !options['cpu-profile'] && !options['heap-profile'] ? await steadyRate(machine, units) : {};
+  return { value: units / (elapsedMs / 1000), unit: w.unit, elapsedMs, executions: w.executions, maxRssKB, ...steady, digest: digest(output) };
+}
+
+/** The same rounds again once the first timed one is done: `steadyWarm` untimed, then `steadyTimed` timed as one. */
+async function steadyRate(machine, units) {
+  const round = async () => { for (let i = 0; i < w.executions; i++) await machine.run(w.input(i, w)); };
+  for (let r = 0; r < steadyWarm; r++) await round();
+  const t0 = performance.now();
+  for (let r = 0; r < steadyTimed; r++) await round();
+  const steadyElapsedMs = performance.now() - t0;
+  return { steadyValue: (units * steadyTimed) / (steadyElapsedMs / 1000), steadyElapsedMs, steadyRounds: [steadyWarm, steadyTimed] };
 }
 
 async function concurrent() {

@@ -5,9 +5,11 @@
  * kind 'throughput': `warmup` executions untimed, then `executions` timed one after another
  *   (each awaited before the next starts); the score is units per second, where an execution
  *   counts `items` units when the workload has items (map-10k), else 1. The warm-up is as long as
- *   the timed part (map-10k warms up on its own 10,000 items), so that both engines are measured
- *   once V8 has compiled their hot code: the steady state a test suite of thousands of
- *   executions or a service sees. Shorter warm-ups measured partly the compiler at work.
+ *   the timed part (map-10k warms up on one Map of 500 items, then times its 10,000), so that
+ *   both engines are measured once V8 has compiled their hot code; shorter warm-ups measured
+ *   partly the compiler at work. Neither engine is at its steady rate yet after that one round:
+ *   lib/sample.mjs also times rounds 6 to 8 of the same process (`steadyValue`), the rate a
+ *   test suite of thousands of executions or a service sees.
  * kind 'concurrent': `count` executions started at once, each parked in a Task until the harness
  *   answers all of them; scored by the time to settle all, plus heap bytes per parked execution.
  * kind 'cli': a CLI process per sample; scored by its wall time.
