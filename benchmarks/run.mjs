@@ -133,8 +133,8 @@ async function runWorkload(w) {
     return row;
   });
   console.log(table(header, rows));
-  console.log(`   ratio (${higherIsBetter ? 'Stepwise / peer throughput' : 'peer time / Stepwise time'}; > 1 = Stepwise faster): ${ratioCell(summary.ratio)}   target: ${targetText(w.target)}${summary.met === undefined ? '' : summary.met ? '  MET' : '  not met'}`);
-  if (summary.steady) console.log(`   steady ratio (after ${summary.steady.rounds[0]} more untimed rounds, ${summary.steady.rounds[1]} timed): ${ratioCell(summary.steady.ratio)}${summary.steady.met === undefined ? '' : summary.steady.met ? '  MET' : '  not met'}`);
+  console.log(`   ratio (${higherIsBetter ? 'Stepwise / peer throughput' : 'peer time / Stepwise time'}; > 1 = Stepwise faster): ${ratioCell(summary.ratio)}   target: ${targetText(w.target)}${metSuffix(summary.met)}`);
+  if (summary.steady) console.log(`   steady ratio (after ${summary.steady.rounds[0]} more untimed rounds, ${summary.steady.rounds[1]} timed): ${ratioCell(summary.steady.ratio)}${metSuffix(summary.steady.met)}`);
   if (summary.outputsDiffer) console.log(`   WARNING: the engines' outputs differ (digests ${summary.digests.stepwise} vs ${summary.digests.peer}) — the comparison is not like for like.`);
   return {
     id: w.id, title: w.title, kind: w.kind, unit: w.unit, file: `benchmarks/workloads/${w.file}`, notes: w.notes ?? [], target: w.target,
@@ -207,6 +207,10 @@ function steadyCell(s, unit) {
 
 function metCell(met) {
   return met === undefined ? '—' : met ? 'yes' : 'no';
+}
+
+function metSuffix(met) {
+  return met === undefined ? '' : met ? '  MET' : '  not met';
 }
 
 function ratioCell(r) {

@@ -7,9 +7,10 @@
  * A throughput workload is timed twice in the same process. `value`: its warm-up, then one
  * timed round (as many executions as the warm-up). `steadyValue`: after that, `--steady-rounds
  * W,T` more rounds, W untimed and T timed together: the rate once the process has settled.
- * Both engines keep getting faster for several rounds after the first (V8's young generation
- * grows, more code is optimised), Stepwise more than the peer on Pass-heavy workloads, whose
- * history it keeps; `0,0` (or `0`) skips the steady rounds. Profiles cover the first timed round only.
+ * Both engines keep getting faster for several rounds after the first, Stepwise more than the
+ * peer on Pass-heavy workloads (it keeps their history; its garbage collections per round fall
+ * as V8 grows the heap); `0,0` (or `0`) skips the steady rounds. Profiles cover the first timed
+ * round only.
  *
  * `--cpu-profile FILE` writes a CPU profile of the timed part only (not load or warm-up).
  * `--heap-profile FILE` writes a sampling heap profile of the timed part instead: every
