@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '../execution/history-event.js';
 import type { EventStore } from '../store/event-store.js';
-import { checkName, parseStatesArn } from '../registry/names.js';
+import { checkName, parseStatesArn, statesArn } from '../registry/names.js';
 import { pageBy } from '../registry/paging.js';
 import { ACTIVITY_STREAM } from '../store/internal-streams.js';
 
@@ -47,7 +47,7 @@ export class ActivityRegistry {
   ) {}
 
   arnOf(name: string): string {
-    return `arn:aws:states:${this.region}:${this.accountId}:activity:${name}`;
+    return statesArn({ region: this.region, accountId: this.accountId }, 'activity', name);
   }
 
   /** Idempotent by name, as AWS's CreateActivity: a second call returns the first activity (tags are not changed). */

@@ -33,6 +33,21 @@ export interface ParsedArn {
   parts: string[];
 }
 
+/** Where a Step Functions resource lives: the partition, region and account of its ARN. */
+export interface ArnPlace {
+  partition?: string;
+  region: string;
+  accountId: string;
+}
+
+/**
+ * `arn:aws:states:REGION:ACCOUNT:TYPE:PART[:PART…]`: every Step Functions ARN Stepwise makes,
+ * spelled in one place (the inverse of {@link parseStatesArn}).
+ */
+export function statesArn(place: ArnPlace, resourceType: ResourceType, ...parts: string[]): string {
+  return `arn:${place.partition ?? 'aws'}:states:${place.region}:${place.accountId}:${resourceType}:${parts.join(':')}`;
+}
+
 const ARN_SHAPE = /^arn:(aws[a-z-]*):states:([a-z0-9-]+):(\d{12}):([A-Za-z]+):(.+)$/;
 const MAX_ARN_LENGTH = 2048;
 
@@ -57,7 +72,7 @@ export function parseStatesArn(arn: unknown, expected: readonly ResourceType[]):
 /** A state machine ARN, maybe qualified by `:version` or `:alias`. */
 export function parseStateMachineArn(arn: unknown): { base: string; name: string; qualifier?: { version: number } | { alias: string } } {
   const p = parseStatesArn(arn, ['stateMachine']);
-  const base = `arn:${p.partition}:states:${p.region}:${p.account}:stateMachine:${p.parts[0]}`;
+  const base = statesArn({ partition: p.partition, region: p.region, accountId: p.account }, 'stateMachine', p.parts[0]!);
   const q = p.parts[1];
   if (q === undefined) return { base, name: p.parts[0]! };
   if (/^\d+$/.test(q)) return { base, name: p.parts[0]!, qualifier: { version: Number(q) } };

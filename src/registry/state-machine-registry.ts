@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { validateDefinition } from '../asl/validate-definition.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
-import { checkName, parseStateMachineArn } from './names.js';
+import { checkName, parseStateMachineArn, statesArn } from './names.js';
 import { pageBy, type Page } from './paging.js';
 import type { RegistryPersistence } from './registry-persistence.js';
 import type {
@@ -64,7 +64,7 @@ export class StateMachineRegistry {
 
   /** The ARN a state machine of this name has here. */
   arnFor(name: string): string {
-    return `arn:aws:states:${this.place.region}:${this.place.accountId}:stateMachine:${name}`;
+    return statesArn(this.place, 'stateMachine', name);
   }
 
   // ---- state machines ----

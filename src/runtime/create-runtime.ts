@@ -20,6 +20,7 @@ import { ExecutionHandle } from './execution-handle.js';
 import { MemoryEventStore, createMemoryEventStore } from '../store/memory-store.js';
 import { FileEventStore } from '../store/file-store.js';
 import { StateMachineRegistry } from '../registry/state-machine-registry.js';
+import { statesArn, type ArnPlace } from '../registry/names.js';
 import { jsonFileRegistryPersistence, memoryRegistryPersistence, REGISTRY_FILE, type RegistryPersistence } from '../registry/registry-persistence.js';
 import { dirname, join } from 'node:path';
 import { Activities } from '../activities/activities.js';
@@ -107,6 +108,8 @@ export class Runtime {
   private readonly pendingWrites = new Set<Promise<unknown>>();
   /** The ARNs shared by a state machine's executions, built once per name. */
   private readonly arnsByStateMachine = new Map<string, { executionPrefix: string; stateMachineArn: string; roleArn: string; region: string }>();
+  /** The region and account of every ARN this runtime makes. */
+  private readonly place: ArnPlace;
   /** Executions whose first metadata write is under way (see `listed`). */
   private readonly listing = new Map<string, Promise<void>>();
   /** Executions this runtime drove to their end: only their ARNs are kept, their events are in the store. */
@@ -123,11 +126,12 @@ export class Runtime {
     this.clock = options.clock === 'virtual' ? new VirtualClock() : options.clock === 'real' || !options.clock ? new RealClock() : options.clock;
     this.definitions = new StoredDefinitions(this.store, () => this.clock.now());
     this.limits = { ...AWS_LIMITS, ...options.limits };
+    this.place = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' };
     const registry = options.registry ?? (this.store instanceof FileEventStore ? jsonFileRegistryPersistence(join(dirname(this.store.file), REGISTRY_FILE)) : memoryRegistryPersistence());
-    this.stateMachines = new StateMachineRegistry(registry, { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' }, () => this.clock.now());
+    this.stateMachines = new StateMachineRegistry(registry, this.place, () => this.clock.now());
     const clock = this.clock;
     this.activities = new Activities({
-      store: this.store, region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012', now: () => this.clock.now(), completion: this,
+      store: this.store, region: this.place.region, accountId: this.place.accountId, now: () => this.clock.now(), completion: this,
       holdClock: clock instanceof VirtualClock ? () => clock.hold() : undefined,
     });
     const children = startExecutionService({
@@ -362,12 +366,12 @@ export class Runtime {
   private identity(stateMachineName: string, name: string): ExecutionIdentity {
     let arns = this.arnsByStateMachine.get(stateMachineName);
     if (!arns) {
-      const region = this.options.region ?? 'us-east-1';
-      const account = this.options.accountId ?? '123456789012';
+      const { region, accountId } = this.place;
       arns = {
-        executionPrefix: `arn:aws:states:${region}:${account}:execution:${stateMachineName}:`,
-        stateMachineArn: `arn:aws:states:${region}:${account}:stateMachine:${stateMachineName}`,
-        roleArn: `arn:aws:iam::${account}:role/StepwiseExecutionRole`,
+        // An execution's ARN is this prefix and its name.
+        executionPrefix: statesArn(this.place, 'execution', stateMachineName, ''),
+        stateMachineArn: statesArn(this.place, 'stateMachine', stateMachineName),
+        roleArn: `arn:aws:iam::${accountId}:role/StepwiseExecutionRole`,
         region,
       };
       if (this.arnsByStateMachine.size >= 1_000) this.arnsByStateMachine.clear();

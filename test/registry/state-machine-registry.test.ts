@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkName, parseStateMachineArn, parseStatesArn } from '../../src/registry/names.js';
+import { checkName, parseStateMachineArn, parseStatesArn, statesArn } from '../../src/registry/names.js';
 import { jsonFileRegistryPersistence, memoryRegistryPersistence } from '../../src/registry/registry-persistence.js';
 import { StateMachineRegistry } from '../../src/registry/state-machine-registry.js';
 
@@ -24,6 +24,17 @@ describe('names and ARNs', () => {
     expect(parseStateMachineArn('arn:aws:states:us-east-1:123456789012:stateMachine:M:prod')).toMatchObject({ qualifier: { alias: 'prod' } });
     expect(() => parseStatesArn('arn:aws:states:us-east-1:123456789012:execution:M:e', ['stateMachine'])).toThrow(/Resource type not valid in this context: execution/);
     expect(() => parseStatesArn('arn:aws:states:us-east-1:12345:stateMachine:M', ['stateMachine'])).toThrow(expect.objectContaining({ code: 'InvalidArn' }));
+  });
+
+  it('spells every ARN it makes so that parsing it gives the parts back', () => {
+    const place = { region: 'eu-west-1', accountId: '111122223333' };
+    expect(statesArn(place, 'stateMachine', 'M')).toBe('arn:aws:states:eu-west-1:111122223333:stateMachine:M');
+    expect(statesArn({ ...place, partition: 'aws-cn' }, 'activity', 'A')).toBe('arn:aws-cn:states:eu-west-1:111122223333:activity:A');
+    expect(statesArn(place, 'execution', 'M', '')).toBe('arn:aws:states:eu-west-1:111122223333:execution:M:');
+    expect(parseStatesArn(statesArn(place, 'execution', 'M', 'run-1'), ['execution'])).toEqual({
+      partition: 'aws', region: 'eu-west-1', account: '111122223333', resourceType: 'execution', parts: ['M', 'run-1'],
+    });
+    expect(registry().arnFor('M')).toBe(statesArn(place, 'stateMachine', 'M'));
   });
 });
 
