@@ -112,6 +112,11 @@ export class Runtime {
   private readonly place: ArnPlace;
   /** Executions whose first metadata write is under way (see `listed`). */
   private readonly listing = new Map<string, Promise<void>>();
+  /**
+   * Executions that have ended and whose final metadata write is under way (see `listed`): it
+   * is not awaited before `done` settles, so that a durable store's next sync can carry it.
+   */
+  private readonly closing = new Map<string, Promise<void>>();
   /** Executions this runtime drove to their end: only their ARNs are kept, their events are in the store. */
   private readonly ended = new Set<string>();
   /** Set with `ownership`: the leases of the executions this runtime drives. */
@@ -433,10 +438,15 @@ export class Runtime {
     const { executionArn, stateMachineArn, name } = journal.identity;
     const write = () => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate });
     const first = this.listing.get(executionArn);
-    let final = first ? first.then(write) : write();
+    const listed = first ? first.then(write) : write();
+    this.closing.set(executionArn, listed);
+    let final = listed;
     if (this.ownership) final = final.finally(() => this.ownership!.release(executionArn, true));
     this.pendingWrites.add(final);
-    const written = () => void this.pendingWrites.delete(final);
+    const written = () => {
+      this.pendingWrites.delete(final);
+      if (this.closing.get(executionArn) === listed) this.closing.delete(executionArn);
+    };
     final.then(written, written);
   };
 
@@ -469,6 +479,7 @@ export class Runtime {
    * stored definition its metadata names (what the UI and the HTTP API show).
    */
   async executionMetadata(executionArn: string): Promise<ExecutionMetadata | undefined> {
+    await this.listedQuietly(executionArn);
     const meta = await this.store.getMetadata(executionArn);
     const extra = meta?.extra as unknown as StoredExtra | undefined;
     if (!meta || !extra || extra.definition || !extra.definitionId) return meta;
@@ -521,11 +532,18 @@ export class Runtime {
   }
 
   /**
-   * Settles once a just-started execution is in the store's listing, so that an API answering
-   * StartExecution can promise that DescribeExecution finds it.
+   * Settles once the store's listing of the execution says what this runtime knows of it: a
+   * just-started execution is listed (so that an API answering StartExecution can promise that
+   * DescribeExecution finds it), and one that has ended is listed with its end status.
    */
   async listed(executionArn: string): Promise<void> {
     await this.listing.get(executionArn);
+    await this.closing.get(executionArn);
+  }
+
+  /** `listed`, for a read that reports what the store holds even when a listing write failed. */
+  async listedQuietly(executionArn: string): Promise<void> {
+    await this.listed(executionArn).catch(() => undefined);
   }
 
   /** The execution this runtime is driving, if any. */

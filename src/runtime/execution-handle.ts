@@ -17,7 +17,9 @@ export class ExecutionHandle {
     readonly executionArn: string,
   ) {}
 
-  describe(): Promise<ExecutionMetadata | undefined> {
+  /** The execution's listing: once `done` has settled, with its end status. */
+  async describe(): Promise<ExecutionMetadata | undefined> {
+    await this.runtime.listedQuietly(this.executionArn);
     return this.store.getMetadata(this.executionArn);
   }
 

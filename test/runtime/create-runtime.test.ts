@@ -196,6 +196,29 @@ describe('runtime: execution lifecycle', () => {
     const runtime = createRuntime();
     expect(() => runtime.prepare({ StartAt: 'Nope', States: { A: { Type: 'Pass', Next: 'Missing' } } } as never)).toThrow(/\/States\/A\/Next/);
   });
+
+  it('describes an execution with its end status as soon as `done` has settled, on either store', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openFileEventStore, createMemoryEventStore } = await import('../../src/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-describe-'));
+    try {
+      for (const store of [createMemoryEventStore(), await openFileEventStore(dir)]) {
+        const runtime = createRuntime({ store });
+        for (let i = 0; i < 20; i++) {
+          const done = await runtime.run({ definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, input: { i } });
+          // The final listing is written after `done` settles (a durable store syncs it with the
+          // next execution's start); describe() waits for it rather than show RUNNING.
+          expect(await runtime.execution(done.executionArn).describe()).toMatchObject({ status: 'SUCCEEDED', stopDate: done.stopDate });
+          expect((await runtime.executionMetadata(done.executionArn))?.status).toBe('SUCCEEDED');
+        }
+        await runtime.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('runtime: execution names', () => {
