@@ -47,22 +47,26 @@ async function throughput() {
   const machine = engine.prepare(definition, { task: w.task, liftLimits: w.liftLimits, clock: w.clock, durable: w.durable });
   const warmInput = w.warmupInput ?? w.input;
   for (let i = 0; i < w.warmup; i++) await machine.run(warmInput(i, w));
-  let output;
+  // One round: the timed executions, one after another; resolves to the last one's output.
+  const round = async () => {
+    let output;
+    for (let i = 0; i < w.executions; i++) output = await machine.run(w.input(i, w));
+    return output;
+  };
   const profiler = await startProfiler();
   const t0 = performance.now();
-  for (let i = 0; i < w.executions; i++) output = await machine.run(w.input(i, w));
+  const output = await round();
   const elapsedMs = performance.now() - t0;
   await profiler.stop();
   const units = w.executions * (w.items ?? 1);
   // Peak RSS as of the first timed round: the steady rounds keep three to six rounds' more history.
   const maxRssKB = process.resourceUsage().maxRSS;
-  const steady = steadyTimed > 0 && !options['cpu-profile'] && !options['heap-profile'] ? await steadyRate(machine, units) : {};
+  const steady = steadyTimed > 0 && !options['cpu-profile'] && !options['heap-profile'] ? await steadyRate(round, units) : {};
   return { value: units / (elapsedMs / 1000), unit: w.unit, elapsedMs, executions: w.executions, maxRssKB, ...steady, digest: digest(output) };
 }
 
 /** The same rounds again once the first timed one is done: `steadyWarm` untimed, then `steadyTimed` timed as one. */
-async function steadyRate(machine, units) {
-  const round = async () => { for (let i = 0; i < w.executions; i++) await machine.run(w.input(i, w)); };
+async function steadyRate(round, units) {
   for (let r = 0; r < steadyWarm; r++) await round();
   const t0 = performance.now();
   for (let r = 0; r < steadyTimed; r++) await round();

@@ -438,14 +438,14 @@ export class Runtime {
     const { executionArn, stateMachineArn, name } = journal.identity;
     const write = () => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate });
     const first = this.listing.get(executionArn);
-    const listed = first ? first.then(write) : write();
-    this.closing.set(executionArn, listed);
-    let final = listed;
+    const closingWrite = first ? first.then(write) : write();
+    this.closing.set(executionArn, closingWrite);
+    let final = closingWrite;
     if (this.ownership) final = final.finally(() => this.ownership!.release(executionArn, true));
     this.pendingWrites.add(final);
     const written = () => {
       this.pendingWrites.delete(final);
-      if (this.closing.get(executionArn) === listed) this.closing.delete(executionArn);
+      if (this.closing.get(executionArn) === closingWrite) this.closing.delete(executionArn);
     };
     final.then(written, written);
   };
