@@ -853,7 +853,9 @@ function evalParsed(p: ParsedPath, root: JsonValue | undefined, doc: JsonValue):
   const out: JsonValue[] = [];
   collect(p.steps, 0, root, doc, out);
   if (p.definite) return out.length > 0 ? out[0] : undefined;
-  return out;
+  // Grown by push, `out` has room for at least 17 elements (17 doubles take 152 bytes); a
+  // result usually lives on in the history, so it is kept as an exact copy.
+  return out.length > 0 ? out.slice() : out;
 }
 
 function sliceIndexes(len: number, from: number | null, to: number | null): number[] {
