@@ -19,7 +19,7 @@ export interface TaskRequest {
   /** Aborted when the execution stops or the task times out. */
   signal: AbortSignal;
   /**
-   * @internal On a virtual clock, a task holds time still while it runs; a call that waits
+   * @internal On a virtual clock, a task stops time's jumps while it runs; a call that waits
    * on something the clock itself drives (a child execution) lets it go with this.
    */
   releaseClock?: () => void;

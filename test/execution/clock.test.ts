@@ -11,16 +11,35 @@ describe('VirtualClock', () => {
     expect(fired).toEqual([['early', 2_000], ['late', 5_000]]);
   });
 
-  it('holds time still while outside work is in flight', async () => {
+  it('does not jump while outside work is in flight, and jumps once it settles', async () => {
     const clock = new VirtualClock(0);
     const fired: number[] = [];
     const release = clock.hold();
-    clock.schedule(10, () => fired.push(clock.now()));
-    await new Promise((r) => setTimeout(r, 10));
+    clock.schedule(60_000, () => fired.push(clock.now()));
+    await new Promise((r) => setTimeout(r, 20));
     expect(fired).toEqual([]);
     release();
     await new Promise((r) => setTimeout(r, 10));
-    expect(fired).toEqual([10]);
+    expect(fired).toEqual([60_000]);
+  });
+
+  it('while held, fires a timer after its own length in real time, at its virtual due time', async () => {
+    const clock = new VirtualClock(1_000);
+    const fired: number[] = [];
+    const release = clock.hold();
+    clock.schedule(1_030, () => fired.push(clock.now()));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(fired).toEqual([]);
+    expect(clock.now()).toBe(1_000);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(fired).toEqual([1_030]);
+    release();
+  });
+
+  it('stands still between jumps when nothing holds it', async () => {
+    const clock = new VirtualClock(5_000);
+    await new Promise((r) => setTimeout(r, 15));
+    expect(clock.now()).toBe(5_000);
   });
 
   it('does not fire a cancelled timer', async () => {

@@ -73,6 +73,45 @@ describe('runtime: tasks', () => {
     expect(execution.events.map((e) => e.type)).toContain('TaskTimedOut');
   });
 
+  it('on the virtual clock, still times out a Lambda task whose handler never answers (in real time)', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle('arn:aws:lambda:us-east-1:123456789012:function:silent', () => new Promise(() => {}));
+    const def: StateMachineDefinition = {
+      StartAt: 'Call',
+      States: {
+        Call: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:silent', TimeoutSeconds: 1, End: true },
+      },
+    };
+    const started = Date.now();
+    const execution = runtime.startExecution({ definition: def });
+    const result = await execution.done;
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(execution.events.map((e) => e.type)).toContain('LambdaFunctionTimedOut');
+    // While the handler runs, the clock runs at real speed: the timeout took its second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+    const entered = execution.events.find((e) => e.type === 'TaskStateEntered')!;
+    expect(execution.events.at(-1)!.timestamp - entered.timestamp).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('on the virtual clock, a handler that answers before its timeout is not overtaken, and a Wait after it jumps', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle('arn:aws:lambda:us-east-1:123456789012:function:slow', () => new Promise((r) => setTimeout(() => r({ ok: true }), 50)));
+    const def: StateMachineDefinition = {
+      StartAt: 'Call',
+      States: {
+        Call: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:slow', TimeoutSeconds: 5, Next: 'Sleep' },
+        Sleep: { Type: 'Wait', Seconds: 86_400, End: true },
+      },
+    };
+    const started = Date.now();
+    const execution = runtime.startExecution({ definition: def });
+    const result = await execution.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { ok: true } });
+    expect(Date.now() - started).toBeLessThan(4_000);
+    const waited = execution.events.find((e) => e.type === 'WaitStateEntered')!;
+    expect(execution.events.at(-1)!.timestamp - waited.timestamp).toBe(86_400_000);
+  });
+
   it('fails a task with States.HeartbeatTimeout when heartbeats stop', async () => {
     const runtime = createRuntime({ clock: 'virtual' });
     runtime.handle('arn:aws:states:::sqs:sendMessage.waitForTaskToken', () => null);
