@@ -33,7 +33,8 @@ interface PendingTimer {
   dueAt: number;
   seq: number;
   fire: () => void;
-  cancelled: boolean;
+  /** Fired or cancelled: left in the queue until it comes up, then dropped. */
+  done: boolean;
   /** While outside work holds the clock: the real time (epoch ms) the timer fires at. */
   realDueAt?: number;
 }
@@ -42,7 +43,9 @@ export class VirtualClock implements Clock {
   readonly virtual = true;
   private current: number;
   private seq = 0;
-  private timers: PendingTimer[] = [];
+  /** A binary min-heap by (dueAt, seq): ten thousand parked Waits must not cost a scan per jump. */
+  private readonly queue: PendingTimer[] = [];
+  private pending = 0;
   private busy = 0;
   private draining = false;
   /** While outside work holds the clock: the real timeout armed for the next timer. */
@@ -57,11 +60,15 @@ export class VirtualClock implements Clock {
   }
 
   schedule(dueAt: number, fire: () => void): () => void {
-    const timer: PendingTimer = { dueAt, seq: this.seq++, fire, cancelled: false };
-    this.timers.push(timer);
+    const timer: PendingTimer = { dueAt, seq: this.seq++, fire, done: false };
+    pushTimer(this.queue, timer);
+    this.pending++;
     this.kick();
     return () => {
-      timer.cancelled = true;
+      if (timer.done) return;
+      timer.done = true;
+      timer.fire = noop; // what it would have run is free to go before the timer leaves the queue
+      this.pending--;
     };
   }
 
@@ -79,7 +86,7 @@ export class VirtualClock implements Clock {
     return () => {
       if (released) return;
       released = true;
-      if (--this.busy === 0) for (const t of this.timers) t.realDueAt = undefined;
+      if (--this.busy === 0) for (const t of this.queue) t.realDueAt = undefined;
       this.kick();
     };
   }
@@ -92,31 +99,37 @@ export class VirtualClock implements Clock {
     setImmediate(() => {
       this.draining = false;
       this.clearRealTimeout();
-      this.timers = this.timers.filter((t) => !t.cancelled);
-      if (this.timers.length === 0) return;
-      if (this.busy === 0) return this.fire(this.first((t) => t.dueAt));
-      const realNow = Date.now();
-      for (const t of this.timers) t.realDueAt ??= realNow + Math.max(0, t.dueAt - this.current);
-      const next = this.first((t) => t.realDueAt!);
-      const wait = next.realDueAt! - realNow;
-      if (wait <= 0) return this.fire(next);
-      // setTimeout's limit is 2^31-1 ms; a longer wait looks again after that long.
-      this.realTimeout = setTimeout(() => {
-        this.realTimeout = undefined;
-        this.kick();
-      }, Math.min(wait, 2_147_483_647));
+      // Cancelled timers (a Task's timeout, once the Task is answered) wait for their turn to
+      // be dropped; when they outnumber the live ones, they go at once.
+      if (this.queue.length > 2 * this.pending + 16) compact(this.queue);
+      while (this.queue.length > 0 && this.queue[0]!.done) popTimer(this.queue);
+      if (this.queue.length === 0) return;
+      if (this.busy === 0) return this.fire(popTimer(this.queue));
+      this.armRealTimeout();
     });
   }
 
-  /** The timer due first by `dueAt`, the one set first among equals. */
-  private first(dueAt: (t: PendingTimer) => number): PendingTimer {
-    let next = this.timers[0]!;
-    for (const t of this.timers) if (dueAt(t) < dueAt(next) || (dueAt(t) === dueAt(next) && t.seq < next.seq)) next = t;
-    return next;
+  /** Held: the timer due first in real time fires when that time comes (a scan; holds with many timers are rare). */
+  private armRealTimeout(): void {
+    const realNow = Date.now();
+    let next: PendingTimer | undefined;
+    for (const t of this.queue) {
+      if (t.done) continue;
+      t.realDueAt ??= realNow + Math.max(0, t.dueAt - this.current);
+      if (next === undefined || t.realDueAt < next.realDueAt! || (t.realDueAt === next.realDueAt && t.seq < next.seq)) next = t;
+    }
+    const wait = next!.realDueAt! - realNow;
+    if (wait <= 0) return this.fire(next!);
+    // setTimeout's limit is 2^31-1 ms; a longer wait looks again after that long.
+    this.realTimeout = setTimeout(() => {
+      this.realTimeout = undefined;
+      this.kick();
+    }, Math.min(wait, 2_147_483_647));
   }
 
   private fire(timer: PendingTimer): void {
-    this.timers.splice(this.timers.indexOf(timer), 1);
+    timer.done = true;
+    this.pending--;
     if (timer.dueAt > this.current) this.current = timer.dueAt;
     timer.fire();
     this.kick();
@@ -127,4 +140,42 @@ export class VirtualClock implements Clock {
     clearTimeout(this.realTimeout);
     this.realTimeout = undefined;
   }
+}
+
+const noop = () => {};
+
+const before = (a: PendingTimer, b: PendingTimer) => a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
+
+function pushTimer(heap: PendingTimer[], timer: PendingTimer): void {
+  let i = heap.push(timer) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(heap[i]!, heap[parent]!)) break;
+    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+    i = parent;
+  }
+}
+
+function popTimer(heap: PendingTimer[]): PendingTimer {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length === 0) return top;
+  heap[0] = last;
+  for (let i = 0; ;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let least = i;
+    if (l < heap.length && before(heap[l]!, heap[least]!)) least = l;
+    if (r < heap.length && before(heap[r]!, heap[least]!)) least = r;
+    if (least === i) return top;
+    [heap[i], heap[least]] = [heap[least]!, heap[i]!];
+    i = least;
+  }
+}
+
+/** Drops fired and cancelled timers; a sorted array is a heap. */
+function compact(heap: PendingTimer[]): void {
+  const live = heap.filter((t) => !t.done).sort((a, b) => (before(a, b) ? -1 : 1));
+  heap.length = live.length;
+  for (let i = 0; i < live.length; i++) heap[i] = live[i]!;
 }

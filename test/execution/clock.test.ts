@@ -50,4 +50,29 @@ describe('VirtualClock', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(fired).toBe(false);
   });
+
+  it('fires many timers in due order, the first set first among equals, skipping cancelled ones', async () => {
+    const clock = new VirtualClock(0);
+    const fired: number[] = [];
+    const cancels: (() => void)[] = [];
+    // Due times out of order, with ties: 0..999 set as 7 * i mod 1000, each twice.
+    for (let i = 0; i < 1_000; i++) {
+      const due = (7 * i) % 1_000;
+      clock.schedule(due, () => fired.push(due));
+      cancels.push(clock.schedule(due, () => fired.push(-due - 1)));
+    }
+    for (const cancel of cancels) cancel();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fired).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
+    expect(clock.now()).toBe(999);
+  });
+
+  it('fires timers due at the same time in the order they were set', async () => {
+    const clock = new VirtualClock(0);
+    const fired: string[] = [];
+    for (const name of ['a', 'b', 'c', 'd', 'e']) clock.schedule(50, () => fired.push(name));
+    clock.schedule(10, () => fired.push('early'));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(fired).toEqual(['early', 'a', 'b', 'c', 'd', 'e']);
+  });
 });
