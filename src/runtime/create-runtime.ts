@@ -283,7 +283,9 @@ export class Runtime {
     const journal = this.journal(stored.identity, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
     // Listed but with no event stored: the process died before its start reached the store. Start it now.
     void (events.length === 0 ? journal.start() : journal.resume(events));
-    this.track(journal, undefined);
+    // Not listed again: its listing says RUNNING since its start, with its start date; only its
+    // end is written (by `settled`). Listing it anew cost a write and a sync per execution, and
+    // gave it the time of the resume as its start date until it ended.
     return journal;
   }
 
@@ -364,7 +366,8 @@ export class Runtime {
     }
     const journal = this.journal(stored.identity, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
     void journal.redrive(events, point);
-    this.track(journal, undefined);
+    // RUNNING again; a redrive keeps the execution's start date (AWS: redriveDate is apart).
+    this.track(journal, undefined, undefined, undefined, stored.meta.startDate);
     return journal;
   }
 
@@ -406,9 +409,8 @@ export class Runtime {
   }
 
   /** Keeps the execution's listing in the store in step with its life. */
-  private track(journal: ExecutionJournal, extra: StoredExtra | undefined, after?: Promise<unknown>, alongside?: Promise<unknown>): void {
+  private track(journal: ExecutionJournal, extra: StoredExtra | undefined, after?: Promise<unknown>, alongside?: Promise<unknown>, startDate = this.clock.now()): void {
     const { executionArn, stateMachineArn, name } = journal.identity;
-    const startDate = this.clock.now();
     // `extra` in the literal, not added after: a property added later costs a property array.
     const metadata: ExecutionMetadata = extra
       ? { executionArn, stateMachineArn, name, status: 'RUNNING', startDate, extra: extra as unknown as JsonValue }

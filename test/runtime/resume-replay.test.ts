@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryEventStore, createRuntime, type StateMachineDefinition } from '../../src/index.js';
+import { StepwiseError, createMemoryEventStore, createRuntime, type StateMachineDefinition } from '../../src/index.js';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:step';
 
@@ -113,6 +113,26 @@ describe('resume', () => {
     expect(exited.timestamp - entered.timestamp).toBe(3_600_000);
     execution.stop();
   });
+
+  it('keeps the listing of a resumed execution as it was: RUNNING since its own start, not since the resume', async () => {
+    const store = createMemoryEventStore();
+    const def: StateMachineDefinition = { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 60, End: true } } };
+    const first = createRuntime({ store, clock: 'real' });
+    const execution = first.startExecution({ definition: def, name: 'listed-once' });
+    await first.listed(execution.identity.executionArn);
+    const before = (await store.getMetadata(execution.identity.executionArn))!;
+    execution.abandon(new StepwiseError('ExecutionLeaseLost', 'the test hands it to another runtime'));
+    await new Promise((r) => setTimeout(r, 30));
+    const second = createRuntime({ store, clock: 'real' });
+    const [resumed] = await second.start();
+    await resumed!.caughtUp;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await store.getMetadata(execution.identity.executionArn)).toEqual(before);
+    resumed!.stop();
+    const result = await resumed!.done;
+    await second.listed(execution.identity.executionArn);
+    expect(await store.getMetadata(execution.identity.executionArn)).toMatchObject({ status: 'ABORTED', startDate: before.startDate, stopDate: result.stopDate });
+  });
 });
 
 describe('fork', () => {
@@ -140,9 +160,12 @@ describe('redrive', () => {
     const runtime = createRuntime({ store, clock: 'virtual' });
     const calls: number[] = [];
     let outage = true;
-    runtime.handle(LAMBDA, ({ input }) => {
+    let open = () => {};
+    const gate = new Promise<void>((r) => (open = r));
+    runtime.handle(LAMBDA, async ({ input }) => {
       calls.push(input as number);
       if (input === 2 && outage) throw Object.assign(new Error('down'), { name: 'Outage' });
+      if (input === 2) await gate;
       return (input as number) * 10;
     });
     const def: StateMachineDefinition = {
@@ -153,7 +176,13 @@ describe('redrive', () => {
     expect((await execution.done).status).toBe('FAILED');
     expect(calls).toEqual([1, 2]);
     outage = false;
+    await runtime.listed(execution.identity.executionArn);
+    const failedListing = (await store.getMetadata(execution.identity.executionArn))!;
     const redriven = await runtime.redrive(execution.identity.executionArn);
+    await runtime.listed(execution.identity.executionArn);
+    // RUNNING again, and still since its first start.
+    expect(await store.getMetadata(execution.identity.executionArn)).toMatchObject({ status: 'RUNNING', startDate: failedListing.startDate });
+    open();
     const result = await redriven.done;
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: [10, 20, 30] });
     expect(calls).toEqual([1, 2, 2, 3]);
