@@ -142,6 +142,8 @@ const MAX_GROUP_BYTES = 16 << 20;
 /** Reads of neighbouring batches merge into one when the gap between them is at most this. */
 const READ_GAP = 64 << 10;
 const READ_SPAN = 8 << 20;
+/** Reads up to this long are done synchronously (see readBytes). */
+const INLINE_READ_BYTES = 64 << 10;
 
 /**
  * The embedded durable store: one append-only log in one directory, checked on open and
@@ -785,9 +787,14 @@ export class FileEventStore implements EventStore {
           j++;
         }
         const buffer = Buffer.allocUnsafe(end - start);
+        // A small read is done on this thread: a trip through the thread pool costs more than
+        // it (most often from the page cache), and a resume reads each execution's events in turn.
+        const inline = buffer.length <= INLINE_READ_BYTES;
         let done = 0;
         while (done < buffer.length) {
-          const { bytesRead } = await this.fh.read(buffer, done, buffer.length - done, start + done);
+          const bytesRead = inline
+            ? readSync(this.fh.fd, buffer, done, buffer.length - done, start + done)
+            : (await this.fh.read(buffer, done, buffer.length - done, start + done)).bytesRead;
           if (bytesRead === 0) throw new StepwiseError(StoreErrorCodes.corrupted, `The event log ${this.file} ends before byte ${end}; was it truncated while open?`);
           done += bytesRead;
         }
