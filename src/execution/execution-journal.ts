@@ -227,6 +227,11 @@ export class ExecutionJournal {
     return this.finished;
   }
 
+  /** When the execution started: its ExecutionStarted event's timestamp (0 before it is booted). */
+  get startedAt(): number {
+    return this.startDate;
+  }
+
   /** Starts a new execution. */
   start(): Promise<ExecutionResult> {
     const o = this.options;

@@ -366,8 +366,8 @@ export class Runtime {
     }
     const journal = this.journal(stored.identity, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
     void journal.redrive(events, point);
-    // RUNNING again; a redrive keeps the execution's start date (AWS: redriveDate is apart).
-    this.track(journal, undefined, undefined, undefined, stored.meta.startDate);
+    // RUNNING again, still since its first start (AWS keeps startDate; redriveDate is apart).
+    this.track(journal, undefined);
     return journal;
   }
 
@@ -409,8 +409,11 @@ export class Runtime {
   }
 
   /** Keeps the execution's listing in the store in step with its life. */
-  private track(journal: ExecutionJournal, extra: StoredExtra | undefined, after?: Promise<unknown>, alongside?: Promise<unknown>, startDate = this.clock.now()): void {
+  private track(journal: ExecutionJournal, extra: StoredExtra | undefined, after?: Promise<unknown>, alongside?: Promise<unknown>): void {
     const { executionArn, stateMachineArn, name } = journal.identity;
+    // The time its ExecutionStarted event shows, as DescribeExecution's startDate does on AWS
+    // (the clock read again here could be a millisecond later).
+    const startDate = journal.startedAt;
     // `extra` in the literal, not added after: a property added later costs a property array.
     const metadata: ExecutionMetadata = extra
       ? { executionArn, stateMachineArn, name, status: 'RUNNING', startDate, extra: extra as unknown as JsonValue }

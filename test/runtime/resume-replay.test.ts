@@ -121,6 +121,8 @@ describe('resume', () => {
     const execution = first.startExecution({ definition: def, name: 'listed-once' });
     await first.listed(execution.identity.executionArn);
     const before = (await store.getMetadata(execution.identity.executionArn))!;
+    // Listed with the time its ExecutionStarted event shows, as AWS's DescribeExecution does.
+    expect(before.startDate).toBe((await store.read(execution.identity.executionArn))[0]!.timestamp);
     execution.abandon(new StepwiseError('ExecutionLeaseLost', 'the test hands it to another runtime'));
     await new Promise((r) => setTimeout(r, 30));
     const second = createRuntime({ store, clock: 'real' });
