@@ -124,7 +124,7 @@ export function catchUpThenLive(fanout: EventFanout, spec: CatchUpSpec): Observa
           while (!stopped) {
             const chunk = await spec.readFrom(next);
             if (stopped) return;
-            if (chunk.length === 0) break;
+            const before = next;
             for (const event of chunk) {
               const seq = spec.seqOf(event);
               if (seq < next) continue;
@@ -132,6 +132,8 @@ export function catchUpThenLive(fanout: EventFanout, spec: CatchUpSpec): Observa
               subscriber.next(event);
               if (stopped) return;
             }
+            // A chunk with nothing new is the end too: asking again would get it again, for ever.
+            if (next === before) break;
           }
           if (stopped) return;
           live = true;

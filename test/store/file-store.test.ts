@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { firstValueFrom, take, timeout, toArray } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WrongExpectedRevisionError } from '../../src/store/event-store.js';
 import { isStepwiseError } from '../../src/errors/stepwise-error.js';
 import { crc32, tableCrc32 } from '../../src/store/crc32.js';
@@ -278,6 +278,26 @@ describe('FileEventStore', () => {
     await Promise.all(Array.from({ length: 10 }, (_, s) => store.append(`s${s}`, [historyEvent(1)], { expectedRevision: 0 })));
     expect(store.stats).toMatchObject({ appends: 10, groups: 10, syncs: 10 });
     await store.close();
+  });
+
+  it('stops reading the log once a subscription has caught up, and delivers what comes after live', async () => {
+    const store = await openFileEventStore(freshDir());
+    try {
+      await store.append('s', historyEvents(1, 3), { expectedRevision: 0 });
+      await store.append('other', historyEvents(1, 2), { expectedRevision: 0 });
+      const reads = vi.spyOn(store as unknown as { readStored: () => unknown }, 'readStored');
+      const one = firstValueFrom(store.subscribe('s').pipe(take(4), toArray(), timeout(10_000)));
+      const all = firstValueFrom(store.subscribeAll().pipe(take(6), toArray(), timeout(10_000)));
+      await new Promise((r) => setTimeout(r, 50));
+      // One read each caught them up; a subscription that went on reading would be far past this.
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(2);
+      await store.append('s', historyEvents(4, 1), { expectedRevision: 3 });
+      expect((await one).map((e) => e.event.id)).toEqual([1, 2, 3, 4]);
+      expect((await all).map((e) => `${e.streamId}:${e.event.id}`)).toEqual(['s:1', 's:2', 's:3', 'other:1', 'other:2', 's:4']);
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      await store.close();
+    }
   });
 
   it('shares one directory between several stores: each sees the others\' appends and conflicts', async () => {
