@@ -107,7 +107,7 @@ export class Runtime {
   private readonly definitions: StoredDefinitions;
   private readonly pendingWrites = new Set<Promise<unknown>>();
   /** The ARNs shared by a state machine's executions, built once per name. */
-  private readonly arnsByStateMachine = new Map<string, { executionPrefix: string; stateMachineArn: string; roleArn: string; region: string }>();
+  private readonly arnsByStateMachine = new Map<string, { executionPrefix: string; stateMachineArn: string; roleArn: string }>();
   /** The region and account of every ARN this runtime makes. */
   private readonly place: ArnPlace;
   /** Executions whose first metadata write is under way (see `listed`). */
@@ -374,13 +374,11 @@ export class Runtime {
   private identity(stateMachineName: string, name: string): ExecutionIdentity {
     let arns = this.arnsByStateMachine.get(stateMachineName);
     if (!arns) {
-      const { region, accountId } = this.place;
       arns = {
         // An execution's ARN is this prefix and its name.
         executionPrefix: statesArn(this.place, 'execution', stateMachineName, ''),
         stateMachineArn: statesArn(this.place, 'stateMachine', stateMachineName),
-        roleArn: `arn:aws:iam::${accountId}:role/StepwiseExecutionRole`,
-        region,
+        roleArn: `arn:aws:iam::${this.place.accountId}:role/StepwiseExecutionRole`,
       };
       if (this.arnsByStateMachine.size >= 1_000) this.arnsByStateMachine.clear();
       this.arnsByStateMachine.set(stateMachineName, arns);
@@ -390,7 +388,7 @@ export class Runtime {
     const executionArn = [arns.executionPrefix, name].join('');
     return {
       executionArn, stateMachineArn: arns.stateMachineArn, stateMachineName,
-      name: executionArn.slice(arns.executionPrefix.length), region: arns.region, roleArn: arns.roleArn,
+      name: executionArn.slice(arns.executionPrefix.length), region: this.place.region, roleArn: arns.roleArn,
     };
   }
 
