@@ -454,10 +454,8 @@ export class FileEventStore implements EventStore {
       seqOf: (e) => e.revision,
       accepts: (e) => e.streamId === streamId,
       readFrom: (next) => {
-        const stream = this.streams.get(streamId);
-        // Caught up: the batch found below would be the last one again, all of it already read.
-        if (!stream || next >= stream.durable) return [];
-        return this.readStored(stream.batches, lastAtOrBefore(stream.batches, next, (b) => b.startRevision));
+        const batches = this.streams.get(streamId)?.batches ?? [];
+        return this.readStored(batches, lastAtOrBefore(batches, next, (b) => b.startRevision));
       },
     });
   }
@@ -468,7 +466,7 @@ export class FileEventStore implements EventStore {
       head: () => this.durablePosition,
       seqOf: (e) => e.position,
       accepts: () => true,
-      readFrom: (next) => (next >= this.durablePosition ? [] : this.readStored(this.batches, lastAtOrBefore(this.batches, next, (b) => b.position))),
+      readFrom: (next) => this.readStored(this.batches, lastAtOrBefore(this.batches, next, (b) => b.position)),
     });
   }
 

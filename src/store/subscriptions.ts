@@ -62,7 +62,7 @@ export class EventFanout {
 export interface CatchUpSpec {
   /** Where to start: a sequence number (revision or position) or `'end'`. */
   from: number | 'end';
-  /** The sequence number the next committed event will get (for `'end'`). */
+  /** The sequence number the next committed event will get: where catch-up ends and `'end'` starts. */
   head(): number;
   /** The event's sequence number in this subscription's order. */
   seqOf(event: StoredStreamEvent): number;
@@ -121,7 +121,8 @@ export function catchUpThenLive(fanout: EventFanout, spec: CatchUpSpec): Observa
     } else {
       void (async () => {
         try {
-          while (!stopped) {
+          // Up to the head, read; past it, only a store that repeats itself would answer.
+          while (!stopped && next < spec.head()) {
             const chunk = await spec.readFrom(next);
             if (stopped) return;
             const before = next;
