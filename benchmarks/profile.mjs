@@ -22,7 +22,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { repo } from './lib/engines.mjs';
 import { parseArgs } from './lib/args.mjs';
 
-const { positional, options } = parseArgs(process.argv.slice(2), { engine: 'stepwise', top: '25', scale: '1', alloc: false });
+const { positional, options } = parseArgs(process.argv.slice(2), { engine: 'stepwise', top: '25', scale: '1', alloc: false, 'node-flags': '' });
 const workloads = positional.length > 0 ? positional : ['pass-chain', 'map-10k'];
 const top = Number(options.top);
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -35,7 +35,7 @@ for (const id of workloads) {
   const alloc = Boolean(options.alloc);
   const file = join(dir, `${stamp}-${id}-${options.engine}.${alloc ? 'heapprofile' : 'cpuprofile'}`);
   const run = spawnSync(process.execPath, [
-    '--expose-gc', join(repo, 'benchmarks', 'lib', 'sample.mjs'), id, options.engine,
+    '--expose-gc', ...options['node-flags'].split(' ').filter(Boolean), join(repo, 'benchmarks', 'lib', 'sample.mjs'), id, options.engine,
     '--scale', options.scale, alloc ? '--heap-profile' : '--cpu-profile', file,
   ], { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (run.status !== 0) {
