@@ -3,9 +3,10 @@ import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore, ownershipOption } from './open-store.js';
 import { printResult } from './print-result.js';
+import { LIMIT_FLAGS, limitsFromFlags } from './limit-flags.js';
 
 /**
- * `stepwise resume [--store DIR|URL] [--mock-config FILE] [--fast-time] [--json] [--lease-ms N [--follow]]`:
+ * `stepwise resume [--store DIR|URL] [--mock-config FILE] [--fast-time] [--json] [--lift-limits] [--lease-ms N [--follow]]`:
  * finishes every execution left RUNNING. With `--lease-ms`, only those no other runtime holds a
  * lease on; with `--follow` as well, it keeps taking over executions whose runtime died until
  * stopped (SIGINT/SIGTERM), then hands what it drives back to the others.
@@ -15,13 +16,13 @@ export async function resumeCommand(args: string[]): Promise<number> {
     args,
     options: {
       'mock-config': { type: 'string' }, 'fast-time': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' },
-      'lease-ms': { type: 'string' }, follow: { type: 'boolean', default: false },
+      'lease-ms': { type: 'string' }, follow: { type: 'boolean', default: false }, ...LIMIT_FLAGS,
     },
   });
   const ownership = ownershipOption(values['lease-ms']);
   const store = await openStore(values.store);
   const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
-  const runtime = createRuntime({ store, clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, ownership });
+  const runtime = createRuntime({ store, clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, ownership, limits: limitsFromFlags(values) });
   try {
     const resumed = await runtime.start();
     if (!values.json) process.stdout.write(`resuming ${resumed.length} execution(s) left RUNNING\n`);

@@ -9,6 +9,7 @@ import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime, type Runtime } from '../runtime/create-runtime.js';
 import { openStore, ownershipOption } from './open-store.js';
 import { readInput } from './read-input.js';
+import { LIMIT_FLAGS, LIMIT_USAGE, limitsFromFlags } from './limit-flags.js';
 import { paint } from './paint.js';
 import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
 
@@ -16,7 +17,8 @@ export const RUN_USAGE = `usage: stepwise run DEFINITION [--input JSON | --input
                     [--name EXECUTION_NAME] [--mock-config FILE --test-case NAME] [--fast-time] [--json] [--history]
                     ${AWS_SERVICE_USAGE}
                     [--store DIR | --store memory | --store esdb://HOST:2113?tls=false]   (default: .stepwise/ in the working directory)
-                    [--lease-ms N]   (on a store shared with other runtimes: hold a lease on the execution)`;
+                    [--lease-ms N]   (on a store shared with other runtimes: hold a lease on the execution)
+                    ${LIMIT_USAGE}`;
 
 /** `stepwise run`: runs one execution and prints its progress and result. Returns the exit code. */
 export async function runCommand(args: string[]): Promise<number> {
@@ -36,6 +38,7 @@ export async function runCommand(args: string[]): Promise<number> {
       store: { type: 'string' },
       'lease-ms': { type: 'string' },
       ...AWS_SERVICE_FLAGS,
+      ...LIMIT_FLAGS,
     },
   });
   if (positionals.length !== 1) throw new StepwiseError('InvalidArgument', `Expected exactly one DEFINITION file.\n${RUN_USAGE}`);
@@ -48,7 +51,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const ownership = ownershipOption(values['lease-ms']);
   const services = servicesFromFlags(values);
   const store = await openStore(values.store);
-  const runtime = createRuntime({ clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, store, ownership, services });
+  const runtime = createRuntime({ clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, store, ownership, services, limits: limitsFromFlags(values) });
   try {
     return await runOne(runtime, values, definition, input, mockConfig !== undefined);
   } finally {

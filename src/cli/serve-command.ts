@@ -4,11 +4,13 @@ import { StepwiseError } from '../errors/stepwise-error.js';
 import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
+import { LIMIT_FLAGS, LIMIT_USAGE, limitsFromFlags } from './limit-flags.js';
 import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
 import { createUiHandler, isLoopbackHost } from '../../adapters/ui/ui-handler.js';
 
 export const SERVE_USAGE = `usage: stepwise serve [--port 8083] [--host 127.0.0.1] [--store DIR | --store memory] [--mock-config FILE] [--fast-time]
                       [--region us-east-1] [--account-id 123456789012] ${AWS_SERVICE_USAGE}
+                      ${LIMIT_USAGE}
   The Step Functions API (AWS JSON 1.0) for the aws CLI and SDKs: --endpoint-url http://localhost:8083,
   and the visual debugger at http://localhost:8083/ui/.
   SFN_MOCK_CONFIG=FILE works as --mock-config; start an execution of 'stateMachineArn#TestCase' to use a mocked test case.`;
@@ -27,6 +29,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       region: { type: 'string' },
       'account-id': { type: 'string' },
       ...AWS_SERVICE_FLAGS,
+      ...LIMIT_FLAGS,
     },
   });
   if (positionals.length > 0) throw new StepwiseError('InvalidArgument', `serve takes no positional arguments (got '${positionals.join(' ')}').\n${SERVE_USAGE}`);
@@ -40,7 +43,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const services = servicesFromFlags(values);
   const store = await openStore(values.store);
   const runtime = createRuntime({
-    store, ...(services ? { services } : {}), clock: values['fast-time'] ? 'virtual' : 'real', ...(mockConfig ? { mockConfig } : {}),
+    store, ...(services ? { services } : {}), limits: limitsFromFlags(values), clock: values['fast-time'] ? 'virtual' : 'real', ...(mockConfig ? { mockConfig } : {}),
     ...(values.region ? { region: values.region } : {}), ...(values['account-id'] ? { accountId: values['account-id'] } : {}),
   });
   const server = createStepFunctionsServer({ runtime });

@@ -84,4 +84,36 @@ describe('stepwise run', () => {
     const waitExited = out.history.find((e: { type: string }) => e.type === 'WaitStateExited');
     expect(Date.parse(waitExited.timestamp) - Date.parse(waitEntered.timestamp)).toBe(3_600_000);
   });
+
+  it("enforces AWS's history and payload limits by default and lifts them with --lift-limits", () => {
+    // 7,000 iterations of one Pass state: 4 events each, past the 25,000-event history.
+    const def = tempFile('def.json', JSON.stringify({
+      StartAt: 'Each',
+      States: { Each: { Type: 'Map', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } },
+    }));
+    const input = tempFile('input.json', JSON.stringify(Array.from({ length: 7_000 }, (_, i) => i)));
+    const limited = runCli(['run', def, '--input-file', input, '--store', 'memory', '--json']);
+    expect(limited.code).toBe(1);
+    const failed = JSON.parse(limited.stdout);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBe('States.Runtime');
+    expect(failed.cause).toContain('maximum number of history events (25000)');
+
+    const lifted = runCli(['run', def, '--input-file', input, '--store', 'memory', '--json', '--lift-limits']);
+    expect(lifted.code).toBe(0);
+    const out = JSON.parse(lifted.stdout);
+    expect(out.status).toBe('SUCCEEDED');
+    expect(out.output).toHaveLength(7_000);
+    expect(out.output[6_999]).toBe(6_999);
+
+    // 300 KiB of input is past the 256 KiB a state may take.
+    const big = tempFile('big.json', JSON.stringify({ blob: 'x'.repeat(300 * 1024) }));
+    const pass = tempFile('pass.json', JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }));
+    const tooBig = runCli(['run', pass, '--input-file', big, '--store', 'memory', '--json']);
+    expect(tooBig.code).toBe(1);
+    expect(JSON.parse(tooBig.stdout).error).toBe('States.DataLimitExceeded');
+    const liftedBig = runCli(['run', pass, '--input-file', big, '--store', 'memory', '--json', '--lift-limits']);
+    expect(liftedBig.code).toBe(0);
+    expect(JSON.parse(liftedBig.stdout).output.blob).toHaveLength(300 * 1024);
+  });
 });
