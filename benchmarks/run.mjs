@@ -3,6 +3,7 @@
  * Stepwise side by side with aws-local-stepfunctions (the peer), every workload on both:
  *
  *   npm run bench [-- --only pass-chain,map-10k] [--samples N] [--steady-rounds 3,3] [--timeout 60] [--scale 1] [--no-write]
+ *                     [--node-flags '--no-allocation-site-pretenuring']
  *
  * Samples run interleaved (Stepwise, peer, Stepwise, peer, ...), each in a fresh child process
  * (benchmarks/lib/sample.mjs; CLI samples spawn the CLIs themselves). Prints a table per
@@ -11,6 +12,8 @@
  * Throughput samples report two rates from the same process (see lib/sample.mjs): after one
  * warm-up as long as the timed round, and "steady", after more rounds (`--steady-rounds W,T`:
  * W untimed, T timed; `0` skips them). Targets are judged on both, each against the peer's own.
+ * `--node-flags` passes V8/Node flags to every library sample process, both engines alike (CLI
+ * samples and replay-resume run without them): what an embedder gains from running Node with them.
  * Needs a build first (npm run build). See benchmarks/README.md.
  */
 import { spawn } from 'node:child_process';
@@ -27,10 +30,11 @@ import { WORKLOADS, workload, workloadDir } from './lib/workloads.mjs';
 const REPLAY_RESUME = 'replay-resume';
 const REPLAY_TARGET_EVENTS_PER_SECOND = 500_000;
 
-const { options } = parseArgs(process.argv.slice(2), { only: '', samples: '', 'steady-rounds': '3,3', timeout: '60', scale: '1', 'no-write': false });
+const { options } = parseArgs(process.argv.slice(2), { only: '', samples: '', 'steady-rounds': '3,3', timeout: '60', scale: '1', 'no-write': false, 'node-flags': '' });
 const selected = options.only ? options.only.split(',').map((s) => s.trim()) : [...WORKLOADS.map((w) => w.id), REPLAY_RESUME];
 for (const id of selected) if (id !== REPLAY_RESUME && !WORKLOADS.some((w) => w.id === id)) throw new Error(`Unknown workload '${id}'`);
 const timeoutMs = Number(options.timeout) * 1000;
+const nodeFlags = options['node-flags'].split(' ').filter(Boolean);
 const scale = Number(options.scale);
 
 
@@ -42,6 +46,7 @@ delete env.NODE_OPTIONS;
 
 const load0 = loadavg()[0];
 console.log(`Stepwise ${engineVersion('stepwise')} vs aws-local-stepfunctions ${engineVersion('peer')} — Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model?.trim() ?? '?'}), ${fmtBytes(totalmem())}`);
+if (nodeFlags.length > 0) console.log(`Library samples of both engines run with: node ${nodeFlags.join(' ')}`);
 console.log(`Interleaved samples, one fresh process each; sample timeout ${options.timeout} s${scale !== 1 ? `; SCALE ${scale} (counts shrunk: not comparable with full runs)` : ''}.`);
 console.log('Stepwise records the full history of every execution (in-memory store); real clock (no workload here has waits); AWS limits on except where a workload says otherwise.');
 if (load0 > cpus().length / 2) console.log(`NOTE: 1-minute load average is ${load0.toFixed(1)} on ${cpus().length} cores — other processes are using the CPU; absolute numbers will be noisy (interleaving keeps the ratio fairer).`);
@@ -77,7 +82,7 @@ if (!options['no-write']) {
     startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationSeconds: (finished - started) / 1000,
     machine: { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalMemBytes: totalmem(), loadAverageAtStart: load0, loadAverageAtEnd: loadavg()[0] },
     engines: { stepwise: engineVersion('stepwise'), peer: `aws-local-stepfunctions ${engineVersion('peer')}` },
-    options: { samplesOverride: options.samples || undefined, steadyRounds: options['steady-rounds'], timeoutSeconds: Number(options.timeout), scale, only: options.only || undefined },
+    options: { samplesOverride: options.samples || undefined, steadyRounds: options['steady-rounds'], timeoutSeconds: Number(options.timeout), scale, only: options.only || undefined, nodeFlags: options['node-flags'] || undefined },
     workloads: results,
     replayResume,
   };
@@ -225,7 +230,7 @@ function targetText(t) {
 
 /** One sample of a library workload in a fresh `node` process. */
 async function childSample(w, engine) {
-  const args = ['--expose-gc', join(repo, 'benchmarks', 'lib', 'sample.mjs'), w.id, engine, '--scale', String(scale), '--steady-rounds', options['steady-rounds']];
+  const args = ['--expose-gc', ...nodeFlags, join(repo, 'benchmarks', 'lib', 'sample.mjs'), w.id, engine, '--scale', String(scale), '--steady-rounds', options['steady-rounds']];
   const r = await exec(process.execPath, args, { timeoutMs });
   if (r.timedOut) return { ok: false, timedOut: true };
   const line = r.stdout.split('\n').find((l) => l.startsWith('@@result '));
