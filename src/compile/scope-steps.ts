@@ -1,9 +1,10 @@
 import type { Branch, State } from '../asl/definition.js';
+import type { JsonValue } from '../asl/json-value.js';
 import { isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { HistoryFrame } from '../execution/history-frame.js';
-import { NOT_TRUNCATED, stateEventType, type HistoryEventType } from '../execution/history-event.js';
-import { END, type ScopeEvent, type ScopeInput, type ScopeRuntime } from './scope-runtime.js';
+import { NOT_TRUNCATED, stateEventType, type EventDetails, type HistoryEventType } from '../execution/history-event.js';
+import { END, type ActiveState, type ScopeEvent, type ScopeInput, type ScopeRuntime } from './scope-runtime.js';
 import type { StepRequests } from './step-action.js';
 import { stateBehaviours, type StateBehaviour } from './state-behaviours.js';
 import { handleFailure } from './states/handle-failure.js';
@@ -76,8 +77,8 @@ export function enterState(rt: ScopeRuntime, name: string, { state, enteredType,
   const override = rt.services.takeInputOverride();
   const raw = override !== undefined ? (rt.data = override) : rt.data;
   const enteredPrevious = rt.frame.source;
-  const enteredEventId = rt.record(enteredType, { name, input: raw, inputDetails: NOT_TRUNCATED });
-  rt.active = { name, state, enteredEventId, enteredPrevious, enteredTime: rt.services.now(), rawInput: raw, retryCounts: undefined, retryCount: 0, enteredIso: undefined, work: undefined, requestId: undefined, catching: undefined };
+  const enteredEventId = rt.record(enteredType, new EnteredDetails(name, raw) as unknown as EventDetails);
+  rt.active = new Active(name, state, enteredEventId, enteredPrevious, rt.services.now(), raw);
   behaviour.enter(rt, state);
 }
 
@@ -109,5 +110,47 @@ export function closeScope(rt: ScopeRuntime): void {
   } else if (rt.role.kind === 'iteration') {
     const type = o.status === 'SUCCEEDED' ? 'MapIterationSucceeded' : 'MapIterationFailed';
     rt.record(type, { index: rt.role.index, name: rt.role.mapStateName }, false);
+  }
+}
+
+/** `<Type>StateEntered`'s details; a class, not a literal, for the reason RecordedEvent is one (history-event.ts). */
+class EnteredDetails {
+  readonly name: string;
+  readonly input: JsonValue;
+  readonly inputDetails: typeof NOT_TRUNCATED;
+  constructor(name: string, input: JsonValue) {
+    this.name = name;
+    this.input = input;
+    this.inputDetails = NOT_TRUNCATED;
+  }
+}
+
+/** The state a scope is in; a class for the same reason: a parked execution keeps it for as long as it waits. */
+class Active implements ActiveState {
+  readonly name: string;
+  readonly state: State;
+  readonly enteredEventId: number;
+  readonly enteredPrevious: number;
+  readonly enteredTime: number;
+  readonly rawInput: JsonValue;
+  retryCounts: number[] | undefined;
+  retryCount: number;
+  enteredIso: string | undefined;
+  work: unknown;
+  requestId: string | undefined;
+  catching: boolean | undefined;
+  constructor(name: string, state: State, enteredEventId: number, enteredPrevious: number, enteredTime: number, rawInput: JsonValue) {
+    this.name = name;
+    this.state = state;
+    this.enteredEventId = enteredEventId;
+    this.enteredPrevious = enteredPrevious;
+    this.enteredTime = enteredTime;
+    this.rawInput = rawInput;
+    this.retryCounts = undefined;
+    this.retryCount = 0;
+    this.enteredIso = undefined;
+    this.work = undefined;
+    this.requestId = undefined;
+    this.catching = undefined;
   }
 }
