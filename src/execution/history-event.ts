@@ -125,6 +125,20 @@ function computeDetailsKey(type: HistoryEventType): string | null {
  */
 export const NOT_TRUNCATED: { readonly truncated: false } = Object.freeze({ truncated: false });
 
+/**
+ * The details of MapIterationStarted, -Succeeded, -Failed and -Aborted. A class, as
+ * RecordedEvent is: two of these live in the history for every iteration.
+ */
+export class IterationDetails {
+  [member: string]: JsonValue | undefined;
+  readonly index: number;
+  readonly name: string;
+  constructor(index: number, name: string) {
+    this.index = index;
+    this.name = name;
+  }
+}
+
 /** `PassStateEntered`, `TaskStateExited`, ...: built once per state type, not per event. */
 export function stateEventType(stateType: string, edge: 'Entered' | 'Exited'): HistoryEventType {
   const table = edge === 'Entered' ? ENTERED : EXITED;

@@ -5,7 +5,7 @@ import { AslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
 import type { ExecutionServices } from '../../execution/execution-services.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
-import type { HistoryEventType } from '../../execution/history-event.js';
+import { IterationDetails, type HistoryEventType } from '../../execution/history-event.js';
 import type { AnyActorRef } from 'xstate';
 import { childLogicOf } from '../instant-scope.js';
 import type { ScopeOutcome, ScopeRuntime } from '../scope-runtime.js';
@@ -229,7 +229,7 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   const jobFrame = worker.frame.child();
   worker.job = index;
   worker.jobFrame = jobFrame;
-  if (!work.distributed) rt.services.record(jobFrame, 'MapIterationStarted', { index, name: a.name });
+  if (!work.distributed) rt.services.record(jobFrame, 'MapIterationStarted', new IterationDetails(index, a.name));
   rt.spawn({
     id: worker.id,
     logic: childLogicOf(scope, rt.queryLanguage),
@@ -300,7 +300,7 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
     if (child === undefined || child.getSnapshot().status === 'active') {
       const aborted = child && abortedEventOf(child);
       if (aborted) rt.services.record(abortFrame, aborted, undefined, false);
-      rt.services.record(abortFrame, 'MapIterationAborted', { index: worker.job!, name: rt.active!.name }, false);
+      rt.services.record(abortFrame, 'MapIterationAborted', new IterationDetails(worker.job!, rt.active!.name), false);
     }
     rt.stop(worker.id);
     worker.job = undefined;
