@@ -3,7 +3,7 @@ import type { JsonValue } from '../asl/json-value.js';
 import { isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { HistoryFrame } from '../execution/history-frame.js';
-import { IterationDetails, NOT_TRUNCATED, stateEventType, type HistoryEventType } from '../execution/history-event.js';
+import { IterationDetails, NOT_TRUNCATED, StateEnteredDetails, stateEventType, type HistoryEventType } from '../execution/history-event.js';
 import { END, type ActiveState, type ScopeEvent, type ScopeInput, type ScopeRuntime } from './scope-runtime.js';
 import type { StepRequests } from './step-action.js';
 import { stateBehaviours, type StateBehaviour } from './state-behaviours.js';
@@ -77,7 +77,7 @@ export function enterState(rt: ScopeRuntime, name: string, { state, enteredType,
   const override = rt.services.takeInputOverride();
   const raw = override !== undefined ? (rt.data = override) : rt.data;
   const enteredPrevious = rt.frame.source;
-  const enteredEventId = rt.record(enteredType, new EnteredDetails(name, raw));
+  const enteredEventId = rt.record(enteredType, new StateEnteredDetails(name, raw));
   rt.active = new Active(name, state, enteredEventId, enteredPrevious, rt.services.now(), raw);
   behaviour.enter(rt, state);
 }
@@ -110,19 +110,6 @@ export function closeScope(rt: ScopeRuntime): void {
   } else if (rt.role.kind === 'iteration') {
     const type = o.status === 'SUCCEEDED' ? 'MapIterationSucceeded' : 'MapIterationFailed';
     rt.record(type, new IterationDetails(rt.role.index, rt.role.mapStateName), false);
-  }
-}
-
-/** `<Type>StateEntered`'s details; a class, not a literal, for the reason RecordedEvent is one (history-event.ts). */
-class EnteredDetails {
-  [member: string]: JsonValue | undefined;
-  readonly name: string;
-  readonly input: JsonValue;
-  readonly inputDetails: typeof NOT_TRUNCATED;
-  constructor(name: string, input: JsonValue) {
-    this.name = name;
-    this.input = input;
-    this.inputDetails = NOT_TRUNCATED;
   }
 }
 

@@ -125,10 +125,20 @@ function computeDetailsKey(type: HistoryEventType): string | null {
  */
 export const NOT_TRUNCATED: { readonly truncated: false } = Object.freeze({ truncated: false });
 
-/**
- * The details of MapIterationStarted, -Succeeded, -Failed and -Aborted. A class, as
- * RecordedEvent is: two of these live in the history for every iteration.
- */
+/** `<Type>StateEntered`'s details. A class, as RecordedEvent is: one lives in the history for every state entered. */
+export class StateEnteredDetails {
+  [member: string]: JsonValue | undefined;
+  readonly name: string;
+  readonly input: JsonValue;
+  readonly inputDetails: typeof NOT_TRUNCATED;
+  constructor(name: string, input: JsonValue) {
+    this.name = name;
+    this.input = input;
+    this.inputDetails = NOT_TRUNCATED;
+  }
+}
+
+/** The details of MapIterationStarted, -Succeeded, -Failed and -Aborted; two live in the history for every iteration. */
 export class IterationDetails {
   [member: string]: JsonValue | undefined;
   readonly index: number;
@@ -137,6 +147,15 @@ export class IterationDetails {
     this.index = index;
     this.name = name;
   }
+}
+
+/**
+ * The details classes: plain data like a parsed JSON object (own members only, no toJSON), for
+ * code that must tell such values from class instances that serialise otherwise (a Date).
+ */
+export function isDetailsRecord(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === StateEnteredDetails.prototype || proto === IterationDetails.prototype;
 }
 
 /** `PassStateEntered`, `TaskStateExited`, ...: built once per state type, not per event. */
