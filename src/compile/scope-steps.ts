@@ -113,7 +113,10 @@ export function closeScope(rt: ScopeRuntime): void {
   }
 }
 
-/** The state a scope is in; a class for the same reason: a parked execution keeps it for as long as it waits. */
+/**
+ * The state a scope is in. A class, not an object literal, for the reason the history's events are
+ * one (RecordedEvent in history-event.ts): a waiting execution keeps it for as long as it waits.
+ */
 class Active implements ActiveState {
   readonly name: string;
   readonly state: State;
