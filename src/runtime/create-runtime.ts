@@ -98,7 +98,8 @@ export class Runtime {
   readonly activities: Activities;
   private readonly services: ServiceCaller | undefined;
   private readonly options: RuntimeOptions;
-  private readonly limits: ExecutionLimits;
+  /** The limits its executions run under: AWS's unless lifted (RuntimeOptions.limits); the Step Functions API applies the payload limit to what it is sent. */
+  readonly limits: ExecutionLimits;
   /** Shared by every journal of this runtime (made on first use, once the runtime is built). */
   private journalEnvironment: JournalEnvironment | undefined;
   private readonly prepared = new Map<string, PreparedStateMachine>();

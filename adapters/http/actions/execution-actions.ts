@@ -12,8 +12,6 @@ import { ApiError, compact, epochSeconds, validationError } from '../aws-json-pr
 import { describeExecutionResponse, executionFacts, listItemOf } from '../execution-view.js';
 import type { RequestFields } from '../request-fields.js';
 
-/** API:StartExecution `input` and API:SendTaskSuccess `output`: at most 262,144 bytes of UTF-8. */
-export const MAX_PAYLOAD_BYTES = 262144;
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 
 interface StartRequest {
@@ -39,7 +37,8 @@ async function startRequest(f: RequestFields, runtime: Runtime): Promise<StartRe
   if (!target) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
   const givenName = f.optionalString('name');
   const name = givenName === undefined ? randomUUID() : checkName(givenName, 'execution');
-  const inputText = f.optionalPayload('input', MAX_PAYLOAD_BYTES) ?? '{}';
+  // API:StartExecution: at most 262,144 bytes of UTF-8 — the runtime's payload limit, which local work may lift.
+  const inputText = f.optionalPayload('input', runtime.limits.payloadBytes) ?? '{}';
   let input: JsonValue;
   try {
     input = JSON.parse(inputText) as JsonValue;

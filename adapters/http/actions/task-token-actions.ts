@@ -1,13 +1,12 @@
 import type { JsonValue } from '../../../src/asl/json-value.js';
 import { ApiError, validationError } from '../aws-json-protocol.js';
 import type { Action } from '../api-context.js';
-import { MAX_PAYLOAD_BYTES } from './execution-actions.js';
 
 const TOKEN_MAX = 2048;
 
 const sendTaskSuccess: Action = async (f, { runtime }) => {
   const token = f.string('taskToken', { min: 1, max: TOKEN_MAX });
-  const text = f.optionalPayload('output', MAX_PAYLOAD_BYTES);
+  const text = f.optionalPayload('output', runtime.limits.payloadBytes);
   if (text === undefined) throw validationError("1 validation error detected: Value null at 'output' failed to satisfy constraint: Member must not be null");
   let output: JsonValue;
   try {

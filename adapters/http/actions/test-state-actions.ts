@@ -10,7 +10,6 @@ import { checkDefinitionText, REGISTRY_LIMITS } from '../../../src/registry/stat
 import { createRuntime, type Runtime } from '../../../src/runtime/create-runtime.js';
 import type { Action } from '../api-context.js';
 import { compact, validationError } from '../aws-json-protocol.js';
-import { MAX_PAYLOAD_BYTES } from './execution-actions.js';
 
 type StateDef = Record<string, JsonValue>;
 const MACHINE = 'TestState';
@@ -132,10 +131,10 @@ function inspection(state: StateDef, events: HistoryEvent[], entered: HistoryEve
 const testState: Action = async (f, { runtime }) => {
   const text = f.string('definition', { max: REGISTRY_LIMITS.definitionBytes });
   f.optionalString('roleArn');
-  const inputText = f.optionalPayload('input', MAX_PAYLOAD_BYTES) ?? '{}';
+  const inputText = f.optionalPayload('input', runtime.limits.payloadBytes) ?? '{}';
   const level = f.optionalEnum('inspectionLevel', ['INFO', 'DEBUG', 'TRACE'] as const) ?? 'INFO';
   f.optionalBoolean('revealSecrets');
-  const variablesText = f.optionalPayload('variables', MAX_PAYLOAD_BYTES);
+  const variablesText = f.optionalPayload('variables', runtime.limits.payloadBytes);
   const stateName = f.optionalString('stateName', { max: 80 });
   const mock = f.optionalObject<TestStateMock>('mock');
   if (mock && (mock.result === undefined) === (mock.errorOutput === undefined)) throw validationError('mock must have exactly one of result and errorOutput.');

@@ -197,3 +197,24 @@ describe('executions over the AWS JSON 1.0 API', () => {
     expect(await errorName(t.client.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#NoSuchCase` })))).toBe('ValidationException');
   });
 });
+
+describe('Step Functions API with the limits lifted', () => {
+  it('accepts an input past 256 KiB and runs it when the runtime lifts the payload limit', async () => {
+    const lifted = await startTestServer({ limits: { payloadBytes: Infinity, historyEvents: Infinity } });
+    try {
+      const arn = (await lifted.client.send(new CreateStateMachineCommand({ name: 'Big', definition: PASS_MACHINE, roleArn: ROLE }))).stateMachineArn!;
+      const big = 'x'.repeat(300 * 1024);
+      const { executionArn } = await lifted.client.send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify({ big }) }));
+      await lifted.runtime.liveExecution(executionArn!)?.done;
+      let described = await lifted.client.send(new DescribeExecutionCommand({ executionArn }));
+      for (let i = 0; i < 200 && described.status === 'RUNNING'; i++) {
+        await new Promise((r) => setImmediate(r));
+        described = await lifted.client.send(new DescribeExecutionCommand({ executionArn }));
+      }
+      expect(described.status).toBe('SUCCEEDED');
+      expect(JSON.parse(described.output!).big).toHaveLength(300 * 1024);
+    } finally {
+      await lifted.close();
+    }
+  });
+});
