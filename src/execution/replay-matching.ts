@@ -1,4 +1,4 @@
-import { eventDetailsOf, isDetailsRecord, type HistoryEvent } from './history-event.js';
+import { eventDetailsOf, type HistoryEvent } from './history-event.js';
 
 /** Where a replay first produced something other than what was recorded. */
 export interface Divergence {
@@ -88,7 +88,7 @@ function surelySameJson(a: unknown, b: unknown): boolean {
 
 function isPlainObject(v: object): boolean {
   const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null || isDetailsRecord(v);
+  return proto === Object.prototype || proto === null;
 }
 
 /** JSON with sorted keys, so key order does not count. */

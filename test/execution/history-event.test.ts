@@ -1,5 +1,6 @@
+import { deepStrictEqual } from 'node:assert';
 import { describe, expect, it } from 'vitest';
-import { createHistoryEvent, detailsKeyOf, type HistoryEventType } from '../../src/execution/history-event.js';
+import { IterationDetails, NOT_TRUNCATED, StateEnteredDetails, createHistoryEvent, detailsKeyOf, type HistoryEventType } from '../../src/execution/history-event.js';
 
 describe('createHistoryEvent', () => {
   const types: HistoryEventType[] = [
@@ -14,6 +15,18 @@ describe('createHistoryEvent', () => {
       expect(event).toEqual({ id: 7, previousEventId: 6, timestamp: 1_700_000_000_000, type, [detailsKeyOf(type)!]: details });
       expect(Object.keys(event)).toEqual(['id', 'previousEventId', 'timestamp', 'type', detailsKeyOf(type)]);
     }
+  });
+
+  it('builds plain objects, strictly equal to the literals and parsed JSON a user compares them with', () => {
+    const event = createHistoryEvent(2, 0, 5, 'PassStateEntered', new StateEnteredDetails('P', { a: 1 }));
+    const literal = { id: 2, previousEventId: 0, timestamp: 5, type: 'PassStateEntered', stateEnteredEventDetails: { name: 'P', input: { a: 1 }, inputDetails: { truncated: false } } };
+    expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+    expect(event).toStrictEqual(literal);
+    deepStrictEqual(event, literal);
+    deepStrictEqual(event, JSON.parse(JSON.stringify(event)));
+    expect(event.stateEnteredEventDetails).toStrictEqual({ name: 'P', input: { a: 1 }, inputDetails: NOT_TRUNCATED });
+    const iteration = createHistoryEvent(6, 5, 5, 'MapIterationStarted', new IterationDetails(3, 'M'));
+    deepStrictEqual(iteration, { id: 6, previousEventId: 5, timestamp: 5, type: 'MapIterationStarted', mapIterationStartedEventDetails: { index: 3, name: 'M' } });
   });
 
   it('leaves details out for types that have none, and when there are none', () => {

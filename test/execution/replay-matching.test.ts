@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IterationDetails, StateEnteredDetails, createHistoryEvent, isDetailsRecord, type HistoryEvent } from '../../src/execution/history-event.js';
+import { IterationDetails, StateEnteredDetails, createHistoryEvent, type HistoryEvent } from '../../src/execution/history-event.js';
 import { compareEvents } from '../../src/execution/replay-matching.js';
 
 const exited = (details: Record<string, unknown>): HistoryEvent => ({
@@ -30,11 +30,9 @@ describe('compareEvents (strict)', () => {
     expect(compareEvents(exited({ output: 1 }), { ...exited({ output: 1 }), previousEventId: 1 }, 'structure')).toBe('previousEventId 1 instead of 2');
   });
 
-  it('compares the details classes the runtime records with the plain objects a stored history gives back', () => {
+  it('compares the events and details the runtime builds with the ones a stored history gives back', () => {
     const live = createHistoryEvent(2, 0, 0, 'PassStateEntered', new StateEnteredDetails('P', { a: [1, 2] }));
     const stored: HistoryEvent = JSON.parse(JSON.stringify(live));
-    expect(isDetailsRecord(live.stateEnteredEventDetails as object)).toBe(true);
-    expect(isDetailsRecord(stored.stateEnteredEventDetails as object)).toBe(false);
     expect(compareEvents(stored, live, 'strict')).toBeNull();
     const other = createHistoryEvent(2, 0, 0, 'PassStateEntered', new StateEnteredDetails('P', { a: [1, 3] }));
     expect(compareEvents(stored, other, 'strict')).toBe('details {"input":{"a":[1,3]},"inputDetails":{"truncated":false},"name":"P"} instead of {"input":{"a":[1,2]},"inputDetails":{"truncated":false},"name":"P"}');
