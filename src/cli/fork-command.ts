@@ -2,13 +2,12 @@ import { parseArgs } from 'node:util';
 import type { StateMachineDefinition } from '../asl/definition.js';
 import { loadDefinitionFile } from '../asl/parse-definition.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
-import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
 import { resolveExecution } from './resolve-execution.js';
 import { printResult } from './print-result.js';
 import { readInput } from './read-input.js';
-import { LIMIT_FLAGS, limitsFromFlags } from './limit-flags.js';
+import { RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
 
 /**
  * `stepwise fork EXECUTION --from EVENT_ID [--input JSON | --input-file FILE] [--definition FILE] [--name NAME]
@@ -17,13 +16,12 @@ import { LIMIT_FLAGS, limitsFromFlags } from './limit-flags.js';
 export async function forkCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { from: { type: 'string' }, input: { type: 'string' }, 'input-file': { type: 'string' }, definition: { type: 'string' }, name: { type: 'string' }, 'mock-config': { type: 'string' }, 'fast-time': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' }, ...LIMIT_FLAGS },
+    options: { from: { type: 'string' }, input: { type: 'string' }, 'input-file': { type: 'string' }, definition: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean', default: false }, store: { type: 'string' }, ...RUNTIME_FLAGS },
   });
   const from = Number(values.from);
   if (!Number.isInteger(from) || from < 1) throw new StepwiseError('InvalidArgument', '--from EVENT_ID is required: the id of the event to continue from.');
   const store = await openStore(values.store);
-  const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
-  const runtime = createRuntime({ store, clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, limits: limitsFromFlags(values) });
+  const runtime = createRuntime({ store, ...runtimeOptionsFromFlags(values) });
   try {
     const arn = await resolveExecution(store, positionals[0]);
     const definition = values.definition !== undefined ? ((await loadDefinitionFile(values.definition)) as StateMachineDefinition) : undefined;

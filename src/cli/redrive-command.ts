@@ -1,20 +1,18 @@
 import { parseArgs } from 'node:util';
-import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
 import { printResult } from './print-result.js';
 import { resolveExecution } from './resolve-execution.js';
-import { LIMIT_FLAGS, limitsFromFlags } from './limit-flags.js';
+import { RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
 
 /** `stepwise redrive EXECUTION [--mock-config FILE] [--fast-time] [--json] [--lift-limits] [--store DIR]` */
 export async function redriveCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { 'mock-config': { type: 'string' }, 'fast-time': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' }, ...LIMIT_FLAGS },
+    options: { json: { type: 'boolean', default: false }, store: { type: 'string' }, ...RUNTIME_FLAGS },
   });
   const store = await openStore(values.store);
-  const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
-  const runtime = createRuntime({ store, clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, limits: limitsFromFlags(values) });
+  const runtime = createRuntime({ store, ...runtimeOptionsFromFlags(values) });
   try {
     const arn = await resolveExecution(store, positionals[0]);
     const execution = await runtime.redrive(arn);

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore, ownershipOption } from './open-store.js';
 import { printResult } from './print-result.js';
-import { LIMIT_FLAGS, limitsFromFlags } from './limit-flags.js';
+import { RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
 
 /**
  * `stepwise resume [--store DIR|URL] [--mock-config FILE] [--fast-time] [--json] [--lift-limits] [--lease-ms N [--follow]]`:
@@ -15,14 +14,13 @@ export async function resumeCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      'mock-config': { type: 'string' }, 'fast-time': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' },
-      'lease-ms': { type: 'string' }, follow: { type: 'boolean', default: false }, ...LIMIT_FLAGS,
+      json: { type: 'boolean', default: false }, store: { type: 'string' },
+      'lease-ms': { type: 'string' }, follow: { type: 'boolean', default: false }, ...RUNTIME_FLAGS,
     },
   });
   const ownership = ownershipOption(values['lease-ms']);
   const store = await openStore(values.store);
-  const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
-  const runtime = createRuntime({ store, clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, ownership, limits: limitsFromFlags(values) });
+  const runtime = createRuntime({ store, ...runtimeOptionsFromFlags(values), ownership });
   try {
     const resumed = await runtime.start();
     if (!values.json) process.stdout.write(`resuming ${resumed.length} execution(s) left RUNNING\n`);

@@ -5,11 +5,10 @@ import type { StateMachineDefinition } from '../asl/definition.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import type { HistoryEvent } from '../execution/history-event.js';
 import { toAwsHistoryEvent } from '../observe/aws-history.js';
-import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime, type Runtime } from '../runtime/create-runtime.js';
 import { openStore, ownershipOption } from './open-store.js';
 import { readInput } from './read-input.js';
-import { LIMIT_FLAGS, LIMIT_USAGE, limitsFromFlags } from './limit-flags.js';
+import { LIMIT_USAGE, RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
 import { paint } from './paint.js';
 import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
 
@@ -30,15 +29,13 @@ export async function runCommand(args: string[]): Promise<number> {
       'input-file': { type: 'string' },
       'state-machine-name': { type: 'string' },
       name: { type: 'string' },
-      'mock-config': { type: 'string' },
       'test-case': { type: 'string' },
-      'fast-time': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       history: { type: 'boolean', default: false },
       store: { type: 'string' },
       'lease-ms': { type: 'string' },
       ...AWS_SERVICE_FLAGS,
-      ...LIMIT_FLAGS,
+      ...RUNTIME_FLAGS,
     },
   });
   if (positionals.length !== 1) throw new StepwiseError('InvalidArgument', `Expected exactly one DEFINITION file.\n${RUN_USAGE}`);
@@ -47,13 +44,13 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   const definition = (await loadDefinitionFile(positionals[0]!)) as StateMachineDefinition;
   const input = readInput(values.input, values['input-file']);
-  const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
+  const options = runtimeOptionsFromFlags(values);
   const ownership = ownershipOption(values['lease-ms']);
   const services = servicesFromFlags(values);
   const store = await openStore(values.store);
-  const runtime = createRuntime({ clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, store, ownership, services, limits: limitsFromFlags(values) });
+  const runtime = createRuntime({ ...options, store, ownership, services });
   try {
-    return await runOne(runtime, values, definition, input, mockConfig !== undefined);
+    return await runOne(runtime, values, definition, input, options.mockConfig !== undefined);
   } finally {
     await runtime.close();
   }

@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import { createStepFunctionsServer, DEFAULT_HOST, DEFAULT_PORT } from '../../adapters/http/index.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
-import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
-import { LIMIT_FLAGS, LIMIT_USAGE, limitsFromFlags } from './limit-flags.js';
+import { LIMIT_USAGE, RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
 import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
 import { createUiHandler, isLoopbackHost } from '../../adapters/ui/ui-handler.js';
 
@@ -24,12 +23,10 @@ export async function serveCommand(args: string[]): Promise<number> {
       port: { type: 'string' },
       host: { type: 'string' },
       store: { type: 'string' },
-      'mock-config': { type: 'string' },
-      'fast-time': { type: 'boolean', default: false },
       region: { type: 'string' },
       'account-id': { type: 'string' },
       ...AWS_SERVICE_FLAGS,
-      ...LIMIT_FLAGS,
+      ...RUNTIME_FLAGS,
     },
   });
   if (positionals.length > 0) throw new StepwiseError('InvalidArgument', `serve takes no positional arguments (got '${positionals.join(' ')}').\n${SERVE_USAGE}`);
@@ -39,11 +36,11 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) throw new StepwiseError('InvalidArgument', `--region must look like us-east-1, not '${values.region}'.`);
   if (values['account-id'] !== undefined && !/^\d{12}$/.test(values['account-id'])) throw new StepwiseError('InvalidArgument', `--account-id must be 12 digits, not '${values['account-id']}'.`);
   const mockPath = values['mock-config'] ?? process.env.SFN_MOCK_CONFIG;
-  const mockConfig = mockPath ? loadMockConfigFile(mockPath) : undefined;
+  const options = runtimeOptionsFromFlags({ ...values, 'mock-config': mockPath || undefined });
   const services = servicesFromFlags(values);
   const store = await openStore(values.store);
   const runtime = createRuntime({
-    store, ...(services ? { services } : {}), limits: limitsFromFlags(values), clock: values['fast-time'] ? 'virtual' : 'real', ...(mockConfig ? { mockConfig } : {}),
+    store, ...options, ...(services ? { services } : {}),
     ...(values.region ? { region: values.region } : {}), ...(values['account-id'] ? { accountId: values['account-id'] } : {}),
   });
   const server = createStepFunctionsServer({ runtime });

@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import { startUiServer } from '../../adapters/ui/ui-server.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
-import { loadMockConfigFile } from '../resources/mock-config.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
-import { LIMIT_FLAGS, limitsFromFlags } from './limit-flags.js';
+import { RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
 
 /**
  * `stepwise ui`: serves the visual debugger over the store until interrupted. Executions left
@@ -14,13 +13,13 @@ import { LIMIT_FLAGS, limitsFromFlags } from './limit-flags.js';
 export async function uiCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { store: { type: 'string' }, port: { type: 'string', default: '8084' }, host: { type: 'string', default: '127.0.0.1' }, 'mock-config': { type: 'string' }, 'fast-time': { type: 'boolean', default: false }, ...LIMIT_FLAGS },
+    options: { store: { type: 'string' }, port: { type: 'string', default: '8084' }, host: { type: 'string', default: '127.0.0.1' }, ...RUNTIME_FLAGS },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StepwiseError('InvalidArgument', `--port must be a port number (0 to 65535), not '${values.port}'.`);
-  const mockConfig = values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined;
+  const options = runtimeOptionsFromFlags(values);
   const store = await openStore(values.store);
-  const runtime = createRuntime({ store, clock: values['fast-time'] ? 'virtual' : 'real', mockConfig, limits: limitsFromFlags(values) });
+  const runtime = createRuntime({ store, ...options });
   let server;
   try {
     server = await startUiServer({ runtime, port, host: values.host });

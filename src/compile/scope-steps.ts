@@ -114,8 +114,9 @@ export function closeScope(rt: ScopeRuntime): void {
 }
 
 /**
- * The state a scope is in. A class, not an object literal, for the reason the history's events are
- * one (RecordedEvent in history-event.ts): a waiting execution keeps it for as long as it waits.
+ * The state a scope is in. Made by a constructor, not an object literal, for the reason the
+ * history's events are (plainConstructor in history-event.ts): a waiting execution keeps it for
+ * as long as it waits. Never shown to users, so it may stay a class.
  */
 class Active implements ActiveState {
   readonly name: string;
