@@ -2,29 +2,72 @@ import { describe, expect, it } from 'vitest';
 import * as stepwiseXState from '#xstate';
 import * as installedXState from 'xstate';
 
-// scripts/vendor-xstate.mjs builds the XState Stepwise runs (#xstate): the installed one with
-// its Actor options merge written as Object.assign instead of an object spread (a V8 slow path
-// on Node 20). These check it is that build, complete, and that the merge gives the same options.
+// scripts/vendor-xstate.mjs builds the XState Stepwise runs (#xstate): the installed one with its
+// Actor options merge written as Object.assign instead of an object spread (a V8 slow path on
+// Node 20), and the objects that live as long as an actor or its step made by constructors
+// instead of object literals (which V8 may allocate straight into the old generation). These
+// check it is that build, complete, and that what it makes reads the same as the original.
+type X = typeof installedXState;
+const builds: [string, X][] = [['installed', installedXState], ['stepwise', stepwiseXState as unknown as X]];
+
 describe("Stepwise's build of XState (#xstate)", () => {
   it('exports everything the installed XState exports', () => {
     expect(Object.keys(stepwiseXState).sort()).toEqual(Object.keys(installedXState).sort());
   });
 
-  it('merges actor options with Object.assign', () => {
-    expect(stepwiseXState.Actor.toString()).toContain('Object.assign({}, defaultOptions, options)');
-    expect(installedXState.Actor.toString()).not.toContain('Object.assign({}, defaultOptions, options)');
+  it('is the patched build', () => {
+    const mine = stepwiseXState.Actor.toString();
+    expect(mine).toContain('Object.assign(new PlainObject(), defaultOptions, options)');
+    expect(mine).toContain('new ActorScope(scopeMembers)');
+    const installed = installedXState.Actor.toString();
+    expect(installed).not.toContain('PlainObject');
+    expect(installed).not.toContain('ActorScope');
   });
 
   it('resolves the same options as the installed XState', () => {
-    const logicOf = (x: typeof installedXState) => x.fromTransition((s: number) => s + 1, 0);
-    const optionsOf = (x: typeof installedXState) => {
+    const logicOf = (x: X) => x.fromTransition((s: number) => s + 1, 0);
+    const optionsOf = (x: X) => {
       const parent = x.createActor(x.createMachine({})).start();
       const actor = x.createActor(logicOf(x), { id: 'child', input: { n: 1 }, parent, systemId: 'sys' });
       // Functions and the default clock differ per copy of XState; keys and data must not.
       return Object.fromEntries(Object.entries(actor.options).map(([k, v]) => [k, typeof v === 'object' && v !== null && k !== 'input' ? Object.keys(v).sort() : typeof v === 'function' ? 'function' : v]));
     };
-    const mine = optionsOf(stepwiseXState as unknown as typeof installedXState);
+    const mine = optionsOf(stepwiseXState as unknown as X);
     expect(mine).toEqual(optionsOf(installedXState));
     expect(mine).toMatchObject({ id: 'child', input: { n: 1 }, systemId: 'sys', devTools: false, logger: 'function' });
+    expect(Object.getPrototypeOf((stepwiseXState.createActor(logicOf(stepwiseXState as unknown as X)) as { options: object }).options)).toBe(Object.prototype);
+  });
+
+  it("gives an actor's scope, an action's arguments and a child's done event as the same plain objects", () => {
+    const observe = (x: X) => {
+      const seen: { scope?: object; args?: object; done?: object } = {};
+      const child = {
+        ...x.fromTransition((s: number) => s, 0),
+        getInitialSnapshot: (scope: object) => {
+          seen.scope = scope;
+          return { status: 'done', output: { answer: 42 }, error: undefined, context: 0 };
+        },
+      } as unknown as ReturnType<X['fromTransition']>;
+      const machine = x.createMachine({
+        initial: 'waiting',
+        states: {
+          waiting: {
+            entry: [(args: object) => void (seen.args = args), x.spawnChild(child, { id: 'kid' })],
+            on: { 'xstate.done.actor.kid': { target: 'over', actions: ({ event }: { event: object }) => void (seen.done = event) } },
+          },
+          over: { type: 'final' },
+        },
+      } as never);
+      const actor = x.createActor(machine).start();
+      expect(actor.getSnapshot().status).toBe('done');
+      const shape = (o: object | undefined) => ({ keys: Object.keys(o ?? {}), plain: Object.getPrototypeOf(o) === Object.prototype });
+      return { scope: shape(seen.scope), args: shape(seen.args), done: shape(seen.done), output: (seen.done as { output?: unknown }).output };
+    };
+    const [[, installed], [, mine]] = builds;
+    const expected = observe(installed);
+    expect(observe(mine)).toEqual(expected);
+    expect(expected.done.keys).toEqual(['type', 'output', 'actorId']);
+    expect(expected.output).toEqual({ answer: 42 });
+    expect(expected.scope.keys).toContain('actionExecutor');
   });
 });
