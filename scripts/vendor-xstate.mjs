@@ -12,6 +12,12 @@
  *   runtime path (V8 issue 11536). It was 4.2 µs of the 4.5 µs it took to create a child actor,
  *   paid by every execution, Parallel branch and Map iteration; merged with Object.assign, 0.3 µs.
  *
+ * - A stopped child leaves its parent's children by a copy built without it, where XState spread
+ *   the children into a copy and deleted the key: the delete turns the copy into a dictionary,
+ *   which every later spawn and stop then clones through the runtime. A Parallel of 10's spawns
+ *   and stops took 13.3 µs that way and 2.2 µs this way, measured alone; parallel-fanout +11%
+ *   first round and +12% steady in interleaved A/B samples.
+ *
  * - Objects that live as long as their actor or its step, made by constructors instead of object
  *   literals: the actor's scope, its merged options, the arguments and the deferred action of a
  *   built-in action, a spawn's parameters, the done event a finished child sends its parent; and
@@ -59,6 +65,11 @@ function SpawnParams(id, systemId, actorRef, src, input) { this.id = id; this.sy
 SpawnParams.prototype = Object.prototype;
 function ActorScope(s) { this.self = s.self; this.id = s.id; this.sessionId = s.sessionId; this.logger = s.logger; this.defer = s.defer; this.system = s.system; this.stopChild = s.stopChild; this.emit = s.emit; this.actionExecutor = s.actionExecutor; }
 ActorScope.prototype = Object.prototype;
+function childrenWithout(children, id) {
+  const kept = {};
+  for (const key of Object.keys(children)) if (key !== id) kept[key] = children[key];
+  return kept;
+}
 function collectAction(actions, originalExecutor, action) {
   actions.push(action);
   originalExecutor(action);
@@ -80,6 +91,7 @@ const PATCHES = [
     '    const actionArgs = new ActionArgs(intermediateSnapshot.context, event, actorScope.self, actorScope.system);'],
   ['deferred action', '      actorScope.actionExecutor({\n        type: builtinAction.type,\n        info: actionArgs,\n        params,\n        exec: builtinAction.execute.bind(null, actorScope, params)\n      });',
     '      actorScope.actionExecutor(new DeferredAction(builtinAction.type, actionArgs, params, builtinAction.execute.bind(null, actorScope, params)));'],
+  ['stop copy', '    children = {\n      ...children\n    };\n    delete children[resolvedActorRef.id];', '    children = childrenWithout(children, resolvedActorRef.id);'],
   ['spawn params', '  }), {\n    id,\n    systemId,\n    actorRef,\n    src,\n    input: resolvedInput\n  }, undefined];',
     '  }), new SpawnParams(id, systemId, actorRef, src, resolvedInput), undefined];'],
 ];

@@ -70,4 +70,26 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(expected.output).toEqual({ answer: 42 });
     expect(expected.scope.keys).toContain('actionExecutor');
   });
+
+  it("keeps a parent's other children, in order, when one is stopped", () => {
+    const childrenAfterStop = (x: X) => {
+      const idle = x.fromTransition((s: number) => s, 0);
+      const machine = x.createMachine({
+        initial: 'running',
+        states: {
+          running: {
+            entry: ['a', 'b', 'c', 'd'].map((id) => x.spawnChild(idle, { id })),
+            on: { stopB: { actions: x.stopChild('b') } },
+          },
+        },
+      } as never);
+      const actor = x.createActor(machine).start();
+      actor.send({ type: 'stopB' });
+      const children = actor.getSnapshot().children as Record<string, { id: string }>;
+      return { keys: Object.keys(children), ids: Object.values(children).map((c) => c.id), plain: Object.getPrototypeOf(children) === Object.prototype };
+    };
+    const [[, installed], [, mine]] = builds;
+    expect(childrenAfterStop(mine)).toEqual(childrenAfterStop(installed));
+    expect(childrenAfterStop(mine)).toEqual({ keys: ['a', 'c', 'd'], ids: ['a', 'c', 'd'], plain: true });
+  });
 });
