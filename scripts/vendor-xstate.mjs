@@ -53,18 +53,16 @@ const ENTRY = 'xstate.cjs.mjs';
  * as the literals they replace), so nothing that reads them can tell the difference.
  */
 const CONSTRUCTORS = `
-function PlainObject() {}
-PlainObject.prototype = Object.prototype;
-function DoneActorEvent(type, output, actorId) { this.type = type; this.output = output; this.actorId = actorId; }
-DoneActorEvent.prototype = Object.prototype;
-function ActionArgs(context, event, self, system) { this.context = context; this.event = event; this.self = self; this.system = system; }
-ActionArgs.prototype = Object.prototype;
-function DeferredAction(type, info, params, exec) { this.type = type; this.info = info; this.params = params; this.exec = exec; }
-DeferredAction.prototype = Object.prototype;
-function SpawnParams(id, systemId, actorRef, src, input) { this.id = id; this.systemId = systemId; this.actorRef = actorRef; this.src = src; this.input = input; }
-SpawnParams.prototype = Object.prototype;
-function ActorScope(s) { this.self = s.self; this.id = s.id; this.sessionId = s.sessionId; this.logger = s.logger; this.defer = s.defer; this.system = s.system; this.stopChild = s.stopChild; this.emit = s.emit; this.actionExecutor = s.actionExecutor; }
-ActorScope.prototype = Object.prototype;
+const plainConstructor = (init) => {
+  init.prototype = Object.prototype;
+  return init;
+};
+const PlainObject = plainConstructor(function () {});
+const DoneActorEvent = plainConstructor(function (type, output, actorId) { this.type = type; this.output = output; this.actorId = actorId; });
+const ActionArgs = plainConstructor(function (context, event, self, system) { this.context = context; this.event = event; this.self = self; this.system = system; });
+const DeferredAction = plainConstructor(function (type, info, params, exec) { this.type = type; this.info = info; this.params = params; this.exec = exec; });
+const SpawnParams = plainConstructor(function (id, systemId, actorRef, src, input) { this.id = id; this.systemId = systemId; this.actorRef = actorRef; this.src = src; this.input = input; });
+const ActorScope = plainConstructor(function (s) { this.self = s.self; this.id = s.id; this.sessionId = s.sessionId; this.logger = s.logger; this.defer = s.defer; this.system = s.system; this.stopChild = s.stopChild; this.emit = s.emit; this.actionExecutor = s.actionExecutor; });
 function childrenWithout(children, id) {
   const kept = {};
   for (const key of Object.keys(children)) if (key !== id) kept[key] = children[key];
@@ -78,9 +76,9 @@ function collectAction(actions, originalExecutor, action) {
 
 /** [name, exact text in XState's build, replacement]; every one must match exactly once. */
 const PATCHES = [
-  ['constructors', 'function createDoneActorEvent(invokeId, output) {', `${CONSTRUCTORS}function createDoneActorEvent(invokeId, output) {`],
+  // The constructors and helpers go in front of the first function they serve.
   ['done event', 'function createDoneActorEvent(invokeId, output) {\n  return {\n    type: `xstate.done.actor.${invokeId}`,\n    output,\n    actorId: invokeId\n  };\n}',
-    'function createDoneActorEvent(invokeId, output) {\n  return new DoneActorEvent(`xstate.done.actor.${invokeId}`, output, invokeId);\n}'],
+    `${CONSTRUCTORS}function createDoneActorEvent(invokeId, output) {\n  return new DoneActorEvent(\`xstate.done.actor.\${invokeId}\`, output, invokeId);\n}`],
   ['options merge', 'const resolvedOptions = {\n      ...defaultOptions,\n      ...options\n    };', 'const resolvedOptions = Object.assign(new PlainObject(), defaultOptions, options);'],
   // The scope's literal stays as it is, closures and all, and dies at once: only the copy is kept.
   ['actor scope', '    this._actorScope = {\n      self: this,', '    const scopeMembers = {\n      self: this,'],
