@@ -33,6 +33,16 @@
  *   alive. Measured in interleaved A/B samples (see benchmarks/README.md): map-10k first round
  *   +29%, steady +57%; parallel-fanout steady +40%.
  *
+ * - A microstep whose one transition has no target (an event that only runs actions: every
+ *   Task's answer, every finished child in Stepwise) runs those actions and returns, where XState
+ *   worked out, with fresh Sets, that nothing exits and nothing enters; a single transition skips
+ *   the conflict check between transitions, and the search for eventless transitions walks the
+ *   state nodes without building arrays and Sets for the common case of none or one found. The
+ *   same actions run in the same order (test/vendor/xstate-build.test.ts compares traces with
+ *   the installed XState). 20 Task states' executions allocated 333 KB each, 250 KB of it in
+ *   XState; measured in interleaved A/B samples: task-heavy +20% first round, +17% steady;
+ *   parallel-fanout +12% first round, +4% steady; pass-chain and map-10k +2-5%.
+ *
  * Fails if a patch does not find its text exactly once (a new XState): check whether that
  * version still needs the change, then update or drop it here.
  */
@@ -68,6 +78,13 @@ function childrenWithout(children, id) {
   for (const key of Object.keys(children)) if (key !== id) kept[key] = children[key];
   return kept;
 }
+function targetlessMicrostep(transition, currentSnapshot, actorScope, event, internalQueue, actions) {
+  let nextState = resolveActionsAndContext(currentSnapshot, event, actorScope, transition.actions, internalQueue, undefined);
+  if (nextState.status === 'done') {
+    nextState = resolveActionsAndContext(nextState, event, actorScope, [...currentSnapshot._nodes].sort((a, b) => b.order - a.order).flatMap(state => state.exit), internalQueue, undefined);
+  }
+  return [nextState, actions];
+}
 function collectAction(actions, originalExecutor, action) {
   actions.push(action);
   originalExecutor(action);
@@ -90,6 +107,45 @@ const PATCHES = [
   ['deferred action', '      actorScope.actionExecutor({\n        type: builtinAction.type,\n        info: actionArgs,\n        params,\n        exec: builtinAction.execute.bind(null, actorScope, params)\n      });',
     '      actorScope.actionExecutor(new DeferredAction(builtinAction.type, actionArgs, params, builtinAction.execute.bind(null, actorScope, params)));'],
   ['stop copy', '    children = {\n      ...children\n    };\n    delete children[resolvedActorRef.id];', '    children = childrenWithout(children, resolvedActorRef.id);'],
+  ['targetless microstep', '  try {\n    const mutStateNodeSet = new Set(currentSnapshot._nodes);',
+    '  try {\n    if (!isInitial && transitions.length === 1 && !transitions[0].target?.length) {\n      return targetlessMicrostep(transitions[0], currentSnapshot, actorScope, event, internalQueue, actions);\n    }\n    const mutStateNodeSet = new Set(currentSnapshot._nodes);'],
+  ['one transition', 'function removeConflictingTransitions(enabledTransitions, stateNodeSet, historyValue) {\n',
+    'function removeConflictingTransitions(enabledTransitions, stateNodeSet, historyValue) {\n  if (enabledTransitions.length < 2) return enabledTransitions.slice();\n'],
+  ['eventless selection', `function selectEventlessTransitions(nextState, event) {
+  const enabledTransitionSet = new Set();
+  const atomicStates = nextState._nodes.filter(isAtomicStateNode);
+  for (const stateNode of atomicStates) {
+    loop: for (const s of [stateNode].concat(getProperAncestors(stateNode, undefined))) {
+      if (!s.always) {
+        continue;
+      }
+      for (const transition of s.always) {
+        if (transition.guard === undefined || evaluateGuard(transition.guard, nextState.context, event, nextState)) {
+          enabledTransitionSet.add(transition);
+          break loop;
+        }
+      }
+    }
+  }
+  return removeConflictingTransitions(Array.from(enabledTransitionSet), new Set(nextState._nodes), nextState.historyValue);
+}`, `function selectEventlessTransitions(nextState, event) {
+  const enabled = [];
+  for (const stateNode of nextState._nodes) {
+    if (!isAtomicStateNode(stateNode)) continue;
+    loop: for (let s = stateNode; s; s = s.parent) {
+      if (!s.always) {
+        continue;
+      }
+      for (const transition of s.always) {
+        if (transition.guard === undefined || evaluateGuard(transition.guard, nextState.context, event, nextState)) {
+          if (!enabled.includes(transition)) enabled.push(transition);
+          break loop;
+        }
+      }
+    }
+  }
+  return enabled.length < 2 ? enabled : removeConflictingTransitions(enabled, new Set(nextState._nodes), nextState.historyValue);
+}`],
   ['spawn params', '  }), {\n    id,\n    systemId,\n    actorRef,\n    src,\n    input: resolvedInput\n  }, undefined];',
     '  }), new SpawnParams(id, systemId, actorRef, src, resolvedInput), undefined];'],
 ];

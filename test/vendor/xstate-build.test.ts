@@ -90,4 +90,53 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(childrenAfterStop(mine)).toEqual(childrenAfterStop(installedXState));
     expect(childrenAfterStop(mine)).toEqual({ keys: ['a', 'c', 'd'], ids: ['a', 'c', 'd'], plain: true });
   });
+
+  it('runs targetless transitions, eventless transitions and parallel regions as the installed XState does', () => {
+    // The build skips the exit/entry computation of a transition without a target and the
+    // conflict check of a single transition: the order of every action and the states reached
+    // must stay the same, in and out of parallel regions, with and without a final state.
+    const trace = (x: X) => {
+      const log: string[] = [];
+      const note = (what: string) => () => void log.push(what);
+      const machine = x.createMachine({
+        context: { n: 0 },
+        initial: 'a',
+        states: {
+          a: {
+            entry: note('enter a'),
+            exit: note('exit a'),
+            on: {
+              bump: { actions: [x.assign({ n: ({ context }: { context: { n: number } }) => context.n + 1 }), note('bump')] },
+              split: 'p',
+            },
+            always: { guard: ({ context }: { context: { n: number } }) => context.n >= 2, target: 'b', actions: note('always a->b') },
+          },
+          b: { entry: note('enter b'), on: { split: 'p' } },
+          p: {
+            type: 'parallel',
+            entry: note('enter p'),
+            on: { shared: { actions: note('shared on p') } },
+            onDone: 'end',
+            states: {
+              left: { initial: 'l1', states: { l1: { entry: note('enter l1'), on: { go: 'l2' } }, l2: { type: 'final', entry: note('enter l2') } } },
+              right: { initial: 'r1', states: { r1: { entry: note('enter r1'), on: { go: { target: 'r2', actions: note('r go') } } }, r2: { type: 'final' } } },
+            },
+          },
+          end: { type: 'final', entry: note('enter end'), exit: note('exit end') },
+        },
+      } as never);
+      const actor = x.createActor(machine).start();
+      const values: unknown[] = [];
+      for (const type of ['bump', 'bump', 'bump', 'split', 'shared', 'go']) {
+        actor.send({ type });
+        values.push(actor.getSnapshot().value);
+      }
+      return { log, values, status: actor.getSnapshot().status, context: actor.getSnapshot().context };
+    };
+    const expected = trace(installedXState);
+    expect(trace(mine)).toEqual(expected);
+    expect(expected.values).toEqual(['a', 'b', 'b', { p: { left: 'l1', right: 'r1' } }, { p: { left: 'l1', right: 'r1' } }, 'end']);
+    expect(expected.log).toContain('shared on p');
+    expect(expected.status).toBe('done');
+  });
 });
