@@ -235,11 +235,7 @@ export class ScopeRuntime {
 
   /** Checks AWS's payload limit for a state's input/output. */
   checkPayload(value: JsonValue, what: string): void {
-    const limit = this.services.limits.payloadBytes;
-    if (!Number.isFinite(limit)) return;
-    if (jsonSizeBound(value, limit) <= limit) return;
-    const size = jsonByteLength(value);
-    if (size > limit) {
+    if (exceedsPayloadLimit(value, this.services.limits.payloadBytes)) {
       throw new AslError(StatesErrors.DataLimitExceeded, `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.`);
     }
   }
@@ -289,6 +285,12 @@ class ScopePathContext implements PathContext {
   get context(): JsonValue {
     return (this.built ??= this.rt.contextObject(this.extra));
   }
+}
+
+/** Whether a value's JSON text is longer than `limit` bytes; only payloads near it are serialised. */
+export function exceedsPayloadLimit(value: JsonValue, limit: number): boolean {
+  if (!Number.isFinite(limit)) return false;
+  return jsonSizeBound(value, limit) > limit && jsonByteLength(value) > limit;
 }
 
 export function jsonByteLength(value: JsonValue): number {

@@ -3,7 +3,7 @@ import type { StateMachineDefinition } from '../asl/definition.js';
 import type { JsonValue } from '../asl/json-value.js';
 import { validateDefinition } from '../asl/validate-definition.js';
 import { compileScope } from '../compile/compile-scope.js';
-import type { CompiledScope } from '../compile/scope-runtime.js';
+import { exceedsPayloadLimit, type CompiledScope } from '../compile/scope-runtime.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { RealClock, VirtualClock, type Clock } from '../execution/clock.js';
 import { AWS_LIMITS, type ExecutionLimits } from '../execution/execution-services.js';
@@ -202,6 +202,15 @@ export class Runtime {
     const identity = this.identity(smName, options.name ?? nanoid());
     const arn = identity.executionArn;
     if (this.executions.has(arn) || this.ended.has(arn) || this.store.holdsSync?.(arn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${arn}'`);
+    // Refused before anything is recorded, as AWS's StartExecution refuses it (its `input`
+    // is at most 262,144 bytes); `limits.payloadBytes: Infinity` lifts this with the rest.
+    if (exceedsPayloadLimit(options.input ?? {}, this.limits.payloadBytes)) {
+      throw new StepwiseError(
+        'ValidationException',
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${this.limits.payloadBytes} ` +
+          '(the execution input, as JSON text in UTF-8; lift the limit for local work with the `limits: { payloadBytes: Infinity }` option or the CLI\'s --lift-limits).',
+      );
+    }
     const journal = this.journal(identity, compiled, options.input ?? {}, options.testCase);
     const extra: StoredExtra = { definitionId: prepared.definitionId, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName };
     if (options.stateMachineVersionArn) extra.stateMachineVersionArn = options.stateMachineVersionArn;

@@ -231,6 +231,26 @@ describe('runtime: execution lifecycle', () => {
     expect(lifted.status).toBe('SUCCEEDED');
   });
 
+  it("refuses an execution input over 256 KiB before recording anything, as AWS's StartExecution does, unless the limit is lifted", async () => {
+    const def: StateMachineDefinition = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
+    const input = { s: 'x'.repeat(262_144) };
+    const runtime = createRuntime({ clock: 'virtual' });
+    let refusal: unknown;
+    try {
+      runtime.startExecution({ definition: def, input, name: 'too-big' });
+    } catch (e) {
+      refusal = e;
+    }
+    expect(refusal).toMatchObject({ isStepwiseError: true, code: 'ValidationException' });
+    expect((refusal as Error).message).toMatch(/Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144/);
+    expect((await runtime.store.list({})).items).toEqual([]);
+    // Just under the limit (the JSON text is 262,144 bytes) it starts.
+    const atLimit = { s: 'x'.repeat(262_144 - '{"s":""}'.length) };
+    expect((await runtime.run({ definition: def, input: atLimit })).status).toBe('SUCCEEDED');
+    const lifted = await createRuntime({ clock: 'virtual', limits: { payloadBytes: Infinity } }).run({ definition: def, input });
+    expect(lifted).toMatchObject({ status: 'SUCCEEDED', output: input });
+  });
+
   it('rejects an invalid definition with every problem and its JSON pointer', () => {
     const runtime = createRuntime();
     expect(() => runtime.prepare({ StartAt: 'Nope', States: { A: { Type: 'Pass', Next: 'Missing' } } } as never)).toThrow(/\/States\/A\/Next/);

@@ -1,6 +1,6 @@
 import type { JsonValue } from '../../asl/json-value.js';
 import type { State } from '../../asl/definition.js';
-import { END, jsonByteLength, jsonSizeBound, type ScopeRuntime } from '../scope-runtime.js';
+import { END, exceedsPayloadLimit, type ScopeRuntime } from '../scope-runtime.js';
 import { applyAssigned, evaluateAssign } from './assign.js';
 import { evaluateOutputAndAssign } from './jsonata-io.js';
 import { applyOutputPath, applyResult, applyResultSelector } from './state-io.js';
@@ -24,9 +24,7 @@ export function exitState(rt: ScopeRuntime, output: JsonValue, next?: string, as
  * option that lifts the payload limit lifts this one.
  */
 function checkAssignedSize(rt: ScopeRuntime, assigned: Record<string, JsonValue>): void {
-  const limit = rt.services.limits.payloadBytes;
-  if (!Number.isFinite(limit)) return;
-  if (jsonSizeBound(assigned, limit) > limit && jsonByteLength(assigned) > limit) {
+  if (exceedsPayloadLimit(assigned, rt.services.limits.payloadBytes)) {
     throw new AslError(StatesErrors.DataLimitExceeded, `The state '${rt.active!.name}' assigned variables whose size exceeds the maximum number of bytes service limit.`);
   }
 }
