@@ -106,14 +106,26 @@ describe('stepwise run', () => {
     expect(out.output).toHaveLength(7_000);
     expect(out.output[6_999]).toBe(6_999);
 
-    // 300 KiB of input is past the 256 KiB a state may take.
+    // 300 KiB of input is past the 256 KiB StartExecution takes: refused before anything runs.
     const big = tempFile('big.json', JSON.stringify({ blob: 'x'.repeat(300 * 1024) }));
     const pass = tempFile('pass.json', JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }));
     const tooBig = runCli(['run', pass, '--input-file', big, '--store', 'memory', '--json']);
-    expect(tooBig.code).toBe(1);
-    expect(JSON.parse(tooBig.stdout).error).toBe('States.DataLimitExceeded');
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.stdout).toBe('');
+    expect(tooBig.stderr).toContain("Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144");
+    expect(tooBig.stderr).not.toMatch(/\n\s+at /);
     const liftedBig = runCli(['run', pass, '--input-file', big, '--store', 'memory', '--json', '--lift-limits']);
     expect(liftedBig.code).toBe(0);
     expect(JSON.parse(liftedBig.stdout).output.blob).toHaveLength(300 * 1024);
+
+    // 150 KiB of input that a state doubles is past the 256 KiB a state may return.
+    const half = tempFile('half.json', JSON.stringify({ blob: 'x'.repeat(150 * 1024) }));
+    const twice = tempFile('twice.json', JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'a.$': '$.blob', 'b.$': '$.blob' }, End: true } } }));
+    const doubled = runCli(['run', twice, '--input-file', half, '--store', 'memory', '--json']);
+    expect(doubled.code).toBe(1);
+    expect(JSON.parse(doubled.stdout).error).toBe('States.DataLimitExceeded');
+    const liftedDoubled = runCli(['run', twice, '--input-file', half, '--store', 'memory', '--json', '--lift-limits']);
+    expect(liftedDoubled.code).toBe(0);
+    expect(JSON.parse(liftedDoubled.stdout).output.b).toHaveLength(150 * 1024);
   });
 });

@@ -93,7 +93,8 @@ describe("Stepwise's build of XState (#xstate)", () => {
 
   it('runs targetless transitions, eventless transitions and parallel regions as the installed XState does', () => {
     // The build skips the exit/entry computation of a transition without a target and the
-    // conflict check of a single transition: the order of every action and the states reached
+    // conflict check of a single transition, and a snapshot copied with the same state nodes
+    // keeps its value and tags: the order of every action, the states reached and their tags
     // must stay the same, in and out of parallel regions, with and without a final state.
     const trace = (x: X) => {
       const log: string[] = [];
@@ -103,6 +104,7 @@ describe("Stepwise's build of XState (#xstate)", () => {
         initial: 'a',
         states: {
           a: {
+            tags: ['early'],
             entry: note('enter a'),
             exit: note('exit a'),
             on: {
@@ -111,7 +113,7 @@ describe("Stepwise's build of XState (#xstate)", () => {
             },
             always: { guard: ({ context }: { context: { n: number } }) => context.n >= 2, target: 'b', actions: note('always a->b') },
           },
-          b: { entry: note('enter b'), on: { split: 'p' } },
+          b: { tags: ['early', 'b'], entry: note('enter b'), on: { split: 'p' } },
           p: {
             type: 'parallel',
             entry: note('enter p'),
@@ -127,16 +129,20 @@ describe("Stepwise's build of XState (#xstate)", () => {
       } as never);
       const actor = x.createActor(machine).start();
       const values: unknown[] = [];
+      const tags: string[][] = [];
       for (const type of ['bump', 'bump', 'bump', 'split', 'shared', 'go']) {
         actor.send({ type });
         values.push(actor.getSnapshot().value);
+        tags.push([...actor.getSnapshot().tags].sort());
       }
-      return { log, values, status: actor.getSnapshot().status, context: actor.getSnapshot().context };
+      return { log, values, tags, status: actor.getSnapshot().status, context: actor.getSnapshot().context };
     };
     const expected = trace(installedXState);
     expect(trace(mine)).toEqual(expected);
     expect(expected.values).toEqual(['a', 'b', 'b', { p: { left: 'l1', right: 'r1' } }, { p: { left: 'l1', right: 'r1' } }, 'end']);
     expect(expected.log).toContain('shared on p');
+    // A targetless transition (bump) that changes the context keeps the state's value and tags.
+    expect(expected.tags.slice(0, 3)).toEqual([['early'], ['b', 'early'], ['b', 'early']]);
     expect(expected.status).toBe('done');
   });
 });
