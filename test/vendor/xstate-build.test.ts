@@ -22,6 +22,10 @@ describe("Stepwise's build of XState (#xstate)", () => {
     const installed = installedXState.Actor.toString();
     expect(installed).not.toContain('PlainObject');
     expect(installed).not.toContain('ActorScope');
+    // The system's write-only children map is no longer written.
+    const registerOf = (x: X) => (x.createActor(x.createMachine({})).system as unknown as { _register: () => void })._register.toString();
+    expect(registerOf(installedXState)).toContain('children.set');
+    expect(registerOf(mine)).not.toContain('children.set');
   });
 
   it('resolves the same options as the installed XState', () => {
