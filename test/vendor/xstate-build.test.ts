@@ -117,7 +117,12 @@ describe("Stepwise's build of XState (#xstate)", () => {
             },
             always: { guard: ({ context }: { context: { n: number } }) => context.n >= 2, target: 'b', actions: note('always a->b') },
           },
-          b: { tags: ['early', 'b'], entry: note('enter b'), on: { split: 'p' } },
+          b: {
+            tags: ['early', 'b'],
+            entry: note('enter b'),
+            exit: note('exit b'),
+            on: { split: 'p', again: { target: 'b', reenter: true, actions: note('again') }, stay: { target: 'b', actions: note('stay') } },
+          },
           p: {
             type: 'parallel',
             entry: note('enter p'),
@@ -134,7 +139,7 @@ describe("Stepwise's build of XState (#xstate)", () => {
       const actor = x.createActor(machine).start();
       const values: unknown[] = [];
       const tags: string[][] = [];
-      for (const type of ['bump', 'bump', 'bump', 'split', 'shared', 'go']) {
+      for (const type of ['bump', 'bump', 'bump', 'again', 'stay', 'split', 'shared', 'go']) {
         actor.send({ type });
         values.push(actor.getSnapshot().value);
         tags.push([...actor.getSnapshot().tags].sort());
@@ -143,7 +148,9 @@ describe("Stepwise's build of XState (#xstate)", () => {
     };
     const expected = trace(installedXState);
     expect(trace(mine)).toEqual(expected);
-    expect(expected.values).toEqual(['a', 'b', 'b', { p: { left: 'l1', right: 'r1' } }, { p: { left: 'l1', right: 'r1' } }, 'end']);
+    expect(expected.values).toEqual(['a', 'b', 'b', 'b', 'b', { p: { left: 'l1', right: 'r1' } }, { p: { left: 'l1', right: 'r1' } }, 'end']);
+    // Re-entering runs exit and entry again; a plain self-target runs neither.
+    expect(expected.log.slice(expected.log.indexOf('again') - 1, expected.log.indexOf('stay') + 1)).toEqual(['exit b', 'again', 'enter b', 'stay']);
     expect(expected.log).toContain('shared on p');
     // A targetless transition (bump) that changes the context keeps the state's value and tags.
     expect(expected.tags.slice(0, 3)).toEqual([['early'], ['b', 'early'], ['b', 'early']]);
