@@ -58,6 +58,14 @@
  *   fanout steady +12% and +26% (two runs of 6 pairs), first round within the noise (+7%, -7%);
  *   map-10k and concurrent within the noise.
  *
+ * - Actors start with shared empty observer and listener collections, replaced by their own on
+ *   the first subscribe or `on` (the only places XState adds to them), and a snapshot whose nodes
+ *   have no tags shares one empty tag Set: a parked execution kept an empty Set, an empty Map and
+ *   an empty tag Set, 490 bytes (heap per parked execution in the concurrent workload 5,991 ->
+ *   5,505 bytes); speed within the noise (parallel-fanout 8 interleaved pairs: first round +6%,
+ *   steady equal). Stepwise never mutates a snapshot's tags; the build test checks actors and
+ *   snapshots keep their own.
+ *
  * Fails if a patch does not find its text exactly once (a new XState): check whether that
  * version still needs the change, then update or drop it here.
  */
@@ -88,6 +96,15 @@ const ActionArgs = plainConstructor(function (context, event, self, system) { th
 const DeferredAction = plainConstructor(function (type, info, params, exec) { this.type = type; this.info = info; this.params = params; this.exec = exec; });
 const SpawnParams = plainConstructor(function (id, systemId, actorRef, src, input) { this.id = id; this.systemId = systemId; this.actorRef = actorRef; this.src = src; this.input = input; });
 const ActorScope = plainConstructor(function (s) { this.self = s.self; this.id = s.id; this.sessionId = s.sessionId; this.logger = s.logger; this.defer = s.defer; this.system = s.system; this.stopChild = s.stopChild; this.emit = s.emit; this.actionExecutor = s.actionExecutor; });
+// Shared empty collections for the actors and snapshots that never get any (nearly all of
+// Stepwise's): the only places that add to them (patched below) put a fresh one in first.
+const NO_OBSERVERS = new Set();
+const NO_LISTENERS = new Map();
+const NO_TAGS = new Set();
+function tagsOf(nodes) {
+  for (const node of nodes) if (node.tags.length > 0) return new Set(nodes.flatMap(sn => sn.tags));
+  return NO_TAGS;
+}
 function childrenWithout(children, id) {
   const kept = {};
   for (const key of Object.keys(children)) if (key !== id) kept[key] = children[key];
@@ -163,11 +180,14 @@ const PATCHES = [
 }`],
   ['snapshot value', 'function createMachineSnapshot(config, machine) {', 'function createMachineSnapshot(config, machine, sameNodesAs) {'],
   ['snapshot value kept', '    value: getStateValue(machine.root, config._nodes),\n    tags: new Set(config._nodes.flatMap(sn => sn.tags)),',
-    '    value: sameNodesAs ? sameNodesAs.value : getStateValue(machine.root, config._nodes),\n    tags: sameNodesAs ? sameNodesAs.tags : new Set(config._nodes.flatMap(sn => sn.tags)),'],
+    '    value: sameNodesAs ? sameNodesAs.value : getStateValue(machine.root, config._nodes),\n    tags: sameNodesAs ? sameNodesAs.tags : tagsOf(config._nodes),'],
   ['snapshot clone', 'function cloneMachineSnapshot(snapshot, config = {}) {\n  return createMachineSnapshot({\n    ...snapshot,\n    ...config\n  }, snapshot.machine);\n}',
     'function cloneMachineSnapshot(snapshot, config = {}) {\n  const merged = {\n    ...snapshot,\n    ...config\n  };\n  return createMachineSnapshot(merged, snapshot.machine, merged._nodes === snapshot._nodes && snapshot.tags !== undefined ? snapshot : undefined);\n}'],
   ['unread registry', '    _register: (sessionId, actorRef) => {\n      children.set(sessionId, actorRef);\n      return sessionId;\n    },\n    _unregister: actorRef => {\n      children.delete(actorRef.sessionId);',
     '    _register: (sessionId, actorRef) => {\n      return sessionId;\n    },\n    _unregister: actorRef => {'],
+  ['empty collections', '    this.observers = new Set();\n    this.eventListeners = new Map();', '    this.observers = NO_OBSERVERS;\n    this.eventListeners = NO_LISTENERS;'],
+  ['observer added', '      this.observers.add(observer);', '      if (this.observers === NO_OBSERVERS) this.observers = new Set();\n      this.observers.add(observer);'],
+  ['listener added', '      this.eventListeners.set(type, listeners);', '      if (this.eventListeners === NO_LISTENERS) this.eventListeners = new Map();\n      this.eventListeners.set(type, listeners);'],
   ['spawn params', '  }), {\n    id,\n    systemId,\n    actorRef,\n    src,\n    input: resolvedInput\n  }, undefined];',
     '  }), new SpawnParams(id, systemId, actorRef, src, resolvedInput), undefined];'],
 ];

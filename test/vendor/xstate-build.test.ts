@@ -156,4 +156,29 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(expected.tags.slice(0, 3)).toEqual([['early'], ['b', 'early'], ['b', 'early']]);
     expect(expected.status).toBe('done');
   });
+
+  it("keeps each actor's observers, listeners and tags its own though actors start with shared empty ones", () => {
+    const check = (x: X) => {
+      const machine = x.createMachine({ initial: 'a', states: { a: { on: { go: 'b' } }, b: { tags: ['t'], on: { go: 'a' } } } } as never);
+      const one = x.createActor(machine).start();
+      const two = x.createActor(machine).start();
+      const seen: string[] = [];
+      one.subscribe((snapshot) => void seen.push(String(snapshot.value)));
+      one.on('x' as never, () => undefined);
+      two.send({ type: 'go' });
+      const afterTwo = [...seen];
+      one.send({ type: 'go' });
+      one.send({ type: 'go' });
+      const fresh = x.createActor(machine).start();
+      const internals = (a: unknown) => a as { observers: Set<unknown>; eventListeners: Map<string, unknown> };
+      return {
+        afterTwo, seen,
+        twoTagged: two.getSnapshot().hasTag('t'), oneTagged: one.getSnapshot().hasTag('t'), freshTags: [...fresh.getSnapshot().tags],
+        twoObservers: internals(two).observers.size, freshListeners: internals(fresh).eventListeners.size, oneListeners: internals(one).eventListeners.size,
+      };
+    };
+    const expected = check(installedXState);
+    expect(check(mine)).toEqual(expected);
+    expect(expected).toEqual({ afterTwo: [], seen: ['b', 'a'], twoTagged: true, oneTagged: false, freshTags: [], twoObservers: 0, freshListeners: 0, oneListeners: 1 });
+  });
 });
