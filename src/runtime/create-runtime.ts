@@ -204,15 +204,16 @@ export class Runtime {
     if (this.executions.has(arn) || this.ended.has(arn) || this.store.holdsSync?.(arn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${arn}'`);
     // Refused before anything is recorded, as AWS's StartExecution refuses it (its `input`
     // is at most 262,144 bytes); `limits.payloadBytes: Infinity` lifts this with the rest.
-    if (exceedsPayloadLimit(options.input ?? {}, this.limits.payloadBytes)) {
+    const input = options.input ?? {};
+    if (exceedsPayloadLimit(input, this.limits.payloadBytes)) {
       throw new StepwiseError(
         'ValidationException',
         `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${this.limits.payloadBytes} ` +
           '(the execution input, as JSON text in UTF-8; lift the limit for local work with the `limits: { payloadBytes: Infinity }` option or the CLI\'s --lift-limits).',
       );
     }
-    const journal = this.journal(identity, compiled, options.input ?? {}, options.testCase);
-    const extra: StoredExtra = { definitionId: prepared.definitionId, input: options.input ?? {}, testCase: options.testCase, stateMachineName: smName };
+    const journal = this.journal(identity, compiled, input, options.testCase);
+    const extra: StoredExtra = { definitionId: prepared.definitionId, input, testCase: options.testCase, stateMachineName: smName };
     if (options.stateMachineVersionArn) extra.stateMachineVersionArn = options.stateMachineVersionArn;
     if (options.stateMachineAliasArn) extra.stateMachineAliasArn = options.stateMachineAliasArn;
     // The definition is asked for before the metadata that names it: a store that keeps one
