@@ -66,6 +66,14 @@
  *   steady equal). Stepwise never mutates a snapshot's tags; the build test checks actors and
  *   snapshots keep their own.
  *
+ * - An actor's scope holds four functions (defer, stopChild, emit, actionExecutor) that XState
+ *   made as closures over each actor; here they are four functions shared by every actor, which
+ *   reach their actor through the scope (`this.self`), and the microstep's executor in front of
+ *   them calls them on the scope. Same members, same order, same behaviour (the build test runs
+ *   deferred actions, emitted events and child stops on both builds). Per actor, four closures
+ *   and their context less: heap per parked execution 5,503 -> 5,239 bytes; interleaved A/B
+ *   samples (8 pairs): parallel-fanout +12% first round, +5% steady; task-heavy +3% / -1%.
+ *
  * Fails if a patch does not find its text exactly once (a new XState): check whether that
  * version still needs the change, then update or drop it here.
  */
@@ -95,7 +103,62 @@ const DoneActorEvent = plainConstructor(function (type, output, actorId) { this.
 const ActionArgs = plainConstructor(function (context, event, self, system) { this.context = context; this.event = event; this.self = self; this.system = system; });
 const DeferredAction = plainConstructor(function (type, info, params, exec) { this.type = type; this.info = info; this.params = params; this.exec = exec; });
 const SpawnParams = plainConstructor(function (id, systemId, actorRef, src, input) { this.id = id; this.systemId = systemId; this.actorRef = actorRef; this.src = src; this.input = input; });
-const ActorScope = plainConstructor(function (s) { this.self = s.self; this.id = s.id; this.sessionId = s.sessionId; this.logger = s.logger; this.defer = s.defer; this.system = s.system; this.stopChild = s.stopChild; this.emit = s.emit; this.actionExecutor = s.actionExecutor; });
+// An actor's scope: the literal XState builds, with its four functions shared by every actor
+// (they reach theirs through this.self) instead of four closures made for each one.
+const ActorScope = plainConstructor(function (actor) { this.self = actor; this.id = actor.id; this.sessionId = actor.sessionId; this.logger = actor.logger; this.defer = scopeDefer; this.system = actor.system; this.stopChild = scopeStopChild; this.emit = scopeEmit; this.actionExecutor = scopeActionExecutor; });
+function scopeDefer(fn) {
+  this.self._deferred.push(fn);
+}
+function scopeStopChild(child) {
+  if (child._parent !== this.self) {
+    throw new Error(\`Cannot stop child actor \${child.id} of \${this.self.id} because it is not a child\`);
+  }
+  child._stop();
+}
+function scopeEmit(emittedEvent) {
+  const actor = this.self;
+  const listeners = actor.eventListeners.get(emittedEvent.type);
+  const wildcardListener = actor.eventListeners.get('*');
+  if (!listeners && !wildcardListener) {
+    return;
+  }
+  const allListeners = [...(listeners ? listeners.values() : []), ...(wildcardListener ? wildcardListener.values() : [])];
+  for (const handler of allListeners) {
+    try {
+      handler(emittedEvent);
+    } catch (err) {
+      reportUnhandledError(err);
+    }
+  }
+}
+function scopeActionExecutor(action) {
+  const actor = this.self;
+  const exec = () => {
+    actor._actorScope.system._sendInspectionEvent({
+      type: '@xstate.action',
+      actorRef: actor,
+      action: {
+        type: action.type,
+        params: action.params
+      }
+    });
+    if (!action.exec) {
+      return;
+    }
+    const saveExecutingCustomAction = executingCustomAction;
+    try {
+      executingCustomAction = true;
+      action.exec(action.info, action.params);
+    } finally {
+      executingCustomAction = saveExecutingCustomAction;
+    }
+  };
+  if (actor._processingStatus === ProcessingStatus.Running) {
+    exec();
+  } else {
+    actor._deferred.push(exec);
+  }
+}
 // Shared empty collections for the actors and snapshots that never get any (nearly all of
 // Stepwise's): the only places that add to them (patched below) put a fresh one in first.
 const NO_OBSERVERS = new Set();
@@ -119,9 +182,71 @@ function targetlessMicrostep(transition, currentSnapshot, actorScope, event, int
 }
 function collectAction(actions, originalExecutor, action) {
   actions.push(action);
-  originalExecutor(action);
+  originalExecutor.call(this, action);
 }
 `;
+
+/** XState's scope literal in the Actor constructor: four closures per actor (see ActorScope). */
+const ACTOR_SCOPE_LITERAL = [
+  "    this._actorScope = {",
+  "      self: this,",
+  "      id: this.id,",
+  "      sessionId: this.sessionId,",
+  "      logger: this.logger,",
+  "      defer: fn => {",
+  "        this._deferred.push(fn);",
+  "      },",
+  "      system: this.system,",
+  "      stopChild: child => {",
+  "        if (child._parent !== this) {",
+  "          throw new Error(`Cannot stop child actor ${child.id} of ${this.id} because it is not a child`);",
+  "        }",
+  "        child._stop();",
+  "      },",
+  "      emit: emittedEvent => {",
+  "        const listeners = this.eventListeners.get(emittedEvent.type);",
+  "        const wildcardListener = this.eventListeners.get('*');",
+  "        if (!listeners && !wildcardListener) {",
+  "          return;",
+  "        }",
+  "        const allListeners = [...(listeners ? listeners.values() : []), ...(wildcardListener ? wildcardListener.values() : [])];",
+  "        for (const handler of allListeners) {",
+  "          try {",
+  "            handler(emittedEvent);",
+  "          } catch (err) {",
+  "            reportUnhandledError(err);",
+  "          }",
+  "        }",
+  "      },",
+  "      actionExecutor: action => {",
+  "        const exec = () => {",
+  "          this._actorScope.system._sendInspectionEvent({",
+  "            type: '@xstate.action',",
+  "            actorRef: this,",
+  "            action: {",
+  "              type: action.type,",
+  "              params: action.params",
+  "            }",
+  "          });",
+  "          if (!action.exec) {",
+  "            return;",
+  "          }",
+  "          const saveExecutingCustomAction = executingCustomAction;",
+  "          try {",
+  "            executingCustomAction = true;",
+  "            action.exec(action.info, action.params);",
+  "          } finally {",
+  "            executingCustomAction = saveExecutingCustomAction;",
+  "          }",
+  "        };",
+  "        if (this._processingStatus === ProcessingStatus.Running) {",
+  "          exec();",
+  "        } else {",
+  "          this._deferred.push(exec);",
+  "        }",
+  "      }",
+  "    };",
+].join('\n');
 
 /** [name, exact text in XState's build, replacement]; every one must match exactly once. */
 const PATCHES = [
@@ -129,11 +254,9 @@ const PATCHES = [
   ['done event', 'function createDoneActorEvent(invokeId, output) {\n  return {\n    type: `xstate.done.actor.${invokeId}`,\n    output,\n    actorId: invokeId\n  };\n}',
     `${CONSTRUCTORS}function createDoneActorEvent(invokeId, output) {\n  return new DoneActorEvent(\`xstate.done.actor.\${invokeId}\`, output, invokeId);\n}`],
   ['options merge', 'const resolvedOptions = {\n      ...defaultOptions,\n      ...options\n    };', 'const resolvedOptions = Object.assign(new PlainObject(), defaultOptions, options);'],
-  // The scope's literal stays as it is, closures and all, and dies at once: only the copy is kept.
-  ['actor scope', '    this._actorScope = {\n      self: this,', '    const scopeMembers = {\n      self: this,'],
-  ['actor scope kept', '    // Ensure that the send method is bound to this Actor instance', '    this._actorScope = new ActorScope(scopeMembers);\n    // Ensure that the send method is bound to this Actor instance'],
+  ['actor scope', ACTOR_SCOPE_LITERAL, '    this._actorScope = new ActorScope(this);'],
   ['microstep executor', '  actorScope.actionExecutor = action => {\n    actions.push(action);\n    originalExecutor(action);\n  };',
-    '  actorScope.actionExecutor = collectAction.bind(null, actions, originalExecutor);'],
+    '  actorScope.actionExecutor = collectAction.bind(actorScope, actions, originalExecutor);'],
   ['action args', '    const actionArgs = {\n      context: intermediateSnapshot.context,\n      event,\n      self: actorScope.self,\n      system: actorScope.system\n    };',
     '    const actionArgs = new ActionArgs(intermediateSnapshot.context, event, actorScope.self, actorScope.system);'],
   ['deferred action', '      actorScope.actionExecutor({\n        type: builtinAction.type,\n        info: actionArgs,\n        params,\n        exec: builtinAction.execute.bind(null, actorScope, params)\n      });',

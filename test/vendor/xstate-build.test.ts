@@ -18,7 +18,7 @@ describe("Stepwise's build of XState (#xstate)", () => {
   it('is the patched build', () => {
     const patched = stepwiseXState.Actor.toString();
     expect(patched).toContain('Object.assign(new PlainObject(), defaultOptions, options)');
-    expect(patched).toContain('new ActorScope(scopeMembers)');
+    expect(patched).toContain('new ActorScope(this)');
     const installed = installedXState.Actor.toString();
     expect(installed).not.toContain('PlainObject');
     expect(installed).not.toContain('ActorScope');
@@ -155,6 +155,41 @@ describe("Stepwise's build of XState (#xstate)", () => {
     // A targetless transition (bump) that changes the context keeps the state's value and tags.
     expect(expected.tags.slice(0, 3)).toEqual([['early'], ['b', 'early'], ['b', 'early']]);
     expect(expected.status).toBe('done');
+  });
+
+  it('defers, emits and stops children through the shared scope functions as the installed XState does', () => {
+    // An actor's scope functions are shared by all actors and reach their own through the
+    // scope: each actor's deferred actions, emitted events and children must stay its own.
+    const run = (x: X) => {
+      const log: string[] = [];
+      const idle = x.fromTransition((s: number) => s, 0);
+      const machine = x.createMachine({
+        initial: 'on',
+        states: {
+          on: {
+            entry: [() => void log.push('entry'), x.emit({ type: 'ping' } as never), x.spawnChild(idle, { id: 'kid' })],
+            on: { off: { target: 'off', actions: [x.stopChild('kid'), x.emit({ type: 'pong' } as never)] } },
+          },
+          off: { type: 'final' },
+        },
+      } as never);
+      const one = x.createActor(machine);
+      const two = x.createActor(machine);
+      one.on('*' as never, (e: { type: string }) => void log.push(`one heard ${e.type}`));
+      two.on('ping' as never, () => void log.push('two heard ping'));
+      log.push('created');
+      one.start();
+      two.start();
+      const oneBefore = Object.keys(one.getSnapshot().children);
+      one.send({ type: 'off' });
+      return { log, oneChildren: [oneBefore, Object.keys(one.getSnapshot().children)], one: one.getSnapshot().status, two: two.getSnapshot().status, twoChildren: Object.keys(two.getSnapshot().children) };
+    };
+    const expected = run(installedXState);
+    expect(run(mine)).toEqual(expected);
+    expect(expected).toEqual({
+      log: ['created', 'entry', 'one heard ping', 'entry', 'two heard ping', 'one heard pong'],
+      oneChildren: [['kid'], []], one: 'done', two: 'active', twoChildren: ['kid'],
+    });
   });
 
   it("keeps each actor's observers, listeners and tags its own though actors start with shared empty ones", () => {
