@@ -157,6 +157,64 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(expected.status).toBe('done');
   });
 
+  it('moves between sibling states, with invoked children and delayed events, as the installed XState does', () => {
+    // The build moves from an atomic state to an atomic sibling (or re-enters it) without
+    // working out exit and entry sets: the actions, children, values and delayed events
+    // must be those of the general algorithm, nested or not.
+    const trace = (x: X) => {
+      const log: string[] = [];
+      const note = (what: string) => () => void log.push(what);
+      const idle = x.fromTransition((s: number) => s, 0);
+      const machine = x.createMachine({
+        initial: 'outer',
+        states: {
+          outer: {
+            entry: note('enter outer'),
+            exit: note('exit outer'),
+            initial: 'x',
+            states: {
+              x: {
+                entry: note('enter x'), exit: note('exit x'),
+                invoke: { src: idle, id: 'kidX' },
+                on: { next: { target: 'y', actions: note('x->y') } },
+              },
+              y: {
+                entry: note('enter y'), exit: note('exit y'),
+                after: { 1000: { target: 'x', actions: note('timeout y->x') } },
+                on: { again: { target: 'y', reenter: true, actions: note('again') }, back: { target: 'x', actions: note('y->x') }, leave: '#end' },
+              },
+            },
+          },
+          end: { id: 'end', type: 'final', entry: note('enter end') },
+        },
+      } as never);
+      const clock = { timers: new Map<number, () => void>(), id: 0, setTimeout(fn: () => void) { this.timers.set(++this.id, fn); return this.id; }, clearTimeout(id: number) { this.timers.delete(id); } };
+      const actor = x.createActor(machine, { clock } as never).start();
+      const seen: unknown[] = [];
+      const look = () => {
+        const snap = actor.getSnapshot();
+        seen.push({ value: snap.value, children: Object.keys(snap.children), timers: clock.timers.size, status: snap.status });
+      };
+      look();
+      for (const type of ['next', 'again', 'again', 'back', 'next']) {
+        actor.send({ type });
+        look();
+      }
+      for (const fire of [...clock.timers.values()]) fire();
+      look();
+      actor.send({ type: 'next' });
+      actor.send({ type: 'leave' });
+      look();
+      return { log, seen };
+    };
+    const expected = trace(installedXState);
+    expect(trace(mine)).toEqual(expected);
+    expect(expected.log.slice(0, 6)).toEqual(['enter outer', 'enter x', 'exit x', 'x->y', 'enter y', 'exit y']);
+    expect(expected.seen[1]).toEqual({ value: { outer: 'y' }, children: [], timers: 1, status: 'active' });
+    expect(expected.log).toContain('timeout y->x');
+    expect(expected.seen.at(-1)).toMatchObject({ value: 'end', status: 'done' });
+  });
+
   it('defers, emits and stops children through the shared scope functions as the installed XState does', () => {
     // An actor's scope functions are shared by all actors and reach their own through the
     // scope: each actor's deferred actions, emitted events and children must stay its own.
