@@ -213,14 +213,17 @@ const NO_IDS = [];
 function siblingMicrostep(transition, currentSnapshot, actorScope, event, internalQueue, actions) {
   const source = transition.source;
   const target = transition.target[0];
-  const exit = source.invoke.length === 0 ? source.exit : [...source.exit, ...source.invoke.map(def => stopChild(def.id))];
+  // Each read of a state node's \`invoke\` builds a closure (XState's memo): read once.
+  const sourceInvoke = source.invoke;
+  const exit = sourceInvoke.length === 0 ? source.exit : [...source.exit, ...sourceInvoke.map(def => stopChild(def.id))];
   let nextState = resolveActionsAndContext(currentSnapshot, event, actorScope, exit, internalQueue, undefined);
   nextState = resolveActionsAndContext(nextState, event, actorScope, transition.actions, internalQueue, undefined);
-  const entry = target.invoke.length === 0 ? target.entry : [...target.entry, ...target.invoke.map(invokeDef => spawnChild(invokeDef.src, {
+  const targetInvoke = target.invoke;
+  const entry = targetInvoke.length === 0 ? target.entry : [...target.entry, ...targetInvoke.map(invokeDef => spawnChild(invokeDef.src, {
     ...invokeDef,
     syncSnapshot: !!invokeDef.onSnapshot
   }))];
-  nextState = resolveActionsAndContext(nextState, event, actorScope, entry, internalQueue, target.invoke.length === 0 ? NO_IDS : target.invoke.map(invokeDef => invokeDef.id));
+  nextState = resolveActionsAndContext(nextState, event, actorScope, entry, internalQueue, targetInvoke.length === 0 ? NO_IDS : targetInvoke.map(invokeDef => invokeDef.id));
   let nextStateNodes;
   if (source !== target) {
     nextStateNodes = [];
