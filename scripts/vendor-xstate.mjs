@@ -226,9 +226,12 @@ function siblingMicrostep(transition, currentSnapshot, actorScope, event, intern
   nextState = resolveActionsAndContext(nextState, event, actorScope, entry, internalQueue, targetInvoke.length === 0 ? NO_IDS : targetInvoke.map(invokeDef => invokeDef.id));
   let nextStateNodes;
   if (source !== target) {
-    nextStateNodes = [];
-    for (const node of currentSnapshot._nodes) if (node !== source) nextStateNodes.push(node);
-    nextStateNodes.push(target);
+    // XState's order (the source taken out, the target last), in a list of the exact size
+    // that a parked execution keeps (a list grown by push keeps room for 17).
+    nextStateNodes = currentSnapshot._nodes.slice();
+    const at = nextStateNodes.indexOf(source);
+    nextStateNodes.copyWithin(at, at + 1);
+    nextStateNodes[nextStateNodes.length - 1] = target;
   }
   if (nextState.status === 'done') {
     const exiting = (nextStateNodes ?? currentSnapshot._nodes.slice()).sort((a, b) => b.order - a.order);
