@@ -93,6 +93,14 @@
  *   task-heavy execution 175.8 -> 156.0 KB (sampled heap profile); interleaved A/B samples (8
  *   pairs): concurrent -6% time, task-heavy +3% steady, others within the noise.
  *
+ * - Less made per step for nothing: an action the running actor executes at once goes without a
+ *   closure (one is made only for an action deferred until the actor runs); an actor's mailbox
+ *   calls its actor's \`_process\` instead of a function bound to it (a new mailbox and bound
+ *   function were made for every actor and again when it stopped); an actor's snapshot update
+ *   and completion skip the loops over its observers when it has none (each loop made an
+ *   iterator). Interleaved A/B samples (8 pairs): parallel-fanout +7% first round, +5% steady;
+ *   task-heavy +2%; concurrent -5% time, 48 bytes less per parked execution.
+ *
  * Fails if a patch does not find its text exactly once (a new XState): check whether that
  * version still needs the change, then update or drop it here.
  */
@@ -152,30 +160,31 @@ function scopeEmit(emittedEvent) {
 }
 function scopeActionExecutor(action) {
   const actor = this.self;
-  const exec = () => {
-    actor._actorScope.system._sendInspectionEvent({
-      type: '@xstate.action',
-      actorRef: actor,
-      action: {
-        type: action.type,
-        params: action.params
-      }
-    });
-    if (!action.exec) {
-      return;
-    }
-    const saveExecutingCustomAction = executingCustomAction;
-    try {
-      executingCustomAction = true;
-      action.exec(action.info, action.params);
-    } finally {
-      executingCustomAction = saveExecutingCustomAction;
-    }
-  };
+  // A closure only for an action that waits for the actor to run.
   if (actor._processingStatus === ProcessingStatus.Running) {
-    exec();
+    executeAction(actor, action);
   } else {
-    actor._deferred.push(exec);
+    actor._deferred.push(() => executeAction(actor, action));
+  }
+}
+function executeAction(actor, action) {
+  actor._actorScope.system._sendInspectionEvent({
+    type: '@xstate.action',
+    actorRef: actor,
+    action: {
+      type: action.type,
+      params: action.params
+    }
+  });
+  if (!action.exec) {
+    return;
+  }
+  const saveExecutingCustomAction = executingCustomAction;
+  try {
+    executingCustomAction = true;
+    action.exec(action.info, action.params);
+  } finally {
+    executingCustomAction = saveExecutingCustomAction;
   }
 }
 // Shared empty collections for the actors and snapshots that never get any (nearly all of
@@ -378,6 +387,13 @@ const PATCHES = [
     '  }), new SpawnParams(id, systemId, actorRef, src, resolvedInput), undefined];'],
   ['flat state value', 'function getStateValue(rootNode, stateNodes) {\n',
     'function getStateValue(rootNode, stateNodes) {\n  if (stateNodes.length === 2 && rootNode.type === \'compound\') {\n    const child = stateNodes[0] === rootNode ? stateNodes[1] : stateNodes[1] === rootNode ? stateNodes[0] : undefined;\n    if (child !== undefined && child.parent === rootNode && isAtomicStateNode(child)) return child.key;\n  }\n'],
+  ['mailbox owner', 'class Mailbox {\n  constructor(_process) {\n    this._process = _process;', 'class Mailbox {\n  constructor(_owner) {\n    this._owner = _owner;'],
+  ['mailbox process', '      this._process(consumed.value);', '      this._owner._process(consumed.value);'],
+  ['actor mailbox', '    this.mailbox = new Mailbox(this._process.bind(this));\n    this.observers = NO_OBSERVERS;', '    this.mailbox = new Mailbox(this);\n    this.observers = NO_OBSERVERS;'],
+  ['stopped actor mailbox', '    this.mailbox = new Mailbox(this._process.bind(this));\n    this._processingStatus = ProcessingStatus.Stopped;', '    this.mailbox = new Mailbox(this);\n    this._processingStatus = ProcessingStatus.Stopped;'],
+  ['active observers', "      case 'active':\n        for (const observer of this.observers) {", "      case 'active':\n        if (this.observers.size !== 0) for (const observer of this.observers) {"],
+  ['done observers', "      case 'done':\n        // next observers are meant to be notified about done snapshots", "      case 'done':\n        if (this.observers.size !== 0)\n        // next observers are meant to be notified about done snapshots"],
+  ['complete observers', '  _complete() {\n    for (const observer of this.observers) {', '  _complete() {\n    if (this.observers.size !== 0) for (const observer of this.observers) {'],
 ];
 
 rmSync(outDir, { recursive: true, force: true });
