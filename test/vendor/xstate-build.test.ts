@@ -215,6 +215,31 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(expected.seen.at(-1)).toMatchObject({ value: 'end', status: 'done' });
   });
 
+  it('sends the same inspection events as the installed XState when inspected', () => {
+    // The build skips building inspection events when nothing inspects; with an inspector
+    // every one must still come, in order.
+    const inspected = (x: X) => {
+      const seen: string[] = [];
+      const idle = x.fromTransition((s: number) => s, 0);
+      const machine = x.createMachine({
+        initial: 'a',
+        states: {
+          a: { entry: [() => undefined, x.spawnChild(idle, { id: 'kid' })], on: { go: { target: 'b', actions: () => undefined } } },
+          b: { type: 'final' },
+        },
+      } as never);
+      const actor = x.createActor(machine, {
+        inspect: (e: { type: string; event?: { type: string }; action?: { type: string } }) => void seen.push(`${e.type} ${e.event?.type ?? e.action?.type ?? ''}`),
+      } as never).start();
+      actor.send({ type: 'go' });
+      return seen;
+    };
+    const expected = inspected(installedXState);
+    expect(inspected(mine)).toEqual(expected);
+    expect(expected).toContain('@xstate.microstep go');
+    expect(expected.filter((e) => e.startsWith('@xstate.actor'))).toHaveLength(2);
+  });
+
   it('defers, emits and stops children through the shared scope functions as the installed XState does', () => {
     // An actor's scope functions are shared by all actors and reach their own through the
     // scope: each actor's deferred actions, emitted events and children must stay its own.
