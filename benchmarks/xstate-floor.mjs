@@ -35,10 +35,17 @@
  *                   later, as the benchmark's harness does), the answer sent to the actor, and a
  *                   promise per execution resolved with its output. No registry, no ids, no
  *                   limits, no replay: a floor for any runtime built this way, not a design.
+ *   8. tasks by hand task-heavy's executions without XState at all: per execution its 102 history
+ *                   events in AWS's shape appended to a stream kept in memory (as Stepwise's
+ *                   in-memory store keeps them), each Task's events recorded before its handler
+ *                   is called, the handler (the benchmark's async one) awaited, the output
+ *                   passed on; 500 executions one after another per round, as the benchmark
+ *                   runs them. µs per execution: what recording and awaiting alone cost, to add
+ *                   to what XState costs for the same execution (cases 1 and 2).
  *
  * Timings are medians of --rounds rounds (after one warm-up round, the cases interleaved) of
  * performance.now(); process CPU time is shown beside them. Heap figures need --expose-gc.
- * Takes about 25 s.
+ * Takes about 30 s.
  *
  * V8's allocation-site pretenuring roughly triples the cost of a short-lived actor here: after
  * a few rounds V8 starts allocating the actors' objects straight into old space, and most of
@@ -324,6 +331,42 @@ async function concurrentRecordingMs(host) {
   return ms;
 }
 
+// 8. task-heavy's recording and awaiting, with no actors: 20 Tasks, 5 events each, one await each.
+const TASKS = 20;
+const TASK_NAMES = Array.from({ length: TASKS }, (_, i) => `Task${String(i + 1).padStart(2, '0')}`);
+const TASK_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:bench-step';
+const TASK_EXECUTIONS = 500;
+const stepHandler = async (input) => ({ n: input.n + 1, run: input.run });
+async function taskHeavyByHand(streams, run) {
+  const input = { n: 0, run };
+  const ex = { stream: [] };
+  streams.set(`execution-${run}`, ex.stream);
+  record(ex, 'ExecutionStarted', 'executionStartedEventDetails', { input, inputDetails: NOT_TRUNCATED, roleArn: 'arn:aws:iam::123456789012:role/StepwiseExecutionRole' });
+  let data = input;
+  for (let t = 0; t < TASKS; t++) {
+    const name = TASK_NAMES[t];
+    record(ex, 'TaskStateEntered', 'stateEnteredEventDetails', { name, input: data, inputDetails: NOT_TRUNCATED });
+    record(ex, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', { input: data, inputDetails: NOT_TRUNCATED, resource: TASK_ARN });
+    const called = stepHandler(data); // after its events are in the stream
+    record(ex, 'LambdaFunctionStarted');
+    const output = await called;
+    record(ex, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', { output, outputDetails: NOT_TRUNCATED });
+    record(ex, 'TaskStateExited', 'stateExitedEventDetails', { name, output, outputDetails: NOT_TRUNCATED });
+    data = output;
+  }
+  record(ex, 'ExecutionSucceeded', 'executionSucceededEventDetails', { output: data, outputDetails: NOT_TRUNCATED });
+  return data;
+}
+/** Case 8: µs per execution over one round of 500 executions, one after another. */
+async function taskHeavyByHandUs(streams, round) {
+  const t0 = performance.now();
+  let last;
+  for (let i = 0; i < TASK_EXECUTIONS; i++) last = await taskHeavyByHand(streams, round * TASK_EXECUTIONS + i);
+  const us = ((performance.now() - t0) * 1000) / TASK_EXECUTIONS;
+  if (last.n !== TASKS) throw new Error('an execution did not run its 20 tasks');
+  return us;
+}
+
 /** Heap retained per parked actor. The array is allocated before the baseline, and dropped before the next sample. */
 let parked;
 function parkedBytes(N, parent) {
@@ -353,6 +396,13 @@ function parkedBytes(N, parent) {
   for (let r = 0; r <= ROUNDS; r++) recording.push(await concurrentRecordingMs(host));
   recording.shift(); // the warm-up
   results.concurrentRecording = { ms: median(recording), min: Math.min(...recording), max: Math.max(...recording), count: CONCURRENT };
+  // The histories stay in memory across rounds, as the benchmark's in-memory store keeps them.
+  const streams = new Map();
+  const byHand = [];
+  for (let r = 0; r <= ROUNDS; r++) byHand.push(await taskHeavyByHandUs(streams, r));
+  byHand.shift(); // the warm-up
+  if ([...streams.values()].some((events) => events.length !== 2 + TASKS * 5)) throw new Error('an execution did not record its 102 events');
+  results.taskHeavyByHand = { us: median(byHand), min: Math.min(...byHand), max: Math.max(...byHand), executions: TASK_EXECUTIONS };
 }
 
 const f = (x, d = 1) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -373,6 +423,7 @@ const rows = [
   ['   under a shared parent', `${f(ps.bytes, 0)} B`, `${f(ps.min, 0)}-${f(ps.max, 0)}`, '', `${f(ps.bytes / 1024, 2)} KB`, 'the same, each created with { parent } of one host actor: one XState system for all (as Stepwise does)'],
   ['6. concurrent', `${f(results.concurrent.ms, 0)} ms`, `${f(results.concurrent.min, 0)}-${f(results.concurrent.max, 0)}`, '', `${f((results.concurrent.ms * 1000) / CONCURRENT)} µs each`, `${f(CONCURRENT, 0)} actors under one parent started to a parked state, then each answered to its final state (all alive at once)`],
   ['7. + events first', `${f(results.concurrentRecording.ms, 0)} ms`, `${f(results.concurrentRecording.min, 0)}-${f(results.concurrentRecording.max, 0)}`, '', `${f((results.concurrentRecording.ms * 1000) / CONCURRENT)} µs each`, 'the same, each execution also recording its 11 events before acting, its handler awaited and its result delivered (hand-written minimum)'],
+  ['8. tasks by hand', `${f(results.taskHeavyByHand.us)} µs`, `${f(results.taskHeavyByHand.min)}-${f(results.taskHeavyByHand.max)}`, '', `${f(1e6 / results.taskHeavyByHand.us, 0)}/s`, `task-heavy's execution with no XState: its ${2 + TASKS * 5} events recorded, each Task's before its handler is called, ${TASKS} handlers awaited (hand-written minimum; XState adds case 1 + ${TASKS} x case 2)`],
 ];
 console.log(`XState floor: node ${process.version}, xstate ${xstateVersion} (${XSTATE_BUILD === 'stepwise' ? "Stepwise's build, #xstate" : 'installed package'}), extra V8 flags: ${v8Flags}; ` +
   `median of ${ROUNDS} rounds, one core; load average at start ${load}\n`);
