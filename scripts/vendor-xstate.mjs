@@ -99,7 +99,9 @@
  *   function were made for every actor and again when it stopped); an actor's snapshot update
  *   and completion skip the loops over its observers when it has none (each loop made an
  *   iterator). Interleaved A/B samples (8 pairs): parallel-fanout +7% first round, +5% steady;
- *   task-heavy +2%; concurrent -5% time, 48 bytes less per parked execution.
+ *   task-heavy +2%; concurrent -5% time, 48 bytes less per parked execution. A completed actor
+ *   clears its observers and listeners only when it has some: clearing an empty Set or Map still
+ *   allocates a new table (37 ns each measured alone; two per finished branch or iteration).
  *
  * - Inspection events (an action run, a snapshot, a microstep, an actor created, an event
  *   relayed) are built only when the system has an inspector; XState built each and handed it to
@@ -407,6 +409,8 @@ const PATCHES = [
   ['inspect snapshot', "    this.system._sendInspectionEvent({\n      type: '@xstate.snapshot',", "    if (this.system._inspectors?.size !== 0) this.system._sendInspectionEvent({\n      type: '@xstate.snapshot',"],
   ['inspect init', "    this.system._sendInspectionEvent({\n      type: '@xstate.event',\n      sourceRef: this._parent,", "    if (this.system._inspectors?.size !== 0) this.system._sendInspectionEvent({\n      type: '@xstate.event',\n      sourceRef: this._parent,"],
   ['inspect microstep', "    actorScope.system._sendInspectionEvent({\n      type: '@xstate.microstep',", "    if (actorScope.system._inspectors?.size !== 0) actorScope.system._sendInspectionEvent({\n      type: '@xstate.microstep',"],
+  // Clearing a Set or Map allocates a new table even when it is empty (the shared empty ones included).
+  ['complete clears', '    this.observers.clear();\n    this.eventListeners.clear();\n  }', '    if (this.observers.size !== 0) this.observers.clear();\n    if (this.eventListeners.size !== 0) this.eventListeners.clear();\n  }'],
 ];
 
 rmSync(outDir, { recursive: true, force: true });
