@@ -59,19 +59,44 @@ export class TaskHandlerRegistry {
   private readonly byState = new Map<string, TaskHandler>();
   private readonly exact = new Map<string, TaskHandler>();
   private readonly patterns: { test: RegExp; handler: TaskHandler }[] = [];
+  /**
+   * Which pattern a resource matched (null: none), so that a Task's every call does not run the
+   * patterns again; emptied whenever a handler is registered. Not used while a pattern is a
+   * RegExp with the g or y flag, whose test() depends on where the previous one stopped.
+   */
+  private readonly patternOf = new Map<string, TaskHandler | null>();
+  private statefulPattern = false;
 
   register(matcher: HandlerMatcher, handler: TaskHandler): this {
     if (typeof matcher === 'object' && 'state' in matcher) this.byState.set(matcher.state, handler);
-    else if (matcher instanceof RegExp) this.patterns.push({ test: matcher, handler });
-    else if (matcher.includes('*')) this.patterns.push({ test: globToRegExp(matcher), handler });
+    else if (matcher instanceof RegExp) {
+      this.patterns.push({ test: matcher, handler });
+      if (matcher.global || matcher.sticky) this.statefulPattern = true;
+    } else if (matcher.includes('*')) this.patterns.push({ test: globToRegExp(matcher), handler });
     else this.exact.set(matcher, handler);
+    this.patternOf.clear();
     return this;
   }
 
   find(resource: string, stateName: string): TaskHandler | undefined {
-    return this.byState.get(stateName) ?? this.exact.get(resource) ?? this.patterns.find((p) => p.test.test(resource))?.handler;
+    return this.byState.get(stateName) ?? this.exact.get(resource) ?? this.byPattern(resource);
+  }
+
+  private byPattern(resource: string): TaskHandler | undefined {
+    if (this.patterns.length === 0) return undefined;
+    if (this.statefulPattern) return this.patterns.find((p) => p.test.test(resource))?.handler;
+    let handler = this.patternOf.get(resource);
+    if (handler === undefined) {
+      handler = this.patterns.find((p) => p.test.test(resource))?.handler ?? null;
+      // Resources come from definitions, so few; the bound only guards against a host that makes them up.
+      if (this.patternOf.size >= MAX_REMEMBERED_RESOURCES) this.patternOf.clear();
+      this.patternOf.set(resource, handler);
+    }
+    return handler ?? undefined;
   }
 }
+
+const MAX_REMEMBERED_RESOURCES = 4096;
 
 function globToRegExp(glob: string): RegExp {
   return new RegExp('^' + glob.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
