@@ -45,7 +45,10 @@
  *
  * Timings are medians of --rounds rounds (after one warm-up round, the cases interleaved) of
  * performance.now(); process CPU time is shown beside them. Heap figures need --expose-gc.
- * Takes about 30 s.
+ * Takes about 30 s. `--first-rounds` instead times only case 3 (born done) in rounds of 200 from a
+ * fresh process, the way parallel-fanout's samples are timed, to show what V8's warm-up costs.
+ *
+ *   node --expose-gc benchmarks/xstate-floor.mjs --first-rounds
  *
  * V8's allocation-site pretenuring roughly triples the cost of a short-lived actor here: after
  * a few rounds V8 starts allocating the actors' objects straight into old space, and most of
@@ -160,6 +163,20 @@ const fanOuts = {
 const parallel0 = fanOut(oneShot, 0, 0);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// --first-rounds: the Parallel of 10 born done in a fresh process, timed as parallel-fanout's
+// samples are (rounds of 200 executions, one after another: round 1 is the warm-up, round 2
+// what the benchmark's first round times, rounds 6 to 8 its steady rate); µs per execution.
+if (argv.includes('--first-rounds')) {
+  const perRound = [];
+  for (let r = 0; r < 8; r++) {
+    const t0 = performance.now();
+    runToEnd(fanOuts.bornDone.parallel10, 200);
+    perRound.push(((performance.now() - t0) * 1000) / 200);
+  }
+  console.log(`Parallel of 10 born done, µs per execution in rounds of 200 from a fresh process: ${perRound.map((x) => x.toFixed(0)).join(' ')}`);
+  process.exit(0);
+}
 
 const stats = (xs) => ({ us: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
