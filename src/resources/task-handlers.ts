@@ -61,7 +61,7 @@ export class TaskHandlerRegistry {
   private readonly patterns: { test: RegExp; handler: TaskHandler }[] = [];
   /**
    * Which pattern a resource matched (null: none), so that a Task's every call does not run the
-   * patterns again; emptied whenever a handler is registered. Not used while a pattern is a
+   * patterns again; emptied whenever a pattern is registered. Not used while a pattern is a
    * RegExp with the g or y flag, whose test() depends on where the previous one stopped.
    */
   private readonly patternOf = new Map<string, TaskHandler | null>();
@@ -69,13 +69,16 @@ export class TaskHandlerRegistry {
 
   register(matcher: HandlerMatcher, handler: TaskHandler): this {
     if (typeof matcher === 'object' && 'state' in matcher) this.byState.set(matcher.state, handler);
-    else if (matcher instanceof RegExp) {
-      this.patterns.push({ test: matcher, handler });
-      if (matcher.global || matcher.sticky) this.statefulPattern = true;
-    } else if (matcher.includes('*')) this.patterns.push({ test: globToRegExp(matcher), handler });
+    else if (matcher instanceof RegExp) this.addPattern(matcher, handler);
+    else if (matcher.includes('*')) this.addPattern(globToRegExp(matcher), handler);
     else this.exact.set(matcher, handler);
-    this.patternOf.clear();
     return this;
+  }
+
+  private addPattern(test: RegExp, handler: TaskHandler): void {
+    this.patterns.push({ test, handler });
+    if (test.global || test.sticky) this.statefulPattern = true;
+    this.patternOf.clear();
   }
 
   find(resource: string, stateName: string): TaskHandler | undefined {
