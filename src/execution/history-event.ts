@@ -54,6 +54,17 @@ const RecordedEvent = plainConstructor(function (this: HistoryEvent, id: number,
   this.timestamp = timestamp;
   this.type = type;
 });
+/*
+ * One event made with a timestamp that is not a number, before any other: V8 keeps a field that
+ * has only held numbers in a box of its own per object (an epoch time is too large to be stored
+ * inline), and a field that has once held something else as a reference, so the events of one
+ * step, which take the same timestamp value, share one box. A history keeps one box per step
+ * instead of one per event (pass-chain records its 102 events in one step): measured, 1.0 KB
+ * less heap kept per task-heavy execution (15.5 of 16.5 KB), and in 8 interleaved A/B pairs
+ * pass-chain +5% first round and +8% steady, task-heavy +5% steady (-2% first round, within
+ * the noise), concurrent 74 bytes less per parked execution.
+ */
+new RecordedEvent(0, 0, null as unknown as number, 'ExecutionStarted');
 
 /**
  * A new event with its details. The most frequent details members are set by name, each store
