@@ -307,6 +307,24 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>)
         expect((await fromEnd).map((e) => e.streamId)).toEqual(['d']);
       });
 
+      it('gives consecutive appends to one stream consecutive positions, before and after a catch-up', async () => {
+        await store.append('a', historyEvents(1, 2), { expectedRevision: 0 });
+        await store.append('a', historyEvents(3, 1), { expectedRevision: 2 });
+        const first = await firstN(store.subscribeAll(), 3);
+        await store.append('a', historyEvents(4, 1), { expectedRevision: 3 });
+        await store.append('a', historyEvents(5, 2), { expectedRevision: 4 });
+        await store.append('b', historyEvents(1, 1), { expectedRevision: 0 });
+        await store.append('a', historyEvents(7, 1), { expectedRevision: 6 });
+        const all = await firstN(store.subscribeAll(), 8);
+        expect(all.map((e) => [e.streamId, e.revision])).toEqual([['a', 0], ['a', 1], ['a', 2], ['a', 3], ['a', 4], ['a', 5], ['b', 0], ['a', 6]]);
+        expect(all.slice(0, 3).map((e) => e.position)).toEqual(first.map((e) => e.position));
+        for (let i = 1; i < all.length; i++) expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
+        const onlyA = await firstN(store.subscribe('a'), 7);
+        expect(onlyA.map((e) => e.position)).toEqual(all.filter((e) => e.streamId === 'a').map((e) => e.position));
+        const fromMiddle = await firstN(store.subscribeAll({ fromPosition: all[4]!.position }), 4);
+        expect(fromMiddle.map((e) => [e.streamId, e.revision])).toEqual([['a', 4], ['a', 5], ['b', 0], ['a', 6]]);
+      });
+
       it('loses and repeats nothing when appends race the catch-up', async () => {
         const streams = ['x', 'y', 'z'];
         const revision = new Map(streams.map((s) => [s, 0]));
