@@ -3,7 +3,7 @@ import type { JsonValue } from '../asl/json-value.js';
 import { isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { HistoryFrame } from '../execution/history-frame.js';
-import { IterationDetails, NOT_TRUNCATED, StateEnteredDetails, stateEventType, type HistoryEventType } from '../execution/history-event.js';
+import { IterationDetails, OutputDetails, StateEnteredDetails, stateEventType, type HistoryEventType } from '../execution/history-event.js';
 import { END, type ActiveState, type ScopeEvent, type ScopeInput, type ScopeRuntime } from './scope-runtime.js';
 import type { StepRequests } from './step-action.js';
 import { stateBehaviours, type StateBehaviour } from './state-behaviours.js';
@@ -105,7 +105,7 @@ function runInstantStates(rt: ScopeRuntime): void {
 export function closeScope(rt: ScopeRuntime): void {
   const o = rt.outcome!;
   if (rt.role.kind === 'root') {
-    if (o.status === 'SUCCEEDED') rt.record('ExecutionSucceeded', { output: o.output, outputDetails: NOT_TRUNCATED });
+    if (o.status === 'SUCCEEDED') rt.record('ExecutionSucceeded', new OutputDetails(o.output));
     else rt.record('ExecutionFailed', { ...(o.error !== undefined ? { error: o.error } : {}), ...(o.cause !== undefined ? { cause: o.cause } : {}) });
   } else if (rt.role.kind === 'iteration') {
     const type = o.status === 'SUCCEEDED' ? 'MapIterationSucceeded' : 'MapIterationFailed';

@@ -17,7 +17,7 @@ import type { ActivityDispatcher } from '../activities/activities.js';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
 import type { ActorInput, Command, ExecutionLimits, ExecutionServices } from './execution-services.js';
-import { createHistoryEvent, NOT_TRUNCATED, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
+import { createHistoryEvent, ExecutionStartedDetails, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
 import { HistoryFrame } from './history-frame.js';
 import { actorHost, listenToRootActor, stopExecutionActor } from './actor-host.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
@@ -330,7 +330,7 @@ export class ExecutionJournal {
       this.rootFrame.source = frame.source;
       this.rootFrame.lastPublished = frame.source;
     }
-    const id = redrive ? -1 : this.record(this.rootFrame, 'ExecutionStarted', { input, inputDetails: NOT_TRUNCATED, roleArn: who.roleArn }, false);
+    const id = redrive ? -1 : this.record(this.rootFrame, 'ExecutionStarted', new ExecutionStartedDetails(input, who.roleArn), false);
     if (!redrive && (!this.replay || this.replay.cursor >= this.replay.recorded.length)) {
       const started = this.pending.find((e) => e.id === id);
       if (started) started.seed = this.seed;

@@ -154,6 +154,58 @@ export const IterationDetails = plainConstructor(function (this: EventDetails, i
   this.name = name;
 });
 
+/** `<Type>StateExited`'s details, made the same way: one for every state left. */
+export const StateExitedDetails = plainConstructor(function (this: EventDetails, name: string, output: JsonValue, assigned: Record<string, JsonValue> | undefined) {
+  if (assigned) {
+    this.assignedVariables = assigned;
+    this.assignedVariablesDetails = NOT_TRUNCATED;
+  }
+  this.name = name;
+  this.output = output;
+  this.outputDetails = NOT_TRUNCATED;
+});
+
+/** `{ output, outputDetails }`: LambdaFunctionSucceeded, ActivitySucceeded and ExecutionSucceeded. */
+export const OutputDetails = plainConstructor(function (this: EventDetails, output: JsonValue) {
+  this.output = output;
+  this.outputDetails = NOT_TRUNCATED;
+});
+
+/** ExecutionStarted's details: one in every history, and kept by every parked execution. */
+export const ExecutionStartedDetails = plainConstructor(function (this: EventDetails, input: JsonValue, roleArn: string) {
+  this.input = input;
+  this.inputDetails = NOT_TRUNCATED;
+  this.roleArn = roleArn;
+});
+
+/** LambdaFunctionScheduled's details (a Task on a Lambda function ARN). */
+export const LambdaScheduledDetails = plainConstructor(function (this: EventDetails, input: JsonValue, resource: string) {
+  this.input = input;
+  this.inputDetails = NOT_TRUNCATED;
+  this.resource = resource;
+});
+
+/** TaskScheduled's details; `timeoutInSeconds` and `heartbeatInSeconds` follow when set. */
+export const TaskScheduledDetails = plainConstructor(function (this: EventDetails, resourceType: string, resource: string, region: string, parameters: JsonValue) {
+  this.resourceType = resourceType;
+  this.resource = resource;
+  this.region = region;
+  this.parameters = parameters;
+});
+
+/** TaskStarted's details (TaskSucceeded's, with its output: {@link TaskSucceededDetails}). */
+export const TaskResourceDetails = plainConstructor(function (this: EventDetails, resourceType: string, resource: string) {
+  this.resourceType = resourceType;
+  this.resource = resource;
+});
+
+export const TaskSucceededDetails = plainConstructor(function (this: EventDetails, resourceType: string | undefined, resource: string | undefined, output: JsonValue) {
+  this.resourceType = resourceType;
+  this.resource = resource;
+  this.output = output;
+  this.outputDetails = NOT_TRUNCATED;
+});
+
 /** `PassStateEntered`, `TaskStateExited`, ...: built once per state type, not per event. */
 export function stateEventType(stateType: string, edge: 'Entered' | 'Exited'): HistoryEventType {
   const table = edge === 'Entered' ? ENTERED : EXITED;

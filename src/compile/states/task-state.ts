@@ -8,7 +8,7 @@ import type { ScopeRuntime } from '../scope-runtime.js';
 import { handleFailure } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
-import { NOT_TRUNCATED } from '../../execution/history-event.js';
+import { LambdaScheduledDetails, NOT_TRUNCATED, OutputDetails, TaskResourceDetails, TaskScheduledDetails, TaskSucceededDetails, type EventDetails } from '../../execution/history-event.js';
 import { evaluateField, evaluateNumberField } from './jsonata-io.js';
 
 interface TaskWork {
@@ -70,16 +70,16 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
   const r = work.resource;
   // Details are built by assignment, not by spreading optional parts: this runs for every task.
   let type: 'ActivityScheduled' | 'LambdaFunctionScheduled' | 'TaskScheduled';
-  let details: Record<string, JsonValue>;
+  let details: EventDetails;
   if (r.kind === 'activity') {
     type = 'ActivityScheduled';
     details = { resource: state.Resource, input: work.parameters, inputDetails: NOT_TRUNCATED };
   } else if (r.kind === 'lambda-function') {
     type = 'LambdaFunctionScheduled';
-    details = { input: work.parameters, inputDetails: NOT_TRUNCATED, resource: state.Resource };
+    details = new LambdaScheduledDetails(work.parameters, state.Resource);
   } else {
     type = 'TaskScheduled';
-    details = { resourceType: r.resourceType ?? 'unknown', resource: r.resource ?? state.Resource, region: r.region || rt.services.region, parameters: work.parameters };
+    details = new TaskScheduledDetails(r.resourceType ?? 'unknown', r.resource ?? state.Resource, r.region || rt.services.region, work.parameters);
   }
   if (work.timeoutSeconds !== undefined) details.timeoutInSeconds = work.timeoutSeconds;
   if (work.heartbeatSeconds !== undefined && r.kind !== 'lambda-function') details.heartbeatInSeconds = work.heartbeatSeconds;
@@ -97,7 +97,7 @@ export function taskStarted(rt: ScopeRuntime, state: TaskState, requestId: strin
   if (!work || work.kind !== 'task') return;
   if (work.resource.kind === 'activity') rt.record('ActivityStarted', workerName !== undefined ? { workerName } : undefined);
   else if (work.resource.kind === 'lambda-function') rt.record('LambdaFunctionStarted');
-  else rt.record('TaskStarted', { resourceType: work.resource.resourceType ?? 'unknown', resource: work.resource.resource ?? state.Resource });
+  else rt.record('TaskStarted', new TaskResourceDetails(work.resource.resourceType ?? 'unknown', work.resource.resource ?? state.Resource));
 }
 
 function currentTask(rt: ScopeRuntime, requestId: string): TaskWork | undefined {
@@ -116,9 +116,9 @@ export function taskSucceeded(rt: ScopeRuntime, state: TaskState, requestId: str
     taskFailed(rt, state, requestId, err.error, err.causeText);
     return;
   }
-  if (r.kind === 'activity') rt.record('ActivitySucceeded', { output, outputDetails: NOT_TRUNCATED });
-  else if (r.kind === 'lambda-function') rt.record('LambdaFunctionSucceeded', { output, outputDetails: NOT_TRUNCATED });
-  else rt.record('TaskSucceeded', { resourceType: r.resourceType, resource: r.resource, output, outputDetails: NOT_TRUNCATED });
+  if (r.kind === 'activity') rt.record('ActivitySucceeded', new OutputDetails(output));
+  else if (r.kind === 'lambda-function') rt.record('LambdaFunctionSucceeded', new OutputDetails(output));
+  else rt.record('TaskSucceeded', new TaskSucceededDetails(r.resourceType, r.resource, output));
   work.kind = 'retry';
   work.requestId = '';
   exitWithResult(rt, state, output);

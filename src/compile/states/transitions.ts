@@ -6,7 +6,7 @@ import { evaluateOutputAndAssign } from './jsonata-io.js';
 import { applyOutputPath, applyResult, applyResultSelector } from './state-io.js';
 import { AslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
-import { NOT_TRUNCATED, stateEventType } from '../../execution/history-event.js';
+import { StateExitedDetails, stateEventType } from '../../execution/history-event.js';
 
 /** Records `<Type>StateExited` and moves to `Next`, or ends the scope on `End`. */
 export function exitState(rt: ScopeRuntime, output: JsonValue, next?: string, assigned?: Record<string, JsonValue>): void {
@@ -32,15 +32,7 @@ function checkAssignedSize(rt: ScopeRuntime, assigned: Record<string, JsonValue>
 /** `<Type>StateExited`, with the variables the state assigned as AWS records them. */
 export function recordExit(rt: ScopeRuntime, output: JsonValue, assigned?: Record<string, JsonValue>): void {
   const a = rt.active!;
-  const details: Record<string, JsonValue> = {};
-  if (assigned) {
-    details.assignedVariables = assigned;
-    details.assignedVariablesDetails = NOT_TRUNCATED;
-  }
-  details.name = a.name;
-  details.output = output;
-  details.outputDetails = NOT_TRUNCATED;
-  rt.record(stateEventType(a.state.Type, 'Exited'), details);
+  rt.record(stateEventType(a.state.Type, 'Exited'), new StateExitedDetails(a.name, output, assigned));
 }
 
 /**
