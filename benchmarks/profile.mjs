@@ -2,7 +2,7 @@
 /**
  * CPU profile of one engine on some workloads, summarised by self time:
  *
- *   node benchmarks/profile.mjs [WORKLOAD ...] [--engine stepwise|peer] [--top 25] [--scale 1] [--alloc]
+ *   node benchmarks/profile.mjs [WORKLOAD ...] [--engine stepwise|peer] [--top 25] [--scale 1] [--alloc] [--lines 0]
  *
  * Default: Stepwise on pass-chain and map-10k. Runs one sample (benchmarks/lib/sample.mjs) with
  * the inspector's CPU profiler on around the timed part only (load and warm-up excluded), keeps
@@ -10,6 +10,13 @@
  * and prints the top functions by self time as file:function:line — Stepwise's compiled
  * dist/*.js frames mapped back to src/*.ts through their source maps — then self time by file.
  * `--scale 0.2` shrinks the workload (fewer executions, fewer Map items) for a quick look.
+ *
+ * `--lines N` also prints, for the N functions with the most self time, their hottest source
+ * lines (the profiler's line ticks, mapped to src/*.ts for Stepwise's code) with the text of
+ * each: a literal, a push or a Map operation that costs more than it looks shows up there. V8
+ * counts code inlined into a function on that function's node with the inlined code's own line
+ * numbers; lines before the function's start or past its script's end are left out as such, but one that falls inside it
+ * can still belong to an inlined callee (its text then does not fit the function).
  *
  * `--alloc` takes a sampling heap profile instead (.heapprofile): bytes allocated in the timed
  * part, garbage included, by function and by file. A native allocation (a `new Set`, an array
@@ -22,11 +29,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { repo } from './lib/engines.mjs';
 import { parseArgs } from './lib/args.mjs';
 
-const { positional, options } = parseArgs(process.argv.slice(2), { engine: 'stepwise', top: '25', scale: '1', alloc: false, 'node-flags': '' });
+const { positional, options } = parseArgs(process.argv.slice(2), { engine: 'stepwise', top: '25', scale: '1', alloc: false, lines: '0', 'node-flags': '' });
 const workloads = positional.length > 0 ? positional : ['pass-chain', 'map-10k'];
 const top = Number(options.top);
+const hotFunctions = Number(options.lines);
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const sourceMaps = new Map();
+const linesOfFile = new Map();
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 for (const id of workloads) {
@@ -101,8 +110,59 @@ function summarise(profile) {
   };
   console.log(`total sampled: ${(total / 1000).toFixed(0)} ms ((native) = V8 builtins such as JSON.stringify, attributed to their caller in the inclusive table)`);
   print(`top ${top} functions by self time (file:function:line)`, self, top);
+  if (hotFunctions > 0) printHotLines(profile, self, keyOf, stackOf, total);
   print('self time by file', byFile, 15);
   print('Stepwise functions (src/) by inclusive time, callees included', inclusive, 15, (k) => k.startsWith('src/'));
+}
+
+/** The hottest lines of the functions with the most self time, from the profile's per-line ticks. */
+function printHotLines(profile, self, keyOf, stackOf, total) {
+  const ticksByKey = new Map(); // function key -> (line text key -> { ticks, where, text })
+  let ticks = 0;
+  for (const n of profile.nodes) {
+    if (!n.positionTicks || !stackOf(n.id)) continue;
+    const { key } = keyOf.get(n.id);
+    const lines = ticksByKey.get(key) ?? new Map();
+    ticksByKey.set(key, lines);
+    for (const { line, ticks: t } of n.positionTicks) {
+      ticks += t;
+      // V8 counts the lines of code inlined into a function in that function, with the line
+      // numbers of the inlined code's own script: a line before the function's start is such.
+      if (line <= n.callFrame.lineNumber || line > scriptLength(n.callFrame.url)) continue;
+      const at = sourceLine(n.callFrame.url, line);
+      const entry = lines.get(at.where) ?? { ticks: 0, ...at };
+      entry.ticks += t;
+      lines.set(at.where, entry);
+    }
+  }
+  if (ticks === 0) return;
+  const usPerTick = total / ticks;
+  console.log(`\nhottest lines of the top ${hotFunctions} functions (ms, % of all, where: source)`);
+  for (const [key] of [...self].filter(([k]) => ticksByKey.has(k)).sort((a, b) => b[1] - a[1]).slice(0, hotFunctions)) {
+    console.log(`  ${key}`);
+    for (const e of [...ticksByKey.get(key).values()].sort((a, b) => b.ticks - a.ticks).slice(0, 3)) {
+      const us = e.ticks * usPerTick;
+      console.log(`${(us / 1000).toFixed(1).padStart(9)} ${((100 * us) / total).toFixed(1).padStart(6)}  ${e.where}: ${e.text}`);
+    }
+  }
+}
+
+/** A script line (1-based) as the source line it came from (src/*.ts through the source map) and its text. */
+function sourceLine(url, line) {
+  const original = originalPosition(url, line - 1, 0);
+  const file = original ? original.source : url?.startsWith('file://') ? new URL(url).pathname : null;
+  const number = original ? original.line : line;
+  const text = file ? (fileLines(file)[number - 1] ?? '').trim().slice(0, 100) : '';
+  return { where: `${file ? relative(repo, file) : url || '(native)'}:${number}`, text };
+}
+
+function scriptLength(url) {
+  return url?.startsWith('file://') ? fileLines(new URL(url).pathname).length : Infinity;
+}
+
+function fileLines(file) {
+  if (!linesOfFile.has(file)) linesOfFile.set(file, existsSync(file) ? readFileSync(file, 'utf8').split('\n') : []);
+  return linesOfFile.get(file);
 }
 
 /** Bytes allocated per unit (execution or Map item), by function and by the file of the nearest script frame. */
