@@ -215,6 +215,68 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(expected.seen.at(-1)).toMatchObject({ value: 'end', status: 'done' });
   });
 
+  it("ends a machine by a move into its root's final state as the installed XState does", () => {
+    // The build also takes the sibling move into a final child of the root (every Stepwise
+    // scope's end): entry actions, the root's done event, the machine's output, the exit
+    // actions of everything left, and the done event its parent receives must be XState's.
+    const trace = (x: X, how: 'event' | 'always') => {
+      const log: string[] = [];
+      const note = (what: string) => () => void log.push(what);
+      const idle = x.fromTransition((s: number) => s, 0);
+      const child = x.createMachine({
+        context: { n: 0 },
+        initial: 'a',
+        entry: note('enter root'),
+        exit: note('exit root'),
+        output: ({ context, event }: { context: { n: number }; event: { output?: unknown } }) => ({ n: context.n, fromFinal: event.output }),
+        states: {
+          a: {
+            entry: note('enter a'), exit: note('exit a'),
+            invoke: { src: idle, id: 'kidA' },
+            on: {
+              bump: { actions: [x.assign({ n: ({ context }: { context: { n: number } }) => context.n + 1 }), note('bump')] },
+              finish: { target: 'done', actions: note('a->done') },
+            },
+            always: how === 'always' ? { guard: ({ context }: { context: { n: number } }) => context.n >= 2, target: 'done', actions: note('always a->done') } : [],
+          },
+          done: {
+            type: 'final', entry: note('enter done'), exit: note('exit done'),
+            output: ({ context }: { context: { n: number } }) => ({ last: context.n * 10 }),
+          },
+        },
+      } as never);
+      const received: unknown[] = [];
+      const parent = x.createMachine({
+        initial: 'waiting',
+        states: {
+          waiting: {
+            invoke: { src: child, id: 'worker', onDone: { target: 'over', actions: ({ event }: { event: { output: unknown } }) => void received.push(event.output) } },
+            on: { '*': { actions: x.sendTo('worker', ({ event }: { event: { type: string } }) => event) } },
+          },
+          over: { type: 'final' },
+        },
+      } as never);
+      const actor = x.createActor(parent).start();
+      const worker = () => actor.getSnapshot().children.worker as unknown as { getSnapshot(): { value: unknown; status: string; output: unknown; children: object } } | undefined;
+      const seen: unknown[] = [];
+      for (const type of how === 'event' ? ['bump', 'finish'] : ['bump', 'bump']) {
+        const before = worker()?.getSnapshot();
+        actor.send({ type });
+        seen.push(before ? { value: before.value, children: Object.keys(before.children) } : null);
+      }
+      return { log, seen, received, parent: actor.getSnapshot().value, status: actor.getSnapshot().status };
+    };
+    for (const how of ['event', 'always'] as const) {
+      const expected = trace(installedXState, how);
+      expect(trace(mine, how)).toEqual(expected);
+      expect(expected.received).toEqual([{ n: how === 'event' ? 1 : 2, fromFinal: { last: how === 'event' ? 10 : 20 } }]);
+      expect(expected.log).toEqual(expect.arrayContaining(['exit a', 'enter done', 'exit done', 'exit root']));
+      expect(expected.log.indexOf('exit a')).toBeLessThan(expected.log.indexOf('enter done'));
+      expect(expected.log.indexOf('enter done')).toBeLessThan(expected.log.indexOf('exit done'));
+      expect(expected.status).toBe('done');
+    }
+  });
+
   it('sends the same inspection events as the installed XState when inspected', () => {
     // The build skips building inspection events when nothing inspects; with an inspector
     // every one must still come, in order.
