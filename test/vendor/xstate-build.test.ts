@@ -277,6 +277,50 @@ describe("Stepwise's build of XState (#xstate)", () => {
     }
   });
 
+  it('starts a machine whose root has an atomic initial child as the installed XState does', () => {
+    // The build enters such a root and its child without the general entry-set algorithm: root
+    // entry actions, its invoked children and its initial transition's actions, then the child's,
+    // in that order; the context function, eventless transitions out of the first state and a
+    // root with other shapes (a compound first state) must come out the same.
+    const trace = (x: X, shape: 'atomic' | 'initial actions' | 'always' | 'compound') => {
+      const log: string[] = [];
+      const note = (what: string) => () => void log.push(what);
+      const idle = x.fromTransition((s: number) => s, 0);
+      const first = shape === 'compound'
+        ? { initial: 'inner', entry: note('enter a'), states: { inner: { entry: note('enter inner') } } }
+        : {
+            entry: note('enter a'), exit: note('exit a'),
+            invoke: { src: idle, id: 'kidA' },
+            ...(shape === 'always' ? { always: { target: 'b', actions: note('always a->b') } } : {}),
+          };
+      const machine = x.createMachine({
+        context: () => {
+          log.push('context');
+          return { n: 1 };
+        },
+        initial: shape === 'initial actions' ? { target: 'a', actions: note('initial actions') } : 'a',
+        entry: note('enter root'),
+        invoke: { src: idle, id: 'kidRoot' },
+        states: {
+          a: first,
+          b: { entry: note('enter b') },
+        },
+      } as never);
+      const actor = x.createActor(machine).start();
+      const snap = actor.getSnapshot();
+      return { log, value: snap.value, children: Object.keys(snap.children), status: snap.status, context: snap.context, tags: [...snap.tags] };
+    };
+    for (const shape of ['atomic', 'initial actions', 'always', 'compound'] as const) {
+      const expected = trace(installedXState, shape);
+      expect(trace(mine, shape)).toEqual(expected);
+    }
+    const atomic = trace(installedXState, 'atomic');
+    expect(atomic.log).toEqual(['context', 'enter root', 'enter a']);
+    expect(atomic.children).toEqual(['kidRoot', 'kidA']);
+    expect(trace(installedXState, 'initial actions').log).toEqual(['context', 'enter root', 'initial actions', 'enter a']);
+    expect(trace(installedXState, 'always').value).toBe('b');
+  });
+
   it('sends the same inspection events as the installed XState when inspected', () => {
     // The build skips building inspection events when nothing inspects; with an inspector
     // every one must still come, in order.
