@@ -270,12 +270,17 @@ function rootEntryMicrostep(transition, currentSnapshot, actorScope, event, inte
     historyValue: currentSnapshot.historyValue
   }), actions];
 }
+const NO_ACTIONS = [];
+// A node entered as XState's enterStates enters it: its entry actions, its invoked children, then
+// its initial transition's actions (only a compound node's can have any; each read of a node's
+// \`initial\` builds a closure, so an atomic or final node's is not read).
 function enterNode(snapshot, node, event, actorScope, internalQueue) {
   const invoke = node.invoke;
-  const actions = [...node.entry, ...invoke.map(invokeDef => spawnChild(invokeDef.src, {
+  const initialActions = node.type === 'compound' ? node.initial.actions : NO_ACTIONS;
+  const actions = invoke.length === 0 && initialActions.length === 0 ? node.entry : [...node.entry, ...invoke.map(invokeDef => spawnChild(invokeDef.src, {
     ...invokeDef,
     syncSnapshot: !!invokeDef.onSnapshot
-  })), ...node.initial.actions];
+  })), ...initialActions];
   return resolveActionsAndContext(snapshot, event, actorScope, actions, internalQueue, invoke.length === 0 ? NO_IDS : invoke.map(invokeDef => invokeDef.id));
 }
 function siblingMicrostep(transition, currentSnapshot, actorScope, event, internalQueue, actions) {
@@ -286,12 +291,7 @@ function siblingMicrostep(transition, currentSnapshot, actorScope, event, intern
   const exit = sourceInvoke.length === 0 ? source.exit : [...source.exit, ...sourceInvoke.map(def => stopChild(def.id))];
   let nextState = resolveActionsAndContext(currentSnapshot, event, actorScope, exit, internalQueue, undefined);
   nextState = resolveActionsAndContext(nextState, event, actorScope, transition.actions, internalQueue, undefined);
-  const targetInvoke = target.invoke;
-  const entry = targetInvoke.length === 0 ? target.entry : [...target.entry, ...targetInvoke.map(invokeDef => spawnChild(invokeDef.src, {
-    ...invokeDef,
-    syncSnapshot: !!invokeDef.onSnapshot
-  }))];
-  nextState = resolveActionsAndContext(nextState, event, actorScope, entry, internalQueue, targetInvoke.length === 0 ? NO_IDS : targetInvoke.map(invokeDef => invokeDef.id));
+  nextState = enterNode(nextState, target, event, actorScope, internalQueue);
   if (target.type === 'final') {
     // What XState's enterStates does on entering a final child of the root: the root's done
     // event queued, then the machine done with its output.
