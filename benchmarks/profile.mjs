@@ -15,8 +15,8 @@
  * lines (the profiler's line ticks, mapped to src/*.ts for Stepwise's code) with the text of
  * each: a literal, a push or a Map operation that costs more than it looks shows up there. V8
  * counts code inlined into a function on that function's node with the inlined code's own line
- * numbers; lines before the function's start or past its script's end are left out as such, but one that falls inside it
- * can still belong to an inlined callee (its text then does not fit the function).
+ * numbers; lines before the function's start or past its script's end are left out as such, but
+ * one that falls inside it can still belong to an inlined callee (its text then does not fit).
  *
  * `--alloc` takes a sampling heap profile instead (.heapprofile): bytes allocated in the timed
  * part, garbage included, by function and by file. A native allocation (a `new Set`, an array

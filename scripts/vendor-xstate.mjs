@@ -229,10 +229,13 @@ function childrenWithout(children, id) {
 }
 function targetlessMicrostep(transition, currentSnapshot, actorScope, event, internalQueue, actions) {
   let nextState = resolveActionsAndContext(currentSnapshot, event, actorScope, transition.actions, internalQueue, undefined);
-  if (nextState.status === 'done') {
-    nextState = resolveActionsAndContext(nextState, event, actorScope, [...currentSnapshot._nodes].sort((a, b) => b.order - a.order).flatMap(state => state.exit), internalQueue, undefined);
-  }
+  if (nextState.status === 'done') nextState = exitAll(nextState, currentSnapshot._nodes.slice(), event, actorScope, internalQueue);
   return [nextState, actions];
+}
+// A machine that is done runs the exit actions of every node it is in, deepest first, as
+// XState's microstep does; \`nodes\` is sorted in place (XState keeps that order as the nodes).
+function exitAll(nextState, nodes, event, actorScope, internalQueue) {
+  return resolveActionsAndContext(nextState, event, actorScope, nodes.sort((a, b) => b.order - a.order).flatMap(state => state.exit), internalQueue, undefined);
 }
 // A transition from an atomic state to an atomic sibling under a compound parent (or into
 // itself, re-entering): nothing else exits or enters, so the exit, transition and entry actions
@@ -310,10 +313,7 @@ function siblingMicrostep(transition, currentSnapshot, actorScope, event, intern
     nextStateNodes.copyWithin(at, at + 1);
     nextStateNodes[nextStateNodes.length - 1] = target;
   }
-  if (nextState.status === 'done') {
-    const exiting = (nextStateNodes ?? currentSnapshot._nodes.slice()).sort((a, b) => b.order - a.order);
-    nextState = resolveActionsAndContext(nextState, event, actorScope, exiting.flatMap(state => state.exit), internalQueue, undefined);
-  }
+  if (nextState.status === 'done') nextState = exitAll(nextState, nextStateNodes ?? currentSnapshot._nodes.slice(), event, actorScope, internalQueue);
   if (!nextStateNodes) return [nextState, actions];
   return [cloneMachineSnapshot(nextState, {
     _nodes: nextStateNodes,

@@ -87,15 +87,19 @@ export class TaskHandlerRegistry {
 
   private byPattern(resource: string): TaskHandler | undefined {
     if (this.patterns.length === 0) return undefined;
-    if (this.statefulPattern) return this.patterns.find((p) => p.test.test(resource))?.handler;
+    if (this.statefulPattern) return this.firstMatch(resource);
     let handler = this.patternOf.get(resource);
     if (handler === undefined) {
-      handler = this.patterns.find((p) => p.test.test(resource))?.handler ?? null;
+      handler = this.firstMatch(resource) ?? null;
       // Resources come from definitions, so few; the bound only guards against a host that makes them up.
       if (this.patternOf.size >= MAX_REMEMBERED_RESOURCES) this.patternOf.clear();
       this.patternOf.set(resource, handler);
     }
     return handler ?? undefined;
+  }
+
+  private firstMatch(resource: string): TaskHandler | undefined {
+    return this.patterns.find((p) => p.test.test(resource))?.handler;
   }
 }
 
