@@ -441,7 +441,12 @@ const PATCHES = [
   }
   return enabled.length < 2 ? enabled : removeConflictingTransitions(enabled, new Set(nextState._nodes), nextState.historyValue);
 }`],
-  ['snapshot value', 'function createMachineSnapshot(config, machine) {', 'function createMachineSnapshot(config, machine, sameNodesAs) {'],
+  ['snapshot value', 'function createMachineSnapshot(config, machine) {', 'const NO_HISTORY = Object.freeze({});\nfunction createMachineSnapshot(config, machine, sameNodesAs) {'],
+  ['shared empty history', '    historyValue: config.historyValue || {},', '    historyValue: config.historyValue || NO_HISTORY,'],
+  ['no children class', 'class StateMachine {', 'const NO_CHILDREN = Object.freeze({});\nclass StateMachine {'],
+  ['no children pre-initial', "      context: typeof context !== 'function' && context ? context : {},\n      _nodes: [this.root],\n      children: {},", "      context: typeof context !== 'function' && context ? context : {},\n      _nodes: [this.root],\n      children: NO_CHILDREN,"],
+  ['no children initial', "      context: typeof this.config.context !== 'function' && this.config.context ? this.config.context : {},\n      _nodes: [this.root],\n      children: {},", "      context: typeof this.config.context !== 'function' && this.config.context ? this.config.context : {},\n      _nodes: [this.root],\n      children: NO_CHILDREN,"],
+  ['unbound send', '\n\n    // Ensure that the send method is bound to this Actor instance\n    // if destructured\n    this.send = this.send.bind(this);', ''],
   ['snapshot value kept', '    value: getStateValue(machine.root, config._nodes),\n    tags: new Set(config._nodes.flatMap(sn => sn.tags)),',
     '    value: sameNodesAs ? sameNodesAs.value : getStateValue(machine.root, config._nodes),\n    tags: sameNodesAs ? sameNodesAs.tags : tagsOf(config._nodes),'],
   ['snapshot clone', 'function cloneMachineSnapshot(snapshot, config = {}) {\n  return createMachineSnapshot({\n    ...snapshot,\n    ...config\n  }, snapshot.machine);\n}',
