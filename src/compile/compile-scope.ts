@@ -1,7 +1,7 @@
 import { setup } from '#xstate';
 import type { AnyStateMachine } from 'xstate';
 import type { Branch, ChoiceState, MapState, ParallelState, State } from '../asl/definition.js';
-import { END, ScopeRuntime, type CompiledScope, type ScopeEvent, type ScopeInput, type ScopeOutcome } from './scope-runtime.js';
+import { END, type CompiledScope, type ScopeEvent, type ScopeOutcome, type ScopeRuntime } from './scope-runtime.js';
 import { INSTANT_TYPES, closeScope, enterState, plansOf, runStep } from './scope-steps.js';
 import { stepAction } from './step-action.js';
 
@@ -44,7 +44,7 @@ type Ctx = { rt: ScopeRuntime };
 
 /** Runs a piece of ASL logic on the scope runtime, then hands its spawn/stop requests to XState. */
 function step(work: (rt: ScopeRuntime, event: ScopeEvent) => void) {
-  return stepAction<Ctx, ScopeEvent, ScopeInput>(({ rt }, event) => runStep(rt, event, work));
+  return stepAction<Ctx, ScopeEvent, ScopeRuntime>(({ rt }, event) => runStep(rt, event, work));
 }
 
 function targetsOf(state: State): string[] {
@@ -122,10 +122,11 @@ function buildMachine(compiled: CompiledScope, redrive: boolean): AnyStateMachin
     entry: step(closeScope),
   };
   return setup({}).createMachine({
-    context: ({ input, self }: { input: ScopeInput; self: any }) => {
-      const rt = new ScopeRuntime(input);
-      rt.self = self;
-      return { rt };
+    // The context wraps the runtime: XState copies a context function's result into a plain
+    // object (it is applied as an assign), which would drop the runtime's prototype.
+    context: ({ input, self }: { input: ScopeRuntime; self: any }) => {
+      input.self = self;
+      return { rt: input };
     },
     initial: redrive ? START : keys.get(definition.StartAt),
     states: states as never,

@@ -1,6 +1,6 @@
 import type { ActorLogic, AnyActorLogic, AnyActorRef } from 'xstate';
 import type { QueryLanguage } from '../asl/definition.js';
-import { END, ScopeRuntime, type CompiledScope, type ScopeInput, type ScopeOutcome } from './scope-runtime.js';
+import { END, type CompiledScope, type ScopeOutcome, type ScopeRuntime } from './scope-runtime.js';
 import { closeScope, runStep } from './scope-steps.js';
 
 /** The snapshot of an instant scope: born done (or errored, when XState catches a throw). */
@@ -20,7 +20,7 @@ interface InstantSnapshot {
  * first state, run the instant chain, reach the final node. Measured on map-10k (10,000
  * iterations of three Pass states) that interpreter was 11 µs of every iteration's ~70 µs.
  */
-export function instantScopeLogic(compiled: CompiledScope): ActorLogic<InstantSnapshot, { type: string }, ScopeInput> {
+export function instantScopeLogic(compiled: CompiledScope): ActorLogic<InstantSnapshot, { type: string }, ScopeRuntime> {
   const startAt = compiled.definition.StartAt;
   const begin = (rt: ScopeRuntime) => {
     rt.target = startAt;
@@ -29,8 +29,7 @@ export function instantScopeLogic(compiled: CompiledScope): ActorLogic<InstantSn
     config: compiled,
     // Born done: XState never delivers it an event.
     transition: (snapshot) => snapshot,
-    getInitialSnapshot(actorScope, input) {
-      const rt = new ScopeRuntime(input);
+    getInitialSnapshot(actorScope, rt) {
       rt.self = actorScope.self as AnyActorRef;
       const requests = runStep(rt, undefined, begin);
       if (requests || rt.target !== END) throw new Error(`Stepwise bug: an instant scope starting at '${startAt}' did not run to its end`);
@@ -38,7 +37,7 @@ export function instantScopeLogic(compiled: CompiledScope): ActorLogic<InstantSn
       return { status: 'done', output: rt.outcome!, error: undefined };
     },
     getPersistedSnapshot: (snapshot) => snapshot,
-  } as ActorLogic<InstantSnapshot, { type: string }, ScopeInput>;
+  } as ActorLogic<InstantSnapshot, { type: string }, ScopeRuntime>;
 }
 
 /**

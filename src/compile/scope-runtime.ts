@@ -59,11 +59,15 @@ export interface CompiledScope {
   childLogic?: Partial<Record<QueryLanguage, AnyActorLogic>>;
 }
 
-/** A child actor the scope asks its machine to spawn. */
+/**
+ * A child actor the scope asks its machine to spawn. Its input is the child's runtime itself,
+ * which the child machine's context holds: XState keeps an actor's input for the actor's life,
+ * and a ScopeInput kept beside the runtime made from it cost every parked execution 80 bytes.
+ */
 export interface SpawnRequest {
   id: string;
   logic: AnyActorLogic;
-  input: ScopeInput;
+  input: ScopeRuntime;
 }
 
 /** The state being executed and what it is waiting for. */

@@ -4,7 +4,7 @@ import { isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { HistoryFrame } from '../execution/history-frame.js';
 import { IterationDetails, OutputDetails, StateEnteredDetails, stateEventType, type HistoryEventType } from '../execution/history-event.js';
-import { END, type ActiveState, type ScopeEvent, type ScopeInput, type ScopeRuntime } from './scope-runtime.js';
+import { END, type ActiveState, type ScopeEvent, type ScopeRuntime } from './scope-runtime.js';
 import type { StepRequests } from './step-action.js';
 import { stateBehaviours, type StateBehaviour } from './state-behaviours.js';
 import { handleFailure } from './states/handle-failure.js';
@@ -39,7 +39,7 @@ export function plansOf(definition: Branch): Map<string, StatePlan> {
  * Runs a piece of ASL logic on the scope runtime and every instant state it leads to; an ASL
  * error is caught, retried or fails the scope as the state's Retry and Catch say.
  */
-export function runStep(rt: ScopeRuntime, event: ScopeEvent | undefined, work: (rt: ScopeRuntime, event: ScopeEvent) => void): StepRequests<ScopeInput> | undefined {
+export function runStep(rt: ScopeRuntime, event: ScopeEvent | undefined, work: (rt: ScopeRuntime, event: ScopeEvent) => void): StepRequests<ScopeRuntime> | undefined {
   try {
     work(rt, event as ScopeEvent);
     runInstantStates(rt);

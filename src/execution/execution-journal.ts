@@ -3,7 +3,7 @@ import type { AnyActorRef, Actor, AnyStateMachine } from 'xstate';
 import { Subject, type Observable } from 'rxjs';
 import type { JsonValue } from '../asl/json-value.js';
 import { redriveMachineOf } from '../compile/compile-scope.js';
-import type { CompiledScope, RedrivePoint, ScopeInput, ScopeOutcome, ScopeRuntime } from '../compile/scope-runtime.js';
+import { ScopeRuntime, type CompiledScope, type RedrivePoint, type ScopeOutcome } from '../compile/scope-runtime.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { AslError } from '../errors/asl-error.js';
 import { StepwiseError, isStepwiseError } from '../errors/stepwise-error.js';
@@ -335,12 +335,12 @@ export class ExecutionJournal {
       const started = this.pending.find((e) => e.id === id);
       if (started) started.seed = this.seed;
     }
-    const scopeInput: ScopeInput = {
+    const rt = new ScopeRuntime({
       services, scope: this.compiled, input, frame: this.rootFrame, role: ROOT_ROLE,
       queryLanguage: (this.compiled.definition as { QueryLanguage?: 'JSONPath' | 'JSONata' }).QueryLanguage,
       redrive: redrive?.point,
-    };
-    this.root = createActor(redrive ? redriveMachineOf(this.compiled) : this.compiled.machine, { input: scopeInput, parent: actorHost() });
+    });
+    this.root = createActor(redrive ? redriveMachineOf(this.compiled) : this.compiled.machine, { input: rt, parent: actorHost() });
     // The services object hears of the root's end through the host: methods on a class, not
     // closures per execution.
     listenToRootActor(this.root, services);

@@ -8,7 +8,7 @@ import { HistoryFrame } from '../../execution/history-frame.js';
 import { IterationDetails, type HistoryEventType } from '../../execution/history-event.js';
 import type { AnyActorRef } from 'xstate';
 import { childLogicOf } from '../instant-scope.js';
-import type { ScopeOutcome, ScopeRuntime } from '../scope-runtime.js';
+import { ScopeRuntime, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
@@ -233,7 +233,7 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   rt.spawn({
     id: worker.id,
     logic: childLogicOf(scope, rt.queryLanguage),
-    input: {
+    input: new ScopeRuntime({
       services: work.distributed ? unrecorded(rt.services) : rt.services,
       scope, input, frame: jobFrame,
       role: work.distributed ? { kind: 'branch', index } : { kind: 'iteration', mapStateName: a.name, index },
@@ -241,7 +241,7 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
       // Variables are replaced on assignment, never changed in place: the iteration can share them.
       variables: work.distributed ? {} : rt.variables,
       queryLanguage: rt.queryLanguage,
-    },
+    }),
   });
 }
 

@@ -2,7 +2,7 @@ import type { ParallelState } from '../../asl/definition.js';
 import type { JsonValue } from '../../asl/json-value.js';
 import type { HistoryFrame } from '../../execution/history-frame.js';
 import { childLogicOf } from '../instant-scope.js';
-import type { ScopeOutcome, ScopeRuntime } from '../scope-runtime.js';
+import { ScopeRuntime, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
@@ -57,7 +57,7 @@ function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue)
     rt.spawn({
       id: childId(attempt, index),
       logic: childLogicOf(scope, rt.queryLanguage),
-      input: { services: rt.services, scope, input, frame, role: { kind: 'branch', index }, variables: rt.variables, queryLanguage: rt.queryLanguage },
+      input: new ScopeRuntime({ services: rt.services, scope, input, frame, role: { kind: 'branch', index }, variables: rt.variables, queryLanguage: rt.queryLanguage }),
     });
   });
   if (work.running.size === 0) finish(rt, state, work);
