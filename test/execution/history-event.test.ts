@@ -12,8 +12,10 @@ describe('createHistoryEvent', () => {
     for (const type of types) {
       const details = { name: 'S', output: { a: 1 } };
       const event = createHistoryEvent(7, 6, 1_700_000_000_000, type, details);
-      expect(event).toEqual({ id: 7, previousEventId: 6, timestamp: 1_700_000_000_000, type, [detailsKeyOf(type)!]: details });
-      expect(Object.keys(event)).toEqual(['id', 'previousEventId', 'timestamp', 'type', detailsKeyOf(type)]);
+      // ExecutionStarted alone also has the execution's random seed, 0 until the journal sets it.
+      const seed = type === 'ExecutionStarted' ? { seed: 0 } : {};
+      expect(event).toEqual({ id: 7, previousEventId: 6, timestamp: 1_700_000_000_000, type, [detailsKeyOf(type)!]: details, ...seed });
+      expect(Object.keys(event)).toEqual(['id', 'previousEventId', 'timestamp', 'type', detailsKeyOf(type), ...Object.keys(seed)]);
     }
   });
 
