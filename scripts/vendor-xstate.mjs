@@ -160,7 +160,13 @@ const SpawnParams = plainConstructor(function (id, systemId, actorRef, src, inpu
 // (they reach theirs through this.self) instead of four closures made for each one.
 const ActorScope = plainConstructor(function (actor) { this.self = actor; this.id = actor.id; this.sessionId = actor.sessionId; this.logger = actor.logger; this.defer = scopeDefer; this.system = actor.system; this.stopChild = scopeStopChild; this.emit = scopeEmit; this.actionExecutor = scopeActionExecutor; });
 function scopeDefer(fn) {
-  this.self._deferred.push(fn);
+  deferredOf(this.self).push(fn);
+}
+// Actors share one frozen empty list of deferred actions until they defer one (most never do
+// once started): a list of its own is made then, and dropped again once it has run.
+const NO_DEFERRED = Object.freeze([]);
+function deferredOf(actor) {
+  return actor._deferred === NO_DEFERRED ? (actor._deferred = []) : actor._deferred;
 }
 function scopeStopChild(child) {
   if (child._parent !== this.self) {
@@ -190,7 +196,7 @@ function scopeActionExecutor(action) {
   if (actor._processingStatus === ProcessingStatus.Running) {
     executeAction(actor, action);
   } else {
-    actor._deferred.push(() => executeAction(actor, action));
+    deferredOf(actor).push(() => executeAction(actor, action));
   }
 }
 function executeAction(actor, action) {
@@ -446,6 +452,9 @@ const PATCHES = [
   ['no children class', 'class StateMachine {', 'const NO_CHILDREN = Object.freeze({});\nclass StateMachine {'],
   ['no children pre-initial', "      context: typeof context !== 'function' && context ? context : {},\n      _nodes: [this.root],\n      children: {},", "      context: typeof context !== 'function' && context ? context : {},\n      _nodes: [this.root],\n      children: NO_CHILDREN,"],
   ['no children initial', "      context: typeof this.config.context !== 'function' && this.config.context ? this.config.context : {},\n      _nodes: [this.root],\n      children: {},", "      context: typeof this.config.context !== 'function' && this.config.context ? this.config.context : {},\n      _nodes: [this.root],\n      children: NO_CHILDREN,"],
+  ['shared deferred list', '    // array of functions to defer\n    this._deferred = [];', '    // array of functions to defer (see deferredOf)\n    this._deferred = NO_DEFERRED;'],
+  ['deferred drained', '    while (deferredFn = this._deferred.shift()) {', '    while (this._deferred !== NO_DEFERRED && (deferredFn = this._deferred.shift() ?? (this._deferred = NO_DEFERRED, undefined))) {'],
+  ['deferred dropped', '        this._deferred.length = 0;', '        this._deferred = NO_DEFERRED;'],
   ['unbound send', '\n\n    // Ensure that the send method is bound to this Actor instance\n    // if destructured\n    this.send = this.send.bind(this);', ''],
   ['snapshot value kept', '    value: getStateValue(machine.root, config._nodes),\n    tags: new Set(config._nodes.flatMap(sn => sn.tags)),',
     '    value: sameNodesAs ? sameNodesAs.value : getStateValue(machine.root, config._nodes),\n    tags: sameNodesAs ? sameNodesAs.tags : tagsOf(config._nodes),'],

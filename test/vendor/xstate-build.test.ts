@@ -443,4 +443,29 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(a.historyValue).toBe(b.historyValue);
     expect(Object.isFrozen(a.children) && Object.isFrozen(a.historyValue)).toBe(true);
   });
+
+  it('runs the actions deferred until start in order, on a list actors share until they defer one', () => {
+    const check = (x: X) => {
+      const log: string[] = [];
+      const kid = x.fromTransition((n: number) => n, 0);
+      const machine = x.createMachine({
+        initial: 'a',
+        entry: () => void log.push('root entry'),
+        states: { a: { entry: [() => void log.push('a entry'), x.spawnChild(kid, { id: 'kid' }), () => void log.push('after spawn')] } },
+      } as never);
+      const actor = x.createActor(machine);
+      log.push('created');
+      actor.start();
+      actor.send({ type: 'nothing' });
+      return { log, children: Object.keys(actor.getSnapshot().children), deferred: (actor as unknown as { _deferred: unknown[] })._deferred };
+    };
+    const expected = check(installedXState);
+    const actual = check(mine);
+    expect(actual.log).toEqual(expected.log);
+    expect(actual.children).toEqual(expected.children);
+    expect(expected).toMatchObject({ log: ['created', 'root entry', 'a entry', 'after spawn'], children: ['kid'], deferred: [] });
+    const other = mine.createActor(mine.createMachine({})).start() as unknown as { _deferred: unknown[] };
+    expect(actual.deferred).toBe(other._deferred);
+    expect(Object.isFrozen(other._deferred)).toBe(true);
+  });
 });
