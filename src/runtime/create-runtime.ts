@@ -427,6 +427,7 @@ export class Runtime {
     const metadata: ExecutionMetadata = extra
       ? { executionArn, stateMachineArn, name, status: 'RUNNING', startDate, extra: extra as unknown as JsonValue }
       : { executionArn, stateMachineArn, name, status: 'RUNNING', startDate };
+    if (!after && !alongside && this.putMetadataAtOnce(metadata)) return;
     let stored = after ? after.then(() => this.store.putMetadata(metadata)) : this.store.putMetadata(metadata);
     // A write the listing depends on (the definition it names) fails the listing with it.
     if (alongside) stored = Promise.all([stored, alongside]).then(() => undefined);
@@ -450,8 +451,10 @@ export class Runtime {
     this.release(journal);
     if (!r) return;
     const { executionArn, stateMachineArn, name } = journal.identity;
-    const write = () => this.store.putMetadata({ executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate });
+    const metadata: ExecutionMetadata = { executionArn, stateMachineArn, name, status: r.status, startDate: r.startDate, stopDate: r.stopDate };
     const first = this.listing.get(executionArn);
+    if (!first && !this.ownership && this.putMetadataAtOnce(metadata)) return;
+    const write = () => this.store.putMetadata(metadata);
     const closingWrite = first ? first.then(write) : write();
     this.closing.set(executionArn, closingWrite);
     let final = closingWrite;
@@ -463,6 +466,21 @@ export class Runtime {
     };
     final.then(written, written);
   };
+
+  /**
+   * Lists an execution at once when the store writes without I/O: nothing is under way then,
+   * so `listed` and `close` have nothing to wait for. A write it refuses is left to the
+   * promise path, which keeps and reports the failure as for any store.
+   */
+  private putMetadataAtOnce(metadata: ExecutionMetadata): boolean {
+    if (!this.store.putMetadataSync) return false;
+    try {
+      this.store.putMetadataSync(metadata);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 
   private release(journal: ExecutionJournal): void {
     const { executionArn } = journal.identity;

@@ -124,6 +124,12 @@ export interface EventStore {
    * the store, by this process or an earlier one, is refused with ExecutionAlreadyExists.
    */
   holdsSync?(streamId: string): boolean;
+  /**
+   * Synchronous putMetadata, for stores that write without I/O (the in-memory one): the runtime
+   * then lists an execution without a promise and its bookkeeping. Throws where putMetadata
+   * would reject.
+   */
+  putMetadataSync?(metadata: ExecutionMetadata): void;
 }
 
 /**

@@ -159,6 +159,11 @@ export class MemoryEventStore implements EventStore {
   }
 
   async putMetadata(metadata: ExecutionMetadata): Promise<void> {
+    this.putMetadataSync(metadata);
+  }
+
+  /** See {@link EventStore.putMetadataSync}. */
+  putMetadataSync(metadata: ExecutionMetadata): void {
     if (this.closed) throw closedError();
     // Built field by field: a `delete` would turn every stored record into a slow dictionary.
     const stored: ExecutionMetadata = {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { lastValueFrom, toArray } from 'rxjs';
-import { createRuntime, type HistoryEvent, type StateMachineDefinition } from '../../src/index.js';
+import { createMemoryEventStore, createRuntime, type HistoryEvent, type StateMachineDefinition } from '../../src/index.js';
 import type { ExecutionState } from '../../src/execution/execution-state.js';
 
 // Behaviour the performance work must keep: the synchronous journal flush, Map children reusing
@@ -45,6 +45,47 @@ describe('journal flush on the in-memory store', () => {
     expect(all.map((e) => e.type)).toEqual(execution.events.map((e) => e.type));
     expect(all.at(-1)!.type).toBe('ExecutionSucceeded');
     await expect(lastValueFrom(execution.events$.pipe(toArray()))).resolves.toEqual([]);
+  });
+});
+
+describe('listing on the in-memory store', () => {
+  const def: StateMachineDefinition = { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: LAMBDA, End: true } } };
+
+  it('lists an execution as it starts and as it ends, with nothing left under way', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store });
+    const answer = deferred<unknown>();
+    runtime.handle(LAMBDA, () => answer.promise);
+    runtime.run({ definition: def }); // the first execution stores the definition
+    answer.resolve({ ok: true });
+    await new Promise((r) => setTimeout(r, 0));
+    const put = vi.spyOn(store, 'putMetadata');
+    const execution = runtime.startExecution({ definition: def, name: 'second' });
+    const arn = execution.identity.executionArn;
+    // Written in the call that starts it, not on a promise.
+    expect(store.holdsSync(arn)).toBe(true);
+    expect((await store.getMetadata(arn))?.status).toBe('RUNNING');
+    const result = await execution.done;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(await store.getMetadata(arn)).toMatchObject({ status: 'SUCCEEDED', startDate: result.startDate, stopDate: result.stopDate });
+    await expect(runtime.listed(arn)).resolves.toBeUndefined();
+    expect(put).not.toHaveBeenCalled();
+    await runtime.close();
+  });
+
+  it('reports a listing the store refuses through listed(), as on any store', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store });
+    runtime.handle(LAMBDA, () => ({ ok: true }));
+    const refusal = new Error('disk on fire');
+    vi.spyOn(store, 'putMetadataSync').mockImplementation(() => {
+      throw refusal;
+    });
+    vi.spyOn(store, 'putMetadata').mockRejectedValue(refusal);
+    const execution = runtime.startExecution({ definition: def });
+    await expect(runtime.listed(execution.identity.executionArn)).rejects.toBe(refusal);
+    expect((await execution.done).status).toBe('SUCCEEDED');
+    await runtime.close();
   });
 });
 
