@@ -42,6 +42,8 @@ interface ReplayState {
   parked: Command[];
   startedIds: Map<string, number>;
   divergence?: Divergence;
+  /** The clock while replaying: the timestamp of the recorded event being reproduced. */
+  now: number;
 }
 
 export interface ReplayReport {
@@ -173,11 +175,9 @@ export class ExecutionJournal {
   private abandoned: StepwiseError | undefined;
   private startDate = 0;
   private replay: ReplayState | undefined;
-  private replayNow = 0;
   private inputOverride: { value: JsonValue } | undefined;
-  private caughtUpPromise: Promise<void> | undefined;
-  private markCaughtUp: (() => void) | undefined;
-  private isCaughtUp = false;
+  /** `caughtUp`: true once caught up; before that, the promise handed out (made when first asked for). */
+  private caughtUpState: true | { promise: Promise<void>; resolve: () => void } | undefined;
   private stepNow: number | undefined;
   private seed = 0;
   private rand!: ExecutionRandom;
@@ -217,8 +217,13 @@ export class ExecutionJournal {
 
   /** Settles once a resumed execution has reproduced its recorded events and runs live. */
   get caughtUp(): Promise<void> {
-    if (this.isCaughtUp) return Promise.resolve();
-    return (this.caughtUpPromise ??= new Promise((resolve) => (this.markCaughtUp = resolve)));
+    const state = this.caughtUpState;
+    if (state === true) return Promise.resolve();
+    if (state) return state.promise;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.caughtUpState = { promise, resolve };
+    return promise;
   }
 
   private endEvents(): void {
@@ -261,7 +266,7 @@ export class ExecutionJournal {
    */
   resume(recorded: readonly HistoryEvent[], comparison: ReplayComparison = 'strict', inputOverride?: JsonValue): Promise<ExecutionResult> {
     if (inputOverride !== undefined) this.inputOverride = { value: inputOverride };
-    this.replay = { recorded, cursor: 0, comparison, then: 'live', parked: [], startedIds: new Map() };
+    this.replay = { recorded, cursor: 0, comparison, then: 'live', parked: [], startedIds: new Map(), now: 0 };
     this.revision = recorded.length;
     this.bootFromRecord(recorded);
     void this.driveReplay().catch((e) => this.fail(e));
@@ -270,7 +275,7 @@ export class ExecutionJournal {
 
   /** Re-runs the recorded events against this definition and reports the first divergence. */
   async verify(recorded: readonly HistoryEvent[], comparison: ReplayComparison = 'strict'): Promise<ReplayReport> {
-    this.replay = { recorded, cursor: 0, comparison, then: 'stop', parked: [], startedIds: new Map() };
+    this.replay = { recorded, cursor: 0, comparison, then: 'stop', parked: [], startedIds: new Map(), now: 0 };
     this.bootFromRecord(recorded);
     await this.driveReplay();
     await this.flushing;
@@ -320,7 +325,7 @@ export class ExecutionJournal {
     if (!first || first.type !== 'ExecutionStarted') throw new StepwiseError('InvalidArgument', 'A history must begin with ExecutionStarted.');
     const details = first.executionStartedEventDetails as { input?: JsonValue } | undefined;
     this.seed = typeof first.seed === 'number' ? first.seed : 0;
-    this.replayNow = first.timestamp;
+    this.replay!.now = first.timestamp;
     this.boot(details?.input ?? this.startInput, first.timestamp);
     this.holdFlush(() => this.root.start());
     this.firstFlush();
@@ -497,7 +502,7 @@ export class ExecutionJournal {
 
   /** One reading of the clock per delivered input, so every event and deadline of a step agrees. */
   private now(): number {
-    if (this.replay) return this.replayNow;
+    if (this.replay) return this.replay.now;
     return this.stepNow ?? this.options.clock.now();
   }
 
@@ -533,7 +538,7 @@ export class ExecutionJournal {
         return;
       }
       const next = r.recorded[r.cursor]!;
-      this.replayNow = next.timestamp;
+      r.now = next.timestamp;
       if (!this.feedRecordedInput(r, next)) {
         r.divergence = { eventId: next.id, expected: next, actual: null, reason: 'nothing the definition is waiting for produces this event' };
         if (r.then === 'live') this.fail(new StepwiseError('InvalidArgument', describeDivergence(r.divergence)));
@@ -591,8 +596,9 @@ export class ExecutionJournal {
   private goLive(): void {
     const r = this.replay!;
     this.replay = undefined;
-    this.isCaughtUp = true;
-    this.markCaughtUp?.();
+    const waiting = this.caughtUpState;
+    this.caughtUpState = true;
+    if (waiting && waiting !== true) waiting.resolve();
     this.armExecutionTimeout();
     for (const c of r.parked) {
       // A task recorded as started but never answered was in flight when the process died:

@@ -201,7 +201,10 @@ export class Runtime {
     const smName = options.stateMachineName ?? 'StateMachine';
     const identity = this.identity(smName, options.name ?? nanoid());
     const arn = identity.executionArn;
-    if (this.executions.has(arn) || this.ended.has(arn) || this.store.holdsSync?.(arn)) throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${arn}'`);
+    // A generated name (126 random bits) is new: only a name the caller chose is looked up.
+    if (options.name !== undefined && (this.executions.has(arn) || this.ended.has(arn) || this.store.holdsSync?.(arn))) {
+      throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${arn}'`);
+    }
     // Refused before anything is recorded, as AWS's StartExecution refuses it (its `input`
     // is at most 262,144 bytes); `limits.payloadBytes: Infinity` lifts this with the rest.
     const input = options.input ?? {};
