@@ -240,8 +240,19 @@ function targetlessMicrostep(transition, currentSnapshot, actorScope, event, int
 }
 // A machine that is done runs the exit actions of every node it is in, deepest first, as
 // XState's microstep does; \`nodes\` is sorted in place (XState keeps that order as the nodes).
+// By insertion and loops: the list holds a few nodes (two in a Stepwise scope), and
+// Array.prototype.sort made its work space and flatMap its closure and list every time, some
+// 870 bytes per machine's end. Orders are distinct, so any sort gives the same list.
 function exitAll(nextState, nodes, event, actorScope, internalQueue) {
-  return resolveActionsAndContext(nextState, event, actorScope, nodes.sort((a, b) => b.order - a.order).flatMap(state => state.exit), internalQueue, undefined);
+  for (let i = 1; i < nodes.length; i++) {
+    const node = nodes[i];
+    let j = i - 1;
+    for (; j >= 0 && nodes[j].order < node.order; j--) nodes[j + 1] = nodes[j];
+    nodes[j + 1] = node;
+  }
+  const exits = [];
+  for (const node of nodes) for (const action of node.exit) exits.push(action);
+  return resolveActionsAndContext(nextState, event, actorScope, exits, internalQueue, undefined);
 }
 // A transition from an atomic state to an atomic sibling under a compound parent (or into
 // itself, re-entering): nothing else exits or enters, so the exit, transition and entry actions
@@ -468,7 +479,7 @@ const PATCHES = [
   ['spawn params', '  }), {\n    id,\n    systemId,\n    actorRef,\n    src,\n    input: resolvedInput\n  }, undefined];',
     '  }), new SpawnParams(id, systemId, actorRef, src, resolvedInput), undefined];'],
   ['flat state value', 'function getStateValue(rootNode, stateNodes) {\n',
-    'function getStateValue(rootNode, stateNodes) {\n  if (stateNodes.length === 2 && rootNode.type === \'compound\') {\n    const child = stateNodes[0] === rootNode ? stateNodes[1] : stateNodes[1] === rootNode ? stateNodes[0] : undefined;\n    if (child !== undefined && child.parent === rootNode && isAtomicStateNode(child)) return child.key;\n  }\n'],
+    'function getStateValue(rootNode, stateNodes) {\n  if (stateNodes.length === 1 && stateNodes[0] === rootNode && rootNode.type === \'compound\') {\n    const initial = rootNode.initial.target[0];\n    if (initial.parent === rootNode && isAtomicStateNode(initial)) return initial.key;\n  }\n  if (stateNodes.length === 2 && rootNode.type === \'compound\') {\n    const child = stateNodes[0] === rootNode ? stateNodes[1] : stateNodes[1] === rootNode ? stateNodes[0] : undefined;\n    if (child !== undefined && child.parent === rootNode && isAtomicStateNode(child)) return child.key;\n  }\n'],
   ['mailbox owner', 'class Mailbox {\n  constructor(_process) {\n    this._process = _process;', 'class Mailbox {\n  constructor(_owner) {\n    this._owner = _owner;'],
   ['mailbox process', '      this._process(consumed.value);', '      this._owner._process(consumed.value);'],
   ['actor mailbox', '    this.mailbox = new Mailbox(this._process.bind(this));\n    this.observers = NO_OBSERVERS;', '    this.mailbox = new Mailbox(this);\n    this.observers = NO_OBSERVERS;'],
