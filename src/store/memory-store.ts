@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
+import type { JsonValue } from '../asl/json-value.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import type { HistoryEvent } from '../execution/history-event.js';
-import type { JsonValue } from '../asl/json-value.js';
 import {
   isSameEvent,
   StoreErrorCodes,
