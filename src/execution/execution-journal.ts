@@ -17,7 +17,7 @@ import type { ActivityDispatcher } from '../activities/activities.js';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
 import type { ActorInput, Command, ExecutionLimits, ExecutionServices } from './execution-services.js';
-import { createHistoryEvent, ExecutionStartedDetails, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
+import { createHistoryEvent, createStartedEvent, ExecutionStartedDetails, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
 import { HistoryFrame } from './history-frame.js';
 import { actorHost, listenToRootActor, stopExecutionActor } from './actor-host.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
@@ -343,11 +343,7 @@ export class ExecutionJournal {
       this.rootFrame.source = frame.source;
       this.rootFrame.lastPublished = frame.source;
     }
-    const id = redrive ? -1 : this.record(this.rootFrame, 'ExecutionStarted', new ExecutionStartedDetails(input, who.roleArn), false);
-    if (!redrive && (!this.replay || this.replay.cursor >= this.replay.recorded.length)) {
-      const started = this.pending.find((e) => e.id === id);
-      if (started) started.seed = this.seed;
-    }
+    if (!redrive) this.recordStarted(new ExecutionStartedDetails(input, who.roleArn));
     const rt = new ScopeRuntime({
       services, scope: this.compiled, input, frame: this.rootFrame, role: ROOT_ROLE,
       queryLanguage: (this.compiled.definition as { QueryLanguage?: 'JSONPath' | 'JSONata' }).QueryLanguage,
@@ -665,8 +661,18 @@ export class ExecutionJournal {
   }
 
   private record(frame: HistoryFrame, type: HistoryEventType, details?: EventDetails, updateSource = true): number {
-    const id = this.nextEventId++;
-    const event = createHistoryEvent(id, frame.source, this.now(), type, details);
+    return this.add(frame, createHistoryEvent(this.nextEventId++, frame.source, this.now(), type, details), updateSource);
+  }
+
+  /** ExecutionStarted, which also carries the execution's random seed (replays draw from it). */
+  private recordStarted(details: EventDetails): number {
+    const frame = this.rootFrame;
+    return this.add(frame, createStartedEvent(this.nextEventId++, frame.source, this.now(), details, this.seed), false);
+  }
+
+  /** A new event: pending until the next append, or, while replaying, checked against the recorded one. */
+  private add(frame: HistoryFrame, event: HistoryEvent, updateSource: boolean): number {
+    const id = event.id;
     frame.lastPublished = id;
     if (updateSource) frame.source = id;
     const r = this.replay;

@@ -83,12 +83,21 @@ const StartedEvent = plainConstructor(function (this: HistoryEvent, id: number, 
 new StartedEvent(0, 0, null as unknown as number, {});
 
 /**
+ * ExecutionStarted with the execution's seed, made where the seed is known (the journal's
+ * start): createHistoryEvent, called for every other event, has no case for it.
+ */
+export function createStartedEvent(id: number, previousEventId: number, timestamp: number, details: EventDetails, seed: number): HistoryEvent {
+  const event: HistoryEvent = new StartedEvent(id, previousEventId, timestamp, details);
+  event.seed = seed;
+  return event;
+}
+
+/**
  * A new event with its details. The most frequent details members are set by name, each store
- * site then seeing one shape; the others take a keyed store. ExecutionStarted also has `seed`,
- * 0 until the journal sets it (see StartedEvent).
+ * site then seeing one shape; the others take a keyed store. The journal makes ExecutionStarted
+ * with createStartedEvent.
  */
 export function createHistoryEvent(id: number, previousEventId: number, timestamp: number, type: HistoryEventType, details: EventDetails | undefined): HistoryEvent {
-  if (type === 'ExecutionStarted' && details) return new StartedEvent(id, previousEventId, timestamp, details);
   const event: HistoryEvent = new RecordedEvent(id, previousEventId, timestamp, type);
   if (!details) return event;
   const { key, named } = detailsSlotOf(type);

@@ -1,6 +1,6 @@
 import { deepStrictEqual } from 'node:assert';
 import { describe, expect, it } from 'vitest';
-import { IterationDetails, NOT_TRUNCATED, StateEnteredDetails, createHistoryEvent, detailsKeyOf, type HistoryEventType } from '../../src/execution/history-event.js';
+import { ExecutionStartedDetails, IterationDetails, NOT_TRUNCATED, StateEnteredDetails, createHistoryEvent, createStartedEvent, detailsKeyOf, type HistoryEventType } from '../../src/execution/history-event.js';
 
 describe('createHistoryEvent', () => {
   const types: HistoryEventType[] = [
@@ -12,11 +12,17 @@ describe('createHistoryEvent', () => {
     for (const type of types) {
       const details = { name: 'S', output: { a: 1 } };
       const event = createHistoryEvent(7, 6, 1_700_000_000_000, type, details);
-      // ExecutionStarted alone also has the execution's random seed, 0 until the journal sets it.
-      const seed = type === 'ExecutionStarted' ? { seed: 0 } : {};
-      expect(event).toEqual({ id: 7, previousEventId: 6, timestamp: 1_700_000_000_000, type, [detailsKeyOf(type)!]: details, ...seed });
-      expect(Object.keys(event)).toEqual(['id', 'previousEventId', 'timestamp', 'type', detailsKeyOf(type), ...Object.keys(seed)]);
+      expect(event).toEqual({ id: 7, previousEventId: 6, timestamp: 1_700_000_000_000, type, [detailsKeyOf(type)!]: details });
+      expect(Object.keys(event)).toEqual(['id', 'previousEventId', 'timestamp', 'type', detailsKeyOf(type)]);
     }
+  });
+
+  it('builds ExecutionStarted with the execution seed last, a plain object like the others', () => {
+    const event = createStartedEvent(1, 0, 5, new ExecutionStartedDetails({ a: 1 }, 'arn:role'), -7);
+    const literal = { id: 1, previousEventId: 0, timestamp: 5, type: 'ExecutionStarted', executionStartedEventDetails: { input: { a: 1 }, inputDetails: { truncated: false }, roleArn: 'arn:role' }, seed: -7 };
+    expect(event).toStrictEqual(literal);
+    expect(Object.keys(event)).toEqual(Object.keys(literal));
+    expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
   });
 
   it('builds plain objects, strictly equal to the literals and parsed JSON a user compares them with', () => {
