@@ -127,6 +127,13 @@ interface InFlightTask extends TaskOutcomeReceiver {
  */
 const NOTHING: never[] = Object.freeze([]) as unknown as never[];
 
+/** `list` with `item` pushed onto it, or a new list for the item when `list` is NOTHING. */
+function appended<T>(list: T[], item: T): T[] {
+  if (list === NOTHING) return [item];
+  list.push(item);
+  return list;
+}
+
 /**
  * Where the event stream and the actors meet; the only place that sends events to actors
  * and appends to the store. An input (start, a task's answer, a timer) is delivered to the
@@ -412,8 +419,7 @@ export class ExecutionJournal {
 
     command(c: Command): void {
       const j = this.journal;
-      if (j.commands === NOTHING) j.commands = [c];
-      else j.commands.push(c);
+      j.commands = appended(j.commands, c);
     }
 
     now(): number {
@@ -685,8 +691,7 @@ export class ExecutionJournal {
       this.history?.push(expected);
       return id;
     }
-    if (this.pending === NOTHING) this.pending = [event];
-    else this.pending.push(event);
+    this.pending = appended(this.pending, event);
     return id;
   }
 
