@@ -468,4 +468,53 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(actual.deferred).toBe(other._deferred);
     expect(Object.isFrozen(other._deferred)).toBe(true);
   });
+
+  it("picks wildcard and exact transitions by event type, and still gives the pure functions' microsteps and actions, as the installed XState does", () => {
+    // The build keeps each node's candidate transitions in a Map by event type, and an actor's
+    // transition() no longer gathers microsteps and their actions: the pure transition and
+    // initialTransition functions, which read them, must still return every action.
+    const machineOf = (x: X, log: string[]) => {
+      const note = (what: string) => () => void log.push(what);
+      return x.createMachine({
+        initial: 'a',
+        entry: x.raise({ type: 'boot' }),
+        on: { '*': { actions: note('root *') }, boot: { actions: note('boot') } },
+        states: {
+          a: {
+            entry: note('enter a'),
+            on: { 'task.*': { actions: note('task.*') }, 'task.done': { target: 'b', actions: note('task.done') }, 'task.done.*': { actions: note('task.done.*') } },
+          },
+          b: { entry: [note('enter b'), x.raise({ type: 'next' })], on: { next: 'c', 'task.done.late': { actions: note('late') } } },
+          c: { type: 'final', entry: note('enter c') },
+        },
+      } as never);
+    };
+    const trace = (x: X) => {
+      const log: string[] = [];
+      const actor = x.createActor(machineOf(x, log)).start();
+      for (const type of ['task.started', 'other', 'task.done.late', 'task.done', 'task.done.late']) actor.send({ type });
+      return { log, value: actor.getSnapshot().value, status: actor.getSnapshot().status };
+    };
+    const expected = trace(installedXState);
+    expect(trace(mine)).toEqual(expected);
+    expect(expected.log).toEqual(['enter a', 'boot', 'task.*', 'root *', 'task.done.*', 'task.done', 'enter b', 'enter c']);
+
+    const pure = (x: X) => {
+      const log: string[] = [];
+      const machine = machineOf(x, log);
+      const [initial, initialActions] = x.initialTransition(machine);
+      const [next, actions] = x.transition(machine, initial, { type: 'task.done' });
+      return {
+        initialActions: initialActions.map((a) => a.type),
+        actions: actions.map((a) => a.type),
+        value: next.value,
+        status: next.status,
+      };
+    };
+    const pureExpected = pure(installedXState);
+    expect(pure(mine)).toEqual(pureExpected);
+    expect(pureExpected).toMatchObject({ value: 'c', status: 'done' });
+    expect(pureExpected.initialActions.length).toBeGreaterThan(0);
+    expect(pureExpected.actions.length).toBeGreaterThan(0);
+  });
 });
