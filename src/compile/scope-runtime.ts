@@ -233,14 +233,15 @@ export class ScopeRuntime {
 
   /** Converts anything thrown while evaluating a state into ASL error data. */
   toFailure(e: unknown): { error: string; cause: string } {
-    if (isAslError(e)) return { error: e.error, cause: this.stateErrorCause(e.causeText ?? '') };
+    if (isAslError(e)) return { error: e.error, cause: e.causeIsWhole ? (e.causeText ?? '') : this.stateErrorCause(e.causeText ?? '') };
     throw e;
   }
 
   /** Checks AWS's payload limit for a state's input/output. */
   checkPayload(value: JsonValue, what: string): void {
     if (exceedsPayloadLimit(value, this.services.limits.payloadBytes)) {
-      throw new AslError(StatesErrors.DataLimitExceeded, `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.`);
+      // AWS words this one whole, without the state-and-event prefix of other runtime errors.
+      throw new AslError(StatesErrors.DataLimitExceeded, `The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.`, true);
     }
   }
 

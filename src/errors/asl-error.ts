@@ -8,6 +8,11 @@ export class AslError extends Error {
   constructor(
     readonly error: string,
     readonly causeText: string | undefined,
+    /**
+     * The cause is whole as AWS words it: a state's failure shows it without the "An error
+     * occurred while executing the state …" prefix other errors raised in a state get.
+     */
+    readonly causeIsWhole = false,
   ) {
     super(causeText ?? error);
     this.name = 'AslError';

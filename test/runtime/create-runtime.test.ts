@@ -73,6 +73,26 @@ describe('runtime: tasks', () => {
     expect(execution.events.map((e) => e.type)).toContain('TaskTimedOut');
   });
 
+  it('catches a timed-out task with an empty Cause in its error output, as AWS does, though TaskTimedOut and an uncaught failure have none', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle('arn:aws:states:::sqs:sendMessage.waitForTaskToken', () => null);
+    const def: StateMachineDefinition = {
+      StartAt: 'Ask',
+      States: {
+        Ask: {
+          Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', TimeoutSeconds: 30,
+          Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.error', Next: 'Handled' }], End: true,
+        },
+        Handled: { Type: 'Pass', End: true },
+      },
+    };
+    const execution = runtime.startExecution({ definition: def, input: { id: 1 } });
+    const result = await execution.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { id: 1, error: { Error: 'States.Timeout', Cause: '' } } });
+    const timedOut = execution.events.find((e) => e.type === 'TaskTimedOut')!;
+    expect(timedOut.taskTimedOutEventDetails).toEqual({ error: 'States.Timeout', resource: 'sendMessage.waitForTaskToken', resourceType: 'sqs' });
+  });
+
   it('on the virtual clock, still times out a Lambda task whose handler never answers (in real time)', async () => {
     const runtime = createRuntime({ clock: 'virtual' });
     runtime.handle('arn:aws:lambda:us-east-1:123456789012:function:silent', () => new Promise(() => {}));
@@ -226,7 +246,11 @@ describe('runtime: execution lifecycle', () => {
     const big = 'x'.repeat(300_000);
     const def: StateMachineDefinition = { StartAt: 'A', States: { A: { Type: 'Pass', Result: big, End: true } } };
     const strict = await createRuntime({ clock: 'virtual' }).run({ definition: def });
-    expect(strict).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    // Worded whole, as AWS records it: no "An error occurred while executing the state…" prefix.
+    expect(strict).toMatchObject({
+      status: 'FAILED', error: 'States.DataLimitExceeded',
+      cause: "The state/task 'A' returned a result with a size exceeding the maximum number of bytes service limit.",
+    });
     const lifted = await createRuntime({ clock: 'virtual', limits: { payloadBytes: Infinity } }).run({ definition: def });
     expect(lifted.status).toBe('SUCCEEDED');
   });

@@ -32,8 +32,10 @@ export function willRetry(rt: ScopeRuntime, error: string): boolean {
  * ErrorEquals matches retries after its interval while attempts remain; otherwise the first
  * matching catcher sends the error output `{ Error, Cause }` (placed by its ResultPath) to its
  * Next; otherwise the failure ends the scope. Returns 'retry' when a retry timer was armed.
+ * `caughtCause` is the Cause a catcher's error output shows when the failure has none (AWS
+ * shows `""` for a Task that timed out, whose TaskTimedOut event and ExecutionFailed have none).
  */
-export function handleFailure(rt: ScopeRuntime, error: string | undefined, cause: string | undefined): 'retry' | 'caught' | 'failed' {
+export function handleFailure(rt: ScopeRuntime, error: string | undefined, cause: string | undefined, caughtCause?: string): 'retry' | 'caught' | 'failed' {
   const a = rt.active!;
   const state = a.state as WithErrorHandling;
   const r = error === undefined ? -1 : findRetrier(state.Retry, error);
@@ -52,7 +54,8 @@ export function handleFailure(rt: ScopeRuntime, error: string | undefined, cause
   const catcher = error === undefined ? undefined : findCatcher(state.Catch, error);
   if (catcher) {
     const errorOutput: Record<string, JsonValue> = { Error: error! };
-    if (cause !== undefined) errorOutput.Cause = cause;
+    const shownCause = cause ?? caughtCause;
+    if (shownCause !== undefined) errorOutput.Cause = shownCause;
     if (rt.isJsonata(a.state)) {
       a.catching = true;
       rt.await(evaluateOutputAndAssign(rt, catcher, { input: a.rawInput, errorOutput }, errorOutput), (rt, { output, assigned }) => {

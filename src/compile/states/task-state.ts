@@ -134,7 +134,7 @@ export function taskFailed(rt: ScopeRuntime, state: TaskState, requestId: string
   else if (r.kind === 'lambda-function') rt.record(timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', details);
   else rt.record(timedOut ? 'TaskTimedOut' : 'TaskFailed', { resourceType: r.resourceType, resource: r.resource, ...details });
   work.requestId = '';
-  handleFailure(rt, error, cause);
+  handleFailure(rt, error, cause, timedOut ? '' : undefined);
 }
 
 export function taskRetryFired(rt: ScopeRuntime, state: TaskState, requestId: string): void {
