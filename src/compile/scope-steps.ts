@@ -1,6 +1,6 @@
 import type { Branch, State } from '../asl/definition.js';
 import type { JsonValue } from '../asl/json-value.js';
-import { isAslError } from '../errors/asl-error.js';
+import { FieldValueError, isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { HistoryFrame } from '../execution/history-frame.js';
 import { IterationDetails, OutputDetails, StateEnteredDetails, stateEventType, type HistoryEventType } from '../execution/history-event.js';
@@ -48,7 +48,7 @@ export function runStep(rt: ScopeRuntime, event: ScopeEvent | undefined, work: (
     let { error, cause } = rt.toFailure(e);
     // AWS reports a missing Parameters path of a Pass state as a runtime error.
     if (rt.active.state.Type === 'Pass' && error === StatesErrors.ParameterPathFailure) error = StatesErrors.Runtime;
-    if (error === StatesErrors.QueryEvaluationError) recordEvaluationFailed(rt, error, cause);
+    if (error === StatesErrors.QueryEvaluationError) recordEvaluationFailed(rt, error, cause, e instanceof FieldValueError ? e.field : undefined);
     const state = rt.active.state as { Type: string; Retry?: unknown; Catch?: unknown };
     if ((state.Retry || state.Catch) && !rt.active.catching) handleFailure(rt, error, cause);
     else {
@@ -63,11 +63,15 @@ export function runStep(rt: ScopeRuntime, event: ScopeEvent | undefined, work: (
   return requests;
 }
 
-/** JSONata failures get an EvaluationFailed event, threaded from before the state was entered. */
-function recordEvaluationFailed(rt: ScopeRuntime, error: string, cause: string): void {
+/**
+ * JSONata failures get an EvaluationFailed event: an expression that failed is threaded from
+ * before the state was entered; a field whose value was unusable (`field`) from the state's
+ * entered event, as AWS records them.
+ */
+function recordEvaluationFailed(rt: ScopeRuntime, error: string, cause: string, field: string | undefined): void {
   const a = rt.active!;
-  const location = /specified for the field '([^']+)'/.exec(cause)?.[1];
-  const frame = new HistoryFrame(a.enteredPrevious);
+  const location = field ?? /specified for the field '([^']+)'/.exec(cause)?.[1];
+  const frame = new HistoryFrame(field !== undefined ? a.enteredEventId : a.enteredPrevious);
   rt.services.record(frame, 'EvaluationFailed', { error, cause, ...(location ? { location } : {}), state: a.name });
   rt.frame.source = frame.source;
 }

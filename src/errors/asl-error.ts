@@ -1,3 +1,5 @@
+import { StatesErrors } from './error-names.js';
+
 /**
  * An ASL failure: what a state raises and what Retry/Catch match on.
  * `error` is the ASL error name (e.g. `States.Runtime`), `cause` the human text AWS shows.
@@ -16,6 +18,20 @@ export class AslError extends Error {
   ) {
     super(causeText ?? error);
     this.name = 'AslError';
+  }
+}
+
+/**
+ * A field whose expression evaluated, but to a value the field cannot take (a JSONata Wait's
+ * Timestamp that is no timestamp): States.QueryEvaluationError, which AWS records after the
+ * state's entered event, with the field as its EvaluationFailed location.
+ */
+export class FieldValueError extends AslError {
+  constructor(
+    causeText: string,
+    readonly field: string,
+  ) {
+    super(StatesErrors.QueryEvaluationError, causeText);
   }
 }
 

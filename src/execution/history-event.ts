@@ -183,7 +183,8 @@ export const IterationDetails = plainConstructor(function (this: EventDetails, i
 
 /** `<Type>StateExited`'s details, made the same way: one for every state left. */
 export const StateExitedDetails = plainConstructor(function (this: EventDetails, name: string, output: JsonValue, assigned: Record<string, JsonValue> | undefined) {
-  if (assigned) {
+  // An empty Assign assigns nothing: AWS then records no assignedVariables.
+  if (assigned && hasOwnMembers(assigned)) {
     this.assignedVariables = assigned;
     this.assignedVariablesDetails = NOT_TRUNCATED;
   }
@@ -191,6 +192,11 @@ export const StateExitedDetails = plainConstructor(function (this: EventDetails,
   this.output = output;
   this.outputDetails = NOT_TRUNCATED;
 });
+
+function hasOwnMembers(object: Record<string, JsonValue>): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return true;
+  return false;
+}
 
 /** `{ output, outputDetails }`: LambdaFunctionSucceeded, ActivitySucceeded and ExecutionSucceeded. */
 export const OutputDetails = plainConstructor(function (this: EventDetails, output: JsonValue) {

@@ -20,6 +20,14 @@ describe('workflow variables', () => {
     expect((exitedB.stateExitedEventDetails as { assignedVariables: unknown }).assignedVariables).toEqual({ x: 2, y: 1 });
   });
 
+  it('records no assignedVariables for an empty Assign, as AWS does', async () => {
+    const def: StateMachineDefinition = { StartAt: 'A', States: { A: { Type: 'Pass', Assign: {}, End: true } } };
+    const execution = run(def, { a: 1 });
+    expect((await execution.done).output).toEqual({ a: 1 });
+    const exited = execution.events.find((e) => e.type === 'PassStateExited')!;
+    expect(exited.stateExitedEventDetails).toEqual({ name: 'A', output: { a: 1 }, outputDetails: { truncated: false } });
+  });
+
   it('lets Map iterations read outer variables but not assign them', async () => {
     const def: StateMachineDefinition = {
       StartAt: 'Init',
@@ -67,6 +75,29 @@ describe('JSONata', () => {
     expect(result.cause).toContain("The JSONata expression '$nope' specified for the field 'Output' returned nothing (undefined).");
     const failed = execution.events.find((e) => e.type === 'EvaluationFailed')!;
     expect(failed.evaluationFailedEventDetails).toMatchObject({ error: 'States.QueryEvaluationError', location: 'Output', state: 'A' });
+  });
+
+  it("fails a Wait whose Timestamp expression gives no timestamp, recording EvaluationFailed after the state's entry as AWS does", async () => {
+    const def: StateMachineDefinition = {
+      QueryLanguage: 'JSONata', StartAt: 'W',
+      States: { W: { Type: 'Wait', Timestamp: '{% $states.input.at %}', End: true } },
+    };
+    const execution = run(def, { at: '2016-12-05 21:29:29Z' });
+    const cause = "An error occurred while executing the state 'W' (entered at the event id #2). The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: 2016-12-05 21:29:29Z";
+    expect(await execution.done).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError', cause });
+    expect(execution.events.map((e) => [e.id, e.previousEventId, e.type])).toEqual([
+      [1, 0, 'ExecutionStarted'], [2, 0, 'WaitStateEntered'], [3, 2, 'EvaluationFailed'], [4, 3, 'ExecutionFailed'],
+    ]);
+    expect(execution.events[2]!.evaluationFailedEventDetails).toEqual({ error: 'States.QueryEvaluationError', cause, location: 'Timestamp', state: 'W' });
+  });
+
+  it("fails a JSONPath Wait whose TimestampPath finds no timestamp, quoting the value as AWS does", async () => {
+    const def: StateMachineDefinition = { StartAt: 'W', States: { W: { Type: 'Wait', TimestampPath: '$.at', End: true } } };
+    const result = await run(def, { at: '2016-12-05T21:29:29' }).done;
+    expect(result).toMatchObject({
+      status: 'FAILED', error: 'States.Runtime',
+      cause: "An error occurred while executing the state 'W' (entered at the event id #2). The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.at == 2016-12-05T21:29:29",
+    });
   });
 
   it('gives a Task its Arguments and shapes its Output from $states.result', async () => {

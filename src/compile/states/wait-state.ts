@@ -1,7 +1,7 @@
 import type { WaitState } from '../../asl/definition.js';
 import type { JsonValue } from '../../asl/json-value.js';
 import { evaluatePath } from '../../asl/json-path.js';
-import { AslError } from '../../errors/asl-error.js';
+import { AslError, FieldValueError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
 import type { ScopeRuntime } from '../scope-runtime.js';
 import { applyInputPath, applyOutputPath } from './state-io.js';
@@ -53,7 +53,7 @@ async function jsonataDeadline(rt: ScopeRuntime, state: WaitState, raw: JsonValu
   const stamp = await evaluateField(rt, state.Timestamp, { input: raw }, 'Timestamp');
   const ms = typeof stamp === 'string' ? parseTimestamp(stamp) : NaN;
   if (Number.isNaN(ms)) {
-    throw new AslError(StatesErrors.QueryEvaluationError, `The JSONata expression '${String(state.Timestamp)}' specified for the field 'Timestamp' returned an invalid timestamp: ${JSON.stringify(stamp ?? null)}`);
+    throw new FieldValueError(`The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${shown(stamp)}`, 'Timestamp');
   }
   return Math.max(now, ms);
 }
@@ -74,9 +74,14 @@ function waitDeadline(rt: ScopeRuntime, state: WaitState, effective: JsonValue):
   const field = state.Timestamp !== undefined ? 'Timestamp' : 'TimestampPath';
   const ms = typeof stamp === 'string' ? parseTimestamp(stamp) : NaN;
   if (Number.isNaN(ms)) {
-    throw new AslError(StatesErrors.Runtime, `The ${field} parameter does not reference a valid ISO-8601 extended offset date-time format string: ${state.TimestampPath ?? ''} == ${JSON.stringify(stamp ?? null)}`);
+    throw new AslError(StatesErrors.Runtime, `The ${field} parameter does not reference a valid ISO-8601 extended offset date-time format string: ${state.TimestampPath ?? ''} == ${shown(stamp)}`);
   }
   return Math.max(now, ms);
+}
+
+/** A value as AWS quotes it in these causes: a string as it is, anything else as JSON. */
+function shown(value: JsonValue | undefined): string {
+  return typeof value === 'string' ? value : JSON.stringify(value ?? null);
 }
 
 /** RFC 3339 timestamps as AWS accepts them (fractional seconds of any length). */
