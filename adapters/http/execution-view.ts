@@ -74,7 +74,7 @@ export function describeExecutionResponse(facts: ExecutionFacts): Record<string,
   return compact({
     executionArn: meta.executionArn, stateMachineArn: meta.stateMachineArn, name: meta.name, status: meta.status,
     startDate: epochSeconds(facts.startDate), stopDate: epochSeconds(facts.stopDate),
-    input: JSON.stringify(extra.input ?? {}), inputDetails: { included: true },
+    input: JSON.stringify(extra.input === undefined ? {} : extra.input), inputDetails: { included: true },
     output: outcome.output, outputDetails: outcome.output !== undefined ? { included: true } : undefined,
     error: outcome.error, cause: outcome.cause,
     stateMachineVersionArn: extra.stateMachineVersionArn, stateMachineAliasArn: extra.stateMachineAliasArn,

@@ -318,7 +318,7 @@ export class ExecutionJournal {
     this.seed = (typeof first.seed === 'number' ? first.seed : 0) + recorded.length;
     const redriveCount = recorded.filter((e) => e.type === 'ExecutionRedriven').length + 1;
     this.stepNow = this.options.clock.now();
-    const input = (first.executionStartedEventDetails as { input?: JsonValue } | undefined)?.input ?? this.startInput;
+    const input = startedInput(first, this.startInput);
     this.boot(input, first.timestamp, { point, redriveCount, lastEventId: recorded.at(-1)!.id });
     this.armExecutionTimeout();
     this.holdFlush(() => this.root.start());
@@ -330,10 +330,9 @@ export class ExecutionJournal {
   private bootFromRecord(recorded: readonly HistoryEvent[]): void {
     const first = recorded[0];
     if (!first || first.type !== 'ExecutionStarted') throw new StepwiseError('InvalidArgument', 'A history must begin with ExecutionStarted.');
-    const details = first.executionStartedEventDetails as { input?: JsonValue } | undefined;
     this.seed = typeof first.seed === 'number' ? first.seed : 0;
     this.replay!.now = first.timestamp;
-    this.boot(details?.input ?? this.startInput, first.timestamp);
+    this.boot(startedInput(first, this.startInput), first.timestamp);
     this.holdFlush(() => this.root.start());
     this.firstFlush();
   }
@@ -1151,4 +1150,10 @@ class ReplayDiverged extends Error {
 
 export function describeDivergence(d: Divergence): string {
   return `The history diverges at event ${d.eventId}: ${d.reason} (expected ${d.expected ? d.expected.type : 'nothing'}, the definition produced ${d.actual ? d.actual.type : 'nothing'}).`;
+}
+
+/** The input ExecutionStarted recorded (a JSON null stays null), or `otherwise` when it recorded none. */
+function startedInput(started: HistoryEvent, otherwise: JsonValue): JsonValue {
+  const input = (started.executionStartedEventDetails as { input?: JsonValue } | undefined)?.input;
+  return input === undefined ? otherwise : input;
 }

@@ -207,7 +207,8 @@ export class Runtime {
     }
     // Refused before anything is recorded, as AWS's StartExecution refuses it (its `input`
     // is at most 262,144 bytes); `limits.payloadBytes: Infinity` lifts this with the rest.
-    const input = options.input ?? {};
+    // No input is `{}`, as StartExecution without one; a JSON `null` input stays null.
+    const input = options.input === undefined ? {} : options.input;
     if (exceedsPayloadLimit(input, this.limits.payloadBytes)) {
       throw new StepwiseError(
         'ValidationException',

@@ -255,6 +255,18 @@ describe('runtime: execution lifecycle', () => {
     expect(lifted.status).toBe('SUCCEEDED');
   });
 
+  it('keeps a JSON null input null through the history and a Pass state, and gives `{}` when no input is given, as AWS does', async () => {
+    const def: StateMachineDefinition = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+    const runtime = createRuntime({ clock: 'virtual' });
+    const execution = runtime.startExecution({ definition: def, input: null });
+    expect(await execution.done).toMatchObject({ status: 'SUCCEEDED', output: null });
+    expect(execution.events[0]!.executionStartedEventDetails).toMatchObject({ input: null });
+    expect(execution.events[1]!.stateEnteredEventDetails).toMatchObject({ input: null });
+    // Replayed from its own history, it starts from the recorded null again.
+    expect(await runtime.replay({ events: execution.events, definition: def })).toMatchObject({ ok: true });
+    expect(await runtime.run({ definition: def })).toMatchObject({ status: 'SUCCEEDED', output: {} });
+  });
+
   it("refuses an execution input over 256 KiB before recording anything, as AWS's StartExecution does, unless the limit is lifted", async () => {
     const def: StateMachineDefinition = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
     const input = { s: 'x'.repeat(262_144) };
