@@ -2,6 +2,8 @@ import type { JsonValue } from '../../../src/asl/json-value.js';
 import { selectPathOrThrowRuntime } from '../../../src/asl/json-path.js';
 import { evaluatePayloadTemplate } from '../../../src/asl/payload-template.js';
 import { applyResultPath } from '../../../src/asl/reference-path.js';
+import type { Catcher, Retrier } from '../../../src/asl/definition.js';
+import { findCatcher, findRetrier } from '../../../src/compile/error-policy.js';
 import { StepwiseError } from '../../../src/errors/stepwise-error.js';
 import { eventDetailsOf, type HistoryEvent } from '../../../src/execution/history-event.js';
 import { parseMockConfig } from '../../../src/resources/mock-config.js';
@@ -36,12 +38,63 @@ function pickState(definition: JsonValue, stateName: string | undefined): { name
   const states = (definition as StateDef).States;
   if (states !== undefined) {
     if (stateName === undefined) throw validationError('stateName is required when the definition is a whole state machine.');
-    const state = (states as StateDef)[stateName];
-    if (typeof state !== 'object' || state === null) throw validationError(`The state machine has no state '${stateName}'.`);
+    // Any state of the machine, a Map's or Parallel's included; AWS's wording names no state.
+    const state = findState(states as StateDef, stateName);
+    if (state === undefined) throw validationError('State not found in definition');
     return { name: stateName, state: state as StateDef, queryLanguage: (definition as StateDef).QueryLanguage };
   }
   if (typeof (definition as StateDef).Type !== 'string') throw new StepwiseError('InvalidDefinition', "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The state has no Type at /Type'");
-  return { name: stateName ?? MACHINE, state: definition as StateDef };
+  return { name: stateName ?? unusedName(JSON.stringify(definition)), state: definition as StateDef };
+}
+
+/** The state of that name in a scope or in any scope nested in it (Map processors, Parallel branches). */
+function findState(states: StateDef, name: string): StateDef | undefined {
+  const own = states[name];
+  if (typeof own === 'object' && own !== null && !Array.isArray(own)) return own as StateDef;
+  for (const child of Object.values(states)) {
+    if (typeof child !== 'object' || child === null || Array.isArray(child)) continue;
+    const c = child as StateDef;
+    const scopes = [c.ItemProcessor, c.Iterator, ...(Array.isArray(c.Branches) ? c.Branches : [])];
+    for (const scope of scopes) {
+      const inner = (scope as StateDef | undefined)?.States;
+      const found = typeof inner === 'object' && inner !== null ? findState(inner as StateDef, name) : undefined;
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** A name for a state tested alone that no state inside it (a Map's or Parallel's) already has. */
+function unusedName(text: string): string {
+  let name = MACHINE;
+  for (let n = 1; text.includes(JSON.stringify(name)); n++) name = `${MACHINE}${n}`;
+  return name;
+}
+
+const NOT_MOCKABLE = new Set(['Pass', 'Wait', 'Choice', 'Succeed', 'Fail']);
+
+/** What a Map or Parallel state keeps when a mock stands in for its whole result: its input and output processing, Retry, Catch and transitions. */
+const KEPT_BY_MOCKED = ['Comment', 'QueryLanguage', 'InputPath', 'ResultSelector', 'ResultPath', 'OutputPath', 'Output', 'Assign', 'Retry', 'Catch', 'Next', 'End'];
+
+/**
+ * With a mock, AWS's TestState takes a Map's or Parallel's result from it without running any
+ * iteration or branch: here the state becomes a Task of the same name whose call the mock answers.
+ */
+function standInForMocked(state: StateDef): StateDef {
+  if (state.Type !== 'Map' && state.Type !== 'Parallel') return state;
+  const task: StateDef = { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:TestStateMock' };
+  for (const key of KEPT_BY_MOCKED) if (state[key] !== undefined) task[key] = state[key];
+  return task;
+}
+
+/** What AWS's TestState refuses before running anything. */
+function checkTestable(state: StateDef, mock: TestStateMock | undefined, roleArn: string | undefined): void {
+  const type = state.Type as string;
+  if (mock && NOT_MOCKABLE.has(type)) throw validationError(`State type '${type}' is not supported when a mock is specified`);
+  if (!mock && (type === 'Map' || type === 'Parallel')) {
+    throw new StepwiseError('InvalidDefinition', 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]');
+  }
+  if (type === 'Task' && !mock && roleArn === undefined) throw validationError('RoleArn must be specified when testing a Task state');
 }
 
 /** States the tested one can move to: stand-ins that end the run so that the next state is visible. */
@@ -100,37 +153,69 @@ async function runOnce(main: Runtime, machine: StateDef, name: string, input: Js
   return [...execution.events];
 }
 
-/** DEBUG inspection data for a JSONPath state, recomputed with the same path and template functions the compiler uses. */
-function inspection(state: StateDef, events: HistoryEvent[], entered: HistoryEvent | undefined, variables: JsonValue | undefined, output: JsonValue | undefined): Record<string, unknown> {
+/**
+ * DEBUG inspection data, with the members AWS shows for the state's type and query language:
+ * JSONPath Choice, Succeed, Fail and Wait show the input after InputPath; a Pass with a Result
+ * shows that result (InputPath and Parameters are not evaluated then); a Pass without one and a
+ * Task show each processing step. JSONata states show their input, a Task's Arguments and
+ * result; `errorDetails` says which catcher or retrier took an error.
+ */
+function inspection(state: StateDef, jsonata: boolean, events: HistoryEvent[], entered: HistoryEvent | undefined, variables: JsonValue | undefined, output: JsonValue | undefined, error: string | undefined, status: string): Record<string, unknown> {
   const input = detailsOf(entered).input;
   const data: Record<string, unknown> = { input: JSON.stringify(input ?? null) };
   const ctx = (value: JsonValue) => ({ input: value, context: {}, variables: (variables ?? {}) as Record<string, JsonValue> });
+  const type = state.Type as string;
+  const scheduled = events.find((e) => SCHEDULED.test(e.type));
+  const succeeded = events.find((e) => e.type === 'TaskSucceeded' || e.type === 'LambdaFunctionSucceeded');
   try {
-    const afterInputPath = state.InputPath === null ? {} : state.InputPath === undefined ? input! : selectPathOrThrowRuntime(state.InputPath as string, ctx(input!));
-    data.afterInputPath = JSON.stringify(afterInputPath);
-    const scheduled = events.find((e) => SCHEDULED.test(e.type));
-    const params = scheduled ? detailsOf(scheduled).parameters : state.Parameters !== undefined ? evaluatePayloadTemplate(state.Parameters, ctx(afterInputPath), 'Parameters') : afterInputPath;
-    data.afterParameters = JSON.stringify(params ?? null);
-    const succeeded = events.find((e) => e.type === 'TaskSucceeded' || e.type === 'LambdaFunctionSucceeded');
-    const result = succeeded ? detailsOf(succeeded).output : state.Type === 'Pass' ? (state.Result ?? params) : undefined;
-    if (result !== undefined) {
-      data.result = JSON.stringify(result);
-      const selected = state.ResultSelector !== undefined ? evaluatePayloadTemplate(state.ResultSelector, ctx(result), 'ResultSelector') : result;
-      data.afterResultSelector = JSON.stringify(selected);
-      data.afterResultPath = JSON.stringify(applyResultPath(input!, state.ResultPath as string | null | undefined, selected));
+    if (jsonata) {
+      if (type === 'Task') {
+        if (scheduled) data.afterArguments = JSON.stringify(detailsOf(scheduled).parameters ?? null);
+        if (succeeded) data.result = JSON.stringify(detailsOf(succeeded).output ?? null);
+      }
+    } else if (type === 'Pass' && state.Result !== undefined) {
+      data.result = JSON.stringify(state.Result);
+      data.afterResultSelector = JSON.stringify(state.Result);
+      data.afterResultPath = JSON.stringify(applyResultPath(input!, state.ResultPath as string | null | undefined, state.Result));
+    } else {
+      const afterInputPath = state.InputPath === null ? {} : state.InputPath === undefined ? input! : selectPathOrThrowRuntime(state.InputPath as string, ctx(input!));
+      data.afterInputPath = JSON.stringify(afterInputPath);
+      if (type === 'Pass' || type === 'Task') {
+        const params = scheduled ? detailsOf(scheduled).parameters : state.Parameters !== undefined ? evaluatePayloadTemplate(state.Parameters, ctx(afterInputPath), 'Parameters') : afterInputPath;
+        data.afterParameters = JSON.stringify(params ?? null);
+        const result = type === 'Pass' ? params : succeeded ? detailsOf(succeeded).output : undefined;
+        if (type === 'Task' && result !== undefined) data.result = JSON.stringify(result);
+        if (result !== undefined) {
+          const selected = state.ResultSelector !== undefined ? evaluatePayloadTemplate(state.ResultSelector, ctx(result), 'ResultSelector') : result;
+          data.afterResultSelector = JSON.stringify(selected);
+          data.afterResultPath = JSON.stringify(applyResultPath(input!, state.ResultPath as string | null | undefined, selected));
+        } else if (output !== undefined) data.afterResultPath = JSON.stringify(output);
+      }
     }
   } catch {
     // A path that fails here failed in the run too; its error is reported there.
   }
-  if (output !== undefined && data.afterResultPath === undefined) data.afterResultPath = JSON.stringify(output);
+  if (error !== undefined && (status === 'CAUGHT_ERROR' || status === 'RETRIABLE')) data.errorDetails = errorDetails(state, error, status);
   if (variables !== undefined) data.variables = JSON.stringify(variables);
   return data;
+}
+
+/** Which catcher (CAUGHT_ERROR) or retrier and its first interval (RETRIABLE) took the error. */
+function errorDetails(state: StateDef, error: string, status: string): Record<string, number> {
+  if (status === 'CAUGHT_ERROR') {
+    const catchers = (state.Catch ?? []) as unknown as Catcher[];
+    const caught = findCatcher(catchers, error);
+    return { catchIndex: caught ? catchers.indexOf(caught) : -1 };
+  }
+  const retriers = (state.Retry ?? []) as unknown as Retrier[];
+  const r = findRetrier(retriers, error);
+  return r < 0 ? {} : { retryIndex: r, retryBackoffIntervalSeconds: retriers[r]!.IntervalSeconds ?? 1 };
 }
 
 /** API:TestState: one state in isolation, with its outcome, next state and (DEBUG/TRACE) inspection data. */
 const testState: Action = async (f, { runtime }) => {
   const text = f.string('definition', { max: REGISTRY_LIMITS.definitionBytes });
-  f.optionalString('roleArn');
+  const roleArn = f.optionalString('roleArn');
   const inputText = f.optionalPayload('input', runtime.limits.payloadBytes) ?? '{}';
   const level = f.optionalEnum('inspectionLevel', ['INFO', 'DEBUG', 'TRACE'] as const) ?? 'INFO';
   f.optionalBoolean('revealSecrets');
@@ -142,7 +227,8 @@ const testState: Action = async (f, { runtime }) => {
   const variables = variablesText !== undefined ? parseJson(variablesText, 'variables') : undefined;
   if (variables !== undefined && (typeof variables !== 'object' || variables === null || Array.isArray(variables))) throw validationError('variables must be a JSON object.');
   const { name, state, queryLanguage } = pickState(parseJson(text, 'definition'), stateName);
-  const machine = harness(name, state, queryLanguage, variables);
+  checkTestable(state, mock, roleArn);
+  const machine = harness(name, mock ? standInForMocked(state) : state, queryLanguage, variables);
   checkDefinitionText(JSON.stringify(machine));
   const events = await runOnce(runtime, machine, name, input, mock);
 
@@ -167,7 +253,7 @@ const testState: Action = async (f, { runtime }) => {
     error, cause,
     nextState: status === 'SUCCEEDED' || status === 'CAUGHT_ERROR' ? (next ? named(next) : undefined) : undefined,
     status,
-    inspectionData: level === 'INFO' ? undefined : inspection(state, events, entered, variables, output),
+    inspectionData: level === 'INFO' ? undefined : inspection(state, (state.QueryLanguage ?? queryLanguage) === 'JSONata', events, entered, variables, output, error, status),
   });
 };
 

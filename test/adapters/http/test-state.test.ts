@@ -58,4 +58,45 @@ describe('TestState over the AWS JSON 1.0 API', () => {
     expect(await errorName(t.client.send(new TestStateCommand({ definition: machine, roleArn: ROLE })))).toBe('ValidationException');
     expect(await errorName(t.client.send(new TestStateCommand({ definition: JSON.stringify({ Type: 'Pass', Next: 3 }), roleArn: ROLE })))).toBe('InvalidDefinition');
   });
+
+  it('shows the inspection data AWS shows for each state type, and which catcher took an error', async () => {
+    const input = JSON.stringify({ initialData: { fieldFromInput: 'v' }, other: 1 });
+    const passWithResult = await t.client.send(new TestStateCommand({
+      definition: JSON.stringify({ Type: 'Pass', InputPath: '$.initialData', Parameters: { 'inputValue.$': '$.fieldFromInput' }, Result: { resultKey: 'r' }, ResultPath: '$.modifiedData', End: true }),
+      roleArn: ROLE, input, inspectionLevel: 'DEBUG',
+    }));
+    // A Result replaces the Parameters-shaped input: neither InputPath nor Parameters is evaluated.
+    expect(JSON.parse(passWithResult.output!)).toEqual({ initialData: { fieldFromInput: 'v' }, other: 1, modifiedData: { resultKey: 'r' } });
+    expect(Object.keys(passWithResult.inspectionData!).sort()).toEqual(['afterResultPath', 'afterResultSelector', 'input', 'result']);
+    const choice = await t.client.send(new TestStateCommand({
+      definition: JSON.stringify({ Type: 'Choice', Choices: [{ Variable: '$.other', NumericEquals: 1, Next: 'One' }], Default: 'Other' }), roleArn: ROLE, input, inspectionLevel: 'DEBUG',
+    }));
+    expect(choice.nextState).toBe('One');
+    expect(Object.keys(choice.inspectionData!).sort()).toEqual(['afterInputPath', 'input']);
+    const caught = await t.client.send(new TestStateCommand({
+      definition: task({ Catch: [{ ErrorEquals: ['Other'], Next: 'A' }, { ErrorEquals: ['States.ALL'], Next: 'B' }] }), roleArn: ROLE, input: '{"order":{}}', inspectionLevel: 'DEBUG',
+      mock: { errorOutput: { error: 'Payments.Busy', cause: 'try later' } },
+    }));
+    expect(caught).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'B' });
+    expect(caught.inspectionData!.errorDetails).toEqual({ catchIndex: 1 });
+  });
+
+  it("refuses what AWS's TestState refuses, takes a mocked Map's result without running it, and finds a state nested in a Map", async () => {
+    const pass = JSON.stringify({ Type: 'Pass', End: true });
+    expect(await errorName(t.client.send(new TestStateCommand({ definition: pass, roleArn: ROLE, mock: { result: '1' } })))).toBe('ValidationException');
+    expect(await errorName(t.client.send(new TestStateCommand({ definition: task(), input: '{"order":{}}' })))).toBe('ValidationException');
+    const map = {
+      Type: 'Map', ItemsPath: '$.items', ResultPath: '$.out', End: true,
+      ItemProcessor: { StartAt: 'TestState', States: { TestState: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } },
+    };
+    expect(await errorName(t.client.send(new TestStateCommand({ definition: JSON.stringify(map), roleArn: ROLE, input: '{"items":[1]}' })))).toBe('InvalidDefinition');
+    const mocked = await t.client.send(new TestStateCommand({ definition: JSON.stringify(map), roleArn: ROLE, input: '{"items":[1,2]}', mock: { result: '["a","b"]' } }));
+    expect(mocked).toMatchObject({ status: 'SUCCEEDED' });
+    expect(JSON.parse(mocked.output!)).toEqual({ items: [1, 2], out: ['a', 'b'] });
+    const machine = JSON.stringify({ StartAt: 'M', States: { M: { ...map, ItemProcessor: { StartAt: 'Inner', States: { Inner: { Type: 'Pass', Result: 7, End: true } } } } } });
+    const inner = await t.client.send(new TestStateCommand({ definition: machine, roleArn: ROLE, stateName: 'Inner', input: '{"x":1}' }));
+    expect(inner).toMatchObject({ status: 'SUCCEEDED', output: '7' });
+    const missing = t.client.send(new TestStateCommand({ definition: machine, roleArn: ROLE, stateName: 'Nope' }));
+    await expect(missing).rejects.toMatchObject({ name: 'ValidationException', message: 'State not found in definition' });
+  });
 });
