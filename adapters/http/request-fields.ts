@@ -78,9 +78,13 @@ export class RequestFields {
     return v;
   }
 
-  page(): { maxResults?: number; nextToken?: string } {
+  /** maxResults and nextToken; AWS caps the token at 1,024 characters, or 3,096 for executions and history. */
+  page(maxTokenLength = 1024): { maxResults?: number; nextToken?: string } {
     const maxResults = this.optionalNumber('maxResults');
-    const nextToken = this.optionalString('nextToken', { max: 1024 });
+    const nextToken = this.optionalString('nextToken');
+    if (nextToken !== undefined && nextToken.length > maxTokenLength) {
+      throw validationError(`1 validation error detected: Value '${nextToken}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to ${maxTokenLength}`);
+    }
     return { ...(maxResults !== undefined ? { maxResults } : {}), ...(nextToken !== undefined ? { nextToken } : {}) };
   }
 }

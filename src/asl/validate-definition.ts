@@ -325,12 +325,11 @@ class Validator {
     const { pointer } = scope;
     const startAt = machine['StartAt'];
     const states = machine['States'];
-    if (startAt === undefined) this.error(SCHEMA, "The field 'StartAt' is required but was missing", pointer);
-    else if (typeof startAt !== 'string') this.error(SCHEMA, `StartAt must be a string, not ${typeName(startAt)}`, at(pointer, 'StartAt'));
-    if (states === undefined) {
-      this.error(SCHEMA, "The field 'States' is required but was missing", pointer);
-      return;
-    }
+    // One problem for both, worded and ordered as AWS's: "These fields are required: [States, StartAt]".
+    const missing = [states === undefined ? 'States' : '', startAt === undefined ? 'StartAt' : ''].filter(Boolean);
+    if (missing.length > 0) this.error(SCHEMA, `These fields are required: [${missing.join(', ')}]`, pointer);
+    if (startAt !== undefined && typeof startAt !== 'string') this.error(SCHEMA, `StartAt must be a string, not ${typeName(startAt)}`, at(pointer, 'StartAt'));
+    if (states === undefined) return;
     if (!isObject(states)) {
       this.error(SCHEMA, `States must be an object, not ${typeName(states)}`, at(pointer, 'States'));
       return;

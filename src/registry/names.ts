@@ -11,15 +11,28 @@ const MAX_NAME_LENGTH = 80;
 export type NamedThing = 'state machine' | 'execution' | 'activity' | 'alias';
 
 export function checkName(name: unknown, what: NamedThing): string {
-  if (typeof name !== 'string' || name.length === 0) throw new StepwiseError('InvalidName', `Invalid Name: the ${what} name must be a non-empty string.`);
-  if ([...name].length > MAX_NAME_LENGTH) throw new StepwiseError('InvalidName', `Invalid Name: '${name}': a ${what} name has at most ${MAX_NAME_LENGTH} characters.`);
-  const bad = FORBIDDEN_NAME_CHARS.exec(name);
-  if (bad) throw new StepwiseError('InvalidName', `Invalid Name: '${name}': a ${what} name cannot contain ${JSON.stringify(bad[0])}.`);
-  if (what === 'alias' && !/^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/.test(name)) {
-    // Aliases share the `:suffix` slot with version numbers, so AWS requires a non-digit.
-    throw new StepwiseError('InvalidName', `Invalid Name: '${name}': an alias name has only letters, digits, '_', '-' and '.', and at least one that is not a digit.`);
-  }
+  if (what === 'alias') return checkAliasName(name);
+  if (typeof name !== 'string' || name.length === 0) throw new StepwiseError('InvalidName', `Invalid Name: '${String(name ?? '')}'`);
+  // AWS's wording names the value only; the rule broken is in the comment above.
+  if ([...name].length > MAX_NAME_LENGTH || FORBIDDEN_NAME_CHARS.test(name)) throw new StepwiseError('InvalidName', `Invalid Name: '${name}'`);
   return name;
+}
+
+const ALIAS_NAME = /^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/;
+
+/**
+ * Alias names are checked by the API's input validation (ValidationException, AWS's wording):
+ * they share the `:suffix` slot with version numbers, so at least one character is not a digit.
+ */
+function checkAliasName(name: unknown): string {
+  const value = typeof name === 'string' ? name : '';
+  if (value.length > MAX_NAME_LENGTH) {
+    throw new StepwiseError('ValidationException', `1 validation error detected: Value '${value}' at 'name' failed to satisfy constraint: Member must have length less than or equal to ${MAX_NAME_LENGTH}`);
+  }
+  if (!ALIAS_NAME.test(value)) {
+    throw new StepwiseError('ValidationException', `1 validation error detected: Value '${value}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$`);
+  }
+  return value;
 }
 
 export type ResourceType = 'stateMachine' | 'execution' | 'express' | 'activity' | 'mapRun';
@@ -55,6 +68,7 @@ const MAX_ARN_LENGTH = 2048;
 export function parseStatesArn(arn: unknown, expected: readonly ResourceType[]): ParsedArn {
   if (typeof arn !== 'string' || arn.length === 0) throw new StepwiseError('InvalidArn', 'Invalid Arn: an ARN must be a non-empty string.');
   if (arn.length > MAX_ARN_LENGTH) throw new StepwiseError('InvalidArn', `Invalid Arn: an ARN has at most ${MAX_ARN_LENGTH} characters.`);
+  if (!arn.startsWith('arn:')) throw new StepwiseError('InvalidArn', `Invalid Arn: 'Invalid ARN prefix: ${arn}'`);
   const m = ARN_SHAPE.exec(arn);
   if (!m) throw new StepwiseError('InvalidArn', `Invalid Arn: '${arn}' is not of the form arn:aws:states:REGION:ACCOUNT:TYPE:NAME.`);
   const resourceType = m[4] as ResourceType;

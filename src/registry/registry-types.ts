@@ -23,6 +23,8 @@ export interface StateMachineVersion extends StateMachineConfig {
   stateMachineVersionArn: string;
   version: number;
   revisionId: string;
+  /** Published from a revision an update made (see StateMachineRecord.revised). */
+  revised?: boolean;
   description?: string;
   creationDate: number;
 }
@@ -47,6 +49,8 @@ export interface StateMachineRecord extends StateMachineConfig {
   description?: string;
   /** Changes with each update; a version records the revision it was published from. */
   revisionId: string;
+  /** An update has changed it since its creation: AWS shows a revisionId only then. */
+  revised?: boolean;
   creationDate: number;
   updateDate?: number;
   versions: StateMachineVersion[];

@@ -40,7 +40,8 @@ export interface StateMachineView extends StateMachineConfig {
   name: string;
   status: 'ACTIVE';
   creationDate: number;
-  revisionId: string;
+  /** Shown once an update has changed the state machine (AWS's DescribeStateMachine has none before). */
+  revisionId?: string;
   description?: string;
 }
 
@@ -71,6 +72,7 @@ export class StateMachineRegistry {
 
   async create(input: CreateStateMachineInput): Promise<{ stateMachineArn: string; creationDate: number; stateMachineVersionArn?: string }> {
     const name = checkName(input.name, 'state machine');
+    checkVersionDescription(input);
     const config = checkConfig({ definition: input.definition, roleArn: input.roleArn, type: input.type ?? 'STANDARD', loggingConfiguration: input.loggingConfiguration, tracingConfiguration: input.tracingConfiguration });
     const tags = checkTags(input.tags ?? []);
     return this.mutate(() => {
@@ -105,14 +107,16 @@ export class StateMachineRegistry {
     if ('alias' in parsed.qualifier) throw new StepwiseError('ValidationException', `Describe an alias with DescribeStateMachineAlias, not DescribeStateMachine: '${arn}'.`);
     const version = this.versionOf(record, parsed.qualifier.version);
     if (!version) throw doesNotExist(arn);
-    return { ...viewOf(record), ...pickConfig(version), stateMachineArn: version.stateMachineVersionArn, revisionId: version.revisionId, creationDate: version.creationDate, ...(version.description !== undefined ? { description: version.description } : {}) };
+    return { ...viewOf(record), ...pickConfig(version), stateMachineArn: version.stateMachineVersionArn, ...(version.revised ? { revisionId: version.revisionId } : { revisionId: undefined }), creationDate: version.creationDate, ...(version.description !== undefined ? { description: version.description } : {}) };
   }
 
-  async update(arn: string, input: UpdateStateMachineInput): Promise<{ updateDate: number; revisionId: string; stateMachineVersionArn?: string }> {
+  async update(arn: string, input: UpdateStateMachineInput): Promise<{ updateDate: number; revisionId?: string; stateMachineVersionArn?: string }> {
     const parsed = parseStateMachineArn(arn);
-    if (parsed.qualifier) throw new StepwiseError('ValidationException', `Update the state machine itself, not a version or alias: '${arn}'.`);
+    // AWS looks the ARN up as a state machine, and a version or alias is none.
+    if (parsed.qualifier) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    checkVersionDescription(input);
     if (input.definition === undefined && input.roleArn === undefined && input.loggingConfiguration === undefined && input.tracingConfiguration === undefined) {
-      throw new StepwiseError('MissingRequiredParameter', 'Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified.');
+      throw new StepwiseError('MissingRequiredParameter', 'Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified');
     }
     return this.mutate(() => {
       const record = this.machines.get(parsed.base);
@@ -124,10 +128,11 @@ export class StateMachineRegistry {
       if (!sameConfig(record, config)) {
         Object.assign(record, config);
         record.revisionId = randomUUID();
+        record.revised = true;
       }
       record.updateDate = this.now();
       const version = input.publish ? this.publishInto(record, input.versionDescription) : undefined;
-      return { updateDate: record.updateDate, revisionId: record.revisionId, ...(version ? { stateMachineVersionArn: version.stateMachineVersionArn } : {}) };
+      return { updateDate: record.updateDate, ...(record.revised ? { revisionId: record.revisionId } : {}), ...(version ? { stateMachineVersionArn: version.stateMachineVersionArn } : {}) };
     });
   }
 
@@ -159,7 +164,7 @@ export class StateMachineRegistry {
       const record = this.machines.get(parsed.base);
       if (!record) throw doesNotExist(arn);
       if (input.revisionId !== undefined && input.revisionId !== record.revisionId) {
-        throw new StepwiseError('ConflictException', `The revisionId '${input.revisionId}' is not the state machine's current revision ('${record.revisionId}').`);
+        throw new StepwiseError('ConflictException', `Failed to publish the State Machine version for revision ${input.revisionId}. The current State Machine revision is ${record.revisionId}.`);
       }
       const v = this.publishInto(record, input.description);
       return { stateMachineVersionArn: v.stateMachineVersionArn, creationDate: v.creationDate };
@@ -186,7 +191,10 @@ export class StateMachineRegistry {
       const record = this.machines.get(parsed.base);
       if (!record) return;
       const user = record.aliases.find((a) => a.routingConfiguration.some((r) => r.stateMachineVersionArn === versionArn));
-      if (user) throw new StepwiseError('ConflictException', `Version '${versionArn}' is referenced by alias '${user.stateMachineAliasArn}'; update or delete the alias first.`);
+      if (user) {
+        const names = record.aliases.filter((a) => a.routingConfiguration.some((r) => r.stateMachineVersionArn === versionArn)).map((a) => a.name);
+        throw new StepwiseError('ConflictException', `Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [${names.join(', ')}]`);
+      }
       record.versions = record.versions.filter((v) => v.version !== number);
     });
   }
@@ -205,7 +213,7 @@ export class StateMachineRegistry {
         if (existing.description === input.description && JSON.stringify(existing.routingConfiguration) === JSON.stringify(routing)) {
           return { stateMachineAliasArn: aliasArn, creationDate: existing.creationDate };
         }
-        throw new StepwiseError('ConflictException', `Alias '${aliasArn}' already exists with a different configuration.`);
+        throw new StepwiseError('ConflictException', 'Failed to create alias because an alias with the same name and a different routing configuration already exists.');
       }
       if (record.aliases.length >= REGISTRY_LIMITS.aliasesPerStateMachine) throw new StepwiseError('ValidationException', `A state machine has at most ${REGISTRY_LIMITS.aliasesPerStateMachine} aliases.`);
       const alias: StateMachineAlias = { stateMachineAliasArn: aliasArn, name, routingConfiguration: routing, creationDate: this.now(), ...(input.description !== undefined ? { description: input.description } : {}) };
@@ -406,7 +414,7 @@ export class StateMachineRegistry {
     }
     const version: StateMachineVersion = {
       ...pickConfig(record), stateMachineVersionArn: `${record.stateMachineArn}:${record.nextVersion}`, version: record.nextVersion,
-      revisionId: record.revisionId, creationDate: this.now(), ...(description !== undefined ? { description } : {}),
+      revisionId: record.revisionId, ...(record.revised ? { revised: true } : {}), creationDate: this.now(), ...(description !== undefined ? { description } : {}),
     };
     record.nextVersion += 1;
     record.versions.push(version);
@@ -450,7 +458,8 @@ function cmp(a: string, b: string): number {
 
 function viewOf(r: StateMachineRecord): StateMachineView {
   return {
-    ...pickConfig(r), stateMachineArn: r.stateMachineArn, name: r.name, status: 'ACTIVE', creationDate: r.creationDate, revisionId: r.revisionId,
+    ...pickConfig(r), stateMachineArn: r.stateMachineArn, name: r.name, status: 'ACTIVE', creationDate: r.creationDate,
+    ...(r.revised ? { revisionId: r.revisionId } : {}),
     ...(r.description !== undefined ? { description: r.description } : {}),
   };
 }
@@ -512,19 +521,29 @@ function checkTags(tags: unknown): Tag[] {
   });
 }
 
+function checkVersionDescription(input: { publish?: boolean; versionDescription?: string }): void {
+  if (input.versionDescription !== undefined && input.publish !== true) throw new StepwiseError('ValidationException', 'Version description can only be set when publish is true');
+}
+
 function checkRouting(routing: unknown): RoutingEntry[] {
-  if (!Array.isArray(routing) || routing.length < 1 || routing.length > 2) {
-    throw new StepwiseError('ValidationException', 'routingConfiguration must list one or two versions.');
+  if (!Array.isArray(routing) || routing.length < 1) throw new StepwiseError('ValidationException', 'routingConfiguration must list one or two versions.');
+  if (routing.length > 2) {
+    const items = routing.map((r: Partial<RoutingEntry>) => `RoutingConfigurationListItem(stateMachineVersionArn=${r?.stateMachineVersionArn}, weight=${r?.weight})`).join(', ');
+    throw new StepwiseError('ValidationException', `1 validation error detected: Value '[${items}]' at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2`);
   }
   const entries = routing.map((r: unknown, i) => {
     const e = r as Partial<RoutingEntry>;
     if (typeof e?.stateMachineVersionArn !== 'string') throw new StepwiseError('ValidationException', `routingConfiguration[${i}].stateMachineVersionArn is required.`);
-    if (typeof e.weight !== 'number' || !Number.isInteger(e.weight) || e.weight < 0 || e.weight > 100) throw new StepwiseError('ValidationException', `routingConfiguration[${i}].weight must be an integer from 0 to 100.`);
-    const parsed = parseStateMachineArn(e.stateMachineVersionArn);
-    if (!parsed.qualifier || !('version' in parsed.qualifier)) throw new StepwiseError('ValidationException', `routingConfiguration[${i}].stateMachineVersionArn must be a version ARN (ending in :NUMBER).`);
+    if (typeof e.weight === 'number' && e.weight > 100) throw new StepwiseError('ValidationException', `1 validation error detected: Value '${e.weight}' at 'routingConfiguration.${i + 1}.member.weight' failed to satisfy constraint: Member must have value less than or equal to 100`);
+    if (typeof e.weight !== 'number' || !Number.isInteger(e.weight) || e.weight < 0) throw new StepwiseError('ValidationException', `routingConfiguration[${i}].weight must be an integer from 0 to 100.`);
     return { stateMachineVersionArn: e.stateMachineVersionArn, weight: e.weight };
   });
-  if (entries.reduce((s, e) => s + e.weight, 0) !== 100) throw new StepwiseError('ValidationException', 'The weights in routingConfiguration must add up to 100.');
-  if (entries.length === 2 && entries[0]!.stateMachineVersionArn === entries[1]!.stateMachineVersionArn) throw new StepwiseError('ValidationException', 'routingConfiguration names the same version twice.');
+  const received = (values: readonly unknown[]) => `Received: [${values.join(', ')}]`;
+  const arns = entries.map((e) => e.stateMachineVersionArn);
+  if (arns.some((arn) => { const q = parseStateMachineArn(arn).qualifier; return !q || !('version' in q); })) {
+    throw new StepwiseError('ValidationException', `Routing configuration must contain state machine version ARNs. ${received(arns)}`);
+  }
+  if (entries.length === 2 && arns[0] === arns[1]) throw new StepwiseError('ValidationException', `Routing configuration must contain distinct state machine version ARNs. ${received(arns)}`);
+  if (entries.reduce((s, e) => s + e.weight, 0) !== 100) throw new StepwiseError('ValidationException', `Sum of routing configuration weights must equal 100. ${received(entries.map((e) => e.weight))}`);
   return entries;
 }

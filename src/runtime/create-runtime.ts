@@ -70,6 +70,8 @@ export interface StartExecutionOptions {
   /** Kept with the execution when it was started through a version or an alias (DescribeExecution shows them). */
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
+  /** The IAM role the execution runs as (its ExecutionStarted event and `$$.Execution.RoleArn` show it). Default: the runtime's StepwiseExecutionRole. */
+  roleArn?: string;
 }
 
 /** A compiled definition, reused across executions of the same text. */
@@ -199,7 +201,7 @@ export class Runtime {
     const prepared = this.prepare(options.definition);
     const { definition, compiled } = prepared;
     const smName = options.stateMachineName ?? 'StateMachine';
-    const identity = this.identity(smName, options.name ?? nanoid());
+    const identity = this.identity(smName, options.name ?? nanoid(), options.roleArn);
     const arn = identity.executionArn;
     // A generated name (126 random bits) is new: only a name the caller chose is looked up.
     if (options.name !== undefined && (this.executions.has(arn) || this.ended.has(arn) || this.store.holdsSync?.(arn))) {
@@ -220,6 +222,7 @@ export class Runtime {
     const extra: StoredExtra = { definitionId: prepared.definitionId, input, testCase: options.testCase, stateMachineName: smName };
     if (options.stateMachineVersionArn) extra.stateMachineVersionArn = options.stateMachineVersionArn;
     if (options.stateMachineAliasArn) extra.stateMachineAliasArn = options.stateMachineAliasArn;
+    if (options.roleArn) extra.roleArn = options.roleArn;
     // The definition is asked for before the metadata that names it: a store that keeps one
     // turn's writes together or in order needs no more; any other makes the metadata wait.
     const saving = this.definitions.save(prepared.definitionId, definition);
@@ -317,7 +320,7 @@ export class Runtime {
       throw new StepwiseError('InvalidArgument', `Execution '${executionArn}' has no event ${options.fromEventId}.`);
     }
     const prepared = options.definition !== undefined ? this.prepare(options.definition) : origin.prepared;
-    const identity = this.identity(origin.identity.stateMachineName, options.name ?? `${origin.identity.name}-fork-${nanoid(8)}`);
+    const identity = this.identity(origin.identity.stateMachineName, options.name ?? `${origin.identity.name}-fork-${nanoid(8)}`, origin.extra.roleArn);
     const copies = events.map((e) => ({ ...e }));
     const journal = this.journal(identity, prepared.compiled, origin.extra.input, origin.extra.testCase);
     await this.ownership?.claimNew(identity.executionArn);
@@ -386,7 +389,7 @@ export class Runtime {
     return journal;
   }
 
-  private identity(stateMachineName: string, name: string): ExecutionIdentity {
+  private identity(stateMachineName: string, name: string, roleArn?: string): ExecutionIdentity {
     let arns = this.arnsByStateMachine.get(stateMachineName);
     if (!arns) {
       arns = {
@@ -403,7 +406,7 @@ export class Runtime {
     const executionArn = [arns.executionPrefix, name].join('');
     return {
       executionArn, stateMachineArn: arns.stateMachineArn, stateMachineName,
-      name: executionArn.slice(arns.executionPrefix.length), region: this.place.region, roleArn: arns.roleArn,
+      name: executionArn.slice(arns.executionPrefix.length), region: this.place.region, roleArn: roleArn ?? arns.roleArn,
     };
   }
 
@@ -502,7 +505,7 @@ export class Runtime {
     const definition = await this.storedDefinitionOf(extra);
     if (!definition) throw new StepwiseError('InvalidArgument', `Execution '${executionArn}' was stored without its definition.`);
     const stateMachineName = extra.stateMachineName ?? meta.stateMachineArn.split(':').pop()!;
-    return { meta, extra, prepared: this.prepare(definition), identity: this.identity(stateMachineName, meta.name) };
+    return { meta, extra, prepared: this.prepare(definition), identity: this.identity(stateMachineName, meta.name, extra.roleArn) };
   }
 
   /** Earlier versions kept the definition in the metadata; now it is named by id. */
@@ -644,6 +647,8 @@ interface StoredExtra {
   forkedFrom?: { executionArn: string; eventId: number };
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
+  /** The role it was started with, when not the runtime's default. */
+  roleArn?: string;
 }
 
 function throwNoMocks(): never {

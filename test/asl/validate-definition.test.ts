@@ -53,8 +53,9 @@ describe('top level', () => {
   });
 
   it('requires StartAt and States, and StartAt must name a state', () => {
-    expectError({ States: { A: pass() } }, 'SCHEMA_VALIDATION_FAILED', '', "The field 'StartAt' is required but was missing");
-    expectError({ StartAt: 'A' }, 'SCHEMA_VALIDATION_FAILED', '', "The field 'States' is required but was missing");
+    expectError({ States: { A: pass() } }, 'SCHEMA_VALIDATION_FAILED', '', 'These fields are required: [StartAt]');
+    expectError({ StartAt: 'A' }, 'SCHEMA_VALIDATION_FAILED', '', 'These fields are required: [States]');
+    expectError({}, 'SCHEMA_VALIDATION_FAILED', '', 'These fields are required: [States, StartAt]');
     expectError({ StartAt: 'First', States: { FirstState: pass() } }, 'MISSING_TRANSITION_TARGET', '/StartAt');
   });
 

@@ -16,7 +16,13 @@ describe('names and ARNs', () => {
     for (const bad of ['', 'a b', 'a:b', 'a/b', 'a#b', 'a*', 'x'.repeat(81), 'tab\there', 'ctl\u0001']) {
       expect(() => checkName(bad, 'execution'), bad).toThrow(expect.objectContaining({ code: 'InvalidName' }));
     }
-    expect(() => checkName('42', 'alias')).toThrow(expect.objectContaining({ code: 'InvalidName' }));
+    expect(() => checkName('a b', 'activity')).toThrow(expect.objectContaining({ code: 'InvalidName', message: "Invalid Name: 'a b'" }));
+    // Alias names fail the API's input validation, as AWS's do.
+    expect(() => checkName('42', 'alias')).toThrow(expect.objectContaining({
+      code: 'ValidationException',
+      message: "1 validation error detected: Value '42' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$",
+    }));
+    expect(() => checkName('A'.repeat(81), 'alias')).toThrow(expect.objectContaining({ code: 'ValidationException', message: expect.stringContaining('Member must have length less than or equal to 80') }));
   });
 
   it('parses state machine, version and alias ARNs and says what is wrong with others', () => {

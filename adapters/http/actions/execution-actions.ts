@@ -12,7 +12,8 @@ import { ApiError, compact, epochSeconds, validationError } from '../aws-json-pr
 import { describeExecutionResponse, executionFacts, listItemOf } from '../execution-view.js';
 import type { RequestFields } from '../request-fields.js';
 
-const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+// In the order AWS lists them when it refuses another value.
+const STATUSES = ['SUCCEEDED', 'TIMED_OUT', 'PENDING_REDRIVE', 'ABORTED', 'FAILED', 'RUNNING'] as const;
 
 interface StartRequest {
   target: ResolvedStateMachine;
@@ -43,7 +44,9 @@ async function startRequest(f: RequestFields, runtime: Runtime): Promise<StartRe
   try {
     input = JSON.parse(inputText) as JsonValue;
   } catch (e) {
-    throw new StepwiseError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${(e as Error).message}'`);
+    // AWS's parser words its other errors its own way; an empty input it words as this.
+    const why = inputText.trim() === '' ? 'Invalid execution input.' : (e as Error).message;
+    throw new StepwiseError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${why}'`);
   }
   f.optionalString('traceHeader', { max: 256 });
   return { target, testCase, name, inputText, input };
@@ -53,6 +56,7 @@ function launch(runtime: Runtime, r: StartRequest) {
   return runtime.startExecution({
     definition: r.target.definition, input: r.input, stateMachineName: r.target.name, name: r.name, testCase: r.testCase,
     stateMachineVersionArn: r.target.stateMachineVersionArn, stateMachineAliasArn: r.target.stateMachineAliasArn,
+    roleArn: r.target.roleArn,
   });
 }
 
@@ -97,7 +101,7 @@ const startExecution: Action = async (f, { runtime }) => {
 /** API:StartSyncExecution: Express state machines only; answers when the execution ends. */
 const startSyncExecution: Action = async (f, { runtime }) => {
   const r = await startRequest(f, runtime);
-  if (r.target.type !== 'EXPRESS') throw new StepwiseError('StateMachineTypeNotSupported', `StartSyncExecution supports EXPRESS state machines only; '${r.target.stateMachineArn}' is STANDARD.`);
+  if (r.target.type !== 'EXPRESS') throw new StepwiseError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
   const journal = launch(runtime, r);
   const result = await journal.done;
   return compact({
@@ -174,7 +178,7 @@ const listExecutions: Action = async (f, { runtime }) => {
   const mapRunArn = f.optionalString('mapRunArn');
   const status = f.optionalEnum<ExecutionStatus>('statusFilter', STATUSES);
   const redriveFilter = f.optionalEnum('redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN'] as const);
-  const page = f.page();
+  const page = f.page(3096);
   if (mapRunArn !== undefined) {
     parseStatesArn(mapRunArn, ['mapRun']);
     throw new ApiError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}' (Stepwise runs distributed maps inline and lists no map runs).`);

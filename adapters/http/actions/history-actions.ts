@@ -33,7 +33,7 @@ const getExecutionHistory: Action = async (f, { runtime }) => {
   parseStatesArn(arn, ['execution', 'express']);
   const reverse = f.optionalBoolean('reverseOrder') ?? false;
   const include = f.optionalBoolean('includeExecutionData') ?? true;
-  const page = f.page();
+  const page = f.page(3096);
   const facts = await executionFacts(runtime, arn);
   const ordered = reverse ? [...facts.events].reverse() : facts.events;
   const result = pageBy(ordered, keyOf(reverse), page.maxResults, page.nextToken);

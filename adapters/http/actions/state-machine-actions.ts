@@ -113,13 +113,16 @@ const validateStateMachineDefinition: Action = async (f) => {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    return { result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: `The definition is not valid JSON: ${(e as Error).message}`, location: '' }], truncated: false };
+    // Blank text is no JSON object at all, which AWS reports as a schema failure.
+    if (text.trim() === '') return { result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'Definition must be a valid JSON object' }], truncated: false };
+    return { result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: `The definition is not valid JSON: ${(e as Error).message}` }], truncated: false };
   }
   const { result, diagnostics } = validateDefinitionResult(parsed);
   const shown = diagnostics.filter((d) => severity === 'WARNING' || d.severity === 'ERROR');
   return {
     result,
-    diagnostics: shown.slice(0, maxResults).map((d) => compact({ severity: d.severity, code: d.code, message: d.message, location: d.location || undefined })),
+    // The definition's root is "/" in AWS's locations.
+    diagnostics: shown.slice(0, maxResults).map((d) => compact({ severity: d.severity, code: d.code, message: d.message, location: d.location || '/' })),
     truncated: shown.length > maxResults,
   };
 };

@@ -60,6 +60,10 @@ describe('executions over the AWS JSON 1.0 API', () => {
     expect(d.stopDate!.getTime()).toBeGreaterThanOrEqual(d.startDate!.getTime());
     const sm = await t.client.send(new DescribeStateMachineForExecutionCommand({ executionArn: started.executionArn }));
     expect(sm).toMatchObject({ stateMachineArn: passArn, name: 'Pass', definition: PASS_MACHINE, roleArn: ROLE });
+    // Never updated: AWS shows no revisionId. The execution runs as the state machine's role.
+    expect(sm.revisionId).toBeUndefined();
+    const history = await t.client.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn }));
+    expect(history.events![0]!.executionStartedEventDetails).toMatchObject({ roleArn: ROLE });
   });
 
   it('describes a timed-out execution without error or cause, as AWS does', async () => {

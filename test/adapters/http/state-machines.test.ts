@@ -110,7 +110,28 @@ describe('state machines over the AWS JSON 1.0 API', () => {
     await t.client.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: alias.stateMachineAliasArn }));
     await t.client.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: `${stateMachineArn}:1` }));
     expect((await t.client.send(new ListStateMachineVersionsCommand({ stateMachineArn }))).stateMachineVersions!.length).toBe(1);
-    expect(await errorName(t.client.send(new CreateStateMachineAliasCommand({ name: '123', routingConfiguration: [{ stateMachineVersionArn: `${stateMachineArn}:2`, weight: 100 }] })))).toBe('InvalidName');
+    expect(await errorName(t.client.send(new CreateStateMachineAliasCommand({ name: '123', routingConfiguration: [{ stateMachineVersionArn: `${stateMachineArn}:2`, weight: 100 }] })))).toBe('ValidationException');
+  });
+
+  it("words refusals as AWS does, and shows a revisionId only once an update has changed the state machine", async () => {
+    const { stateMachineArn, stateMachineVersionArn } = await t.client.send(new CreateStateMachineCommand({ name: 'Worded', definition: PASS_MACHINE, roleArn: ROLE, publish: true }));
+    expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn }))).revisionId).toBeUndefined();
+    expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn: stateMachineVersionArn }))).revisionId).toBeUndefined();
+    const unchanged = await t.client.send(new UpdateStateMachineCommand({ stateMachineArn, definition: PASS_MACHINE, publish: true }));
+    expect(unchanged.revisionId).toBeUndefined();
+    expect(unchanged.stateMachineVersionArn).toBe(stateMachineVersionArn);
+    const changed = await t.client.send(new UpdateStateMachineCommand({ stateMachineArn, roleArn: `${ROLE}2` }));
+    expect(changed.revisionId).toEqual(expect.any(String));
+    expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn }))).revisionId).toBe(changed.revisionId);
+
+    const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: { name: string; message: string }) => ({ name: e.name, message: e.message }));
+    expect(await refusal(t.client.send(new DescribeStateMachineCommand({ stateMachineArn: 'not_a_valid_arn' })))).toEqual({ name: 'InvalidArn', message: "Invalid Arn: 'Invalid ARN prefix: not_a_valid_arn'" });
+    expect(await refusal(t.client.send(new UpdateStateMachineCommand({ stateMachineArn: stateMachineVersionArn, definition: PASS_MACHINE })))).toEqual({ name: 'StateMachineDoesNotExist', message: `State Machine Does Not Exist: '${stateMachineVersionArn}'` });
+    expect(await refusal(t.client.send(new CreateStateMachineCommand({ name: 'NoPublish', definition: PASS_MACHINE, roleArn: ROLE, versionDescription: 'x' })))).toEqual({ name: 'ValidationException', message: 'Version description can only be set when publish is true' });
+    expect(await refusal(t.client.send(new CreateStateMachineAliasCommand({ name: 'both', routingConfiguration: [{ stateMachineVersionArn, weight: 50 }, { stateMachineVersionArn, weight: 50 }] })))).toEqual({
+      name: 'ValidationException', message: `Routing configuration must contain distinct state machine version ARNs. Received: [${stateMachineVersionArn}, ${stateMachineVersionArn}]`,
+    });
+    expect(await refusal(t.client.send(new ListStateMachinesCommand({ nextToken: 'x'.repeat(1025) })))).toMatchObject({ name: 'ValidationException', message: expect.stringContaining(`Value '${'x'.repeat(1025)}' at 'nextToken'`) });
   });
 
   it('tags, untags and lists tags', async () => {
