@@ -27,14 +27,16 @@ export interface Diagnostic {
 
 export type ValidationResult = { result: 'OK' | 'FAIL'; diagnostics: Diagnostic[] };
 
-export function validateDefinition(def: unknown): Diagnostic[] {
+/** `type`: an EXPRESS state machine also may not use the `.sync` and `.waitForTaskToken` patterns. */
+export function validateDefinition(def: unknown, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): Diagnostic[] {
   const validator = new Validator();
   validator.validateTop(def);
-  return [...validator.diagnostics, ...unassignedVariableReferences(def)];
+  const express = type === 'EXPRESS' ? expressPatternProblems(def) : [];
+  return [...validator.diagnostics, ...express, ...unassignedVariableReferences(def)];
 }
 
-export function validateDefinitionResult(def: unknown): ValidationResult {
-  const diagnostics = validateDefinition(def);
+export function validateDefinitionResult(def: unknown, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): ValidationResult {
+  const diagnostics = validateDefinition(def, type);
   return { result: diagnostics.some((d) => d.severity === 'ERROR') ? 'FAIL' : 'OK', diagnostics };
 }
 
@@ -1464,4 +1466,32 @@ function visitJsonata(value: unknown, atRoot: boolean, usage: JsonataUsage, seen
   for (const key of ['lhs', 'rhs', 'expression', 'expressions', 'arguments', 'procedure', 'condition', 'then', 'else', 'body']) {
     visitJsonata(node[key], atRoot, usage, seen);
   }
+}
+
+/**
+ * Express workflows run neither the job-run (`.sync`) nor the callback (`.waitForTaskToken`)
+ * pattern (DG:concepts-standard-vs-express). AWS's message for `.waitForTaskToken` is quoted
+ * from its ValidateStateMachineDefinition answer (trailing space included); `.sync`'s is worded
+ * the same way.
+ */
+function expressPatternProblems(def: unknown): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const walk = (scope: unknown, pointer: string): void => {
+    const states = (scope as Json | null)?.['States'];
+    if (typeof states !== 'object' || states === null || Array.isArray(states)) return;
+    for (const [name, state] of Object.entries(states as Json)) {
+      if (typeof state !== 'object' || state === null) continue;
+      const s = state as Json;
+      const here = `${pointer}/States/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const pattern = typeof s['Resource'] === 'string' ? /\.(waitForTaskToken|sync)(:\d+)?$/.exec(s['Resource'])?.[1] : undefined;
+      if (s['Type'] === 'Task' && pattern) {
+        problems.push({ severity: 'ERROR', code: SCHEMA, message: `Express state machine does not support '.${pattern}' service integration `, location: `${here}/Resource` });
+      }
+      if (Array.isArray(s['Branches'])) s['Branches'].forEach((b, i) => walk(b, `${here}/Branches/${i}`));
+      if (s['ItemProcessor'] !== undefined) walk(s['ItemProcessor'], `${here}/ItemProcessor`);
+      if (s['Iterator'] !== undefined) walk(s['Iterator'], `${here}/Iterator`);
+    }
+  };
+  walk(def, '');
+  return problems;
 }

@@ -480,7 +480,7 @@ function checkConfig(c: { definition: unknown; roleArn: unknown; type: unknown; 
   if (typeof c.roleArn !== 'string' || !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(c.roleArn)) {
     throw new StepwiseError('InvalidArn', `Invalid Arn: 'Role ARN is not valid: ${String(c.roleArn)}' (expected arn:aws:iam::ACCOUNT:role/NAME).`);
   }
-  checkDefinitionText(c.definition);
+  checkDefinitionText(c.definition, c.type);
   const level = c.loggingConfiguration?.level;
   if (level !== undefined && !['ALL', 'ERROR', 'FATAL', 'OFF'].includes(level)) {
     throw new StepwiseError('ValidationException', `1 validation error detected: Value '${String(level)}' at 'loggingConfiguration.level' failed to satisfy constraint: Member must satisfy enum value set: [ALL, ERROR, FATAL, OFF]`);
@@ -493,7 +493,7 @@ function checkConfig(c: { definition: unknown; roleArn: unknown; type: unknown; 
 }
 
 /** InvalidDefinition with AWS's message shape: `Invalid State Machine Definition: 'CODE: message at /path'`. */
-export function checkDefinitionText(definition: unknown): void {
+export function checkDefinitionText(definition: unknown, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): void {
   if (typeof definition !== 'string' || definition.length === 0) throw new StepwiseError('MissingRequiredParameter', 'The definition must be a non-empty JSON string.');
   if (Buffer.byteLength(definition, 'utf8') > REGISTRY_LIMITS.definitionBytes) {
     throw new StepwiseError('ValidationException', `1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${REGISTRY_LIMITS.definitionBytes}`);
@@ -504,7 +504,7 @@ export function checkDefinitionText(definition: unknown): void {
   } catch (e) {
     throw new StepwiseError('InvalidDefinition', `Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: ${(e as Error).message}'`);
   }
-  const problems = validateDefinition(parsed).filter((d) => d.severity === 'ERROR');
+  const problems = validateDefinition(parsed, type).filter((d) => d.severity === 'ERROR');
   if (problems.length > 0) {
     throw new StepwiseError('InvalidDefinition', `Invalid State Machine Definition: '${problems.map((p) => `${p.code}: ${p.message} at ${p.location || '/'}`).join(', ')}'`, problems);
   }

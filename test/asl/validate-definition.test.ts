@@ -569,3 +569,25 @@ describe('variables no Assign sets', () => {
     ]);
   });
 });
+
+describe('validateDefinition for an EXPRESS state machine', () => {
+  it('refuses the .waitForTaskToken and .sync patterns wherever they are, with AWS wording, and accepts them for STANDARD', () => {
+    const def = {
+      StartAt: 'Send',
+      States: {
+        Send: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Next: 'Fan' },
+        Fan: {
+          Type: 'Parallel', End: true,
+          Branches: [{ StartAt: 'Run', States: { Run: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', End: true } } }],
+        },
+      },
+    };
+    expect(validateDefinitionResult(def).result).toBe('OK');
+    const express = validateDefinitionResult(def, 'EXPRESS');
+    expect(express.result).toBe('FAIL');
+    expect(express.diagnostics).toEqual([
+      { severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: "Express state machine does not support '.waitForTaskToken' service integration ", location: '/States/Send/Resource' },
+      { severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: "Express state machine does not support '.sync' service integration ", location: '/States/Fan/Branches/0/States/Run/Resource' },
+    ]);
+  });
+});

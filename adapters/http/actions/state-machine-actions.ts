@@ -105,7 +105,7 @@ const listStateMachineAliases: Action = async (f, { runtime }) => {
 /** API:ValidateStateMachineDefinition: never fails on a bad definition, it describes it. */
 const validateStateMachineDefinition: Action = async (f) => {
   const text = f.string('definition', { max: REGISTRY_LIMITS.definitionBytes });
-  f.optionalEnum('type', TYPES);
+  const type = f.optionalEnum('type', TYPES) ?? 'STANDARD';
   const severity = f.optionalEnum('severity', ['ERROR', 'WARNING'] as const) ?? 'ERROR';
   const maxResults = f.optionalNumber('maxResults') || 100;
   if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 100) throw validationError(`1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`);
@@ -117,7 +117,7 @@ const validateStateMachineDefinition: Action = async (f) => {
     if (text.trim() === '') return { result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'Definition must be a valid JSON object' }], truncated: false };
     return { result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: `The definition is not valid JSON: ${(e as Error).message}` }], truncated: false };
   }
-  const { result, diagnostics } = validateDefinitionResult(parsed);
+  const { result, diagnostics } = validateDefinitionResult(parsed, type);
   const shown = diagnostics.filter((d) => severity === 'WARNING' || d.severity === 'ERROR');
   return {
     result,
