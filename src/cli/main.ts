@@ -14,7 +14,8 @@ const USAGE = `usage: stepwise <command> [options]
 
 commands:
   run DEFINITION ...      run a state machine and print its result (stepwise run --help)
-  validate FILE           check a definition and list every problem
+  validate FILE [--type EXPRESS]
+                          check a definition and list every problem
   list [--status S]       executions in the store
   history EXECUTION       an execution's history in AWS's GetExecutionHistory shape
   inspect EXECUTION [--at EVENT_ID]

@@ -3,11 +3,12 @@ import { loadDefinitionFile, type DefinitionErrorDetails } from '../asl/parse-de
 import { validateDefinitionResult, type Diagnostic, type ValidationResult } from '../asl/validate-definition.js';
 import { paint } from './paint.js';
 
-export const VALIDATE_USAGE = `usage: stepwise validate FILE [--json]
+export const VALIDATE_USAGE = `usage: stepwise validate FILE [--type STANDARD|EXPRESS] [--json]
 
 Checks a state machine definition (JSON or YAML, or a CloudFormation/SAM template holding one state
 machine) the way AWS's ValidateStateMachineDefinition does and lists every problem found.
 
+  --type    the state machine's type (default STANDARD); EXPRESS also refuses .sync and .waitForTaskToken
   --json    print the result as JSON: { "result": "OK" | "FAIL", "diagnostics": [...] }
 
 Exit status: 0 when the definition is valid (warnings allowed), 2 when it has errors or cannot be read.`;
@@ -25,10 +26,19 @@ const processIo: ValidateIo = {
 /** `stepwise validate FILE [--json]`; returns the exit code. */
 export async function validateCommand(args: string[], io: ValidateIo = processIo): Promise<number> {
   let json = false;
+  let type: 'STANDARD' | 'EXPRESS' = 'STANDARD';
   const files: string[] = [];
-  for (const arg of args) {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
     if (arg === '--json') json = true;
-    else if (arg === '--help' || arg === '-h') {
+    else if (arg === '--type' || arg.startsWith('--type=')) {
+      const value = arg === '--type' ? args[++i] : arg.slice('--type='.length);
+      if (value !== 'STANDARD' && value !== 'EXPRESS') {
+        io.stderr(`stepwise validate: --type must be STANDARD or EXPRESS, not ${value === undefined ? 'nothing' : `'${value}'`}.\n`);
+        return 2;
+      }
+      type = value;
+    } else if (arg === '--help' || arg === '-h') {
       io.stdout(VALIDATE_USAGE + '\n');
       return 0;
     } else if (arg.startsWith('-') && arg !== '-') {
@@ -59,7 +69,7 @@ export async function validateCommand(args: string[], io: ValidateIo = processIo
     return 2;
   }
 
-  const result = validateDefinitionResult(definition);
+  const result = validateDefinitionResult(definition, type);
   if (json) {
     io.stdout(JSON.stringify(result, null, 2) + '\n');
   } else {

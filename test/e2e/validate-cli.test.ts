@@ -37,6 +37,17 @@ describe('stepwise validate (in process)', () => {
     expect(r.stderr).toBe(`stepwise: ${file} is not a valid state machine definition: 3 errors (first: SCHEMA_VALIDATION_FAILED at /States/B/Seconds: Minimum value is 0).\n`);
   });
 
+  it('checks an EXPRESS definition for the patterns Express workflows cannot run with --type EXPRESS', async () => {
+    const file = tempFile('callback.asl.json', JSON.stringify({ StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', End: true } } }));
+    expect((await run([file])).code).toBe(0);
+    const express = await run([file, '--type', 'EXPRESS']);
+    expect(express.code).toBe(2);
+    expect(express.stdout).toContain("ERROR SCHEMA_VALIDATION_FAILED at /States/Ask/Resource: Express state machine does not support '.waitForTaskToken' service integration");
+    expect((await run([file, '--type=STANDARD'])).code).toBe(0);
+    const bad = await run([file, '--type', 'FAST']);
+    expect(bad).toMatchObject({ code: 2, stderr: "stepwise validate: --type must be STANDARD or EXPRESS, not 'FAST'.\n" });
+  });
+
   it('prints warnings but still accepts the definition', async () => {
     const def = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { p: '$.x' }, End: true } } });
     const r = await run([tempFile('warn.json', def)]);
