@@ -29,10 +29,9 @@ export type ValidationResult = { result: 'OK' | 'FAIL'; diagnostics: Diagnostic[
 
 /** `type`: an EXPRESS state machine also may not use the `.sync` and `.waitForTaskToken` patterns. */
 export function validateDefinition(def: unknown, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): Diagnostic[] {
-  const validator = new Validator();
+  const validator = new Validator(type);
   validator.validateTop(def);
-  const express = type === 'EXPRESS' ? expressPatternProblems(def) : [];
-  return [...validator.diagnostics, ...express, ...unassignedVariableReferences(def)];
+  return [...validator.diagnostics, ...unassignedVariableReferences(def)];
 }
 
 export function validateDefinitionResult(def: unknown, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): ValidationResult {
@@ -47,6 +46,13 @@ type Language = 'JSONPath' | 'JSONata';
 type Json = Record<string, unknown>;
 
 const SCHEMA = 'SCHEMA_VALIDATION_FAILED';
+/**
+ * Express workflows run neither the job-run (`.sync`) nor the callback (`.waitForTaskToken`)
+ * pattern (DG:concepts-standard-vs-express). AWS's message for `.waitForTaskToken` is quoted
+ * from its ValidateStateMachineDefinition answer (trailing space included); `.sync`'s is worded
+ * the same way.
+ */
+const EXPRESS_REFUSED_PATTERN = /\.(waitForTaskToken|sync)(:\d+)?$/;
 const STATE_TYPES = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'] as const;
 type StateType = (typeof STATE_TYPES)[number];
 
@@ -254,6 +260,9 @@ interface Transition {
 
 class Validator {
   readonly diagnostics: Diagnostic[] = [];
+
+  constructor(private readonly type: 'STANDARD' | 'EXPRESS') {}
+
   /** State names seen anywhere in the definition: they must be unique across nested machines too. */
   private readonly stateNames = new Map<string, string>();
   private readonly labels = new Map<string, string>();
@@ -591,6 +600,8 @@ class Validator {
     else {
       const problem = resourceProblem(resource);
       if (problem) this.error('INVALID_RESOURCE', problem, at(pointer, 'Resource'));
+      const pattern = this.type === 'EXPRESS' ? EXPRESS_REFUSED_PATTERN.exec(resource)?.[1] : undefined;
+      if (pattern) this.error(SCHEMA, `Express state machine does not support '.${pattern}' service integration `, at(pointer, 'Resource'));
     }
 
     const timeout = this.checkSecondsPair(ctx, 'TimeoutSeconds', 'TimeoutSecondsPath');
@@ -1466,32 +1477,4 @@ function visitJsonata(value: unknown, atRoot: boolean, usage: JsonataUsage, seen
   for (const key of ['lhs', 'rhs', 'expression', 'expressions', 'arguments', 'procedure', 'condition', 'then', 'else', 'body']) {
     visitJsonata(node[key], atRoot, usage, seen);
   }
-}
-
-/**
- * Express workflows run neither the job-run (`.sync`) nor the callback (`.waitForTaskToken`)
- * pattern (DG:concepts-standard-vs-express). AWS's message for `.waitForTaskToken` is quoted
- * from its ValidateStateMachineDefinition answer (trailing space included); `.sync`'s is worded
- * the same way.
- */
-function expressPatternProblems(def: unknown): Diagnostic[] {
-  const problems: Diagnostic[] = [];
-  const walk = (scope: unknown, pointer: string): void => {
-    const states = (scope as Json | null)?.['States'];
-    if (typeof states !== 'object' || states === null || Array.isArray(states)) return;
-    for (const [name, state] of Object.entries(states as Json)) {
-      if (typeof state !== 'object' || state === null) continue;
-      const s = state as Json;
-      const here = `${pointer}/States/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      const pattern = typeof s['Resource'] === 'string' ? /\.(waitForTaskToken|sync)(:\d+)?$/.exec(s['Resource'])?.[1] : undefined;
-      if (s['Type'] === 'Task' && pattern) {
-        problems.push({ severity: 'ERROR', code: SCHEMA, message: `Express state machine does not support '.${pattern}' service integration `, location: `${here}/Resource` });
-      }
-      if (Array.isArray(s['Branches'])) s['Branches'].forEach((b, i) => walk(b, `${here}/Branches/${i}`));
-      if (s['ItemProcessor'] !== undefined) walk(s['ItemProcessor'], `${here}/ItemProcessor`);
-      if (s['Iterator'] !== undefined) walk(s['Iterator'], `${here}/Iterator`);
-    }
-  };
-  walk(def, '');
-  return problems;
 }
