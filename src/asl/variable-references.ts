@@ -44,7 +44,7 @@ function collectAssigned(node: unknown, into: Set<string>): void {
 }
 
 /** Every state of the machine and of its nested branches and processors, with its query language. */
-function walkStates(machine: Json, pointer: string, visit: (state: Json, pointer: string, jsonata: boolean) => void, inherited = 'JSONPath'): void {
+export function walkStates(machine: Json, pointer: string, visit: (state: Json, pointer: string, jsonata: boolean) => void, inherited = 'JSONPath'): void {
   const top = typeof machine.QueryLanguage === 'string' ? machine.QueryLanguage : inherited;
   if (!isObject(machine.States)) return;
   for (const [name, state] of Object.entries(machine.States)) {
@@ -107,6 +107,6 @@ function jsonataVariables(expression: string): string[] {
   return names;
 }
 
-function escapePointer(s: string): string {
+export function escapePointer(s: string): string {
   return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }

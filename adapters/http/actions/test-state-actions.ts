@@ -2,6 +2,7 @@ import type { JsonValue } from '../../../src/asl/json-value.js';
 import { selectPathOrThrowRuntime } from '../../../src/asl/json-path.js';
 import { evaluatePayloadTemplate } from '../../../src/asl/payload-template.js';
 import { applyResultPath } from '../../../src/asl/reference-path.js';
+import { escapePointer, walkStates } from '../../../src/asl/variable-references.js';
 import type { Catcher, Retrier } from '../../../src/asl/definition.js';
 import { findCatcher, findRetrier } from '../../../src/compile/error-policy.js';
 import { StepwiseError } from '../../../src/errors/stepwise-error.js';
@@ -39,7 +40,7 @@ function pickState(definition: JsonValue, stateName: string | undefined): { name
   if (states !== undefined) {
     if (stateName === undefined) throw validationError('stateName is required when the definition is a whole state machine.');
     // Any state of the machine, a Map's or Parallel's included; AWS's wording names no state.
-    const state = findState(states as StateDef, stateName);
+    const state = findState(definition as StateDef, stateName);
     if (state === undefined) throw validationError('State not found in definition');
     return { name: stateName, state: state as StateDef, queryLanguage: (definition as StateDef).QueryLanguage };
   }
@@ -47,21 +48,14 @@ function pickState(definition: JsonValue, stateName: string | undefined): { name
   return { name: stateName ?? unusedName(JSON.stringify(definition)), state: definition as StateDef };
 }
 
-/** The state of that name in a scope or in any scope nested in it (Map processors, Parallel branches). */
-function findState(states: StateDef, name: string): StateDef | undefined {
-  const own = states[name];
-  if (typeof own === 'object' && own !== null && !Array.isArray(own)) return own as StateDef;
-  for (const child of Object.values(states)) {
-    if (typeof child !== 'object' || child === null || Array.isArray(child)) continue;
-    const c = child as StateDef;
-    const scopes = [c.ItemProcessor, c.Iterator, ...(Array.isArray(c.Branches) ? c.Branches : [])];
-    for (const scope of scopes) {
-      const inner = (scope as StateDef | undefined)?.States;
-      const found = typeof inner === 'object' && inner !== null ? findState(inner as StateDef, name) : undefined;
-      if (found) return found;
-    }
-  }
-  return undefined;
+/** The state of that name anywhere in the machine, a Map's or Parallel's included (names are unique across them). */
+function findState(machine: StateDef, name: string): StateDef | undefined {
+  const suffix = `/States/${escapePointer(name)}`;
+  let found: StateDef | undefined;
+  walkStates(machine as Record<string, unknown>, '', (state, pointer) => {
+    if (!found && pointer.endsWith(suffix)) found = state as StateDef;
+  });
+  return found;
 }
 
 /** A name for a state tested alone that no state inside it (a Map's or Parallel's) already has. */
