@@ -99,6 +99,61 @@ describe('stepwise ui in a real browser', () => {
     expect(pageErrors).toEqual([]);
   }, 120000);
 
+  it('zooms the graph (buttons, keys, Ctrl + wheel about the pointer) and pans it by dragging', async () => {
+    await page.goto(`${server.url}#/execution/${encodeURIComponent(failedArn)}`);
+    await page.locator('[data-state="Reject"][data-status="failed"]').waitFor();
+    const svgWidth = async () => Number(await page.getAttribute('[data-testid="graph"]', 'width'));
+    const viewBoxWidth = Number((await page.getAttribute('[data-testid="graph"]', 'viewBox'))!.split(' ')[2]);
+    // This small graph fits its pane: it opens at its actual size.
+    expect(await page.textContent('[data-testid="zoom-level"]')).toBe('100%');
+    expect(await svgWidth()).toBeCloseTo(viewBoxWidth);
+    await page.click('[data-testid="zoom-in"]');
+    await expect.poll(() => page.textContent('[data-testid="zoom-level"]')).toBe('125%');
+    expect(await svgWidth()).toBeCloseTo(viewBoxWidth * 1.25);
+    await page.keyboard.press('+');
+    await expect.poll(() => page.textContent('[data-testid="zoom-level"]')).toBe('156%');
+
+    // Ctrl + wheel zooms about the pointer: the state under it stays under it (with the graph
+    // larger than the pane, so that there is room to scroll either way).
+    for (let i = 0; i < 3; i++) await page.click('[data-testid="zoom-in"]');
+    await expect.poll(() => page.textContent('[data-testid="zoom-level"]')).toBe('305%');
+    const pane = page.locator('[data-testid="graph-pane"]');
+    const reject = async () => (await page.locator('[data-state="Reject"] rect').boundingBox())!;
+    await page.locator('[data-state="Reject"]').scrollIntoViewIfNeeded();
+    const before = await reject();
+    const at = { x: before.x + before.width / 2, y: before.y + before.height / 2 };
+    await page.mouse.move(at.x, at.y);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -100);
+    await page.keyboard.up('Control');
+    await expect.poll(() => page.textContent('[data-testid="zoom-level"]')).toBe('381%');
+    const after = await reject();
+    expect(Math.abs(after.x + after.width / 2 - at.x)).toBeLessThan(3);
+    expect(Math.abs(after.y + after.height / 2 - at.y)).toBeLessThan(3);
+    expect(after.width / before.width).toBeCloseTo(1.25, 1);
+
+    // Dragging the background pans; the drag's closing click neither selects nor deselects.
+    const scroll = () => pane.evaluate((el) => ({ left: el.scrollLeft, top: el.scrollTop }));
+    await pane.evaluate((el) => { el.scrollLeft = 400; el.scrollTop = 300; });
+    const box = (await pane.boundingBox())!;
+    const start = { x: box.x + 20, y: box.y + box.height - 20 };
+    const selectedBefore = await page.textContent('[data-testid="state-error"]');
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    await page.mouse.move(start.x + 60, start.y - 40, { steps: 5 });
+    await page.mouse.move(start.x + 150, start.y - 100, { steps: 5 });
+    await page.mouse.up();
+    expect(await scroll()).toEqual({ left: 250, top: 400 });
+    expect(await page.textContent('[data-testid="state-error"]')).toBe(selectedBefore);
+
+    // Fit (button or 0) shows the whole graph again.
+    await page.keyboard.press('0');
+    await expect.poll(svgWidth).toBeLessThanOrEqual(await pane.evaluate((el) => el.clientWidth));
+    await page.click('[data-testid="zoom-reset"]');
+    await expect.poll(() => page.textContent('[data-testid="zoom-level"]')).toBe('100%');
+    expect(pageErrors).toEqual([]);
+  }, 60000);
+
   it('replays against a changed definition with the divergence highlighted, and redrives', async () => {
     await page.goto(`${server.url}#/execution/${encodeURIComponent(failedArn)}`);
     await page.locator('[data-state="Reject"][data-status="failed"]').waitFor();

@@ -9,6 +9,7 @@ import { buildGraphModel } from '../logic/graph-model.js';
 import { layoutGraph, type GraphLayout } from '../logic/layout.js';
 import { viewState } from '../logic/state-view.js';
 import { Timeline } from '../logic/timeline.js';
+import { fitScale, scrollToShow, wheelFactor, zoomAbout, ZOOM_STEP, type PaneView } from '../logic/zoom.js';
 import { Actions } from './actions.js';
 import { EventList } from './event-list.js';
 import { GraphView } from './graph-view.js';
@@ -19,6 +20,12 @@ import { StateDetails } from './state-details.js';
 const SETTLE_MS = 150;
 /** Events folded between two paints while a history loads. */
 const LOAD_SLICE = 4000;
+/** The graph pane's padding (styles.css `.graph-pane`): it does not scale with the graph. */
+const PANE_PADDING = 12;
+/** A graph that does not fit opens at the scale that fits it, but no smaller than this (still readable). */
+const SMALLEST_OPENING_SCALE = 0.5;
+/** A press on the graph that moves less than this is a click, not a drag. */
+const DRAG_THRESHOLD_PX = 4;
 
 export function ExecutionView({ arn }: { arn: string }) {
   const [meta, setMeta] = useState<ExecutionMetadata>();
@@ -32,7 +39,13 @@ export function ExecutionView({ arn }: { arn: string }) {
   const [selected, setSelected] = useState<string>();
   const [iteration, setIteration] = useState<string>();
   const [replay, setReplay] = useState<ReplayReport>();
+  const [scale, setScale] = useState(1);
+  const [dragging, setDragging] = useState(false);
   const follow = useRef(true);
+  const pane = useRef<HTMLDivElement>(null);
+  /** Scroll offsets to apply once the graph is drawn at a new scale (the pane cannot scroll past the old size before). */
+  const pendingScroll = useRef<PaneView>();
+  const drag = useRef<{ x: number; y: number; left: number; top: number; moved: boolean }>();
 
   useEffect(() => {
     let stop: (() => void) | undefined;
@@ -69,7 +82,13 @@ export function ExecutionView({ arn }: { arn: string }) {
         }
       });
       const definition = (m.extra as { definition?: StateMachineDefinition } | undefined)?.definition;
-      if (definition) setLayout(await layoutGraph(buildGraphModel(definition)));
+      if (definition) {
+        const placed = await layoutGraph(buildGraphModel(definition));
+        if (cancelled) return;
+        const box = pane.current;
+        if (box) setScale(Math.max(SMALLEST_OPENING_SCALE, fitScale(placed, { width: box.clientWidth, height: box.clientHeight }, PANE_PADDING)));
+        setLayout(placed);
+      }
     })().catch((e: Error) => setError(e.message));
     return () => {
       cancelled = true;
@@ -89,12 +108,81 @@ export function ExecutionView({ arn }: { arn: string }) {
     setPosition(next);
   };
 
+  const paneSize = () => ({ width: pane.current?.clientWidth ?? 0, height: pane.current?.clientHeight ?? 0 });
+  const paneView = (): PaneView => ({ scale, scrollLeft: pane.current?.scrollLeft ?? 0, scrollTop: pane.current?.scrollTop ?? 0 });
+  const applyView = (next: PaneView) => {
+    pendingScroll.current = next;
+    setScale(next.scale);
+  };
+  /** Zooms about a point of the pane (its centre by default), keeping what is under it in place. */
+  const zoomBy = (factor: number, at?: { x: number; y: number }) => {
+    const size = paneSize();
+    applyView(zoomAbout(paneView(), factor, at ?? { x: size.width / 2, y: size.height / 2 }, PANE_PADDING));
+  };
+  const zoomToFit = () => {
+    if (layout) applyView({ scale: fitScale(layout, paneSize(), PANE_PADDING), scrollLeft: 0, scrollTop: 0 });
+  };
+
+  // Scrolling waits for the graph to be drawn at its new size.
+  useEffect(() => {
+    const next = pendingScroll.current;
+    if (!next || !pane.current) return;
+    pendingScroll.current = undefined;
+    pane.current.scrollLeft = next.scrollLeft;
+    pane.current.scrollTop = next.scrollTop;
+  }, [scale]);
+
+  // The selected state (the failed one when a failed execution opens, or one picked in the
+  // panel) is brought into view if it is out of it; a state clicked in the graph already is.
+  useEffect(() => {
+    const node = selected && layout?.nodes.find((n) => n.node.stateName === selected && n.node.kind !== 'branch');
+    if (!node || !pane.current) return;
+    const next = scrollToShow(paneView(), node, paneSize(), PANE_PADDING);
+    pane.current.scrollLeft = next.scrollLeft;
+    pane.current.scrollTop = next.scrollTop;
+  }, [selected, layout]);
+
+  // Ctrl or ⌘ with the wheel zooms about the pointer (the wheel alone scrolls, as everywhere).
+  const onWheel = (e: WheelEvent) => {
+    if (!(e.ctrlKey || e.metaKey) || !pane.current) return;
+    e.preventDefault();
+    const box = pane.current.getBoundingClientRect();
+    zoomBy(wheelFactor(e.deltaY), { x: e.clientX - box.left, y: e.clientY - box.top });
+  };
+  // Dragging the graph pans it; a press that barely moves stays a click (it selects or deselects).
+  const onPointerDown = (e: PointerEvent) => {
+    if (e.button !== 0 || !pane.current) return;
+    drag.current = { x: e.clientX, y: e.clientY, left: pane.current.scrollLeft, top: pane.current.scrollTop, moved: false };
+  };
+  const onPointerMove = (e: PointerEvent) => {
+    const d = drag.current;
+    if (!d || !pane.current) return;
+    if (!d.moved && Math.hypot(e.clientX - d.x, e.clientY - d.y) < DRAG_THRESHOLD_PX) return;
+    if (!d.moved) setDragging(true);
+    d.moved = true;
+    pane.current.scrollLeft = d.left - (e.clientX - d.x);
+    pane.current.scrollTop = d.top - (e.clientY - d.y);
+  };
+  const onPointerUp = () => {
+    const d = drag.current;
+    drag.current = undefined;
+    if (!d?.moved) return;
+    setDragging(false);
+    // The release ends in a click on whatever is under the pointer: swallow that one click.
+    const swallow = (e: Event) => e.stopPropagation();
+    addEventListener('click', swallow, { capture: true, once: true });
+    setTimeout(() => removeEventListener('click', swallow, { capture: true }), 0);
+  };
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement;
       if (['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
       if (e.key === 'ArrowLeft') move(position - 1);
       else if (e.key === 'ArrowRight') move(position + 1);
+      else if (e.key === '+' || e.key === '=') zoomBy(ZOOM_STEP);
+      else if (e.key === '-') zoomBy(1 / ZOOM_STEP);
+      else if (e.key === '0') zoomToFit();
       else return;
       e.preventDefault();
     };
@@ -137,8 +225,20 @@ export function ExecutionView({ arn }: { arn: string }) {
         <span class="at" data-testid="slider-position">event {event.id} of {last.id}: {event.type}</span>
       </div>
       <div class="panes">
-        <div class="graph-pane" onClick={() => setSelected(undefined)}>
-          {layout ? <GraphView layout={layout} tallies={tallies} selected={selected} onSelect={setSelected} /> : <p>Laying out the graph…</p>}
+        <div class="graph-area">
+          <div class={`graph-pane${dragging ? ' dragging' : ''}`} ref={pane} data-testid="graph-pane" onClick={() => setSelected(undefined)}
+            onWheel={onWheel} onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onPointerLeave={() => { drag.current = undefined; setDragging(false); }}>
+            {layout ? <GraphView layout={layout} scale={scale} tallies={tallies} selected={selected} onSelect={setSelected} /> : <p>Laying out the graph…</p>}
+          </div>
+          {layout && (
+            <div class="zoom" aria-label="zoom">
+              <button onClick={() => zoomBy(1 / ZOOM_STEP)} aria-label="zoom out" title="Zoom out (−, or Ctrl/⌘ + wheel)" data-testid="zoom-out">−</button>
+              <span data-testid="zoom-level">{Math.round(scale * 100)}%</span>
+              <button onClick={() => zoomBy(ZOOM_STEP)} aria-label="zoom in" title="Zoom in (+, or Ctrl/⌘ + wheel)" data-testid="zoom-in">+</button>
+              <button onClick={zoomToFit} title="Fit the whole graph (0)" data-testid="zoom-fit">Fit</button>
+              <button onClick={() => applyView({ ...paneView(), scale: 1 })} title="Actual size" data-testid="zoom-reset">100%</button>
+            </div>
+          )}
         </div>
         <div class="side">
           <Actions arn={arn} eventId={event.id} suggestedInput={suggestedInput} canRedrive={['FAILED', 'TIMED_OUT', 'ABORTED'].includes(status)}

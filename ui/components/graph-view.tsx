@@ -4,15 +4,17 @@ import { clipLabel } from '../logic/graph-model.js';
 
 interface Props {
   layout: GraphLayout;
+  /** Drawn at this many times the laid-out size (the viewBox stays the layout's). */
+  scale: number;
   tallies: Map<string, StateTally>;
   selected?: string;
   onSelect(name: string): void;
 }
 
 /** The state machine as SVG, each state coloured by its status at the chosen event. */
-export function GraphView({ layout, tallies, selected, onSelect }: Props) {
+export function GraphView({ layout, scale, tallies, selected, onSelect }: Props) {
   return (
-    <svg class="graph" width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} data-testid="graph">
+    <svg class="graph" width={layout.width * scale} height={layout.height * scale} viewBox={`0 0 ${layout.width} ${layout.height}`} data-testid="graph">
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" fill="#64748b" />
