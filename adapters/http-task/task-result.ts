@@ -1,0 +1,48 @@
+import type { JsonValue } from '../../src/asl/json-value.js';
+import { StatesErrors } from '../../src/errors/error-names.js';
+import { TaskFailure } from '../../src/resources/task-handlers.js';
+import type { HttpResponse } from './send-request.js';
+
+/** `States.Http.StatusCode.<code>`: the error of a response whose status is not 2xx. */
+export function statusCodeError(status: number): string {
+  return `States.Http.StatusCode.${status}`;
+}
+
+/**
+ * The task result of a response, as AWS shows it (DG:test-state-isolation, the HTTP Task
+ * example): `Headers` (lower-case names, each with the list of its values), `ResponseBody`
+ * (parsed when the response is JSON, else the text), `StatusCode`, `StatusText`.
+ *
+ * A status outside 2xx fails the task with `States.Http.StatusCode.<code>` and the status text
+ * as the cause (the body is not kept). A response whose Content-Type is
+ * `application/octet-stream`, `image/*`, `video/*` or `audio/*`, or whose body is not valid
+ * UTF-8 text, fails it with States.Runtime (DG:call-https-apis, "Unsupported HTTP Task responses").
+ */
+export function taskResult(response: HttpResponse, stateName: string): JsonValue {
+  if (response.status < 200 || response.status > 299) throw new TaskFailure(statusCodeError(response.status), response.statusText);
+  const headers: { [name: string]: string[] } = {};
+  for (const [name, value] of response.headers) (headers[name.toLowerCase()] ??= []).push(value);
+  const contentType = headers['content-type']?.[0] ?? '';
+  const media = contentType.split(';')[0]!.trim().toLowerCase();
+  if (media === 'application/octet-stream' || /^(image|video|audio)\//.test(media)) {
+    throw new TaskFailure(StatesErrors.Runtime, `The HTTP Task '${stateName}' got a response it does not support: its Content-Type is '${contentType}' (an HTTP Task reads text only, not application/octet-stream, image/*, video/* or audio/*).`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(response.body);
+  } catch {
+    throw new TaskFailure(StatesErrors.Runtime, `The HTTP Task '${stateName}' got a response it does not support: its body is not valid UTF-8 text (${response.body.length} bytes).`);
+  }
+  return { Headers: headers, ResponseBody: responseBody(text, media), StatusCode: response.status, StatusText: response.statusText };
+}
+
+function responseBody(text: string, media: string): JsonValue {
+  if (media === 'application/json' || media.endsWith('+json')) {
+    try {
+      return JSON.parse(text) as JsonValue;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
