@@ -11,10 +11,13 @@ import { readInput } from './read-input.js';
 import { LIMIT_USAGE, RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
 import { paint } from './paint.js';
 import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
+import { HTTP_TASK_FLAGS, HTTP_TASK_USAGE, httpTaskCallerFromFlags } from './http-task-flags.js';
+import { chainServiceCallers } from '../resources/service-caller.js';
 
 export const RUN_USAGE = `usage: stepwise run DEFINITION [--input JSON | --input-file FILE] [--state-machine-name NAME]
                     [--name EXECUTION_NAME] [--mock-config FILE --test-case NAME] [--fast-time] [--json] [--history]
                     ${AWS_SERVICE_USAGE}
+                    ${HTTP_TASK_USAGE}
                     [--store DIR | --store memory | --store esdb://HOST:2113?tls=false]   (default: .stepwise/ in the working directory)
                     [--lease-ms N]   (on a store shared with other runtimes: hold a lease on the execution)
                     ${LIMIT_USAGE}`;
@@ -35,6 +38,7 @@ export async function runCommand(args: string[]): Promise<number> {
       store: { type: 'string' },
       'lease-ms': { type: 'string' },
       ...AWS_SERVICE_FLAGS,
+      ...HTTP_TASK_FLAGS,
       ...RUNTIME_FLAGS,
     },
   });
@@ -46,7 +50,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const input = readInput(values.input, values['input-file']);
   const options = runtimeOptionsFromFlags(values);
   const ownership = ownershipOption(values['lease-ms']);
-  const services = servicesFromFlags(values);
+  const services = chainServiceCallers(httpTaskCallerFromFlags(values), servicesFromFlags(values));
   const store = await openStore(values.store);
   const runtime = createRuntime({ ...options, store, ownership, services });
   try {

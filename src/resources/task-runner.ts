@@ -107,7 +107,7 @@ async function runWithoutHandler(request: TaskRequest, resource: ParsedResource,
   return {
     kind: 'failed',
     error: StatesErrors.TaskFailed,
-    cause: `No task handler or mock answers resource '${request.resource}' of state '${request.stateName}'. Register a handler (runtime.handle(...)), pass a mock config (--mock-config FILE --test-case NAME), or configure AWS service calls (createRuntime({ services }), --aws-endpoint/--aws-region).`,
+    cause: `No task handler or mock answers resource '${request.resource}' of state '${request.stateName}'. Register a handler (runtime.handle(...)), pass a mock config (--mock-config FILE --test-case NAME), or configure AWS service calls (createRuntime({ services }), --aws-endpoint/--aws-region).${resource.resourceType === 'http' && resource.resource === 'invoke' ? ' For an HTTP Task, enable its calls with --http-invoke --http-connections FILE (createHttpTaskCaller from adapters/http-task).' : ''}`,
   };
 }
 
