@@ -38,13 +38,17 @@ export class OAuthTokens {
 
   constructor(private readonly options: { timeoutMs: number }) {}
 
-  /** The connection's current token, fetched if there is none or it is about to expire. */
-  token(connectionArn: string, oauth: OAuthParameters, signal?: AbortSignal): Promise<string> {
+  /**
+   * The connection's current token, fetched if there is none or it is about to expire. Tasks
+   * that ask at the same time share one fetch, which is bounded by the time limit alone (a
+   * task that stops does not cancel it for the others).
+   */
+  token(connectionArn: string, oauth: OAuthParameters): Promise<string> {
     const cached = this.tokens.get(connectionArn);
     if (cached && Date.now() < cached.refreshAt) return Promise.resolve(cached.value);
     let pending = this.pending.get(connectionArn);
     if (!pending) {
-      pending = this.fetchToken(connectionArn, oauth, signal).finally(() => this.pending.delete(connectionArn));
+      pending = this.fetchToken(connectionArn, oauth).finally(() => this.pending.delete(connectionArn));
       this.pending.set(connectionArn, pending);
     }
     return pending;
@@ -55,7 +59,7 @@ export class OAuthTokens {
     this.tokens.delete(connectionArn);
   }
 
-  private async fetchToken(connectionArn: string, oauth: OAuthParameters, signal?: AbortSignal): Promise<string> {
+  private async fetchToken(connectionArn: string, oauth: OAuthParameters): Promise<string> {
     const fail = (why: string): never => {
       throw new TaskFailure(INVALID_CONNECTION_STATE, `The EventBridge connection '${connectionArn}' could not be authorized: ${why}`);
     };
@@ -76,7 +80,7 @@ export class OAuthTokens {
     }
     let response: HttpResponse;
     try {
-      response = await sendRequest({ url, method: oauth.HttpMethod, headers, body: payload }, { timeoutMs: this.options.timeoutMs, signal });
+      response = await sendRequest({ url, method: oauth.HttpMethod, headers, body: payload }, { timeoutMs: this.options.timeoutMs });
     } catch (e) {
       return fail(`its AuthorizationEndpoint did not answer: ${e instanceof HttpExchangeError ? e.message : String(e)}`);
     }
