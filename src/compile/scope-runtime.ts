@@ -57,6 +57,12 @@ export interface CompiledScope {
   redriveMachine?: AnyStateMachine;
   /** What its Map iterations or Parallel branches are spawned with, by inherited query language (see childLogicOf). */
   childLogic?: Partial<Record<QueryLanguage, AnyActorLogic>>;
+  /**
+   * The context object `$$` this scope's states see in place of the execution's (TestState's
+   * `context`, or the one AWS's TestState shows without it). An entry the engine adds for the
+   * moment (`Task.Token`) is kept when the object has none of that name.
+   */
+  fixedContext?: Record<string, JsonValue>;
 }
 
 /**
@@ -95,6 +101,13 @@ export interface ActiveState {
 export const END = '#end';
 
 const NO_ENTRIES: Record<string, JsonValue> = Object.freeze({}) as Record<string, JsonValue>;
+
+/** `base` with the entries of `more` it has no key for added after its own. */
+function withMissing(base: Record<string, JsonValue>, more: Record<string, JsonValue>): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = { ...base };
+  for (const key of Object.keys(more)) if (!(key in base)) out[key] = more[key]!;
+  return out;
+}
 
 /**
  * The mutable heart of one scope actor. The XState machine owns the lifecycle (which state
@@ -204,6 +217,8 @@ export class ScopeRuntime {
 
   /** The context object `$$` as the active state sees it. */
   contextObject(extra?: Record<string, JsonValue>): JsonValue {
+    const fixed = this.scope.fixedContext;
+    if (fixed) return extra ? withMissing(fixed, extra) : fixed;
     const a = this.active;
     const ctx: Record<string, JsonValue> = {
       Execution: this.services.executionContext.Execution,
