@@ -48,9 +48,10 @@ export function buildRequest(params: HttpTaskParameters, connection: Connection,
 
   const body = serializeBody(mergeBody(params.body, invocation.BodyParameters ?? [], stateName), params, stateName);
   if (body !== undefined && !headers.some(([k]) => k.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json; charset=UTF-8']);
-  setHeader(headers, 'User-Agent', userAgent(region));
-  setHeader(headers, 'Range', RANGE);
-  return { url, method: params.method, headers, body };
+  // Step Functions' own, over any value the task or connection gave, last as in AWS's examples.
+  const own: [string, string][] = [['User-Agent', userAgent(region)], ['Range', RANGE]];
+  const kept = headers.filter(([k]) => !own.some(([name]) => name.toLowerCase() === k.toLowerCase()));
+  return { url, method: params.method, headers: [...kept, ...own], body };
 }
 
 /** A header's value, replacing one of the same name (any case) where it stands, else added at the end. */

@@ -126,6 +126,20 @@ describe('HTTP Task: the request Step Functions sends', () => {
     expect(Object.keys(result.output as object)).toEqual(['Headers', 'ResponseBody', 'StatusCode', 'StatusText']);
   });
 
+  it('User-Agent and Range are always Step Functions\' own, whatever the task gives', async () => {
+    const before = server.seen.length;
+    const result = await createRuntime({ region: 'eu-west-2', services: createHttpTaskCaller({ connections: connections(), allowInsecureHttp: true }) }).run({
+      definition: httpTask({ ApiEndpoint: `${server.url}/echo`, Method: 'GET', Authentication: { ConnectionArn: PLAIN_ARN }, Headers: { 'user-agent': 'mine/1.0', range: 'bytes=0-10', 'X-Kept': 'yes' } }),
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(server.seen[before]!.headers.filter(([k]) => !['host', 'connection'].includes(k.toLowerCase()))).toEqual([
+      ['X-Kept', 'yes'],
+      ['x-api-key', 'k'],
+      ['User-Agent', 'Amazon|StepFunctions|HttpInvoke|eu-west-2'],
+      ['Range', 'bytes=0-262144'],
+    ]);
+  });
+
   it('records TaskScheduled (resourceType http, resource invoke, the evaluated parameters), TaskStarted and TaskSucceeded', async () => {
     const runtime = runtimeWith();
     const parameters = { ApiEndpoint: `${server.url}/echo`, Method: 'GET', Authentication: { ConnectionArn: PLAIN_ARN } };

@@ -50,6 +50,9 @@ describe('httpTaskCallerFromFlags', () => {
     expect(httpTaskCallerFromFlags({ 'http-connections': connectionsFile() })).toBeDefined();
     expect(() => httpTaskCallerFromFlags({ 'http-allow-insecure': true })).toThrow('--http-allow-insecure needs --http-invoke or --http-connections FILE');
     expect(() => httpTaskCallerFromFlags({ 'http-connections': '/nonexistent/c.json' })).toThrow('Cannot read the connections file /nonexistent/c.json: no such file.');
+    const oauth = tempFile('connections.json', JSON.stringify({ [ARN]: { AuthorizationType: 'OAUTH_CLIENT_CREDENTIALS', AuthParameters: { OAuthParameters: { AuthorizationEndpoint: 'http://127.0.0.1:9/token', HttpMethod: 'POST', ClientParameters: { ClientID: 'c', ClientSecret: 's' } } } } }));
+    expect(() => httpTaskCallerFromFlags({ 'http-connections': oauth })).toThrow("AuthorizationEndpoint 'http://127.0.0.1:9/token' is not an https:// URL");
+    expect(httpTaskCallerFromFlags({ 'http-connections': oauth, 'http-allow-insecure': true })).toBeDefined();
   });
 });
 
