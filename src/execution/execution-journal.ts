@@ -104,7 +104,7 @@ export interface LiveEventsStore {
   liveEvents(streamId: string): readonly HistoryEvent[];
 }
 
-type SyncAppend = (streamId: string, events: readonly HistoryEvent[], options: { expectedRevision: number }) => number;
+type SyncAppend = (streamId: string, events: readonly HistoryEvent[], options: { expectedRevision: number }, handle?: object) => number;
 
 interface InFlightTask extends TaskOutcomeReceiver {
   actor: AnyActorRef;
@@ -173,7 +173,9 @@ export class ExecutionJournal {
   private timersByRequest: Map<string, () => void> | undefined;
   private flushing: Promise<void> = SETTLED;
   /** The store, when it appends synchronously (see enqueueFlush). Called as a method: a bound copy per journal costs a closure. */
-  private readonly syncStore: { appendSync: SyncAppend } | undefined;
+  private readonly syncStore: { appendSync: SyncAppend; streamHandle?(streamId: string): object | undefined } | undefined;
+  /** The sync store's handle on this execution's stream, once it exists. */
+  private streamHandle: object | undefined = undefined;
   private draining = false;
   private flushRequested = false;
   /** Made when a flush first has something to run after it (an execution's end). */
@@ -845,7 +847,9 @@ export class ExecutionJournal {
     if (!taken) return;
     if (taken.batch.length > 0) {
       try {
-        this.revision = this.syncStore!.appendSync(this.identity.executionArn, taken.batch, { expectedRevision: this.revision });
+        const store = this.syncStore!;
+        this.revision = store.appendSync(this.identity.executionArn, taken.batch, { expectedRevision: this.revision }, this.streamHandle);
+        this.streamHandle ??= store.streamHandle?.(this.identity.executionArn);
       } catch (err) {
         if (!this.lostToAnotherWriter(err)) throw err;
         return;

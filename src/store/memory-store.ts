@@ -70,9 +70,10 @@ export class MemoryEventStore implements EventStore {
   }
 
   /** Synchronous form, so the journal's hot path need not wait on a promise. */
-  appendSync(streamId: string, events: readonly HistoryEvent[], options: AppendOptions): number {
+  appendSync(streamId: string, events: readonly HistoryEvent[], options: AppendOptions, handle?: object): number {
     if (this.closed) throw closedError();
-    let stream = this.streams.get(streamId);
+    // The writer's handle (streamHandle) spares a lookup by id in a map of every stream.
+    let stream = handle !== undefined && (handle as Stream).id === streamId ? (handle as Stream) : this.streams.get(streamId);
     const actual = stream ? stream.events.length : 0;
     const expected = options.expectedRevision;
     if (expected !== 'any' && expected !== actual) return this.retried(streamId, stream, events, expected, actual);
@@ -100,6 +101,11 @@ export class MemoryEventStore implements EventStore {
     }
     if (this.fanout.observed) this.fanout.publish(storedEvents(streamId, events, actual, position));
     return stream.events.length;
+  }
+
+  /** The stream itself, for its writer to hand back to appendSync: opaque to it. */
+  streamHandle(streamId: string): object | undefined {
+    return this.streams.get(streamId);
   }
 
   /** A revision mismatch is fine when it is the retry of an append that went through. */
