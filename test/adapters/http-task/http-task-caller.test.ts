@@ -98,7 +98,7 @@ describe('HTTP Task: the request Step Functions sends', () => {
         'ApiEndpoint.$': "States.Format('{}/echo', $.base)",
         Method: 'GET',
         Authentication: { ConnectionArn: PLAIN_ARN },
-        Headers: { 'Request-Id': 'my_request_id', Accept: 'application/json' },
+        Headers: { 'Request-Id': 'my_request_id', Accept: ['application/json', 'text/plain'] },
         QueryParameters: { currency: 'usd', 'q.$': '$.q', tag: ['a', 'b'], limit: 10 },
       }),
       input: { base: server.url, q: 'x y&z' },
@@ -110,7 +110,7 @@ describe('HTTP Task: the request Step Functions sends', () => {
     expect(req.url).toBe('/echo?currency=usd&q=x%20y%26z&tag=a&tag=b&limit=10');
     expect(req.headers.filter(([k]) => !['host', 'connection'].includes(k.toLowerCase()))).toEqual([
       ['Request-Id', 'my_request_id'],
-      ['Accept', 'application/json'],
+      ['Accept', 'application/json, text/plain'],
       ['x-api-key', 'k'],
       ['User-Agent', 'Amazon|StepFunctions|HttpInvoke|us-east-1'],
       ['Range', 'bytes=0-262144'],
