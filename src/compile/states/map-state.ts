@@ -1,7 +1,7 @@
 import type { MapState } from '../../asl/definition.js';
 import type { JsonValue } from '../../asl/json-value.js';
 import { evaluatePath } from '../../asl/json-path.js';
-import { AslError } from '../../errors/asl-error.js';
+import { AslError, isAslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
 import type { ExecutionServices } from '../../execution/execution-services.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
@@ -14,6 +14,7 @@ import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
 import { itemsFromReader } from './item-reader.js';
 import { evaluateField, evaluateNumberField } from './jsonata-io.js';
+import { planExport, transformResults, writerPlanOf, type ChildRun, type ObjectToWrite, type WriterPlan } from './result-writer.js';
 
 /** One of the MaxConcurrency lanes; its iterations run one after another under the id of its slot. */
 interface Worker { slot: number; id: string; frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame }
@@ -33,6 +34,10 @@ interface MapWork {
   toleratedCount: number;
   toleratedPercentage: number;
   distributed: boolean;
+  /** A Distributed Map's Map Run. */
+  mapRunArn?: string;
+  /** With a ResultWriter: what each child execution was given and how it ended, by index. */
+  runs?: ChildRun[];
 }
 
 /** What a Map run needs, computed from the state's fields in either query language. */
@@ -45,6 +50,8 @@ interface MapPlan {
   inputFor(index: number, item: JsonValue, extras: Record<string, JsonValue>): JsonValue;
   /** Kept for a retry: the effective input the plan was made from. */
   effective: JsonValue;
+  /** A Distributed Map's ResultWriter, its Parameters or Arguments resolved. */
+  writer?: WriterPlan;
 }
 
 /**
@@ -85,6 +92,9 @@ function startJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValu
 }
 
 function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValue, maxConcurrency: number, list: JsonValue[]): void {
+  const writer = isDistributed(state) && state.ResultWriter !== undefined
+    ? writerPlanOf(state.ResultWriter, writerField(state, 'Parameters') !== undefined ? applyParameters(rt, effective, writerField(state, 'Parameters'), 'ResultWriter') : undefined)
+    : undefined;
   rt.record('MapStateStarted', { length: list.length });
   const toleratedCount = numberField(rt, state.ToleratedFailureCount, state.ToleratedFailureCountPath, effective, 'ToleratedFailureCountPath', 'integer') ?? 0;
   const toleratedPercentage = numberField(rt, state.ToleratedFailurePercentage, state.ToleratedFailurePercentagePath, effective, 'ToleratedFailurePercentagePath', 'float') ?? 0;
@@ -92,7 +102,7 @@ function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonV
   const field = state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters';
   launch(rt, state, {
     items: batchItems(rt, state, effective, list),
-    maxConcurrency, toleratedCount, toleratedPercentage, effective,
+    maxConcurrency, toleratedCount, toleratedPercentage, effective, writer,
     inputFor: (_index, item, extras) => selector === undefined ? item : applyParameters(rt, effective, selector, field, extras),
   }, true);
 }
@@ -115,7 +125,18 @@ async function jsonataPlan(rt: ScopeRuntime, state: MapState, raw: JsonValue): P
   for (let i = 0; i < items.length; i++) {
     inputs.push(state.ItemSelector === undefined ? items[i]! : ((await evaluateField(rt, state.ItemSelector, states, 'ItemSelector', mapContext(i, items[i]!))) as JsonValue));
   }
-  return { items, maxConcurrency, toleratedCount, toleratedPercentage, effective: raw, inputFor: (index) => inputs[index]! };
+  const writer = isDistributed(state) && state.ResultWriter !== undefined
+    ? writerPlanOf(state.ResultWriter, await evaluateField(rt, writerField(state, 'Arguments'), states, 'Arguments'))
+    : undefined;
+  return { items, maxConcurrency, toleratedCount, toleratedPercentage, effective: raw, writer, inputFor: (index) => inputs[index]! };
+}
+
+function isDistributed(state: MapState): boolean {
+  return ((state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode === 'DISTRIBUTED';
+}
+
+function writerField(state: MapState, field: 'Parameters' | 'Arguments'): JsonValue | undefined {
+  return (state.ResultWriter as Record<string, JsonValue> | undefined)?.[field];
 }
 
 function jsonataText(value: string): string {
@@ -132,7 +153,7 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
   const { toleratedCount, toleratedPercentage } = plan;
   if (toleratedPercentage < 0 || toleratedPercentage > 100) throw new AslError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
   if (toleratedCount < 0) throw new AslError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
-  const distributed = ((state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode === 'DISTRIBUTED';
+  const distributed = isDistributed(state);
   const batched = plan.items;
   rt.newRequestId(); // still drawn, so the ids and tokens drawn after it stay as recorded before
   const attempt = rt.nextChildEpoch();
@@ -150,6 +171,8 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
     const sm = rt.services.executionContext.StateMachine as { Id: string; Name: string };
     const mapRunArn = sm.Id.replace(':stateMachine:', ':mapRun:') + `/${state.Label ?? a.name}:${rt.services.newId()}`;
     rt.record('MapRunStarted', { mapRunArn });
+    work.mapRunArn = mapRunArn;
+    if (plan.writer) work.runs = keptRuns(rt, work, kept);
   }
   if (remaining <= 0) return finish(rt, state, work);
   // An inline Map runs at most 40 iterations at once whatever MaxConcurrency says
@@ -229,6 +252,8 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   const jobFrame = worker.frame.child();
   worker.job = index;
   worker.jobFrame = jobFrame;
+  // Aborted is what it is if the Map Run ends before it does.
+  if (work.runs) work.runs[index] = { input, status: 'ABORTED', startDate: rt.services.now() };
   if (!work.distributed) rt.services.record(jobFrame, 'MapIterationStarted', new IterationDetails(index, a.name));
   rt.spawn({
     id: worker.id,
@@ -261,6 +286,8 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
   const index = worker.job;
   worker.job = undefined;
   worker.frame.integrate(worker.jobFrame!);
+  const run = work.runs?.[index];
+  if (run) endRun(rt, run, outcome);
   if (outcome.status === 'SUCCEEDED') {
     markSucceeded(work, index, outcome.output);
   } else {
@@ -297,6 +324,8 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
   const abortFrame = new HistoryFrame(failed.jobFrame!.source);
   for (const worker of inFlight) {
     const child = childOf(rt, worker.id);
+    const run = work.runs?.[worker.job!];
+    if (run) endAbortedRun(rt, run, child);
     if (child === undefined || child.getSnapshot().status === 'active') {
       const aborted = child && abortedEventOf(child);
       if (aborted) rt.services.record(abortFrame, aborted, undefined, false);
@@ -310,10 +339,23 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
   if (work.distributed) {
     error = StatesErrors.ExceedToleratedFailureThreshold;
     cause = 'The specified tolerated failure threshold was exceeded';
-    rt.record('MapRunFailed', { error, cause });
+    // A failed Map Run still exports what it has: FAILED and PENDING files are for this case
+    // (DG:input-output-resultwriter), written before the Map Run is over.
+    const target = work.plan.writer?.export;
+    if (target && work.runs) {
+      const [thresholdError, thresholdCause] = [error, cause];
+      exportRuns(rt, work, target, (rt, failure) => mapFailed(rt, work, failure === undefined ? thresholdError : StatesErrors.ResultWriterFailed, failure ?? thresholdCause));
+      return;
+    }
   } else if (work.toleratedCount > 0 || work.toleratedPercentage > 0) {
     error = StatesErrors.ExceedToleratedFailureThreshold;
   }
+  mapFailed(rt, work, error, cause);
+}
+
+/** The Map fails: its Map Run first (a Distributed Map), then the state, retried or caught as it says. */
+function mapFailed(rt: ScopeRuntime, work: MapWork, error: string | undefined, cause: string | undefined): void {
+  if (work.distributed) rt.record('MapRunFailed', { error, cause });
   if (!willRetry(rt, error ?? '')) rt.record('MapStateFailed');
   const verdict = handleFailure(rt, error, cause);
   if (verdict === 'retry') (rt.active!.work as { plan?: MapPlan }).plan = work.plan;
@@ -338,9 +380,102 @@ export function mapRetryFired(rt: ScopeRuntime, state: MapState, requestId: stri
 }
 
 function finish(rt: ScopeRuntime, state: MapState, work: MapWork): void {
+  const writer = work.distributed ? work.plan.writer : undefined;
+  if (writer && work.runs) {
+    // The Map Run succeeds once its results are written; a write that fails fails it.
+    if (writer.export) {
+      exportRuns(rt, work, writer.export, (rt, failure, result) =>
+        failure === undefined ? succeed(rt, state, work, result) : mapFailed(rt, work, StatesErrors.ResultWriterFailed, failure));
+      return;
+    }
+    fillPending(work);
+    return succeed(rt, state, work, transformResults(work.runs, work.mapRunArn!, writer.transformation));
+  }
+  succeed(rt, state, work, work.outputs);
+}
+
+function succeed(rt: ScopeRuntime, state: MapState, work: MapWork, result: JsonValue): void {
   if (work.distributed) rt.record('MapRunSucceeded');
   rt.record('MapStateSucceeded', undefined, false);
-  exitWithResult(rt, state, work.outputs);
+  exitWithResult(rt, state, result);
+}
+
+/**
+ * Writes the Map Run's result files and manifest through the resource (S3 PutObject's Bucket,
+ * Key and Body), one after another, as the ItemReader reads: through the task handlers, mocks
+ * and service callers, outside the history (AWS records no Task events for them). `then` gets
+ * the cause of the first write that failed, or the Map's result.
+ */
+function exportRuns(rt: ScopeRuntime, work: MapWork, target: NonNullable<WriterPlan['export']>, then: (rt: ScopeRuntime, failure: string | undefined, result: JsonValue) => void): void {
+  fillPending(work);
+  const plan = planExport({
+    bucket: target.bucket, prefix: target.prefix, mapRunArn: work.mapRunArn!, runs: work.runs!,
+    transformation: work.plan.writer!.transformation, outputType: work.plan.writer!.outputType,
+  });
+  const services = rt.services;
+  const name = rt.active!.name;
+  rt.await(() => writeObjects(services, target.resource, plan.objects, name), (rt, failed) => {
+    // AWS's wording for a write it could not make: "Failed to write a test manifest into the
+    // specified output bucket. ... | Message from S3: ...", after the state's prefix.
+    const cause = failed && rt.stateErrorCause(`Failed to write '${failed.key}' into the specified output bucket '${target.bucket}'. | Message from S3: ${failed.message}`);
+    then(rt, cause, plan.result);
+  });
+}
+
+async function writeObjects(services: ExecutionServices, resource: string, objects: ObjectToWrite[], stateName: string): Promise<{ key: string; message: string } | undefined> {
+  for (const o of objects) {
+    try {
+      await services.invoke(resource, { Bucket: o.Bucket, Key: o.Key, Body: o.Body }, stateName);
+    } catch (e) {
+      const message = isAslError(e) ? (e.causeText ?? e.error) : e instanceof Error ? e.message : String(e);
+      return { key: o.Key, message };
+    }
+  }
+  return undefined;
+}
+
+/** The children a redrive keeps: succeeded before, not run again (their times are this run's start). */
+function keptRuns(rt: ScopeRuntime, work: MapWork, kept: Record<number, JsonValue> | undefined): ChildRun[] {
+  const runs: ChildRun[] = new Array(work.items.length);
+  const now = rt.services.now();
+  if (kept) for (const [i, output] of Object.entries(kept)) runs[Number(i)] = { input: inputOf(work, Number(i)), status: 'SUCCEEDED', output, startDate: now, stopDate: now };
+  return runs;
+}
+
+function endRun(rt: ScopeRuntime, run: ChildRun, outcome: ScopeOutcome): void {
+  run.stopDate = rt.services.now();
+  if (outcome.status === 'SUCCEEDED') {
+    run.status = 'SUCCEEDED';
+    run.output = outcome.output;
+  } else {
+    run.status = 'FAILED';
+    run.error = outcome.error;
+    run.cause = outcome.cause;
+  }
+}
+
+/** A child in flight when the Map Run fails: aborted, unless it ended before the Map read its outcome. */
+function endAbortedRun(rt: ScopeRuntime, run: ChildRun, child: AnyActorRef | undefined): void {
+  const snapshot = child?.getSnapshot() as { status?: string; output?: ScopeOutcome } | undefined;
+  if (snapshot?.status === 'done' && snapshot.output) return endRun(rt, run, snapshot.output);
+  run.stopDate = rt.services.now();
+}
+
+/** The children the Map Run never started. */
+function fillPending(work: MapWork): void {
+  const runs = work.runs!;
+  for (let i = 0; i < work.items.length; i++) if (runs[i] === undefined) runs[i] = { input: inputOf(work, i), status: 'PENDING' };
+}
+
+/** A child's input (ItemSelector applied); the item itself where the selector cannot be evaluated. */
+function inputOf(work: MapWork, index: number): JsonValue {
+  const item = work.items[index]!;
+  try {
+    return work.plan.inputFor(index, item, mapContext(index, item));
+  } catch (e) {
+    if (isAslError(e)) return item;
+    throw e;
+  }
 }
 
 export { HistoryFrame };
