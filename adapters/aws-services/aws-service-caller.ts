@@ -11,7 +11,8 @@ import { SdkClients, type AwsServiceOptions, type SdkResponse } from './sdk-clie
  *
  * - Lambda: the function-ARN form and `lambda:invoke` (`@aws-sdk/client-lambda`);
  * - the optimized `sqs:sendMessage`, `sns:publish`, `dynamodb:getItem|putItem|updateItem|deleteItem`
- *   and `events:putEvents`, with the request and result shapes Step Functions uses;
+ *   and `events:putEvents`, with the request and result shapes Step Functions uses, and
+ *   `s3:putObject` (a Distributed Map's ResultWriter);
  * - `aws-sdk:<service>:<action>` through `@aws-sdk/client-<service>`, loaded when first used.
  *
  * Each package is an optional peer dependency: a call whose package is not installed fails
@@ -57,6 +58,11 @@ const OPTIMIZED: Record<string, Optimized> = {
   'dynamodb:putItem': async (sdk, request) => withHttpMetadata(await call(sdk, 'dynamodb', 'putItem', objectParams(request), request)),
   'dynamodb:updateItem': async (sdk, request) => withHttpMetadata(await call(sdk, 'dynamodb', 'updateItem', objectParams(request), request)),
   'dynamodb:deleteItem': async (sdk, request) => withHttpMetadata(await call(sdk, 'dynamodb', 'deleteItem', objectParams(request), request)),
+  // What a Distributed Map's ResultWriter writes (result files and manifest.json): text bodies.
+  's3:putObject': async (sdk, request) => {
+    const params = objectParams(request);
+    return withHttpMetadata(await call(sdk, 's3', 'putObject', { ...params, Body: asText(params.Body) }, request));
+  },
   'events:putEvents': async (sdk, request) => {
     const params = objectParams(request);
     const entries = Array.isArray(params.Entries) ? params.Entries : [];

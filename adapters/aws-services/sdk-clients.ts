@@ -128,6 +128,8 @@ export class SdkClients {
     const endpoint = typeof o.endpoint === 'string' ? o.endpoint : o.endpoint?.[service];
     const config: Record<string, unknown> = { region: o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1' };
     if (endpoint) config.endpoint = endpoint;
+    // Local S3 endpoints (LocalStack, MinIO) take the bucket in the path, not the host name.
+    if (endpoint && service === 's3') config.forcePathStyle = true;
     if (o.credentials) config.credentials = o.credentials;
     else if (endpoint && !hasEnvironmentCredentials()) config.credentials = { accessKeyId: 'stepwise-local', secretAccessKey: 'stepwise-local' };
     // One attempt: the Task's Retry is where retries belong.

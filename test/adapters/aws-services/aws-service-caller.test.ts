@@ -55,6 +55,9 @@ afterAll(async () => {
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
+// Without the package installed, a test shows the ResultWriter's writes reach the SDK caller.
+const hasS3Client = await import('@aws-sdk/client-s3' as string).then(() => true, () => false);
+
 function task(resource: string, extra: Record<string, unknown> = {}): StateMachineDefinition {
   return { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: resource, End: true, ...extra } } } as StateMachineDefinition;
 }
@@ -127,6 +130,25 @@ describe('AWS SDK service calls against a local endpoint', () => {
     const result = await runtime.run({ definition: task('arn:aws:states:::aws-sdk:nosuchservice:doThing', { Parameters: {} }) });
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
     expect(result.cause).toContain('npm install @aws-sdk/client-nosuchservice');
+  });
+
+  it.skipIf(hasS3Client)('s3:putObject serves a Distributed Map ResultWriter: it needs @aws-sdk/client-s3', async () => {
+    const runtime = createRuntime({ services: createAwsServiceCaller({ endpoint, credentials }) });
+    const result = await runtime.run({
+      definition: {
+        StartAt: 'Fan',
+        States: {
+          Fan: {
+            Type: 'Map', End: true,
+            ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+            ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b', Prefix: 'p' } },
+          },
+        },
+      } as StateMachineDefinition,
+      input: [1],
+    });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
+    expect(result.cause).toContain('npm install @aws-sdk/client-s3');
   });
 
   it('an endpoint nobody listens on fails with Lambda.SdkClientException', async () => {
