@@ -3,8 +3,8 @@ import { selectPathOrThrowRuntime } from '../../../src/asl/json-path.js';
 import { evaluatePayloadTemplate } from '../../../src/asl/payload-template.js';
 import { applyResultPath } from '../../../src/asl/reference-path.js';
 import { escapePointer, walkStates } from '../../../src/asl/variable-references.js';
-import type { Catcher, Retrier } from '../../../src/asl/definition.js';
-import { findCatcher, findRetrier } from '../../../src/compile/error-policy.js';
+import type { Catcher } from '../../../src/asl/definition.js';
+import { findCatcher } from '../../../src/compile/error-policy.js';
 import { StepwiseError } from '../../../src/errors/stepwise-error.js';
 import { eventDetailsOf, type HistoryEvent } from '../../../src/execution/history-event.js';
 import { parseMockConfig } from '../../../src/resources/mock-config.js';
@@ -13,17 +13,16 @@ import { checkDefinitionText, REGISTRY_LIMITS } from '../../../src/registry/stat
 import { createRuntime, type Runtime } from '../../../src/runtime/create-runtime.js';
 import type { Action } from '../api-context.js';
 import { compact, validationError } from '../aws-json-protocol.js';
+import { checkFailureCount, checkStateConfiguration, exceedsTolerance, readStateConfiguration, retryOutcome, THRESHOLD_EXCEEDED, type RetryOutcome } from './test-state-config.js';
+import { defaultContext, readContext } from './test-state-context.js';
+import { mapFacts, readerItemsOf, type MapFacts } from './test-state-map.js';
+import { checkMockResult, readMock, type MockInput, type TestStateMock } from './test-state-mock.js';
 
 type StateDef = Record<string, JsonValue>;
 const MACHINE = 'TestState';
 const SETUP = 'StepwiseTestStateSetup';
 /** A state that waits for a callback nobody sends would never end: TestState gives up after this. */
 const TEST_STATE_LIMIT_MS = 30_000;
-
-interface TestStateMock {
-  result?: string;
-  errorOutput?: { error?: string; cause?: string };
-}
 
 function parseJson(text: string, what: string): JsonValue {
   try {
@@ -33,27 +32,39 @@ function parseJson(text: string, what: string): JsonValue {
   }
 }
 
+interface PickedState {
+  name: string;
+  state: StateDef;
+  queryLanguage?: JsonValue;
+  /** The state runs in a Map's iterations (its context has `Map.Item`). */
+  inMap: boolean;
+}
+
 /** The state to test, and the query language it runs in, from a state or a whole state machine. */
-function pickState(definition: JsonValue, stateName: string | undefined): { name: string; state: StateDef; queryLanguage?: JsonValue } {
+function pickState(definition: JsonValue, stateName: string | undefined): PickedState {
   if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) throw validationError('The definition must be a JSON object: a state, or a state machine with stateName.');
   const states = (definition as StateDef).States;
   if (states !== undefined) {
     if (stateName === undefined) throw validationError('stateName is required when the definition is a whole state machine.');
     // Any state of the machine, a Map's or Parallel's included; AWS's wording names no state.
-    const state = findState(definition as StateDef, stateName);
-    if (state === undefined) throw validationError('State not found in definition');
-    return { name: stateName, state: state as StateDef, queryLanguage: (definition as StateDef).QueryLanguage };
+    const found = findState(definition as StateDef, stateName);
+    if (found === undefined) throw validationError('State not found in definition');
+    return { name: stateName, state: found.state, queryLanguage: (definition as StateDef).QueryLanguage, inMap: found.inMap };
   }
   if (typeof (definition as StateDef).Type !== 'string') throw new StepwiseError('InvalidDefinition', "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The state has no Type at /Type'");
-  return { name: stateName ?? unusedName(JSON.stringify(definition)), state: definition as StateDef };
+  return { name: stateName ?? unusedName(JSON.stringify(definition)), state: definition as StateDef, inMap: false };
 }
 
 /** The state of that name anywhere in the machine, a Map's or Parallel's included (names are unique across them). */
-function findState(machine: StateDef, name: string): StateDef | undefined {
+function findState(machine: StateDef, name: string): { state: StateDef; inMap: boolean } | undefined {
   const suffix = `/States/${escapePointer(name)}`;
-  let found: StateDef | undefined;
+  let found: { state: StateDef; inMap: boolean } | undefined;
   walkStates(machine as Record<string, unknown>, '', (state, pointer) => {
-    if (!found && pointer.endsWith(suffix)) found = state as StateDef;
+    if (found || !pointer.endsWith(suffix)) return;
+    // The innermost nested machine holding it: a Map's processor, or a Parallel branch (no Map.Item there).
+    const within = pointer.slice(0, -suffix.length);
+    const map = Math.max(within.lastIndexOf('/ItemProcessor'), within.lastIndexOf('/Iterator'));
+    found = { state: state as StateDef, inMap: map >= 0 && map > within.lastIndexOf('/Branches/') };
   });
   return found;
 }
@@ -79,6 +90,16 @@ function standInForMocked(state: StateDef): StateDef {
   const task: StateDef = { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:TestStateMock' };
   for (const key of KEPT_BY_MOCKED) if (state[key] !== undefined) task[key] = state[key];
   return task;
+}
+
+/**
+ * The state as it runs once: without its Retry, which TestState does not carry out but reports
+ * (RETRIABLE, `errorDetails.retryIndex`), so that an error a retrier gives up on reaches Catch.
+ */
+function withoutRetry(state: StateDef): StateDef {
+  if (state.Retry === undefined) return state;
+  const { Retry: _retry, ...rest } = state;
+  return rest;
 }
 
 /** What AWS's TestState refuses before running anything. */
@@ -119,22 +140,33 @@ const detailsOf = (e: HistoryEvent | undefined): Record<string, JsonValue> => (e
 const FAILURE = /(TaskFailed|TaskTimedOut|TaskStartFailed|TaskSubmitFailed|LambdaFunctionFailed|LambdaFunctionTimedOut|LambdaFunctionStartFailed|LambdaFunctionScheduleFailed|ExecutionFailed|EvaluationFailed)$/;
 const SCHEDULED = /^(TaskScheduled|LambdaFunctionScheduled)$/;
 
+/** Where the run happens: the caller's handlers, and the context object the state sees. */
+interface RunSetup {
+  main: Runtime;
+  region: string;
+  account: string;
+  context: Record<string, JsonValue>;
+}
+
 /** Runs the state once in a scratch runtime on a virtual clock (nothing is stored or listed). */
-async function runOnce(main: Runtime, machine: StateDef, name: string, input: JsonValue, mock: TestStateMock | undefined): Promise<HistoryEvent[]> {
+async function runOnce(setup: RunSetup, machine: StateDef, name: string, input: JsonValue, mock: TestStateMock | undefined): Promise<HistoryEvent[]> {
   const mockConfig = mock ? parseMockConfig({
     StateMachines: { [MACHINE]: { TestCases: { Mock: { [name]: 'Response' } } } },
-    MockedResponses: { Response: { '0-1000': mock.errorOutput ? { Throw: { Error: mock.errorOutput.error ?? 'States.TaskFailed', Cause: mock.errorOutput.cause ?? '' } } : { Return: parseJson(mock.result ?? 'null', 'mock.result') } } },
+    MockedResponses: { Response: { '0-1000': mock.kind === 'error' ? { Throw: { Error: mock.error, Cause: mock.cause } } : { Return: mock.result } } },
   }) : undefined;
-  const scratch = createRuntime({ clock: 'virtual', ...(mockConfig ? { mockConfig } : {}), limits: { historyEvents: 1000 } });
+  const scratch = createRuntime({ clock: 'virtual', region: setup.region, accountId: setup.account, ...(mockConfig ? { mockConfig } : {}), limits: { historyEvents: 1000 } });
   if (!mock) {
     // Without a mock AWS calls the real service; here the main runtime's handlers answer.
     scratch.handle(/.*/, (request) => {
-      const handler = main.handlers.find(request.resource, request.stateName);
+      const handler = setup.main.handlers.find(request.resource, request.stateName);
       if (!handler) throw new TaskFailure('States.TaskFailed', `No task handler answers resource '${request.resource}' of state '${request.stateName}'; pass a mock to TestState or register a handler.`);
       return handler(request);
     });
   }
-  const execution = scratch.startExecution({ definition: JSON.stringify(machine), input, stateMachineName: MACHINE, name: 'test', ...(mockConfig ? { testCase: 'Mock' } : {}) });
+  const text = JSON.stringify(machine);
+  // The scratch runtime compiles the harness once; its states see TestState's context object.
+  scratch.prepare(text).compiled.fixedContext = setup.context;
+  const execution = scratch.startExecution({ definition: text, input, stateMachineName: MACHINE, name: 'test', ...(mockConfig ? { testCase: 'Mock' } : {}) });
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, TEST_STATE_LIMIT_MS)));
   await Promise.race([execution.done.then(() => undefined, () => undefined), limit]);
@@ -147,22 +179,60 @@ async function runOnce(main: Runtime, machine: StateDef, name: string, input: Js
   return [...execution.events];
 }
 
+type Status = 'SUCCEEDED' | 'FAILED' | 'RETRIABLE' | 'CAUGHT_ERROR';
+
+/** API:InspectionErrorDetails, members in the order of AWS's documented example. */
+type ErrorDetails = { retryBackoffIntervalSeconds?: number; retryIndex?: number; catchIndex?: number };
+
+/**
+ * Which catcher (CAUGHT_ERROR) or retrier (RETRIABLE, with its backoff) took the error; a
+ * retrier that has used up its attempts is still named, whether Catch then takes the error or
+ * the state fails (as AWS's recordings show for FAILED).
+ */
+function errorDetailsOf(state: StateDef, error: string | undefined, status: Status, retry: RetryOutcome | undefined): ErrorDetails | undefined {
+  if (error === undefined || status === 'SUCCEEDED') return undefined;
+  const details: ErrorDetails = {};
+  if (retry?.backoffSeconds !== undefined) details.retryBackoffIntervalSeconds = retry.backoffSeconds;
+  if (retry) details.retryIndex = retry.retryIndex;
+  if (status === 'CAUGHT_ERROR') {
+    const catchers = (state.Catch ?? []) as unknown as Catcher[];
+    const caught = findCatcher(catchers, error);
+    details.catchIndex = caught ? catchers.indexOf(caught) : -1;
+  }
+  return Object.keys(details).length > 0 ? details : undefined;
+}
+
+/** What the inspection data is made from. */
+interface InspectionFacts {
+  jsonata: boolean;
+  events: HistoryEvent[];
+  entered: HistoryEvent | undefined;
+  context: Record<string, JsonValue>;
+  variables: JsonValue | undefined;
+  output: JsonValue | undefined;
+  status: Status;
+  errorDetails: ErrorDetails | undefined;
+  map: MapFacts | undefined;
+}
+
 /**
  * DEBUG inspection data, with the members AWS shows for the state's type and query language:
  * JSONPath Choice, Succeed, Fail and Wait show the input after InputPath; a Pass with a Result
  * shows that result (InputPath and Parameters are not evaluated then); a Pass without one and a
- * Task show each processing step. JSONata states show their input, a Task's Arguments and
- * result; `errorDetails` says which catcher or retrier took an error.
+ * Task show each processing step; a mocked Map shows what it does to its items (see mapFacts)
+ * and, in JSONPath, its result after ResultSelector and ResultPath. JSONata states show their
+ * input, a Task's Arguments and result; `errorDetails` says which catcher or retrier took an error.
  */
-function inspection(state: StateDef, jsonata: boolean, events: HistoryEvent[], entered: HistoryEvent | undefined, variables: JsonValue | undefined, output: JsonValue | undefined, error: string | undefined, status: string): Record<string, unknown> {
-  const input = detailsOf(entered).input;
+function inspection(state: StateDef, f: InspectionFacts): Record<string, unknown> {
+  const input = detailsOf(f.entered).input;
   const data: Record<string, unknown> = { input: JSON.stringify(input ?? null) };
-  const ctx = (value: JsonValue) => ({ input: value, context: {}, variables: (variables ?? {}) as Record<string, JsonValue> });
+  const ctx = (value: JsonValue) => ({ input: value, context: f.context, variables: (f.variables ?? {}) as Record<string, JsonValue> });
   const type = state.Type as string;
-  const scheduled = events.find((e) => SCHEDULED.test(e.type));
-  const succeeded = events.find((e) => e.type === 'TaskSucceeded' || e.type === 'LambdaFunctionSucceeded');
+  const scheduled = f.events.find((e) => SCHEDULED.test(e.type));
+  const succeeded = f.events.find((e) => e.type === 'TaskSucceeded' || e.type === 'LambdaFunctionSucceeded');
+  const { afterItemsPath, afterItemSelector, afterItemBatcher, ...mapNumbers } = f.map?.inspection ?? {};
   try {
-    if (jsonata) {
+    if (f.jsonata) {
       if (type === 'Task') {
         if (scheduled) data.afterArguments = JSON.stringify(detailsOf(scheduled).parameters ?? null);
         if (succeeded) data.result = JSON.stringify(detailsOf(succeeded).output ?? null);
@@ -174,36 +244,38 @@ function inspection(state: StateDef, jsonata: boolean, events: HistoryEvent[], e
     } else {
       const afterInputPath = state.InputPath === null ? {} : state.InputPath === undefined ? input! : selectPathOrThrowRuntime(state.InputPath as string, ctx(input!));
       data.afterInputPath = JSON.stringify(afterInputPath);
+      let params: JsonValue | undefined;
       if (type === 'Pass' || type === 'Task') {
-        const params = scheduled ? detailsOf(scheduled).parameters : state.Parameters !== undefined ? evaluatePayloadTemplate(state.Parameters, ctx(afterInputPath), 'Parameters') : afterInputPath;
+        params = scheduled ? detailsOf(scheduled).parameters : state.Parameters !== undefined ? evaluatePayloadTemplate(state.Parameters, ctx(afterInputPath), 'Parameters') : afterInputPath;
         data.afterParameters = JSON.stringify(params ?? null);
+      }
+      if (afterItemsPath !== undefined) data.afterItemsPath = afterItemsPath;
+      if (type === 'Pass' || type === 'Task' || type === 'Map') {
+        // A mocked Map's result is the mock, which its stand-in Task returned.
         const result = type === 'Pass' ? params : succeeded ? detailsOf(succeeded).output : undefined;
         if (type === 'Task' && result !== undefined) data.result = JSON.stringify(result);
         if (result !== undefined) {
           const selected = state.ResultSelector !== undefined ? evaluatePayloadTemplate(state.ResultSelector, ctx(result), 'ResultSelector') : result;
           data.afterResultSelector = JSON.stringify(selected);
           data.afterResultPath = JSON.stringify(applyResultPath(input!, state.ResultPath as string | null | undefined, selected));
-        } else if (output !== undefined) data.afterResultPath = JSON.stringify(output);
+        } else if (f.output !== undefined && type !== 'Map') data.afterResultPath = JSON.stringify(f.output);
       }
     }
   } catch {
     // A path that fails here failed in the run too; its error is reported there.
   }
-  if (error !== undefined && (status === 'CAUGHT_ERROR' || status === 'RETRIABLE')) data.errorDetails = errorDetails(state, error, status);
-  if (variables !== undefined) data.variables = JSON.stringify(variables);
+  if (afterItemSelector !== undefined) data.afterItemSelector = afterItemSelector;
+  if (afterItemBatcher !== undefined) data.afterItemBatcher = afterItemBatcher;
+  if (f.errorDetails) data.errorDetails = f.errorDetails;
+  Object.assign(data, mapNumbers);
+  if (f.variables !== undefined) data.variables = JSON.stringify(f.variables);
   return data;
 }
 
-/** Which catcher (CAUGHT_ERROR) or retrier and its first interval (RETRIABLE) took the error. */
-function errorDetails(state: StateDef, error: string, status: string): Record<string, number> {
-  if (status === 'CAUGHT_ERROR') {
-    const catchers = (state.Catch ?? []) as unknown as Catcher[];
-    const caught = findCatcher(catchers, error);
-    return { catchIndex: caught ? catchers.indexOf(caught) : -1 };
-  }
-  const retriers = (state.Retry ?? []) as unknown as Retrier[];
-  const r = findRetrier(retriers, error);
-  return r < 0 ? {} : { retryIndex: r, retryBackoffIntervalSeconds: retriers[r]!.IntervalSeconds ?? 1 };
+/** Region and account of the ARNs the main runtime makes. */
+function placeOf(runtime: Runtime): { region: string; account: string } {
+  const parts = runtime.stateMachines.arnFor('TestState').split(':');
+  return { region: parts[3]!, account: parts[4]! };
 }
 
 /** API:TestState: one state in isolation, with its outcome, next state and (DEBUG/TRACE) inspection data. */
@@ -212,19 +284,44 @@ const testState: Action = async (f, { runtime }) => {
   const roleArn = f.optionalString('roleArn');
   const inputText = f.optionalPayload('input', runtime.limits.payloadBytes) ?? '{}';
   const level = f.optionalEnum('inspectionLevel', ['INFO', 'DEBUG', 'TRACE'] as const) ?? 'INFO';
-  f.optionalBoolean('revealSecrets');
+  const revealSecrets = f.optionalBoolean('revealSecrets');
   const variablesText = f.optionalPayload('variables', runtime.limits.payloadBytes);
   const stateName = f.optionalString('stateName', { max: 80 });
-  const mock = f.optionalObject<TestStateMock>('mock');
-  if (mock && (mock.result === undefined) === (mock.errorOutput === undefined)) throw validationError('mock must have exactly one of result and errorOutput.');
+  const mockInput = f.optionalObject<MockInput>('mock');
+  const contextText = f.optionalPayload('context', runtime.limits.payloadBytes);
+  const config = readStateConfiguration(f.optionalObject<Record<string, unknown>>('stateConfiguration'));
+  const mock = mockInput ? readMock(mockInput) : undefined;
+  if (mock && revealSecrets === true) throw validationError('TestState does not support RevealSecrets when a mock is specified.');
   const input = parseJson(inputText, 'input');
   const variables = variablesText !== undefined ? parseJson(variablesText, 'variables') : undefined;
   if (variables !== undefined && (typeof variables !== 'object' || variables === null || Array.isArray(variables))) throw validationError('variables must be a JSON object.');
-  const { name, state, queryLanguage } = pickState(parseJson(text, 'definition'), stateName);
+  const { name, state, queryLanguage, inMap } = pickState(parseJson(text, 'definition'), stateName);
   checkTestable(state, mock, roleArn);
-  const machine = harness(name, mock ? standInForMocked(state) : state, queryLanguage, variables);
-  checkDefinitionText(JSON.stringify(machine));
-  const events = await runOnce(runtime, machine, name, input, mock);
+  if (mock) checkMockResult(state, mock);
+  checkStateConfiguration(config, state, name, mock);
+  if (contextText !== undefined && !mock) throw validationError('context may only be specified if a mock is specified in the same request.');
+  const place = placeOf(runtime);
+  const context = contextText !== undefined ? readContext(contextText, state, place)
+    : defaultContext({ ...place, input, roleArn, startTime: new Date().toISOString(), stateType: state.Type as string, inMap });
+  const jsonata = (state.QueryLanguage ?? queryLanguage) === 'JSONata';
+  const tested = mock ? standInForMocked(state) : state;
+  checkDefinitionText(JSON.stringify(harness(name, tested, queryLanguage, variables)));
+
+  // A mocked Map is not run, but what it does to its items is worked out (and bounds mapIterationFailureCount).
+  let map: MapFacts | undefined;
+  let runMock = mock;
+  if (mock && state.Type === 'Map') {
+    const readerItems = config.mapItemReaderData !== undefined ? readerItemsOf(state, config.mapItemReaderData) : undefined;
+    map = await mapFacts(state, { input, context, variables: (variables ?? {}) as Record<string, JsonValue>, jsonata, ...(readerItems ? { readerItems } : {}) });
+    checkFailureCount(config.mapIterationFailureCount, map);
+    if (map.itemsError !== undefined) runMock = { kind: 'error', error: 'States.Runtime', cause: map.itemsError, mode: mock.mode };
+    // A mocked error is the Map's error whatever the count; a mocked result gives way to the threshold.
+    else if (mock.kind === 'result' && config.mapIterationFailureCount !== undefined && exceedsTolerance(config.mapIterationFailureCount, map)) {
+      runMock = { kind: 'error', ...THRESHOLD_EXCEEDED, mode: mock.mode };
+    }
+  }
+
+  const events = await runOnce({ main: runtime, ...place, context }, harness(name, withoutRetry(tested), queryLanguage, variables), name, input, runMock);
 
   const named = (e: HistoryEvent) => (detailsOf(e).name as string | undefined);
   const entered = events.find((e) => e.type.endsWith('StateEntered') && named(e) === name);
@@ -232,22 +329,25 @@ const testState: Action = async (f, { runtime }) => {
   const next = exited ? events.find((e) => e.id > exited.id && e.type.endsWith('StateEntered')) : undefined;
   const failure = events.find((e) => FAILURE.test(e.type));
   const failureDetails = detailsOf(failure);
-  const attempts = events.filter((e) => SCHEDULED.test(e.type)).length;
   const output = exited ? detailsOf(exited).output : undefined;
+  const failedWith = failure ? (failureDetails.error as string | undefined) : undefined;
 
-  let status: 'SUCCEEDED' | 'FAILED' | 'RETRIABLE' | 'CAUGHT_ERROR';
-  if (attempts > 1) status = 'RETRIABLE';
+  // Retry is not run: the first retrier matching the error says whether the state would retry.
+  const retry = failedWith !== undefined ? retryOutcome(state, failedWith, config.retrierRetryCount) : undefined;
+  let status: Status;
+  if (retry?.backoffSeconds !== undefined) status = 'RETRIABLE';
   else if (exited && failure && failure.type !== 'ExecutionFailed') status = 'CAUGHT_ERROR';
   else if (exited) status = 'SUCCEEDED';
   else status = 'FAILED';
-  const error = status === 'SUCCEEDED' ? undefined : (failureDetails.error as string | undefined);
+  const error = status === 'SUCCEEDED' ? undefined : failedWith;
   const cause = status === 'SUCCEEDED' ? undefined : (failureDetails.cause as string | undefined);
+  const errorDetails = errorDetailsOf(state, error, status, retry);
   return compact({
     output: status === 'SUCCEEDED' || status === 'CAUGHT_ERROR' ? JSON.stringify(output ?? null) : undefined,
     error, cause,
     nextState: status === 'SUCCEEDED' || status === 'CAUGHT_ERROR' ? (next ? named(next) : undefined) : undefined,
     status,
-    inspectionData: level === 'INFO' ? undefined : inspection(state, (state.QueryLanguage ?? queryLanguage) === 'JSONata', events, entered, variables, output, error, status),
+    inspectionData: level === 'INFO' ? undefined : inspection(state, { jsonata, events, entered, context, variables, output, status, errorDetails, map }),
   });
 };
 

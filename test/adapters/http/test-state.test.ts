@@ -25,7 +25,8 @@ describe('TestState over the AWS JSON 1.0 API', () => {
   it('mocks a Task result and shows DEBUG inspection data', async () => {
     const r = await t.client.send(new TestStateCommand({
       definition: task(), roleArn: ROLE, input: '{"order":{"id":7}}', inspectionLevel: 'DEBUG',
-      mock: { result: JSON.stringify({ Payload: { charged: true }, StatusCode: 200 }) },
+      // Lambda's Invoke response has Payload as a blob (JSON text): a JSON object there needs fieldValidationMode NONE.
+      mock: { result: JSON.stringify({ Payload: { charged: true }, StatusCode: 200 }), fieldValidationMode: 'NONE' },
     }));
     expect(r.status).toBe('SUCCEEDED');
     expect(JSON.parse(r.output!)).toEqual({ order: { id: 7 }, result: { body: { charged: true } } });
