@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  TaskFailure, createMemoryEventStore, createRuntime, type HistoryEvent, type JsonValue, type Runtime, type State, type StateMachineDefinition,
+  TaskFailure, createMemoryEventStore, createRuntime, parseMockConfig, type HistoryEvent, type JsonValue, type Runtime, type State, type StateMachineDefinition,
 } from '../../../src/index.js';
+import type { ServiceRequest } from '../../../src/resources/service-caller.js';
 import { childIdentity } from '../../../src/compile/states/result-writer.js';
 
 /**
@@ -322,6 +323,40 @@ describe('ResultWriter: a write that fails', () => {
   it('with nothing to answer the writes, the Map fails with States.ResultWriterFailed', async () => {
     const result = await createRuntime({ clock: 'virtual' }).startExecution({ definition: definition(), input: [1] }).done;
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
+  });
+});
+
+describe('ResultWriter: who answers the writes', () => {
+  const definition: StateMachineDefinition = {
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Map', ItemProcessor: processor({ Keep: { Type: 'Pass', End: true } }),
+        ResultWriter: { Resource: PUT, Parameters: { Bucket: 'b', Prefix: 'p' } },
+        End: true,
+      },
+    },
+  };
+
+  it('a mock for the Map state answers every write', async () => {
+    const mockConfig = parseMockConfig({
+      StateMachines: { M: { TestCases: { T: { Fan: 'Stored' } } } },
+      MockedResponses: { Stored: { '0': { Return: { ETag: '"mocked"' } } } },
+    });
+    const result = await createRuntime({ clock: 'virtual', mockConfig }).run({ definition, input: [1, 2], stateMachineName: 'M', testCase: 'T' });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toMatchObject({ ResultWriterDetails: { Bucket: 'b', Key: expect.stringMatching(/^p\/.+\/manifest\.json$/) } });
+  });
+
+  it('a service caller gets them as the s3:putObject integration', async () => {
+    const calls: ServiceRequest[] = [];
+    const services = { call: async (request: ServiceRequest) => (calls.push(request), {}) };
+    const result = await createRuntime({ clock: 'virtual', services }).run({ definition, input: [1] });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(calls.map((c) => [c.target.resourceType, c.target.resource, (c.input as { Key: string }).Key.split('/').pop()])).toEqual([
+      ['s3', 'putObject', 'SUCCEEDED_0.json'],
+      ['s3', 'putObject', 'manifest.json'],
+    ]);
   });
 });
 
