@@ -280,6 +280,41 @@ describe('ResultWriter: failed children', () => {
   });
 });
 
+describe('ResultWriter: a child in flight when the Map Run fails', () => {
+  it('is written to FAILED_0.json as ABORTED, with its start and stop dates', async () => {
+    const definition: StateMachineDefinition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemProcessor: processor({
+            Route: { Type: 'Choice', Choices: [{ Variable: '$', StringEquals: 'bad', Next: 'Boom' }], Default: 'Call' },
+            Boom: { Type: 'Fail', Error: 'Item.Failed' },
+            Call: { Type: 'Task', Resource: LAMBDA, End: true },
+          }),
+          ResultWriter: { Resource: PUT, Parameters: { Bucket: 'b' } },
+          End: true,
+        },
+      },
+    };
+    const runtime = createRuntime({ clock: 'virtual' });
+    const { writes } = captureWrites(runtime);
+    runtime.handle(LAMBDA, () => new Promise(() => {})); // never answers
+    const execution = runtime.startExecution({ definition, input: ['slow', 'bad'] });
+    const result = await execution.done;
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
+    const mapRunArn = mapRunArnOf(execution.events);
+    const dir = `${runId(mapRunArn)}/`;
+    expect(writes.map((w) => w.Key)).toEqual([`${dir}FAILED_0.json`, `${dir}manifest.json`]);
+    const [aborted, failed] = JSON.parse(writes[0]!.Body) as Record<string, JsonValue>[];
+    expect(aborted).toMatchObject({ ExecutionArn: childIdentity(mapRunArn, 0).executionArn, Input: '"slow"', Status: 'ABORTED', RedriveStatus: 'REDRIVABLE_BY_MAP_RUN' });
+    expect(aborted).toHaveProperty('StopDate');
+    expect(aborted).not.toHaveProperty('Error');
+    expect(failed).toMatchObject({ Error: 'Item.Failed', Input: '"bad"', Status: 'FAILED' });
+    expect(failed).not.toHaveProperty('Cause');
+  });
+});
+
 describe('ResultWriter: a write that fails', () => {
   const definition = (caught = false): StateMachineDefinition => ({
     StartAt: 'Fan',
