@@ -11,6 +11,7 @@
 export { createRuntime, Runtime } from './runtime/create-runtime.js';
 export type { RuntimeOptions, StartExecutionOptions, PreparedStateMachine } from './runtime/create-runtime.js';
 export type { OwnershipOptions } from './runtime/execution-ownership.js';
+export type { MapRunCounts, MapRunDescription, MapRunInHistory, MapRunStatus } from './runtime/map-runs.js';
 export { leaseStreamOf, isLeaseStream } from './store/lease-stream.js';
 export type { ExecutionJournal as Execution, ExecutionResult } from './execution/execution-journal.js';
 export type { HistoryEvent, HistoryEventType } from './execution/history-event.js';

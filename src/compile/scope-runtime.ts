@@ -7,7 +7,8 @@ import { AslError, isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import type { EventDetails, HistoryEventType } from '../execution/history-event.js';
 import { HistoryFrame } from '../execution/history-frame.js';
-import type { ActorInput, ExecutionServices } from '../execution/execution-services.js';
+import type { ActorInput, ExecutionServices, MapChildRequest } from '../execution/execution-services.js';
+import type { ExecutionResult } from '../execution/execution-journal.js';
 import type { StatePlan } from './scope-steps.js';
 
 /** How a scope (the top level, a Parallel branch or a Map iteration) ended. */
@@ -201,6 +202,22 @@ export class ScopeRuntime {
     // events recorded so far are appended (it may reach outside, e.g. an ItemReader call).
     const start = typeof work === 'function' ? work : () => work;
     this.services.command({ kind: 'evaluate', actor: this.self, requestId, work: start });
+  }
+
+  /**
+   * Starts a Distributed Map's child execution (or finds the one an earlier run started); `then`
+   * gets its result. The request id is the caller's, drawn from no random source, so adding a
+   * child leaves the ids drawn after it as they were.
+   */
+  runChild(requestId: string, child: MapChildRequest, then: (rt: ScopeRuntime, result: ExecutionResult) => void): void {
+    (this.continuations ??= new Map()).set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
+    this.services.command({ kind: 'child', actor: this.self, requestId, child });
+  }
+
+  /** Stops waiting for a request: a timer is disarmed, a child execution aborted. */
+  cancel(requestId: string): void {
+    this.continuations?.delete(requestId);
+    this.services.command({ kind: 'cancel', requestId });
   }
 
   resume(requestId: string, ok: boolean, value: unknown): void {

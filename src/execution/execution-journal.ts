@@ -16,7 +16,7 @@ import type { ServiceCaller } from '../resources/service-caller.js';
 import type { ActivityDispatcher } from '../activities/activities.js';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
-import type { ActorInput, Command, ExecutionLimits, ExecutionServices } from './execution-services.js';
+import type { ActorInput, Command, ExecutionLimits, ExecutionServices, MapChildRequest } from './execution-services.js';
 import { createHistoryEvent, createStartedEvent, ExecutionStartedDetails, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
 import { HistoryFrame } from './history-frame.js';
 import { actorHost, listenToRootActor, stopExecutionActor } from './actor-host.js';
@@ -72,6 +72,25 @@ export interface JournalEnvironment {
    * the execution runs.
    */
   onSettled?: (journal: ExecutionJournal, result: ExecutionResult | undefined) => void;
+  /** Runs a Distributed Map's children as executions of their own. */
+  children?: MapChildHost;
+}
+
+/** Where a Distributed Map's child executions run (the runtime). */
+export interface MapChildHost {
+  /**
+   * Starts the child, or finds it when an earlier run of the parent started it (a resume: it
+   * has ended, or it is being driven again). `readOnly` (a replay that only compares) finds
+   * and never starts: `done` rejects for a child that was never started.
+   */
+  runMapChild(request: MapChildRequest & { parentExecutionArn: string; roleArn: string; mockStateMachineName: string; testCase?: string }, readOnly: boolean): ChildExecutionRun;
+}
+
+export interface ChildExecutionRun {
+  executionArn: string;
+  done: Promise<ExecutionResult>;
+  /** Aborts the child (its parent's Map Run failed or the parent ended); nothing when it has ended. */
+  stop(): void;
 }
 
 /** What is this execution's own. */
@@ -171,6 +190,8 @@ export class ExecutionJournal {
   private moreTasks: Map<string, InFlightTask> | undefined;
   /** Made when the first timer is armed: most executions have none. */
   private timersByRequest: Map<string, () => void> | undefined;
+  /** A Distributed Map's child executions in flight, by request id. */
+  private childRuns: Map<string, ChildExecutionRun> | undefined;
   private flushing: Promise<void> = SETTLED;
   /** The store, when it appends synchronously (see enqueueFlush). Called as a method: a bound copy per journal costs a closure. */
   private readonly syncStore: { appendSync: SyncAppend; streamHandle?(streamId: string): object | undefined } | undefined;
@@ -528,6 +549,16 @@ export class ExecutionJournal {
       const r = this.replay;
       if (!r || r.divergence || this.finished || this.abandoned) return;
       // Pure evaluations (JSONata) are recomputed, not recorded: run them before matching.
+      // A Distributed Map's children are executions of their own: their results come from
+      // them (found in the store after a crash, or driven to their end), not from this history.
+      const child = r.parked.findIndex((c) => c.kind === 'child');
+      if (child >= 0) {
+        const c = r.parked.splice(child, 1)[0] as Extract<Command, { kind: 'child' }>;
+        const run = this.runChild(c, r.then !== 'live');
+        await run?.done.catch(noop);
+        await this.flushing;
+        continue;
+      }
       const evaluation = r.parked.findIndex((c) => c.kind === 'evaluate');
       if (evaluation >= 0) {
         const c = r.parked.splice(evaluation, 1)[0] as Extract<Command, { kind: 'evaluate' }>;
@@ -942,9 +973,44 @@ export class ExecutionJournal {
     if (c.kind === 'cancel') {
       this.timersByRequest?.get(c.requestId)?.();
       this.timersByRequest?.delete(c.requestId);
+      const child = this.childRuns?.get(c.requestId);
+      if (child) {
+        this.childRuns!.delete(c.requestId);
+        child.stop();
+      }
+      return;
+    }
+    if (c.kind === 'child') {
+      this.runChild(c, false);
       return;
     }
     this.executeTask(c, announceStart);
+  }
+
+  /**
+   * Starts (or finds) a Distributed Map's child execution; its result comes back to the actor
+   * as `evaluated`. No event of the parent announces it: AWS records none per child, and the
+   * Map Run it belongs to (MapRunStarted) is recorded before any child starts.
+   */
+  private runChild(c: Extract<Command, { kind: 'child' }>, readOnly: boolean): ChildExecutionRun | undefined {
+    const host = this.options.children;
+    if (!host) {
+      queueMicrotask(() => this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ok: false, value: new AslError(StatesErrors.Runtime, 'This runtime cannot start child executions for a Distributed Map.') }));
+      return undefined;
+    }
+    const mocks = this.mocks;
+    const run = host.runMapChild({
+      ...c.child, parentExecutionArn: this.identity.executionArn, roleArn: this.identity.roleArn,
+      mockStateMachineName: mocks?.stateMachineName ?? this.identity.stateMachineName, testCase: mocks?.testCase,
+    }, readOnly);
+    (this.childRuns ??= new Map()).set(c.requestId, run);
+    const ended = (ok: boolean, value: unknown) => {
+      if (this.childRuns?.get(c.requestId) !== run) return;
+      this.childRuns.delete(c.requestId);
+      this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ok, value });
+    };
+    run.done.then((result) => ended(true, result), (err: unknown) => ended(false, err));
+    return run;
   }
 
   /**
@@ -1125,6 +1191,10 @@ export class ExecutionJournal {
     this.finished = result;
     for (const cancel of this.timersByRequest?.values() ?? []) cancel();
     this.timersByRequest?.clear();
+    // Child executions still running end with their parent (AWS aborts them).
+    const children = this.childRuns;
+    this.childRuns = undefined;
+    for (const child of children?.values() ?? []) child.stop();
     for (const task of this.takeAllTasks()) {
       abortTask(task);
       task.withdraw?.();

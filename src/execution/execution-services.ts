@@ -32,7 +32,33 @@ export type Command =
   /** `anchor` is the thread's last event when the timer was armed: what the event after it points at. */
   | { kind: 'timer'; actor: AnyActorRef; requestId: string; dueAt: number; anchor: number }
   | { kind: 'cancel'; requestId: string }
-  | { kind: 'evaluate'; actor: AnyActorRef; requestId: string; work: () => Promise<unknown> };
+  | { kind: 'evaluate'; actor: AnyActorRef; requestId: string; work: () => Promise<unknown> }
+  /** A Distributed Map's child workflow execution: started (or found, after a crash), its result delivered as `evaluated`. */
+  | { kind: 'child'; actor: AnyActorRef; requestId: string; child: MapChildRequest };
+
+/**
+ * A child workflow execution of a Distributed Map (DG:state-map-distributed): an execution of
+ * its own, of the ItemProcessor as a state machine named `<state machine>/<Map Run label>`.
+ */
+export interface MapChildRequest {
+  /** `<parent state machine name>/<label>`, the child state machine's name. */
+  stateMachineName: string;
+  name: string;
+  /** The ItemProcessor as a state machine (JSON text). */
+  definition: string;
+  input: JsonValue;
+  mapRunArn: string;
+  /** The Map Run's settings as evaluated when it started (DescribeMapRun shows them), kept with each child. */
+  mapRun: MapRunSettings;
+}
+
+export interface MapRunSettings {
+  maxConcurrency: number;
+  toleratedFailureCount: number;
+  toleratedFailurePercentage: number;
+  /** How many child executions the Map Run has in all (items, or batches of them with an ItemBatcher). */
+  executionCount: number;
+}
 
 /** Events the journal delivers to actors. */
 export type ActorInput =

@@ -76,7 +76,7 @@ export function parseStatesArn(arn: unknown, expected: readonly ResourceType[]):
     throw new StepwiseError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${m[4]}' (in '${arn}'; expected ${expected.join(' or ')}).`);
   }
   const parts = m[5]!.split(':');
-  const counts: Record<ResourceType, number[]> = { stateMachine: [1, 2], execution: [2, 3], express: [3], activity: [1], mapRun: [3] };
+  const counts: Record<ResourceType, number[]> = { stateMachine: [1, 2], execution: [2, 3], express: [3], activity: [1], mapRun: [2, 3] };
   if (!counts[resourceType].includes(parts.length) || parts.some((p) => p.length === 0)) {
     throw new StepwiseError('InvalidArn', `Invalid Arn: '${arn}' has the wrong number of parts for a ${resourceType} ARN.`);
   }

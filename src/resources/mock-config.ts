@@ -10,6 +10,9 @@ import { StepwiseError } from '../errors/stepwise-error.js';
 export type MockedResponse = { Return: JsonValue } | { Throw: { Error?: string; Cause?: string } };
 
 export interface MockTestCase {
+  /** Which test case of which state machine this is (a Distributed Map's child executions answer from it too). */
+  readonly stateMachineName?: string;
+  readonly testCase?: string;
   /** The response for the `invocation`-th call (0-based) of `stateName`, or undefined. */
   responseFor(stateName: string, invocation: number): MockedResponse | undefined;
   has(stateName: string): boolean;
@@ -80,6 +83,8 @@ export class MockConfig {
     const states = machine.get(testCase);
     if (!states) throw new StepwiseError('InvalidMockConfig', `state machine "${stateMachine}" has no test case "${testCase}" (it has: ${[...machine.keys()].join(', ')})`);
     return {
+      stateMachineName: stateMachine,
+      testCase,
       has: (stateName) => states.has(stateName),
       responseFor: (stateName, invocation) => {
         const name = states.get(stateName);

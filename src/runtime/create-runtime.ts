@@ -6,8 +6,9 @@ import { compileScope } from '../compile/compile-scope.js';
 import { exceedsPayloadLimit, type CompiledScope } from '../compile/scope-runtime.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { RealClock, VirtualClock, type Clock } from '../execution/clock.js';
-import { AWS_LIMITS, type ExecutionLimits } from '../execution/execution-services.js';
-import { ExecutionJournal, type ExecutionIdentity, type JournalEnvironment, type ExecutionResult, type ReplayReport } from '../execution/execution-journal.js';
+import { AWS_LIMITS, type ExecutionLimits, type MapRunSettings } from '../execution/execution-services.js';
+import { describeMapRun, listMapRuns, mapRunChildren, type MapRunDescription } from './map-runs.js';
+import { ExecutionJournal, type ChildExecutionRun, type ExecutionIdentity, type JournalEnvironment, type ExecutionResult, type MapChildHost, type ReplayReport } from '../execution/execution-journal.js';
 import type { HistoryEvent } from '../execution/history-event.js';
 import type { ReplayComparison } from '../execution/replay-matching.js';
 import type { MockConfig } from '../resources/mock-config.js';
@@ -198,6 +199,11 @@ export class Runtime {
 
   /** Starts an execution and returns it at once; `await execution.done` for the result. */
   startExecution(options: StartExecutionOptions): ExecutionJournal {
+    return this.startExecutionAs(options, undefined);
+  }
+
+  /** startExecution, for a Distributed Map's child execution as well (`child`: its Map Run and whose mocks it answers from). */
+  private startExecutionAs(options: StartExecutionOptions, child: { mapRunArn: string; parentExecutionArn: string; mockStateMachine: string; mapRun: MapRunSettings } | undefined): ExecutionJournal {
     const prepared = this.prepare(options.definition);
     const { definition, compiled } = prepared;
     const smName = options.stateMachineName ?? 'StateMachine';
@@ -218,8 +224,14 @@ export class Runtime {
           '(the execution input, as JSON text in UTF-8; lift the limit for local work with the `limits: { payloadBytes: Infinity }` option or the CLI\'s --lift-limits).',
       );
     }
-    const journal = this.journal(identity, compiled, input, options.testCase);
+    const journal = this.journal(identity, compiled, input, options.testCase, child?.mockStateMachine);
     const extra: StoredExtra = { definitionId: prepared.definitionId, input, testCase: options.testCase, stateMachineName: smName };
+    if (child) {
+      extra.mapRunArn = child.mapRunArn;
+      extra.parentExecutionArn = child.parentExecutionArn;
+      extra.mapRun = child.mapRun;
+      if (child.mockStateMachine !== smName) extra.mockStateMachine = child.mockStateMachine;
+    }
     if (options.stateMachineVersionArn) extra.stateMachineVersionArn = options.stateMachineVersionArn;
     if (options.stateMachineAliasArn) extra.stateMachineAliasArn = options.stateMachineAliasArn;
     if (options.roleArn) extra.roleArn = options.roleArn;
@@ -298,7 +310,7 @@ export class Runtime {
       await this.ownership?.release(executionArn);
       throw err;
     }
-    const journal = this.journal(stored.identity, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
+    const journal = this.journal(stored.identity, stored.prepared.compiled, stored.extra.input, stored.extra.testCase, stored.extra.mockStateMachine);
     // Listed but with no event stored: the process died before its start reached the store. Start it now.
     void (events.length === 0 ? journal.start() : journal.resume(events));
     // Not listed again: its listing says RUNNING since its start, with its start date; only its
@@ -322,7 +334,7 @@ export class Runtime {
     const prepared = options.definition !== undefined ? this.prepare(options.definition) : origin.prepared;
     const identity = this.identity(origin.identity.stateMachineName, options.name ?? `${origin.identity.name}-fork-${nanoid(8)}`, origin.extra.roleArn);
     const copies = events.map((e) => ({ ...e }));
-    const journal = this.journal(identity, prepared.compiled, origin.extra.input, origin.extra.testCase);
+    const journal = this.journal(identity, prepared.compiled, origin.extra.input, origin.extra.testCase, origin.extra.mockStateMachine);
     await this.ownership?.claimNew(identity.executionArn);
     await this.definitions.save(prepared.definitionId, prepared.definition);
     await this.store.append(identity.executionArn, copies, { expectedRevision: 0 });
@@ -361,7 +373,8 @@ export class Runtime {
   private probe(identity: ExecutionIdentity, prepared: PreparedStateMachine, input: JsonValue): ExecutionJournal {
     return new ExecutionJournal(
       identity,
-      { store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity } },
+      // A Distributed Map's children are looked up in this runtime's store (read only: a replay starts none).
+      { store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity }, children: this.mapChildren },
       { compiled: prepared.compiled, input },
     );
   }
@@ -382,7 +395,7 @@ export class Runtime {
     if (this.ownership && !(await this.ownership.claim(executionArn))) {
       throw new StepwiseError('ExecutionLeaseLost', `Execution '${executionArn}' is driven by another runtime (it holds its lease).`);
     }
-    const journal = this.journal(stored.identity, stored.prepared.compiled, stored.extra.input, stored.extra.testCase);
+    const journal = this.journal(stored.identity, stored.prepared.compiled, stored.extra.input, stored.extra.testCase, stored.extra.mockStateMachine);
     void journal.redrive(events, point);
     // RUNNING again, still since its first start (AWS keeps startDate; redriveDate is apart).
     this.track(journal, undefined);
@@ -410,11 +423,12 @@ export class Runtime {
     };
   }
 
-  private journal(identity: ExecutionIdentity, compiled: CompiledScope, input: JsonValue, testCase: string | undefined): ExecutionJournal {
-    const mocks = testCase !== undefined ? this.options.mockConfig?.testCase(identity.stateMachineName, testCase) ?? throwNoMocks() : undefined;
+  /** `mockStateMachine`: whose test case answers its Tasks, when not its own (a Distributed Map's child: its parent's). */
+  private journal(identity: ExecutionIdentity, compiled: CompiledScope, input: JsonValue, testCase: string | undefined, mockStateMachine?: string): ExecutionJournal {
+    const mocks = testCase !== undefined ? this.options.mockConfig?.testCase(mockStateMachine ?? identity.stateMachineName, testCase) ?? throwNoMocks() : undefined;
     this.journalEnvironment ??= {
       store: this.store, clock: this.clock, handlers: this.handlers, limits: this.limits, activities: this.activities, services: this.services,
-      onSettled: this.settled,
+      onSettled: this.settled, children: this.mapChildren,
     };
     const journal = new ExecutionJournal(identity, this.journalEnvironment, {
       compiled, input, mocks,
@@ -526,6 +540,53 @@ export class Runtime {
     return { ...meta, extra: { ...rest, definition: await this.definitions.load(extra.definitionId) } as unknown as JsonValue };
   }
 
+  /** Where a Distributed Map's children run: executions of this runtime (see runMapChild). */
+  private readonly mapChildren: MapChildHost = { runMapChild: (request, readOnly) => this.runMapChild(request, readOnly) };
+
+  /**
+   * A Distributed Map's child execution: the one already running here, or the one a run of the
+   * parent before a crash started (it has ended, or this or another runtime drives it again),
+   * or a new one. Its name comes from the parent, the Map Run and the item, so a resumed parent
+   * always finds its children. `readOnly` (a replay that only compares) never starts one.
+   */
+  private runMapChild(r: Parameters<MapChildHost['runMapChild']>[0], readOnly: boolean): ChildExecutionRun {
+    const { executionArn } = this.identity(r.stateMachineName, r.name, r.roleArn);
+    const live = this.executions.get(executionArn);
+    if (live) return { executionArn, done: live.done, stop: readOnly ? noop : () => live.stop() };
+    let journal: ExecutionJournal | undefined;
+    let stopped = false;
+    const start = (): Promise<ExecutionResult> => {
+      journal = this.startExecutionAs(
+        { definition: r.definition, input: r.input, stateMachineName: r.stateMachineName, name: r.name, roleArn: r.roleArn, testCase: r.testCase },
+        { mapRunArn: r.mapRunArn, parentExecutionArn: r.parentExecutionArn, mockStateMachine: r.mockStateMachineName, mapRun: r.mapRun },
+      );
+      if (stopped) journal.stop();
+      return journal.done;
+    };
+    // A replay of a history that has no stored children (events given without an execution):
+    // each child is re-run on a throwaway store, calling nothing, as the parent is.
+    const neverStarted = (): Promise<ExecutionResult> => {
+      const scratch = new Runtime({ clock: 'virtual', limits: this.limits });
+      const run = scratch.startExecutionAs({ definition: r.definition, input: r.input, stateMachineName: r.stateMachineName, name: r.name, roleArn: r.roleArn }, undefined);
+      return run.done.finally(() => scratch.close());
+    };
+    // A store that knows at once (in memory) spares the lookup the first run of a Map needs.
+    const done = this.store.holdsSync && !this.store.holdsSync(executionArn)
+      ? (readOnly ? neverStarted() : start())
+      : (async () => {
+        if (await this.store.getMetadata(executionArn)) return this.executions.get(executionArn)?.done ?? this.endOf(executionArn);
+        return readOnly ? neverStarted() : start();
+      })();
+    return {
+      executionArn, done,
+      stop: () => {
+        if (readOnly) return;
+        stopped = true;
+        (journal ?? this.executions.get(executionArn))?.stop();
+      },
+    };
+  }
+
   /** A `states:startExecution` child: started now, or the one an earlier attempt of the same task started. */
   private async startChild(o: { definition: string; input: JsonValue; stateMachineName: string; name: string }): Promise<ChildExecution> {
     const { executionArn } = this.identity(o.stateMachineName, o.name);
@@ -578,6 +639,27 @@ export class Runtime {
   async listed(executionArn: string): Promise<void> {
     await this.listing.get(executionArn);
     await this.closing.get(executionArn);
+  }
+
+  /**
+   * The Map Runs a Distributed Map started in an execution (API:ListMapRuns), in the order they
+   * started; each names its children's state machine, `<machine>/<label>`.
+   */
+  async mapRuns(executionArn: string): Promise<Awaited<ReturnType<typeof listMapRuns>>> {
+    await this.listedQuietly(executionArn);
+    return listMapRuns(this.store, executionArn);
+  }
+
+  /** A Map Run (API:DescribeMapRun): status, dates, settings and its child executions counted by status; undefined when none started it. */
+  async describeMapRun(mapRunArn: string): Promise<MapRunDescription | undefined> {
+    await Promise.all([...this.pendingWrites].map((w) => w.catch(() => undefined)));
+    return describeMapRun(this.store, mapRunArn);
+  }
+
+  /** A Map Run's child executions as the store lists them (ListExecutions with a mapRunArn). */
+  async mapRunExecutions(mapRunArn: string): Promise<ExecutionMetadata[]> {
+    await Promise.all([...this.pendingWrites].map((w) => w.catch(() => undefined)));
+    return mapRunChildren(this.store, mapRunArn);
   }
 
   /** `listed`, for a read that reports what the store holds even when a listing write failed. */
@@ -649,7 +731,15 @@ interface StoredExtra {
   stateMachineAliasArn?: string;
   /** The role it was started with, when not the runtime's default. */
   roleArn?: string;
+  /** A Distributed Map's child execution: its Map Run and the execution that started it. */
+  mapRunArn?: string;
+  parentExecutionArn?: string;
+  mapRun?: MapRunSettings;
+  /** The state machine whose mock test case answers its Tasks, when not its own (a child's: its parent's). */
+  mockStateMachine?: string;
 }
+
+const noop = () => {};
 
 function throwNoMocks(): never {
   throw new StepwiseError('InvalidMockConfig', 'A test case was given but no mock config was loaded (--mock-config FILE).');

@@ -1,9 +1,10 @@
-import type { MapState } from '../../asl/definition.js';
+import type { MapState, QueryLanguage } from '../../asl/definition.js';
 import type { JsonValue } from '../../asl/json-value.js';
 import { evaluatePath } from '../../asl/json-path.js';
 import { AslError, isAslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
 import type { ExecutionServices } from '../../execution/execution-services.js';
+import type { ExecutionResult } from '../../execution/execution-journal.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
 import { IterationDetails, type HistoryEventType } from '../../execution/history-event.js';
 import type { AnyActorRef } from 'xstate';
@@ -14,10 +15,10 @@ import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
 import { itemsFromReader } from './item-reader.js';
 import { evaluateField, evaluateNumberField } from './jsonata-io.js';
-import { planExport, transformResults, writerPlanOf, type ChildRun, type ObjectToWrite, type WriterPlan } from './result-writer.js';
+import { childIdentity, planExport, transformResults, writerPlanOf, type ChildRun, type ObjectToWrite, type WriterPlan } from './result-writer.js';
 
 /** One of the MaxConcurrency lanes; its iterations run one after another under the id of its slot. */
-interface Worker { slot: number; id: string; frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame }
+interface Worker { slot: number; id: string; frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame; requestId?: string }
 
 interface MapWork {
   kind: 'map';
@@ -36,6 +37,8 @@ interface MapWork {
   distributed: boolean;
   /** A Distributed Map's Map Run. */
   mapRunArn?: string;
+  /** A Distributed Map's ItemProcessor as the state machine its child executions run (JSON text). */
+  childDefinition?: string;
   /** With a ResultWriter: what each child execution was given and how it ended, by index. */
   runs?: ChildRun[];
 }
@@ -172,6 +175,7 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
     const mapRunArn = sm.Id.replace(':stateMachine:', ':mapRun:') + `/${state.Label ?? a.name}:${rt.services.newId()}`;
     rt.record('MapRunStarted', { mapRunArn });
     work.mapRunArn = mapRunArn;
+    work.childDefinition = childDefinitionOf(state, rt.queryLanguage);
     if (plan.writer) work.runs = keptRuns(rt, work, kept);
   }
   if (remaining <= 0) return finish(rt, state, work);
@@ -252,29 +256,55 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   const jobFrame = worker.frame.child();
   worker.job = index;
   worker.jobFrame = jobFrame;
-  // Aborted is what it is if the Map Run ends before it does.
-  if (work.runs) work.runs[index] = { input, status: 'ABORTED', startDate: rt.services.now() };
-  if (!work.distributed) rt.services.record(jobFrame, 'MapIterationStarted', new IterationDetails(index, a.name));
+  if (work.distributed) return startChildExecution(rt, state, work, worker, index, input);
+  rt.services.record(jobFrame, 'MapIterationStarted', new IterationDetails(index, a.name));
   rt.spawn({
     id: worker.id,
     logic: childLogicOf(scope, rt.queryLanguage),
     input: new ScopeRuntime({
-      services: work.distributed ? unrecorded(rt.services) : rt.services,
+      services: rt.services,
       scope, input, frame: jobFrame,
-      role: work.distributed ? { kind: 'branch', index } : { kind: 'iteration', mapStateName: a.name, index },
+      role: { kind: 'iteration', mapStateName: a.name, index },
       contextExtras: extras,
       // Variables are replaced on assignment, never changed in place: the iteration can share them.
-      variables: work.distributed ? {} : rt.variables,
+      variables: rt.variables,
       queryLanguage: rt.queryLanguage,
     }),
   });
 }
 
-/** Distributed Map children are executions of their own: their events stay out of this history. */
-function unrecorded(services: ExecutionServices): ExecutionServices {
-  // Inherits rather than spreads: the services are a class, whose methods a spread would drop.
-  const quiet: ExecutionServices = Object.create(services);
-  return Object.assign(quiet, { record: () => 0 });
+/**
+ * A Distributed Map's item runs as a child workflow execution (DG:state-map-distributed): an
+ * execution of its own, with its own history, of the state machine `<machine>/<label>` (the
+ * ItemProcessor), named from the Map Run and the item's index so that a resumed parent finds
+ * the children it started before instead of starting them again. Nothing of it is recorded in
+ * this history (AWS records none per child).
+ */
+function startChildExecution(rt: ScopeRuntime, state: MapState, work: MapWork, worker: Worker, index: number, input: JsonValue): void {
+  const identity = childIdentity(work.mapRunArn!, index, (rt.services.executionContext.Execution as { Id: string }).Id);
+  // Aborted is what it is if the Map Run ends before it does.
+  if (work.runs) work.runs[index] = { input, status: 'ABORTED', startDate: rt.services.now(), identity };
+  const requestId = `${worker.id}#${index}`;
+  worker.requestId = requestId;
+  const stateMachineName = identity.stateMachineArn.slice(identity.stateMachineArn.indexOf(':stateMachine:') + ':stateMachine:'.length);
+  const mapRun = { maxConcurrency: work.plan.maxConcurrency, toleratedFailureCount: work.toleratedCount, toleratedFailurePercentage: work.toleratedPercentage, executionCount: work.items.length };
+  rt.runChild(requestId, { stateMachineName, name: identity.name, definition: work.childDefinition!, input, mapRunArn: work.mapRunArn!, mapRun }, (rt, result) => {
+    worker.requestId = undefined;
+    mapChildDone(rt, state, worker.id, outcomeOfChild(result));
+  });
+}
+
+/** How a child execution ended, as the Map counts it: anything but SUCCEEDED is a failed item. */
+function outcomeOfChild(result: ExecutionResult): ScopeOutcome {
+  if (result.status === 'SUCCEEDED') return { status: 'SUCCEEDED', output: result.output ?? null };
+  const error = result.error ?? (result.status === 'TIMED_OUT' ? StatesErrors.Timeout : undefined);
+  return { status: 'FAILED', ...(error !== undefined ? { error } : {}), ...(result.cause !== undefined ? { cause: result.cause } : {}) };
+}
+
+/** The ItemProcessor as a state machine of its own, in the query language the Map runs in. */
+function childDefinitionOf(state: MapState, queryLanguage: QueryLanguage | undefined): string {
+  const { ProcessorConfig: _config, ...processor } = (state.ItemProcessor ?? state.Iterator) as unknown as Record<string, JsonValue>;
+  return JSON.stringify({ ...(queryLanguage === 'JSONata' && processor.QueryLanguage === undefined ? { QueryLanguage: 'JSONata' } : {}), ...processor });
 }
 
 export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outcome: ScopeOutcome): void {
@@ -304,7 +334,7 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
     startNextJob(rt, state, work, worker);
     return;
   }
-  rt.stop(id);
+  if (!work.distributed) rt.stop(id);
   // The last item of a worker: AWS continues from that iteration's closing event.
   worker.frame.source = worker.jobFrame!.lastPublished;
   rt.frame.integrate(worker.frame);
@@ -313,6 +343,7 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
 
 function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worker, outcome: ScopeOutcome & { status: 'FAILED' }): void {
   rt.frame.integrate(failed.frame);
+  if (work.distributed) return failMapRun(rt, work);
   rt.stop(failed.id);
   // In the order the iterations started, which is the order of their indexes. As AWS records
   // it: the state each was waiting in is aborted (TaskStateAborted, ...), then the iteration,
@@ -335,20 +366,32 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
     worker.job = undefined;
   }
   let error = outcome.error;
-  let cause = outcome.cause;
-  if (work.distributed) {
-    error = StatesErrors.ExceedToleratedFailureThreshold;
-    cause = 'The specified tolerated failure threshold was exceeded';
-    // A failed Map Run still exports what it has: FAILED and PENDING files are for this case
-    // (DG:input-output-resultwriter), written before the Map Run is over.
-    const target = work.plan.writer?.export;
-    if (target && work.runs) {
-      const [thresholdError, thresholdCause] = [error, cause];
-      exportRuns(rt, work, target, (rt, failure) => mapFailed(rt, work, failure === undefined ? thresholdError : StatesErrors.ResultWriterFailed, failure ?? thresholdCause));
-      return;
-    }
-  } else if (work.toleratedCount > 0 || work.toleratedPercentage > 0) {
-    error = StatesErrors.ExceedToleratedFailureThreshold;
+  if (work.toleratedCount > 0 || work.toleratedPercentage > 0) error = StatesErrors.ExceedToleratedFailureThreshold;
+  mapFailed(rt, work, error, outcome.cause);
+}
+
+/**
+ * A Distributed Map's failures went past what it tolerates: the child executions still running
+ * are aborted (each records ExecutionAborted in its own history; this one records nothing per
+ * child) and the Map Run fails.
+ */
+function failMapRun(rt: ScopeRuntime, work: MapWork): void {
+  for (const worker of work.workers) {
+    if (worker.job === undefined) continue;
+    const run = work.runs?.[worker.job];
+    if (run) endAbortedRun(rt, run, undefined);
+    if (worker.requestId !== undefined) rt.cancel(worker.requestId);
+    worker.requestId = undefined;
+    worker.job = undefined;
+  }
+  const error = StatesErrors.ExceedToleratedFailureThreshold;
+  const cause = 'The specified tolerated failure threshold was exceeded';
+  // A failed Map Run still exports what it has: FAILED and PENDING files are for this case
+  // (DG:input-output-resultwriter), written before the Map Run is over.
+  const target = work.plan.writer?.export;
+  if (target && work.runs) {
+    exportRuns(rt, work, target, (rt, failure) => mapFailed(rt, work, failure === undefined ? error : StatesErrors.ResultWriterFailed, failure ?? cause));
+    return;
   }
   mapFailed(rt, work, error, cause);
 }

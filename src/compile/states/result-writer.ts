@@ -26,6 +26,8 @@ export interface ChildRun {
   output?: JsonValue;
   error?: string;
   cause?: string;
+  /** The child execution it ran as (absent for one never started). */
+  identity?: ChildIdentity;
 }
 
 /** The ARNs and name of a child execution. */
@@ -64,9 +66,10 @@ export function mapRunId(mapRunArn: string): string {
  * `...:execution:<machine>/<label>:<name>`. The name is derived from the Map Run ARN and the
  * item's index, so the same run names its children the same way every time it is replayed.
  */
-export function childIdentity(mapRunArn: string, index: number): ChildIdentity {
+export function childIdentity(mapRunArn: string, index: number, parentExecutionArn?: string): ChildIdentity {
   const run = mapRunArn.slice(0, mapRunArn.lastIndexOf(':'));
-  const name = uuidV3(`${mapRunArn}/${index}`);
+  // With the parent's ARN: a fork of an execution draws the same Map Run ids as its origin.
+  const name = uuidV3(parentExecutionArn === undefined ? `${mapRunArn}/${index}` : `${parentExecutionArn}/${mapRunArn}/${index}`);
   return {
     stateMachineArn: run.replace(':mapRun:', ':stateMachine:'),
     executionArn: `${run.replace(':mapRun:', ':execution:')}:${name}`,
@@ -122,7 +125,7 @@ export function executionRecord(run: ChildRun, id: ChildIdentity | undefined): R
  */
 function contribution(run: ChildRun, mapRunArn: string, index: number, transformation: Transformation): JsonValue[] {
   if (run.status !== 'SUCCEEDED' || transformation === 'NONE') {
-    return [executionRecord(run, run.status === 'PENDING' ? undefined : childIdentity(mapRunArn, index))];
+    return [executionRecord(run, run.status === 'PENDING' ? undefined : run.identity ?? childIdentity(mapRunArn, index))];
   }
   const output = run.output ?? null;
   return transformation === 'FLATTEN' && Array.isArray(output) ? output : [output];

@@ -80,7 +80,7 @@ describe('ResultWriter: export to S3 (JSONPath)', () => {
     const machine = `${execution.identity.stateMachineArn}/Orders`;
     expect(records).toHaveLength(3);
     records.forEach((record, index) => {
-      const id = childIdentity(mapRunArn, index);
+      const id = childIdentity(mapRunArn, index, execution.identity.executionArn);
       expect(record).toEqual({
         ExecutionArn: `${machine.replace(':stateMachine:', ':execution:')}:${id.name}`,
         Input: String(index + 1),
@@ -127,7 +127,7 @@ describe('ResultWriter: export to S3 (JSONPath)', () => {
     }
   });
 
-  it('names the same children the same way when the same items run again in another Map Run only by their index', async () => {
+  it('names each child from its parent, its Map Run and its index: the same items in another execution get other names', async () => {
     const runtime = createRuntime({ clock: 'virtual' });
     const { writes } = captureWrites(runtime);
     const a = runtime.startExecution({ definition, input: { items: ['x'], prefix: 'p' } });
@@ -135,8 +135,8 @@ describe('ResultWriter: export to S3 (JSONPath)', () => {
     const b = runtime.startExecution({ definition, input: { items: ['x'], prefix: 'p' } });
     await b.done;
     const nameOf = (w: Write) => (JSON.parse(w.Body) as { Name: string }[])[0]!.Name;
-    expect(nameOf(writes[0]!)).toBe(childIdentity(mapRunArnOf(a.events), 0).name);
-    expect(nameOf(writes[2]!)).toBe(childIdentity(mapRunArnOf(b.events), 0).name);
+    expect(nameOf(writes[0]!)).toBe(childIdentity(mapRunArnOf(a.events), 0, a.identity.executionArn).name);
+    expect(nameOf(writes[2]!)).toBe(childIdentity(mapRunArnOf(b.events), 0, b.identity.executionArn).name);
     expect(nameOf(writes[0]!)).not.toBe(nameOf(writes[2]!));
   });
 });
@@ -209,7 +209,7 @@ describe('ResultWriter: WriterConfig alone (preview, no S3)', () => {
     const none = runtime.startExecution({ definition: previewing('NONE'), input: ['a', 'b'] });
     const records = (await none.done).output as Record<string, JsonValue>[];
     expect(records.map((r) => r.Output)).toEqual(['["a","a"]', '["b","b"]']);
-    expect(records.map((r) => r.Name)).toEqual([0, 1].map((i) => childIdentity(mapRunArnOf(none.events), i).name));
+    expect(records.map((r) => r.Name)).toEqual([0, 1].map((i) => childIdentity(mapRunArnOf(none.events), i, none.identity.executionArn).name));
   });
 
   it('an inline Map ignores the ResultWriter (it is for Distributed Maps)', async () => {
@@ -246,7 +246,7 @@ describe('ResultWriter: failed children', () => {
     expect((JSON.parse(writes[0]!.Body) as { Input: string }[]).map((r) => r.Input)).toEqual(['"a"', '"c"']);
     const [failed] = JSON.parse(writes[1]!.Body) as Record<string, JsonValue>[];
     expect(failed).toMatchObject({
-      Cause: 'a bad item', Error: 'Item.Failed', ExecutionArn: childIdentity(mapRunArn, 1).executionArn, Input: '"bad"',
+      Cause: 'a bad item', Error: 'Item.Failed', ExecutionArn: childIdentity(mapRunArn, 1, execution.identity.executionArn).executionArn, Input: '"bad"',
       Status: 'FAILED', RedriveStatus: 'REDRIVABLE_BY_MAP_RUN',
     });
     expect(failed).not.toHaveProperty('Output');
@@ -307,7 +307,7 @@ describe('ResultWriter: a child in flight when the Map Run fails', () => {
     const dir = `${runId(mapRunArn)}/`;
     expect(writes.map((w) => w.Key)).toEqual([`${dir}FAILED_0.json`, `${dir}manifest.json`]);
     const [aborted, failed] = JSON.parse(writes[0]!.Body) as Record<string, JsonValue>[];
-    expect(aborted).toMatchObject({ ExecutionArn: childIdentity(mapRunArn, 0).executionArn, Input: '"slow"', Status: 'ABORTED', RedriveStatus: 'REDRIVABLE_BY_MAP_RUN' });
+    expect(aborted).toMatchObject({ ExecutionArn: childIdentity(mapRunArn, 0, execution.identity.executionArn).executionArn, Input: '"slow"', Status: 'ABORTED', RedriveStatus: 'REDRIVABLE_BY_MAP_RUN' });
     expect(aborted).toHaveProperty('StopDate');
     expect(aborted).not.toHaveProperty('Error');
     expect(failed).toMatchObject({ Error: 'Item.Failed', Input: '"bad"', Status: 'FAILED' });

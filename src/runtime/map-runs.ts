@@ -1,0 +1,194 @@
+import type { MapRunSettings } from '../execution/execution-services.js';
+import { eventDetailsOf, type HistoryEvent } from '../execution/history-event.js';
+import type { EventStore, ExecutionMetadata } from '../store/event-store.js';
+
+/**
+ * Map Runs (DG:concepts-examine-map-run) read from what is stored: a Distributed Map's parent
+ * history records when each Map Run started and how it ended (MapRunStarted, MapRunSucceeded /
+ * MapRunFailed / MapRunAborted), and each child execution's listing names its Map Run, its
+ * parent and the Map Run's settings. Nothing else is kept for them.
+ */
+
+export type MapRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+/** One Map Run as its parent's history shows it. */
+export interface MapRunInHistory {
+  mapRunArn: string;
+  status: MapRunStatus;
+  startDate: number;
+  stopDate?: number;
+  /** Items in the Map (its MapStateStarted `length`). */
+  itemCount: number;
+}
+
+/** API:MapRunItemCounts / MapRunExecutionCounts. */
+export interface MapRunCounts {
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+  total: number;
+  resultsWritten: number;
+  failuresNotRedrivable: number;
+  pendingRedrive: number;
+}
+
+/** API:DescribeMapRun's answer, dates in epoch milliseconds. */
+export interface MapRunDescription extends MapRunInHistory, MapRunSettingsView {
+  executionArn: string;
+  /** The child executions' state machine: `<machine>/<label>`. */
+  stateMachineArn: string;
+  itemCounts: MapRunCounts;
+  executionCounts: MapRunCounts;
+  redriveCount: number;
+}
+
+type MapRunSettingsView = Omit<MapRunSettings, 'executionCount'>;
+
+const ENDS: Record<string, MapRunStatus> = { MapRunSucceeded: 'SUCCEEDED', MapRunFailed: 'FAILED', MapRunAborted: 'ABORTED' };
+
+/**
+ * The Map Runs of one execution, in the order they started. An end event is matched to its Map
+ * Run by following `previousEventId` back to a MapRunStarted (Map Runs of Maps in parallel
+ * branches interleave; each thread leads back to its own start).
+ */
+export function mapRunsOfHistory(events: readonly HistoryEvent[]): MapRunInHistory[] {
+  const byId = new Map<number, HistoryEvent>();
+  const runs = new Map<number, MapRunInHistory>();
+  for (const e of events) {
+    byId.set(e.id, e);
+    if (e.type === 'MapRunStarted') {
+      const before = byId.get(e.previousEventId);
+      const length = before?.type === 'MapStateStarted' ? (eventDetailsOf(before) as { length?: number } | undefined)?.length : undefined;
+      runs.set(e.id, { mapRunArn: (eventDetailsOf(e) as { mapRunArn: string }).mapRunArn, status: 'RUNNING', startDate: e.timestamp, itemCount: length ?? 0 });
+      continue;
+    }
+    const status = ENDS[e.type];
+    if (!status) continue;
+    let run: MapRunInHistory | undefined;
+    for (let at = byId.get(e.previousEventId); at && !run; at = at.previousEventId > 0 ? byId.get(at.previousEventId) : undefined) {
+      const started = at.type === 'MapRunStarted' ? runs.get(at.id) : undefined;
+      if (started?.status === 'RUNNING') run = started;
+    }
+    // A thread that does not lead back to one: the latest Map Run still running.
+    run ??= [...runs.values()].reverse().find((r) => r.status === 'RUNNING');
+    if (run) {
+      run.status = status;
+      run.stopDate = e.timestamp;
+    }
+  }
+  return [...runs.values()];
+}
+
+/**
+ * Counts of a Map Run's child executions by status. `total` is every child the Map Run has,
+ * started or not; one not started yet is pending. A child's result counts as written once it
+ * has ended (Step Functions keeps every ended child's result, exported or not).
+ */
+export function countChildren(children: readonly ExecutionMetadata[], total: number): MapRunCounts {
+  const c: MapRunCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total, resultsWritten: 0, failuresNotRedrivable: 0, pendingRedrive: 0 };
+  for (const child of children) {
+    if (child.status === 'RUNNING' || child.status === 'PENDING_REDRIVE') c.running++;
+    else if (child.status === 'SUCCEEDED') c.succeeded++;
+    else if (child.status === 'FAILED') c.failed++;
+    else if (child.status === 'TIMED_OUT') c.timedOut++;
+    else if (child.status === 'ABORTED') c.aborted++;
+  }
+  c.resultsWritten = c.succeeded + c.failed + c.timedOut + c.aborted;
+  c.pending = Math.max(0, total - children.length);
+  return c;
+}
+
+/** `...:mapRun:<machine>/<label>:<id>` → `...:stateMachine:<machine>/<label>`, the children's state machine. */
+export function childStateMachineArnOf(mapRunArn: string): string {
+  return mapRunArn.slice(0, mapRunArn.lastIndexOf(':')).replace(':mapRun:', ':stateMachine:');
+}
+
+/** `...:mapRun:<machine>/<label>:<id>` → `...:stateMachine:<machine>`, the parent's state machine. */
+function parentStateMachineArnOf(mapRunArn: string): string {
+  const child = childStateMachineArnOf(mapRunArn);
+  return child.slice(0, child.lastIndexOf('/'));
+}
+
+interface ChildExtra { mapRunArn?: string; parentExecutionArn?: string; mapRun?: MapRunSettings }
+
+/** Every listed child execution of a Map Run (the store's listing, in its order). */
+export async function mapRunChildren(store: EventStore, mapRunArn: string): Promise<ExecutionMetadata[]> {
+  const out: ExecutionMetadata[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await store.list({ stateMachineArn: childStateMachineArnOf(mapRunArn), maxResults: 1000, nextToken });
+    // Listings leave `extra` out: each child's own metadata names its Map Run.
+    for (const item of page.items) {
+      const m = await store.getMetadata(item.executionArn);
+      if (m && (m.extra as ChildExtra | undefined)?.mapRunArn === mapRunArn) out.push(m);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return out;
+}
+
+/** The execution that started a Map Run: named by any of its children, else found among the executions of its state machine. */
+async function parentOf(store: EventStore, mapRunArn: string, children: readonly ExecutionMetadata[]): Promise<{ executionArn: string; events: HistoryEvent[] } | undefined> {
+  const named = (children[0]?.extra as ChildExtra | undefined)?.parentExecutionArn;
+  if (named) return { executionArn: named, events: await store.read(named) };
+  let nextToken: string | undefined;
+  do {
+    const page = await store.list({ stateMachineArn: parentStateMachineArnOf(mapRunArn), maxResults: 1000, nextToken });
+    for (const m of page.items) {
+      const events = await store.read(m.executionArn);
+      if (events.some((e) => e.type === 'MapRunStarted' && (eventDetailsOf(e) as { mapRunArn?: string }).mapRunArn === mapRunArn)) return { executionArn: m.executionArn, events };
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return undefined;
+}
+
+/** API:ListMapRuns for one execution: its Map Runs, in the order they started. */
+export async function listMapRuns(store: EventStore, executionArn: string): Promise<(MapRunInHistory & { executionArn: string; stateMachineArn: string })[]> {
+  const events = await store.read(executionArn);
+  return mapRunsOfHistory(events).map((run) => ({ ...run, executionArn, stateMachineArn: childStateMachineArnOf(run.mapRunArn) }));
+}
+
+/** API:DescribeMapRun, or undefined when no stored execution started that Map Run. */
+export async function describeMapRun(store: EventStore, mapRunArn: string): Promise<MapRunDescription | undefined> {
+  const children = await mapRunChildren(store, mapRunArn);
+  const parent = await parentOf(store, mapRunArn, children);
+  const run = parent && mapRunsOfHistory(parent.events).find((r) => r.mapRunArn === mapRunArn);
+  if (!parent || !run) return undefined;
+  const settings = (children[0]?.extra as ChildExtra | undefined)?.mapRun;
+  const executionTotal = settings?.executionCount ?? run.itemCount;
+  const executionCounts = countChildren(children, executionTotal);
+  // Without an ItemBatcher each child is one item; with one, items follow their batches' children.
+  const itemCounts = executionTotal === run.itemCount ? executionCounts : scaleCounts(executionCounts, run.itemCount);
+  return {
+    ...run,
+    executionArn: parent.executionArn,
+    stateMachineArn: childStateMachineArnOf(mapRunArn),
+    maxConcurrency: settings?.maxConcurrency ?? 0,
+    toleratedFailureCount: settings?.toleratedFailureCount ?? 0,
+    toleratedFailurePercentage: settings?.toleratedFailurePercentage ?? 0,
+    itemCounts, executionCounts,
+    redriveCount: 0,
+  };
+}
+
+/**
+ * Item counts when children run batches: a child's items share its status. Batches are cut in
+ * order and all but the last are full, so ended batches are counted as full ones and the items
+ * left over are the pending ones.
+ */
+function scaleCounts(executions: MapRunCounts, items: number): MapRunCounts {
+  const perBatch = executions.total > 0 ? Math.ceil(items / executions.total) : 0;
+  const scaled: MapRunCounts = { ...executions, total: items };
+  let counted = 0;
+  for (const key of ['running', 'succeeded', 'failed', 'timedOut', 'aborted'] as const) {
+    scaled[key] = Math.min(items - counted, executions[key] * perBatch);
+    counted += scaled[key];
+  }
+  scaled.resultsWritten = scaled.succeeded + scaled.failed + scaled.timedOut + scaled.aborted;
+  scaled.pending = items - counted;
+  return scaled;
+}

@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryEventStore, createRuntime, type HistoryEvent, type JsonValue, type StateMachineDefinition } from '../../../src/index.js';
+import { childIdentity } from '../../../src/compile/states/result-writer.js';
+
+const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:charge';
+const CHILD_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:Billing/Orders';
+
+/** A Distributed Map whose children call a Task; `after` is what the parent does once the Map is done. */
+function billing(options: { maxConcurrency?: number; tolerated?: number; after?: 'end' | 'task' } = {}): StateMachineDefinition {
+  const fan: Record<string, unknown> = {
+    Type: 'Map', Label: 'Orders', MaxConcurrency: options.maxConcurrency ?? 0, ResultPath: '$.charged',
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+      StartAt: 'Charge',
+      States: { Charge: { Type: 'Task', Resource: LAMBDA, Parameters: { 'item.$': '$' }, End: true } },
+    },
+    ItemsPath: '$.items',
+  };
+  if (options.tolerated !== undefined) fan.ToleratedFailureCount = options.tolerated;
+  if (options.after === 'task') fan.Next = 'Report';
+  else fan.End = true;
+  const states: Record<string, unknown> = { Fan: fan };
+  if (options.after === 'task') states.Report = { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:report', End: true };
+  return { StartAt: 'Fan', States: states } as unknown as StateMachineDefinition;
+}
+
+const mapRunArnOf = (events: readonly HistoryEvent[]) => (events.find((e) => e.type === 'MapRunStarted')!.mapRunStartedEventDetails as { mapRunArn: string }).mapRunArn;
+const types = (events: readonly HistoryEvent[]) => events.map((e) => e.type);
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+describe('a Distributed Map runs each item as a child execution of its own', () => {
+  it('with its own history, listed under <machine>/<label>, named from its parent, Map Run and index; the parent records nothing per child', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    runtime.handle(LAMBDA, ({ input }) => ({ charged: (input as { item: JsonValue }).item }));
+    const parent = runtime.startExecution({ definition: billing(), input: { items: [1, 2, 3] }, stateMachineName: 'Billing', name: 'run-1' });
+    const result = await parent.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { items: [1, 2, 3], charged: [{ charged: 1 }, { charged: 2 }, { charged: 3 }] } });
+    expect(types(parent.events)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+
+    const mapRunArn = mapRunArnOf(parent.events);
+    expect(mapRunArn).toMatch(/^arn:aws:states:us-east-1:123456789012:mapRun:Billing\/Orders:[0-9a-f-]+$/);
+    const children = (await store.list({ stateMachineArn: CHILD_MACHINE })).items.sort((a, b) => a.startDate - b.startDate || a.name.localeCompare(b.name));
+    expect(children).toHaveLength(3);
+    const expected = [0, 1, 2].map((i) => childIdentity(mapRunArn, i, parent.identity.executionArn));
+    expect(children.map((c) => c.executionArn).sort()).toEqual(expected.map((e) => e.executionArn).sort());
+    for (const [i, id] of expected.entries()) {
+      expect(id.executionArn).toBe(`arn:aws:states:us-east-1:123456789012:execution:Billing/Orders:${id.name}`);
+      const meta = (await store.getMetadata(id.executionArn))!;
+      expect(meta).toMatchObject({ stateMachineArn: CHILD_MACHINE, name: id.name, status: 'SUCCEEDED' });
+      expect(meta.extra).toMatchObject({ mapRunArn, parentExecutionArn: parent.identity.executionArn, input: i + 1 });
+      const history = await store.read(id.executionArn);
+      expect(types(history)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+      expect(history[0]!.executionStartedEventDetails).toMatchObject({ input: i + 1 });
+      expect(history.at(-1)!.executionSucceededEventDetails).toMatchObject({ output: { charged: i + 1 } });
+    }
+    // The children are not executions of the parent's state machine.
+    expect((await store.list({ stateMachineArn: parent.identity.stateMachineArn })).items.map((m) => m.executionArn)).toEqual([parent.identity.executionArn]);
+  });
+
+  it('their $$ is their own: the child execution and the <machine>/<label> state machine', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    const definition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map', Label: 'Orders',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'Who', States: { Who: { Type: 'Pass', Parameters: { 'execution.$': '$$.Execution.Id', 'machine.$': '$$.StateMachine.Id', 'input.$': '$$.Execution.Input' }, End: true } } },
+          End: true,
+        },
+      },
+    } as unknown as StateMachineDefinition;
+    const parent = runtime.startExecution({ definition, input: ['a'], stateMachineName: 'Billing' });
+    const result = await parent.done;
+    const id = childIdentity(mapRunArnOf(parent.events), 0, parent.identity.executionArn);
+    expect(result.output).toEqual([{ execution: id.executionArn, machine: CHILD_MACHINE, input: 'a' }]);
+  });
+});
+
+describe('a Distributed Map after a crash', () => {
+  it('finds the children it started: those that ended are not run again, one in flight is resumed with them', async () => {
+    const store = createMemoryEventStore();
+    const first = createRuntime({ store, clock: 'virtual' });
+    const firstCalls: JsonValue[] = [];
+    first.handle(LAMBDA, ({ input }) => {
+      const item = (input as { item: JsonValue }).item;
+      firstCalls.push(item);
+      // The process "dies" while the second item's task is in flight.
+      return item === 2 ? new Promise(() => {}) : { charged: item };
+    });
+    const parent = first.startExecution({ definition: billing({ maxConcurrency: 1 }), input: { items: [1, 2, 3] }, stateMachineName: 'Billing', name: 'crashy' });
+    await settle();
+    expect(firstCalls).toEqual([1, 2]);
+    const recorded = await store.read(parent.identity.executionArn);
+    expect(types(recorded).at(-1)).toBe('MapRunStarted');
+
+    const second = createRuntime({ store, clock: 'virtual' });
+    const secondCalls: JsonValue[] = [];
+    second.handle(LAMBDA, ({ input }) => {
+      const item = (input as { item: JsonValue }).item;
+      secondCalls.push(item);
+      return { charged: item, again: true };
+    });
+    const resumed = await second.start();
+    // The parent and its child that was in flight (RUNNING in the store).
+    expect(resumed.map((j) => j.identity.stateMachineName).sort()).toEqual(['Billing', 'Billing/Orders']);
+    const result = await resumed.find((j) => j.identity.executionArn === parent.identity.executionArn)!.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { charged: [{ charged: 1 }, { charged: 2, again: true }, { charged: 3, again: true }] } });
+    expect(secondCalls).toEqual([2, 3]);
+    const all = await store.read(parent.identity.executionArn);
+    expect(all.slice(0, recorded.length)).toEqual(recorded);
+    expect(types(all.slice(recorded.length))).toEqual(['MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+  });
+
+  it('resumes a parent that is past the Map (its children are read, not replayed from its own history)', async () => {
+    const store = createMemoryEventStore();
+    const first = createRuntime({ store, clock: 'virtual' });
+    first.handle(LAMBDA, ({ input }) => ({ charged: (input as { item: JsonValue }).item }));
+    // The parent "dies" in the task after the Map.
+    first.handle('arn:aws:lambda:us-east-1:123456789012:function:report', () => new Promise(() => {}));
+    const parent = first.startExecution({ definition: billing({ after: 'task' }), input: { items: [1, 2] }, stateMachineName: 'Billing', name: 'past-the-map' });
+    await settle();
+    expect(types(await store.read(parent.identity.executionArn)).at(-1)).toBe('LambdaFunctionStarted');
+
+    const second = createRuntime({ store, clock: 'virtual' });
+    const charges: JsonValue[] = [];
+    second.handle(LAMBDA, ({ input }) => {
+      charges.push(input);
+      return {};
+    });
+    second.handle('arn:aws:lambda:us-east-1:123456789012:function:report', ({ input }) => ({ reported: (input as { charged: JsonValue }).charged }));
+    const resumed = await second.start();
+    expect(resumed).toHaveLength(1);
+    const result = await resumed[0]!.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { reported: [{ charged: 1 }, { charged: 2 }] } });
+    expect(charges).toEqual([]);
+  });
+
+  it('replays a parent against its stored children without calling anything', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    const calls: JsonValue[] = [];
+    runtime.handle(LAMBDA, ({ input }) => {
+      calls.push(input);
+      return { charged: (input as { item: JsonValue }).item };
+    });
+    const parent = runtime.startExecution({ definition: billing(), input: { items: [1, 2, 3] }, stateMachineName: 'Billing' });
+    await parent.done;
+    const report = await runtime.replay({ executionArn: parent.identity.executionArn });
+    expect(report).toEqual({ ok: true, replayedEvents: parent.events.length });
+    expect(calls).toHaveLength(3);
+  });
+});
+
+describe('a Distributed Map ends its children with it', () => {
+  it('past its tolerated failures, aborts the children still running; its own history has no event per child', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    runtime.handle(LAMBDA, ({ input }) => {
+      const item = (input as { item: string }).item;
+      if (item === 'bad') throw Object.assign(new Error('declined'), { name: 'Card.Declined' });
+      return new Promise(() => {}); // 'slow' never answers
+    });
+    const parent = runtime.startExecution({ definition: billing({ tolerated: 0 }), input: { items: ['slow', 'bad'] }, stateMachineName: 'Billing' });
+    const result = await parent.done;
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' });
+    expect(types(parent.events)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunFailed', 'MapStateFailed', 'ExecutionFailed']);
+    await settle();
+    const mapRunArn = mapRunArnOf(parent.events);
+    const [slow, bad] = [0, 1].map((i) => childIdentity(mapRunArn, i, parent.identity.executionArn).executionArn);
+    expect((await store.getMetadata(bad!))!.status).toBe('FAILED');
+    expect((await store.getMetadata(slow!))!.status).toBe('ABORTED');
+    expect(types(await store.read(slow!)).slice(-2)).toEqual(['LambdaFunctionStarted', 'ExecutionAborted']);
+  });
+
+  it('a stopped parent aborts its running children', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    runtime.handle(LAMBDA, () => new Promise(() => {}));
+    const parent = runtime.startExecution({ definition: billing(), input: { items: [1, 2] }, stateMachineName: 'Billing' });
+    await settle();
+    const running = (await store.list({ stateMachineArn: CHILD_MACHINE, status: 'RUNNING' })).items;
+    expect(running).toHaveLength(2);
+    parent.stop('Operator.Stop', 'no longer needed');
+    expect((await parent.done).status).toBe('ABORTED');
+    await settle();
+    for (const child of running) expect((await store.getMetadata(child.executionArn))!.status).toBe('ABORTED');
+  });
+});
