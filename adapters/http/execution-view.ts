@@ -12,6 +12,8 @@ export interface ExecutionExtra {
   stateMachineName?: string;
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
+  /** A Distributed Map's child execution: its Map Run. */
+  mapRunArn?: string;
 }
 
 /** An execution as its metadata and events describe it: what DescribeExecution and ListExecutions show. */
@@ -77,17 +79,20 @@ export function describeExecutionResponse(facts: ExecutionFacts): Record<string,
     input: JSON.stringify(extra.input === undefined ? {} : extra.input), inputDetails: { included: true },
     output: outcome.output, outputDetails: outcome.output !== undefined ? { included: true } : undefined,
     error: outcome.error, cause: outcome.cause,
+    mapRunArn: extra.mapRunArn,
     stateMachineVersionArn: extra.stateMachineVersionArn, stateMachineAliasArn: extra.stateMachineAliasArn,
     redriveCount: facts.redriveCount, redriveDate: epochSeconds(facts.redriveDate),
     ...redriveStatus(facts),
   });
 }
 
-export function listItemOf(facts: ExecutionFacts): Record<string, unknown> {
+/** `byMapRun`: listed for a mapRunArn, the only listing that shows it (API:ExecutionListItem). */
+export function listItemOf(facts: ExecutionFacts, byMapRun = false): Record<string, unknown> {
   const { meta, extra } = facts;
   return compact({
     executionArn: meta.executionArn, stateMachineArn: meta.stateMachineArn, name: meta.name, status: meta.status,
     startDate: epochSeconds(facts.startDate), stopDate: epochSeconds(facts.stopDate),
+    mapRunArn: byMapRun ? extra.mapRunArn : undefined,
     stateMachineVersionArn: extra.stateMachineVersionArn, stateMachineAliasArn: extra.stateMachineAliasArn,
     redriveCount: facts.redriveCount, redriveDate: epochSeconds(facts.redriveDate),
   });

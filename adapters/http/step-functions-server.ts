@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../../src/runtime/create-runtime.js';
 import { activityActions } from './actions/activity-actions.js';
 import { executionActions } from './actions/execution-actions.js';
+import { mapRunActions } from './actions/map-run-actions.js';
 import { historyActions } from './actions/history-actions.js';
 import { stateMachineActions } from './actions/state-machine-actions.js';
 import { tagActions } from './actions/tag-actions.js';
@@ -32,6 +33,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const ACTIONS: Readonly<Record<string, Action>> = {
   ...stateMachineActions,
   ...executionActions,
+  ...mapRunActions,
   ...historyActions,
   ...taskTokenActions,
   ...activityActions,

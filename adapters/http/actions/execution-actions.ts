@@ -157,6 +157,9 @@ const describeStateMachineForExecution: Action = async (f, { runtime }) => {
     loggingConfiguration: view?.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
     tracingConfiguration: view?.tracingConfiguration ?? { enabled: false },
     revisionId: sameText ? view?.revisionId : undefined,
+    // A Distributed Map's child: the Map Run that started it, and its label (`<machine>/<label>`).
+    mapRunArn: facts.extra.mapRunArn,
+    label: facts.extra.mapRunArn !== undefined ? facts.meta.stateMachineArn.slice(facts.meta.stateMachineArn.lastIndexOf('/') + 1) : undefined,
   });
 };
 
@@ -179,23 +182,27 @@ const listExecutions: Action = async (f, { runtime }) => {
   const status = f.optionalEnum<ExecutionStatus>('statusFilter', STATUSES);
   const redriveFilter = f.optionalEnum('redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN'] as const);
   const page = f.page(3096);
-  if (mapRunArn !== undefined) {
-    parseStatesArn(mapRunArn, ['mapRun']);
-    throw new ApiError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}' (Stepwise runs distributed maps inline and lists no map runs).`);
-  }
-  if (smArn === undefined) throw validationError('Must provide a StateMachine ARN or MapRun ARN');
-  const parsed = parseStateMachineArn(smArn);
-  const target = await runtime.stateMachines.resolve(parsed.qualifier && 'alias' in parsed.qualifier ? parsed.base : smArn);
-  if (!target || !(await runtime.stateMachines.exists(smArn))) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${smArn}'`);
-  if (target.type === 'EXPRESS') throw new StepwiseError('StateMachineTypeNotSupported', `ListExecutions does not list the executions of EXPRESS state machines ('${smArn}').`);
+  if (mapRunArn !== undefined && smArn !== undefined) throw validationError('Only one of StateMachine ARN or MapRun ARN can be provided');
+  if (mapRunArn === undefined && smArn === undefined) throw validationError('Must provide a StateMachine ARN or MapRun ARN');
   let all: ExecutionMetadata[] = [];
-  let token: string | undefined;
-  do {
-    const p = await runtime.store.list({ stateMachineArn: parsed.base, status, maxResults: 1000, nextToken: token });
-    all.push(...p.items);
-    token = p.nextToken;
-  } while (token);
-  if (parsed.qualifier) {
+  const parsed = smArn !== undefined ? parseStateMachineArn(smArn) : undefined;
+  if (mapRunArn !== undefined) {
+    // A Map Run's child executions (DG:concepts-examine-map-run).
+    parseStatesArn(mapRunArn, ['mapRun']);
+    if (!(await runtime.describeMapRun(mapRunArn))) throw new ApiError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}'`);
+    all = (await runtime.mapRunExecutions(mapRunArn)).filter((m) => status === undefined || m.status === status);
+  } else {
+    const target = await runtime.stateMachines.resolve(parsed!.qualifier && 'alias' in parsed!.qualifier ? parsed!.base : smArn!);
+    if (!target || !(await runtime.stateMachines.exists(smArn!))) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${smArn}'`);
+    if (target.type === 'EXPRESS') throw new StepwiseError('StateMachineTypeNotSupported', `ListExecutions does not list the executions of EXPRESS state machines ('${smArn}').`);
+    let token: string | undefined;
+    do {
+      const p = await runtime.store.list({ stateMachineArn: parsed!.base, status, maxResults: 1000, nextToken: token });
+      all.push(...p.items);
+      token = p.nextToken;
+    } while (token);
+  }
+  if (parsed?.qualifier) {
     const key = 'version' in parsed.qualifier ? 'stateMachineVersionArn' : 'stateMachineAliasArn';
     const kept: ExecutionMetadata[] = [];
     for (const m of all) {
@@ -215,7 +222,7 @@ const listExecutions: Action = async (f, { runtime }) => {
   all.sort((a, b) => (listKey(a) < listKey(b) ? -1 : 1));
   const result = pageBy(all, listKey, page.maxResults, page.nextToken);
   const executions = [];
-  for (const m of result.items) executions.push(listItemOf(await executionFacts(runtime, m.executionArn)));
+  for (const m of result.items) executions.push(listItemOf(await executionFacts(runtime, m.executionArn), mapRunArn !== undefined));
   return compact({ executions, nextToken: result.nextToken });
 };
 

@@ -1,0 +1,94 @@
+import {
+  CreateStateMachineCommand, DescribeExecutionCommand, DescribeMapRunCommand, DescribeStateMachineForExecutionCommand, GetExecutionHistoryCommand,
+  ListExecutionsCommand, ListMapRunsCommand, StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorName, ROLE, startTestServer, type TestServer } from './sfn-test-server.js';
+
+const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:charge';
+const ACCOUNT = 'arn:aws:states:us-east-1:123456789012';
+
+// A Distributed Map of three items, one of which fails (tolerated), at most two children at once.
+const DEFINITION = JSON.stringify({
+  StartAt: 'Fan',
+  States: {
+    Fan: {
+      Type: 'Map', Label: 'Orders', MaxConcurrency: 2, ToleratedFailureCount: 1,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'Charge',
+        States: { Charge: { Type: 'Task', Resource: LAMBDA, End: true } },
+      },
+      End: true,
+    },
+  },
+});
+
+let t: TestServer;
+let parentArn: string;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  t.runtime.handle(LAMBDA, ({ input }) => {
+    if (input === 'bad') throw Object.assign(new Error('declined'), { name: 'Card.Declined' });
+    return { charged: input };
+  });
+  const sm = (await t.client.send(new CreateStateMachineCommand({ name: 'Billing', definition: DEFINITION, roleArn: ROLE }))).stateMachineArn!;
+  parentArn = (await t.client.send(new StartExecutionCommand({ stateMachineArn: sm, name: 'nightly', input: JSON.stringify(['a', 'bad', 'c']) }))).executionArn!;
+  await t.runtime.liveExecution(parentArn)?.done;
+  await t.runtime.listed(parentArn);
+});
+afterAll(() => t.close());
+
+describe('Map Runs over the AWS JSON 1.0 API', () => {
+  it('ListMapRuns names the Map Run of an execution and its children\'s state machine', async () => {
+    const { mapRuns } = await t.client.send(new ListMapRunsCommand({ executionArn: parentArn }));
+    expect(mapRuns).toHaveLength(1);
+    const [run] = mapRuns!;
+    expect(run!.executionArn).toBe(parentArn);
+    expect(run!.mapRunArn).toMatch(new RegExp(`^${ACCOUNT}:mapRun:Billing/Orders:[0-9a-f-]+$`));
+    expect(run!.stateMachineArn).toBe(`${ACCOUNT}:stateMachine:Billing/Orders`);
+    expect(run!.stopDate!.getTime()).toBeGreaterThanOrEqual(run!.startDate!.getTime());
+    expect(await errorName(t.client.send(new ListMapRunsCommand({ executionArn: `${ACCOUNT}:execution:Billing:nope` })))).toBe('ExecutionDoesNotExist');
+  });
+
+  it('DescribeMapRun counts the children by status, with the settings the Map Run ran with', async () => {
+    const { mapRuns } = await t.client.send(new ListMapRunsCommand({ executionArn: parentArn }));
+    const d = await t.client.send(new DescribeMapRunCommand({ mapRunArn: mapRuns![0]!.mapRunArn }));
+    expect(d).toMatchObject({
+      mapRunArn: mapRuns![0]!.mapRunArn, executionArn: parentArn, status: 'SUCCEEDED',
+      maxConcurrency: 2, toleratedFailureCount: 1, toleratedFailurePercentage: 0, redriveCount: 0,
+    });
+    const counts = { pending: 0, running: 0, succeeded: 2, failed: 1, timedOut: 0, aborted: 0, total: 3, resultsWritten: 3, failuresNotRedrivable: 0, pendingRedrive: 0 };
+    expect(d.itemCounts).toEqual(counts);
+    expect(d.executionCounts).toEqual(counts);
+    expect(await errorName(t.client.send(new DescribeMapRunCommand({ mapRunArn: `${ACCOUNT}:mapRun:Billing/Orders:00000000-0000-3000-8000-000000000000` })))).toBe('ResourceNotFound');
+    expect(await errorName(t.client.send(new DescribeMapRunCommand({ mapRunArn: parentArn })))).toBe('InvalidArn');
+  });
+
+  it('ListExecutions with the mapRunArn lists the child executions; each describes itself, its history and its state machine', async () => {
+    const { mapRuns } = await t.client.send(new ListMapRunsCommand({ executionArn: parentArn }));
+    const mapRunArn = mapRuns![0]!.mapRunArn!;
+    const { executions } = await t.client.send(new ListExecutionsCommand({ mapRunArn }));
+    expect(executions).toHaveLength(3);
+    for (const e of executions!) {
+      expect(e.stateMachineArn).toBe(`${ACCOUNT}:stateMachine:Billing/Orders`);
+      expect(e.executionArn).toBe(`${ACCOUNT}:execution:Billing/Orders:${e.name}`);
+      expect(e.mapRunArn).toBe(mapRunArn);
+    }
+    const failed = await t.client.send(new ListExecutionsCommand({ mapRunArn, statusFilter: 'FAILED' }));
+    expect(failed.executions).toHaveLength(1);
+    const child = failed.executions![0]!.executionArn!;
+    const d = await t.client.send(new DescribeExecutionCommand({ executionArn: child }));
+    expect(d).toMatchObject({ status: 'FAILED', input: '"bad"', error: 'Card.Declined', mapRunArn, stateMachineArn: `${ACCOUNT}:stateMachine:Billing/Orders` });
+    const history = await t.client.send(new GetExecutionHistoryCommand({ executionArn: child }));
+    expect(history.events!.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed', 'ExecutionFailed']);
+    const sm = await t.client.send(new DescribeStateMachineForExecutionCommand({ executionArn: child }));
+    expect(sm).toMatchObject({ stateMachineArn: `${ACCOUNT}:stateMachine:Billing/Orders`, mapRunArn, label: 'Orders' });
+    expect(JSON.parse(sm.definition!)).toMatchObject({ StartAt: 'Charge', States: { Charge: { Type: 'Task' } } });
+    // The parent's own listing holds only the parent, and it shows no mapRunArn.
+    const parents = await t.client.send(new ListExecutionsCommand({ stateMachineArn: `${ACCOUNT}:stateMachine:Billing` }));
+    expect(parents.executions!.map((e) => [e.executionArn, e.mapRunArn])).toEqual([[parentArn, undefined]]);
+    expect(await errorName(t.client.send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: `${ACCOUNT}:stateMachine:Billing` })))).toBe('ValidationException');
+  });
+});
