@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createMemoryEventStore, createRuntime, type HistoryEvent, type JsonValue, type StateMachineDefinition } from '../../../src/index.js';
+import { createMemoryEventStore, createRuntime, openFileEventStore, type HistoryEvent, type JsonValue, type StateMachineDefinition } from '../../../src/index.js';
 import { childIdentity } from '../../../src/compile/states/result-writer.js';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:charge';
@@ -110,6 +113,34 @@ describe('a Distributed Map after a crash', () => {
     const all = await store.read(parent.identity.executionArn);
     expect(all.slice(0, recorded.length)).toEqual(recorded);
     expect(types(all.slice(recorded.length))).toEqual(['MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+  });
+
+  it('on the durable file store too: a second process finds the ended children and resumes the one in flight', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-map-children-'));
+    const first = createRuntime({ store: await openFileEventStore(dir), clock: 'virtual' });
+    const firstCalls: JsonValue[] = [];
+    first.handle(LAMBDA, ({ input }) => {
+      const item = (input as { item: JsonValue }).item;
+      firstCalls.push(item);
+      return item === 'b' ? new Promise(() => {}) : { charged: item };
+    });
+    const parent = first.startExecution({ definition: billing({ maxConcurrency: 1 }), input: { items: ['a', 'b', 'c'] }, stateMachineName: 'Billing', name: 'durable' });
+    for (let i = 0; i < 100 && firstCalls.length < 2; i++) await settle();
+    expect(firstCalls).toEqual(['a', 'b']);
+
+    const second = createRuntime({ store: await openFileEventStore(dir), clock: 'virtual' });
+    const secondCalls: JsonValue[] = [];
+    second.handle(LAMBDA, ({ input }) => {
+      const item = (input as { item: JsonValue }).item;
+      secondCalls.push(item);
+      return { charged: item };
+    });
+    const resumed = await second.start();
+    const result = await resumed.find((j) => j.identity.executionArn === parent.identity.executionArn)!.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { charged: [{ charged: 'a' }, { charged: 'b' }, { charged: 'c' }] } });
+    expect(secondCalls).toEqual(['b', 'c']);
+    await second.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('resumes a parent that is past the Map (its children are read, not replayed from its own history)', async () => {
