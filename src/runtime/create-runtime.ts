@@ -154,6 +154,14 @@ export class Runtime {
     }
   }
 
+  /**
+   * How this runtime's Tasks reach other services when no handler or mock answers them (the
+   * configured `services`, and `states:startExecution` children): TestState calls them too.
+   */
+  get serviceCaller(): ServiceCaller | undefined {
+    return this.services;
+  }
+
   /** This runtime's name in the leases it holds (with `ownership`). */
   get runtimeId(): string | undefined {
     return this.ownership?.runtimeId;

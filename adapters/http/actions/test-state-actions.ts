@@ -8,7 +8,6 @@ import { findCatcher } from '../../../src/compile/error-policy.js';
 import { StepwiseError } from '../../../src/errors/stepwise-error.js';
 import { eventDetailsOf, type HistoryEvent } from '../../../src/execution/history-event.js';
 import { parseMockConfig } from '../../../src/resources/mock-config.js';
-import { TaskFailure } from '../../../src/resources/task-handlers.js';
 import { checkDefinitionText, REGISTRY_LIMITS } from '../../../src/registry/state-machine-registry.js';
 import { createRuntime, type Runtime } from '../../../src/runtime/create-runtime.js';
 import type { Action } from '../api-context.js';
@@ -154,15 +153,14 @@ async function runOnce(setup: RunSetup, machine: StateDef, name: string, input: 
     StateMachines: { [MACHINE]: { TestCases: { Mock: { [name]: 'Response' } } } },
     MockedResponses: { Response: { '0-1000': mock.kind === 'error' ? { Throw: { Error: mock.error, Cause: mock.cause } } : { Return: mock.result } } },
   }) : undefined;
-  const scratch = createRuntime({ clock: 'virtual', region: setup.region, accountId: setup.account, ...(mockConfig ? { mockConfig } : {}), limits: { historyEvents: 1000 } });
-  if (!mock) {
-    // Without a mock AWS calls the real service; here the main runtime's handlers answer.
-    scratch.handle(/.*/, (request) => {
-      const handler = setup.main.handlers.find(request.resource, request.stateName);
-      if (!handler) throw new TaskFailure('States.TaskFailed', `No task handler answers resource '${request.resource}' of state '${request.stateName}'; pass a mock to TestState or register a handler.`);
-      return handler(request);
-    });
-  }
+  // Without a mock AWS calls the real service; here what the main runtime calls answers: its
+  // handler for the tested state, else its service callers (an HTTP Task with --http-invoke,
+  // AWS SDK integrations with --aws-endpoint, states:startExecution).
+  const services = mock ? undefined : setup.main.serviceCaller;
+  const scratch = createRuntime({ clock: 'virtual', region: setup.region, accountId: setup.account, ...(mockConfig ? { mockConfig } : {}), ...(services ? { services } : {}), limits: { historyEvents: 1000 } });
+  const resource = machine.States && (machine.States as Record<string, StateDef>)[name]?.Resource;
+  const handler = !mock && typeof resource === 'string' ? setup.main.handlers.find(resource, name) : undefined;
+  if (handler) scratch.handle({ state: name }, handler);
   const text = JSON.stringify(machine);
   // The scratch runtime compiles the harness once; its states see TestState's context object.
   scratch.prepare(text).compiled.fixedContext = setup.context;
