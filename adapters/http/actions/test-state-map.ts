@@ -6,6 +6,7 @@ import { evaluatePayloadTemplate } from '../../../src/asl/payload-template.js';
 import { itemsFromReader } from '../../../src/compile/states/item-reader.js';
 import { isAslError } from '../../../src/errors/asl-error.js';
 import { validationError } from '../aws-json-protocol.js';
+import { batchesOf } from '../../../src/compile/states/item-batcher.js';
 
 type StateDef = Record<string, JsonValue>;
 
@@ -112,31 +113,11 @@ export async function mapFacts(state: StateDef, s: MapScope): Promise<MapFacts> 
     const maxBytes = (await number(batcher.MaxInputBytesPerBatch, batcher.MaxInputBytesPerBatchPath, 'ItemBatcher/MaxInputBytesPerBatch')) ?? Infinity;
     const batchInput = batcher.BatchInput === undefined ? undefined
       : await attempt(() => (s.jsonata ? jsonata(batcher.BatchInput!, 'ItemBatcher/BatchInput') : evaluatePayloadTemplate(batcher.BatchInput!, pathCtx(effective), 'BatchInput')));
-    inspection.afterItemBatcher = JSON.stringify(batches(selected, maxItems, maxBytes, batchInput));
+    inspection.afterItemBatcher = JSON.stringify(batchesOf(selected, maxItems, maxBytes, batchInput));
   }
   return facts;
 }
 
-/** ItemBatcher's groups (DG:input-output-itembatcher): `{ BatchInput?, Items }`, each within the item and byte bounds. */
-function batches(items: JsonValue[], maxItems: number, maxBytes: number, batchInput: JsonValue | undefined): JsonValue[] {
-  const out: JsonValue[] = [];
-  let current: JsonValue[] = [];
-  let bytes = 0;
-  const flush = () => {
-    if (current.length === 0) return;
-    out.push(batchInput !== undefined ? { BatchInput: batchInput, Items: current } : { Items: current });
-    current = [];
-    bytes = 0;
-  };
-  for (const item of items) {
-    const size = Buffer.byteLength(JSON.stringify(item), 'utf8');
-    if (current.length >= maxItems || (current.length > 0 && bytes + size > maxBytes)) flush();
-    current.push(item);
-    bytes += size;
-  }
-  flush();
-  return out;
-}
 
 /**
  * `stateConfiguration.mapItemReaderData`: "The data read by ItemReader in Distributed Map states

@@ -13,6 +13,7 @@ import { ScopeRuntime, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
+import { batchesOf } from './item-batcher.js';
 import { itemsFromReader } from './item-reader.js';
 import { evaluateField, evaluateNumberField } from './jsonata-io.js';
 import { childIdentity, planExport, transformResults, writerPlanOf, type ChildRun, type ObjectToWrite, type WriterPlan } from './result-writer.js';
@@ -213,23 +214,7 @@ function batchItems(rt: ScopeRuntime, state: MapState, effective: JsonValue, ite
   const maxBytes = typeof b.MaxInputBytesPerBatch === 'number' ? b.MaxInputBytesPerBatch
     : b.MaxInputBytesPerBatchPath ? Number(evaluatePath(b.MaxInputBytesPerBatchPath, rt.pathContext(effective))) : Infinity;
   const batchInput = b.BatchInput !== undefined ? applyParameters(rt, effective, b.BatchInput, 'BatchInput') : undefined;
-  const batches: JsonValue[] = [];
-  let current: JsonValue[] = [];
-  let bytes = 0;
-  const flush = () => {
-    if (current.length === 0) return;
-    batches.push(batchInput !== undefined ? { BatchInput: batchInput, Items: current } : { Items: current });
-    current = [];
-    bytes = 0;
-  };
-  for (const item of items) {
-    const size = Buffer.byteLength(JSON.stringify(item), 'utf8');
-    if (current.length >= maxItems || (current.length > 0 && bytes + size > maxBytes)) flush();
-    current.push(item);
-    bytes += size;
-  }
-  flush();
-  return batches;
+  return batchesOf(items, maxItems, maxBytes, batchInput);
 }
 
 
