@@ -42,10 +42,15 @@ export class RequestFields {
     return v;
   }
 
-  optionalNumber(key: string): number | undefined {
+  /** `integer`: a whole number; `min`/`max`: the bounds, in AWS's constraint wording. */
+  optionalNumber(key: string, options: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
     const v = this.body[key];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be a number`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || (options.integer && !Number.isInteger(v))) {
+      throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be ${options.integer ? 'an integer' : 'a number'}`);
+    }
+    if (options.min !== undefined && v < options.min) throw validationError(`1 validation error detected: Value '${v}' at '${key}' failed to satisfy constraint: Member must have value greater than or equal to ${options.min}`);
+    if (options.max !== undefined && v > options.max) throw validationError(`1 validation error detected: Value '${v}' at '${key}' failed to satisfy constraint: Member must have value less than or equal to ${options.max}`);
     return v;
   }
 

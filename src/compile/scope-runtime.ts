@@ -214,6 +214,11 @@ export class ScopeRuntime {
     this.services.command({ kind: 'child', actor: this.self, requestId, child });
   }
 
+  /** Waits for an input from outside (nothing is asked for): `then` runs when one comes for `requestId`. */
+  listen<T>(requestId: string, then: (rt: ScopeRuntime, value: T) => void): void {
+    (this.continuations ??= new Map()).set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
+  }
+
   /** Stops waiting for a request: a timer is disarmed, a child execution aborted. */
   cancel(requestId: string): void {
     this.continuations?.delete(requestId);

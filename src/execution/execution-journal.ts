@@ -16,7 +16,7 @@ import type { ServiceCaller } from '../resources/service-caller.js';
 import type { ActivityDispatcher } from '../activities/activities.js';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
-import type { ActorInput, Command, ExecutionLimits, ExecutionServices, MapChildRequest } from './execution-services.js';
+import { mapRunUpdateId, type ActorInput, type Command, type ExecutionLimits, type ExecutionServices, type MapChildRequest, type MapRunUpdate } from './execution-services.js';
 import { createHistoryEvent, createStartedEvent, ExecutionStartedDetails, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
 import { HistoryFrame } from './history-frame.js';
 import { actorHost, listenToRootActor, stopExecutionActor } from './actor-host.js';
@@ -191,7 +191,7 @@ export class ExecutionJournal {
   /** Made when the first timer is armed: most executions have none. */
   private timersByRequest: Map<string, () => void> | undefined;
   /** A Distributed Map's child executions in flight, by request id. */
-  private childRuns: Map<string, ChildExecutionRun> | undefined;
+  private childRuns: Map<string, { run: ChildExecutionRun; command: Extract<Command, { kind: 'child' }> }> | undefined;
   private flushing: Promise<void> = SETTLED;
   /** The store, when it appends synchronously (see enqueueFlush). Called as a method: a bound copy per journal costs a closure. */
   private readonly syncStore: { appendSync: SyncAppend; streamHandle?(streamId: string): object | undefined } | undefined;
@@ -649,6 +649,21 @@ export class ExecutionJournal {
     this.endAbnormally('ABORTED', 'ExecutionAborted', error, cause);
   }
 
+  /**
+   * UpdateMapRun: hands new settings to the Distributed Map running that Map Run (the actor
+   * whose children are in flight). Not recorded, as on AWS: a resumed execution runs the Map
+   * Run on with the settings it started with. False when no child of it is running here.
+   */
+  updateMapRun(mapRunArn: string, update: MapRunUpdate): boolean {
+    if (this.finished || this.replay) return false;
+    for (const { command } of this.childRuns?.values() ?? []) {
+      if (command.child.mapRunArn !== mapRunArn) continue;
+      this.deliver(command.actor, { type: 'evaluated', requestId: mapRunUpdateId(mapRunArn), ok: true, value: update });
+      return true;
+    }
+    return false;
+  }
+
   sendTaskSuccess(token: string, output: JsonValue): void {
     const task = this.taskByToken(token);
     this.settleTask(task, { kind: 'succeeded', output });
@@ -976,7 +991,7 @@ export class ExecutionJournal {
       const child = this.childRuns?.get(c.requestId);
       if (child) {
         this.childRuns!.delete(c.requestId);
-        child.stop();
+        child.run.stop();
       }
       return;
     }
@@ -1003,9 +1018,9 @@ export class ExecutionJournal {
       ...c.child, parentExecutionArn: this.identity.executionArn, roleArn: this.identity.roleArn,
       mockStateMachineName: mocks?.stateMachineName ?? this.identity.stateMachineName, testCase: mocks?.testCase,
     }, readOnly);
-    (this.childRuns ??= new Map()).set(c.requestId, run);
+    (this.childRuns ??= new Map()).set(c.requestId, { run, command: c });
     const ended = (ok: boolean, value: unknown) => {
-      if (this.childRuns?.get(c.requestId) !== run) return;
+      if (this.childRuns?.get(c.requestId)?.run !== run) return;
       this.childRuns.delete(c.requestId);
       this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ok, value });
     };
@@ -1194,7 +1209,7 @@ export class ExecutionJournal {
     // Child executions still running end with their parent (AWS aborts them).
     const children = this.childRuns;
     this.childRuns = undefined;
-    for (const child of children?.values() ?? []) child.stop();
+    for (const child of children?.values() ?? []) child.run.stop();
     for (const task of this.takeAllTasks()) {
       abortTask(task);
       task.withdraw?.();

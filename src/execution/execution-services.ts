@@ -52,6 +52,18 @@ export interface MapChildRequest {
   mapRun: MapRunSettings;
 }
 
+/** UpdateMapRun's members: what is given changes. */
+export interface MapRunUpdate {
+  maxConcurrency?: number;
+  toleratedFailureCount?: number;
+  toleratedFailurePercentage?: number;
+}
+
+/** The request id a Distributed Map listens on for its Map Run's updates. */
+export function mapRunUpdateId(mapRunArn: string): string {
+  return `update:${mapRunArn}`;
+}
+
 export interface MapRunSettings {
   maxConcurrency: number;
   toleratedFailureCount: number;

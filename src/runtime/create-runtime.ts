@@ -6,7 +6,7 @@ import { compileScope } from '../compile/compile-scope.js';
 import { exceedsPayloadLimit, type CompiledScope } from '../compile/scope-runtime.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { RealClock, VirtualClock, type Clock } from '../execution/clock.js';
-import { AWS_LIMITS, type ExecutionLimits, type MapRunSettings } from '../execution/execution-services.js';
+import { AWS_LIMITS, type ExecutionLimits, type MapRunSettings, type MapRunUpdate } from '../execution/execution-services.js';
 import { describeMapRun, listMapRuns, mapRunChildren, type MapRunDescription } from './map-runs.js';
 import { ExecutionJournal, type ChildExecutionRun, type ExecutionIdentity, type JournalEnvironment, type ExecutionResult, type MapChildHost, type ReplayReport } from '../execution/execution-journal.js';
 import type { HistoryEvent } from '../execution/history-event.js';
@@ -662,6 +662,20 @@ export class Runtime {
   async describeMapRun(mapRunArn: string): Promise<MapRunDescription | undefined> {
     await Promise.all([...this.pendingWrites].map((w) => w.catch(() => undefined)));
     return describeMapRun(this.store, mapRunArn);
+  }
+
+  /**
+   * UpdateMapRun: new MaxConcurrency and tolerated failures for a Map Run in flight, in the
+   * execution this runtime drives. Not recorded (AWS records no event for it): a resume runs the
+   * Map Run on with the settings it started with.
+   */
+  async updateMapRun(mapRunArn: string, update: MapRunUpdate): Promise<void> {
+    const run = await this.describeMapRun(mapRunArn);
+    if (!run) throw new StepwiseError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}'`);
+    if (run.status !== 'RUNNING') throw new StepwiseError('ValidationException', `Map Run '${mapRunArn}' is ${run.status}: only a running Map Run can be updated.`);
+    if (!this.executions.get(run.executionArn)?.updateMapRun(mapRunArn, update)) {
+      throw new StepwiseError('ValidationException', `Map Run '${mapRunArn}' is not driven by this runtime (its execution '${run.executionArn}' runs elsewhere or has no child in flight).`);
+    }
   }
 
   /** A Map Run's child executions as the store lists them (ListExecutions with a mapRunArn). */

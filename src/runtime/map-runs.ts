@@ -158,7 +158,9 @@ export async function describeMapRun(store: EventStore, mapRunArn: string): Prom
   const parent = await parentOf(store, mapRunArn, children);
   const run = parent && mapRunsOfHistory(parent.events).find((r) => r.mapRunArn === mapRunArn);
   if (!parent || !run) return undefined;
-  const settings = (children[0]?.extra as ChildExtra | undefined)?.mapRun;
+  // The latest child carries the settings as they are now (UpdateMapRun changes them for the children after it).
+  const latest = children.reduce<ExecutionMetadata | undefined>((a, c) => (a === undefined || c.startDate >= a.startDate ? c : a), undefined);
+  const settings = (latest?.extra as ChildExtra | undefined)?.mapRun;
   const executionTotal = settings?.executionCount ?? run.itemCount;
   const executionCounts = countChildren(children, executionTotal);
   // Without an ItemBatcher each child is one item; with one, items follow their batches' children.

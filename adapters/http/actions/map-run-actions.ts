@@ -1,7 +1,7 @@
 import { parseStatesArn } from '../../../src/registry/names.js';
 import type { MapRunCounts } from '../../../src/runtime/map-runs.js';
 import type { Action } from '../api-context.js';
-import { ApiError, compact, epochSeconds } from '../aws-json-protocol.js';
+import { ApiError, compact, epochSeconds, validationError } from '../aws-json-protocol.js';
 import { executionFacts } from '../execution-view.js';
 import { pageBy } from '../../../src/registry/paging.js';
 
@@ -45,7 +45,22 @@ function counts(c: MapRunCounts): Record<string, number> {
   };
 }
 
+/** API:UpdateMapRun: MaxConcurrency and tolerated failures of a running Map Run. */
+const updateMapRun: Action = async (f, { runtime }) => {
+  const mapRunArn = f.string('mapRunArn');
+  parseStatesArn(mapRunArn, ['mapRun']);
+  const maxConcurrency = f.optionalNumber('maxConcurrency', { integer: true, min: 0 });
+  const toleratedFailureCount = f.optionalNumber('toleratedFailureCount', { integer: true, min: 0 });
+  const toleratedFailurePercentage = f.optionalNumber('toleratedFailurePercentage', { min: 0, max: 100 });
+  if (maxConcurrency === undefined && toleratedFailureCount === undefined && toleratedFailurePercentage === undefined) {
+    throw validationError('At least one of maxConcurrency, toleratedFailurePercentage or toleratedFailureCount must be given.');
+  }
+  await runtime.updateMapRun(mapRunArn, compact({ maxConcurrency, toleratedFailureCount, toleratedFailurePercentage }));
+  return {};
+};
+
 export const mapRunActions: Record<string, Action> = {
   ListMapRuns: listMapRuns,
   DescribeMapRun: describeMapRun,
+  UpdateMapRun: updateMapRun,
 };

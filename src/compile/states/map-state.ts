@@ -3,7 +3,7 @@ import type { JsonValue } from '../../asl/json-value.js';
 import { evaluatePath } from '../../asl/json-path.js';
 import { AslError, isAslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
-import type { ExecutionServices } from '../../execution/execution-services.js';
+import { mapRunUpdateId, type ExecutionServices, type MapRunUpdate } from '../../execution/execution-services.js';
 import type { ExecutionResult } from '../../execution/execution-journal.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
 import { IterationDetails, type HistoryEventType } from '../../execution/history-event.js';
@@ -177,6 +177,7 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
     rt.record('MapRunStarted', { mapRunArn });
     work.mapRunArn = mapRunArn;
     work.childDefinition = childDefinitionOf(state, rt.queryLanguage);
+    listenForUpdates(rt, state, work);
     if (plan.writer) work.runs = keptRuns(rt, work, kept);
   }
   if (remaining <= 0) return finish(rt, state, work);
@@ -279,6 +280,33 @@ function startChildExecution(rt: ScopeRuntime, state: MapState, work: MapWork, w
   });
 }
 
+/**
+ * UpdateMapRun (API:UpdateMapRun): new MaxConcurrency and tolerated failures for the Map Run in
+ * flight. A higher MaxConcurrency starts more children at once; a lower one lets lanes retire
+ * as their children end; new thresholds apply to the failures counted from then on.
+ */
+function listenForUpdates(rt: ScopeRuntime, state: MapState, work: MapWork): void {
+  rt.listen<MapRunUpdate>(mapRunUpdateId(work.mapRunArn!), (rt, update) => {
+    if (rt.active?.work !== work) return;
+    if (update.maxConcurrency !== undefined) work.plan = { ...work.plan, maxConcurrency: update.maxConcurrency };
+    if (update.toleratedFailureCount !== undefined) work.toleratedCount = update.toleratedFailureCount;
+    if (update.toleratedFailurePercentage !== undefined) work.toleratedPercentage = update.toleratedFailurePercentage;
+    listenForUpdates(rt, state, work);
+    const limit = work.plan.maxConcurrency > 0 ? work.plan.maxConcurrency : Infinity;
+    while (work.next < work.items.length && busyWorkers(work) < limit) {
+      const worker: Worker = { slot: work.workers.length, id: childId(work.attempt, work.workers.length), frame: rt.frame.child() };
+      work.workers.push(worker);
+      startNextJob(rt, state, work, worker);
+    }
+  });
+}
+
+function busyWorkers(work: MapWork): number {
+  let busy = 0;
+  for (const w of work.workers) if (w.job !== undefined) busy++;
+  return busy;
+}
+
 /** How a child execution ended, as the Map counts it: anything but SUCCEEDED is a failed item. */
 function outcomeOfChild(result: ExecutionResult): ScopeOutcome {
   if (result.status === 'SUCCEEDED') return { status: 'SUCCEEDED', output: result.output ?? null };
@@ -312,7 +340,9 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
     if (!tolerated) return failMap(rt, state, work, worker, outcome);
     work.outputs[index] = { Error: outcome.error ?? null, Cause: outcome.cause ?? null };
   }
-  if (work.next < work.items.length) {
+  // UpdateMapRun lowered MaxConcurrency: this lane retires while enough others are busy.
+  const overLimit = work.distributed && work.plan.maxConcurrency > 0 && busyWorkers(work) >= work.plan.maxConcurrency;
+  if (work.next < work.items.length && !overLimit) {
     // The next iteration takes the finished one's id, replacing it in the parent's children:
     // XState copies that object on every spawn and stop, and overwriting a key keeps its
     // shape, where a stop (a delete) would turn it into a slow dictionary for good.

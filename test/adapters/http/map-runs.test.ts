@@ -1,6 +1,6 @@
 import {
   CreateStateMachineCommand, DescribeExecutionCommand, DescribeMapRunCommand, DescribeStateMachineForExecutionCommand, GetExecutionHistoryCommand,
-  ListExecutionsCommand, ListMapRunsCommand, StartExecutionCommand,
+  ListExecutionsCommand, ListMapRunsCommand, StartExecutionCommand, UpdateMapRunCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorName, ROLE, startTestServer, type TestServer } from './sfn-test-server.js';
@@ -90,5 +90,26 @@ describe('Map Runs over the AWS JSON 1.0 API', () => {
     const parents = await t.client.send(new ListExecutionsCommand({ stateMachineArn: `${ACCOUNT}:stateMachine:Billing` }));
     expect(parents.executions!.map((e) => [e.executionArn, e.mapRunArn])).toEqual([[parentArn, undefined]]);
     expect(await errorName(t.client.send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: `${ACCOUNT}:stateMachine:Billing` })))).toBe('ValidationException');
+  });
+
+  it('UpdateMapRun changes a running Map Run; one that has ended, or none, is refused', async () => {
+    let release: (() => void) | undefined;
+    t.runtime.handle({ state: 'Hold' }, () => new Promise((resolve) => (release = () => resolve({ held: true }))));
+    const held = JSON.stringify({
+      StartAt: 'Fan',
+      States: { Fan: { Type: 'Map', MaxConcurrency: 1, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'Hold', States: { Hold: { Type: 'Task', Resource: LAMBDA, End: true } } }, End: true } },
+    });
+    const sm = (await t.client.send(new CreateStateMachineCommand({ name: 'Held', definition: held, roleArn: ROLE }))).stateMachineArn!;
+    const arn = (await t.client.send(new StartExecutionCommand({ stateMachineArn: sm, input: '[1]' }))).executionArn!;
+    for (let i = 0; i < 100 && !release; i++) await new Promise((r) => setTimeout(r, 5));
+    const { mapRuns } = await t.client.send(new ListMapRunsCommand({ executionArn: arn }));
+    const mapRunArn = mapRuns![0]!.mapRunArn!;
+    expect(await t.client.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 5, toleratedFailurePercentage: 10 }))).toMatchObject({ $metadata: { httpStatusCode: 200 } });
+    expect(await errorName(t.client.send(new UpdateMapRunCommand({ mapRunArn, toleratedFailurePercentage: 120 })))).toBe('ValidationException');
+    expect(await errorName(t.client.send(new UpdateMapRunCommand({ mapRunArn })))).toBe('ValidationException');
+    release!();
+    await t.runtime.liveExecution(arn)?.done;
+    expect(await errorName(t.client.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 2 })))).toBe('ValidationException');
+    expect(await errorName(t.client.send(new UpdateMapRunCommand({ mapRunArn: `${ACCOUNT}:mapRun:Held/Fan:0000`, maxConcurrency: 2 })))).toBe('ResourceNotFound');
   });
 });

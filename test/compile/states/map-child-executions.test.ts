@@ -217,3 +217,70 @@ describe('a Distributed Map ends its children with it', () => {
     for (const child of running) expect((await store.getMetadata(child.executionArn))!.status).toBe('ABORTED');
   });
 });
+
+describe('UpdateMapRun', () => {
+  /** A handler whose calls wait until released; `inFlight` counts those waiting, `peak` the most at once. */
+  function gated() {
+    const waiting: (() => void)[] = [];
+    const g = { inFlight: 0, peak: 0, calls: 0, releaseAll: () => waiting.splice(0).forEach((r) => r()) };
+    const handler = ({ input }: { input: JsonValue }) => new Promise((resolve, reject) => {
+      g.calls++;
+      g.inFlight++;
+      g.peak = Math.max(g.peak, g.inFlight);
+      waiting.push(() => {
+        g.inFlight--;
+        const item = (input as { item: JsonValue }).item;
+        if (typeof item === 'string' && item.startsWith('bad')) reject(Object.assign(new Error('declined'), { name: 'Card.Declined' }));
+        else resolve({ charged: item });
+      });
+    });
+    return { g, handler };
+  }
+
+  it('raises MaxConcurrency of a running Map Run: more children start at once; DescribeMapRun shows it', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    const { g, handler } = gated();
+    runtime.handle(LAMBDA, handler);
+    const parent = runtime.startExecution({ definition: billing({ maxConcurrency: 1 }), input: { items: [1, 2, 3, 4] }, stateMachineName: 'Billing' });
+    await settle();
+    expect(g.inFlight).toBe(1);
+    const mapRunArn = mapRunArnOf(parent.events);
+    await runtime.updateMapRun(mapRunArn, { maxConcurrency: 3 });
+    await settle();
+    expect(g.inFlight).toBe(3);
+    expect(types(parent.events).slice(-1)).toEqual(['MapRunStarted']); // nothing recorded for it
+    while (g.calls < 4 || g.inFlight > 0) {
+      g.releaseAll();
+      await settle();
+    }
+    expect((await parent.done).output).toMatchObject({ charged: [{ charged: 1 }, { charged: 2 }, { charged: 3 }, { charged: 4 }] });
+    expect(await runtime.describeMapRun(mapRunArn)).toMatchObject({ status: 'SUCCEEDED', maxConcurrency: 3, executionCounts: { succeeded: 4, total: 4 } });
+    await expect(runtime.updateMapRun(mapRunArn, { maxConcurrency: 1 })).rejects.toThrow(/only a running Map Run can be updated/);
+  });
+
+  it('lowers MaxConcurrency: lanes retire as their children end; new tolerated failures apply from then on', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    const { g, handler } = gated();
+    runtime.handle(LAMBDA, handler);
+    // Two items fail, after the update: tolerating none (as started) would fail the Map Run.
+    const parent = runtime.startExecution({ definition: billing({ maxConcurrency: 3, tolerated: 0 }), input: { items: [1, 2, 3, 'bad-4', 'bad-5', 6] }, stateMachineName: 'Billing' });
+    await settle();
+    expect(g.inFlight).toBe(3);
+    await runtime.updateMapRun(mapRunArnOf(parent.events), { maxConcurrency: 1, toleratedFailureCount: 2 });
+    g.releaseAll();
+    await settle();
+    g.peak = g.inFlight;
+    expect(g.inFlight).toBe(1);
+    while (g.calls < 6 || g.inFlight > 0) {
+      g.releaseAll();
+      await settle();
+      expect(g.inFlight).toBeLessThanOrEqual(1);
+    }
+    expect(g.peak).toBe(1);
+    const result = await parent.done;
+    expect(result.status).toBe('SUCCEEDED');
+    expect((result.output as { charged: JsonValue[] }).charged[3]).toMatchObject({ Error: 'Card.Declined' });
+    await expect(runtime.updateMapRun(mapRunArnOf(parent.events).replace(/:[^:]+$/, ':0000'), { maxConcurrency: 2 })).rejects.toThrow(/Map Run Does Not Exist/);
+  });
+});
