@@ -32,6 +32,8 @@ export const api = {
   list: (nextToken?: string) => call<ExecutionPage>(`api/executions?maxResults=1000${nextToken ? `&nextToken=${encodeURIComponent(nextToken)}` : ''}`),
   describe: (arn: string) => call<ExecutionMetadata>(executionPath(arn)),
   history: (arn: string) => call<{ events: HistoryEvent[] }>(`${executionPath(arn)}/history`),
+  /** A Distributed Map's Map Runs in this execution, with their counts and child executions. */
+  mapRuns: (arn: string) => call<{ mapRuns: MapRunView[] }>(`${executionPath(arn)}/map-runs`),
   fork: (arn: string, fromEventId: number, input?: unknown) => post<{ executionArn: string }>(`${executionPath(arn)}/fork`, input === undefined ? { fromEventId } : { fromEventId, input }),
   redrive: (arn: string) => post<{ executionArn: string }>(`${executionPath(arn)}/redrive`, {}),
   replay: (arn: string, definition: string) => post<ReplayReport>(`${executionPath(arn)}/replay`, { definition }),
@@ -49,4 +51,15 @@ function listen<T>(url: string, onBatch: (items: T[]) => void): () => void {
   const source = new EventSource(url);
   source.onmessage = (m) => onBatch(JSON.parse(m.data as string) as T[]);
   return () => source.close();
+}
+
+/** One Map Run as the UI server gives it (adapters/ui/ui-handler.ts mapRunsOf). */
+export interface MapRunView {
+  mapRunArn: string;
+  stateName: string;
+  status: string;
+  startDate: number;
+  stopDate?: number;
+  executionCounts?: { pending: number; running: number; succeeded: number; failed: number; timedOut: number; aborted: number; total: number };
+  children: { executionArn: string; name: string; status: string; startDate: number; stopDate?: number }[];
 }

@@ -70,7 +70,7 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
       );
       return streamAsServerSentEvents(res, source);
     }
-    const match = /^\/api\/executions\/([^/]+)(?:\/(history|state|stream|fork|redrive|replay))?$/.exec(path);
+    const match = /^\/api\/executions\/([^/]+)(?:\/(history|state|stream|fork|redrive|replay|map-runs))?$/.exec(path);
     if (!match) throw new HttpProblem(404, 'NotFound', `No such resource: ${method} ${path}`);
     const arn = decodeArn(match[1]!);
     const action = match[2];
@@ -83,6 +83,8 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
           return sendJson(res, 200, meta);
         case 'history':
           return sendJson(res, 200, { events: await handle.history() });
+        case 'map-runs':
+          return sendJson(res, 200, { mapRuns: await mapRunsOf(runtime, arn) });
         case 'state': {
           const at = query.get('at');
           const eventId = at === null ? undefined : Number(at);
@@ -157,6 +159,21 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
     }
     return true;
   };
+}
+
+/** An execution's Map Runs, each with its counts and its child executions (the first 1,000), failed ones first. */
+async function mapRunsOf(runtime: Runtime, executionArn: string) {
+  const out = [];
+  for (const run of await runtime.mapRuns(executionArn)) {
+    const described = await runtime.describeMapRun(run.mapRunArn);
+    const rank = (status: string) => (status === 'SUCCEEDED' ? 2 : status === 'RUNNING' ? 1 : 0);
+    const children = (await runtime.mapRunExecutions(run.mapRunArn))
+      .sort((a, b) => rank(a.status) - rank(b.status) || a.startDate - b.startDate)
+      .slice(0, 1000)
+      .map(({ executionArn, name, status, startDate, stopDate }) => ({ executionArn, name, status, startDate, stopDate }));
+    out.push({ ...run, executionCounts: described?.executionCounts, children });
+  }
+  return out;
 }
 
 async function listExecutions(runtime: Runtime, query: URLSearchParams) {

@@ -14,6 +14,8 @@ export type MapRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 /** One Map Run as its parent's history shows it. */
 export interface MapRunInHistory {
   mapRunArn: string;
+  /** The Map state that started it. */
+  stateName: string;
   status: MapRunStatus;
   startDate: number;
   stopDate?: number;
@@ -62,7 +64,7 @@ export function mapRunsOfHistory(events: readonly HistoryEvent[]): MapRunInHisto
     if (e.type === 'MapRunStarted') {
       const before = byId.get(e.previousEventId);
       const length = before?.type === 'MapStateStarted' ? (eventDetailsOf(before) as { length?: number } | undefined)?.length : undefined;
-      runs.set(e.id, { mapRunArn: (eventDetailsOf(e) as { mapRunArn: string }).mapRunArn, status: 'RUNNING', startDate: e.timestamp, itemCount: length ?? 0 });
+      runs.set(e.id, { mapRunArn: (eventDetailsOf(e) as { mapRunArn: string }).mapRunArn, stateName: enteredStateOf(byId, e), status: 'RUNNING', startDate: e.timestamp, itemCount: length ?? 0 });
       continue;
     }
     const status = ENDS[e.type];
@@ -80,6 +82,14 @@ export function mapRunsOfHistory(events: readonly HistoryEvent[]): MapRunInHisto
     }
   }
   return [...runs.values()];
+}
+
+/** The Map state an event belongs to: the MapStateEntered its thread leads back to. */
+function enteredStateOf(byId: Map<number, HistoryEvent>, from: HistoryEvent): string {
+  for (let at = byId.get(from.previousEventId); at; at = at.previousEventId > 0 ? byId.get(at.previousEventId) : undefined) {
+    if (at.type === 'MapStateEntered') return (eventDetailsOf(at) as { name?: string } | undefined)?.name ?? '';
+  }
+  return '';
 }
 
 /**

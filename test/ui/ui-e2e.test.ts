@@ -154,6 +154,36 @@ describe('stepwise ui in a real browser', () => {
     expect(pageErrors).toEqual([]);
   }, 60000);
 
+  it('shows a Distributed Map\'s Map Run with its child executions, and opens one', async () => {
+    runtime.handle('arn:aws:lambda:us-east-1:123456789012:function:ship', ({ input }) => {
+      if (input === 'lost') throw Object.assign(new Error('parcel lost'), { name: 'Parcel.Lost' });
+      return { shipped: input };
+    });
+    const fan = {
+      StartAt: 'Ship',
+      States: {
+        Ship: {
+          Type: 'Map', Label: 'Parcels', ToleratedFailureCount: 1,
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'Send', States: { Send: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:ship', End: true } } },
+          End: true,
+        },
+      },
+    };
+    const parent = await runtime.run({ definition: fan, input: ['a', 'lost', 'c'], stateMachineName: 'Shipping', name: 'parcels' });
+    expect(parent.status).toBe('SUCCEEDED');
+    await page.goto(`${server.url}#/execution/${encodeURIComponent(parent.executionArn)}`);
+    // The Map's own corner: its middle is its ItemProcessor's state.
+    await page.click('[data-state="Ship"]', { position: { x: 12, y: 8 } });
+    await expect.poll(() => page.textContent('[data-testid="map-run-counts"]')).toContain('3 child executions: 2 succeeded, 1 failed');
+    expect(await page.locator('[data-testid="map-run-child"]').count()).toBe(3);
+    // Failed first: the first link opens the child that failed, a execution of Shipping/Parcels.
+    await page.locator('[data-testid="map-run-child"]').first().click();
+    await expect.poll(() => page.textContent('[data-testid="execution-status"]')).toBe('FAILED');
+    expect(await page.textContent('.summary')).toContain('Shipping/Parcels');
+    await page.locator('[data-state="Send"][data-status="failed"]').waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 60000);
+
   it('replays against a changed definition with the divergence highlighted, and redrives', async () => {
     await page.goto(`${server.url}#/execution/${encodeURIComponent(failedArn)}`);
     await page.locator('[data-state="Reject"][data-status="failed"]').waitFor();

@@ -3,7 +3,7 @@ import type { StateMachineDefinition } from '../../src/asl/definition.js';
 import type { ReplayReport } from '../../src/execution/execution-journal.js';
 import type { ExecutionMetadata } from '../../src/store/event-store.js';
 import { toAwsHistoryEvent } from '../../src/observe/aws-history.js';
-import { api } from '../api.js';
+import { api, type MapRunView } from '../api.js';
 import { formatDuration, formatTime } from '../logic/format.js';
 import { buildGraphModel } from '../logic/graph-model.js';
 import { layoutGraph, type GraphLayout } from '../logic/layout.js';
@@ -39,6 +39,7 @@ export function ExecutionView({ arn }: { arn: string }) {
   const [selected, setSelected] = useState<string>();
   const [iteration, setIteration] = useState<string>();
   const [replay, setReplay] = useState<ReplayReport>();
+  const [mapRuns, setMapRuns] = useState<MapRunView[]>();
   const [scale, setScale] = useState(1);
   const [dragging, setDragging] = useState(false);
   const follow = useRef(true);
@@ -95,6 +96,15 @@ export function ExecutionView({ arn }: { arn: string }) {
       stop?.();
     };
   }, [arn]);
+
+  // A Distributed Map's Map Runs, read again as the history grows while one is running.
+  const hasMapRun = useMemo(() => !!timeline?.events.some((e) => e.type === 'MapRunStarted'), [timeline, version]);
+  useEffect(() => {
+    if (!hasMapRun) return;
+    let cancelled = false;
+    api.mapRuns(arn).then((r) => { if (!cancelled) setMapRuns(r.mapRuns); }, () => undefined);
+    return () => { cancelled = true; };
+  }, [arn, hasMapRun, version]);
 
   useEffect(() => {
     const timer = setTimeout(() => setSettled(position), SETTLE_MS);
@@ -247,7 +257,7 @@ export function ExecutionView({ arn }: { arn: string }) {
               setReplay(r);
               if (r.divergence) move(Math.min(length - 1, Math.max(0, timeline.indexOfId(r.divergence.eventId))));
             }} />
-          <StateDetails view={view} execution={execution} iteration={iteration} onOpenIteration={(key) => { setIteration(key); }} />
+          <StateDetails view={view} mapRuns={mapRuns} execution={execution} iteration={iteration} onOpenIteration={(key) => { setIteration(key); }} />
         </div>
       </div>
       <div class="history">

@@ -1,17 +1,20 @@
 import { useState } from 'preact/hooks';
 import type { ExecutionState } from '../../src/execution/execution-state.js';
+import type { MapRunView } from '../api.js';
 import type { StateView } from '../logic/state-view.js';
 import { JsonBlock } from './json-block.js';
 
 interface Props {
   view?: StateView;
+  /** The Map Runs of the execution (a Distributed Map's); those of the selected state are shown. */
+  mapRuns?: MapRunView[];
   execution: ExecutionState;
   iteration?: string;
   onOpenIteration(key: string | undefined): void;
 }
 
 /** The selected state at the slider's event, or the execution when no state is selected. */
-export function StateDetails({ view, execution, iteration, onOpenIteration }: Props) {
+export function StateDetails({ view, mapRuns, execution, iteration, onOpenIteration }: Props) {
   const [index, setIndex] = useState('0');
   if (!view) {
     return (
@@ -44,11 +47,33 @@ export function StateDetails({ view, execution, iteration, onOpenIteration }: Pr
           ))}
         </div>
       )}
+      {mapRuns?.filter((r) => r.stateName === view.name).map((run) => <MapRunBlock run={run} />)}
       <JsonBlock label="Input" value={view.input} testId="state-input" />
       <JsonBlock label="Output" value={view.output} testId="state-output" />
       {view.error && <JsonBlock label="Error" value={view.error} testId="state-error" />}
       <JsonBlock label="Variables" value={view.variables} />
       <JsonBlock label="Context object ($$)" value={view.contextObject} />
     </section>
+  );
+}
+
+/** A Distributed Map's Map Run: its status, its child executions counted, and links to them (failed first). */
+function MapRunBlock({ run }: { run: MapRunView }) {
+  const c = run.executionCounts;
+  const shown = run.children.slice(0, 20);
+  return (
+    <div class="map-run" data-testid="map-run">
+      <h4>Map Run <span class={`badge ${run.status}`}>{run.status}</span></h4>
+      <p class="arn" title={run.mapRunArn}>{run.mapRunArn.split(':').pop()}</p>
+      {c && <p data-testid="map-run-counts">{c.total} child executions: {c.succeeded} succeeded, {c.failed} failed, {c.aborted} aborted, {c.timedOut} timed out, {c.running} running, {c.pending} pending</p>}
+      <div class="children">
+        {shown.map((child) => (
+          <a class={`chip ${child.status === 'SUCCEEDED' ? '' : 'bad'}`} href={`#/execution/${encodeURIComponent(child.executionArn)}`} title={child.executionArn} data-testid="map-run-child">
+            {child.name.slice(0, 8)} {child.status.toLowerCase()}
+          </a>
+        ))}
+        {run.children.length > shown.length && <span class="more">and {run.children.length - shown.length} more</span>}
+      </div>
+    </div>
   );
 }
