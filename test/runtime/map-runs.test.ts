@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryEvent } from '../../src/execution/history-event.js';
+import { childStateMachineArnOf, countChildren, mapRunsOfHistory } from '../../src/runtime/map-runs.js';
+import type { ExecutionMetadata } from '../../src/store/event-store.js';
+
+const RUN = (n: number) => `arn:aws:states:us-east-1:123456789012:mapRun:M/L${n}:00${n}`;
+const ev = (id: number, previousEventId: number, type: string, details?: Record<string, unknown>): HistoryEvent => {
+  const e: HistoryEvent = { id, previousEventId, timestamp: 1000 + id, type: type as HistoryEvent['type'] };
+  if (details) e[type === 'MapStateEntered' ? 'stateEnteredEventDetails' : type === 'MapStateStarted' ? 'mapStateStartedEventDetails' : 'mapRunStartedEventDetails'] = details;
+  return e;
+};
+
+describe('Map Runs read from a parent history', () => {
+  it('pairs each end with its own start by following the thread back, for Maps that run side by side', () => {
+    // Two Distributed Maps in two Parallel branches, their events interleaved.
+    const events = [
+      ev(1, 0, 'ExecutionStarted'),
+      ev(2, 1, 'MapStateEntered', { name: 'Left' }), ev(3, 1, 'MapStateEntered', { name: 'Right' }),
+      ev(4, 2, 'MapStateStarted', { length: 5 }), ev(5, 3, 'MapStateStarted', { length: 2 }),
+      ev(6, 4, 'MapRunStarted', { mapRunArn: RUN(1) }), ev(7, 5, 'MapRunStarted', { mapRunArn: RUN(2) }),
+      ev(8, 7, 'MapRunFailed'), ev(9, 6, 'MapRunSucceeded'),
+    ];
+    expect(mapRunsOfHistory(events)).toEqual([
+      { mapRunArn: RUN(1), stateName: 'Left', status: 'SUCCEEDED', startDate: 1006, stopDate: 1009, itemCount: 5 },
+      { mapRunArn: RUN(2), stateName: 'Right', status: 'FAILED', startDate: 1007, stopDate: 1008, itemCount: 2 },
+    ]);
+    expect(mapRunsOfHistory(events.slice(0, 8))[0]).toMatchObject({ status: 'RUNNING' });
+  });
+
+  it('counts children by status, the ones not started as pending', () => {
+    const child = (status: ExecutionMetadata['status']): ExecutionMetadata => ({ executionArn: 'x', stateMachineArn: 'y', name: 'n', status, startDate: 1 });
+    expect(countChildren([child('SUCCEEDED'), child('FAILED'), child('RUNNING'), child('ABORTED'), child('TIMED_OUT')], 7)).toEqual({
+      pending: 2, running: 1, succeeded: 1, failed: 1, timedOut: 1, aborted: 1, total: 7, resultsWritten: 4, failuresNotRedrivable: 0, pendingRedrive: 0,
+    });
+  });
+
+  it('names the children\'s state machine <machine>/<label>', () => {
+    expect(childStateMachineArnOf(RUN(1))).toBe('arn:aws:states:us-east-1:123456789012:stateMachine:M/L1');
+  });
+});
