@@ -9,6 +9,7 @@ import { forkCommand } from './fork-command.js';
 import { resumeCommand } from './resume-command.js';
 import { redriveCommand } from './redrive-command.js';
 import { inspectCommand } from './inspect-command.js';
+import { mapRunsCommand } from './map-runs-command.js';
 
 const USAGE = `usage: stepwise <command> [options]
 
@@ -18,6 +19,8 @@ commands:
                           check a definition and list every problem
   list [--status S]       executions in the store
   history EXECUTION       an execution's history in AWS's GetExecutionHistory shape
+  map-runs EXECUTION [--children]
+                          its Distributed Maps' Map Runs: status, settings, child executions counted (and listed)
   inspect EXECUTION [--at EVENT_ID]
                           where the execution was at that event: active states, inputs, retries, variables
   replay EXECUTION [--definition FILE] | replay --history FILE --definition FILE
@@ -57,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
       return listCommand(rest);
     case 'history':
       return historyCommand(rest);
+    case 'map-runs':
+      return mapRunsCommand(rest);
     case 'replay':
       return replayCommand(rest);
     case 'resume':
