@@ -52,11 +52,15 @@ export async function executionFacts(runtime: Runtime, executionArn: string): Pr
   };
 }
 
-/** AWS's redriveStatus: only a FAILED, TIMED_OUT or ABORTED standard execution can be redriven. */
-function redriveStatus(facts: ExecutionFacts): { redriveStatus: string; redriveStatusReason?: string } {
+/**
+ * AWS's redriveStatus: only a FAILED, TIMED_OUT or ABORTED standard execution can be redriven; a
+ * Distributed Map's child only through its parent (REDRIVABLE_BY_MAP_RUN, API:DescribeExecution).
+ */
+export function redriveStatus(facts: ExecutionFacts): { redriveStatus: string; redriveStatusReason?: string } {
   const status = facts.meta.status;
   if (status === 'RUNNING' || status === 'PENDING_REDRIVE') return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is RUNNING and cannot be redriven' };
   if (status === 'SUCCEEDED') return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' };
+  if (facts.extra.mapRunArn !== undefined) return { redriveStatus: 'REDRIVABLE_BY_MAP_RUN' };
   return { redriveStatus: 'REDRIVABLE' };
 }
 

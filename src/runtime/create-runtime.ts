@@ -394,6 +394,9 @@ export class Runtime {
    */
   async redrive(executionArn: string): Promise<ExecutionJournal> {
     const stored = await this.loadStored(executionArn);
+    if (stored.extra.mapRunArn !== undefined) {
+      throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' is a child of the Map Run '${stored.extra.mapRunArn}': redrive its parent '${stored.extra.parentExecutionArn}', which redrives the Map Run.`);
+    }
     const events = await this.store.read(executionArn);
     const last = events.at(-1);
     if (!last || !['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'].includes(last.type)) {

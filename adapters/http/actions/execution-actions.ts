@@ -230,6 +230,9 @@ const redriveExecution: Action = async (f, { runtime }) => {
   const arn = executionArnField(f);
   f.optionalString('clientToken', { max: 64 });
   const facts = await executionFacts(runtime, arn);
+  if (facts.extra.mapRunArn !== undefined) {
+    throw new StepwiseError('ExecutionNotRedrivable', `Execution '${arn}' is a child of the Map Run '${facts.extra.mapRunArn}': redrive its parent, which redrives the Map Run.`);
+  }
   if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(facts.meta.status)) {
     throw new StepwiseError('ExecutionNotRedrivable', `Execution '${arn}' cannot be redriven: it is ${facts.meta.status} (only FAILED, TIMED_OUT and ABORTED executions can be).`);
   }

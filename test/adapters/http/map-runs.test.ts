@@ -1,6 +1,6 @@
 import {
   CreateStateMachineCommand, DescribeExecutionCommand, DescribeMapRunCommand, DescribeStateMachineForExecutionCommand, GetExecutionHistoryCommand,
-  ListExecutionsCommand, ListMapRunsCommand, StartExecutionCommand, UpdateMapRunCommand,
+  ListExecutionsCommand, ListMapRunsCommand, RedriveExecutionCommand, StartExecutionCommand, UpdateMapRunCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorName, ROLE, startTestServer, type TestServer } from './sfn-test-server.js';
@@ -80,7 +80,9 @@ describe('Map Runs over the AWS JSON 1.0 API', () => {
     expect(failed.executions).toHaveLength(1);
     const child = failed.executions![0]!.executionArn!;
     const d = await t.client.send(new DescribeExecutionCommand({ executionArn: child }));
-    expect(d).toMatchObject({ status: 'FAILED', input: '"bad"', error: 'Card.Declined', mapRunArn, stateMachineArn: `${ACCOUNT}:stateMachine:Billing/Orders` });
+    expect(d).toMatchObject({ status: 'FAILED', input: '"bad"', error: 'Card.Declined', mapRunArn, stateMachineArn: `${ACCOUNT}:stateMachine:Billing/Orders`, redriveStatus: 'REDRIVABLE_BY_MAP_RUN' });
+    // A child is redriven through its parent only.
+    expect(await errorName(t.client.send(new RedriveExecutionCommand({ executionArn: child })))).toBe('ExecutionNotRedrivable');
     const history = await t.client.send(new GetExecutionHistoryCommand({ executionArn: child }));
     expect(history.events!.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed', 'ExecutionFailed']);
     const sm = await t.client.send(new DescribeStateMachineForExecutionCommand({ executionArn: child }));

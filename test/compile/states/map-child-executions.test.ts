@@ -199,6 +199,8 @@ describe('a Distributed Map ends its children with it', () => {
     const mapRunArn = mapRunArnOf(parent.events);
     const [slow, bad] = [0, 1].map((i) => childIdentity(mapRunArn, i, parent.identity.executionArn).executionArn);
     expect((await store.getMetadata(bad!))!.status).toBe('FAILED');
+    // A child is redriven through its parent, not on its own.
+    await expect(runtime.redrive(bad!)).rejects.toThrow(/redrive its parent/);
     expect((await store.getMetadata(slow!))!.status).toBe('ABORTED');
     expect(types(await store.read(slow!)).slice(-2)).toEqual(['LambdaFunctionStarted', 'ExecutionAborted']);
   });
