@@ -59,10 +59,11 @@ interface MapPlan {
 }
 
 /**
- * Map (DG:state-map): each item runs through the ItemProcessor as a child actor. At most
- * MaxConcurrency iterations are alive at once (0 = no bound); each of the workers takes the
- * next item when its iteration ends, which is also how AWS threads `previousEventId`.
- * A Distributed Map records MapRun events and keeps its child executions out of this history.
+ * Map (DG:state-map): an inline Map runs each item through the ItemProcessor as a child actor;
+ * a Distributed Map runs each as a child execution of its own (startChildExecution) and records
+ * only its Map Run here. At most MaxConcurrency iterations are alive at once (0 = no bound);
+ * each of the workers takes the next item when its iteration ends, which is also how AWS
+ * threads `previousEventId`.
  */
 export function enterMap(rt: ScopeRuntime, state: MapState): void {
   const a = rt.active!;
