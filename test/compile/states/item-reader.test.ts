@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { createRuntime, type HistoryEvent, type JsonValue, type StateMachineDefinition } from '../../../src/index.js';
+import { itemsFromReader, objectItemsFromListing } from '../../../src/compile/states/item-reader.js';
+
+/**
+ * An ItemReader's data turned into a Distributed Map's items (DG:input-output-itemreader). The
+ * listing items are in the shape AWS gave children in a recorded run (LocalStack's
+ * test_map_item_reader_base_list_objects_v2, validated against AWS): Etag, Key, LastModified,
+ * Size, StorageClass; LastModified in epoch seconds as AWS hands it to a JSONPath child.
+ */
+
+const listing = (keys: string[], extra: Record<string, JsonValue> = {}): Record<string, JsonValue> => ({
+  Name: 'bucket', Prefix: 'in/', KeyCount: keys.length, MaxKeys: 1000, IsTruncated: false,
+  Contents: keys.map((Key, i) => ({
+    Key, LastModified: `2026-12-03T10:00:0${i}.000Z`, ETag: `"etag-${i}"`, Size: 10 + i, StorageClass: 'STANDARD',
+    ChecksumAlgorithm: ['CRC32'], Owner: { ID: 'abc' },
+  })),
+  ...extra,
+});
+
+describe('itemsFromReader', () => {
+  it('makes one item per listed object, in the shape AWS gives each child', () => {
+    expect(itemsFromReader(listing(['in/a.txt', 'in/b.txt']), undefined)).toEqual([
+      { Etag: '"etag-0"', Key: 'in/a.txt', LastModified: 1796292000, Size: 10, StorageClass: 'STANDARD' },
+      { Etag: '"etag-1"', Key: 'in/b.txt', LastModified: 1796292001, Size: 11, StorageClass: 'STANDARD' },
+    ]);
+  });
+
+  it('keeps the listed order and field order (Etag, Key, LastModified, Size, StorageClass)', () => {
+    const [item] = objectItemsFromListing(listing(['z'])) as Record<string, JsonValue>[];
+    expect(Object.keys(item!)).toEqual(['Etag', 'Key', 'LastModified', 'Size', 'StorageClass']);
+  });
+
+  it('takes LastModified as a number already (a mock or handler answering in AWS’s item shape) or as a Date’s JSON', () => {
+    const items = objectItemsFromListing({ Contents: [
+      { Key: 'a', LastModified: 1668699881, Etag: '"x"', Size: 1, StorageClass: 'STANDARD' },
+      { Key: 'b', LastModified: new Date(Date.UTC(2022, 10, 17, 15, 44, 41, 900)).toJSON(), ETag: '"y"', Size: 2, StorageClass: 'GLACIER' },
+    ] });
+    expect(items).toEqual([
+      { Etag: '"x"', Key: 'a', LastModified: 1668699881, Size: 1, StorageClass: 'STANDARD' },
+      { Etag: '"y"', Key: 'b', LastModified: 1668699881, Size: 2, StorageClass: 'GLACIER' },
+    ]);
+  });
+
+  it('reads an empty listing (no Contents, as S3 answers when nothing matches) as no items', () => {
+    expect(itemsFromReader({ Name: 'bucket', KeyCount: 0, IsTruncated: false }, undefined)).toEqual([]);
+  });
+
+  it('applies MaxItems to a listing', () => {
+    expect((itemsFromReader(listing(['a', 'b', 'c']), { MaxItems: 2 }) as { Key: string }[]).map((i) => i.Key)).toEqual(['a', 'b']);
+  });
+
+  it('still reads a file body: JSON, JSON Lines, CSV with a delimiter', () => {
+    expect(itemsFromReader({ Body: '[1,{"a":2}]' }, { InputType: 'JSON' })).toEqual([1, { a: 2 }]);
+    expect(itemsFromReader({ Body: '{"a":1}\n\n{"a":2}\n' }, { InputType: 'JSONL' })).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(itemsFromReader({ Body: 'id|name\n1|"x|y"\n2|z\n' }, { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW', CSVDelimiter: 'PIPE' }))
+      .toEqual([{ id: '1', name: 'x|y' }, { id: '2', name: 'z' }]);
+  });
+
+  it('fails a JSON file that holds no array with AWS’s recorded cause', () => {
+    expect(() => itemsFromReader({ Body: '{"a":1}' }, { InputType: 'JSON' })).toThrow(expect.objectContaining({
+      error: 'States.ItemReaderFailed', causeText: 'Attempting to map over non-iterable node.',
+    }));
+  });
+
+  it('fails duplicate CSV headers with AWS’s recorded cause', () => {
+    expect(() => itemsFromReader('1,2\n', { InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['H1', 'H1'] })).toThrow(expect.objectContaining({
+      error: 'States.ItemReaderFailed', causeText: 'CSV headers cannot contain duplicates.',
+    }));
+    expect(() => itemsFromReader('a,b,a\n1,2,3\n', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })).toThrow('CSV headers cannot contain duplicates.');
+  });
+});
+
+describe('a Distributed Map reading an S3 listing (s3:listObjectsV2)', () => {
+  const LIST = 'arn:aws:states:::s3:listObjectsV2';
+  const definition = (readerConfig?: JsonValue): StateMachineDefinition => ({
+    StartAt: 'Files',
+    States: {
+      Files: {
+        Type: 'Map', End: true,
+        ItemReader: { Resource: LIST, Parameters: { 'Bucket.$': '$.bucket', Prefix: 'in/' }, ...(readerConfig ? { ReaderConfig: readerConfig } : {}) },
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } },
+      },
+    },
+  } as StateMachineDefinition);
+
+  it('runs one child per object, each given the object summary; the handler gets the ListObjectsV2 parameters', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    const calls: JsonValue[] = [];
+    runtime.handle(LIST, ({ input }) => {
+      calls.push(input);
+      return listing(['in/a.csv', 'in/b.csv', 'in/c.csv']);
+    });
+    const execution = runtime.startExecution({ definition: definition(), input: { bucket: 'data' } });
+    const result = await execution.done;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(calls).toEqual([{ Bucket: 'data', Prefix: 'in/' }]);
+    expect(result.output).toEqual([
+      { Etag: '"etag-0"', Key: 'in/a.csv', LastModified: 1796292000, Size: 10, StorageClass: 'STANDARD' },
+      { Etag: '"etag-1"', Key: 'in/b.csv', LastModified: 1796292001, Size: 11, StorageClass: 'STANDARD' },
+      { Etag: '"etag-2"', Key: 'in/c.csv', LastModified: 1796292002, Size: 12, StorageClass: 'STANDARD' },
+    ]);
+    // The read itself records nothing (as on AWS); the Map Run does.
+    const types = (execution.events as readonly HistoryEvent[]).map((e) => e.type);
+    expect(types).toContain('MapRunStarted');
+    expect(types).not.toContain('TaskScheduled');
+  });
+
+  it('MaxItems bounds the children', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle(LIST, () => listing(['in/a', 'in/b', 'in/c']));
+    const result = await runtime.startExecution({ definition: definition({ MaxItems: 1 }), input: { bucket: 'data' } }).done;
+    expect(result.status).toBe('SUCCEEDED');
+    expect((result.output as { Key: string }[]).map((i) => i.Key)).toEqual(['in/a']);
+  });
+});
