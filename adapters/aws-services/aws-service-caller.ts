@@ -12,7 +12,8 @@ import { SdkClients, type AwsServiceOptions, type SdkResponse } from './sdk-clie
  * - Lambda: the function-ARN form and `lambda:invoke` (`@aws-sdk/client-lambda`);
  * - the optimized `sqs:sendMessage`, `sns:publish`, `dynamodb:getItem|putItem|updateItem|deleteItem`
  *   and `events:putEvents`, with the request and result shapes Step Functions uses, and
- *   `s3:putObject` (a Distributed Map's ResultWriter);
+ *   `s3:putObject` (a Distributed Map's ResultWriter), `s3:getObject` and `s3:listObjectsV2` (its
+ *   ItemReader: the object's body as text; every page of the listing);
  * - `aws-sdk:<service>:<action>` through `@aws-sdk/client-<service>`, loaded when first used.
  *
  * Each package is an optional peer dependency: a call whose package is not installed fails
@@ -62,6 +63,29 @@ const OPTIMIZED: Record<string, Optimized> = {
   's3:putObject': async (sdk, request) => {
     const params = objectParams(request);
     return withHttpMetadata(await call(sdk, 's3', 'putObject', { ...params, Body: asText(params.Body) }, request));
+  },
+  // What a Distributed Map's ItemReader reads (DG:input-output-itemreader). A file: its body as
+  // text, which the Map parses as its ReaderConfig says (JSON, JSONL, CSV).
+  's3:getObject': async (sdk, request) => {
+    const response = await call(sdk, 's3', 'getObject', objectParams(request), request);
+    const { Body: body, ...rest } = response.output;
+    return { ...(toJson(rest) as Record<string, JsonValue>), Body: await bodyText(body) };
+  },
+  // The objects of a bucket or prefix: Step Functions lists every page, following the
+  // continuation tokens itself; the Map makes one item of each object.
+  's3:listObjectsV2': async (sdk, request) => {
+    const params = objectParams(request);
+    const contents: unknown[] = [];
+    let page: Record<string, unknown> = {};
+    let token: string | undefined;
+    for (;;) {
+      page = (await call(sdk, 's3', 'listObjectsV2', token === undefined ? params : { ...params, ContinuationToken: token }, request)).output;
+      if (Array.isArray(page.Contents)) contents.push(...page.Contents);
+      token = page.IsTruncated === true && typeof page.NextContinuationToken === 'string' ? page.NextContinuationToken : undefined;
+      if (token === undefined) break;
+    }
+    const { NextContinuationToken: _next, ContinuationToken: _token, ...last } = page;
+    return toJson({ ...last, Contents: contents, KeyCount: contents.length, IsTruncated: false });
   },
   'events:putEvents': async (sdk, request) => {
     const params = objectParams(request);
@@ -140,6 +164,16 @@ function httpMetadata(response: SdkResponse): Record<string, JsonValue> {
 function asText(value: JsonValue | undefined): string | undefined {
   if (value === undefined) return undefined;
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** S3's body: a stream in SDK v3 (`transformToString`), bytes, or text already. */
+async function bodyText(body: unknown): Promise<string> {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return new TextDecoder().decode(body);
+  const stream = body as { transformToString?: (encoding?: string) => Promise<string> };
+  if (typeof stream.transformToString === 'function') return stream.transformToString('utf-8');
+  return String(body);
 }
 
 function parseOrText(text: string): JsonValue {

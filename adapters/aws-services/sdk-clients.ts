@@ -16,6 +16,12 @@ export interface AwsServiceOptions {
    * endpoints do not check them and the chain would otherwise probe the instance metadata service.
    */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | (() => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>);
+  /**
+   * SDK modules to use instead of importing `@aws-sdk/client-<service>`, by service name
+   * (`{ s3: await import('@aws-sdk/client-s3') }`, or a stand-in with the same exports in a test:
+   * a `<Name>Client` class with `send(command)` and `<Action>Command` classes).
+   */
+  sdkModules?: Record<string, object>;
 }
 
 /** SDK v3 packages whose name differs from the service name in `arn:aws:states:::aws-sdk:<service>:...`. */
@@ -109,6 +115,8 @@ export class SdkClients {
 
   private load(service: string): Promise<SdkModule> {
     let loading = this.modules.get(service);
+    const given = this.options.sdkModules?.[service];
+    if (!loading && given) this.modules.set(service, (loading = Promise.resolve(given as SdkModule)));
     if (!loading) {
       const pkg = packageOf(service);
       loading = (import(pkg) as Promise<SdkModule>).catch((e: NodeJS.ErrnoException) => {
