@@ -70,6 +70,8 @@ export interface MapRunSettings {
   toleratedFailurePercentage: number;
   /** How many child executions the Map Run has in all (items, or batches of them with an ItemBatcher). */
   executionCount: number;
+  /** How many UpdateMapRun calls these settings include: the children started after one carry a higher number. */
+  revision: number;
 }
 
 /** Events the journal delivers to actors. */

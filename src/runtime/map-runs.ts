@@ -47,7 +47,7 @@ export interface MapRunDescription extends MapRunInHistory, MapRunSettingsView {
   redriveCount: number;
 }
 
-type MapRunSettingsView = Omit<MapRunSettings, 'executionCount'>;
+type MapRunSettingsView = Omit<MapRunSettings, 'executionCount' | 'revision'>;
 
 const ENDS: Record<string, MapRunStatus> = { MapRunSucceeded: 'SUCCEEDED', MapRunFailed: 'FAILED', MapRunAborted: 'ABORTED' };
 
@@ -168,9 +168,13 @@ export async function describeMapRun(store: EventStore, mapRunArn: string): Prom
   const parent = await parentOf(store, mapRunArn, children);
   const run = parent && mapRunsOfHistory(parent.events).find((r) => r.mapRunArn === mapRunArn);
   if (!parent || !run) return undefined;
-  // The latest child carries the settings as they are now (UpdateMapRun changes them for the children after it).
-  const latest = children.reduce<ExecutionMetadata | undefined>((a, c) => (a === undefined || c.startDate >= a.startDate ? c : a), undefined);
-  const settings = (latest?.extra as ChildExtra | undefined)?.mapRun;
+  // The settings as they are now: UpdateMapRun changes them for the children started after it,
+  // which carry a higher revision (children started at one time cannot be told apart by date).
+  let settings: MapRunSettings | undefined;
+  for (const child of children) {
+    const s = (child.extra as ChildExtra | undefined)?.mapRun;
+    if (s && (settings === undefined || (s.revision ?? 0) > (settings.revision ?? 0))) settings = s;
+  }
   const executionTotal = settings?.executionCount ?? run.itemCount;
   const executionCounts = countChildren(children, executionTotal);
   // Without an ItemBatcher each child is one item; with one, items follow their batches' children.

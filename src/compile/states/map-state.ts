@@ -40,6 +40,8 @@ interface MapWork {
   mapRunArn?: string;
   /** A Distributed Map's ItemProcessor as the state machine its child executions run (JSON text). */
   childDefinition?: string;
+  /** How many UpdateMapRun calls changed its settings. */
+  updates?: number;
   /** With a ResultWriter: what each child execution was given and how it ended, by index. */
   runs?: ChildRun[];
 }
@@ -274,7 +276,7 @@ function startChildExecution(rt: ScopeRuntime, state: MapState, work: MapWork, w
   const requestId = `${worker.id}#${index}`;
   worker.requestId = requestId;
   const stateMachineName = identity.stateMachineArn.slice(identity.stateMachineArn.indexOf(':stateMachine:') + ':stateMachine:'.length);
-  const mapRun = { maxConcurrency: work.plan.maxConcurrency, toleratedFailureCount: work.toleratedCount, toleratedFailurePercentage: work.toleratedPercentage, executionCount: work.items.length };
+  const mapRun = { maxConcurrency: work.plan.maxConcurrency, toleratedFailureCount: work.toleratedCount, toleratedFailurePercentage: work.toleratedPercentage, executionCount: work.items.length, revision: work.updates ?? 0 };
   rt.runChild(requestId, { stateMachineName, name: identity.name, definition: work.childDefinition!, input, mapRunArn: work.mapRunArn!, mapRun }, (rt, result) => {
     worker.requestId = undefined;
     mapChildDone(rt, state, worker.id, outcomeOfChild(result));
@@ -289,6 +291,7 @@ function startChildExecution(rt: ScopeRuntime, state: MapState, work: MapWork, w
 function listenForUpdates(rt: ScopeRuntime, state: MapState, work: MapWork): void {
   rt.listen<MapRunUpdate>(mapRunUpdateId(work.mapRunArn!), (rt, update) => {
     if (rt.active?.work !== work) return;
+    work.updates = (work.updates ?? 0) + 1;
     if (update.maxConcurrency !== undefined) work.plan = { ...work.plan, maxConcurrency: update.maxConcurrency };
     if (update.toleratedFailureCount !== undefined) work.toleratedCount = update.toleratedFailureCount;
     if (update.toleratedFailurePercentage !== undefined) work.toleratedPercentage = update.toleratedFailurePercentage;
