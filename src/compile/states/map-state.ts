@@ -83,8 +83,17 @@ function startJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValu
   if (reader?.Resource !== undefined) {
     const params = reader.Parameters !== undefined ? applyParameters(rt, effective, reader.Parameters, 'ItemReader') : {};
     const name = rt.active!.name;
-    rt.await(() => rt.services.invoke(reader.Resource!, params, name), (rt, data) =>
-      continueJsonPathMap(rt, state, effective, maxConcurrency, itemsFromReader(data, reader.ReaderConfig as never)));
+    // As AWS records it: the Map Run starts before its items are read (MapStateStarted with
+    // length 0, MapRunStarted), and a read that fails fails the Map Run (MapRunFailed).
+    rt.record('MapStateStarted', { length: 0 });
+    const mapRunArn = isDistributed(state) ? startMapRun(rt, state) : undefined;
+    const services = rt.services;
+    const read = () => services.invoke(reader.Resource!, params, name)
+      .then((data) => ({ items: itemsFromReader(data, reader.ReaderConfig as never) }), (error: unknown) => ({ error }));
+    rt.await(read, (rt, r: { items: JsonValue[] } | { error: unknown }) => {
+      if ('error' in r) return readerFailed(rt, r.error, mapRunArn);
+      continueJsonPathMap(rt, state, effective, maxConcurrency, r.items, mapRunArn);
+    });
     return;
   }
   let items: JsonValue | undefined;
@@ -98,11 +107,12 @@ function startJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValu
   continueJsonPathMap(rt, state, effective, maxConcurrency, items);
 }
 
-function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValue, maxConcurrency: number, list: JsonValue[]): void {
+/** `mapRunArn`: the Map Run an ItemReader's read already started (its MapStateStarted recorded too). */
+function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValue, maxConcurrency: number, list: JsonValue[], mapRunArn?: string): void {
   const writer = isDistributed(state) && state.ResultWriter !== undefined
     ? writerPlanOf(state.ResultWriter, writerField(state, 'Parameters') !== undefined ? applyParameters(rt, effective, writerField(state, 'Parameters'), 'ResultWriter') : undefined)
     : undefined;
-  rt.record('MapStateStarted', { length: list.length });
+  if (mapRunArn === undefined) rt.record('MapStateStarted', { length: list.length });
   const toleratedCount = numberField(rt, state.ToleratedFailureCount, state.ToleratedFailureCountPath, effective, 'ToleratedFailureCountPath', 'integer') ?? 0;
   const toleratedPercentage = numberField(rt, state.ToleratedFailurePercentage, state.ToleratedFailurePercentagePath, effective, 'ToleratedFailurePercentagePath', 'float') ?? 0;
   const selector = state.ItemSelector ?? state.Parameters;
@@ -111,7 +121,23 @@ function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonV
     items: batchItems(rt, state, effective, list),
     maxConcurrency, toleratedCount, toleratedPercentage, effective, writer,
     inputFor: (_index, item, extras) => selector === undefined ? item : applyParameters(rt, effective, selector, field, extras),
-  }, true);
+  }, true, mapRunArn);
+}
+
+/** A Distributed Map's Map Run begins: its ARN (`<machine>/<label>:<id>`) recorded in MapRunStarted. */
+function startMapRun(rt: ScopeRuntime, state: MapState): string {
+  const sm = rt.services.executionContext.StateMachine as { Id: string; Name: string };
+  const mapRunArn = sm.Id.replace(':stateMachine:', ':mapRun:') + `/${state.Label ?? rt.active!.name}:${rt.services.newId()}`;
+  rt.record('MapRunStarted', { mapRunArn });
+  return mapRunArn;
+}
+
+/** The ItemReader could not read the items: the Map Run fails (as AWS records it), then the state. */
+function readerFailed(rt: ScopeRuntime, thrown: unknown, mapRunArn: string | undefined): void {
+  const { error, cause } = rt.toFailure(isAslError(thrown) ? thrown : new AslError(StatesErrors.ItemReaderFailed, thrown instanceof Error ? thrown.message : String(thrown)));
+  if (mapRunArn !== undefined) rt.record('MapRunFailed', { error, cause });
+  if (!willRetry(rt, error)) rt.record('MapStateFailed');
+  handleFailure(rt, error, cause);
 }
 
 async function jsonataPlan(rt: ScopeRuntime, state: MapState, raw: JsonValue): Promise<MapPlan> {
@@ -154,7 +180,8 @@ const INLINE_CONCURRENCY_CEILING = 40;
 
 const mapContext = (index: number, item: JsonValue): Record<string, JsonValue> => ({ Map: { Item: { Index: index, Value: item } } });
 
-function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = false): void {
+/** `startedRun`: the Map Run an ItemReader's read already started (MapRunStarted recorded). */
+function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = false, startedRun?: string): void {
   const a = rt.active!;
   if (!started) rt.record('MapStateStarted', { length: plan.items.length });
   const { toleratedCount, toleratedPercentage } = plan;
@@ -175,9 +202,7 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
   skipKept(work);
   const remaining = work.succeeded.reduce((left, done) => left - done, batched.length);
   if (distributed) {
-    const sm = rt.services.executionContext.StateMachine as { Id: string; Name: string };
-    const mapRunArn = sm.Id.replace(':stateMachine:', ':mapRun:') + `/${state.Label ?? a.name}:${rt.services.newId()}`;
-    rt.record('MapRunStarted', { mapRunArn });
+    const mapRunArn = startedRun ?? startMapRun(rt, state);
     work.mapRunArn = mapRunArn;
     work.childDefinition = childDefinitionOf(state, rt.queryLanguage);
     listenForUpdates(rt, state, work);

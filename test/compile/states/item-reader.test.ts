@@ -100,10 +100,24 @@ describe('a Distributed Map reading an S3 listing (s3:listObjectsV2)', () => {
       { Etag: '"etag-1"', Key: 'in/b.csv', LastModified: 1796292001, Size: 11, StorageClass: 'STANDARD' },
       { Etag: '"etag-2"', Key: 'in/c.csv', LastModified: 1796292002, Size: 12, StorageClass: 'STANDARD' },
     ]);
-    // The read itself records nothing (as on AWS); the Map Run does.
-    const types = (execution.events as readonly HistoryEvent[]).map((e) => e.type);
-    expect(types).toContain('MapRunStarted');
-    expect(types).not.toContain('TaskScheduled');
+    // The read itself records nothing (as on AWS); the Map Run starts before it, with length 0.
+    const events = execution.events as readonly HistoryEvent[];
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+    expect(events[2]!.mapStateStartedEventDetails).toEqual({ length: 0 });
+  });
+
+  it('a read that fails fails the Map Run (MapRunFailed, States.ItemReaderFailed), then the Map', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle(LIST, () => {
+      throw Object.assign(new Error('The specified bucket does not exist'), { name: 'S3.NoSuchBucketException' });
+    });
+    const execution = runtime.startExecution({ definition: definition(), input: { bucket: 'nope' } });
+    const result = await execution.done;
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+    const events = execution.events as readonly HistoryEvent[];
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunFailed', 'MapStateFailed', 'ExecutionFailed']);
+    expect(events[4]!.mapRunFailedEventDetails).toMatchObject({ error: 'States.ItemReaderFailed' });
+    expect(String((events[4]!.mapRunFailedEventDetails as { cause: string }).cause)).toContain('The specified bucket does not exist');
   });
 
   it('MaxItems bounds the children', async () => {
