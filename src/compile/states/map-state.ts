@@ -70,6 +70,7 @@ interface MapPlan {
 export function enterMap(rt: ScopeRuntime, state: MapState): void {
   const a = rt.active!;
   if (rt.isJsonata(state)) {
+    if (state.ItemReader?.Resource !== undefined) return startJsonataReaderMap(rt, state, a.rawInput);
     rt.await(jsonataPlan(rt, state, a.rawInput), (rt, plan) => launch(rt, state, plan));
     return;
   }
@@ -140,9 +141,30 @@ function readerFailed(rt: ScopeRuntime, thrown: unknown, mapRunArn: string | und
   handleFailure(rt, error, cause);
 }
 
-async function jsonataPlan(rt: ScopeRuntime, state: MapState, raw: JsonValue): Promise<MapPlan> {
+/**
+ * A JSONata Map with an ItemReader: its `Arguments` evaluated, then, as in JSONPath (see
+ * startJsonPathMap), the Map Run started before the read, and the plan made from what was read.
+ */
+function startJsonataReaderMap(rt: ScopeRuntime, state: MapState, raw: JsonValue): void {
+  const reader = state.ItemReader!;
+  rt.await(evaluateField(rt, reader.Arguments, { input: raw }, 'Arguments'), (rt, params) => {
+    rt.record('MapStateStarted', { length: 0 });
+    const mapRunArn = isDistributed(state) ? startMapRun(rt, state) : undefined;
+    const services = rt.services;
+    const name = rt.active!.name;
+    const read = () => services.invoke(reader.Resource!, (params ?? {}) as JsonValue, name)
+      .then((data) => ({ items: itemsFromReader(data, reader.ReaderConfig as never) }), (error: unknown) => ({ error }));
+    rt.await(read, (rt, r: { items: JsonValue[] } | { error: unknown }) => {
+      if ('error' in r) return readerFailed(rt, r.error, mapRunArn);
+      rt.await(jsonataPlan(rt, state, raw, r.items), (rt, plan) => launch(rt, state, plan, true, mapRunArn));
+    });
+  });
+}
+
+/** `read`: the items an ItemReader read (in place of `Items`). */
+async function jsonataPlan(rt: ScopeRuntime, state: MapState, raw: JsonValue, read?: JsonValue[]): Promise<MapPlan> {
   const states = { input: raw };
-  const itemsField = state.Items === undefined ? raw : await evaluateField(rt, state.Items, states, 'Items');
+  const itemsField = read ?? (state.Items === undefined ? raw : await evaluateField(rt, state.Items, states, 'Items'));
   if (!Array.isArray(itemsField)) {
     if (state.Items !== undefined && typeof state.Items === 'string') {
       const kind = itemsField === null ? 'null' : typeof itemsField === 'object' ? 'object' : typeof itemsField;

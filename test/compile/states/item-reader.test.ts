@@ -128,3 +128,31 @@ describe('a Distributed Map reading an S3 listing (s3:listObjectsV2)', () => {
     expect((result.output as { Key: string }[]).map((i) => i.Key)).toEqual(['in/a']);
   });
 });
+
+describe('a JSONata Distributed Map with an ItemReader', () => {
+  it('evaluates the reader\'s Arguments, starts the Map Run, then reads, and runs one child per item', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    const calls: JsonValue[] = [];
+    runtime.handle('arn:aws:states:::s3:getObject', ({ input }) => {
+      calls.push(input);
+      return { Body: 'id,qty\n7,1\n8,2\n' };
+    });
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Rows',
+      States: {
+        Rows: {
+          Type: 'Map', End: true,
+          ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Arguments: { Bucket: '{% $states.input.bucket %}', Key: "{% 'orders/' & $states.input.day & '.csv' %}" }, ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' } },
+          ItemSelector: { order: '{% $states.context.Map.Item.Value.id %}' },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } },
+        },
+      },
+    } as unknown as StateMachineDefinition;
+    const execution = runtime.startExecution({ definition, input: { bucket: 'shop', day: '2026-12-03' } });
+    const result = await execution.done;
+    expect(calls).toEqual([{ Bucket: 'shop', Key: 'orders/2026-12-03.csv' }]);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: [{ order: '7' }, { order: '8' }] });
+    expect((execution.events as readonly HistoryEvent[]).map((e) => e.type)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted', 'MapRunStarted', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+  });
+});
