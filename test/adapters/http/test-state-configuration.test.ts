@@ -176,7 +176,7 @@ describe('TestState stateConfiguration.mapItemReaderData', () => {
   });
 
   it("is refused when it is not what the reader reads, or the state has no ItemReader", async () => {
-    await refused({ definition: readerMap({ InputType: 'JSON' }), mock: { result: '[]' }, stateConfiguration: { mapItemReaderData: '{"not":"an array"}' } }, /mapItemReaderData is not what the Map's ItemReader reads: .*does not hold an array/);
+    await refused({ definition: readerMap({ InputType: 'JSON' }), mock: { result: '[]' }, stateConfiguration: { mapItemReaderData: '{"not":"an array"}' } }, /mapItemReaderData is not what the Map's ItemReader reads: Attempting to map over non-iterable node\./);
     await refused({ definition: distributedMap({}), mock: { result: '[]' }, stateConfiguration: { mapItemReaderData: '[1]' } }, /a Map state without ItemReader/);
   });
 });
