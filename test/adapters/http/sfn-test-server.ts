@@ -1,4 +1,5 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient, TestStateCommand, type TestStateCommandInput } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createStepFunctionsServer, type StepFunctionsServer } from '../../../adapters/http/index.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../../src/runtime/create-runtime.js';
 
@@ -47,3 +48,19 @@ export async function errorName(call: Promise<unknown>): Promise<string> {
 export const PASS_MACHINE = JSON.stringify({ StartAt: 'Hello', States: { Hello: { Type: 'Pass', Result: { hello: 'world' }, ResultPath: '$.greeting', End: true } } });
 export const WAIT_MACHINE = JSON.stringify({ StartAt: 'Hold', States: { Hold: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { FunctionName: 'hold', Payload: { 'token.$': '$$.Task.Token' } }, End: true } } });
 export const FAIL_MACHINE = JSON.stringify({ StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'Custom.Error', Cause: 'it broke' } } });
+
+/**
+ * A test server started before a file's tests and closed after them, with TestState calls to it:
+ * `send` answers, `refused` expects a ValidationException with that message (text, pattern or matcher).
+ */
+export function testStateServer(options: RuntimeOptions = {}) {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(options);
+  });
+  afterAll(() => t.close());
+  const send = (input: TestStateCommandInput) => t.client.send(new TestStateCommand(input));
+  const refused = (input: TestStateCommandInput, message: unknown) =>
+    expect(send(input)).rejects.toMatchObject({ name: 'ValidationException', message: message instanceof RegExp ? expect.stringMatching(message) : message });
+  return { send, refused };
+}

@@ -1,16 +1,7 @@
-import { TestStateCommand, type TestStateCommandInput } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLE, startTestServer, type TestServer } from './sfn-test-server.js';
+import { describe, expect, it } from 'vitest';
+import { ROLE, testStateServer } from './sfn-test-server.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(() => t.close());
-
-const send = (input: TestStateCommandInput) => t.client.send(new TestStateCommand(input));
-const refused = (input: TestStateCommandInput, message: string | RegExp) =>
-  expect(send(input)).rejects.toMatchObject({ name: 'ValidationException', message: typeof message === 'string' ? message : expect.stringMatching(message) });
+const { send, refused } = testStateServer();
 
 const mockedError = { errorOutput: { error: 'Lambda.ServiceException', cause: 'Service error' } };
 const lambdaTask = (extra: object) => JSON.stringify({

@@ -1,15 +1,7 @@
-import { TestStateCommand, type TestStateCommandInput } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLE, startTestServer, type TestServer } from './sfn-test-server.js';
+import { describe, expect, it } from 'vitest';
+import { ROLE, testStateServer } from './sfn-test-server.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(() => t.close());
-
-const send = (input: TestStateCommandInput) => t.client.send(new TestStateCommand(input));
-const refused = (input: TestStateCommandInput, message: string) => expect(send(input)).rejects.toMatchObject({ name: 'ValidationException', message });
+const { send, refused } = testStateServer();
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const EXPRESS_ARN = /^arn:aws:states:us-east-1:123456789012:express:([^:]+):([^:]+)$/;

@@ -1,15 +1,7 @@
-import { TestStateCommand, type TestStateCommandInput } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './sfn-test-server.js';
+import { describe, expect, it } from 'vitest';
+import { testStateServer } from './sfn-test-server.js';
 
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(() => t.close());
-
-const send = (input: TestStateCommandInput) => t.client.send(new TestStateCommand(input));
-const refused = (input: TestStateCommandInput, message: string) => expect(send(input)).rejects.toMatchObject({ name: 'ValidationException', message });
+const { send, refused } = testStateServer();
 const schema = (message: string) => `Mock result schema validation error: ${message}`;
 
 const task = (resource: string, extra: object = {}) => JSON.stringify({ Type: 'Task', Resource: resource, End: true, ...extra });
