@@ -163,17 +163,14 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
 
 /** An execution's Map Runs, each with its counts and its child executions (the first 1,000), failed ones first. */
 async function mapRunsOf(runtime: Runtime, executionArn: string) {
-  const out = [];
-  for (const run of await runtime.mapRuns(executionArn)) {
-    const described = await runtime.describeMapRun(run.mapRunArn);
-    const rank = (status: string) => (status === 'SUCCEEDED' ? 2 : status === 'RUNNING' ? 1 : 0);
-    const children = (await runtime.mapRunExecutions(run.mapRunArn))
+  const rank = (status: string) => (status === 'SUCCEEDED' ? 2 : status === 'RUNNING' ? 1 : 0);
+  return (await runtime.describeMapRuns(executionArn)).map(({ children, ...run }) => ({
+    ...run,
+    children: [...children]
       .sort((a, b) => rank(a.status) - rank(b.status) || a.startDate - b.startDate)
       .slice(0, 1000)
-      .map(({ executionArn, name, status, startDate, stopDate }) => ({ executionArn, name, status, startDate, stopDate }));
-    out.push({ ...run, executionCounts: described?.executionCounts, children });
-  }
-  return out;
+      .map(({ executionArn, name, status, startDate, stopDate }) => ({ executionArn, name, status, startDate, stopDate })),
+  }));
 }
 
 async function listExecutions(runtime: Runtime, query: URLSearchParams) {

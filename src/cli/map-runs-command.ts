@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { describeMapRun, listMapRuns, mapRunChildren } from '../runtime/map-runs.js';
+import { describeMapRunsOf } from '../runtime/map-runs.js';
 import { openStore } from './open-store.js';
 import { resolveExecution } from './resolve-execution.js';
 
@@ -12,12 +12,10 @@ export async function mapRunsCommand(args: string[]): Promise<number> {
   const store = await openStore(values.store);
   try {
     const arn = await resolveExecution(store, positionals[0]);
-    const runs = [];
-    for (const run of await listMapRuns(store, arn)) {
-      const described = await describeMapRun(store, run.mapRunArn);
-      const children = values.children ? (await mapRunChildren(store, run.mapRunArn)).map(({ executionArn, name, status, startDate, stopDate }) => ({ executionArn, name, status, startDate, stopDate })) : undefined;
-      runs.push({ ...run, ...(described ? { maxConcurrency: described.maxConcurrency, toleratedFailureCount: described.toleratedFailureCount, toleratedFailurePercentage: described.toleratedFailurePercentage, executionCounts: described.executionCounts, itemCounts: described.itemCounts } : {}), ...(children ? { children } : {}) });
-    }
+    const runs = (await describeMapRunsOf(store, arn)).map(({ children, ...run }) => ({
+      ...run,
+      ...(values.children ? { children: children.map(({ executionArn, name, status, startDate, stopDate }) => ({ executionArn, name, status, startDate, stopDate })) } : {}),
+    }));
     if (values.json) {
       process.stdout.write(JSON.stringify({ mapRuns: runs }, null, 2) + '\n');
       return 0;
@@ -26,7 +24,7 @@ export async function mapRunsCommand(args: string[]): Promise<number> {
     for (const run of runs) {
       const c = run.executionCounts;
       process.stdout.write(`${run.status.padEnd(10)} ${run.stateName}  ${run.mapRunArn}\n`);
-      if (c) process.stdout.write(`           ${c.total} child executions: ${c.succeeded} succeeded, ${c.failed} failed, ${c.aborted} aborted, ${c.timedOut} timed out, ${c.running} running, ${c.pending} pending\n`);
+      process.stdout.write(`           ${c.total} child executions: ${c.succeeded} succeeded, ${c.failed} failed, ${c.aborted} aborted, ${c.timedOut} timed out, ${c.running} running, ${c.pending} pending\n`);
       for (const child of run.children ?? []) process.stdout.write(`           ${child.status.padEnd(10)} ${child.executionArn}\n`);
     }
     return 0;

@@ -7,7 +7,7 @@ import { exceedsPayloadLimit, type CompiledScope } from '../compile/scope-runtim
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { RealClock, VirtualClock, type Clock } from '../execution/clock.js';
 import { AWS_LIMITS, type ExecutionLimits, type MapRunSettings, type MapRunUpdate } from '../execution/execution-services.js';
-import { describeMapRun, listMapRuns, mapRunChildren, type MapRunDescription } from './map-runs.js';
+import { describeMapRun, describeMapRunsOf, listMapRuns, type MapRunDescription } from './map-runs.js';
 import { ExecutionJournal, type ChildExecutionRun, type ExecutionIdentity, type JournalEnvironment, type ExecutionResult, type MapChildHost, type ReplayReport } from '../execution/execution-journal.js';
 import type { HistoryEvent } from '../execution/history-event.js';
 import type { ReplayComparison } from '../execution/replay-matching.js';
@@ -661,7 +661,7 @@ export class Runtime {
     return listMapRuns(this.store, executionArn);
   }
 
-  /** A Map Run (API:DescribeMapRun): status, dates, settings and its child executions counted by status; undefined when none started it. */
+  /** A Map Run (API:DescribeMapRun): status, dates, settings, and its child executions (listed, and counted by status); undefined when none started it. */
   async describeMapRun(mapRunArn: string): Promise<MapRunDescription | undefined> {
     await Promise.all([...this.pendingWrites].map((w) => w.catch(() => undefined)));
     return describeMapRun(this.store, mapRunArn);
@@ -681,11 +681,13 @@ export class Runtime {
     }
   }
 
-  /** A Map Run's child executions as the store lists them (ListExecutions with a mapRunArn). */
-  async mapRunExecutions(mapRunArn: string): Promise<ExecutionMetadata[]> {
+  /** An execution's Map Runs, each described (as `describeMapRun`) with its child executions; its history read once. */
+  async describeMapRuns(executionArn: string): Promise<MapRunDescription[]> {
+    await this.listedQuietly(executionArn);
     await Promise.all([...this.pendingWrites].map((w) => w.catch(() => undefined)));
-    return mapRunChildren(this.store, mapRunArn);
+    return describeMapRunsOf(this.store, executionArn);
   }
+
 
   /** `listed`, for a read that reports what the store holds even when a listing write failed. */
   async listedQuietly(executionArn: string): Promise<void> {

@@ -37,7 +37,7 @@ export interface MapRunCounts {
   pendingRedrive: number;
 }
 
-/** API:DescribeMapRun's answer, dates in epoch milliseconds. */
+/** API:DescribeMapRun's answer, dates in epoch milliseconds, with the child executions it counted. */
 export interface MapRunDescription extends MapRunInHistory, MapRunSettingsView {
   executionArn: string;
   /** The child executions' state machine: `<machine>/<label>`. */
@@ -45,6 +45,8 @@ export interface MapRunDescription extends MapRunInHistory, MapRunSettingsView {
   itemCounts: MapRunCounts;
   executionCounts: MapRunCounts;
   redriveCount: number;
+  /** Its child executions as the store lists them (ListExecutions with the mapRunArn). */
+  children: ExecutionMetadata[];
 }
 
 type MapRunSettingsView = Omit<MapRunSettings, 'executionCount' | 'revision'>;
@@ -167,8 +169,18 @@ export async function describeMapRun(store: EventStore, mapRunArn: string): Prom
   const children = await mapRunChildren(store, mapRunArn);
   const parent = await parentOf(store, mapRunArn, children);
   const run = parent && mapRunsOfHistory(parent.events).find((r) => r.mapRunArn === mapRunArn);
-  if (!parent || !run) return undefined;
-  // The settings as they are now: UpdateMapRun changes them for the children started after it,
+  return parent && run ? described(run, parent.executionArn, children) : undefined;
+}
+
+/** Every Map Run of one execution, described (DescribeMapRun for each), its history read once. */
+export async function describeMapRunsOf(store: EventStore, executionArn: string): Promise<MapRunDescription[]> {
+  const out: MapRunDescription[] = [];
+  for (const run of mapRunsOfHistory(await store.read(executionArn))) out.push(described(run, executionArn, await mapRunChildren(store, run.mapRunArn)));
+  return out;
+}
+
+function described(run: MapRunInHistory, executionArn: string, children: ExecutionMetadata[]): MapRunDescription {
+  const mapRunArn = run.mapRunArn;  // The settings as they are now: UpdateMapRun changes them for the children started after it,
   // which carry a higher revision (children started at one time cannot be told apart by date).
   let settings: MapRunSettings | undefined;
   for (const child of children) {
@@ -181,13 +193,14 @@ export async function describeMapRun(store: EventStore, mapRunArn: string): Prom
   const itemCounts = executionTotal === run.itemCount ? executionCounts : scaleCounts(executionCounts, run.itemCount);
   return {
     ...run,
-    executionArn: parent.executionArn,
+    executionArn,
     stateMachineArn: childStateMachineArnOf(mapRunArn),
     maxConcurrency: settings?.maxConcurrency ?? 0,
     toleratedFailureCount: settings?.toleratedFailureCount ?? 0,
     toleratedFailurePercentage: settings?.toleratedFailurePercentage ?? 0,
     itemCounts, executionCounts,
     redriveCount: 0,
+    children,
   };
 }
 

@@ -189,8 +189,9 @@ const listExecutions: Action = async (f, { runtime }) => {
   if (mapRunArn !== undefined) {
     // A Map Run's child executions (DG:concepts-examine-map-run).
     parseStatesArn(mapRunArn, ['mapRun']);
-    if (!(await runtime.describeMapRun(mapRunArn))) throw new ApiError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}'`);
-    all = (await runtime.mapRunExecutions(mapRunArn)).filter((m) => status === undefined || m.status === status);
+    const run = await runtime.describeMapRun(mapRunArn);
+    if (!run) throw new ApiError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}'`);
+    all = run.children.filter((m) => status === undefined || m.status === status);
   } else {
     const target = await runtime.stateMachines.resolve(parsed!.qualifier && 'alias' in parsed!.qualifier ? parsed!.base : smArn!);
     if (!target || !(await runtime.stateMachines.exists(smArn!))) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${smArn}'`);
