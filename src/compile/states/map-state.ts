@@ -83,18 +83,7 @@ function startJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValu
   const reader = state.ItemReader;
   if (reader?.Resource !== undefined) {
     const params = reader.Parameters !== undefined ? applyParameters(rt, effective, reader.Parameters, 'ItemReader') : {};
-    const name = rt.active!.name;
-    // As AWS records it: the Map Run starts before its items are read (MapStateStarted with
-    // length 0, MapRunStarted), and a read that fails fails the Map Run (MapRunFailed).
-    rt.record('MapStateStarted', { length: 0 });
-    const mapRunArn = isDistributed(state) ? startMapRun(rt, state) : undefined;
-    const services = rt.services;
-    const read = () => services.invoke(reader.Resource!, params, name)
-      .then((data) => ({ items: itemsFromReader(data, reader.ReaderConfig as never) }), (error: unknown) => ({ error }));
-    rt.await(read, (rt, r: { items: JsonValue[] } | { error: unknown }) => {
-      if ('error' in r) return readerFailed(rt, r.error, mapRunArn);
-      continueJsonPathMap(rt, state, effective, maxConcurrency, r.items, mapRunArn);
-    });
+    readItems(rt, state, params, (rt, items, mapRunArn) => continueJsonPathMap(rt, state, effective, maxConcurrency, items, mapRunArn));
     return;
   }
   let items: JsonValue | undefined;
@@ -146,18 +135,27 @@ function readerFailed(rt: ScopeRuntime, thrown: unknown, mapRunArn: string | und
  * startJsonPathMap), the Map Run started before the read, and the plan made from what was read.
  */
 function startJsonataReaderMap(rt: ScopeRuntime, state: MapState, raw: JsonValue): void {
+  rt.await(evaluateField(rt, state.ItemReader!.Arguments, { input: raw }, 'Arguments'), (rt, params) =>
+    readItems(rt, state, params ?? {}, (rt, items, mapRunArn) =>
+      rt.await(jsonataPlan(rt, state, raw, items), (rt, plan) => launch(rt, state, plan, true, mapRunArn))));
+}
+
+/**
+ * An ItemReader's read, in either query language. As AWS records it, the Map Run starts before
+ * the items are read (MapStateStarted with length 0, MapRunStarted), and a read that fails fails
+ * the Map Run (MapRunFailed) before the Map; `then` gets the items and the Map Run started.
+ */
+function readItems(rt: ScopeRuntime, state: MapState, params: JsonValue, then: (rt: ScopeRuntime, items: JsonValue[], mapRunArn: string | undefined) => void): void {
   const reader = state.ItemReader!;
-  rt.await(evaluateField(rt, reader.Arguments, { input: raw }, 'Arguments'), (rt, params) => {
-    rt.record('MapStateStarted', { length: 0 });
-    const mapRunArn = isDistributed(state) ? startMapRun(rt, state) : undefined;
-    const services = rt.services;
-    const name = rt.active!.name;
-    const read = () => services.invoke(reader.Resource!, (params ?? {}) as JsonValue, name)
-      .then((data) => ({ items: itemsFromReader(data, reader.ReaderConfig as never) }), (error: unknown) => ({ error }));
-    rt.await(read, (rt, r: { items: JsonValue[] } | { error: unknown }) => {
-      if ('error' in r) return readerFailed(rt, r.error, mapRunArn);
-      rt.await(jsonataPlan(rt, state, raw, r.items), (rt, plan) => launch(rt, state, plan, true, mapRunArn));
-    });
+  rt.record('MapStateStarted', { length: 0 });
+  const mapRunArn = isDistributed(state) ? startMapRun(rt, state) : undefined;
+  const services = rt.services;
+  const name = rt.active!.name;
+  const read = () => services.invoke(reader.Resource!, params, name)
+    .then((data) => ({ items: itemsFromReader(data, reader.ReaderConfig as never) }), (error: unknown) => ({ error }));
+  rt.await(read, (rt, r: { items: JsonValue[] } | { error: unknown }) => {
+    if ('error' in r) return readerFailed(rt, r.error, mapRunArn);
+    then(rt, r.items, mapRunArn);
   });
 }
 
