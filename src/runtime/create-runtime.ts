@@ -584,10 +584,7 @@ export class Runtime {
     // A store that knows at once (in memory) spares the lookup the first run of a Map needs.
     const done = this.store.holdsSync && !this.store.holdsSync(executionArn)
       ? (readOnly ? neverStarted() : start())
-      : (async () => {
-        if (await this.store.getMetadata(executionArn)) return this.executions.get(executionArn)?.done ?? this.endOf(executionArn);
-        return readOnly ? neverStarted() : start();
-      })();
+      : (async () => (await this.endOfExisting(executionArn))?.done ?? (readOnly ? neverStarted() : start()))();
     return {
       executionArn, done,
       stop: () => {
@@ -601,15 +598,24 @@ export class Runtime {
   /** A `states:startExecution` child: started now, or the one an earlier attempt of the same task started. */
   private async startChild(o: { definition: string; input: JsonValue; stateMachineName: string; name: string }): Promise<ChildExecution> {
     const { executionArn } = this.identity(o.stateMachineName, o.name);
-    const live = this.executions.get(executionArn);
-    if (live) return { executionArn, startDate: live.events[0]?.timestamp ?? this.clock.now(), done: live.done };
-    if (await this.store.getMetadata(executionArn)) {
-      // Started before a crash: it has ended, or it is being resumed; its stream tells how it ends.
+    const existing = await this.endOfExisting(executionArn);
+    if (existing) {
       const first = (await this.store.read(executionArn, { maxCount: 1 }))[0];
-      return { executionArn, startDate: first?.timestamp ?? this.clock.now(), done: this.endOf(executionArn) };
+      return { executionArn, startDate: first?.timestamp ?? this.clock.now(), done: existing.done };
     }
     const journal = this.startExecution({ definition: o.definition, input: o.input, stateMachineName: o.stateMachineName, name: o.name });
     return { executionArn, startDate: this.clock.now(), done: journal.done };
+  }
+
+  /**
+   * How an execution that exists ends: driven here, or started before a crash (it has ended, or
+   * it is being resumed: its stream tells how it ends); undefined when there is none.
+   */
+  private async endOfExisting(executionArn: string): Promise<{ done: Promise<ExecutionResult> } | undefined> {
+    const live = this.executions.get(executionArn);
+    if (live) return { done: live.done };
+    if (!(await this.store.getMetadata(executionArn))) return undefined;
+    return { done: this.executions.get(executionArn)?.done ?? this.endOf(executionArn) };
   }
 
   private endOf(executionArn: string): Promise<ExecutionResult> {
