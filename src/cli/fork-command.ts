@@ -8,7 +8,6 @@ import { resolveExecution } from './resolve-execution.js';
 import { printResult } from './print-result.js';
 import { readInput } from './read-input.js';
 import { RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
-import { HTTP_TASK_FLAGS, httpTaskCallerFromFlags } from './http-task-flags.js';
 
 /**
  * `stepwise fork EXECUTION --from EVENT_ID [--input JSON | --input-file FILE] [--definition FILE] [--name NAME]
@@ -17,13 +16,12 @@ import { HTTP_TASK_FLAGS, httpTaskCallerFromFlags } from './http-task-flags.js';
 export async function forkCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { from: { type: 'string' }, input: { type: 'string' }, 'input-file': { type: 'string' }, definition: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean', default: false }, store: { type: 'string' }, ...HTTP_TASK_FLAGS, ...RUNTIME_FLAGS },
+    options: { from: { type: 'string' }, input: { type: 'string' }, 'input-file': { type: 'string' }, definition: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean', default: false }, store: { type: 'string' }, ...RUNTIME_FLAGS },
   });
   const from = Number(values.from);
   if (!Number.isInteger(from) || from < 1) throw new StepwiseError('InvalidArgument', '--from EVENT_ID is required: the id of the event to continue from.');
-  const services = httpTaskCallerFromFlags(values);
   const store = await openStore(values.store);
-  const runtime = createRuntime({ store, ...runtimeOptionsFromFlags(values), services });
+  const runtime = createRuntime({ store, ...runtimeOptionsFromFlags(values) });
   try {
     const arn = await resolveExecution(store, positionals[0]);
     const definition = values.definition !== undefined ? ((await loadDefinitionFile(values.definition)) as StateMachineDefinition) : undefined;

@@ -4,17 +4,15 @@ import { openStore } from './open-store.js';
 import { printResult } from './print-result.js';
 import { resolveExecution } from './resolve-execution.js';
 import { RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
-import { HTTP_TASK_FLAGS, httpTaskCallerFromFlags } from './http-task-flags.js';
 
 /** `stepwise redrive EXECUTION [--mock-config FILE] [--fast-time] [--json] [--lift-limits] [--store DIR] [--http-invoke] [--http-connections FILE] [--http-allow-insecure]` */
 export async function redriveCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, store: { type: 'string' }, ...HTTP_TASK_FLAGS, ...RUNTIME_FLAGS },
+    options: { json: { type: 'boolean', default: false }, store: { type: 'string' }, ...RUNTIME_FLAGS },
   });
-  const services = httpTaskCallerFromFlags(values);
   const store = await openStore(values.store);
-  const runtime = createRuntime({ store, ...runtimeOptionsFromFlags(values), services });
+  const runtime = createRuntime({ store, ...runtimeOptionsFromFlags(values) });
   try {
     const arn = await resolveExecution(store, positionals[0]);
     const execution = await runtime.redrive(arn);

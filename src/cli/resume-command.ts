@@ -3,7 +3,6 @@ import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore, ownershipOption } from './open-store.js';
 import { printResult } from './print-result.js';
 import { RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
-import { HTTP_TASK_FLAGS, httpTaskCallerFromFlags } from './http-task-flags.js';
 
 /**
  * `stepwise resume [--store DIR|URL] [--mock-config FILE] [--fast-time] [--json] [--lift-limits] [--lease-ms N [--follow]]
@@ -17,13 +16,12 @@ export async function resumeCommand(args: string[]): Promise<number> {
     args,
     options: {
       json: { type: 'boolean', default: false }, store: { type: 'string' },
-      'lease-ms': { type: 'string' }, follow: { type: 'boolean', default: false }, ...HTTP_TASK_FLAGS, ...RUNTIME_FLAGS,
+      'lease-ms': { type: 'string' }, follow: { type: 'boolean', default: false }, ...RUNTIME_FLAGS,
     },
   });
   const ownership = ownershipOption(values['lease-ms']);
-  const services = httpTaskCallerFromFlags(values);
   const store = await openStore(values.store);
-  const runtime = createRuntime({ store, ...runtimeOptionsFromFlags(values), ownership, services });
+  const runtime = createRuntime({ store, ...runtimeOptionsFromFlags(values), ownership });
   try {
     const resumed = await runtime.start();
     if (!values.json) process.stdout.write(`resuming ${resumed.length} execution(s) left RUNNING\n`);

@@ -11,7 +11,7 @@ import { readInput } from './read-input.js';
 import { LIMIT_USAGE, RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
 import { paint } from './paint.js';
 import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
-import { HTTP_TASK_FLAGS, HTTP_TASK_USAGE, httpTaskCallerFromFlags } from './http-task-flags.js';
+import { HTTP_TASK_USAGE } from './http-task-flags.js';
 import { chainServiceCallers } from '../resources/service-caller.js';
 
 export const RUN_USAGE = `usage: stepwise run DEFINITION [--input JSON | --input-file FILE] [--state-machine-name NAME]
@@ -38,7 +38,6 @@ export async function runCommand(args: string[]): Promise<number> {
       store: { type: 'string' },
       'lease-ms': { type: 'string' },
       ...AWS_SERVICE_FLAGS,
-      ...HTTP_TASK_FLAGS,
       ...RUNTIME_FLAGS,
     },
   });
@@ -50,7 +49,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const input = readInput(values.input, values['input-file']);
   const options = runtimeOptionsFromFlags(values);
   const ownership = ownershipOption(values['lease-ms']);
-  const services = chainServiceCallers(httpTaskCallerFromFlags(values), servicesFromFlags(values));
+  const services = chainServiceCallers(options.services, servicesFromFlags(values));
   const store = await openStore(values.store);
   const runtime = createRuntime({ ...options, store, ownership, services });
   try {

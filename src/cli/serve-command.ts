@@ -5,7 +5,7 @@ import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
 import { LIMIT_USAGE, RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
 import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
-import { HTTP_TASK_FLAGS, HTTP_TASK_USAGE, httpTaskCallerFromFlags } from './http-task-flags.js';
+import { HTTP_TASK_USAGE } from './http-task-flags.js';
 import { chainServiceCallers } from '../resources/service-caller.js';
 import { createUiHandler, isLoopbackHost } from '../../adapters/ui/ui-handler.js';
 
@@ -29,7 +29,6 @@ export async function serveCommand(args: string[]): Promise<number> {
       region: { type: 'string' },
       'account-id': { type: 'string' },
       ...AWS_SERVICE_FLAGS,
-      ...HTTP_TASK_FLAGS,
       ...RUNTIME_FLAGS,
     },
   });
@@ -41,7 +40,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (values['account-id'] !== undefined && !/^\d{12}$/.test(values['account-id'])) throw new StepwiseError('InvalidArgument', `--account-id must be 12 digits, not '${values['account-id']}'.`);
   const mockPath = values['mock-config'] ?? process.env.SFN_MOCK_CONFIG;
   const options = runtimeOptionsFromFlags({ ...values, 'mock-config': mockPath || undefined });
-  const services = chainServiceCallers(httpTaskCallerFromFlags(values), servicesFromFlags(values));
+  const services = chainServiceCallers(options.services, servicesFromFlags(values));
   const store = await openStore(values.store);
   const runtime = createRuntime({
     store, ...options, ...(services ? { services } : {}),

@@ -4,7 +4,6 @@ import { StepwiseError } from '../errors/stepwise-error.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
 import { RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
-import { HTTP_TASK_FLAGS, httpTaskCallerFromFlags } from './http-task-flags.js';
 
 /**
  * `stepwise ui`: serves the visual debugger over the store until interrupted. Executions left
@@ -14,14 +13,13 @@ import { HTTP_TASK_FLAGS, httpTaskCallerFromFlags } from './http-task-flags.js';
 export async function uiCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { store: { type: 'string' }, port: { type: 'string', default: '8084' }, host: { type: 'string', default: '127.0.0.1' }, ...HTTP_TASK_FLAGS, ...RUNTIME_FLAGS },
+    options: { store: { type: 'string' }, port: { type: 'string', default: '8084' }, host: { type: 'string', default: '127.0.0.1' }, ...RUNTIME_FLAGS },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StepwiseError('InvalidArgument', `--port must be a port number (0 to 65535), not '${values.port}'.`);
   const options = runtimeOptionsFromFlags(values);
-  const services = httpTaskCallerFromFlags(values);
   const store = await openStore(values.store);
-  const runtime = createRuntime({ store, ...options, services });
+  const runtime = createRuntime({ store, ...options });
   let server;
   try {
     server = await startUiServer({ runtime, port, host: values.host });
