@@ -71,13 +71,9 @@ export function mapRunsOfHistory(events: readonly HistoryEvent[]): MapRunInHisto
     }
     const status = ENDS[e.type];
     if (!status) continue;
-    let run: MapRunInHistory | undefined;
-    for (let at = byId.get(e.previousEventId); at && !run; at = at.previousEventId > 0 ? byId.get(at.previousEventId) : undefined) {
-      const started = at.type === 'MapRunStarted' ? runs.get(at.id) : undefined;
-      if (started?.status === 'RUNNING') run = started;
-    }
+    const start = firstBack(byId, e, (at) => at.type === 'MapRunStarted' && runs.get(at.id)?.status === 'RUNNING');
     // A thread that does not lead back to one: the latest Map Run still running.
-    run ??= [...runs.values()].reverse().find((r) => r.status === 'RUNNING');
+    const run = start ? runs.get(start.id) : [...runs.values()].reverse().find((r) => r.status === 'RUNNING');
     if (run) {
       run.status = status;
       run.stopDate = e.timestamp;
@@ -88,10 +84,16 @@ export function mapRunsOfHistory(events: readonly HistoryEvent[]): MapRunInHisto
 
 /** The Map state an event belongs to: the MapStateEntered its thread leads back to. */
 function enteredStateOf(byId: Map<number, HistoryEvent>, from: HistoryEvent): string {
+  const entered = firstBack(byId, from, (at) => at.type === 'MapStateEntered');
+  return (eventDetailsOf(entered) as { name?: string } | undefined)?.name ?? '';
+}
+
+/** The first event before `from` on its thread (following `previousEventId`) that `wanted` picks. */
+function firstBack(byId: Map<number, HistoryEvent>, from: HistoryEvent, wanted: (e: HistoryEvent) => boolean): HistoryEvent | undefined {
   for (let at = byId.get(from.previousEventId); at; at = at.previousEventId > 0 ? byId.get(at.previousEventId) : undefined) {
-    if (at.type === 'MapStateEntered') return (eventDetailsOf(at) as { name?: string } | undefined)?.name ?? '';
+    if (wanted(at)) return at;
   }
-  return '';
+  return undefined;
 }
 
 /**
