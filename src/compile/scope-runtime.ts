@@ -200,6 +200,9 @@ export class ScopeRuntime {
     (this.continuations ??= new Map()).set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
     // A promise already running is pure computation; a function is started only once the
     // events recorded so far are appended (it may reach outside, e.g. an ItemReader call).
+    // Its rejection is only taken up once the command runs, after an append that may wait on
+    // I/O: marked handled now, Node would otherwise end the process on it ("unhandled rejection").
+    if (typeof work !== 'function') work.catch(ignoreRejection);
     const start = typeof work === 'function' ? work : () => work;
     this.services.command({ kind: 'evaluate', actor: this.self, requestId, work: start });
   }
@@ -394,3 +397,6 @@ function boundByStack(value: JsonValue, limit: number): number {
 export type ScopeEvent = ActorInput | { type: `xstate.done.actor.${string}`; output: ScopeOutcome } | { type: `xstate.error.actor.${string}`; error: unknown };
 
 export { HistoryFrame };
+
+/** The handler that marks an evaluation's rejection as taken: the command delivers it later. */
+function ignoreRejection(): void {}

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { runCli, tempFile } from './cli-helpers.js';
 
 const passChain = JSON.stringify({
@@ -33,6 +36,20 @@ describe('stepwise run', () => {
     expect(r.stdout).toContain('FAILED');
     expect(r.stdout).toContain('error: Boom');
     expect(r.stdout).toContain('cause: it broke');
+  });
+
+  it('fails the execution, without a stack trace, when a JSONata state fails before its first events are on disk', () => {
+    // The first state's Output is evaluated while the durable store is still writing
+    // ExecutionStarted; its rejection used to end the process as an unhandled one.
+    const def = tempFile('def.json', JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $nothing %}', End: true } } }));
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-cwd-'));
+    const r = runCli(['run', def, '--json'], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+    // It is stored as FAILED, not left RUNNING by a process that died.
+    const list = runCli(['list', '--json'], { cwd });
+    expect(JSON.parse(list.stdout).executions.map((e: { status: string }) => e.status)).toEqual(['FAILED']);
   });
 
   it('exits 2 with a clear message for input that is not JSON', () => {
