@@ -84,6 +84,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A failure nothing was waiting for is a bug in Stepwise. It is said in one line, and the process
+// ends as Node would end it: Node's own report prints the bundled CLI's minified source.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (e: unknown) => {
+    process.stderr.write(`stepwise: unexpected internal error (${event}): ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -52,6 +52,16 @@ describe('stepwise run', () => {
     expect(JSON.parse(list.stdout).executions.map((e: { status: string }) => e.status)).toEqual(['FAILED']);
   });
 
+  it('reports a failure nothing was waiting for in one line, without the bundled source or a stack', () => {
+    // Stands in for a bug: a rejection no code handles, raised inside the CLI's process once it
+    // has loaded (the Wait keeps it running meanwhile).
+    const preload = tempFile('reject.cjs', "setTimeout(() => Promise.reject(new Error('nobody waits for this')), 300);");
+    const def = tempFile('def.json', JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } }));
+    const r = runCli(['run', def], { env: { NODE_OPTIONS: `--require ${preload}` } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('stepwise: unexpected internal error (unhandledRejection): nobody waits for this\n');
+  });
+
   it('exits 2 with a clear message for input that is not JSON', () => {
     const def = tempFile('def.json', passChain);
     const r = runCli(['run', def, '--input', '{"name":']);
