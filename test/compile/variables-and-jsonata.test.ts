@@ -100,6 +100,34 @@ describe('JSONata', () => {
     });
   });
 
+  it('fails a number field whose expression gives no number of its kind, before a Task is scheduled or a Map started', async () => {
+    const task = (timeout: string): StateMachineDefinition => ({
+      QueryLanguage: 'JSONata', StartAt: 'T',
+      States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', TimeoutSeconds: timeout, End: true } },
+    });
+    const map = (max: string): StateMachineDefinition => ({
+      QueryLanguage: 'JSONata', StartAt: 'M',
+      States: { M: { Type: 'Map', Items: '{% [1, 2] %}', MaxConcurrency: max, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } },
+    });
+    const prefix = (state: string) => `An error occurred while executing the state '${state}' (entered at the event id #2). `;
+    const cases: [StateMachineDefinition, string][] = [
+      [task("{% 'soon' %}"), prefix('T') + `The JSONata expression ''soon'' specified for the field 'TimeoutSeconds' returned an unexpected result type. Expected 'integer', but was 'string' for value: "soon"`],
+      [task('{% 1.5 %}'), prefix('T') + "The JSONata expression '1.5' specified for the field 'TimeoutSeconds' returned an unexpected result type. Expected 'integer', but was 'number' for value: 1.5"],
+      [task('{% 0 %}'), prefix('T') + "The JSONata expression '0' specified for the field 'TimeoutSeconds' returned an unexpected result type. Expected 'positive integer', but was 'number' for value: 0"],
+      [map('{% -1 %}'), prefix('M') + "The JSONata expression '-1' specified for the field 'MaxConcurrency' returned an unexpected result type. Expected 'non-negative integer', but was 'number' for value: -1"],
+    ];
+    for (const [def, cause] of cases) {
+      const execution = run(def);
+      expect(await execution.done).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError', cause });
+      // Nothing scheduled or started: the Map records its failure as for an Items expression that fails.
+      expect(execution.events.map((e) => e.type)).toEqual(def.States.T
+        ? ['ExecutionStarted', 'TaskStateEntered', 'EvaluationFailed', 'ExecutionFailed']
+        : ['ExecutionStarted', 'MapStateEntered', 'EvaluationFailed', 'MapStateFailed', 'ExecutionFailed']);
+    }
+    // Values of the right kind still run.
+    expect(await run(map('{% 0 %}')).done).toMatchObject({ status: 'SUCCEEDED', output: [1, 2] });
+  });
+
   it('gives a Task its Arguments and shapes its Output from $states.result', async () => {
     const runtime = createRuntime({ clock: 'virtual' });
     runtime.handle('arn:aws:states:::lambda:invoke', ({ input }) => ({ doubled: (input as { n: number }).n * 2 }));

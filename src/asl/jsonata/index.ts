@@ -12,4 +12,4 @@ export {
 } from './evaluate-jsonata.js';
 export { containsJsonataExpression, evaluateJsonataTemplate } from './jsonata-template.js';
 export { checkJsonataSyntax } from './jsonata-syntax.js';
-export { queryEvaluationError, undefinedResultError } from './jsonata-errors.js';
+export { queryEvaluationError, undefinedResultError, unexpectedTypeError } from './jsonata-errors.js';

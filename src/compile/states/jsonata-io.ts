@@ -1,5 +1,5 @@
 import type { JsonValue } from '../../asl/json-value.js';
-import { evaluateJsonataTemplate, isJsonataExpression, requireJsonataValue } from '../../asl/jsonata/index.js';
+import { evaluateJsonataTemplate, expectType, isJsonataExpression, jsonataExpressionText, requireJsonataValue, unexpectedTypeError } from '../../asl/jsonata/index.js';
 import type { JsonataStates } from '../../asl/jsonata/evaluate-jsonata.js';
 import type { ScopeRuntime } from '../scope-runtime.js';
 
@@ -14,14 +14,19 @@ export function evaluateField(rt: ScopeRuntime, value: JsonValue | undefined, st
   return evaluateJsonataTemplate(value, rt.jsonataBindings(states, extraContext), field, { random: jsonataRandom(rt), now: () => rt.services.now() });
 }
 
-/** A field that must be an expression or literal of one JSON type (Seconds, MaxConcurrency, ...). */
-export async function evaluateNumberField(rt: ScopeRuntime, value: JsonValue | undefined, states: StatesData, field: string): Promise<number | undefined> {
+/**
+ * A number field given as an expression or a literal (TimeoutSeconds, MaxConcurrency, ...). An
+ * expression must give a number of `type`, and at least `min`: AWS raises
+ * States.QueryEvaluationError for a field's expression that gives the wrong type. (Fields whose
+ * range the state checks later, with the error AWS gives for the literal too, pass no `min`.)
+ */
+export async function evaluateNumberField(rt: ScopeRuntime, value: JsonValue | undefined, states: StatesData, field: string, type: 'integer' | 'number', min = -Infinity): Promise<number | undefined> {
   if (value === undefined) return undefined;
-  if (typeof value === 'number') return value;
-  const result = isJsonataExpression(value)
-    ? await requireJsonataValue(value as string, rt.jsonataBindings(states), field, { random: jsonataRandom(rt), now: () => rt.services.now() })
-    : value;
-  return result as number;
+  if (typeof value === 'number' || !isJsonataExpression(value)) return value as number;
+  const result = await requireJsonataValue(value as string, rt.jsonataBindings(states), field, { random: jsonataRandom(rt), now: () => rt.services.now() });
+  const n = expectType(result, type, value as string, field);
+  if (n < min) throw unexpectedTypeError(jsonataExpressionText(value as string), field, min > 0 ? `positive ${type}` : `non-negative ${type}`, 'number', n);
+  return n;
 }
 
 /**

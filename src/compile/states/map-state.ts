@@ -171,9 +171,9 @@ async function jsonataPlan(rt: ScopeRuntime, state: MapState, raw: JsonValue, re
     throw new AslError(StatesErrors.QueryEvaluationError, `Map state input must be an array but was: ${JSON.stringify(itemsField)}`);
   }
   const items = itemsField;
-  const maxConcurrency = (await evaluateNumberField(rt, state.MaxConcurrency, states, 'MaxConcurrency')) ?? 0;
-  const toleratedCount = (await evaluateNumberField(rt, state.ToleratedFailureCount, states, 'ToleratedFailureCount')) ?? 0;
-  const toleratedPercentage = (await evaluateNumberField(rt, state.ToleratedFailurePercentage, states, 'ToleratedFailurePercentage')) ?? 0;
+  const maxConcurrency = (await evaluateNumberField(rt, state.MaxConcurrency, states, 'MaxConcurrency', 'integer', 0)) ?? 0;
+  const toleratedCount = (await evaluateNumberField(rt, state.ToleratedFailureCount, states, 'ToleratedFailureCount', 'integer')) ?? 0;
+  const toleratedPercentage = (await evaluateNumberField(rt, state.ToleratedFailurePercentage, states, 'ToleratedFailurePercentage', 'number')) ?? 0;
   const inputs: JsonValue[] = [];
   for (let i = 0; i < items.length; i++) {
     inputs.push(state.ItemSelector === undefined ? items[i]! : ((await evaluateField(rt, state.ItemSelector, states, 'ItemSelector', mapContext(i, items[i]!))) as JsonValue));

@@ -45,8 +45,8 @@ async function jsonataTaskInputs(rt: ScopeRuntime, state: TaskState, raw: JsonVa
   const args = await evaluateField(rt, state.Arguments, states, 'Arguments', token ? { Task: { Token: token } } : undefined);
   return {
     parameters: args === undefined ? raw : args,
-    timeoutSeconds: await evaluateNumberField(rt, state.TimeoutSeconds, states, 'TimeoutSeconds'),
-    heartbeatSeconds: await evaluateNumberField(rt, state.HeartbeatSeconds, states, 'HeartbeatSeconds'),
+    timeoutSeconds: await evaluateNumberField(rt, state.TimeoutSeconds, states, 'TimeoutSeconds', 'integer', 1),
+    heartbeatSeconds: await evaluateNumberField(rt, state.HeartbeatSeconds, states, 'HeartbeatSeconds', 'integer', 1),
   };
 }
 
