@@ -339,14 +339,37 @@ export function exceedsPayloadLimit(value: JsonValue, limit: number): boolean {
 }
 
 export function jsonByteLength(value: JsonValue): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? 'null', 'utf8');
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    // JSON.stringify recurses: only a value nested thousands of levels deep exhausts the stack.
+    if (e instanceof RangeError) throw new JsonTooDeepError();
+    throw e;
+  }
+  return Buffer.byteLength(text ?? 'null', 'utf8');
+}
+
+/**
+ * The deepest nesting of arrays and objects Stepwise keeps. Its stores serialise events with
+ * V8's serializer and JSON.stringify, which recurse and exhaust the call stack a few thousand
+ * levels down; AWS documents no such limit, but a value this deep only arises by mistake.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** A value nests deeper than {@link MAX_JSON_DEPTH}: it could not be stored. */
+export class JsonTooDeepError extends AslError {
+  constructor() {
+    super(StatesErrors.Runtime, `The value nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; Stepwise stores at most ${MAX_JSON_DEPTH} levels.`);
+  }
 }
 
 /**
  * An upper bound of a value's JSON size in UTF-8 that stops counting once past `limit`:
  * small payloads (nearly all of them) are cleared without serialising them. Recursive (twice
  * as fast as an explicit stack on the small objects states pass around); very deep values
- * go on with the stack so that they cannot exhaust the call stack.
+ * go on with the stack so that they cannot exhaust the call stack, and throw
+ * JsonTooDeepError past MAX_JSON_DEPTH levels.
  */
 export function jsonSizeBound(value: JsonValue, limit: number): number {
   return boundFrom(value, limit, 0, 0);
@@ -358,7 +381,7 @@ function boundFrom(v: JsonValue, limit: number, total: number, depth: number): n
   if (typeof v === 'string') return total + v.length * 6 + 2;
   if (typeof v === 'number') return total + 24;
   if (v === null || typeof v !== 'object') return total + 5;
-  if (depth > MAX_RECURSION) return total + boundByStack(v, limit - total);
+  if (depth > MAX_RECURSION) return total + boundByStack(v, limit - total, depth);
   if (Array.isArray(v)) {
     total += 2 + v.length;
     for (let i = 0; i < v.length && total <= limit; i++) total = boundFrom(v[i]!, limit, total, depth + 1);
@@ -372,23 +395,32 @@ function boundFrom(v: JsonValue, limit: number, total: number, depth: number): n
   return total;
 }
 
-function boundByStack(value: JsonValue, limit: number): number {
+function boundByStack(value: JsonValue, limit: number, startDepth: number): number {
   let total = 0;
   const stack: JsonValue[] = [value];
+  const depths: number[] = [startDepth];
   while (stack.length > 0 && total <= limit) {
     const v = stack.pop()!;
+    const depth = depths.pop()!;
     if (typeof v === 'string') total += v.length * 6 + 2;
     else if (typeof v === 'number') total += 24;
     else if (v === null || typeof v === 'boolean') total += 5;
-    else if (Array.isArray(v)) {
-      total += 2 + v.length;
-      for (const item of v) stack.push(item);
-    } else {
-      for (const key of Object.keys(v)) {
-        total += key.length * 6 + 4;
-        stack.push(v[key]!);
+    else {
+      if (depth >= MAX_JSON_DEPTH) throw new JsonTooDeepError();
+      if (Array.isArray(v)) {
+        total += 2 + v.length;
+        for (const item of v) {
+          stack.push(item);
+          depths.push(depth + 1);
+        }
+      } else {
+        for (const key of Object.keys(v)) {
+          total += key.length * 6 + 4;
+          stack.push(v[key]!);
+          depths.push(depth + 1);
+        }
+        total += 2;
       }
-      total += 2;
     }
   }
   return total;

@@ -3,7 +3,7 @@ import type { StateMachineDefinition } from '../asl/definition.js';
 import type { JsonValue } from '../asl/json-value.js';
 import { validateDefinition } from '../asl/validate-definition.js';
 import { compileScope } from '../compile/compile-scope.js';
-import { exceedsPayloadLimit, type CompiledScope } from '../compile/scope-runtime.js';
+import { exceedsPayloadLimit, JsonTooDeepError, type CompiledScope } from '../compile/scope-runtime.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { RealClock, VirtualClock, type Clock } from '../execution/clock.js';
 import { AWS_LIMITS, type ExecutionLimits, type MapRunSettings, type MapRunUpdate } from '../execution/execution-services.js';
@@ -225,7 +225,7 @@ export class Runtime {
     // is at most 262,144 bytes); `limits.payloadBytes: Infinity` lifts this with the rest.
     // No input is `{}`, as StartExecution without one; a JSON `null` input stays null.
     const input = options.input === undefined ? {} : options.input;
-    if (exceedsPayloadLimit(input, this.limits.payloadBytes)) {
+    if (inputExceedsPayloadLimit(input, this.limits.payloadBytes)) {
       throw new StepwiseError(
         'ValidationException',
         `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${this.limits.payloadBytes} ` +
@@ -780,4 +780,14 @@ function throwNoMocks(): never {
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   return new Runtime(options);
+}
+
+/** exceedsPayloadLimit for an execution's input, which is refused as invalid when nested too deep. */
+function inputExceedsPayloadLimit(input: JsonValue, limit: number): boolean {
+  try {
+    return exceedsPayloadLimit(input, limit);
+  } catch (e) {
+    if (e instanceof JsonTooDeepError) throw new StepwiseError('InvalidExecutionInput', `The execution input is not valid: ${e.message}`);
+    throw e;
+  }
 }

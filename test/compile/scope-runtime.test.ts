@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonByteLength, jsonSizeBound } from '../../src/compile/scope-runtime.js';
+import { jsonByteLength, jsonSizeBound, JsonTooDeepError, MAX_JSON_DEPTH } from '../../src/compile/scope-runtime.js';
 import type { JsonValue } from '../../src/asl/json-value.js';
 
 describe('jsonSizeBound', () => {
@@ -20,11 +20,21 @@ describe('jsonSizeBound', () => {
     expect(bound).toBeLessThan(jsonByteLength(big));
   });
 
-  it('measures values nested deeper than the call stack would allow', () => {
+  it('measures values nested deeper than it recurses, up to the deepest nesting Stepwise stores', () => {
     let deep: JsonValue = 'leaf';
-    for (let i = 0; i < 100_000; i++) deep = [deep];
+    for (let i = 0; i < MAX_JSON_DEPTH; i++) deep = [deep];
     const bound = jsonSizeBound(deep, Infinity);
-    expect(bound).toBeGreaterThanOrEqual(2 * 100_000 + 6);
+    expect(bound).toBeGreaterThanOrEqual(jsonByteLength(deep));
     expect(jsonSizeBound(deep, 1_000)).toBeGreaterThan(1_000);
+  });
+
+  it('refuses a value nested deeper than Stepwise stores, without exhausting the call stack', () => {
+    let deep: JsonValue = 'leaf';
+    for (let i = 0; i <= MAX_JSON_DEPTH; i++) deep = { a: deep };
+    expect(() => jsonSizeBound(deep, Infinity)).toThrow(JsonTooDeepError);
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => jsonSizeBound(deep, Infinity)).toThrow(JsonTooDeepError);
+    expect(() => jsonByteLength(deep)).toThrow(JsonTooDeepError);
+    expect(() => jsonSizeBound(deep, Infinity)).toThrow(/more than 1000 levels deep/);
   });
 });

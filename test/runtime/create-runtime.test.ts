@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toArray } from 'rxjs';
-import { createRuntime, TaskFailure, type HistoryEvent, type StateMachineDefinition } from '../../src/index.js';
+import { createRuntime, TaskFailure, type HistoryEvent, type JsonValue, type StateMachineDefinition } from '../../src/index.js';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:work';
 
@@ -285,6 +285,45 @@ describe('runtime: execution lifecycle', () => {
     expect((await runtime.run({ definition: def, input: atLimit })).status).toBe('SUCCEEDED');
     const lifted = await createRuntime({ clock: 'virtual', limits: { payloadBytes: Infinity } }).run({ definition: def, input });
     expect(lifted).toMatchObject({ status: 'SUCCEEDED', output: input });
+  });
+
+  it('refuses a value nested deeper than it can store: an input before recording anything, a task result by failing the task', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openFileEventStore } = await import('../../src/index.js');
+    const nested = (levels: number) => {
+      let v: JsonValue = 1;
+      for (let i = 0; i < levels; i++) v = { a: [v] };
+      return v;
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-deep-'));
+    try {
+      // The durable store serialises events recursively: such a value used to end the run
+      // with a RangeError and leave the execution RUNNING.
+      const runtime = createRuntime({ clock: 'virtual', store: await openFileEventStore(dir) });
+      runtime.handle(LAMBDA, ({ input }) => nested((input as { levels: number }).levels));
+      const def: StateMachineDefinition = { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: LAMBDA, End: true } } };
+      let refusal: unknown;
+      try {
+        runtime.startExecution({ definition: def, input: nested(2_000) });
+      } catch (e) {
+        refusal = e;
+      }
+      expect(refusal).toMatchObject({ isStepwiseError: true, code: 'InvalidExecutionInput' });
+      expect((refusal as Error).message).toMatch(/more than 1000 levels deep/);
+      expect((await runtime.store.list({})).items).toEqual([]);
+
+      const failed = await runtime.run({ definition: def, input: { levels: 2_500 } });
+      expect(failed).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+      expect(failed.cause).toMatch(/more than 1000 levels deep/);
+      expect((await runtime.executionMetadata(failed.executionArn))?.status).toBe('FAILED');
+      // Up to the limit, it is kept (an object and an array per level: 999 levels).
+      expect(await runtime.run({ definition: def, input: { levels: 499 } })).toMatchObject({ status: 'SUCCEEDED', output: nested(499) });
+      await runtime.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects an invalid definition with every problem and its JSON pointer', () => {
