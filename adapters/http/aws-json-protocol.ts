@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isStepwiseError, type StepwiseErrorCode } from '../../src/errors/stepwise-error.js';
+import { nestsTooDeep, TOO_DEEP } from './json-depth.js';
 
 /**
  * The AWS JSON 1.0 protocol as Step Functions speaks it: `POST /` with
@@ -81,6 +82,8 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_REQUEST_BYT
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return {};
+  // No member nests deep; a body that does would exhaust the stack of whatever walks it later.
+  if (nestsTooDeep(text)) throw new ApiError('SerializationException', `The request body is not valid JSON: ${TOO_DEEP}.`, 400, CORAL_NAMESPACE);
   let value: unknown;
   try {
     value = JSON.parse(text);

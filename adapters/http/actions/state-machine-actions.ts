@@ -1,16 +1,34 @@
 import { validateDefinitionResult } from '../../../src/asl/validate-definition.js';
+import { StepwiseError } from '../../../src/errors/stepwise-error.js';
 import type { LoggingConfiguration, RoutingEntry, StateMachineType, Tag, TracingConfiguration } from '../../../src/registry/registry-types.js';
 import { REGISTRY_LIMITS } from '../../../src/registry/state-machine-registry.js';
 import type { Action } from '../api-context.js';
 import { compact, epochSeconds, validationError } from '../aws-json-protocol.js';
+import { nestsTooDeep, TOO_DEEP } from '../json-depth.js';
+import type { RequestFields } from '../request-fields.js';
 
 const TYPES = ['STANDARD', 'EXPRESS'] as const;
 const DESCRIPTION_MAX = 256;
+const TOO_DEEP_DESCRIPTION = `The definition is not valid JSON: ${TOO_DEEP}`;
+
+/**
+ * The definition text, refused as AWS's parser refuses it when nested too deep: the validator
+ * walks a definition recursively and would otherwise exhaust the stack (an HTTP 500).
+ */
+function optionalDefinition(f: RequestFields): string | undefined {
+  const text = f.optionalString('definition', { max: REGISTRY_LIMITS.definitionBytes });
+  if (text !== undefined && nestsTooDeep(text)) throw new StepwiseError('InvalidDefinition', `Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: ${TOO_DEEP_DESCRIPTION}'`);
+  return text;
+}
+
+function definition(f: RequestFields): string {
+  return optionalDefinition(f) ?? f.string('definition');
+}
 
 const createStateMachine: Action = async (f, { runtime }) => {
   const r = await runtime.stateMachines.create({
     name: f.string('name'),
-    definition: f.string('definition', { max: REGISTRY_LIMITS.definitionBytes }),
+    definition: definition(f),
     roleArn: f.string('roleArn'),
     type: f.optionalEnum<StateMachineType>('type', TYPES) ?? 'STANDARD',
     loggingConfiguration: f.optionalObject<LoggingConfiguration>('loggingConfiguration'),
@@ -33,7 +51,7 @@ const describeStateMachine: Action = async (f, { runtime }) => {
 
 const updateStateMachine: Action = async (f, { runtime }) => {
   const r = await runtime.stateMachines.update(f.string('stateMachineArn'), {
-    definition: f.optionalString('definition', { max: REGISTRY_LIMITS.definitionBytes }),
+    definition: optionalDefinition(f),
     roleArn: f.optionalString('roleArn'),
     loggingConfiguration: f.optionalObject<LoggingConfiguration>('loggingConfiguration'),
     tracingConfiguration: f.optionalObject<TracingConfiguration>('tracingConfiguration'),
@@ -109,6 +127,7 @@ const validateStateMachineDefinition: Action = async (f) => {
   const severity = f.optionalEnum('severity', ['ERROR', 'WARNING'] as const) ?? 'ERROR';
   const maxResults = f.optionalNumber('maxResults') || 100;
   if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 100) throw validationError(`1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`);
+  if (nestsTooDeep(text)) return { result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: TOO_DEEP_DESCRIPTION }], truncated: false };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

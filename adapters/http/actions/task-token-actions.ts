@@ -1,6 +1,7 @@
 import type { JsonValue } from '../../../src/asl/json-value.js';
 import { ApiError, validationError } from '../aws-json-protocol.js';
 import type { Action } from '../api-context.js';
+import { nestsTooDeep, TOO_DEEP } from '../json-depth.js';
 
 const TOKEN_MAX = 2048;
 
@@ -8,6 +9,8 @@ const sendTaskSuccess: Action = async (f, { runtime }) => {
   const token = f.string('taskToken', { min: 1, max: TOKEN_MAX });
   const text = f.optionalPayload('output', runtime.limits.payloadBytes);
   if (text === undefined) throw validationError("1 validation error detected: Value null at 'output' failed to satisfy constraint: Member must not be null");
+  // Refused here, as AWS's parser refuses it, rather than failing the execution when stored.
+  if (nestsTooDeep(text)) throw new ApiError('InvalidOutput', `Invalid Output: '${TOO_DEEP}'`);
   let output: JsonValue;
   try {
     output = JSON.parse(text) as JsonValue;

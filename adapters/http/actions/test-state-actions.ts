@@ -12,6 +12,7 @@ import { checkDefinitionText, REGISTRY_LIMITS } from '../../../src/registry/stat
 import { createRuntime, type Runtime } from '../../../src/runtime/create-runtime.js';
 import type { Action } from '../api-context.js';
 import { compact, validationError } from '../aws-json-protocol.js';
+import { nestsTooDeep, TOO_DEEP } from '../json-depth.js';
 import { checkFailureCount, checkStateConfiguration, exceedsTolerance, readStateConfiguration, retryOutcome, THRESHOLD_EXCEEDED, type RetryOutcome } from './test-state-config.js';
 import { defaultContext, readContext } from './test-state-context.js';
 import { mapFacts, readerItemsOf, type MapFacts } from './test-state-map.js';
@@ -24,6 +25,8 @@ const SETUP = 'StepwiseTestStateSetup';
 const TEST_STATE_LIMIT_MS = 30_000;
 
 function parseJson(text: string, what: string): JsonValue {
+  // Before the state is walked recursively (picked, validated, run), which a deeper one would overflow.
+  if (nestsTooDeep(text)) throw validationError(`${what} is not valid JSON: ${TOO_DEEP}.`);
   try {
     return JSON.parse(text) as JsonValue;
   } catch (e) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { JsonValue } from '../../../src/asl/json-value.js';
 import { parseResource } from '../../../src/resources/resource-arn.js';
 import { validationError } from '../aws-json-protocol.js';
+import { nestsTooDeep, TOO_DEEP } from '../json-depth.js';
 
 type StateDef = Record<string, JsonValue>;
 type Context = Record<string, JsonValue>;
@@ -29,6 +30,7 @@ const SECTIONS: Record<string, Record<string, 'string' | 'integer' | 'any'>> = {
  * (see withPlace).
  */
 export function readContext(text: string, state: StateDef, place: { region: string; account: string }): Context {
+  if (nestsTooDeep(text)) throw validationError(`${INVALID}it is not valid JSON (${TOO_DEEP}).`);
   let value: JsonValue;
   try {
     value = JSON.parse(text) as JsonValue;

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../../src/asl/json-value.js';
 import { validationError } from '../aws-json-protocol.js';
+import { nestsTooDeep } from '../json-depth.js';
 import { responseShapeOf, type Shape } from './test-state-shapes.js';
 
 type StateDef = Record<string, JsonValue>;
@@ -37,6 +38,8 @@ export function readMock(mock: MockInput): TestStateMock {
   if (!hasResult && !hasError) throw validationError('mock must have one of the fields result and errorOutput: the mocked result of the state, or the error it fails with.');
   if (hasResult) {
     const text = memberString(mock.result, 'mock.result', MAX_RESULT);
+    // One nested deeper than a stored value may be is no result the state could give.
+    if (nestsTooDeep(text)) throw validationError('Mocked result must be valid JSON');
     let result: JsonValue;
     try {
       result = JSON.parse(text) as JsonValue;

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASS_MACHINE, ROLE, startTestServer, WAIT_MACHINE, type TestServer } from './sfn-test-server.js';
+
+/**
+ * Requests an SDK would never send, sent raw: each must get AWS's error shape (HTTP 400,
+ * `__type` and `message`), never a 500, and leave what is stored as it was.
+ */
+let t: TestServer;
+const tokens = new Map<string, string>();
+beforeAll(async () => {
+  t = await startTestServer();
+  t.runtime.handle({ state: 'Hold' }, ({ taskToken, executionArn }) => {
+    tokens.set(executionArn, taskToken);
+    return null;
+  });
+});
+afterAll(() => t.close());
+
+async function call(action: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': `AWSStepFunctions.${action}` },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The error name of a refusal (the part of `__type` after `#`), with its status. */
+async function refusal(action: string, body: unknown): Promise<{ status: number; name: string; message: string }> {
+  const r = await call(action, body);
+  return { status: r.status, name: String(r.body.__type).split('#')[1]!, message: String(r.body.message) };
+}
+
+const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+const machineWithResult = (result: string) => `{"StartAt":"P","States":{"P":{"Type":"Pass","Result":${result},"End":true}}}`;
+
+describe('JSON nested thousands of levels deep', () => {
+  it('refuses such a definition as InvalidDefinition, and keeps the state machine it would have updated', async () => {
+    expect(await refusal('CreateStateMachine', { name: 'Deep', roleArn: ROLE, definition: machineWithResult(nested(5000)) }))
+      .toMatchObject({ status: 400, name: 'InvalidDefinition', message: expect.stringContaining('INVALID_JSON_DESCRIPTION') });
+    const created = await call('CreateStateMachine', { name: 'Shallow', roleArn: ROLE, definition: machineWithResult(nested(990)) });
+    expect(created.status).toBe(200);
+    const stateMachineArn = created.body.stateMachineArn;
+    expect(await refusal('UpdateStateMachine', { stateMachineArn, definition: machineWithResult(nested(5000)) }))
+      .toMatchObject({ status: 400, name: 'InvalidDefinition' });
+    expect((await call('DescribeStateMachine', { stateMachineArn })).body.definition).toBe(machineWithResult(nested(990)));
+    expect((await call('ListStateMachines', {})).body.stateMachines).toEqual([expect.objectContaining({ name: 'Shallow' })]);
+  });
+
+  it('describes such a definition as invalid JSON in ValidateStateMachineDefinition', async () => {
+    const r = await call('ValidateStateMachineDefinition', { definition: machineWithResult(nested(5000)) });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION' }], truncated: false });
+  });
+
+  it('refuses such a TestState definition, input or mocked result', async () => {
+    const pass = JSON.stringify({ Type: 'Pass', End: true });
+    expect(await refusal('TestState', { definition: `{"Type":"Pass","Result":${nested(5000)},"End":true}` })).toMatchObject({ status: 400, name: 'ValidationException' });
+    expect(await refusal('TestState', { definition: pass, input: nested(5000) })).toMatchObject({ status: 400, name: 'ValidationException' });
+    const task = JSON.stringify({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f' }, End: true });
+    expect(await refusal('TestState', { definition: task, mock: { result: nested(5000) } }))
+      .toMatchObject({ status: 400, name: 'ValidationException', message: 'Mocked result must be valid JSON' });
+  });
+
+  it('refuses a request body nested that deep as a SerializationException', async () => {
+    const body = `{"name":"Logged","roleArn":"${ROLE}","definition":${JSON.stringify(PASS_MACHINE)},"loggingConfiguration":{"level":"OFF","destinations":${nested(20000)}}}`;
+    expect(await refusal('CreateStateMachine', body)).toMatchObject({ status: 400, name: 'SerializationException' });
+    expect(await refusal('DescribeStateMachine', { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Logged' })).toMatchObject({ name: 'StateMachineDoesNotExist' });
+    // The registry still saves: a deep value kept in it would have failed every later change.
+    expect((await call('CreateStateMachine', { name: 'Logged', roleArn: ROLE, definition: PASS_MACHINE })).status).toBe(200);
+  });
+
+  it('refuses such a SendTaskSuccess output as InvalidOutput, and leaves the task open', async () => {
+    const { stateMachineArn } = (await call('CreateStateMachine', { name: 'Hold', roleArn: ROLE, definition: WAIT_MACHINE })).body;
+    const { executionArn } = (await call('StartExecution', { stateMachineArn, name: 'deep-output' })).body as { executionArn: string };
+    await expect.poll(() => tokens.get(executionArn)).toBeDefined();
+    const taskToken = tokens.get(executionArn)!;
+    expect(await refusal('SendTaskSuccess', { taskToken, output: nested(5000) })).toMatchObject({ status: 400, name: 'InvalidOutput' });
+    expect((await call('DescribeExecution', { executionArn })).body.status).toBe('RUNNING');
+    expect((await call('SendTaskSuccess', { taskToken, output: '{"ok":true}' })).status).toBe(200);
+    await expect.poll(async () => (await call('DescribeExecution', { executionArn })).body.status).toBe('SUCCEEDED');
+  });
+});
