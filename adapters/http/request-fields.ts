@@ -1,3 +1,4 @@
+import type { Tag } from '../../src/registry/registry-types.js';
 import { validationError } from './aws-json-protocol.js';
 
 /**
@@ -5,32 +6,33 @@ import { validationError } from './aws-json-protocol.js';
  * ("1 validation error detected: Value null at 'name' failed to satisfy constraint: ...").
  */
 export class RequestFields {
-  constructor(private readonly body: Record<string, unknown>) {}
+  /** `path`: where `body` is in the request (`tags.1.member.`), for the messages. */
+  constructor(private readonly body: Record<string, unknown>, private readonly path = '') {}
 
   /** A JSON payload member (input, output): AWS counts its limit in UTF-8 bytes. */
   optionalPayload(key: string, maxBytes: number): string | undefined {
     const v = this.optionalString(key);
     if (v !== undefined && Buffer.byteLength(v, 'utf8') > maxBytes) {
-      throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must have length less than or equal to ${maxBytes}`);
+      throw validationError(`1 validation error detected: Value at '${this.path}${key}' failed to satisfy constraint: Member must have length less than or equal to ${maxBytes}`);
     }
     return v;
   }
 
   string(key: string, options: { max?: number; min?: number } = {}): string {
     const v = this.optionalString(key, options);
-    if (v === undefined) throw validationError(`1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
+    if (v === undefined) throw validationError(`1 validation error detected: Value null at '${this.path}${key}' failed to satisfy constraint: Member must not be null`);
     return v;
   }
 
   optionalString(key: string, options: { max?: number; min?: number } = {}): string | undefined {
     const v = this.body[key];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be a string`);
+    if (typeof v !== 'string') throw validationError(`1 validation error detected: Value at '${this.path}${key}' failed to satisfy constraint: Member must be a string`);
     if (options.max !== undefined && v.length > options.max) {
-      throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must have length less than or equal to ${options.max}`);
+      throw validationError(`1 validation error detected: Value at '${this.path}${key}' failed to satisfy constraint: Member must have length less than or equal to ${options.max}`);
     }
     if (options.min !== undefined && v.length < options.min) {
-      throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must have length greater than or equal to ${options.min}`);
+      throw validationError(`1 validation error detected: Value at '${this.path}${key}' failed to satisfy constraint: Member must have length greater than or equal to ${options.min}`);
     }
     return v;
   }
@@ -38,7 +40,7 @@ export class RequestFields {
   optionalBoolean(key: string): boolean | undefined {
     const v = this.body[key];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'boolean') throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be a boolean`);
+    if (typeof v !== 'boolean') throw validationError(`1 validation error detected: Value at '${this.path}${key}' failed to satisfy constraint: Member must be a boolean`);
     return v;
   }
 
@@ -47,10 +49,10 @@ export class RequestFields {
     const v = this.body[key];
     if (v === undefined || v === null) return undefined;
     if (typeof v !== 'number' || !Number.isFinite(v) || (options.integer && !Number.isInteger(v))) {
-      throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be ${options.integer ? 'an integer' : 'a number'}`);
+      throw validationError(`1 validation error detected: Value at '${this.path}${key}' failed to satisfy constraint: Member must be ${options.integer ? 'an integer' : 'a number'}`);
     }
-    if (options.min !== undefined && v < options.min) throw validationError(`1 validation error detected: Value '${v}' at '${key}' failed to satisfy constraint: Member must have value greater than or equal to ${options.min}`);
-    if (options.max !== undefined && v > options.max) throw validationError(`1 validation error detected: Value '${v}' at '${key}' failed to satisfy constraint: Member must have value less than or equal to ${options.max}`);
+    if (options.min !== undefined && v < options.min) throw validationError(`1 validation error detected: Value '${v}' at '${this.path}${key}' failed to satisfy constraint: Member must have value greater than or equal to ${options.min}`);
+    if (options.max !== undefined && v > options.max) throw validationError(`1 validation error detected: Value '${v}' at '${this.path}${key}' failed to satisfy constraint: Member must have value less than or equal to ${options.max}`);
     return v;
   }
 
@@ -58,7 +60,7 @@ export class RequestFields {
     const v = this.optionalString(key);
     if (v === undefined) return undefined;
     if (!values.includes(v as T)) {
-      throw validationError(`1 validation error detected: Value '${v}' at '${key}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
+      throw validationError(`1 validation error detected: Value '${v}' at '${this.path}${key}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
     }
     return v as T;
   }
@@ -66,21 +68,51 @@ export class RequestFields {
   optionalObject<T>(key: string): T | undefined {
     const v = this.body[key];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'object' || Array.isArray(v)) throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be an object`);
+    if (typeof v !== 'object' || Array.isArray(v)) throw validationError(`1 validation error detected: Value at '${this.path}${key}' failed to satisfy constraint: Member must be an object`);
     return v as T;
   }
 
   optionalList<T>(key: string): T[] | undefined {
     const v = this.body[key];
     if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v)) throw validationError(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be a list`);
+    if (!Array.isArray(v)) throw validationError(`1 validation error detected: Value at '${this.path}${key}' failed to satisfy constraint: Member must be a list`);
     return v as T[];
   }
 
   list<T>(key: string): T[] {
     const v = this.optionalList<T>(key);
-    if (v === undefined) throw validationError(`1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
+    if (v === undefined) throw validationError(`1 validation error detected: Value null at '${this.path}${key}' failed to satisfy constraint: Member must not be null`);
     return v;
+  }
+
+  /**
+   * A list of strings (UntagResource's `tagKeys`), each within `max` characters: checked before
+   * anything is changed with them.
+   */
+  stringList(key: string, options: { max: number }): string[] {
+    const list = this.list<unknown>(key);
+    list.forEach((v, i) => {
+      const at = `${key}.${i + 1}.member`;
+      if (typeof v !== 'string') throw validationError(`1 validation error detected: Value at '${at}' failed to satisfy constraint: Member must be a string`);
+      if (v.length < 1 || v.length > options.max) throw validationError(`1 validation error detected: Value '${v}' at '${at}' failed to satisfy constraint: Member must have length between 1 and ${options.max}`);
+    });
+    return list as string[];
+  }
+
+  /**
+   * `tags` as AWS's Tag shape (a key of 1 to 128 characters, a value of at most 256), checked
+   * before the resource they are given with is created: an activity was made, then refused.
+   */
+  optionalTags(key = 'tags'): Tag[] | undefined {
+    const list = this.optionalList<unknown>(key);
+    list?.forEach((tag, i) => {
+      const at = `${key}.${i + 1}.member`;
+      if (typeof tag !== 'object' || tag === null || Array.isArray(tag)) throw validationError(`1 validation error detected: Value at '${at}' failed to satisfy constraint: Member must be an object`);
+      const fields = new RequestFields(tag as Record<string, unknown>, `${at}.`);
+      fields.string('key', { min: 1, max: 128 });
+      fields.optionalString('value', { max: 256 });
+    });
+    return list as Tag[] | undefined;
   }
 
   /** maxResults and nextToken; AWS caps the token at 1,024 characters, or 3,096 for executions and history. */

@@ -1,5 +1,4 @@
 import { checkName, parseStatesArn } from '../../../src/registry/names.js';
-import type { Tag } from '../../../src/registry/registry-types.js';
 import type { Action } from '../api-context.js';
 import { ApiError, compact, epochSeconds } from '../aws-json-protocol.js';
 
@@ -11,7 +10,7 @@ function activityArnField(f: Parameters<Action>[0]): string {
 
 const createActivity: Action = async (f, ctx) => {
   const name = checkName(f.string('name'), 'activity');
-  const tags = f.optionalList<Tag>('tags');
+  const tags = f.optionalTags();
   const r = await ctx.runtime.activities.create({ name, ...(tags ? { tags } : {}) });
   if (tags && tags.length > 0) await ctx.runtime.stateMachines.tag(r.activityArn, tags);
   return { activityArn: r.activityArn, creationDate: epochSeconds(r.creationDate.getTime()) };

@@ -21,7 +21,7 @@ const tagResource: Action = async (f, ctx) => {
 
 const untagResource: Action = async (f, ctx) => {
   const arn = await existingResource(f.string('resourceArn'), ctx);
-  await ctx.runtime.stateMachines.untag(arn, f.list<string>('tagKeys'));
+  await ctx.runtime.stateMachines.untag(arn, f.stringList('tagKeys', { max: 128 }));
   return {};
 };
 

@@ -81,3 +81,24 @@ describe('JSON nested thousands of levels deep', () => {
     await expect.poll(async () => (await call('DescribeExecution', { executionArn })).body.status).toBe('SUCCEEDED');
   });
 });
+
+describe('tags of the wrong shape', () => {
+  it('refuses CreateActivity with bad tags without creating the activity', async () => {
+    for (const tags of [[{ key: 5 }], [null], ['team'], [{ key: 'team', value: 7 }], [{ key: 'k'.repeat(129) }]]) {
+      expect(await refusal('CreateActivity', { name: 'tagged', tags }), JSON.stringify(tags)).toMatchObject({ status: 400, name: 'ValidationException' });
+    }
+    expect(await refusal('DescribeActivity', { activityArn: 'arn:aws:states:us-east-1:123456789012:activity:tagged' })).toMatchObject({ name: 'ActivityDoesNotExist' });
+    expect((await call('ListActivities', {})).body.activities).toEqual([]);
+    expect((await call('CreateActivity', { name: 'tagged', tags: [{ key: 'team', value: 'ops' }] })).status).toBe(200);
+  });
+
+  it('refuses UntagResource with tag keys that are not strings of 1 to 128 characters', async () => {
+    const resourceArn = 'arn:aws:states:us-east-1:123456789012:activity:tagged';
+    for (const tagKeys of [[5], [null], [{}], [''], ['k'.repeat(129)]]) {
+      expect(await refusal('UntagResource', { resourceArn, tagKeys }), JSON.stringify(tagKeys)).toMatchObject({ status: 400, name: 'ValidationException', message: expect.stringContaining("'tagKeys.1.member'") });
+    }
+    expect((await call('ListTagsForResource', { resourceArn })).body.tags).toEqual([{ key: 'team', value: 'ops' }]);
+    expect((await call('UntagResource', { resourceArn, tagKeys: ['team'] })).status).toBe(200);
+    expect((await call('ListTagsForResource', { resourceArn })).body.tags).toEqual([]);
+  });
+});
