@@ -72,6 +72,21 @@ export class RequestFields {
     return v as T;
   }
 
+  /** An object member, read with the same checks; messages name its members `key.member`. */
+  optionalFields(key: string): RequestFields | undefined {
+    const v = this.optionalObject<Record<string, unknown>>(key);
+    return v === undefined ? undefined : new RequestFields(v, `${this.path}${key}.`);
+  }
+
+  /** A list of objects, each read with the same checks; messages name them `key.N.member`. */
+  optionalObjectList(key: string): RequestFields[] | undefined {
+    return this.optionalList<unknown>(key)?.map((v, i) => {
+      const at = `${this.path}${key}.${i + 1}.member`;
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw validationError(`1 validation error detected: Value at '${at}' failed to satisfy constraint: Member must be an object`);
+      return new RequestFields(v as Record<string, unknown>, `${at}.`);
+    });
+  }
+
   optionalList<T>(key: string): T[] | undefined {
     const v = this.body[key];
     if (v === undefined || v === null) return undefined;
@@ -92,7 +107,7 @@ export class RequestFields {
   stringList(key: string, options: { max: number }): string[] {
     const list = this.list<unknown>(key);
     list.forEach((v, i) => {
-      const at = `${key}.${i + 1}.member`;
+      const at = `${this.path}${key}.${i + 1}.member`;
       if (typeof v !== 'string') throw validationError(`1 validation error detected: Value at '${at}' failed to satisfy constraint: Member must be a string`);
       if (v.length < 1 || v.length > options.max) throw validationError(`1 validation error detected: Value '${v}' at '${at}' failed to satisfy constraint: Member must have length between 1 and ${options.max}`);
     });
@@ -104,15 +119,11 @@ export class RequestFields {
    * before the resource they are given with is created: an activity was made, then refused.
    */
   optionalTags(key = 'tags'): Tag[] | undefined {
-    const list = this.optionalList<unknown>(key);
-    list?.forEach((tag, i) => {
-      const at = `${key}.${i + 1}.member`;
-      if (typeof tag !== 'object' || tag === null || Array.isArray(tag)) throw validationError(`1 validation error detected: Value at '${at}' failed to satisfy constraint: Member must be an object`);
-      const fields = new RequestFields(tag as Record<string, unknown>, `${at}.`);
-      fields.string('key', { min: 1, max: 128 });
-      fields.optionalString('value', { max: 256 });
-    });
-    return list as Tag[] | undefined;
+    for (const tag of this.optionalObjectList(key) ?? []) {
+      tag.string('key', { min: 1, max: 128 });
+      tag.optionalString('value', { max: 256 });
+    }
+    return this.optionalList<Tag>(key);
   }
 
   /** maxResults and nextToken; AWS caps the token at 1,024 characters, or 3,096 for executions and history. */

@@ -25,14 +25,33 @@ function definition(f: RequestFields): string {
   return optionalDefinition(f) ?? f.string('definition');
 }
 
+/**
+ * AWS's LoggingConfiguration with its members' types checked (the level is the registry's to
+ * check): a member of another type was stored, and described back, as it was given.
+ */
+function loggingConfiguration(f: RequestFields): LoggingConfiguration | undefined {
+  const c = f.optionalFields('loggingConfiguration');
+  if (!c) return undefined;
+  c.optionalBoolean('includeExecutionData');
+  for (const destination of c.optionalObjectList('destinations') ?? []) {
+    destination.optionalFields('cloudWatchLogsLogGroup')?.optionalString('logGroupArn', { min: 1, max: 256 });
+  }
+  return f.optionalObject<LoggingConfiguration>('loggingConfiguration');
+}
+
+function tracingConfiguration(f: RequestFields): TracingConfiguration | undefined {
+  f.optionalFields('tracingConfiguration')?.optionalBoolean('enabled');
+  return f.optionalObject<TracingConfiguration>('tracingConfiguration');
+}
+
 const createStateMachine: Action = async (f, { runtime }) => {
   const r = await runtime.stateMachines.create({
     name: f.string('name'),
     definition: definition(f),
     roleArn: f.string('roleArn'),
     type: f.optionalEnum<StateMachineType>('type', TYPES) ?? 'STANDARD',
-    loggingConfiguration: f.optionalObject<LoggingConfiguration>('loggingConfiguration'),
-    tracingConfiguration: f.optionalObject<TracingConfiguration>('tracingConfiguration'),
+    loggingConfiguration: loggingConfiguration(f),
+    tracingConfiguration: tracingConfiguration(f),
     tags: f.optionalList<Tag>('tags'),
     publish: f.optionalBoolean('publish'),
     versionDescription: f.optionalString('versionDescription', { max: DESCRIPTION_MAX }),
@@ -53,8 +72,8 @@ const updateStateMachine: Action = async (f, { runtime }) => {
   const r = await runtime.stateMachines.update(f.string('stateMachineArn'), {
     definition: optionalDefinition(f),
     roleArn: f.optionalString('roleArn'),
-    loggingConfiguration: f.optionalObject<LoggingConfiguration>('loggingConfiguration'),
-    tracingConfiguration: f.optionalObject<TracingConfiguration>('tracingConfiguration'),
+    loggingConfiguration: loggingConfiguration(f),
+    tracingConfiguration: tracingConfiguration(f),
     publish: f.optionalBoolean('publish'),
     versionDescription: f.optionalString('versionDescription', { max: DESCRIPTION_MAX }),
   });

@@ -102,3 +102,30 @@ describe('tags of the wrong shape', () => {
     expect((await call('ListTagsForResource', { resourceArn })).body.tags).toEqual([]);
   });
 });
+
+describe('logging and tracing configurations of the wrong shape', () => {
+  it('refuses members of the wrong type, and keeps the configuration stored', async () => {
+    const created = await call('CreateStateMachine', { name: 'Configured', roleArn: ROLE, definition: PASS_MACHINE, tracingConfiguration: { enabled: true } });
+    expect(created.status).toBe(200);
+    const stateMachineArn = created.body.stateMachineArn;
+    const bad: [Record<string, unknown>, string][] = [
+      [{ tracingConfiguration: { enabled: 'yes' } }, 'tracingConfiguration.enabled'],
+      [{ tracingConfiguration: [] }, 'tracingConfiguration'],
+      [{ loggingConfiguration: { level: 'ALL', includeExecutionData: 'x' } }, 'loggingConfiguration.includeExecutionData'],
+      [{ loggingConfiguration: { level: 'ALL', destinations: 5 } }, 'loggingConfiguration.destinations'],
+      [{ loggingConfiguration: { level: 'ALL', destinations: [7] } }, 'loggingConfiguration.destinations.1.member'],
+      [{ loggingConfiguration: { level: 'ALL', destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: 9 } }] } }, 'loggingConfiguration.destinations.1.member.cloudWatchLogsLogGroup.logGroupArn'],
+    ];
+    for (const [config, member] of bad) {
+      expect(await refusal('UpdateStateMachine', { stateMachineArn, ...config }), member)
+        .toMatchObject({ status: 400, name: 'ValidationException', message: expect.stringContaining(`at '${member}'`) });
+      expect(await refusal('CreateStateMachine', { name: 'Other', roleArn: ROLE, definition: PASS_MACHINE, ...config }), member).toMatchObject({ status: 400, name: 'ValidationException' });
+    }
+    const described = (await call('DescribeStateMachine', { stateMachineArn })).body;
+    expect(described).toMatchObject({ tracingConfiguration: { enabled: true }, loggingConfiguration: { level: 'OFF', includeExecutionData: false } });
+    const logGroupArn = 'arn:aws:logs:us-east-1:123456789012:log-group:sfn:*';
+    const loggingConfiguration = { level: 'ALL', includeExecutionData: true, destinations: [{ cloudWatchLogsLogGroup: { logGroupArn } }] };
+    expect((await call('UpdateStateMachine', { stateMachineArn, loggingConfiguration })).status).toBe(200);
+    expect((await call('DescribeStateMachine', { stateMachineArn })).body.loggingConfiguration).toEqual(loggingConfiguration);
+  });
+});
