@@ -13,7 +13,7 @@ import type { HistoryEvent } from '../execution/history-event.js';
 import type { ReplayComparison } from '../execution/replay-matching.js';
 import type { MockConfig } from '../resources/mock-config.js';
 import { TaskHandlerRegistry, type HandlerMatcher, type TaskHandler } from '../resources/task-handlers.js';
-import type { EventStore, ExecutionMetadata, StoredStreamEvent } from '../store/event-store.js';
+import { isWrongExpectedRevisionError, type EventStore, type ExecutionMetadata, type StoredStreamEvent } from '../store/event-store.js';
 import { filter, type Observable } from 'rxjs';
 import { isInternalStream } from '../store/internal-streams.js';
 import { ExecutionOwnership, type OwnershipOptions } from './execution-ownership.js';
@@ -345,7 +345,10 @@ export class Runtime {
     const journal = this.journal(identity, prepared.compiled, origin.extra.input, origin.extra.testCase, origin.extra.mockStateMachine);
     await this.ownership?.claimNew(identity.executionArn);
     await this.definitions.save(prepared.definitionId, prepared.definition);
-    await this.store.append(identity.executionArn, copies, { expectedRevision: 0 });
+    await this.store.append(identity.executionArn, copies, { expectedRevision: 0 }).catch((err: unknown) => {
+      // A `name` the store already holds: refused as startExecution refuses it, the stored execution untouched.
+      throw isWrongExpectedRevisionError(err) ? new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${identity.executionArn}'`, err) : err;
+    });
     const { definition: _inline, ...originExtra } = origin.extra;
     const extra: StoredExtra = { ...originExtra, definitionId: prepared.definitionId, forkedFrom: { executionArn, eventId: options.fromEventId } };
     void journal.resume(copies, 'strict', options.input);

@@ -222,3 +222,18 @@ describe('fork with a new input', () => {
     expect(forked.find((e) => e.type === 'PassStateEntered' && e.id > exitedA.id)!.stateEnteredEventDetails).toMatchObject({ name: 'B', input: { edited: true } });
   });
 });
+
+describe('fork with a name the store already holds', () => {
+  it('is refused with ExecutionAlreadyExists and leaves that execution as it was', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    const def: StateMachineDefinition = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } };
+    const original = runtime.startExecution({ definition: def, name: 'origin' });
+    const taken = runtime.startExecution({ definition: def, name: 'taken' });
+    await Promise.all([original.done, taken.done]);
+    const before = await store.read(taken.identity.executionArn);
+    const fork = runtime.fork(original.identity.executionArn, { fromEventId: 2, name: 'taken' });
+    await expect(fork).rejects.toMatchObject({ code: 'ExecutionAlreadyExists', message: `Execution already exists: '${taken.identity.executionArn}'` });
+    expect(await store.read(taken.identity.executionArn)).toEqual(before);
+  });
+});
