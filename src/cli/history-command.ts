@@ -2,14 +2,15 @@ import { eventDetailsOf, type HistoryEvent } from '../execution/history-event.js
 import { parseArgs } from 'node:util';
 import { toAwsHistoryEvent } from '../observe/aws-history.js';
 import { openStore } from './open-store.js';
-import { resolveExecution } from './resolve-execution.js';
+import { executionRef, resolveExecution } from './resolve-execution.js';
 
 /** `stepwise history EXECUTION [--json] [--reverse] [--store DIR]`: the history in AWS's GetExecutionHistory shape. */
 export async function historyCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, reverse: { type: 'boolean', default: false }, store: { type: 'string' } } });
+  const ref = executionRef(positionals);
   const store = await openStore(values.store);
   try {
-    const arn = await resolveExecution(store, positionals[0]);
+    const arn = await resolveExecution(store, ref);
     const events = (await store.read(arn, { direction: values.reverse ? 'backwards' : 'forwards' })).map(toAwsHistoryEvent);
     if (values.json) process.stdout.write(JSON.stringify({ events }, null, 2) + '\n');
     else for (const e of events) {

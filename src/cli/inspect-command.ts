@@ -3,7 +3,8 @@ import { StepwiseError } from '../errors/stepwise-error.js';
 import { describeExecutionState } from '../execution/execution-state.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
-import { resolveExecution } from './resolve-execution.js';
+import { executionRef, resolveExecution } from './resolve-execution.js';
+import { wholeNumber } from './whole-number.js';
 
 /**
  * `stepwise inspect EXECUTION [--at EVENT_ID] [--json] [--store DIR]`: where the execution was
@@ -12,12 +13,13 @@ import { resolveExecution } from './resolve-execution.js';
  */
 export async function inspectCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { at: { type: 'string' }, json: { type: 'boolean', default: false }, store: { type: 'string' } } });
-  const at = values.at !== undefined ? Number(values.at) : undefined;
-  if (at !== undefined && (!Number.isInteger(at) || at < 1)) throw new StepwiseError('InvalidArgument', '--at takes an event id (a whole number from 1).');
+  const at = values.at !== undefined ? wholeNumber(values.at) : undefined;
+  if (at !== undefined && (!Number.isSafeInteger(at) || at < 1)) throw new StepwiseError('InvalidArgument', `--at takes an event id (a whole number from 1), not '${values.at}'.`);
+  const ref = executionRef(positionals);
   const store = await openStore(values.store);
   try {
     const runtime = createRuntime({ store });
-    const arn = await resolveExecution(store, positionals[0]);
+    const arn = await resolveExecution(store, ref);
     const handle = runtime.execution(arn);
     const last = (await handle.history()).at(-1)?.id ?? 0;
     if (at !== undefined && at > last) throw new StepwiseError('InvalidArgument', `Execution '${arn}' has ${last} events; there is no event ${at}.`);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { describeMapRunsOf } from '../runtime/map-runs.js';
 import { openStore } from './open-store.js';
-import { resolveExecution } from './resolve-execution.js';
+import { executionRef, resolveExecution } from './resolve-execution.js';
 
 /**
  * `stepwise map-runs EXECUTION [--children] [--json] [--store DIR]`: the Map Runs a Distributed Map
@@ -9,9 +9,10 @@ import { resolveExecution } from './resolve-execution.js';
  */
 export async function mapRunsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { children: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' } } });
+  const ref = executionRef(positionals);
   const store = await openStore(values.store);
   try {
-    const arn = await resolveExecution(store, positionals[0]);
+    const arn = await resolveExecution(store, ref);
     const runs = (await describeMapRunsOf(store, arn)).map(({ children, ...run }) => ({
       ...run,
       ...(values.children ? { children: children.map(({ executionArn, name, status, startDate, stopDate }) => ({ executionArn, name, status, startDate, stopDate })) } : {}),

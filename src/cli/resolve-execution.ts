@@ -1,6 +1,16 @@
 import type { EventStore } from '../store/event-store.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 
+/**
+ * The one EXECUTION a command's positionals name, checked before the store opens. A second one
+ * is refused, not ignored: `history a b` would show a's history alone, as if b had been read too.
+ */
+export function executionRef(positionals: readonly string[]): string {
+  if (positionals.length === 0 || !positionals[0]) throw new StepwiseError('InvalidArgument', 'Name an execution (its ARN or its name; `stepwise list` shows them).');
+  if (positionals.length > 1) throw new StepwiseError('InvalidArgument', `Name one execution, not ${positionals.length} ('${positionals.join("', '")}').`);
+  return positionals[0];
+}
+
 /** An execution named by its ARN, or by its name when that is unique in the store. */
 export async function resolveExecution(store: EventStore, ref: string | undefined): Promise<string> {
   if (!ref) throw new StepwiseError('InvalidArgument', 'Name an execution (its ARN or its name; `stepwise list` shows them).');

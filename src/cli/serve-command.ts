@@ -6,6 +6,7 @@ import { openStore } from './open-store.js';
 import { LIMIT_USAGE, RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
 import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
 import { HTTP_TASK_USAGE } from './http-task-flags.js';
+import { wholeNumber } from './whole-number.js';
 import { chainServiceCallers } from '../resources/service-caller.js';
 import { createUiHandler, isLoopbackHost } from '../../adapters/ui/ui-handler.js';
 
@@ -33,7 +34,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     },
   });
   if (positionals.length > 0) throw new StepwiseError('InvalidArgument', `serve takes no positional arguments (got '${positionals.join(' ')}').\n${SERVE_USAGE}`);
-  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  const port = values.port === undefined ? DEFAULT_PORT : wholeNumber(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StepwiseError('InvalidArgument', `--port must be an integer from 0 to 65535, not '${values.port}'.`);
   const host = values.host ?? DEFAULT_HOST;
   if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region)) throw new StepwiseError('InvalidArgument', `--region must look like us-east-1, not '${values.region}'.`);

@@ -4,6 +4,7 @@ import { StepwiseError } from '../errors/stepwise-error.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from './open-store.js';
 import { RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
+import { wholeNumber } from './whole-number.js';
 
 /**
  * `stepwise ui`: serves the visual debugger over the store until interrupted. Executions left
@@ -15,7 +16,7 @@ export async function uiCommand(args: string[]): Promise<number> {
     args,
     options: { store: { type: 'string' }, port: { type: 'string', default: '8084' }, host: { type: 'string', default: '127.0.0.1' }, ...RUNTIME_FLAGS },
   });
-  const port = Number(values.port);
+  const port = wholeNumber(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StepwiseError('InvalidArgument', `--port must be a port number (0 to 65535), not '${values.port}'.`);
   const options = runtimeOptionsFromFlags(values);
   const store = await openStore(values.store);

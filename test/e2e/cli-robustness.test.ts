@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempFile } from './cli-helpers.js';
+
+const pass = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Result: { x: 1 }, End: true } } });
+
+/** A working directory whose default store holds one SUCCEEDED execution named `ok`. */
+function storeWithOne(): { cwd: string; def: string } {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-robust-'));
+  const def = tempFile('def.json', pass);
+  expect(runCli(['run', def, '--name', 'ok', '--json'], { cwd }).code).toBe(0);
+  return { cwd, def };
+}
+
+/** Bad usage: exit 2, one message on stderr, no stack trace or internal error, nothing on stdout. */
+function expectUsageError(r: { code: number | null; stdout: string; stderr: string }, message: string | RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/unexpected internal error|\n\s+at /);
+}
+
+describe('the CLI refuses bad input to its store commands with a clear message', () => {
+  it('refuses a second EXECUTION instead of ignoring it, and replay of an execution and --history at once', () => {
+    const { cwd, def } = storeWithOne();
+    for (const command of ['history', 'inspect', 'map-runs', 'replay', 'redrive']) {
+      expectUsageError(runCli([command, 'ok', 'other'], { cwd }), "stepwise: Name one execution, not 2 ('ok', 'other').");
+    }
+    expectUsageError(runCli(['fork', 'ok', 'other', '--from', '2'], { cwd }), 'Name one execution, not 2');
+    const exported = tempFile('history.json', runCli(['history', 'ok', '--json'], { cwd }).stdout);
+    expectUsageError(runCli(['replay', 'ok', '--history', exported, '--definition', def], { cwd }), /either a stored EXECUTION or --history FILE, not both/);
+  }, 60_000);
+
+  it('takes event ids, ports and lease lengths in decimal digits only', () => {
+    const { cwd } = storeWithOne();
+    expectUsageError(runCli(['inspect', 'ok', '--at', '0x3'], { cwd }), "--at takes an event id (a whole number from 1), not '0x3'.");
+    expectUsageError(runCli(['inspect', 'ok', '--at', '1e1'], { cwd }), "not '1e1'");
+    expectUsageError(runCli(['fork', 'ok', '--from', 'abc'], { cwd }), "--from takes an event id (a whole number from 1), not 'abc'.");
+    expectUsageError(runCli(['resume', '--lease-ms', '1e3', '--store', 'memory']), "--lease-ms must be a whole number of milliseconds from 100, not '1e3'.");
+    // '' was port 0 (any free port); the unresolvable host keeps the old behaviour from serving forever.
+    expectUsageError(runCli(['ui', '--port=', '--host', 'nosuchhost.invalid', '--store', 'memory']), "--port must be a port number (0 to 65535), not ''.");
+  }, 60_000);
+
+  it('says a --store that is a file, or whose events.log is a directory, cannot be opened, and leaves the file alone', () => {
+    const file = tempFile('not-a-store', 'keep me');
+    for (const command of [['list'], ['history', 'x'], ['run', tempFile('def.json', pass)]]) {
+      expectUsageError(runCli([...command, '--store', file]), `stepwise: Cannot open the store ${file}: ${file} (or a directory above it) is a file, not a directory.`);
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('keep me');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-robust-'));
+    fs.mkdirSync(path.join(dir, 'events.log'));
+    expectUsageError(runCli(['list', '--store', dir]), `${path.join(dir, 'events.log')} is a directory, not the store's log file.`);
+  }, 60_000);
+
+  it('says where an exported history is not JSON, or holds something that is not an event', () => {
+    const def = tempFile('def.json', pass);
+    const replay = (name: string, content: string) => runCli(['replay', '--history', tempFile(name, content), '--definition', def]);
+    expectUsageError(replay('h.json', '{"events": [\n  {"id": 1,,}\n]}'), /The history is not JSON: .*h\.json:2:12: invalid JSON: expected a property name/);
+    expectUsageError(replay('h.json', '[null]'), /h\.json: \/0 is not a history event: expected an object with a numeric "id" and a "type", not null\./);
+    expectUsageError(replay('h.json', 'null'), /h\.json holds no history/);
+    expectUsageError(replay('h.json', '{"events":[{"id":1,"type":"ExecutionStarted"},{"id":"x","type":"PassStateEntered"}]}'), /h\.json: \/events\/1 is not a history event/);
+    expectUsageError(replay('h.json', '{"events":[{"id":2,"type":"ExecutionSucceeded"},{"id":1,"type":"ExecutionStarted"}]}'), /h\.json: a history begins with ExecutionStarted, not ExecutionSucceeded/);
+  }, 60_000);
+
+  it('refuses a fork named as a stored execution, leaving that one as it was, and names that make no ARN', () => {
+    const { cwd, def } = storeWithOne();
+    expect(runCli(['run', def, '--name', 'taken', '--json'], { cwd }).code).toBe(0);
+    const before = runCli(['history', 'taken', '--json'], { cwd }).stdout;
+    expectUsageError(runCli(['fork', 'ok', '--from', '2', '--name', 'taken', '--json'], { cwd }), /^stepwise: Execution already exists: 'arn:aws:states:[^']*:execution:StateMachine:taken'\n$/);
+    expect(runCli(['history', 'taken', '--json'], { cwd }).stdout).toBe(before);
+    expectUsageError(runCli(['fork', 'ok', '--from', '2', '--name', 'a:b'], { cwd }), "--name 'a:b' is not a valid execution name");
+    expectUsageError(runCli(['run', def, '--name', 'a b', '--store', 'memory']), "--name 'a b' is not a valid execution name");
+    expectUsageError(runCli(['run', def, '--name=', '--store', 'memory']), "--name '' is not a valid execution name");
+    expectUsageError(runCli(['run', def, '--state-machine-name', 'M/x', '--store', 'memory']), "--state-machine-name 'M/x' is not a valid state machine name");
+  }, 60_000);
+});
