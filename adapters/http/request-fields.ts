@@ -126,9 +126,12 @@ export class RequestFields {
     return this.optionalList<Tag>(key);
   }
 
-  /** maxResults and nextToken; AWS caps the token at 1,024 characters, or 3,096 for executions and history. */
+  /**
+   * maxResults (0 to 1000; a negative one was refused as over 1000) and nextToken; AWS caps the
+   * token at 1,024 characters, or 3,096 for executions and history.
+   */
   page(maxTokenLength = 1024): { maxResults?: number; nextToken?: string } {
-    const maxResults = this.optionalNumber('maxResults');
+    const maxResults = this.optionalNumber('maxResults', { integer: true, min: 0, max: 1000 });
     const nextToken = this.optionalString('nextToken');
     if (nextToken !== undefined && nextToken.length > maxTokenLength) {
       throw validationError(`1 validation error detected: Value '${nextToken}' at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to ${maxTokenLength}`);

@@ -3,7 +3,7 @@ import { StepwiseError } from '../../../src/errors/stepwise-error.js';
 import type { LoggingConfiguration, RoutingEntry, StateMachineType, Tag, TracingConfiguration } from '../../../src/registry/registry-types.js';
 import { REGISTRY_LIMITS } from '../../../src/registry/state-machine-registry.js';
 import type { Action } from '../api-context.js';
-import { compact, epochSeconds, validationError } from '../aws-json-protocol.js';
+import { compact, epochSeconds } from '../aws-json-protocol.js';
 import { nestsTooDeep, TOO_DEEP } from '../json-depth.js';
 import type { RequestFields } from '../request-fields.js';
 
@@ -144,8 +144,8 @@ const validateStateMachineDefinition: Action = async (f) => {
   const text = f.string('definition', { max: REGISTRY_LIMITS.definitionBytes });
   const type = f.optionalEnum('type', TYPES) ?? 'STANDARD';
   const severity = f.optionalEnum('severity', ['ERROR', 'WARNING'] as const) ?? 'ERROR';
-  const maxResults = f.optionalNumber('maxResults') || 100;
-  if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 100) throw validationError(`1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`);
+  // API:ValidateStateMachineDefinition: 0 to 100, where 0 (or none) means 100.
+  const maxResults = f.optionalNumber('maxResults', { integer: true, min: 0, max: 100 }) || 100;
   if (nestsTooDeep(text)) return { result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: TOO_DEEP_DESCRIPTION }], truncated: false };
   let parsed: unknown;
   try {

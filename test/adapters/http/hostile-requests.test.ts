@@ -129,3 +129,17 @@ describe('logging and tracing configurations of the wrong shape', () => {
     expect((await call('DescribeStateMachine', { stateMachineArn })).body.loggingConfiguration).toEqual(loggingConfiguration);
   });
 });
+
+describe('maxResults out of range', () => {
+  it("words a negative or fractional maxResults as AWS's range check does", async () => {
+    expect(await refusal('ListStateMachines', { maxResults: -1 }))
+      .toMatchObject({ status: 400, name: 'ValidationException', message: expect.stringContaining('Member must have value greater than or equal to 0') });
+    expect(await refusal('ListActivities', { maxResults: 1001 }))
+      .toMatchObject({ status: 400, name: 'ValidationException', message: expect.stringContaining('Member must have value less than or equal to 1000') });
+    expect(await refusal('ListStateMachines', { maxResults: 2.5 })).toMatchObject({ status: 400, name: 'ValidationException', message: expect.stringContaining('Member must be an integer') });
+    expect(await refusal('ValidateStateMachineDefinition', { definition: PASS_MACHINE, maxResults: -5 }))
+      .toMatchObject({ status: 400, name: 'ValidationException', message: expect.stringContaining('Member must have value greater than or equal to 0') });
+    expect((await call('ListStateMachines', { maxResults: 0 })).status).toBe(200);
+    expect((await call('ListStateMachines', { maxResults: 1000 })).status).toBe(200);
+  });
+});
