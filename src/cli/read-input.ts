@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { JsonValue } from '../asl/json-value.js';
+import { parseJsonText, type DefinitionErrorDetails } from '../asl/parse-definition.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 
 /** Parses execution input from `--input` text or `--input-file`, saying where it is broken. */
@@ -23,16 +24,20 @@ export function readInput(inline: string | undefined, file: string | undefined):
   try {
     return JSON.parse(text) as JsonValue;
   } catch (e) {
-    throw new StepwiseError('InvalidInput', `The execution input in ${where} is not JSON: ${(e as Error).message}${lineHint(text, e as Error)}.`);
+    throw new StepwiseError('InvalidInput', `The execution input in ${where} is not JSON: ${whyNotJson(text, where) ?? (e as Error).message}.`);
   }
 }
 
-function lineHint(text: string, e: Error): string {
-  const m = /position (\d+)/.exec(e.message);
-  if (!m) return '';
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  return ` (line ${line}, column ${column})`;
+/**
+ * The definition reader's reason and line:column. Node 20's JSON.parse often gives no position
+ * (`Unexpected token 'o', "not json" is not valid JSON`), and quotes the text, newlines and all.
+ */
+function whyNotJson(text: string, where: string): string | undefined {
+  try {
+    parseJsonText(text, where);
+  } catch (e) {
+    const details = (e as StepwiseError).details as DefinitionErrorDetails | undefined;
+    if (details?.reason !== undefined) return `${details.reason} (line ${details.line}, column ${details.column})`;
+  }
+  return undefined;
 }

@@ -64,6 +64,14 @@ describe('the CLI refuses bad input to its store commands with a clear message',
     expectUsageError(replay('h.json', '{"events":[{"id":2,"type":"ExecutionSucceeded"},{"id":1,"type":"ExecutionStarted"}]}'), /h\.json: a history begins with ExecutionStarted, not ExecutionSucceeded/);
   }, 60_000);
 
+  it('says on which line and column an --input or --input-file is not JSON', () => {
+    const { cwd } = storeWithOne();
+    // Node 20's JSON.parse gives no position for these, and quoted the text with its newlines.
+    expectUsageError(runCli(['fork', 'ok', '--from', '2', '--input', 'not json'], { cwd }), /^stepwise: The execution input in --input is not JSON: .* but found 'not' \(line 1, column 1\)\.\n$/);
+    const file = tempFile('input.json', '{\n  "a": 1,\n  "b": tru\n}\n');
+    expectUsageError(runCli(['run', tempFile('def.json', pass), '--input-file', file, '--store', 'memory']), /^stepwise: The execution input in .*input\.json is not JSON: .* but found 'tru' \(line 3, column 8\)\.\n$/);
+  }, 60_000);
+
   it('refuses a fork named as a stored execution, leaving that one as it was, and names that make no ARN', () => {
     const { cwd, def } = storeWithOne();
     expect(runCli(['run', def, '--name', 'taken', '--json'], { cwd }).code).toBe(0);
