@@ -1,5 +1,8 @@
 import type { Tag } from '../../src/registry/registry-types.js';
-import { validationError } from './aws-json-protocol.js';
+import { ApiError, validationError } from './aws-json-protocol.js';
+
+/** Half a surrogate pair: no character at all (a pair is one astral character, which is allowed). */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Reads members of a request body with AWS's validation messages
@@ -35,6 +38,21 @@ export class RequestFields {
       throw validationError(`1 validation error detected: Value at '${this.path}${key}' failed to satisfy constraint: Member must have length greater than or equal to ${options.min}`);
     }
     return v;
+  }
+
+  /**
+   * A resource name (state machine, execution, activity); the other rules are the registry's.
+   * One holding half a surrogate pair is InvalidName: the event log wrote it as U+FFFD in stream
+   * names but escaped in events, so a restarted server found no history for such an execution.
+   */
+  optionalName(key = 'name'): string | undefined {
+    const v = this.optionalString(key);
+    if (v !== undefined && LONE_SURROGATE.test(v)) throw new ApiError('InvalidName', `Invalid Name: '${v}'`);
+    return v;
+  }
+
+  name(key = 'name'): string {
+    return this.optionalName(key) ?? this.string(key);
   }
 
   optionalBoolean(key: string): boolean | undefined {

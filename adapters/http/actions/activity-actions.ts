@@ -9,7 +9,7 @@ function activityArnField(f: Parameters<Action>[0]): string {
 }
 
 const createActivity: Action = async (f, ctx) => {
-  const name = checkName(f.string('name'), 'activity');
+  const name = checkName(f.name(), 'activity');
   const tags = f.optionalTags();
   const r = await ctx.runtime.activities.create({ name, ...(tags ? { tags } : {}) });
   if (tags && tags.length > 0) await ctx.runtime.stateMachines.tag(r.activityArn, tags);

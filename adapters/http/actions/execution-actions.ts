@@ -36,7 +36,7 @@ async function startRequest(f: RequestFields, runtime: Runtime): Promise<StartRe
   parseStateMachineArn(arn);
   const target = await runtime.stateMachines.resolve(arn);
   if (!target) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-  const givenName = f.optionalString('name');
+  const givenName = f.optionalName();
   const name = givenName === undefined ? randomUUID() : checkName(givenName, 'execution');
   // API:StartExecution: at most 262,144 bytes of UTF-8 — the runtime's payload limit, which local work may lift.
   const inputText = f.optionalPayload('input', runtime.limits.payloadBytes) ?? '{}';

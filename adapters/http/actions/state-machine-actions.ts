@@ -46,7 +46,7 @@ function tracingConfiguration(f: RequestFields): TracingConfiguration | undefine
 
 const createStateMachine: Action = async (f, { runtime }) => {
   const r = await runtime.stateMachines.create({
-    name: f.string('name'),
+    name: f.name(),
     definition: definition(f),
     roleArn: f.string('roleArn'),
     type: f.optionalEnum<StateMachineType>('type', TYPES) ?? 'STANDARD',

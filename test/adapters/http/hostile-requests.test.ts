@@ -143,3 +143,18 @@ describe('maxResults out of range', () => {
     expect((await call('ListStateMachines', { maxResults: 1000 })).status).toBe(200);
   });
 });
+
+describe('names holding half a surrogate pair', () => {
+  // JSON text may escape one (\ud800); the event log could not keep it in a stream name.
+  const lone = 'order\ud800';
+  it('refuses them as InvalidName, creating nothing', async () => {
+    expect(await refusal('CreateStateMachine', { name: lone, roleArn: ROLE, definition: PASS_MACHINE })).toMatchObject({ status: 400, name: 'InvalidName' });
+    expect(await refusal('CreateActivity', { name: lone })).toMatchObject({ status: 400, name: 'InvalidName' });
+    const { stateMachineArn } = (await call('CreateStateMachine', { name: 'Named', roleArn: ROLE, definition: PASS_MACHINE })).body;
+    expect(await refusal('StartExecution', { stateMachineArn, name: lone })).toMatchObject({ status: 400, name: 'InvalidName' });
+    expect((await call('ListExecutions', { stateMachineArn })).body.executions).toEqual([]);
+    expect((await call('ListActivities', {})).body.activities).not.toContainEqual(expect.objectContaining({ name: lone }));
+    // A whole pair is one character, as AWS takes it.
+    expect((await call('StartExecution', { stateMachineArn, name: 'order-\u{1F600}' })).status).toBe(200);
+  });
+});
