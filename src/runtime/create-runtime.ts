@@ -403,7 +403,7 @@ export class Runtime {
     const events = await this.store.read(executionArn);
     const last = events.at(-1);
     if (!last || !['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'].includes(last.type)) {
-      throw new StepwiseError('InvalidArgument', `Execution '${executionArn}' cannot be redriven: only FAILED, TIMED_OUT and ABORTED executions can (it is ${stored.meta.status}).`);
+      throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' cannot be redriven: only FAILED, TIMED_OUT and ABORTED executions can (it is ${stored.meta.status}).`);
     }
     const point = await this.probe(stored.identity, stored.prepared, stored.extra.input).redrivePointOf(events);
     if (this.ownership && !(await this.ownership.claim(executionArn))) {

@@ -201,7 +201,7 @@ describe('redrive', () => {
     const runtime = createRuntime({ store, clock: 'virtual' });
     const execution = runtime.startExecution({ definition: { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } } });
     await execution.done;
-    await expect(runtime.redrive(execution.identity.executionArn)).rejects.toThrow(/cannot be redriven/);
+    await expect(runtime.redrive(execution.identity.executionArn)).rejects.toMatchObject({ code: 'ExecutionNotRedrivable', message: expect.stringMatching(/cannot be redriven/) });
   });
 });
 

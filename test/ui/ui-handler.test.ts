@@ -117,7 +117,7 @@ describe('the UI server (mounted under /ui)', () => {
   });
 
   it('redrives only unsuccessful executions', async () => {
-    expect(await post(`${exec(succeededArn)}/redrive`, {})).toMatchObject({ status: 400, body: { error: 'InvalidArgument', message: expect.stringContaining('cannot be redriven') } });
+    expect(await post(`${exec(succeededArn)}/redrive`, {})).toMatchObject({ status: 400, body: { error: 'ExecutionNotRedrivable', message: expect.stringContaining('cannot be redriven') } });
     const redriven = await post(`${exec(failedArn)}/redrive`, {});
     expect(redriven).toEqual({ status: 200, body: { executionArn: failedArn } });
     await runtime.liveExecution(failedArn)?.done;
