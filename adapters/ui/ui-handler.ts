@@ -246,6 +246,8 @@ const STATUS_OF: Partial<Record<StepwiseErrorCode, number>> = {
   InvalidDefinition: 400,
   InvalidInput: 400,
   InvalidArgument: 400,
+  InvalidExecutionInput: 400,
+  ExecutionNotRedrivable: 400,
   InvalidMockConfig: 400,
   StoreUnavailable: 503,
 };
