@@ -10,7 +10,7 @@ import { openStore, ownershipOption } from './open-store.js';
 import { readInput } from './read-input.js';
 import { LIMIT_USAGE, RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
 import { paint } from './paint.js';
-import { nameFlag } from './name-flag.js';
+import { nameFlag, stateMachineNameFlag } from './name-flag.js';
 import { AWS_SERVICE_FLAGS, AWS_SERVICE_USAGE, servicesFromFlags } from './aws-service-flags.js';
 import { HTTP_TASK_USAGE } from './http-task-flags.js';
 import { chainServiceCallers } from '../resources/service-caller.js';
@@ -47,7 +47,7 @@ export async function runCommand(args: string[]): Promise<number> {
     throw new StepwiseError('InvalidArgument', '--test-case needs --mock-config FILE.');
   }
   nameFlag('--name', values.name, 'execution');
-  nameFlag('--state-machine-name', values['state-machine-name'], 'state machine');
+  stateMachineNameFlag(values['state-machine-name']);
   const definition = (await loadDefinitionFile(positionals[0]!)) as StateMachineDefinition;
   const input = readInput(values.input, values['input-file']);
   const options = runtimeOptionsFromFlags(values);

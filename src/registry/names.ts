@@ -14,8 +14,13 @@ export function checkName(name: unknown, what: NamedThing): string {
   if (what === 'alias') return checkAliasName(name);
   if (typeof name !== 'string' || name.length === 0) throw new StepwiseError('InvalidName', `Invalid Name: '${String(name ?? '')}'`);
   // AWS's wording names the value only; the rule broken is in the comment above.
-  if ([...name].length > MAX_NAME_LENGTH || FORBIDDEN_NAME_CHARS.test(name)) throw new StepwiseError('InvalidName', `Invalid Name: '${name}'`);
+  if ([...name].length > MAX_NAME_LENGTH || hasForbiddenNameChars(name)) throw new StepwiseError('InvalidName', `Invalid Name: '${name}'`);
   return name;
+}
+
+/** A character AWS refuses in a name: several of them (':', '/') would break the ARN it ends. */
+export function hasForbiddenNameChars(name: string): boolean {
+  return FORBIDDEN_NAME_CHARS.test(name);
 }
 
 const ALIAS_NAME = /^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/;

@@ -82,5 +82,9 @@ describe('the CLI refuses bad input to its store commands with a clear message',
     expectUsageError(runCli(['run', def, '--name', 'a b', '--store', 'memory']), "--name 'a b' is not a valid execution name");
     expectUsageError(runCli(['run', def, '--name=', '--store', 'memory']), "--name '' is not a valid execution name");
     expectUsageError(runCli(['run', def, '--state-machine-name', 'M/x', '--store', 'memory']), "--state-machine-name 'M/x' is not a valid state machine name");
+    // Longer than AWS's 80 characters is taken: mock configs file test cases under such names.
+    const long = runCli(['run', def, '--state-machine-name', `machine.${'x'.repeat(100)}`, '--store', 'memory', '--json']);
+    expect(long.code).toBe(0);
+    expect(JSON.parse(long.stdout).executionArn).toMatch(/:execution:machine\.x{100}:/);
   }, 60_000);
 });
