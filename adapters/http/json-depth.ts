@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH } from '../../src/compile/scope-runtime.js';
+import { MAX_JSON_DEPTH } from '../../src/asl/json-value.js';
 
 /**
  * Whether a JSON text nests arrays and objects more than {@link MAX_JSON_DEPTH} levels deep,

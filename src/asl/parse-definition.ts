@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseDocument, type Document } from 'yaml';
 import { StepwiseError } from '../errors/stepwise-error.js';
+import { MAX_JSON_DEPTH } from './json-value.js';
 
 /**
  * Reads a state machine definition from JSON or YAML text.
@@ -187,7 +188,7 @@ class JsonReader {
 
   private enter(): void {
     // Deep nesting is almost certainly garbage input; stop before the JS stack does.
-    if (++this.depth > 1000) throw new JsonSyntaxError(this.pos, 'nesting is deeper than 1000 levels');
+    if (++this.depth > MAX_JSON_DEPTH) throw new JsonSyntaxError(this.pos, `nesting is deeper than ${MAX_JSON_DEPTH} levels`);
   }
 
   private readObject(): Record<string, unknown> {

@@ -4,6 +4,7 @@ import { compileJsonata } from './jsonata/compile-jsonata.js';
 import { isJsonataExpression, jsonataExpressionText } from './jsonata/evaluate-jsonata.js';
 import { describeRaisedError } from './jsonata/jsonata-errors.js';
 import { duplicateKeysOf } from './parse-definition.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-value.js';
 import { checkReferencePathSyntax, checkResultPathSyntax } from './reference-path.js';
 
 /**
@@ -29,6 +30,10 @@ export type ValidationResult = { result: 'OK' | 'FAIL'; diagnostics: Diagnostic[
 
 /** `type`: an EXPRESS state machine also may not use the `.sync` and `.waitForTaskToken` patterns. */
 export function validateDefinition(def: unknown, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): Diagnostic[] {
+  // The checks below walk the definition recursively; a text this deep is refused by the reader.
+  if (nestsDeeperThan(def, MAX_JSON_DEPTH)) {
+    return [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: `The definition nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, location: '' }];
+  }
   const validator = new Validator(type);
   validator.validateTop(def);
   return [...validator.diagnostics, ...unassignedVariableReferences(def)];

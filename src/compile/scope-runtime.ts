@@ -1,7 +1,7 @@
 import type { AnyActorLogic, AnyActorRef, AnyStateMachine } from 'xstate';
 import type { Branch, QueryLanguage, State } from '../asl/definition.js';
 import type { JsonataBindings } from '../asl/jsonata/evaluate-jsonata.js';
-import type { JsonValue } from '../asl/json-value.js';
+import { MAX_JSON_DEPTH, type JsonValue } from '../asl/json-value.js';
 import type { PathContext } from '../asl/path-context.js';
 import { AslError, isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
@@ -349,13 +349,6 @@ export function jsonByteLength(value: JsonValue): number {
   }
   return Buffer.byteLength(text ?? 'null', 'utf8');
 }
-
-/**
- * The deepest nesting of arrays and objects Stepwise keeps. Its stores serialise events with
- * V8's serializer and JSON.stringify, which recurse and exhaust the call stack a few thousand
- * levels down; AWS documents no such limit, but a value this deep only arises by mistake.
- */
-export const MAX_JSON_DEPTH = 1000;
 
 /** A value nests deeper than {@link MAX_JSON_DEPTH}: it could not be stored. */
 export class JsonTooDeepError extends AslError {

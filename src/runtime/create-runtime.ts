@@ -1,7 +1,7 @@
 import { nanoid } from 'nanoid';
 import type { StateMachineDefinition } from '../asl/definition.js';
-import type { JsonValue } from '../asl/json-value.js';
-import { validateDefinition } from '../asl/validate-definition.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan, type JsonValue } from '../asl/json-value.js';
+import { validateDefinition, type Diagnostic } from '../asl/validate-definition.js';
 import { compileScope } from '../compile/compile-scope.js';
 import { exceedsPayloadLimit, JsonTooDeepError, type CompiledScope } from '../compile/scope-runtime.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
@@ -186,6 +186,8 @@ export class Runtime {
   }
 
   private prepareText(definition: StateMachineDefinition | string): PreparedStateMachine {
+    // JSON.stringify recurses: an object nested too deep for it is refused first, as the validator refuses it.
+    if (typeof definition === 'object' && nestsDeeperThan(definition, MAX_JSON_DEPTH)) refuseDefinition(validateDefinition(definition));
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
     let prepared = this.prepared.get(text);
     if (prepared) return prepared;
@@ -195,10 +197,7 @@ export class Runtime {
     } catch (e) {
       throw new StepwiseError('InvalidDefinition', `The definition is not valid JSON: ${(e as Error).message}`);
     }
-    const problems = validateDefinition(parsed).filter((d) => d.severity === 'ERROR');
-    if (problems.length > 0) {
-      throw new StepwiseError('InvalidDefinition', `The definition is invalid:\n${problems.map((p) => `  ${p.code} at ${p.location || '/'}: ${p.message}`).join('\n')}`, problems);
-    }
+    refuseDefinition(validateDefinition(parsed));
     const def = parsed as StateMachineDefinition;
     prepared = { definition: def, compiled: compileScope(def), definitionId: definitionIdOf(text) };
     this.prepared.set(text, prepared);
@@ -792,5 +791,13 @@ function inputExceedsPayloadLimit(input: JsonValue, limit: number): boolean {
   } catch (e) {
     if (e instanceof JsonTooDeepError) throw new StepwiseError('InvalidExecutionInput', `The execution input is not valid: ${e.message}`);
     throw e;
+  }
+}
+
+/** Throws InvalidDefinition listing the errors among a definition's diagnostics, if any. */
+function refuseDefinition(diagnostics: Diagnostic[]): void {
+  const problems = diagnostics.filter((d) => d.severity === 'ERROR');
+  if (problems.length > 0) {
+    throw new StepwiseError('InvalidDefinition', `The definition is invalid:\n${problems.map((p) => `  ${p.code} at ${p.location || '/'}: ${p.message}`).join('\n')}`, problems);
   }
 }

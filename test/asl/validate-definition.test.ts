@@ -47,6 +47,20 @@ describe('validateDefinitionResult', () => {
 });
 
 describe('top level', () => {
+  it('refuses a definition nested deeper than Stepwise takes, without exhausting the call stack', () => {
+    const nested = (levels: number) => {
+      let v: unknown = 1;
+      for (let i = 0; i < levels; i++) v = { a: v };
+      return v;
+    };
+    // The Result is three levels down (the definition, States, the state): 997 more make 1,000.
+    expectValid(machine({ A: pass({ Result: nested(997) }) }));
+    expect(errors(machine({ A: pass({ Result: nested(998) }) }))).toEqual([
+      { severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: 'The definition nests arrays and objects more than 1000 levels deep.', location: '' },
+    ]);
+    expect(codes(machine({ A: pass({ Result: nested(100_000) }) }))).toEqual(['INVALID_JSON_DESCRIPTION']);
+  });
+
   it('rejects what is not an object, and reports an empty definition', () => {
     expect(codes([])).toEqual(['SCHEMA_VALIDATION_FAILED']);
     expect(codes(null)).toEqual(['MISSING_DESCRIPTION']);

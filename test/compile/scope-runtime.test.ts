@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jsonByteLength, jsonSizeBound, JsonTooDeepError, MAX_JSON_DEPTH } from '../../src/compile/scope-runtime.js';
+import { jsonByteLength, jsonSizeBound, JsonTooDeepError } from '../../src/compile/scope-runtime.js';
+import { MAX_JSON_DEPTH } from '../../src/asl/json-value.js';
 import type { JsonValue } from '../../src/asl/json-value.js';
 
 describe('jsonSizeBound', () => {

@@ -329,6 +329,12 @@ describe('runtime: execution lifecycle', () => {
   it('rejects an invalid definition with every problem and its JSON pointer', () => {
     const runtime = createRuntime();
     expect(() => runtime.prepare({ StartAt: 'Nope', States: { A: { Type: 'Pass', Next: 'Missing' } } } as never)).toThrow(/\/States\/A\/Next/);
+    let deep: JsonValue = 1;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    // Too deep to serialise: refused as the validator refuses it, not with a RangeError.
+    expect(() => runtime.prepare({ StartAt: 'A', States: { A: { Type: 'Pass', Result: deep, End: true } } })).toThrow(
+      /^The definition is invalid:\n  INVALID_JSON_DESCRIPTION at \/: The definition nests arrays and objects more than 1000 levels deep\.$/,
+    );
   });
 
   it('describes an execution with its end status as soon as `done` has settled, on either store', async () => {
