@@ -1,5 +1,5 @@
 import { StepwiseError } from '../errors/stepwise-error.js';
-import { checkName, hasForbiddenNameChars, type NamedThing } from '../registry/names.js';
+import { checkLocalStateMachineName, checkName, type NamedThing } from '../registry/names.js';
 
 const FORBIDDEN = 'none of them white space, < > { } [ ] ? * " # % \\ ^ | ~ ` $ & , ; : / or a control character';
 
@@ -24,8 +24,9 @@ export function nameFlag(flag: string, value: string | undefined, what: NamedThi
  */
 export function stateMachineNameFlag(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (value.length === 0 || hasForbiddenNameChars(value)) {
+  try {
+    return checkLocalStateMachineName(value);
+  } catch {
     throw new StepwiseError('InvalidName', `--state-machine-name '${value}' is not a valid state machine name: it takes 1 or more characters, ${FORBIDDEN}.`);
   }
-  return value;
 }

@@ -21,7 +21,7 @@ import { ExecutionHandle } from './execution-handle.js';
 import { MemoryEventStore, createMemoryEventStore } from '../store/memory-store.js';
 import { FileEventStore } from '../store/file-store.js';
 import { StateMachineRegistry } from '../registry/state-machine-registry.js';
-import { statesArn, type ArnPlace } from '../registry/names.js';
+import { checkLocalStateMachineName, checkName, statesArn, type ArnPlace } from '../registry/names.js';
 import { jsonFileRegistryPersistence, memoryRegistryPersistence, REGISTRY_FILE, type RegistryPersistence } from '../registry/registry-persistence.js';
 import { dirname, join } from 'node:path';
 import { Activities } from '../activities/activities.js';
@@ -206,6 +206,9 @@ export class Runtime {
 
   /** Starts an execution and returns it at once; `await execution.done` for the result. */
   startExecution(options: StartExecutionOptions): ExecutionJournal {
+    // As StartExecution checks them (InvalidName): each ends an ARN, which a ':' or '/' would break.
+    if (options.name !== undefined) checkName(options.name, 'execution');
+    if (options.stateMachineName !== undefined) checkLocalStateMachineName(options.stateMachineName);
     return this.startExecutionAs(options, undefined);
   }
 
@@ -339,6 +342,7 @@ export class Runtime {
       throw new StepwiseError('InvalidArgument', `Execution '${executionArn}' has no event ${options.fromEventId}.`);
     }
     const prepared = options.definition !== undefined ? this.prepare(options.definition) : origin.prepared;
+    if (options.name !== undefined) checkName(options.name, 'execution');
     const identity = this.identity(origin.identity.stateMachineName, options.name ?? `${origin.identity.name}-fork-${nanoid(8)}`, origin.extra.roleArn);
     const copies = events.map((e) => ({ ...e }));
     const journal = this.journal(identity, prepared.compiled, origin.extra.input, origin.extra.testCase, origin.extra.mockStateMachine);

@@ -364,6 +364,20 @@ describe('runtime: execution lifecycle', () => {
 describe('runtime: execution names', () => {
   const definition: StateMachineDefinition = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
 
+  it("refuses names StartExecution refuses (InvalidName), whose ARN could not be read back, before recording anything", async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    // ':' and '/' split ARNs; '\ud800' alone is half a character, which the file store could not name a stream by.
+    for (const name of ['a/b', 'a:b', 'with space', '', 'x'.repeat(81), 'half\ud800']) {
+      expect(() => runtime.startExecution({ definition, name }), name).toThrow(expect.objectContaining({ code: 'InvalidName' }));
+    }
+    expect(() => runtime.startExecution({ definition, stateMachineName: 'M:1' })).toThrow(expect.objectContaining({ code: 'InvalidName' }));
+    expect((await runtime.store.list({})).items).toEqual([]);
+    // A whole emoji is a character; a state machine name may be longer than 80 (mock configs use such names).
+    const ok = await runtime.run({ definition, name: 'emoji-😀', stateMachineName: `machine.${'m'.repeat(90)}` });
+    expect(ok.status).toBe('SUCCEEDED');
+    expect(ok.executionArn).toMatch(/:execution:machine\.m{90}:emoji-😀$/);
+  });
+
   it('refuses a name already used in the store, by this runtime or an earlier one, and leaves the stored execution as it was', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
