@@ -142,7 +142,7 @@ export class Activities implements ActivityDispatcher {
         send();
       } catch (e) {
         // The task timed out or its execution ended while the worker ran: nothing to answer.
-        if (!(isStepwiseError(e) && e.code === 'TaskDoesNotExist')) throw e;
+        if (!(isStepwiseError(e) && e.code === 'TaskTimedOut')) throw e;
       }
     };
     try {

@@ -19,6 +19,7 @@ export type StepwiseErrorCode =
   | 'InvalidName'
   | 'InvalidArn'
   | 'InvalidToken'
+  | 'TaskTimedOut'
   | 'InvalidExecutionInput'
   | 'StateMachineDoesNotExist'
   | 'StateMachineAlreadyExists'

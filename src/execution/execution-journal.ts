@@ -6,6 +6,7 @@ import { redriveMachineOf } from '../compile/compile-scope.js';
 import { ScopeRuntime, type CompiledScope, type RedrivePoint, type ScopeOutcome } from '../compile/scope-runtime.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { AslError } from '../errors/asl-error.js';
+import { noOpenTaskError } from './task-token.js';
 import { StepwiseError, isStepwiseError } from '../errors/stepwise-error.js';
 import type { MockTestCase } from '../resources/mock-config.js';
 import type { TaskHandlerRegistry, TaskRequest } from '../resources/task-handlers.js';
@@ -74,6 +75,11 @@ export interface JournalEnvironment {
   onSettled?: (journal: ExecutionJournal, result: ExecutionResult | undefined) => void;
   /** Runs a Distributed Map's children as executions of their own. */
   children?: MapChildHost;
+  /**
+   * The execution holding each open task whose token is handed outside (`.waitForTaskToken`,
+   * activities), so that SendTaskSuccess finds it at once; other tasks are answered in process.
+   */
+  tokenOwners?: Map<string, ExecutionJournal>;
 }
 
 /** Where a Distributed Map's child executions run (the runtime). */
@@ -688,14 +694,16 @@ export class ExecutionJournal {
     return task !== undefined && task.requestId === token ? task : this.moreTasks?.get(token);
   }
 
-  private addTask(task: InFlightTask): void {
+  private addTask(task: InFlightTask, tokenGoesOutside: boolean): void {
     if (this.task === undefined) this.task = task;
     else (this.moreTasks ??= new Map()).set(task.requestId, task);
+    if (tokenGoesOutside) this.options.tokenOwners?.set(task.requestId, this);
   }
 
   private removeTask(task: InFlightTask): void {
     if (this.task === task) this.task = undefined;
     else this.moreTasks?.delete(task.requestId);
+    this.forgetToken(task.requestId);
   }
 
   /** Every task in flight, now no longer tracked. */
@@ -704,12 +712,19 @@ export class ExecutionJournal {
     if (this.moreTasks) for (const task of this.moreTasks.values()) all.push(task);
     this.task = undefined;
     this.moreTasks = undefined;
+    for (const task of all) this.forgetToken(task.requestId);
     return all;
+  }
+
+  private forgetToken(token: string): void {
+    const owners = this.options.tokenOwners;
+    // Nothing to look up while no token is out (tasks answered by handlers, the usual case).
+    if (owners !== undefined && owners.size !== 0) owners.delete(token);
   }
 
   private taskByToken(token: string): InFlightTask {
     const task = this.taskFor(token);
-    if (!task) throw new StepwiseError('TaskDoesNotExist', `No open task has the token '${token}'.`);
+    if (!task) throw noOpenTaskError(token);
     return task;
   }
 
@@ -1036,11 +1051,12 @@ export class ExecutionJournal {
   private executeTask(c: Extract<Command, { kind: 'task' }>, announceStart: boolean): void {
     const clock = this.options.clock;
     const task = new ExecutionJournal.Task(this, c, clock instanceof VirtualClock ? clock.hold() : noop);
-    this.addTask(task);
+    const waitsForWorker = this.waitsForWorker(c);
+    this.addTask(task, waitsForWorker || c.resource.endsWith('.waitForTaskToken'));
     if (c.timeoutSeconds !== undefined) {
       task.cancelTimers = [clock.schedule(clock.now() + c.timeoutSeconds * 1000, () => this.settleTask(task, { kind: 'timedOut', error: StatesErrors.Timeout }))];
     }
-    if (this.waitsForWorker(c)) {
+    if (waitsForWorker) {
       // An activity task starts when a worker takes it, not when it is scheduled; its
       // heartbeat clock starts then too. A task a worker had already taken before a crash is
       // not queued again: that worker may still answer it with its token. Virtual time is

@@ -5,6 +5,7 @@ import { validateDefinition, type Diagnostic } from '../asl/validate-definition.
 import { compileScope } from '../compile/compile-scope.js';
 import { exceedsPayloadLimit, JsonTooDeepError, type CompiledScope } from '../compile/scope-runtime.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
+import { noOpenTaskError } from '../execution/task-token.js';
 import { RealClock, VirtualClock, type Clock } from '../execution/clock.js';
 import { AWS_LIMITS, type ExecutionLimits, type MapRunSettings, type MapRunUpdate } from '../execution/execution-services.js';
 import { describeMapRun, describeMapRunsOf, listMapRuns, type MapRunDescription } from './map-runs.js';
@@ -108,6 +109,8 @@ export class Runtime {
   private readonly prepared = new Map<string, PreparedStateMachine>();
   private readonly preparedByObject = new WeakMap<object, PreparedStateMachine>();
   private readonly executions = new Map<string, ExecutionJournal>();
+  /** The execution holding each open task whose token went outside: see JournalEnvironment.tokenOwners. */
+  private readonly tokenOwners = new Map<string, ExecutionJournal>();
   private readonly definitions: StoredDefinitions;
   private readonly pendingWrites = new Set<Promise<unknown>>();
   /** The ARNs shared by a state machine's executions, built once per name. */
@@ -445,7 +448,7 @@ export class Runtime {
     const mocks = testCase !== undefined ? this.options.mockConfig?.testCase(mockStateMachine ?? identity.stateMachineName, testCase) ?? throwNoMocks() : undefined;
     this.journalEnvironment ??= {
       store: this.store, clock: this.clock, handlers: this.handlers, limits: this.limits, activities: this.activities, services: this.services,
-      onSettled: this.settled, children: this.mapChildren,
+      onSettled: this.settled, children: this.mapChildren, tokenOwners: this.tokenOwners,
     };
     const journal = new ExecutionJournal(identity, this.journalEnvironment, {
       compiled, input, mocks,
@@ -751,8 +754,11 @@ export class Runtime {
   }
 
   private ownerOf(token: string): ExecutionJournal {
+    const owner = this.tokenOwners.get(token);
+    if (owner?.hasTask(token)) return owner;
+    // A task answered in process (its handler's own token): looked for in every execution.
     for (const e of this.executions.values()) if (e.hasTask(token)) return e;
-    throw new StepwiseError('TaskDoesNotExist', `No open task has the token '${token}'.`);
+    throw noOpenTaskError(token);
   }
 }
 

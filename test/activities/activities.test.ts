@@ -117,7 +117,9 @@ describe('activity tasks', () => {
     runtime.sendTaskHeartbeat(task!.taskToken);
     runtime.sendTaskSuccess(task!.taskToken, { ok: 1 });
     expect(await execution.done).toMatchObject({ status: 'SUCCEEDED', output: { ok: 1 } });
-    expect(() => runtime.sendTaskSuccess(task!.taskToken, {})).toThrow(expect.objectContaining({ code: 'TaskDoesNotExist' }));
+    // AWS: a token whose task has closed is TaskTimedOut; one it never issued, InvalidToken.
+    expect(() => runtime.sendTaskSuccess(task!.taskToken, {})).toThrow(expect.objectContaining({ code: 'TaskTimedOut', message: expect.stringMatching(/^Task Timed Out: 'Provided task does not exist anymore'/) }));
+    expect(() => runtime.sendTaskHeartbeat('not-a-token')).toThrow(expect.objectContaining({ code: 'InvalidToken' }));
   });
 
   it('fail with the error and cause the worker gives, which Catch sees', async () => {

@@ -5,6 +5,27 @@ import { createRuntime, TaskFailure, type HistoryEvent, type JsonValue, type Sta
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:work';
 
 describe('runtime: tasks', () => {
+  it('answers callback tasks by token in any order, and refuses closed and foreign tokens as AWS does', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    const tokens: string[] = [];
+    runtime.handle('arn:aws:states:::lambda:invoke.waitForTaskToken', ({ input }) => {
+      tokens.push((input as { token: string }).token);
+      return new Promise(() => {});
+    });
+    const def: StateMachineDefinition = {
+      StartAt: 'Wait',
+      States: { Wait: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { FunctionName: 'f', Payload: { 'token.$': '$$.Task.Token', 'n.$': '$.n' } }, End: true } },
+    };
+    const runs = Array.from({ length: 50 }, (_, n) => runtime.run({ definition: def, input: { n } }));
+    while (tokens.length < 50) await new Promise((r) => setTimeout(r, 1));
+    // The last first: each token finds its execution, wherever it was started.
+    for (const [i, token] of [...tokens.entries()].reverse()) runtime.sendTaskSuccess(token, { answered: i });
+    const results = await Promise.all(runs);
+    expect(results.map((r) => r.output)).toEqual(tokens.map((_, i) => ({ answered: i })));
+    expect(() => runtime.sendTaskSuccess(tokens[0]!, {})).toThrow(expect.objectContaining({ code: 'TaskTimedOut' }));
+    expect(() => runtime.sendTaskFailure('arn:aws:states:not-ours', 'E')).toThrow(expect.objectContaining({ code: 'InvalidToken' }));
+  });
+
   it('calls a handler by ARN pattern and shapes lambda:invoke results as AWS does', async () => {
     const runtime = createRuntime({ clock: 'virtual' });
     runtime.handle('arn:aws:states:::lambda:*', ({ input }) => ({ doubled: (input as { n: number }).n * 2 }));

@@ -123,7 +123,9 @@ describe('executions over the AWS JSON 1.0 API', () => {
     await t.client.send(new SendTaskFailureCommand({ taskToken: badToken, error: 'Pay.Failed', cause: 'no' }));
     await finished(bad.executionArn!);
     expect(await t.client.send(new DescribeExecutionCommand({ executionArn: bad.executionArn }))).toMatchObject({ status: 'FAILED', error: 'Pay.Failed', cause: 'no' });
-    expect(await errorName(t.client.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' })))).toBe('TaskDoesNotExist');
+    expect(await errorName(t.client.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' })))).toBe('InvalidToken');
+    // The task it answered has closed: AWS answers TaskTimedOut.
+    expect(await errorName(t.client.send(new SendTaskFailureCommand({ taskToken: badToken, error: 'Again' })))).toBe('TaskTimedOut');
   });
 
   it('pages GetExecutionHistory forwards and in reverse, with or without execution data', async () => {
