@@ -29,7 +29,10 @@ export type StepwiseErrorCode =
   | 'ConflictException'
   | 'ValidationException'
   | 'TooManyTags'
-  | 'MissingRequiredParameter';
+  | 'MissingRequiredParameter'
+  | 'InvalidLoggingConfiguration'
+  | 'InvalidTracingConfiguration'
+  | 'StateMachineDeleting';
 
 export class StepwiseError extends Error {
   readonly isStepwiseError = true;

@@ -485,11 +485,24 @@ function checkConfig(c: { definition: unknown; roleArn: unknown; type: unknown; 
   if (level !== undefined && !['ALL', 'ERROR', 'FATAL', 'OFF'].includes(level)) {
     throw new StepwiseError('ValidationException', `1 validation error detected: Value '${String(level)}' at 'loggingConfiguration.level' failed to satisfy constraint: Member must satisfy enum value set: [ALL, ERROR, FATAL, OFF]`);
   }
+  checkLogDestinations(level ?? 'OFF', c.loggingConfiguration?.destinations);
   return {
     definition: c.definition as string, roleArn: c.roleArn, type: c.type,
     loggingConfiguration: { level: level ?? 'OFF', includeExecutionData: c.loggingConfiguration?.includeExecutionData ?? false, ...(c.loggingConfiguration?.destinations ? { destinations: c.loggingConfiguration.destinations } : {}) },
     tracingConfiguration: { enabled: c.tracingConfiguration?.enabled ?? false },
   };
+}
+
+/**
+ * API:LoggingConfiguration: `destinations` is "Limited to size 1. Required, if your log level is
+ * not set to OFF." AWS refuses both with this message (as recorded by LocalStack's AWS-validated
+ * test_sfn_api_logs); an OFF level with none, or an empty list, is kept as given.
+ */
+function checkLogDestinations(level: string, destinations: unknown[] | undefined): void {
+  const count = destinations?.length ?? 0;
+  if (count > 1 || (level !== 'OFF' && count === 0)) {
+    throw new StepwiseError('InvalidLoggingConfiguration', 'Invalid Logging Configuration: Must specify exactly one Log Destination.');
+  }
 }
 
 /** InvalidDefinition with AWS's message shape: `Invalid State Machine Definition: 'CODE: message at /path'`. */

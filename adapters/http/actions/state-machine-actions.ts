@@ -3,7 +3,7 @@ import { StepwiseError } from '../../../src/errors/stepwise-error.js';
 import type { LoggingConfiguration, RoutingEntry, StateMachineType, Tag, TracingConfiguration } from '../../../src/registry/registry-types.js';
 import { REGISTRY_LIMITS } from '../../../src/registry/state-machine-registry.js';
 import type { Action } from '../api-context.js';
-import { compact, epochSeconds } from '../aws-json-protocol.js';
+import { ApiError, compact, epochSeconds } from '../aws-json-protocol.js';
 import { nestsTooDeep, TOO_DEEP } from '../json-depth.js';
 import type { RequestFields } from '../request-fields.js';
 
@@ -39,9 +39,19 @@ function loggingConfiguration(f: RequestFields): LoggingConfiguration | undefine
   return f.optionalObject<LoggingConfiguration>('loggingConfiguration');
 }
 
+/**
+ * API:CreateStateMachine's InvalidTracingConfiguration: "Your tracingConfiguration key does not
+ * match, or enabled has not been set to true or false" (the only member is `enabled`).
+ */
 function tracingConfiguration(f: RequestFields): TracingConfiguration | undefined {
-  f.optionalFields('tracingConfiguration')?.optionalBoolean('enabled');
-  return f.optionalObject<TracingConfiguration>('tracingConfiguration');
+  const c = f.optionalObject<Record<string, unknown>>('tracingConfiguration');
+  if (!c) return undefined;
+  const other = Object.keys(c).find((key) => key !== 'enabled');
+  if (other !== undefined) throw new ApiError('InvalidTracingConfiguration', `Invalid Tracing Configuration: '${other}' is not a member of tracingConfiguration (its only member is 'enabled').`);
+  if (c.enabled !== undefined && c.enabled !== null && typeof c.enabled !== 'boolean') {
+    throw new ApiError('InvalidTracingConfiguration', `Invalid Tracing Configuration: 'enabled' must be true or false, not ${JSON.stringify(c.enabled)}.`);
+  }
+  return c as TracingConfiguration;
 }
 
 const createStateMachine: Action = async (f, { runtime }) => {

@@ -109,7 +109,6 @@ describe('logging and tracing configurations of the wrong shape', () => {
     expect(created.status).toBe(200);
     const stateMachineArn = created.body.stateMachineArn;
     const bad: [Record<string, unknown>, string][] = [
-      [{ tracingConfiguration: { enabled: 'yes' } }, 'tracingConfiguration.enabled'],
       [{ tracingConfiguration: [] }, 'tracingConfiguration'],
       [{ loggingConfiguration: { level: 'ALL', includeExecutionData: 'x' } }, 'loggingConfiguration.includeExecutionData'],
       [{ loggingConfiguration: { level: 'ALL', destinations: 5 } }, 'loggingConfiguration.destinations'],
@@ -127,6 +126,42 @@ describe('logging and tracing configurations of the wrong shape', () => {
     const loggingConfiguration = { level: 'ALL', includeExecutionData: true, destinations: [{ cloudWatchLogsLogGroup: { logGroupArn } }] };
     expect((await call('UpdateStateMachine', { stateMachineArn, loggingConfiguration })).status).toBe(200);
     expect((await call('DescribeStateMachine', { stateMachineArn })).body.loggingConfiguration).toEqual(loggingConfiguration);
+  });
+
+  // API:LoggingConfiguration: destinations "Limited to size 1. Required, if your log level is not set to OFF."
+  it('refuses a logging level other than OFF without exactly one destination as InvalidLoggingConfiguration', async () => {
+    const created = await call('CreateStateMachine', { name: 'Logging', roleArn: ROLE, definition: PASS_MACHINE });
+    const stateMachineArn = created.body.stateMachineArn;
+    const destination = (name: string) => ({ cloudWatchLogsLogGroup: { logGroupArn: `arn:aws:logs:us-east-1:123456789012:log-group:${name}:*` } });
+    const refused = [
+      { level: 'ALL' }, { level: 'ERROR' }, { level: 'FATAL', includeExecutionData: true }, { level: 'ALL', destinations: [] },
+      { level: 'ALL', destinations: [destination('a'), destination('b')] }, { level: 'OFF', destinations: [destination('a'), destination('b')] },
+    ];
+    for (const loggingConfiguration of refused) {
+      const expected = { status: 400, name: 'InvalidLoggingConfiguration', message: 'Invalid Logging Configuration: Must specify exactly one Log Destination.' };
+      expect(await refusal('CreateStateMachine', { name: 'Logging2', roleArn: ROLE, definition: PASS_MACHINE, loggingConfiguration }), JSON.stringify(loggingConfiguration)).toEqual(expected);
+      expect(await refusal('UpdateStateMachine', { stateMachineArn, loggingConfiguration }), JSON.stringify(loggingConfiguration)).toEqual(expected);
+    }
+    expect(await refusal('DescribeStateMachine', { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Logging2' })).toMatchObject({ name: 'StateMachineDoesNotExist' });
+    expect((await call('DescribeStateMachine', { stateMachineArn })).body.loggingConfiguration).toEqual({ level: 'OFF', includeExecutionData: false });
+    // OFF needs no destination, and keeps an empty list as given (as AWS's recording shows).
+    expect((await call('UpdateStateMachine', { stateMachineArn, loggingConfiguration: { level: 'OFF', destinations: [] } })).status).toBe(200);
+    expect((await call('DescribeStateMachine', { stateMachineArn })).body.loggingConfiguration).toEqual({ level: 'OFF', includeExecutionData: false, destinations: [] });
+    expect((await call('UpdateStateMachine', { stateMachineArn, loggingConfiguration: { level: 'ERROR', destinations: [destination('a')] } })).status).toBe(200);
+  });
+
+  // API:CreateStateMachine: "Your tracingConfiguration key does not match, or enabled has not been set to true or false."
+  it('refuses a tracingConfiguration whose enabled is not a boolean, or with another key, as InvalidTracingConfiguration', async () => {
+    const created = await call('CreateStateMachine', { name: 'Tracing', roleArn: ROLE, definition: PASS_MACHINE, tracingConfiguration: { enabled: true } });
+    const stateMachineArn = created.body.stateMachineArn;
+    for (const tracingConfiguration of [{ enabled: 'yes' }, { enabled: 1 }, { Enabled: false }, { enabled: true, sampling: 1 }]) {
+      expect(await refusal('UpdateStateMachine', { stateMachineArn, tracingConfiguration }), JSON.stringify(tracingConfiguration)).toMatchObject({ status: 400, name: 'InvalidTracingConfiguration' });
+      expect(await refusal('CreateStateMachine', { name: 'Tracing2', roleArn: ROLE, definition: PASS_MACHINE, tracingConfiguration }), JSON.stringify(tracingConfiguration)).toMatchObject({ status: 400, name: 'InvalidTracingConfiguration' });
+    }
+    expect((await call('DescribeStateMachine', { stateMachineArn })).body.tracingConfiguration).toEqual({ enabled: true });
+    // enabled is optional (false when absent).
+    expect((await call('UpdateStateMachine', { stateMachineArn, tracingConfiguration: {} })).status).toBe(200);
+    expect((await call('DescribeStateMachine', { stateMachineArn })).body.tracingConfiguration).toEqual({ enabled: false });
   });
 });
 
