@@ -25,7 +25,7 @@ export async function forkCommand(args: string[]): Promise<number> {
   if (!Number.isSafeInteger(from) || from < 1) throw new StepwiseError('InvalidArgument', `--from takes an event id (a whole number from 1), not '${values.from}'.`);
   const ref = executionRef(positionals);
   const name = nameFlag('--name', values.name, 'execution');
-  const store = await openStore(values.store);
+  const store = await openStore(values.store, 'existing');
   const runtime = createRuntime({ store, ...runtimeOptionsFromFlags(values) });
   try {
     const arn = await resolveExecution(store, ref);

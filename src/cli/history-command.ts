@@ -8,7 +8,7 @@ import { executionRef, resolveExecution } from './resolve-execution.js';
 export async function historyCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, reverse: { type: 'boolean', default: false }, store: { type: 'string' } } });
   const ref = executionRef(positionals);
-  const store = await openStore(values.store);
+  const store = await openStore(values.store, 'existing');
   try {
     const arn = await resolveExecution(store, ref);
     const events = (await store.read(arn, { direction: values.reverse ? 'backwards' : 'forwards' })).map(toAwsHistoryEvent);

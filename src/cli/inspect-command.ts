@@ -16,7 +16,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
   const at = values.at !== undefined ? wholeNumber(values.at) : undefined;
   if (at !== undefined && (!Number.isSafeInteger(at) || at < 1)) throw new StepwiseError('InvalidArgument', `--at takes an event id (a whole number from 1), not '${values.at}'.`);
   const ref = executionRef(positionals);
-  const store = await openStore(values.store);
+  const store = await openStore(values.store, 'existing');
   try {
     const runtime = createRuntime({ store });
     const arn = await resolveExecution(store, ref);

@@ -9,7 +9,7 @@ const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PEN
 export async function listCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { status: { type: 'string' }, 'state-machine-name': { type: 'string' }, json: { type: 'boolean', default: false }, store: { type: 'string' } } });
   if (values.status && !STATUSES.includes(values.status)) throw new StepwiseError('InvalidArgument', `--status must be one of ${STATUSES.join(', ')}.`);
-  const store = await openStore(values.store);
+  const store = await openStore(values.store, 'existing');
   try {
     const all = [];
     let nextToken: string | undefined;

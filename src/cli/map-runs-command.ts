@@ -10,7 +10,7 @@ import { executionRef, resolveExecution } from './resolve-execution.js';
 export async function mapRunsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { children: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' } } });
   const ref = executionRef(positionals);
-  const store = await openStore(values.store);
+  const store = await openStore(values.store, 'existing');
   try {
     const arn = await resolveExecution(store, ref);
     const runs = (await describeMapRunsOf(store, arn)).map(({ children, ...run }) => ({

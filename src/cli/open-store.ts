@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isStepwiseError, StepwiseError } from '../errors/stepwise-error.js';
 import type { EventStore } from '../store/event-store.js';
@@ -7,9 +8,10 @@ import { wholeNumber } from './whole-number.js';
 
 /**
  * `--store memory`, `--store DIR`, `--store esdb://host:2113?tls=false` (EventStoreDB), or the
- * embedded default `.stepwise/` in the working directory.
+ * embedded default `.stepwise/` in the working directory. `use: 'existing'`: for commands that
+ * act on stored executions, a directory that does not exist is not created.
  */
-export async function openStore(option: string | undefined): Promise<EventStore> {
+export async function openStore(option: string | undefined, use: 'create' | 'existing' = 'create'): Promise<EventStore> {
   if (option === 'memory') return createMemoryEventStore();
   if (option !== undefined && /^[a-z][a-z0-9+]*:\/\//i.test(option)) {
     // Loaded only when asked for: the gRPC client is heavy, and src/ holds no network code.
@@ -17,6 +19,12 @@ export async function openStore(option: string | undefined): Promise<EventStore>
     return createEventStoreDbStore(option);
   }
   const dir = option ?? DEFAULT_STORE_DIR;
+  // Commands that read what earlier ones stored do not make a store: a mistyped --store
+  // would otherwise be created, directories and all, and read as empty.
+  if (use === 'existing' && !existsSync(dir)) {
+    if (option !== undefined) throw new StepwiseError('StoreUnavailable', `There is no store at ${dir}: the directory does not exist (run, serve and ui create one).`);
+    return createMemoryEventStore(); // nothing has run here yet: an empty store, and no .stepwise/ left behind
+  }
   try {
     return await openFileEventStore(dir);
   } catch (e) {

@@ -12,7 +12,7 @@ export async function redriveCommand(args: string[]): Promise<number> {
     options: { json: { type: 'boolean', default: false }, store: { type: 'string' }, ...RUNTIME_FLAGS },
   });
   const ref = executionRef(positionals);
-  const store = await openStore(values.store);
+  const store = await openStore(values.store, 'existing');
   const runtime = createRuntime({ store, ...runtimeOptionsFromFlags(values) });
   try {
     const arn = await resolveExecution(store, ref);

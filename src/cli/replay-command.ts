@@ -26,7 +26,7 @@ export async function replayCommand(args: string[]): Promise<number> {
     report = await createRuntime({ clock: 'virtual' }).replay({ events, definition });
   } else {
     const ref = executionRef(positionals);
-    const store = await openStore(values.store);
+    const store = await openStore(values.store, 'existing');
     try {
       const runtime = createRuntime({ store, clock: 'virtual' });
       const executionArn = await resolveExecution(store, ref);

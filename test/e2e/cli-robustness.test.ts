@@ -54,6 +54,19 @@ describe('the CLI refuses bad input to its store commands with a clear message',
     expectUsageError(runCli(['list', '--store', dir]), `${path.join(dir, 'events.log')} is a directory, not the store's log file.`);
   }, 60_000);
 
+  it('does not create a store to read from: a --store that does not exist is refused, and no .stepwise/ is left behind', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-robust-'));
+    for (const command of [['list'], ['history', 'x'], ['inspect', 'x'], ['map-runs', 'x'], ['fork', 'x', '--from', '1'], ['redrive', 'x']]) {
+      expectUsageError(runCli([...command, '--store', 'typo/a/b'], { cwd }), 'stepwise: There is no store at typo/a/b: the directory does not exist (run, serve and ui create one).');
+    }
+    expect(fs.existsSync(path.join(cwd, 'typo'))).toBe(false);
+    // Without --store, nothing has run here yet: read as empty.
+    const list = runCli(['list'], { cwd });
+    expect(list).toMatchObject({ code: 0, stdout: 'no executions\n' });
+    expectUsageError(runCli(['history', 'x'], { cwd }), "stepwise: No execution is named 'x' in this store.");
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  }, 60_000);
+
   it('says where an exported history is not JSON, or holds something that is not an event', () => {
     const def = tempFile('def.json', pass);
     const replay = (name: string, content: string) => runCli(['replay', '--history', tempFile(name, content), '--definition', def]);
