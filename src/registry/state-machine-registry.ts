@@ -507,7 +507,11 @@ function checkLogDestinations(level: string, destinations: unknown[] | undefined
 
 /** InvalidDefinition with AWS's message shape: `Invalid State Machine Definition: 'CODE: message at /path'`. */
 export function checkDefinitionText(definition: unknown, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): void {
-  if (typeof definition !== 'string' || definition.length === 0) throw new StepwiseError('MissingRequiredParameter', 'The definition must be a non-empty JSON string.');
+  if (typeof definition !== 'string') throw new StepwiseError('MissingRequiredParameter', 'The definition must be a non-empty JSON string.');
+  // API:CreateStateMachine and API:UpdateStateMachine: "Length Constraints: Minimum length of 1", a constraint of the request's shape.
+  if (definition.length === 0) {
+    throw new StepwiseError('ValidationException', "1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  }
   if (Buffer.byteLength(definition, 'utf8') > REGISTRY_LIMITS.definitionBytes) {
     throw new StepwiseError('ValidationException', `1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to ${REGISTRY_LIMITS.definitionBytes}`);
   }

@@ -62,6 +62,15 @@ describe('state machines over the AWS JSON 1.0 API', () => {
     expect(await errorName(t.client.send(new UpdateStateMachineCommand({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Nope', definition: PASS_MACHINE })))).toBe('StateMachineDoesNotExist');
   });
 
+  // API:CreateStateMachine and API:UpdateStateMachine: definition "Length Constraints: Minimum length of 1".
+  it('refuses an empty definition as the length constraint it breaks', async () => {
+    const tooShort = { name: 'ValidationException', message: "1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length greater than or equal to 1" };
+    await expect(t.client.send(new CreateStateMachineCommand({ name: 'Empty', definition: '', roleArn: ROLE }))).rejects.toMatchObject(tooShort);
+    const { stateMachineArn } = await t.client.send(new CreateStateMachineCommand({ name: 'NotEmpty', definition: PASS_MACHINE, roleArn: ROLE }));
+    await expect(t.client.send(new UpdateStateMachineCommand({ stateMachineArn, definition: '' }))).rejects.toMatchObject(tooShort);
+    expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn }))).definition).toBe(PASS_MACHINE);
+  });
+
   it('pages ListStateMachines with opaque tokens', async () => {
     for (let i = 0; i < 5; i++) await t.client.send(new CreateStateMachineCommand({ name: `Paged${i}`, definition: PASS_MACHINE, roleArn: ROLE }));
     const seen: string[] = [];
