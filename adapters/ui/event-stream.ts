@@ -10,6 +10,9 @@ const BATCH_MS = 40;
  * value. Unsubscribes when the client goes away.
  */
 export function streamAsServerSentEvents<T>(res: ServerResponse, source: Observable<T>): void {
+  // The client may have left while the route looked the execution up: 'close' has fired
+  // already then, so a subscription made now would never be ended.
+  if (res.destroyed) return;
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
