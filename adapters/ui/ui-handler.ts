@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { filter, map } from 'rxjs';
 import type { JsonValue } from '../../src/asl/json-value.js';
+import { wholeNumber } from '../../src/cli/whole-number.js';
 import { isStepwiseError, StepwiseError, type StepwiseErrorCode } from '../../src/errors/stepwise-error.js';
 import type { Runtime } from '../../src/runtime/create-runtime.js';
 import type { ExecutionStatus } from '../../src/store/event-store.js';
@@ -87,8 +88,9 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
           return sendJson(res, 200, { mapRuns: await mapRunsOf(runtime, arn) });
         case 'state': {
           const at = query.get('at');
-          const eventId = at === null ? undefined : Number(at);
-          if (eventId !== undefined && !Number.isInteger(eventId)) throw new HttpProblem(400, 'InvalidArgument', `?at= must be an event id (an integer), not '${at}'.`);
+          // Digits only: Number() read '' as event 0 and '0x2' as event 2.
+          const eventId = at === null ? undefined : wholeNumber(at);
+          if (eventId !== undefined && !Number.isSafeInteger(eventId)) throw new HttpProblem(400, 'InvalidArgument', `?at= must be an event id (a whole number), not '${at}'.`);
           try {
             return sendJson(res, 200, await handle.stateAt(eventId));
           } catch (e) {
@@ -97,8 +99,8 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
           }
         }
         case 'stream': {
-          const from = Number(query.get('from') ?? '0');
-          if (!Number.isInteger(from) || from < 0) throw new HttpProblem(400, 'InvalidArgument', `?from= must be a revision (an integer from 0), not '${query.get('from')}'.`);
+          const from = wholeNumber(query.get('from') ?? '0');
+          if (!Number.isSafeInteger(from)) throw new HttpProblem(400, 'InvalidArgument', `?from= must be a revision (an integer from 0), not '${query.get('from')}'.`);
           return streamAsServerSentEvents(res, runtime.store.subscribe(arn, { fromRevision: from }).pipe(map((s) => s.event)));
         }
       }
@@ -176,7 +178,7 @@ async function mapRunsOf(runtime: Runtime, executionArn: string) {
 async function listExecutions(runtime: Runtime, query: URLSearchParams) {
   const status = query.get('status') || undefined;
   if (status !== undefined && !STATUSES.has(status as ExecutionStatus)) throw new HttpProblem(400, 'InvalidArgument', `Unknown status '${status}': one of ${[...STATUSES].join(', ')}.`);
-  const maxResults = query.get('maxResults') === null ? 1000 : Number(query.get('maxResults'));
+  const maxResults = query.get('maxResults') === null ? 1000 : wholeNumber(query.get('maxResults')!);
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000) throw new HttpProblem(400, 'InvalidArgument', '?maxResults= must be an integer from 1 to 1000.');
   try {
     return await runtime.store.list({

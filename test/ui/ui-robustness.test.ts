@@ -41,6 +41,24 @@ describe('the UI server, given requests it must refuse or cut short', () => {
   });
 
   const exec = (path = '') => `/api/executions/${encodeURIComponent(arn)}${path}`;
+  const get = async (path: string) => {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`);
+    return { status: res.status, body: await res.json() as Record<string, unknown> };
+  };
+
+  it('reads ?at=, ?from= and ?maxResults= as decimal digits only, naming the parameter otherwise', async () => {
+    for (const at of ['', '%20', '0x2', '1e0', '+1', '99999999999999999999']) {
+      expect(await get(exec(`/state?at=${at}`))).toEqual({ status: 400, body: { error: 'InvalidArgument', message: expect.stringContaining('?at= must be an event id') } });
+    }
+    expect(await get(exec('/state?at=2'))).toMatchObject({ status: 200, body: { lastEventId: 2 } });
+    for (const from of ['', '0x1', '1e1']) {
+      expect(await get(exec(`/stream?from=${from}`))).toEqual({ status: 400, body: { error: 'InvalidArgument', message: expect.stringContaining('?from= must be a revision') } });
+    }
+    for (const maxResults of ['0x10', '1e2', ' 5']) {
+      expect(await get(`/api/executions?maxResults=${encodeURIComponent(maxResults)}`)).toEqual({ status: 400, body: { error: 'InvalidArgument', message: expect.stringContaining('?maxResults= must be') } });
+    }
+    expect(await get('/api/executions?maxResults=1')).toMatchObject({ status: 200, body: { items: [{ executionArn: arn }] } });
+  });
 
   it('holds no subscription for a stream whose client left before it was set up', async () => {
     // The execution is looked up before its stream opens: the client hangs up meanwhile.
