@@ -22,7 +22,7 @@ import { createHistoryEvent, createStartedEvent, ExecutionStartedDetails, type E
 import { HistoryFrame } from './history-frame.js';
 import { actorHost, listenToRootActor, stopExecutionActor } from './actor-host.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
-import { createSeededRandom, newSeed, type ExecutionRandom } from './seeded-random.js';
+import { createSeededRandom, forkSeed, newSeed, type ExecutionRandom } from './seeded-random.js';
 
 export interface ExecutionIdentity {
   executionArn: string;
@@ -109,6 +109,11 @@ export interface JournalRun {
    * (its lease ran out). The journal then gives the execution up rather than write.
    */
   mayAppend?: () => boolean;
+  /**
+   * A fork: the id of the last event it copied from its original. From the next event on it
+   * draws from a seed of its own (forkSeed), in its first run and in every replay of it alike.
+   */
+  forkedAt?: number;
 }
 
 export interface ExecutionResult {
@@ -217,6 +222,8 @@ export class ExecutionJournal {
   private stepNow: number | undefined;
   private seed = 0;
   private rand!: ExecutionRandom;
+  /** The id of the event from which a fork draws from its own seed; 0 (no event) when not a fork. */
+  private readonly reseedAt: number;
   private settled = false;
   private resolveDone!: (r: ExecutionResult) => void;
   private rejectDone!: (e: unknown) => void;
@@ -232,6 +239,7 @@ export class ExecutionJournal {
     this.startInput = run.input;
     this.mocks = run.mocks;
     this.mayAppend = run.mayAppend;
+    this.reseedAt = run.forkedAt !== undefined ? run.forkedAt + 1 : 0;
     const store = options.store as EventStore & { appendSync?: SyncAppend };
     this.syncStore = typeof store.appendSync === 'function' ? (store as { appendSync: SyncAppend }) : undefined;
     this.history = typeof (store as Partial<LiveEventsStore>).liveEvents === 'function' ? null : [];
@@ -741,6 +749,7 @@ export class ExecutionJournal {
   /** A new event: pending until the next append, or, while replaying, checked against the recorded one. */
   private add(frame: HistoryFrame, event: HistoryEvent, updateSource: boolean): number {
     const id = event.id;
+    if (id === this.reseedAt) this.rand = createSeededRandom(forkSeed(this.seed, this.identity.executionArn));
     frame.lastPublished = id;
     if (updateSource) frame.source = id;
     const r = this.replay;

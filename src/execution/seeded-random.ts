@@ -85,3 +85,13 @@ function hex(n: number): string {
 export function newSeed(): number {
   return (Math.random() * 4294967296) | 0;
 }
+
+/**
+ * The seed a fork draws from once past the events it copied: its original's, mixed with the
+ * fork's own ARN (FNV-1a), so that the two no longer draw the same task tokens and Map Run ids.
+ */
+export function forkSeed(seed: number, forkArn: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < forkArn.length; i++) h = Math.imul(h ^ forkArn.charCodeAt(i), 0x01000193);
+  return (h ^ seed) | 0;
+}

@@ -323,7 +323,7 @@ export class Runtime {
       await this.ownership?.release(executionArn);
       throw err;
     }
-    const journal = this.journal(stored.identity, stored.prepared.compiled, stored.extra.input, stored.extra.testCase, stored.extra.mockStateMachine);
+    const journal = this.storedJournal(stored);
     // Listed but with no event stored: the process died before its start reached the store. Start it now.
     void (events.length === 0 ? journal.start() : journal.resume(events));
     // Not listed again: its listing says RUNNING since its start, with its start date; only its
@@ -348,7 +348,7 @@ export class Runtime {
     if (options.name !== undefined) checkName(options.name, 'execution');
     const identity = this.identity(origin.identity.stateMachineName, options.name ?? `${origin.identity.name}-fork-${nanoid(8)}`, origin.extra.roleArn);
     const copies = events.map((e) => ({ ...e }));
-    const journal = this.journal(identity, prepared.compiled, origin.extra.input, origin.extra.testCase, origin.extra.mockStateMachine);
+    const journal = this.journal(identity, prepared.compiled, origin.extra.input, origin.extra.testCase, origin.extra.mockStateMachine, options.fromEventId);
     await this.ownership?.claimNew(identity.executionArn);
     await this.definitions.save(prepared.definitionId, prepared.definition);
     await this.store.append(identity.executionArn, copies, { expectedRevision: 0 }).catch((err: unknown) => {
@@ -372,6 +372,7 @@ export class Runtime {
     let prepared: PreparedStateMachine;
     let identity: ExecutionIdentity;
     let comparison: ReplayComparison = 'strict';
+    let forkedAt: number | undefined;
     if ('events' in source) {
       events = source.events;
       prepared = this.prepare(source.definition);
@@ -382,17 +383,18 @@ export class Runtime {
       events = await this.store.read(source.executionArn);
       prepared = source.definition !== undefined ? this.prepare(source.definition) : stored.prepared;
       identity = stored.identity;
+      forkedAt = stored.extra.forkedFrom?.eventId;
     }
-    return this.probe(identity, prepared, {}).verify(events, comparison);
+    return this.probe(identity, prepared, {}, forkedAt).verify(events, comparison);
   }
 
   /** A journal on a throwaway store, to re-run a recorded history without touching it. */
-  private probe(identity: ExecutionIdentity, prepared: PreparedStateMachine, input: JsonValue): ExecutionJournal {
+  private probe(identity: ExecutionIdentity, prepared: PreparedStateMachine, input: JsonValue, forkedAt?: number): ExecutionJournal {
     return new ExecutionJournal(
       identity,
       // A Distributed Map's children are looked up in this runtime's store (read only: a replay starts none).
       { store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity }, children: this.mapChildren },
-      { compiled: prepared.compiled, input },
+      { compiled: prepared.compiled, input, forkedAt },
     );
   }
 
@@ -411,11 +413,11 @@ export class Runtime {
     if (!last || !['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'].includes(last.type)) {
       throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' cannot be redriven: only FAILED, TIMED_OUT and ABORTED executions can (it is ${stored.meta.status}).`);
     }
-    const point = await this.probe(stored.identity, stored.prepared, stored.extra.input).redrivePointOf(events);
+    const point = await this.probe(stored.identity, stored.prepared, stored.extra.input, stored.extra.forkedFrom?.eventId).redrivePointOf(events);
     if (this.ownership && !(await this.ownership.claim(executionArn))) {
       throw new StepwiseError('ExecutionLeaseLost', `Execution '${executionArn}' is driven by another runtime (it holds its lease).`);
     }
-    const journal = this.journal(stored.identity, stored.prepared.compiled, stored.extra.input, stored.extra.testCase, stored.extra.mockStateMachine);
+    const journal = this.storedJournal(stored);
     void journal.redrive(events, point);
     // RUNNING again, still since its first start (AWS keeps startDate; redriveDate is apart).
     this.track(journal, undefined);
@@ -443,15 +445,21 @@ export class Runtime {
     };
   }
 
+  /** A journal to run a stored execution on from its history (resume, redrive). */
+  private storedJournal(stored: Awaited<ReturnType<Runtime['loadStored']>>): ExecutionJournal {
+    const { extra } = stored;
+    return this.journal(stored.identity, stored.prepared.compiled, extra.input, extra.testCase, extra.mockStateMachine, extra.forkedFrom?.eventId);
+  }
+
   /** `mockStateMachine`: whose test case answers its Tasks, when not its own (a Distributed Map's child: its parent's). */
-  private journal(identity: ExecutionIdentity, compiled: CompiledScope, input: JsonValue, testCase: string | undefined, mockStateMachine?: string): ExecutionJournal {
+  private journal(identity: ExecutionIdentity, compiled: CompiledScope, input: JsonValue, testCase: string | undefined, mockStateMachine?: string, forkedAt?: number): ExecutionJournal {
     const mocks = testCase !== undefined ? this.options.mockConfig?.testCase(mockStateMachine ?? identity.stateMachineName, testCase) ?? throwNoMocks() : undefined;
     this.journalEnvironment ??= {
       store: this.store, clock: this.clock, handlers: this.handlers, limits: this.limits, activities: this.activities, services: this.services,
       onSettled: this.settled, children: this.mapChildren, tokenOwners: this.tokenOwners,
     };
     const journal = new ExecutionJournal(identity, this.journalEnvironment, {
-      compiled, input, mocks,
+      compiled, input, mocks, forkedAt,
       mayAppend: this.ownership ? () => this.ownership!.holds(identity.executionArn) : undefined,
     });
     this.executions.set(identity.executionArn, journal);

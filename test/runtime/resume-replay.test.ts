@@ -154,6 +154,61 @@ describe('fork', () => {
     expect(forked.map((e) => e.type)).toEqual(before.map((e) => e.type));
     expect(await store.read(original.identity.executionArn)).toEqual(before);
   });
+
+  it('draws its own task tokens after the fork point, the same ones again when resumed or replayed', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openFileEventStore } = await import('../../src/index.js');
+    const CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+    const waitFor = (next: Record<string, unknown>) => ({ Type: 'Task' as const, Resource: CALLBACK, Parameters: { FunctionName: 'f', Payload: { 'token.$': '$$.Task.Token', 'id.$': 'States.UUID()' } }, ...next });
+    const def: StateMachineDefinition = { StartAt: 'P', States: { P: { Type: 'Pass', Next: 'W1' }, W1: waitFor({ Next: 'W2' }), W2: waitFor({ End: true }) } };
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-fork-'));
+    const seen: { token: string; id: string }[] = [];
+    const open = async () => {
+      const runtime = createRuntime({ clock: 'virtual', store: await openFileEventStore(dir) });
+      runtime.handle(CALLBACK, ({ input }) => {
+        seen.push(input as { token: string; id: string });
+        return new Promise(() => {});
+      });
+      return runtime;
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 30));
+    try {
+      let runtime = await open();
+      const original = runtime.startExecution({ definition: def, name: 'original' });
+      await settle();
+      const fork = await runtime.fork(original.identity.executionArn, { fromEventId: 3, name: 'fork' });
+      await settle();
+      // Both wait in W1. They used to share the token (the fork drew from its original's seed),
+      // and answering it reached only one of them.
+      expect(seen).toHaveLength(2);
+      expect(seen[1]!.token).not.toBe(seen[0]!.token);
+      expect(seen[1]!.id).not.toBe(seen[0]!.id);
+      runtime.sendTaskSuccess(seen[0]!.token, { to: 'original' });
+      runtime.sendTaskSuccess(seen[1]!.token, { to: 'fork' });
+      await settle();
+      const inW2 = seen.slice(2);
+      expect(inW2).toHaveLength(2);
+      await runtime.close();
+
+      // Another runtime resumes both from the store: each waits in W2 with the token it had.
+      seen.length = 0;
+      runtime = await open();
+      await runtime.start();
+      await settle();
+      expect(new Set(seen.map((s) => s.token))).toEqual(new Set(inW2.map((s) => s.token)));
+      expect(await runtime.replay({ executionArn: fork.identity.executionArn })).toMatchObject({ ok: true });
+      expect(await runtime.replay({ executionArn: original.identity.executionArn })).toMatchObject({ ok: true });
+      for (const { token } of seen) runtime.sendTaskSuccess(token, {});
+      await settle();
+      expect((await runtime.execution(fork.identity.executionArn).describe()).status).toBe('SUCCEEDED');
+      expect((await runtime.execution(original.identity.executionArn).describe()).status).toBe('SUCCEEDED');
+      await runtime.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('redrive', () => {
