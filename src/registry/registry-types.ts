@@ -57,6 +57,11 @@ export interface StateMachineRecord extends StateMachineConfig {
   /** Version numbers are never reused, even after a version is deleted. */
   nextVersion: number;
   aliases: StateMachineAlias[];
+  /**
+   * DeleteStateMachine was called while executions ran (API:DeleteStateMachine): described as
+   * DELETING, refuses what AWS refuses with StateMachineDeleting, and goes once they have ended.
+   */
+  deleting?: boolean;
 }
 
 /** What `resolve` gives for a state machine, version or alias ARN. */
@@ -68,6 +73,8 @@ export interface ResolvedStateMachine {
   roleArn?: string;
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
+  /** Being deleted: StartExecution refuses it with StateMachineDeleting. */
+  deleting?: boolean;
 }
 
 export interface Tag {

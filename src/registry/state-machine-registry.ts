@@ -38,7 +38,8 @@ export interface UpdateStateMachineInput {
 export interface StateMachineView extends StateMachineConfig {
   stateMachineArn: string;
   name: string;
-  status: 'ACTIVE';
+  /** DELETING from DeleteStateMachine until the state machine's executions have ended. */
+  status: 'ACTIVE' | 'DELETING';
   creationDate: number;
   /** Shown once an update has changed the state machine (AWS's DescribeStateMachine has none before). */
   revisionId?: string;
@@ -61,6 +62,11 @@ export class StateMachineRegistry {
     private readonly persistence: RegistryPersistence,
     private readonly place: { region: string; accountId: string },
     private readonly now: () => number = Date.now,
+    /**
+     * Whether a state machine has executions still RUNNING (the runtime asks its store). Without
+     * it, DeleteStateMachine deletes at once, as if none ran.
+     */
+    private readonly hasRunningExecutions?: (stateMachineArn: string) => Promise<boolean>,
   ) {}
 
   /** The ARN a state machine of this name has here. */
@@ -75,9 +81,12 @@ export class StateMachineRegistry {
     checkVersionDescription(input);
     const config = checkConfig({ definition: input.definition, roleArn: input.roleArn, type: input.type ?? 'STANDARD', loggingConfiguration: input.loggingConfiguration, tracingConfiguration: input.tracingConfiguration });
     const tags = checkTags(input.tags ?? []);
+    // A name being deleted is free again once that state machine's executions have ended.
+    await this.current();
     return this.mutate(() => {
       const arn = this.arnFor(name);
       const existing = this.machines.get(arn);
+      if (existing?.deleting) throw deletingError(arn);
       if (existing) {
         // API:CreateStateMachine is idempotent on name, definition, type, logging and tracing;
         // a different roleArn or tags are ignored (and not applied), as AWS does.
@@ -100,7 +109,7 @@ export class StateMachineRegistry {
   /** A state machine, or a version of it when the ARN ends in `:N`. */
   async describe(arn: string): Promise<StateMachineView> {
     const parsed = parseStateMachineArn(arn);
-    await this.load();
+    await this.current();
     const record = this.machines.get(parsed.base);
     if (!record) throw doesNotExist(arn);
     if (!parsed.qualifier) return viewOf(record);
@@ -121,6 +130,7 @@ export class StateMachineRegistry {
     return this.mutate(() => {
       const record = this.machines.get(parsed.base);
       if (!record) throw doesNotExist(arn);
+      if (record.deleting) throw deletingError(arn);
       const config = checkConfig({
         definition: input.definition ?? record.definition, roleArn: input.roleArn ?? record.roleArn, type: record.type,
         loggingConfiguration: input.loggingConfiguration ?? record.loggingConfiguration, tracingConfiguration: input.tracingConfiguration ?? record.tracingConfiguration,
@@ -136,20 +146,29 @@ export class StateMachineRegistry {
     });
   }
 
-  /** Deletes a state machine with its versions, aliases and tags; deleting one that is gone is not an error (as AWS). */
+  /**
+   * Deletes a state machine with its versions, aliases and tags; deleting one that is gone is not
+   * an error (as AWS). API:DeleteStateMachine: "A state machine is deleted only when all its
+   * executions are completed": while some run it is only marked DELETING (see finishDeletions).
+   */
   async delete(arn: string): Promise<void> {
     const parsed = parseStateMachineArn(arn);
     if (parsed.qualifier) throw new StepwiseError('ValidationException', `Delete a version with DeleteStateMachineVersion and an alias with DeleteStateMachineAlias: '${arn}'.`);
+    const running = (await this.hasRunningExecutions?.(parsed.base)) ?? false;
     return this.mutate(() => {
       const record = this.machines.get(parsed.base);
       if (!record) return;
+      if (running) {
+        record.deleting = true;
+        return;
+      }
       this.machines.delete(parsed.base);
       this.tagsByArn.delete(parsed.base);
     });
   }
 
   async list(page: { maxResults?: number; nextToken?: string } = {}): Promise<Page<{ stateMachineArn: string; name: string; type: StateMachineType; creationDate: number }>> {
-    await this.load();
+    await this.current();
     const all = [...this.machines.values()].sort((a, b) => cmp(a.stateMachineArn, b.stateMachineArn));
     const p = pageBy(all, (r) => r.stateMachineArn, page.maxResults, page.nextToken);
     return { ...p, items: p.items.map((r) => ({ stateMachineArn: r.stateMachineArn, name: r.name, type: r.type, creationDate: r.creationDate })) };
@@ -163,6 +182,7 @@ export class StateMachineRegistry {
     return this.mutate(() => {
       const record = this.machines.get(parsed.base);
       if (!record) throw doesNotExist(arn);
+      if (record.deleting) throw deletingError(arn);
       if (input.revisionId !== undefined && input.revisionId !== record.revisionId) {
         throw new StepwiseError('ConflictException', `Failed to publish the State Machine version for revision ${input.revisionId}. The current State Machine revision is ${record.revisionId}.`);
       }
@@ -173,7 +193,7 @@ export class StateMachineRegistry {
 
   async listVersions(arn: string, page: { maxResults?: number; nextToken?: string } = {}): Promise<Page<{ stateMachineVersionArn: string; creationDate: number }>> {
     const parsed = parseStateMachineArn(arn);
-    await this.load();
+    await this.current();
     const record = this.machines.get(parsed.base);
     if (!record || parsed.qualifier) throw doesNotExist(arn);
     // Newest first, as AWS lists them; the key is zero-padded so that string order is version order.
@@ -223,6 +243,7 @@ export class StateMachineRegistry {
   }
 
   async describeAlias(aliasArn: string): Promise<StateMachineAlias> {
+    await this.current();
     const { alias } = await this.aliasOf(aliasArn);
     return structuredClone(alias);
   }
@@ -234,6 +255,7 @@ export class StateMachineRegistry {
     const routing = input.routingConfiguration !== undefined ? checkRouting(input.routingConfiguration) : undefined;
     return this.mutate(async () => {
       const { record, alias } = await this.aliasOf(aliasArn);
+      if (record.deleting) throw deletingError(record.stateMachineArn);
       if (routing) {
         this.requireVersions(record.stateMachineArn, routing);
         alias.routingConfiguration = routing;
@@ -256,7 +278,7 @@ export class StateMachineRegistry {
 
   async listAliases(arn: string, page: { maxResults?: number; nextToken?: string } = {}): Promise<Page<{ stateMachineAliasArn: string; creationDate: number }>> {
     const parsed = parseStateMachineArn(arn);
-    await this.load();
+    await this.current();
     const record = this.machines.get(parsed.base);
     if (!record || parsed.qualifier) throw new StepwiseError('ResourceNotFound', `Resource not found: '${arn}'`);
     const sorted = [...record.aliases].sort((a, b) => cmp(a.stateMachineAliasArn, b.stateMachineAliasArn));
@@ -277,10 +299,10 @@ export class StateMachineRegistry {
     } catch {
       return undefined;
     }
-    await this.load();
+    await this.current();
     const record = this.machines.get(parsed.base);
     if (!record) return undefined;
-    const base = { stateMachineArn: record.stateMachineArn, name: record.name };
+    const base = { stateMachineArn: record.stateMachineArn, name: record.name, ...(record.deleting ? { deleting: true } : {}) };
     if (!parsed.qualifier) return { ...base, definition: record.definition, type: record.type, roleArn: record.roleArn };
     let versionNumber: number;
     let aliasArn: string | undefined;
@@ -302,7 +324,7 @@ export class StateMachineRegistry {
 
   /** True when the ARN names a state machine, version or alias that exists. */
   async exists(arn: string): Promise<boolean> {
-    await this.load();
+    await this.current();
     let parsed: ReturnType<typeof parseStateMachineArn>;
     try {
       parsed = parseStateMachineArn(arn);
@@ -349,6 +371,31 @@ export class StateMachineRegistry {
   }
 
   // ---- internals ----
+
+  /** The registry as it is now: loaded, with the deletions that could finish finished. */
+  private async current(): Promise<void> {
+    await this.load();
+    await this.finishDeletions();
+  }
+
+  /**
+   * Removes the state machines marked DELETING whose executions have all ended: checked when
+   * the registry is next looked at, so a restarted server finishes what another one began.
+   */
+  private async finishDeletions(): Promise<void> {
+    const pending = [...this.machines.values()].filter((r) => r.deleting);
+    if (pending.length === 0 || !this.hasRunningExecutions) return;
+    const finished: string[] = [];
+    for (const r of pending) if (!(await this.hasRunningExecutions(r.stateMachineArn))) finished.push(r.stateMachineArn);
+    if (finished.length === 0) return;
+    await this.mutate(() => {
+      for (const arn of finished) {
+        if (!this.machines.get(arn)?.deleting) continue;
+        this.machines.delete(arn);
+        this.tagsByArn.delete(arn);
+      }
+    });
+  }
 
   /**
    * Loads the registry, and loads it again whenever its persistence says another process has
@@ -427,6 +474,8 @@ export class StateMachineRegistry {
 
   private requireVersions(base: string, routing: RoutingEntry[]): StateMachineRecord {
     const record = this.machines.get(base);
+    // API:CreateStateMachineAlias and API:UpdateStateMachineAlias answer StateMachineDeleting.
+    if (record?.deleting) throw deletingError(base);
     for (const r of routing) {
       const parsed = parseStateMachineArn(r.stateMachineVersionArn);
       if (parsed.base !== base) throw new StepwiseError('ValidationException', 'Every version in routingConfiguration must belong to the same state machine.');
@@ -440,12 +489,18 @@ export class StateMachineRegistry {
   private async aliasOf(aliasArn: string): Promise<{ record: StateMachineRecord; alias: StateMachineAlias }> {
     const parsed = parseStateMachineArn(aliasArn);
     if (!parsed.qualifier || !('alias' in parsed.qualifier)) throw new StepwiseError('ValidationException', `Not a state machine alias ARN: '${aliasArn}'.`);
+    // Not current(): updateAlias calls this inside a change, which finishDeletions would wait for.
     await this.load();
     const record = this.machines.get(parsed.base);
     const alias = record?.aliases.find((a) => a.stateMachineAliasArn === aliasArn);
     if (!record || !alias) throw new StepwiseError('ResourceNotFound', `Resource not found: '${aliasArn}'`);
     return { record, alias };
   }
+}
+
+/** API:StartExecution, API:UpdateStateMachine and others: "The specified state machine is being deleted." */
+export function deletingError(arn: string): StepwiseError {
+  return new StepwiseError('StateMachineDeleting', `State Machine Is Being Deleted: '${arn}' (it goes once its running executions have ended).`);
 }
 
 function doesNotExist(arn: string): StepwiseError {
@@ -458,7 +513,7 @@ function cmp(a: string, b: string): number {
 
 function viewOf(r: StateMachineRecord): StateMachineView {
   return {
-    ...pickConfig(r), stateMachineArn: r.stateMachineArn, name: r.name, status: 'ACTIVE', creationDate: r.creationDate,
+    ...pickConfig(r), stateMachineArn: r.stateMachineArn, name: r.name, status: r.deleting ? 'DELETING' : 'ACTIVE', creationDate: r.creationDate,
     ...(r.revised ? { revisionId: r.revisionId } : {}),
     ...(r.description !== undefined ? { description: r.description } : {}),
   };

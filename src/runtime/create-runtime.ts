@@ -140,7 +140,9 @@ export class Runtime {
     this.limits = { ...AWS_LIMITS, ...options.limits };
     this.place = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' };
     const registry = options.registry ?? (this.store instanceof FileEventStore ? jsonFileRegistryPersistence(join(dirname(this.store.file), REGISTRY_FILE)) : memoryRegistryPersistence());
-    this.stateMachines = new StateMachineRegistry(registry, this.place, () => this.clock.now());
+    // DeleteStateMachine waits for a state machine's RUNNING executions (API:DeleteStateMachine).
+    const hasRunningExecutions = async (stateMachineArn: string) => (await this.store.list({ stateMachineArn, status: 'RUNNING', maxResults: 1 })).items.length > 0;
+    this.stateMachines = new StateMachineRegistry(registry, this.place, () => this.clock.now(), hasRunningExecutions);
     const clock = this.clock;
     this.activities = new Activities({
       store: this.store, region: this.place.region, accountId: this.place.accountId, now: () => this.clock.now(), completion: this,

@@ -14,6 +14,8 @@ export interface ResolvedStateMachineRef {
   name: string;
   definition: string;
   type: string;
+  /** Being deleted (DeleteStateMachine while executions ran): StartExecution refuses it. */
+  deleting?: boolean;
 }
 
 /** The parts of the runtime a child execution needs. */
@@ -49,6 +51,7 @@ export function startExecutionService(host: ChildExecutionHost): ServiceCaller {
       }
       const resolved = await host.resolveStateMachine(arn);
       if (!resolved) throw new TaskFailure('StepFunctions.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${arn}'`);
+      if (resolved.deleting) throw new TaskFailure('StepFunctions.StateMachineDeletingException', `State Machine Is Being Deleted: '${arn}'`);
       const input = childInput(params.Input);
       const name = typeof params.Name === 'string' ? params.Name : childName(request);
       let child: ChildExecution;

@@ -5,6 +5,7 @@ import { StepwiseError } from '../../../src/errors/stepwise-error.js';
 import { checkName, parseStateMachineArn, parseStatesArn } from '../../../src/registry/names.js';
 import { pageBy } from '../../../src/registry/paging.js';
 import type { ResolvedStateMachine } from '../../../src/registry/registry-types.js';
+import { deletingError } from '../../../src/registry/state-machine-registry.js';
 import type { Runtime } from '../../../src/runtime/create-runtime.js';
 import type { ExecutionMetadata, ExecutionStatus } from '../../../src/store/event-store.js';
 import type { Action } from '../api-context.js';
@@ -36,6 +37,7 @@ async function startRequest(f: RequestFields, runtime: Runtime): Promise<StartRe
   parseStateMachineArn(arn);
   const target = await runtime.stateMachines.resolve(arn);
   if (!target) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+  if (target.deleting) throw deletingError(arn);
   const givenName = f.optionalName();
   const name = givenName === undefined ? randomUUID() : checkName(givenName, 'execution');
   // API:StartExecution: at most 262,144 bytes of UTF-8 — the runtime's payload limit, which local work may lift.

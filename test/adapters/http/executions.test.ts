@@ -1,7 +1,8 @@
 import {
-  CreateStateMachineCommand, DescribeExecutionCommand, DescribeStateMachineForExecutionCommand, GetExecutionHistoryCommand,
-  ListExecutionsCommand, RedriveExecutionCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand,
-  StartExecutionCommand, StartSyncExecutionCommand, StopExecutionCommand,
+  CreateStateMachineAliasCommand, CreateStateMachineCommand, DeleteStateMachineCommand, DescribeExecutionCommand, DescribeStateMachineCommand,
+  DescribeStateMachineForExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, PublishStateMachineVersionCommand,
+  RedriveExecutionCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, StartExecutionCommand,
+  StartSyncExecutionCommand, StopExecutionCommand, UpdateStateMachineAliasCommand, UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMockConfig } from '../../../src/resources/mock-config.js';
@@ -126,6 +127,37 @@ describe('executions over the AWS JSON 1.0 API', () => {
     expect(await errorName(t.client.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' })))).toBe('InvalidToken');
     // The task it answered has closed: AWS answers TaskTimedOut.
     expect(await errorName(t.client.send(new SendTaskFailureCommand({ taskToken: badToken, error: 'Again' })))).toBe('TaskTimedOut');
+  });
+
+  // API:DeleteStateMachine: "It sets the state machine's status to DELETING ... A state machine is
+  // deleted only when all its executions are completed"; meanwhile the actions that list
+  // StateMachineDeleting among their errors answer it.
+  it('keeps a state machine DELETING while its executions run, and deletes it once they have ended', async () => {
+    const created = await t.client.send(new CreateStateMachineCommand({ name: 'Doomed', definition: WAIT_MACHINE, roleArn: ROLE, publish: true }));
+    const stateMachineArn = created.stateMachineArn!;
+    const { stateMachineAliasArn } = await t.client.send(new CreateStateMachineAliasCommand({ name: 'live', routingConfiguration: [{ stateMachineVersionArn: created.stateMachineVersionArn, weight: 100 }] }));
+    const running = await t.client.send(new StartExecutionCommand({ stateMachineArn, name: 'last-one' }));
+    const token = await tokenOf(running.executionArn!);
+
+    await t.client.send(new DeleteStateMachineCommand({ stateMachineArn }));
+    expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn }))).status).toBe('DELETING');
+    const deleting = { name: 'StateMachineDeleting', message: expect.stringContaining(stateMachineArn) };
+    await expect(t.client.send(new StartExecutionCommand({ stateMachineArn }))).rejects.toMatchObject(deleting);
+    await expect(t.client.send(new StartExecutionCommand({ stateMachineArn: stateMachineAliasArn }))).rejects.toMatchObject(deleting);
+    await expect(t.client.send(new UpdateStateMachineCommand({ stateMachineArn, definition: PASS_MACHINE }))).rejects.toMatchObject(deleting);
+    await expect(t.client.send(new PublishStateMachineVersionCommand({ stateMachineArn }))).rejects.toMatchObject(deleting);
+    await expect(t.client.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn, description: 'x' }))).rejects.toMatchObject(deleting);
+    await expect(t.client.send(new CreateStateMachineCommand({ name: 'Doomed', definition: WAIT_MACHINE, roleArn: ROLE }))).rejects.toMatchObject(deleting);
+    expect((await t.client.send(new ListExecutionsCommand({ stateMachineArn }))).executions!.map((e) => e.name)).toEqual(['last-one']);
+
+    await t.client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
+    await finished(running.executionArn!);
+    expect(await errorName(t.client.send(new DescribeStateMachineCommand({ stateMachineArn })))).toBe('StateMachineDoesNotExist');
+    expect(await errorName(t.client.send(new StartExecutionCommand({ stateMachineArn: stateMachineAliasArn })))).toBe('StateMachineDoesNotExist');
+    // The execution stays, and the name is free again.
+    expect((await t.client.send(new DescribeExecutionCommand({ executionArn: running.executionArn }))).status).toBe('SUCCEEDED');
+    expect((await t.client.send(new CreateStateMachineCommand({ name: 'Doomed', definition: PASS_MACHINE, roleArn: ROLE }))).stateMachineArn).toBe(stateMachineArn);
+    expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn }))).status).toBe('ACTIVE');
   });
 
   it('pages GetExecutionHistory forwards and in reverse, with or without execution data', async () => {
