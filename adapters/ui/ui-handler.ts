@@ -268,5 +268,8 @@ function sendError(res: ServerResponse, e: unknown): void {
     return;
   }
   if (status === 500) message = `Unexpected error: ${message}`;
+  // A body refused half-read (chunked, or longer than it said) ended its request stream, and
+  // the socket with it: a keep-alive client sent its next request into a socket being reset.
+  if (res.req.destroyed) res.setHeader('connection', 'close');
   sendJson(res, status, { error: code, message });
 }

@@ -83,4 +83,40 @@ describe('the UI server, given requests it must refuse or cut short', () => {
       runtime.executionMetadata = lookup;
     }
   });
+
+  it('refuses a body too large to read mid-way and closes that connection, so the next request does not land on it', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const refused = await new Promise<{ status?: number; connection?: string; body: string }>((resolve, reject) => {
+        // Chunked: no Content-Length to refuse it by, so the server stops reading part way.
+        const req = http.request({ host: '127.0.0.1', port, path: exec('/fork'), method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode, connection: res.headers.connection, body }));
+        });
+        req.on('error', reject);
+        let sent = 0;
+        const pump = () => {
+          while (sent < 12) {
+            sent += 1;
+            if (!req.write('x'.repeat(1024 * 1024))) return void req.once('drain', pump);
+          }
+          req.end();
+        };
+        pump();
+      });
+      expect(refused.status).toBe(413);
+      expect(JSON.parse(refused.body)).toEqual({ error: 'PayloadTooLarge', message: expect.stringContaining('larger than 10485760 bytes') });
+      expect(refused.connection).toBe('close');
+      const next = await new Promise<number | undefined>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port, path: '/api/executions', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+        }).on('error', reject);
+      });
+      expect(next).toBe(200);
+    } finally {
+      agent.destroy();
+    }
+  });
 });
