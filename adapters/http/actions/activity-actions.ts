@@ -1,4 +1,5 @@
 import { checkName, parseStatesArn } from '../../../src/registry/names.js';
+import { REGISTRY_LIMITS } from '../../../src/registry/state-machine-registry.js';
 import type { Action } from '../api-context.js';
 import { ApiError, compact, epochSeconds } from '../aws-json-protocol.js';
 
@@ -11,6 +12,10 @@ function activityArnField(f: Parameters<Action>[0]): string {
 const createActivity: Action = async (f, ctx) => {
   const name = checkName(f.name(), 'activity');
   const tags = f.optionalTags();
+  // Checked before the activity is made: tagging it afterwards refused the tags but kept the activity.
+  if (tags && new Set(tags.map((t) => t.key)).size > REGISTRY_LIMITS.tagsPerResource) {
+    throw new ApiError('TooManyTags', `Too many tags: a resource has at most ${REGISTRY_LIMITS.tagsPerResource} ('${name}').`);
+  }
   const r = await ctx.runtime.activities.create({ name, ...(tags ? { tags } : {}) });
   if (tags && tags.length > 0) await ctx.runtime.stateMachines.tag(r.activityArn, tags);
   return { activityArn: r.activityArn, creationDate: epochSeconds(r.creationDate.getTime()) };

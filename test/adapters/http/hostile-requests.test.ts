@@ -92,6 +92,14 @@ describe('tags of the wrong shape', () => {
     expect((await call('CreateActivity', { name: 'tagged', tags: [{ key: 'team', value: 'ops' }] })).status).toBe(200);
   });
 
+  // API:CreateActivity lists TooManyTags: refused before the activity is created, as CreateStateMachine refuses it.
+  it('refuses CreateActivity with more than 50 tags without creating the activity', async () => {
+    const tags = Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
+    expect(await refusal('CreateActivity', { name: 'overtagged', tags })).toMatchObject({ status: 400, name: 'TooManyTags' });
+    expect(await refusal('DescribeActivity', { activityArn: 'arn:aws:states:us-east-1:123456789012:activity:overtagged' })).toMatchObject({ name: 'ActivityDoesNotExist' });
+    expect((await call('CreateActivity', { name: 'overtagged', tags: tags.slice(0, 50) })).status).toBe(200);
+  });
+
   it('refuses UntagResource with tag keys that are not strings of 1 to 128 characters', async () => {
     const resourceArn = 'arn:aws:states:us-east-1:123456789012:activity:tagged';
     for (const tagKeys of [[5], [null], [{}], [''], ['k'.repeat(129)]]) {
