@@ -62,8 +62,10 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
 
   const routes = async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> => {
     const method = req.method ?? 'GET';
-    if (path === '/api/executions' && method === 'GET') return sendJson(res, 200, await listExecutions(runtime, query));
-    if (path === '/api/stream' && method === 'GET') {
+    // These exist whatever the method: another method is refused as such, not as a missing resource.
+    if ((path === '/api/executions' || path === '/api/stream') && method !== 'GET') throw methodNotAllowed(method, path);
+    if (path === '/api/executions') return sendJson(res, 200, await listExecutions(runtime, query));
+    if (path === '/api/stream') {
       // The list only needs executions starting and ending, not every state of every Map.
       const source = runtime.store.subscribeAll({ fromPosition: 'end' }).pipe(
         filter((s) => EXECUTION_EVENTS.has(s.event.type)),
@@ -130,7 +132,7 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
         }
       }
     }
-    throw new HttpProblem(405, 'MethodNotAllowed', `${method} is not allowed on ${path}.`);
+    throw methodNotAllowed(method, path);
   };
 
   return async (req, res) => {
@@ -149,7 +151,7 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
         return true;
       }
       if (!path.startsWith('/api/')) {
-        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, 'MethodNotAllowed', `${req.method} is not allowed on ${path}.`);
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', path);
         assets ??= findUiAssets(options.assetsDir);
         serveAsset(res, assets, path === '/' ? '/index.html' : path);
         return true;
@@ -161,6 +163,10 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
     }
     return true;
   };
+}
+
+function methodNotAllowed(method: string, path: string): HttpProblem {
+  return new HttpProblem(405, 'MethodNotAllowed', `${method} is not allowed on ${path}.`);
 }
 
 /** An execution's Map Runs, each with its counts and its child executions (the first 1,000), failed ones first. */

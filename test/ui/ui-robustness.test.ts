@@ -119,4 +119,11 @@ describe('the UI server, given requests it must refuse or cut short', () => {
       agent.destroy();
     }
   });
+
+  it('refuses another method on the list and the list\'s stream as 405, naming the method', async () => {
+    for (const [method, path] of [['POST', '/api/executions'], ['DELETE', '/api/executions'], ['PUT', '/api/stream'], ['PATCH', '/api/stream']]) {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect({ status: res.status, body: await res.json() }).toEqual({ status: 405, body: { error: 'MethodNotAllowed', message: `${method} is not allowed on ${path}.` } });
+    }
+  });
 });
