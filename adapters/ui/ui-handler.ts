@@ -136,7 +136,7 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
   };
 
   return async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url ?? '/');
     let path = url.pathname;
     if (base !== '') {
       if (path !== base && !path.startsWith(`${base}/`)) return false;
@@ -163,6 +163,15 @@ export function createUiHandler(options: UiHandlerOptions): UiHandler {
     }
     return true;
   };
+}
+
+/**
+ * The request's URL. Against a base URL, a path starting with '//' is read as a host and its
+ * path ('//app.js/api/executions' answered as '/api/executions'), so an origin-form path is
+ * appended to the origin instead; an absolute-form URL (from a proxy) is taken as it is.
+ */
+function requestUrl(target: string): URL {
+  return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
 }
 
 function methodNotAllowed(method: string, path: string): HttpProblem {

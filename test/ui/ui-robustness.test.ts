@@ -126,4 +126,9 @@ describe('the UI server, given requests it must refuse or cut short', () => {
       expect({ status: res.status, body: await res.json() }).toEqual({ status: 405, body: { error: 'MethodNotAllowed', message: `${method} is not allowed on ${path}.` } });
     }
   });
+
+  it('reads a path starting with // as a path, not as a host name followed by one', async () => {
+    expect(await get('//app.js/api/executions')).toEqual({ status: 404, body: { error: 'NotFound', message: 'No such file: //app.js/api/executions' } });
+    expect(await get('//api/executions')).toEqual({ status: 404, body: { error: 'NotFound', message: 'No such file: //api/executions' } });
+  });
 });
