@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUiHandler } from '../../adapters/ui/ui-handler.js';
+import { startUiServer } from '../../adapters/ui/ui-server.js';
 import { createRuntime, type Runtime } from '../../src/index.js';
 
 const definition = { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } };
@@ -130,5 +131,34 @@ describe('the UI server, given requests it must refuse or cut short', () => {
   it('reads a path starting with // as a path, not as a host name followed by one', async () => {
     expect(await get('//app.js/api/executions')).toEqual({ status: 404, body: { error: 'NotFound', message: 'No such file: //app.js/api/executions' } });
     expect(await get('//api/executions')).toEqual({ status: 404, body: { error: 'NotFound', message: 'No such file: //api/executions' } });
+  });
+});
+
+describe('stepwise ui\'s server, given requests Node\'s HTTP parser refuses', () => {
+  /** Sends raw bytes and returns the status line and the body of the answer. */
+  const exchange = (port: number, request: string) => new Promise<{ statusLine: string; body: string }>((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ statusLine: received.split('\r\n')[0]!, body: received.slice(received.indexOf('\r\n\r\n') + 4) }));
+  });
+
+  it('answers a URL over 16 KB and malformed HTTP with a JSON error, and keeps serving', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    const server = await startUiServer({ runtime, port: 0 });
+    try {
+      const port = Number(new URL(server.url).port);
+      const long = await exchange(port, `GET /api/executions/${'a'.repeat(20_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      expect(long.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+      expect(JSON.parse(long.body)).toEqual({ error: 'RequestHeaderFieldsTooLarge', message: expect.stringContaining('larger than this server reads') });
+      const garbage = await exchange(port, 'NOT HTTP AT ALL\r\n\r\n');
+      expect(garbage.statusLine).toBe('HTTP/1.1 400 Bad Request');
+      expect(JSON.parse(garbage.body)).toEqual({ error: 'BadRequest', message: expect.stringContaining('not valid HTTP') });
+      expect((await fetch(`${server.url}api/executions`)).status).toBe(200);
+    } finally {
+      await server.close();
+      await runtime.close();
+    }
   });
 });
