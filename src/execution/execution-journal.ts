@@ -23,6 +23,7 @@ import { HistoryFrame } from './history-frame.js';
 import { actorHost, listenToRootActor, stopExecutionActor } from './actor-host.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
 import { createSeededRandom, forkSeed, newSeed, type ExecutionRandom } from './seeded-random.js';
+import { createMemoryEventStore } from '../store/memory-store.js';
 
 export interface ExecutionIdentity {
   executionArn: string;
@@ -312,15 +313,14 @@ export class ExecutionJournal {
     if (inputOverride !== undefined) this.inputOverride = { value: inputOverride };
     this.replay = { recorded, cursor: 0, comparison, then: 'live', parked: [], startedIds: new Map(), now: 0 };
     this.revision = recorded.length;
-    this.bootFromRecord(recorded);
-    void this.driveReplay().catch((e) => this.fail(e));
+    void this.bootRecorded(recorded).then(() => this.driveReplay()).catch((e) => this.fail(e));
     return this.done;
   }
 
   /** Re-runs the recorded events against this definition and reports the first divergence. */
   async verify(recorded: readonly HistoryEvent[], comparison: ReplayComparison = 'strict'): Promise<ReplayReport> {
     this.replay = { recorded, cursor: 0, comparison, then: 'stop', parked: [], startedIds: new Map(), now: 0 };
-    this.bootFromRecord(recorded);
+    await this.bootRecorded(recorded);
     await this.driveReplay();
     await this.flushing;
     const r = this.replay!;
@@ -347,21 +347,58 @@ export class ExecutionJournal {
    * Parallel reruns only its unsuccessful iterations or branches.
    */
   redrive(recorded: readonly HistoryEvent[], point: RedrivePoint): Promise<ExecutionResult> {
-    const first = recorded[0]!;
-    // Already in the store, where they were read from.
-    this.history?.push(...recorded);
     this.revision = recorded.length;
-    this.nextEventId = recorded.length + 1;
-    this.seed = (typeof first.seed === 'number' ? first.seed : 0) + recorded.length;
-    const redriveCount = recorded.filter((e) => e.type === 'ExecutionRedriven').length + 1;
     this.stepNow = this.options.clock.now();
-    const input = startedInput(first, this.startInput);
-    this.boot(input, first.timestamp, { point, redriveCount, lastEventId: recorded.at(-1)!.id });
+    this.bootRedrive(recorded, recorded.length, point);
     this.armExecutionTimeout();
     this.holdFlush(() => this.root.start());
     this.stepNow = undefined;
     this.firstFlush();
     return this.done;
+  }
+
+  /**
+   * A redrive that picks up after the first `at` recorded events (they are in the store
+   * already): the machine that continues from `point`, its ExecutionRedriven event next.
+   */
+  private bootRedrive(recorded: readonly HistoryEvent[], at: number, point: RedrivePoint): void {
+    const first = recorded[0]!;
+    const before = recorded.slice(0, at);
+    this.history?.push(...before);
+    this.nextEventId = at + 1;
+    // Each redrive draws from a seed of its own, made from what it follows: its replays draw the
+    // same. A fork's redrive of its own events starts from the fork's seed (see forkSeed).
+    const seed = typeof first.seed === 'number' ? first.seed : 0;
+    this.seed = (this.reseedAt > 0 && at + 1 >= this.reseedAt ? forkSeed(seed, this.identity.executionArn) : seed) + at;
+    const redriveCount = before.filter((e) => e.type === 'ExecutionRedriven').length + 1;
+    this.boot(startedInput(first, this.startInput), first.timestamp, { point, redriveCount, lastEventId: recorded[at - 1]!.id });
+  }
+
+  /**
+   * Boots the machine that replays a recorded history: from its ExecutionStarted, or, for a
+   * history that was redriven, as its last redrive started. Where that redrive picked up is found
+   * by replaying the events before it on a scratch journal (itself redriven, for a second
+   * redrive); the events from its ExecutionRedriven on are then replayed here.
+   */
+  private async bootRecorded(recorded: readonly HistoryEvent[]): Promise<void> {
+    let at = recorded.length - 1;
+    while (at > 0 && recorded[at]!.type !== 'ExecutionRedriven') at--;
+    if (at <= 0) {
+      this.bootFromRecord(recorded);
+      return;
+    }
+    const scratch = new ExecutionJournal(
+      this.identity,
+      { store: createMemoryEventStore(), clock: this.options.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity }, children: this.options.children },
+      { compiled: this.compiled, input: this.startInput, forkedAt: this.reseedAt > 0 ? this.reseedAt - 1 : undefined },
+    );
+    const point = await scratch.redrivePointOf(recorded.slice(0, at));
+    const r = this.replay!;
+    r.cursor = at;
+    r.now = recorded[at]!.timestamp;
+    this.bootRedrive(recorded, at, point);
+    this.holdFlush(() => this.root.start());
+    this.firstFlush();
   }
 
   private bootFromRecord(recorded: readonly HistoryEvent[]): void {

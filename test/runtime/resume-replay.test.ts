@@ -212,6 +212,50 @@ describe('fork', () => {
 });
 
 describe('redrive', () => {
+  it('redrives again after a redrive failed, and replays and resumes a redriven history', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openFileEventStore } = await import('../../src/index.js');
+    const def: StateMachineDefinition = {
+      StartAt: 'Prepare',
+      States: { Prepare: { Type: 'Pass', Next: 'Call' }, Call: { Type: 'Task', Resource: LAMBDA, Parameters: { 'id.$': 'States.UUID()' }, Next: 'Rest' }, Rest: { Type: 'Wait', Seconds: 60, End: true } },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-redrive-'));
+    const open = async (answer: (call: number) => Promise<unknown>) => {
+      const runtime = createRuntime({ clock: 'virtual', store: await openFileEventStore(dir) });
+      let call = 0;
+      runtime.handle(LAMBDA, () => answer(++call));
+      return runtime;
+    };
+    const boom = () => Promise.reject(Object.assign(new Error('down'), { name: 'Outage' }));
+    try {
+      let runtime = await open(boom);
+      const execution = runtime.startExecution({ definition: def, name: 'twice' });
+      const arn = execution.identity.executionArn;
+      expect(await execution.done).toMatchObject({ status: 'FAILED', error: 'Outage' });
+      expect(await (await runtime.redrive(arn)).done).toMatchObject({ status: 'FAILED', error: 'Outage' });
+      // The second redrive used to be refused: the check before it could not replay a history
+      // that holds an ExecutionRedriven ("the definition produced no event here").
+      const second = await runtime.redrive(arn);
+      await runtime.close();
+      // This process stops while the second redrive waits on its task: another one resumes it.
+      second.done.catch(() => {});
+      runtime = await open(async () => ({ ok: true }));
+      await runtime.start();
+      const handle = runtime.execution(arn);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await handle.describe()).toMatchObject({ status: 'SUCCEEDED' });
+      const events = await runtime.store.read(arn);
+      expect(events.filter((e) => e.type === 'ExecutionRedriven').map((e) => e.executionRedrivenEventDetails)).toEqual([{ redriveCount: 1 }, { redriveCount: 2 }]);
+      expect(events.filter((e) => e.type === 'TaskStateEntered')).toHaveLength(3);
+      expect(await runtime.replay({ executionArn: arn })).toEqual({ ok: true, replayedEvents: events.length });
+      await runtime.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reruns only the failed Map iterations, in the same history', async () => {
     const store = createMemoryEventStore();
     const runtime = createRuntime({ store, clock: 'virtual' });
