@@ -232,13 +232,7 @@ export class Runtime {
     // is at most 262,144 bytes); `limits.payloadBytes: Infinity` lifts this with the rest.
     // No input is `{}`, as StartExecution without one; a JSON `null` input stays null.
     const input = options.input === undefined ? {} : options.input;
-    if (inputExceedsPayloadLimit(input, this.limits.payloadBytes)) {
-      throw new StepwiseError(
-        'ValidationException',
-        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${this.limits.payloadBytes} ` +
-          '(the execution input, as JSON text in UTF-8; lift the limit for local work with the `limits: { payloadBytes: Infinity }` option or the CLI\'s --lift-limits).',
-      );
-    }
+    if (inputExceedsPayloadLimit(input, this.limits.payloadBytes)) throw inputTooLarge(this.limits.payloadBytes);
     const journal = this.journal(identity, compiled, input, options.testCase, child?.mockStateMachine);
     const extra: StoredExtra = { definitionId: prepared.definitionId, input, testCase: options.testCase, stateMachineName: smName };
     if (child) {
@@ -348,6 +342,8 @@ export class Runtime {
     }
     const prepared = options.definition !== undefined ? this.prepare(options.definition) : origin.prepared;
     if (options.name !== undefined) checkName(options.name, 'execution');
+    // An edited input is refused as StartExecution refuses an input over AWS's limit.
+    if (options.input !== undefined && inputExceedsPayloadLimit(options.input, this.limits.payloadBytes)) throw inputTooLarge(this.limits.payloadBytes);
     const identity = this.identity(origin.identity.stateMachineName, options.name ?? `${origin.identity.name}-fork-${nanoid(8)}`, origin.extra.roleArn);
     const copies = events.map((e) => ({ ...e }));
     const journal = this.journal(identity, prepared.compiled, origin.extra.input, origin.extra.testCase, origin.extra.mockStateMachine, options.fromEventId);
@@ -802,6 +798,15 @@ function throwNoMocks(): never {
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   return new Runtime(options);
+}
+
+/** StartExecution's refusal of an input over the payload limit, in AWS's words. */
+function inputTooLarge(limit: number): StepwiseError {
+  return new StepwiseError(
+    'ValidationException',
+    `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${limit} ` +
+      '(the execution input, as JSON text in UTF-8; lift the limit for local work with the `limits: { payloadBytes: Infinity }` option or the CLI\'s --lift-limits).',
+  );
 }
 
 /** exceedsPayloadLimit for an execution's input, which is refused as invalid when nested too deep. */

@@ -319,6 +319,10 @@ describe('fork with a new input', () => {
     expect(await fork.done).toMatchObject({ status: 'SUCCEEDED', output: { seen: { edited: true } } });
     const forked = await store.read(fork.identity.executionArn);
     expect(forked.find((e) => e.type === 'PassStateEntered' && e.id > exitedA.id)!.stateEnteredEventDetails).toMatchObject({ name: 'B', input: { edited: true } });
+    // An edited input over AWS's 256 KiB is refused as StartExecution refuses it: nothing is stored.
+    const big = { s: 'x'.repeat(262_144) };
+    await expect(runtime.fork(original.identity.executionArn, { fromEventId: exitedA.id, input: big, name: 'too-big' })).rejects.toMatchObject({ code: 'ValidationException' });
+    expect(await store.getMetadata(original.identity.executionArn.replace(/:[^:]+$/, ':too-big'))).toBeUndefined();
   });
 });
 
