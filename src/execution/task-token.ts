@@ -10,8 +10,9 @@ const TASK_TOKEN = /^[0-9a-f]{16}$/;
  */
 export function noOpenTaskError(token: string): StepwiseError {
   if (!TASK_TOKEN.test(token)) return new StepwiseError('InvalidToken', `Invalid token: '${token}' is not a task token Stepwise issued.`);
+  // Worded after the API reference's description of the error (no recorded AWS message to copy).
   return new StepwiseError(
     'TaskTimedOut',
-    `Task Timed Out: 'Provided task does not exist anymore' (no open task has the token '${token}': it was answered, it timed out, or its execution ended).`,
+    `Task Timed Out: the task token '${token}' has either expired or the task associated with it has already been closed (answered, timed out, or its execution ended).`,
   );
 }

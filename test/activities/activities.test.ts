@@ -118,7 +118,7 @@ describe('activity tasks', () => {
     runtime.sendTaskSuccess(task!.taskToken, { ok: 1 });
     expect(await execution.done).toMatchObject({ status: 'SUCCEEDED', output: { ok: 1 } });
     // AWS: a token whose task has closed is TaskTimedOut; one it never issued, InvalidToken.
-    expect(() => runtime.sendTaskSuccess(task!.taskToken, {})).toThrow(expect.objectContaining({ code: 'TaskTimedOut', message: expect.stringMatching(/^Task Timed Out: 'Provided task does not exist anymore'/) }));
+    expect(() => runtime.sendTaskSuccess(task!.taskToken, {})).toThrow(expect.objectContaining({ code: 'TaskTimedOut', message: expect.stringMatching(/^Task Timed Out: the task token '[0-9a-f]{16}' has either expired or the task associated with it has already been closed/) }));
     expect(() => runtime.sendTaskHeartbeat('not-a-token')).toThrow(expect.objectContaining({ code: 'InvalidToken' }));
   });
 
