@@ -352,6 +352,32 @@ describe('foldExecutionState: Map and Parallel', () => {
     expect(h.fold()).toMatchObject({ status: 'FAILED', failedState: 'M' });
   });
 
+  it('aborts a nested Map in another iteration, not the Map whose iteration failed', () => {
+    // As Stepwise and AWS record it: the abort points at the failed iteration's last event.
+    const h = new History();
+    h.started();
+    const outer = h.enter(0, 'Map', 'L1', [[1], [2]]);
+    const os = h.add(outer, 'MapStateStarted', { length: 2 });
+    const i0 = h.add(os, 'MapIterationStarted', { index: 0, name: 'L1' });
+    const i1 = h.add(os, 'MapIterationStarted', { index: 1, name: 'L1' });
+    const inner0 = h.enter(i0, 'Map', 'L2', [1]);
+    const inner1 = h.enter(i1, 'Map', 'L2', [2]);
+    const innerFailed = h.add(inner0, 'MapStateFailed');
+    h.add(innerFailed, 'MapIterationFailed', { index: 0, name: 'L1' });
+    const aborted = h.add(innerFailed, 'MapStateAborted');
+    const abortedIt = h.add(innerFailed, 'MapIterationAborted', { index: 1, name: 'L1' });
+    const outerFailed = h.add(innerFailed, 'MapStateFailed');
+    h.add(outerFailed, 'ExecutionFailed', { error: 'E' });
+
+    const atAbort = only(h.fold(aborted).active);
+    expect(atAbort).toMatchObject({ name: 'L1', enteredEventId: outer });
+    expect(atAbort.children!.map((c) => [c.status, c.active.length])).toEqual([['FAILED', 0], ['RUNNING', 0]]);
+    expect(only(h.fold(abortedIt).active).children!.map((c) => c.status)).toEqual(['FAILED', 'ABORTED']);
+    expect(only(h.fold(outerFailed).active).name).toBe('L1');
+    expect(h.fold().mapIterations.find((m) => m.enteredEventId === outer)).toMatchObject({ failed: 1, aborted: 1, running: 0, closed: true });
+    expect(h.fold().mapIterations.find((m) => m.enteredEventId === inner1)).toMatchObject({ closed: true });
+  });
+
   it('starts the iterations again when a Map is retried', () => {
     const h = new History();
     h.started();
