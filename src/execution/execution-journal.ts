@@ -211,6 +211,17 @@ export class ExecutionJournal {
   private streamHandle: object | undefined = undefined;
   private draining = false;
   private flushRequested = false;
+  /**
+   * Live: evaluations (JSONata) asked for and not yet delivered, and the evaluations running,
+   * in the order they were asked for. A replay runs every pending evaluation, one at a time in
+   * that order, before it feeds the next recorded answer (a task's start or result, a timer);
+   * live runs keep to that order too (see afterEvaluations), or a history recorded while an
+   * evaluation was pending could not be resumed or replayed.
+   */
+  private unsettledEvaluations = 0;
+  private evaluationsRunning: { c: Extract<Command, { kind: 'evaluate' }>; settled?: { ok: boolean; value: unknown } }[] | undefined;
+  /** Live inputs held back until no evaluation is pending, in arrival order. */
+  private heldInputs: (() => void)[] | undefined;
   /** Made when a flush first has something to run after it (an execution's end). */
   private afterFlush: (() => void)[] | undefined;
   private finished: ExecutionResult | undefined;
@@ -492,6 +503,7 @@ export class ExecutionJournal {
 
     command(c: Command): void {
       const j = this.journal;
+      if (c.kind === 'evaluate' && !j.replay) j.unsettledEvaluations++;
       j.commands = appended(j.commands, c);
     }
 
@@ -685,6 +697,7 @@ export class ExecutionJournal {
     this.caughtUpState = true;
     if (waiting && waiting !== true) waiting.resolve();
     this.armExecutionTimeout();
+    for (const c of r.parked) if (c.kind === 'evaluate') this.unsettledEvaluations++;
     for (const c of r.parked) {
       // A task recorded as started but never answered was in flight when the process died:
       // it is called again (at-least-once), without a second TaskStarted event.
@@ -1033,16 +1046,18 @@ export class ExecutionJournal {
     if (c.kind === 'timer') {
       const cancel = clock.schedule(c.dueAt, () => {
         this.timersByRequest?.delete(c.requestId);
-        this.deliver(c.actor, { type: 'timer.fired', requestId: c.requestId });
+        this.afterEvaluations(() => this.deliver(c.actor, { type: 'timer.fired', requestId: c.requestId }));
       });
       this.timers().set(c.requestId, cancel);
       return;
     }
     if (c.kind === 'evaluate') {
       const release = clock instanceof VirtualClock ? clock.hold() : () => {};
+      const running: { c: typeof c; settled?: { ok: boolean; value: unknown } } = { c };
+      (this.evaluationsRunning ??= []).push(running);
       c.work().then(
-        (value) => { release(); this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ok: true, value }); },
-        (value) => { release(); this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ok: false, value }); },
+        (value) => { release(); running.settled = { ok: true, value }; this.deliverEvaluations(); },
+        (value) => { release(); running.settled = { ok: false, value }; this.deliverEvaluations(); },
       );
       return;
     }
@@ -1060,7 +1075,39 @@ export class ExecutionJournal {
       this.runChild(c, false);
       return;
     }
-    this.executeTask(c, announceStart);
+    this.afterEvaluations(() => this.executeTask(c, announceStart));
+  }
+
+  /**
+   * Delivers settled evaluations in the order they were asked for (as a replay runs them),
+   * then, once none is pending, the inputs held back meanwhile.
+   */
+  private deliverEvaluations(): void {
+    const running = this.evaluationsRunning!;
+    while (running.length > 0 && running[0]!.settled) {
+      const { c, settled } = running.shift()!;
+      this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ok: settled!.ok, value: settled!.value });
+      this.unsettledEvaluations--;
+    }
+    const held = this.heldInputs;
+    // Each input may ask for evaluations of its own: the rest wait for those.
+    while (held && held.length > 0 && this.unsettledEvaluations === 0) held.shift()!();
+  }
+
+  /**
+   * Runs a live input (a task handed over or answered, a timer that fired) now, or once no
+   * evaluation is pending: a replay feeds recorded inputs only then, so an input recorded
+   * while an evaluation was pending (two Map iterations' tasks answering while one's JSONata
+   * Output is evaluated) made a history that its resume or replay diverged from.
+   */
+  private afterEvaluations(input: () => void): void {
+    if (this.unsettledEvaluations === 0 && !this.heldInputs?.length) {
+      input();
+      return;
+    }
+    (this.heldInputs ??= []).push(() => {
+      if (!this.finished && !this.abandoned) input();
+    });
   }
 
   /**
@@ -1198,7 +1245,7 @@ export class ExecutionJournal {
       outcome.kind === 'succeeded' ? { type: 'task.succeeded', requestId: task.requestId, output: outcome.output }
       : outcome.kind === 'timedOut' ? { type: 'task.timedOut', requestId: task.requestId, error: outcome.error, cause: outcome.cause }
       : { type: 'task.failed', requestId: task.requestId, error: outcome.error, cause: outcome.cause };
-    this.deliver(task.actor, event);
+    this.afterEvaluations(() => this.deliver(task.actor, event));
   }
 
   private timeOut(): void {
