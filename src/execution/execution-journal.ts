@@ -1046,7 +1046,8 @@ export class ExecutionJournal {
     if (c.kind === 'timer') {
       const cancel = clock.schedule(c.dueAt, () => {
         this.timersByRequest?.delete(c.requestId);
-        this.afterEvaluations(() => this.deliver(c.actor, { type: 'timer.fired', requestId: c.requestId }));
+        if (this.evaluationsSettled()) this.deliver(c.actor, { type: 'timer.fired', requestId: c.requestId });
+        else this.afterEvaluations(() => this.deliver(c.actor, { type: 'timer.fired', requestId: c.requestId }));
       });
       this.timers().set(c.requestId, cancel);
       return;
@@ -1075,7 +1076,14 @@ export class ExecutionJournal {
       this.runChild(c, false);
       return;
     }
-    this.afterEvaluations(() => this.executeTask(c, announceStart));
+    // Tested first, so that the usual case (no JSONata pending) makes no closure per task.
+    if (this.evaluationsSettled()) this.executeTask(c, announceStart);
+    else this.afterEvaluations(() => this.executeTask(c, announceStart));
+  }
+
+  /** No evaluation pending and no input held back: a live input runs at once. */
+  private evaluationsSettled(): boolean {
+    return this.unsettledEvaluations === 0 && (this.heldInputs === undefined || this.heldInputs.length === 0);
   }
 
   /**
@@ -1101,7 +1109,7 @@ export class ExecutionJournal {
    * Output is evaluated) made a history that its resume or replay diverged from.
    */
   private afterEvaluations(input: () => void): void {
-    if (this.unsettledEvaluations === 0 && !this.heldInputs?.length) {
+    if (this.evaluationsSettled()) {
       input();
       return;
     }
@@ -1245,7 +1253,8 @@ export class ExecutionJournal {
       outcome.kind === 'succeeded' ? { type: 'task.succeeded', requestId: task.requestId, output: outcome.output }
       : outcome.kind === 'timedOut' ? { type: 'task.timedOut', requestId: task.requestId, error: outcome.error, cause: outcome.cause }
       : { type: 'task.failed', requestId: task.requestId, error: outcome.error, cause: outcome.cause };
-    this.afterEvaluations(() => this.deliver(task.actor, event));
+    if (this.evaluationsSettled()) this.deliver(task.actor, event);
+    else this.afterEvaluations(() => this.deliver(task.actor, event));
   }
 
   private timeOut(): void {
