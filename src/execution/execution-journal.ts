@@ -612,16 +612,6 @@ export class ExecutionJournal {
       const r = this.replay;
       if (!r || r.divergence || this.finished || this.abandoned) return;
       // Pure evaluations (JSONata) are recomputed, not recorded: run them before matching.
-      // A Distributed Map's children are executions of their own: their results come from
-      // them (found in the store after a crash, or driven to their end), not from this history.
-      const child = r.parked.findIndex((c) => c.kind === 'child');
-      if (child >= 0) {
-        const c = r.parked.splice(child, 1)[0] as Extract<Command, { kind: 'child' }>;
-        const run = this.runChild(c, r.then !== 'live');
-        await run?.done.catch(noop);
-        await this.flushing;
-        continue;
-      }
       const evaluation = r.parked.findIndex((c) => c.kind === 'evaluate');
       if (evaluation >= 0) {
         const c = r.parked.splice(evaluation, 1)[0] as Extract<Command, { kind: 'evaluate' }>;
@@ -637,6 +627,18 @@ export class ExecutionJournal {
       const next = r.recorded[r.cursor]!;
       r.now = next.timestamp;
       if (!this.feedRecordedInput(r, next)) {
+        // A Distributed Map's children are executions of their own: their results come from
+        // them (found in the store after a crash, or driven to their end), not from this
+        // history, which records nothing of them until the Map Run ends. They are taken only
+        // when the history needs them: inputs of other branches recorded meanwhile come first.
+        const child = r.parked.findIndex((c) => c.kind === 'child');
+        if (child >= 0) {
+          const c = r.parked.splice(child, 1)[0] as Extract<Command, { kind: 'child' }>;
+          const run = this.runChild(c, r.then !== 'live');
+          await run?.done.catch(noop);
+          await this.flushing;
+          continue;
+        }
         r.divergence = { eventId: next.id, expected: next, actual: null, reason: 'nothing the definition is waiting for produces this event' };
         if (r.then === 'live') this.fail(new StepwiseError('InvalidArgument', describeDivergence(r.divergence)));
         return;

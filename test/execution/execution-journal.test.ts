@@ -161,3 +161,54 @@ describe.each(stores)('JSONata evaluations and answers arriving together on %s',
     execution.stop();
   });
 });
+
+describe.each(stores)('a Distributed Map beside other work on %s', (_name, open) => {
+  const SLOW = 'arn:aws:lambda:us-east-1:123456789012:function:slow';
+  const FAST = 'arn:aws:lambda:us-east-1:123456789012:function:fast';
+  // The Map's child executions answer after the other branch's Task has: the parent records that
+  // Task's events while the Map Run is still under way, and nothing of the children until it ends.
+  const definition = {
+    StartAt: 'Both',
+    States: {
+      Both: {
+        Type: 'Parallel', End: true,
+        Branches: [
+          { StartAt: 'Fan', States: { Fan: { Type: 'Map', End: true, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: SLOW, End: true } } } } } },
+          { StartAt: 'Quick', States: { Quick: { Type: 'Task', Resource: FAST, End: true } } },
+        ],
+      },
+    },
+  };
+  const handlers = (runtime: ReturnType<typeof createRuntime>) => {
+    runtime.handle(SLOW, ({ input }) => new Promise((r) => setTimeout(() => r({ slow: input }), 30)));
+    runtime.handle(FAST, () => ({ fast: true }));
+  };
+  const output = [[{ slow: 1 }, { slow: 2 }], { fast: true }];
+
+  it('records a history that replays, and that a resume from any of its events finishes alike', async () => {
+    const store = await open();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    handlers(runtime);
+    const execution = runtime.startExecution({ definition, input: [1, 2], name: 'beside' });
+    expect(await execution.done).toMatchObject({ status: 'SUCCEEDED', output });
+    const arn = execution.identity.executionArn;
+    const recorded = await store.read(arn);
+    const types = recorded.map((e) => e.type);
+    expect(types.indexOf('LambdaFunctionSucceeded')).toBeLessThan(types.indexOf('MapRunSucceeded'));
+    // The replay used to wait for the children first, and diverged at the other branch's events.
+    expect(await runtime.replay({ executionArn: arn })).toEqual({ ok: true, replayedEvents: recorded.length });
+
+    for (let k = 1; k < recorded.length; k++) {
+      const again = createMemoryEventStore();
+      const meta = (await store.getMetadata(arn))!;
+      const definitionStream = definitionStreamOf(meta.extra!.definitionId as string);
+      await again.append(definitionStream, await store.read(definitionStream), { expectedRevision: 0 });
+      await again.putMetadata({ ...meta, status: 'RUNNING', stopDate: undefined });
+      await again.append(arn, recorded.slice(0, k), { expectedRevision: 0 });
+      const resumer = createRuntime({ store: again, clock: 'virtual' });
+      handlers(resumer);
+      const [resumed] = await resumer.start();
+      expect(await resumed!.done, `resumed after event ${k}`).toMatchObject({ status: 'SUCCEEDED', output });
+    }
+  });
+});
