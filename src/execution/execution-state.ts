@@ -249,12 +249,13 @@ export class ExecutionStateFold {
     if (type.endsWith('StateAborted')) {
       const stateType = type.slice(0, -'StateAborted'.length);
       // An abort points at the container's cursor, not at the aborted thread: take the first
-      // running state of that type below it, which is the order AWS aborts them in. When the
-      // cursor is in the iteration whose failure fails the Map, that Map is the one closing, not
-      // the one aborted: without this a MapStateAborted of a nested Map took its enclosing Map.
+      // running state of that type below it, which is the order AWS aborts them in. A cursor in
+      // the iteration whose failure fails a Map (AWS threads the aborts on its last event) means
+      // a state below that Map: not the Map, which is closing, nor a Map or Parallel around it.
       const from = this.threadAt[p];
       const closing = from?.status === 'FAILED' ? from.parent : undefined;
-      node = this.resolve(p, (n) => n !== closing && n.type === stateType && n.thread.status === 'RUNNING') ?? this.search(p, (n) => n !== closing && n.type === stateType);
+      if (closing) node = closing.live ? this.below(closing, (n) => n !== closing && n.type === stateType) : undefined;
+      else node = this.resolve(p, (n) => n.type === stateType && n.thread.status === 'RUNNING') ?? this.search(p, (n) => n.type === stateType);
       this.place(e.id, p, node);
       if (node) this.endNode(node, 'ABORTED');
       return;

@@ -378,6 +378,38 @@ describe('foldExecutionState: Map and Parallel', () => {
     expect(h.fold().mapIterations.find((m) => m.enteredEventId === inner1)).toMatchObject({ closed: true });
   });
 
+  it('aborts a Parallel in another iteration, not a Parallel around the failing Map', () => {
+    const h = new History();
+    h.started();
+    const outer = h.enter(0, 'Parallel', 'Outer');
+    const os = h.add(outer, 'ParallelStateStarted');
+    const m = h.enter(os, 'Map', 'M', [0, 1]);
+    const ms = h.add(m, 'MapStateStarted', { length: 2 });
+    const i0 = h.add(ms, 'MapIterationStarted', { index: 0, name: 'M' });
+    const i1 = h.add(ms, 'MapIterationStarted', { index: 1, name: 'M' });
+    const p0 = h.enter(i0, 'Parallel', 'P');
+    const p1 = h.enter(i1, 'Parallel', 'P');
+    const p0s = h.add(p0, 'ParallelStateStarted');
+    const p1s = h.add(p1, 'ParallelStateStarted');
+    const fail = h.enter(p0s, 'Fail', 'F');
+    h.enter(p1s, 'Wait', 'W');
+    const p0f = h.add(fail, 'ParallelStateFailed');
+    h.add(p0f, 'MapIterationFailed', { index: 0, name: 'M' });
+    const aborted = h.add(p0f, 'ParallelStateAborted');
+    const abortedIt = h.add(p0f, 'MapIterationAborted', { index: 1, name: 'M' });
+    const mf = h.add(p0f, 'MapStateFailed');
+    const of = h.add(mf, 'ParallelStateFailed');
+    h.add(of, 'ExecutionFailed', { error: 'E' });
+
+    // The Map, in the first branch of Outer.
+    const mapAt = (at: number): ActiveState => only(only(h.fold(at).active).children![0]!.active);
+    expect(only(h.fold(aborted).active)).toMatchObject({ name: 'Outer', enteredEventId: outer });
+    expect(mapAt(aborted).children!.map((c) => [c.status, c.active.length])).toEqual([['FAILED', 0], ['RUNNING', 0]]);
+    expect(mapAt(abortedIt).children!.map((c) => c.status)).toEqual(['FAILED', 'ABORTED']);
+    expect(mapAt(mf)).toMatchObject({ name: 'M', enteredEventId: m });
+    expect(h.fold()).toMatchObject({ status: 'FAILED', failedState: 'Outer', active: [] });
+  });
+
   it('starts the iterations again when a Map is retried', () => {
     const h = new History();
     h.started();
