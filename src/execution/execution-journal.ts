@@ -35,6 +35,20 @@ export interface ExecutionIdentity {
 }
 
 /** How a journal treats events it already has (resume, fork, replay). */
+/**
+ * Live: evaluations (JSONata) asked for and not yet delivered, and the evaluations running, in
+ * the order they were asked for. A replay runs every pending evaluation, one at a time in that
+ * order, before it feeds the next recorded answer (a task's start or result, a timer); live runs
+ * keep to that order too (see afterEvaluations), or a history recorded while an evaluation was
+ * pending could not be resumed or replayed.
+ */
+interface PendingEvaluations {
+  unsettled: number;
+  running: { c: Extract<Command, { kind: 'evaluate' }>; settled?: { ok: boolean; value: unknown } }[];
+  /** Live inputs held back until no evaluation is pending, in arrival order. */
+  held: (() => void)[];
+}
+
 interface ReplayState {
   recorded: readonly HistoryEvent[];
   cursor: number;
@@ -211,17 +225,8 @@ export class ExecutionJournal {
   private streamHandle: object | undefined = undefined;
   private draining = false;
   private flushRequested = false;
-  /**
-   * Live: evaluations (JSONata) asked for and not yet delivered, and the evaluations running,
-   * in the order they were asked for. A replay runs every pending evaluation, one at a time in
-   * that order, before it feeds the next recorded answer (a task's start or result, a timer);
-   * live runs keep to that order too (see afterEvaluations), or a history recorded while an
-   * evaluation was pending could not be resumed or replayed.
-   */
-  private unsettledEvaluations = 0;
-  private evaluationsRunning: { c: Extract<Command, { kind: 'evaluate' }>; settled?: { ok: boolean; value: unknown } }[] | undefined;
-  /** Live inputs held back until no evaluation is pending, in arrival order. */
-  private heldInputs: (() => void)[] | undefined;
+  /** Evaluations (JSONata) pending, and the live inputs held back meanwhile: see PendingEvaluations. */
+  private evaluations: PendingEvaluations | undefined;
   /** Made when a flush first has something to run after it (an execution's end). */
   private afterFlush: (() => void)[] | undefined;
   private finished: ExecutionResult | undefined;
@@ -503,7 +508,7 @@ export class ExecutionJournal {
 
     command(c: Command): void {
       const j = this.journal;
-      if (c.kind === 'evaluate' && !j.replay) j.unsettledEvaluations++;
+      if (c.kind === 'evaluate' && !j.replay) j.pendingEvaluations().unsettled++;
       j.commands = appended(j.commands, c);
     }
 
@@ -699,7 +704,7 @@ export class ExecutionJournal {
     this.caughtUpState = true;
     if (waiting && waiting !== true) waiting.resolve();
     this.armExecutionTimeout();
-    for (const c of r.parked) if (c.kind === 'evaluate') this.unsettledEvaluations++;
+    for (const c of r.parked) if (c.kind === 'evaluate') this.pendingEvaluations().unsettled++;
     for (const c of r.parked) {
       // A task recorded as started but never answered was in flight when the process died:
       // it is called again (at-least-once), without a second TaskStarted event.
@@ -1057,7 +1062,7 @@ export class ExecutionJournal {
     if (c.kind === 'evaluate') {
       const release = clock instanceof VirtualClock ? clock.hold() : () => {};
       const running: { c: typeof c; settled?: { ok: boolean; value: unknown } } = { c };
-      (this.evaluationsRunning ??= []).push(running);
+      this.pendingEvaluations().running.push(running);
       c.work().then(
         (value) => { release(); running.settled = { ok: true, value }; this.deliverEvaluations(); },
         (value) => { release(); running.settled = { ok: false, value }; this.deliverEvaluations(); },
@@ -1083,9 +1088,15 @@ export class ExecutionJournal {
     else this.afterEvaluations(() => this.executeTask(c, announceStart));
   }
 
+  /** Made by the first evaluation asked for: executions without JSONata keep no field for it. */
+  private pendingEvaluations(): PendingEvaluations {
+    return (this.evaluations ??= { unsettled: 0, running: [], held: [] });
+  }
+
   /** No evaluation pending and no input held back: a live input runs at once. */
   private evaluationsSettled(): boolean {
-    return this.unsettledEvaluations === 0 && (this.heldInputs === undefined || this.heldInputs.length === 0);
+    const e = this.evaluations;
+    return e === undefined || (e.unsettled === 0 && e.held.length === 0);
   }
 
   /**
@@ -1093,15 +1104,16 @@ export class ExecutionJournal {
    * then, once none is pending, the inputs held back meanwhile.
    */
   private deliverEvaluations(): void {
-    const running = this.evaluationsRunning!;
+    const e = this.evaluations!;
+    const running = e.running;
     while (running.length > 0 && running[0]!.settled) {
       const { c, settled } = running.shift()!;
       this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ok: settled!.ok, value: settled!.value });
-      this.unsettledEvaluations--;
+      e.unsettled--;
     }
-    const held = this.heldInputs;
+    const held = e.held;
     // Each input may ask for evaluations of its own: the rest wait for those.
-    while (held && held.length > 0 && this.unsettledEvaluations === 0) held.shift()!();
+    while (held.length > 0 && e.unsettled === 0) held.shift()!();
   }
 
   /**
@@ -1115,7 +1127,7 @@ export class ExecutionJournal {
       input();
       return;
     }
-    (this.heldInputs ??= []).push(() => {
+    this.pendingEvaluations().held.push(() => {
       if (!this.finished && !this.abandoned) input();
     });
   }
