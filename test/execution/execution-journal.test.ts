@@ -27,6 +27,17 @@ const stores: [string, () => Promise<EventStore>][] = [
   }],
 ];
 
+/** A store holding an execution as a process that died after its event `k` left it: RUNNING, its first k events. */
+async function diedAfter(store: EventStore, arn: string, k: number): Promise<EventStore> {
+  const again = createMemoryEventStore();
+  const meta = (await store.getMetadata(arn))!;
+  const definitionStream = definitionStreamOf(meta.extra!.definitionId as string);
+  await again.append(definitionStream, await store.read(definitionStream), { expectedRevision: 0 });
+  await again.putMetadata({ ...meta, status: 'RUNNING', stopDate: undefined });
+  await again.append(arn, (await store.read(arn)).slice(0, k), { expectedRevision: 0 });
+  return again;
+}
+
 describe.each(stores)('an execution journal on %s', (_name, open) => {
   it('shows the events the store holds, in order', async () => {
     const store = await open();
@@ -126,14 +137,7 @@ describe.each(stores)('JSONata evaluations and answers arriving together on %s',
 
     // A process that died after any event: the next one resumes from there to the same end.
     for (let k = 1; k < recorded.length; k++) {
-      const again = createMemoryEventStore();
-      const arn = execution.identity.executionArn;
-      const meta = (await store.getMetadata(arn))!;
-      const definitionStream = definitionStreamOf(meta.extra!.definitionId as string);
-      await again.append(definitionStream, await store.read(definitionStream), { expectedRevision: 0 });
-      await again.putMetadata({ ...meta, status: 'RUNNING', stopDate: undefined });
-      await again.append(arn, recorded.slice(0, k), { expectedRevision: 0 });
-      const resumer = createRuntime({ store: again, clock: 'virtual' });
+      const resumer = createRuntime({ store: await diedAfter(store, execution.identity.executionArn, k), clock: 'virtual' });
       resumer.handle(LAMBDA, ({ input }) => ({ v: (input as { v: number }).v * 2 }));
       const [resumed] = await resumer.start();
       expect(await resumed!.done, `resumed after event ${k}`).toMatchObject({ status: 'SUCCEEDED', output: [2, 4, 6] });
@@ -199,13 +203,7 @@ describe.each(stores)('a Distributed Map beside other work on %s', (_name, open)
     expect(await runtime.replay({ executionArn: arn })).toEqual({ ok: true, replayedEvents: recorded.length });
 
     for (let k = 1; k < recorded.length; k++) {
-      const again = createMemoryEventStore();
-      const meta = (await store.getMetadata(arn))!;
-      const definitionStream = definitionStreamOf(meta.extra!.definitionId as string);
-      await again.append(definitionStream, await store.read(definitionStream), { expectedRevision: 0 });
-      await again.putMetadata({ ...meta, status: 'RUNNING', stopDate: undefined });
-      await again.append(arn, recorded.slice(0, k), { expectedRevision: 0 });
-      const resumer = createRuntime({ store: again, clock: 'virtual' });
+      const resumer = createRuntime({ store: await diedAfter(store, arn, k), clock: 'virtual' });
       handlers(resumer);
       const [resumed] = await resumer.start();
       expect(await resumed!.done, `resumed after event ${k}`).toMatchObject({ status: 'SUCCEEDED', output });
