@@ -53,11 +53,12 @@ type Json = Record<string, unknown>;
 const SCHEMA = 'SCHEMA_VALIDATION_FAILED';
 /**
  * Express workflows run neither the job-run (`.sync`) nor the callback (`.waitForTaskToken`)
- * pattern (DG:concepts-standard-vs-express). AWS's message for `.waitForTaskToken` is quoted
- * from its ValidateStateMachineDefinition answer (trailing space included); `.sync`'s is worded
- * the same way.
+ * pattern, nor Activities (DG:choosing-workflow-type, DG:integrate-optimized). The messages are
+ * AWS's recorded CreateStateMachine answers (LocalStack's test_sfn_api_express): the one for
+ * `.waitForTaskToken` ends in a space, the ones for `.sync` and an Activity ARN do not.
  */
 const EXPRESS_REFUSED_PATTERN = /\.(waitForTaskToken|sync)(:\d+)?$/;
+const ACTIVITY_RESOURCE = /^arn:[^:]+:states:[^:]*:[^:]*:activity:/;
 const STATE_TYPES = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'] as const;
 type StateType = (typeof STATE_TYPES)[number];
 
@@ -606,7 +607,8 @@ class Validator {
       const problem = resourceProblem(resource);
       if (problem) this.error('INVALID_RESOURCE', problem, at(pointer, 'Resource'));
       const pattern = this.type === 'EXPRESS' ? EXPRESS_REFUSED_PATTERN.exec(resource)?.[1] : undefined;
-      if (pattern) this.error(SCHEMA, `Express state machine does not support '.${pattern}' service integration `, at(pointer, 'Resource'));
+      if (pattern) this.error(SCHEMA, `Express state machine does not support '.${pattern}' service integration${pattern === 'sync' ? '' : ' '}`, at(pointer, 'Resource'));
+      if (this.type === 'EXPRESS' && ACTIVITY_RESOURCE.test(resource)) this.error(SCHEMA, 'Express state machine does not support Activity ARN', at(pointer, 'Resource'));
     }
 
     const timeout = this.checkSecondsPair(ctx, 'TimeoutSeconds', 'TimeoutSecondsPath');

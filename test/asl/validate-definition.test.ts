@@ -601,7 +601,16 @@ describe('validateDefinition for an EXPRESS state machine', () => {
     expect(express.result).toBe('FAIL');
     expect(express.diagnostics).toEqual([
       { severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: "Express state machine does not support '.waitForTaskToken' service integration ", location: '/States/Send/Resource' },
-      { severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: "Express state machine does not support '.sync' service integration ", location: '/States/Fan/Branches/0/States/Run/Resource' },
+      // AWS's recorded wording: a trailing space after '.waitForTaskToken''s, none after '.sync''s.
+      { severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: "Express state machine does not support '.sync' service integration", location: '/States/Fan/Branches/0/States/Run/Resource' },
+    ]);
+  });
+
+  it('refuses an Activity Task with AWS wording, and accepts it for STANDARD', () => {
+    const def = { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:states:us-east-1:123456789012:activity:Worker', End: true } } };
+    expect(validateDefinitionResult(def).result).toBe('OK');
+    expect(validateDefinitionResult(def, 'EXPRESS').diagnostics).toEqual([
+      { severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'Express state machine does not support Activity ARN', location: '/States/Work/Resource' },
     ]);
   });
 });

@@ -22,6 +22,7 @@ interface StartRequest {
   name: string;
   inputText: string;
   input: JsonValue;
+  traceHeader?: string;
 }
 
 /**
@@ -50,8 +51,8 @@ async function startRequest(f: RequestFields, runtime: Runtime): Promise<StartRe
     const why = inputText.trim() === '' ? 'Invalid execution input.' : (e as Error).message;
     throw new StepwiseError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${why}'`);
   }
-  f.optionalString('traceHeader', { max: 256 });
-  return { target, testCase, name, inputText, input };
+  const traceHeader = f.optionalString('traceHeader', { max: 256 });
+  return { target, testCase, name, inputText, input, traceHeader };
 }
 
 function launch(runtime: Runtime, r: StartRequest) {
@@ -110,16 +111,25 @@ const startSyncExecution: Action = async (f, { runtime }) => {
     executionArn: result.executionArn, stateMachineArn: r.target.stateMachineArn, name: r.name,
     startDate: epochSeconds(result.startDate), stopDate: epochSeconds(result.stopDate), status: result.status,
     input: r.inputText, inputDetails: { included: true },
+    // AWS's recorded answers show outputDetails for a failed execution too, without output.
     output: result.status === 'SUCCEEDED' ? JSON.stringify(result.output ?? null) : undefined,
-    outputDetails: result.status === 'SUCCEEDED' ? { included: true } : undefined,
+    outputDetails: { included: true },
     error: result.error, cause: result.cause,
+    // API:StartSyncExecution answers with the X-Ray trace header it was passed.
+    traceHeader: r.traceHeader,
     billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil((result.stopDate - result.startDate) / 100) * 100) },
   });
 };
 
+/**
+ * An Express execution's ARN (`…:express:<machine>:<name>:<id>`) is refused as AWS refuses it:
+ * its executions are not kept (DG:choosing-workflow-type), and AWS's recorded DescribeExecution,
+ * StopExecution and GetExecutionHistory answer InvalidArn ("Resource type not valid in this
+ * context: express").
+ */
 function executionArnField(f: RequestFields): string {
   const arn = f.string('executionArn');
-  parseStatesArn(arn, ['execution', 'express']);
+  parseStatesArn(arn, ['execution']);
   return arn;
 }
 
@@ -197,7 +207,8 @@ const listExecutions: Action = async (f, { runtime }) => {
   } else {
     const target = await runtime.stateMachines.resolve(parsed!.qualifier && 'alias' in parsed!.qualifier ? parsed!.base : smArn!);
     if (!target || !(await runtime.stateMachines.exists(smArn!))) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${smArn}'`);
-    if (target.type === 'EXPRESS') throw new StepwiseError('StateMachineTypeNotSupported', `ListExecutions does not list the executions of EXPRESS state machines ('${smArn}').`);
+    // In AWS's words (its recorded ListExecutions answer for an EXPRESS state machine).
+    if (target.type === 'EXPRESS') throw new StepwiseError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
     let token: string | undefined;
     do {
       const p = await runtime.store.list({ stateMachineArn: parsed!.base, status, maxResults: 1000, nextToken: token });

@@ -30,7 +30,8 @@ function keyOf(reverse: boolean) {
 /** API:GetExecutionHistory with maxResults, nextToken, reverseOrder and includeExecutionData. */
 const getExecutionHistory: Action = async (f, { runtime }) => {
   const arn = f.string('executionArn');
-  parseStatesArn(arn, ['execution', 'express']);
+  // An Express execution's ARN is InvalidArn, as AWS answers it (see executionArnField).
+  parseStatesArn(arn, ['execution']);
   const reverse = f.optionalBoolean('reverseOrder') ?? false;
   const include = f.optionalBoolean('includeExecutionData') ?? true;
   const page = f.page(3096);

@@ -223,6 +223,35 @@ describe('executions over the AWS JSON 1.0 API', () => {
     expect(await errorName(t.client.send(new ListExecutionsCommand({ stateMachineArn })))).toBe('StateMachineTypeNotSupported');
   });
 
+  it('answers StartSyncExecution as AWS does: traceHeader echoed, outputDetails on a failure too', async () => {
+    const { stateMachineArn } = await t.client.send(new CreateStateMachineCommand({ name: 'QuickFail', definition: FAIL_MACHINE, roleArn: ROLE, type: 'EXPRESS' }));
+    const traceHeader = 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1';
+    const r = await t.client.send(new StartSyncExecutionCommand({ stateMachineArn, traceHeader }));
+    expect(r).toMatchObject({ status: 'FAILED', error: 'Custom.Error', cause: 'it broke', traceHeader, outputDetails: { included: true }, inputDetails: { included: true } });
+    expect(r.output).toBeUndefined();
+  });
+
+  it('refuses Express-only requests in AWS words: ListExecutions of an EXPRESS machine, express: execution ARNs', async () => {
+    const { stateMachineArn } = await t.client.send(new CreateStateMachineCommand({ name: 'QuickList', definition: PASS_MACHINE, roleArn: ROLE, type: 'EXPRESS' }));
+    await expect(t.client.send(new ListExecutionsCommand({ stateMachineArn }))).rejects.toMatchObject({
+      name: 'StateMachineTypeNotSupported', message: 'This operation is not supported by this type of state machine',
+    });
+    // AWS's recorded answers for an Express execution's ARN.
+    const executionArn = 'arn:aws:states:us-east-1:123456789012:express:QuickList:run-1:0e9b2f1c-8d1e-4c5a-9d0e-0a1b2c3d4e5f';
+    const invalid = { name: 'InvalidArn', message: expect.stringContaining("Invalid Arn: 'Resource type not valid in this context: express'") };
+    await expect(t.client.send(new DescribeExecutionCommand({ executionArn }))).rejects.toMatchObject(invalid);
+    await expect(t.client.send(new StopExecutionCommand({ executionArn }))).rejects.toMatchObject(invalid);
+    await expect(t.client.send(new GetExecutionHistoryCommand({ executionArn }))).rejects.toMatchObject(invalid);
+    await expect(t.client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject(invalid);
+  });
+
+  it('refuses an EXPRESS state machine with an Activity Task, in AWS words', async () => {
+    const definition = JSON.stringify({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:states:us-east-1:123456789012:activity:Worker', End: true } } });
+    await expect(t.client.send(new CreateStateMachineCommand({ name: 'QuickActivity', definition, roleArn: ROLE, type: 'EXPRESS' }))).rejects.toMatchObject({
+      name: 'InvalidDefinition', message: "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Express state machine does not support Activity ARN at /States/Work/Resource'",
+    });
+  });
+
   it('answers Task states from a mocked test case named with arn#TestCase', async () => {
     const { stateMachineArn } = await t.client.send(new CreateStateMachineCommand({ name: 'Charger', definition: TASK_MACHINE, roleArn: ROLE }));
     const declined = await t.client.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}#Declined`, name: 'declined' }));
