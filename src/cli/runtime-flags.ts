@@ -18,7 +18,7 @@ export const RUNTIME_FLAGS = {
   ...HTTP_TASK_FLAGS,
 } as const;
 
-export const LIMIT_USAGE = "[--lift-limits]   (no 256 KiB payload or 25,000-event history limit: local work beyond AWS's limits)";
+export const LIMIT_USAGE = "[--lift-limits]   (no 256 KiB payload, 25,000-event history or 5-minute Express limit: local work beyond AWS's limits)";
 
 export interface RuntimeFlagValues extends HttpTaskFlagValues {
   'mock-config'?: string;
@@ -35,6 +35,6 @@ export function runtimeOptionsFromFlags(values: RuntimeFlagValues): { clock: 'vi
     services: httpTaskCallerFromFlags(values),
     clock: values['fast-time'] ? 'virtual' : 'real',
     mockConfig: values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined,
-    limits: values['lift-limits'] ? { payloadBytes: Infinity, historyEvents: Infinity } : undefined,
+    limits: values['lift-limits'] ? { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity } : undefined,
   };
 }

@@ -32,6 +32,8 @@ export interface ExecutionIdentity {
   name: string;
   roleArn: string;
   region: string;
+  /** An EXPRESS state machine's execution: it times out after limits.expressSeconds. Set only then. */
+  express?: true;
 }
 
 /** How a journal treats events it already has (resume, fork, replay). */
@@ -405,7 +407,7 @@ export class ExecutionJournal {
     }
     const scratch = new ExecutionJournal(
       this.identity,
-      { store: createMemoryEventStore(), clock: this.options.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity }, children: this.options.children },
+      { store: createMemoryEventStore(), clock: this.options.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.options.children },
       { compiled: this.compiled, input: this.startInput, forkedAt: this.reseedAt > 0 ? this.reseedAt - 1 : undefined },
     );
     const point = await scratch.redrivePointOf(recorded.slice(0, at));
@@ -604,8 +606,10 @@ export class ExecutionJournal {
 
   private armExecutionTimeout(): void {
     // The state machine's TimeoutSeconds, read from the definition the scope was compiled from.
-    const timeoutSeconds = (this.compiled.definition as { TimeoutSeconds?: number }).TimeoutSeconds;
-    if (timeoutSeconds === undefined) return;
+    const own = (this.compiled.definition as { TimeoutSeconds?: number }).TimeoutSeconds;
+    // An Express execution runs for at most five minutes, whatever its TimeoutSeconds.
+    const timeoutSeconds = this.identity.express ? Math.min(own ?? Infinity, this.options.limits.expressSeconds) : own;
+    if (timeoutSeconds === undefined || timeoutSeconds === Infinity) return;
     const cancel = this.options.clock.schedule(this.startDate + timeoutSeconds * 1000, () => this.timeOut());
     this.timers().set('#execution-timeout', cancel);
   }

@@ -89,9 +89,11 @@ export interface ExecutionLimits {
   payloadBytes: number;
   /** Events in one history (AWS: 25,000). */
   historyEvents: number;
+  /** Seconds an Express execution may run before it times out (AWS: five minutes, DG:choosing-workflow-type). */
+  expressSeconds: number;
 }
 
-export const AWS_LIMITS: ExecutionLimits = { payloadBytes: 262_144, historyEvents: 25_000 };
+export const AWS_LIMITS: ExecutionLimits = { payloadBytes: 262_144, historyEvents: 25_000, expressSeconds: 300 };
 
 /** Shared by every actor of one execution. */
 export interface ExecutionServices {

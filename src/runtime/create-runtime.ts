@@ -74,6 +74,8 @@ export interface StartExecutionOptions {
   stateMachineAliasArn?: string;
   /** The IAM role the execution runs as (its ExecutionStarted event and `$$.Execution.RoleArn` show it). Default: the runtime's StepwiseExecutionRole. */
   roleArn?: string;
+  /** The state machine's type: an EXPRESS execution times out after five minutes (limits.expressSeconds). Default STANDARD. */
+  type?: 'STANDARD' | 'EXPRESS';
 }
 
 /** A compiled definition, reused across executions of the same text. */
@@ -223,6 +225,7 @@ export class Runtime {
     const { definition, compiled } = prepared;
     const smName = options.stateMachineName ?? 'StateMachine';
     const identity = this.identity(smName, options.name ?? nanoid(), options.roleArn);
+    if (options.type === 'EXPRESS') identity.express = true;
     const arn = identity.executionArn;
     // A generated name (126 random bits) is new: only a name the caller chose is looked up.
     if (options.name !== undefined && (this.executions.has(arn) || this.ended.has(arn) || this.store.holdsSync?.(arn))) {
@@ -244,6 +247,7 @@ export class Runtime {
     if (options.stateMachineVersionArn) extra.stateMachineVersionArn = options.stateMachineVersionArn;
     if (options.stateMachineAliasArn) extra.stateMachineAliasArn = options.stateMachineAliasArn;
     if (options.roleArn) extra.roleArn = options.roleArn;
+    if (options.type === 'EXPRESS') extra.type = 'EXPRESS';
     // The definition is asked for before the metadata that names it: a store that keeps one
     // turn's writes together or in order needs no more; any other makes the metadata wait.
     const saving = this.definitions.save(prepared.definitionId, definition);
@@ -345,6 +349,7 @@ export class Runtime {
     // An edited input is refused as StartExecution refuses an input over AWS's limit.
     if (options.input !== undefined && inputExceedsPayloadLimit(options.input, this.limits.payloadBytes)) throw inputTooLarge(this.limits.payloadBytes);
     const identity = this.identity(origin.identity.stateMachineName, options.name ?? `${origin.identity.name}-fork-${nanoid(8)}`, origin.extra.roleArn);
+    if (origin.identity.express) identity.express = true;
     const copies = events.map((e) => ({ ...e }));
     const journal = this.journal(identity, prepared.compiled, origin.extra.input, origin.extra.testCase, origin.extra.mockStateMachine, options.fromEventId);
     await this.ownership?.claimNew(identity.executionArn);
@@ -391,7 +396,7 @@ export class Runtime {
     return new ExecutionJournal(
       identity,
       // A Distributed Map's children are looked up in this runtime's store (read only: a replay starts none).
-      { store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity }, children: this.mapChildren },
+      { store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.mapChildren },
       { compiled: prepared.compiled, input, forkedAt },
     );
   }
@@ -545,7 +550,9 @@ export class Runtime {
     const definition = await this.storedDefinitionOf(extra);
     if (!definition) throw new StepwiseError('InvalidArgument', `Execution '${executionArn}' was stored without its definition.`);
     const stateMachineName = extra.stateMachineName ?? meta.stateMachineArn.split(':').pop()!;
-    return { meta, extra, prepared: this.prepare(definition), identity: this.identity(stateMachineName, meta.name, extra.roleArn) };
+    const identity = this.identity(stateMachineName, meta.name, extra.roleArn);
+    if (extra.type === 'EXPRESS') identity.express = true;
+    return { meta, extra, prepared: this.prepare(definition), identity };
   }
 
   /** Earlier versions kept the definition in the metadata; now it is named by id. */
@@ -782,6 +789,8 @@ interface StoredExtra {
   stateMachineAliasArn?: string;
   /** The role it was started with, when not the runtime's default. */
   roleArn?: string;
+  /** Kept only for an EXPRESS state machine's execution (its five-minute limit holds on resume). */
+  type?: 'EXPRESS';
   /** A Distributed Map's child execution: its Map Run and the execution that started it. */
   mapRunArn?: string;
   parentExecutionArn?: string;

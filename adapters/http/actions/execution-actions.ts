@@ -59,7 +59,7 @@ function launch(runtime: Runtime, r: StartRequest) {
   return runtime.startExecution({
     definition: r.target.definition, input: r.input, stateMachineName: r.target.name, name: r.name, testCase: r.testCase,
     stateMachineVersionArn: r.target.stateMachineVersionArn, stateMachineAliasArn: r.target.stateMachineAliasArn,
-    roleArn: r.target.roleArn,
+    roleArn: r.target.roleArn, type: r.target.type,
   });
 }
 

@@ -245,6 +245,19 @@ describe('executions over the AWS JSON 1.0 API', () => {
     await expect(t.client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject(invalid);
   });
 
+  it('times an Express execution out after five minutes, whatever its TimeoutSeconds', async () => {
+    const definition = JSON.stringify({ TimeoutSeconds: 3600, StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 600, End: true } } });
+    const express = await t.client.send(new CreateStateMachineCommand({ name: 'QuickSlow', definition, roleArn: ROLE, type: 'EXPRESS' }));
+    const r = await t.client.send(new StartSyncExecutionCommand({ stateMachineArn: express.stateMachineArn }));
+    expect(r.status).toBe('TIMED_OUT');
+    expect(r.stopDate!.getTime() - r.startDate!.getTime()).toBe(300_000);
+    // A STANDARD state machine keeps its own TimeoutSeconds.
+    const standard = await t.client.send(new CreateStateMachineCommand({ name: 'Slow', definition, roleArn: ROLE }));
+    const started = await t.client.send(new StartExecutionCommand({ stateMachineArn: standard.stateMachineArn }));
+    await finished(started.executionArn!);
+    expect((await t.client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }))).status).toBe('SUCCEEDED');
+  });
+
   it('refuses an EXPRESS state machine with an Activity Task, in AWS words', async () => {
     const definition = JSON.stringify({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:states:us-east-1:123456789012:activity:Worker', End: true } } });
     await expect(t.client.send(new CreateStateMachineCommand({ name: 'QuickActivity', definition, roleArn: ROLE, type: 'EXPRESS' }))).rejects.toMatchObject({
