@@ -511,6 +511,9 @@ export class ExecutionJournal {
     command(c: Command): void {
       const j = this.journal;
       if (c.kind === 'evaluate' && !j.replay) j.pendingEvaluations().unsettled++;
+      // Counted as the commands are made, in a replay too: a resumed or forked execution
+      // numbers its next call as the first run did.
+      else if (c.kind === 'task' && j.mocks?.nextInvocation) c.invocation = j.mocks.nextInvocation(c.stateName);
       j.commands = appended(j.commands, c);
     }
 
@@ -559,6 +562,7 @@ export class ExecutionJournal {
     readonly idempotencyKey: string;
     readonly executionArn: string;
     readonly attempt: number;
+    readonly invocation: number | undefined;
     readonly #journal: ExecutionJournal;
     readonly #task: InFlightTask;
 
@@ -570,6 +574,7 @@ export class ExecutionJournal {
       this.executionArn = journal.identity.executionArn;
       this.idempotencyKey = `${this.executionArn}#${c.requestId}`;
       this.attempt = c.attempt;
+      this.invocation = c.invocation;
       this.#journal = journal;
       this.#task = task;
     }

@@ -23,6 +23,12 @@ export type Command =
       heartbeatSeconds?: number;
       attempt: number;
       /**
+       * The mock config's invocation number of this call (set by the journal when the execution
+       * runs a test case): the state's calls so far in the whole execution, retries, loops and
+       * Map iterations included (DG:sfn-local-mock-cfg-file), where `attempt` restarts at 0.
+       */
+      invocation?: number;
+      /**
        * Records that the task was handed over (TaskStarted, LambdaFunctionStarted,
        * ActivityStarted with the worker's name). Only an event: the state waits on as before,
        * so this is not a step of the actor.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { JsonValue } from '../asl/json-value.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
+import { escapePointer, walkStates } from '../asl/variable-references.js';
 
 /**
  * AWS Step Functions Local's mock configuration file (DG:sfn-local-mock-cfg-file):
@@ -16,75 +17,108 @@ export interface MockTestCase {
   /** The response for the `invocation`-th call (0-based) of `stateName`, or undefined. */
   responseFor(stateName: string, invocation: number): MockedResponse | undefined;
   has(stateName: string): boolean;
+  /**
+   * The invocation number of the state's next call, counted from 0 across the whole execution
+   * (DG:sfn-local-mock-cfg-file): a retry, another pass of a loop and another Map iteration
+   * each count one. Each execution has its own test case object, so its own counts.
+   */
+  nextInvocation?(stateName: string): number;
+  /** The states this test case names, each with the JSON pointer of its entry in the file. */
+  states?(): Iterable<[stateName: string, pointer: string]>;
+  /** The file (or other source) the mock config was read from, for messages. */
+  readonly source?: string;
 }
 
-interface RangeEntry { from: number; to: number; response: MockedResponse }
+interface RangeEntry { from: number; to: number; key: string; response: MockedResponse }
+
+/** A JSON pointer (RFC 6901): `~` and `/` inside a name are escaped, so a name with a slash points at itself. */
+function pointer(...names: string[]): string {
+  return names.map((n) => '/' + escapePointer(n)).join('');
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseMockConfig(json: unknown, source = 'mock config'): MockConfig {
   const fail = (where: string, why: string): never => {
     throw new StepwiseError('InvalidMockConfig', `${source}: ${where}: ${why}`);
   };
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('/', 'must be a JSON object with StateMachines and MockedResponses');
+  if (!isObject(json)) fail('/', 'must be a JSON object with StateMachines and MockedResponses');
   const root = json as Record<string, unknown>;
   const machines = root.StateMachines ?? {};
   const responses = root.MockedResponses ?? {};
-  if (typeof machines !== 'object' || machines === null || Array.isArray(machines)) fail('/StateMachines', 'must be an object');
-  if (typeof responses !== 'object' || responses === null || Array.isArray(responses)) fail('/MockedResponses', 'must be an object');
+  if (!isObject(machines)) fail('/StateMachines', 'must be an object');
+  if (!isObject(responses)) fail('/MockedResponses', 'must be an object');
   const parsed = new Map<string, RangeEntry[]>();
   for (const [name, entry] of Object.entries(responses as Record<string, unknown>)) {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail(`/MockedResponses/${name}`, 'must be an object of invocation ranges');
+    if (!isObject(entry)) fail(pointer('MockedResponses', name), 'must be an object of invocation ranges');
     const ranges: RangeEntry[] = [];
     for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
+      const at = pointer('MockedResponses', name, key);
       const m = /^(\d+)(?:-(\d+))?$/.exec(key);
-      if (!m) fail(`/MockedResponses/${name}/${key}`, 'keys must be invocation numbers like "0" or ranges like "1-2"');
+      if (!m) fail(at, 'keys must be invocation numbers like "0" or ranges like "1-2"');
       const from = Number(m![1]);
       const to = m![2] === undefined ? from : Number(m![2]);
-      if (to < from) fail(`/MockedResponses/${name}/${key}`, 'range end is before its start');
-      if (typeof value !== 'object' || value === null) fail(`/MockedResponses/${name}/${key}`, 'must be an object with Return or Throw');
+      if (to < from) fail(at, 'range end is before its start');
+      // Each invocation has one response: with two, which one answers would depend on key order.
+      const overlapping = ranges.find((r) => from <= r.to && r.from <= to);
+      if (overlapping) fail(at, `overlaps "${overlapping.key}": each invocation must have exactly one response`);
+      if (!isObject(value)) fail(at, 'must be an object with Return or Throw');
       const v = value as Record<string, unknown>;
-      if ('Return' in v === 'Throw' in v) fail(`/MockedResponses/${name}/${key}`, 'must have exactly one of Return or Throw');
-      if ('Throw' in v && (typeof v.Throw !== 'object' || v.Throw === null)) fail(`/MockedResponses/${name}/${key}/Throw`, 'must be an object with Error and Cause');
-      ranges.push({ from, to, response: v as MockedResponse });
+      if ('Return' in v === 'Throw' in v) fail(at, 'must have exactly one of Return or Throw');
+      if ('Throw' in v) {
+        // DG:sfn-local-mock-cfg-file: "an object containing an Error and Cause fields with string
+        // values" (either may be left out: an error without a cause, or States.TaskFailed).
+        if (!isObject(v.Throw)) fail(`${at}/Throw`, 'must be an object with Error and Cause');
+        const t = v.Throw as Record<string, unknown>;
+        for (const field of ['Error', 'Cause']) {
+          if (t[field] !== undefined && typeof t[field] !== 'string') fail(`${at}/Throw/${field}`, 'must be a string');
+        }
+      }
+      ranges.push({ from, to, key, response: v as MockedResponse });
     }
     parsed.set(name, ranges);
   }
   const testCases = new Map<string, Map<string, Map<string, string>>>();
   for (const [machine, def] of Object.entries(machines as Record<string, unknown>)) {
-    const cases = (def as { TestCases?: unknown })?.TestCases;
-    if (typeof cases !== 'object' || cases === null) fail(`/StateMachines/${machine}`, 'must have a TestCases object');
+    const cases = isObject(def) ? def.TestCases : undefined;
+    if (!isObject(cases)) fail(pointer('StateMachines', machine), 'must have a TestCases object');
     const byCase = new Map<string, Map<string, string>>();
     for (const [caseName, mapping] of Object.entries(cases as Record<string, unknown>)) {
-      if (typeof mapping !== 'object' || mapping === null) fail(`/StateMachines/${machine}/TestCases/${caseName}`, 'must map state names to response names');
+      if (!isObject(mapping)) fail(pointer('StateMachines', machine, 'TestCases', caseName), 'must map state names to response names');
       const states = new Map<string, string>();
       for (const [state, responseName] of Object.entries(mapping as Record<string, unknown>)) {
-        if (typeof responseName !== 'string') fail(`/StateMachines/${machine}/TestCases/${caseName}/${state}`, 'must be the name of a MockedResponses entry');
-        if (!parsed.has(responseName as string)) fail(`/StateMachines/${machine}/TestCases/${caseName}/${state}`, `names "${responseName}", which is not in MockedResponses`);
+        const at = pointer('StateMachines', machine, 'TestCases', caseName, state);
+        if (typeof responseName !== 'string') fail(at, 'must be the name of a MockedResponses entry');
+        if (!parsed.has(responseName as string)) fail(at, `names "${responseName}", which is not in MockedResponses`);
         states.set(state, responseName as string);
       }
       byCase.set(caseName, states);
     }
     testCases.set(machine, byCase);
   }
-  return new MockConfig(testCases, parsed);
+  return new MockConfig(testCases, parsed, source);
 }
 
 export class MockConfig {
   constructor(
     private readonly testCases: Map<string, Map<string, Map<string, string>>>,
     private readonly responses: Map<string, RangeEntry[]>,
+    private readonly source = 'mock config',
   ) {}
 
-  /** The test case, or a StepwiseError naming what exists. */
+  /** The test case, or a StepwiseError naming what exists. A new object each call: it counts one execution's invocations. */
   testCase(stateMachine: string, testCase: string): MockTestCase {
     const machine = this.testCases.get(stateMachine);
     if (!machine) {
-      throw new StepwiseError('InvalidMockConfig', `the mock config has no state machine "${stateMachine}" (it has: ${[...this.testCases.keys()].join(', ') || 'none'}); pass --state-machine-name to pick one`);
+      throw new StepwiseError('InvalidMockConfig', `${this.source}: ${pointer('StateMachines')}: has no state machine "${stateMachine}" (it has: ${[...this.testCases.keys()].join(', ') || 'none'}); pass --state-machine-name to pick one`);
     }
     const states = machine.get(testCase);
-    if (!states) throw new StepwiseError('InvalidMockConfig', `state machine "${stateMachine}" has no test case "${testCase}" (it has: ${[...machine.keys()].join(', ')})`);
+    if (!states) throw new StepwiseError('InvalidMockConfig', `${this.source}: ${pointer('StateMachines', stateMachine, 'TestCases')}: state machine "${stateMachine}" has no test case "${testCase}" (it has: ${[...machine.keys()].join(', ') || 'none'})`);
+    let counts: Map<string, number> | undefined;
     return {
       stateMachineName: stateMachine,
       testCase,
+      source: this.source,
       has: (stateName) => states.has(stateName),
       responseFor: (stateName, invocation) => {
         const name = states.get(stateName);
@@ -92,6 +126,13 @@ export class MockConfig {
         const ranges = this.responses.get(name)!;
         return ranges.find((r) => invocation >= r.from && invocation <= r.to)?.response;
       },
+      nextInvocation: (stateName) => {
+        counts ??= new Map();
+        const n = counts.get(stateName) ?? 0;
+        counts.set(stateName, n + 1);
+        return n;
+      },
+      states: () => [...states.keys()].map((s): [string, string] => [s, pointer('StateMachines', stateMachine, 'TestCases', testCase, s)]),
     };
   }
 }
@@ -110,4 +151,25 @@ export function loadMockConfigFile(path: string): MockConfig {
     throw new StepwiseError('InvalidMockConfig', `mock config ${path} is not valid JSON: ${(e as Error).message}`);
   }
   return parseMockConfig(json, path);
+}
+
+/**
+ * Refuses a test case that names a state the definition does not have: a misspelt state name
+ * would otherwise leave the real state unmocked, and its Task would call the service (or fail
+ * far from the cause). Checked when an execution starts, so one file may hold test cases of
+ * many state machines; a Distributed Map's child executions answer from their parent's test
+ * case and are not checked against their own (smaller) definition.
+ */
+export function checkMockedStates(testCase: MockTestCase, definition: object): void {
+  const names = new Set<string>();
+  walkStates(definition as Parameters<typeof walkStates>[0], '', (_state, at) => names.add(unescapePointer(at.slice(at.lastIndexOf('/States/') + 8))));
+  for (const [state, at] of testCase.states?.() ?? []) {
+    if (!names.has(state)) {
+      throw new StepwiseError('InvalidMockConfig', `${testCase.source ?? 'mock config'}: ${at}: names state "${state}", which the definition does not have (its states: ${[...names].join(', ')})`);
+    }
+  }
+}
+
+function unescapePointer(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }

@@ -14,6 +14,11 @@ export interface TaskRequest {
   executionArn: string;
   /** 0 for the first call of the state, then 1, 2, ... for retries. */
   attempt: number;
+  /**
+   * @internal The mock config's invocation number: the state's calls so far in the execution
+   * (retries, loops and Map iterations all count), where `attempt` restarts at each entry.
+   */
+  invocation?: number;
   /** Tells the runtime the task is alive (resets HeartbeatSeconds). */
   heartbeat(): void;
   /** Aborted when the execution stops or the task times out. */

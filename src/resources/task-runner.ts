@@ -87,9 +87,12 @@ const CALLBACK: TaskOutcome = Object.freeze({ kind: 'callback' });
 async function runWithoutHandler(request: TaskRequest, resource: ParsedResource, mocks: MockTestCase | undefined, services: ServiceCaller | undefined): Promise<TaskOutcome> {
   const waitsForToken = resource.pattern === 'waitForTaskToken';
   if (mocks?.has(request.stateName)) {
-    const response = mocks.responseFor(request.stateName, request.attempt);
+    // Invocations count across the execution (DG:sfn-local-mock-cfg-file), not per entry of
+    // the state: a polling loop or a Map's iterations use the responses one after another.
+    const invocation = request.invocation ?? request.attempt;
+    const response = mocks.responseFor(request.stateName, invocation);
     if (!response) {
-      return { kind: 'failed', error: StatesErrors.TaskFailed, cause: `The mock config has no response for invocation ${request.attempt} of state '${request.stateName}'.` };
+      return { kind: 'failed', error: StatesErrors.TaskFailed, cause: `The mock config has no response for invocation ${invocation} of state '${request.stateName}'.` };
     }
     if ('Return' in response) return { kind: 'succeeded', output: response.Return };
     const error = response.Throw.Error ?? StatesErrors.TaskFailed;

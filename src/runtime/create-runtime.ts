@@ -13,6 +13,7 @@ import { ExecutionJournal, type ChildExecutionRun, type ExecutionIdentity, type 
 import type { HistoryEvent } from '../execution/history-event.js';
 import type { ReplayComparison } from '../execution/replay-matching.js';
 import type { MockConfig } from '../resources/mock-config.js';
+import { checkMockedStates } from '../resources/mock-config.js';
 import { TaskHandlerRegistry, type HandlerMatcher, type TaskHandler } from '../resources/task-handlers.js';
 import { isWrongExpectedRevisionError, type EventStore, type ExecutionMetadata, type StoredStreamEvent } from '../store/event-store.js';
 import { filter, type Observable } from 'rxjs';
@@ -236,6 +237,8 @@ export class Runtime {
     // No input is `{}`, as StartExecution without one; a JSON `null` input stays null.
     const input = options.input === undefined ? {} : options.input;
     if (inputExceedsPayloadLimit(input, this.limits.payloadBytes)) throw inputTooLarge(this.limits.payloadBytes);
+    // A test case naming a state the definition lacks is refused before anything is recorded.
+    if (options.testCase !== undefined && !child && this.options.mockConfig) checkMockedStates(this.options.mockConfig.testCase(smName, options.testCase), definition);
     const journal = this.journal(identity, compiled, input, options.testCase, child?.mockStateMachine);
     const extra: StoredExtra = { definitionId: prepared.definitionId, input, testCase: options.testCase, stateMachineName: smName };
     if (child) {
