@@ -24,15 +24,26 @@ const SETUP = 'StepwiseTestStateSetup';
 /** A state that waits for a callback nobody sends would never end: TestState gives up after this. */
 const TEST_STATE_LIMIT_MS = 30_000;
 
-function parseJson(text: string, what: string): JsonValue {
+/** `refuse` words the error for why the text is not JSON. */
+function parseJson(text: string, refuse: (why: string) => Error): JsonValue {
   // Before the state is walked recursively (picked, validated, run), which a deeper one would overflow.
-  if (nestsTooDeep(text)) throw validationError(`${what} is not valid JSON: ${TOO_DEEP}.`);
+  if (nestsTooDeep(text)) throw refuse(`${TOO_DEEP}.`);
   try {
     return JSON.parse(text) as JsonValue;
   } catch (e) {
-    throw validationError(`${what} is not valid JSON: ${(e as Error).message}`);
+    throw refuse((e as Error).message);
   }
 }
+
+/**
+ * API:TestState's errors name what is wrong: InvalidDefinition ("The provided Amazon States
+ * Language definition is not valid"), worded as CreateStateMachine words it, and
+ * InvalidExecutionInput ("The provided JSON input data is not valid").
+ */
+const invalidDefinition = (problem: string) => new StepwiseError('InvalidDefinition', `Invalid State Machine Definition: '${problem}'`);
+const notJsonDefinition = (why: string) => invalidDefinition(`INVALID_JSON_DESCRIPTION: ${why}`);
+const notJsonInput = (why: string) => new StepwiseError('InvalidExecutionInput', `input is not valid JSON: ${why}`);
+const notJsonVariables = (why: string) => validationError(`variables is not valid JSON: ${why}`);
 
 interface PickedState {
   name: string;
@@ -44,8 +55,10 @@ interface PickedState {
 
 /** The state to test, and the query language it runs in, from a state or a whole state machine. */
 function pickState(definition: JsonValue, stateName: string | undefined): PickedState {
-  if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) throw validationError('The definition must be a JSON object: a state, or a state machine with stateName.');
+  if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) throw invalidDefinition('SCHEMA_VALIDATION_FAILED: The definition must be a JSON object: a state, or a state machine with stateName at /');
   const states = (definition as StateDef).States;
+  // "If this field is specified, the definition must contain a fully-formed state machine definition" (API:TestState stateName).
+  if (states === undefined && stateName !== undefined) checkDefinitionText(JSON.stringify(definition));
   if (states !== undefined) {
     if (stateName === undefined) throw validationError('stateName is required when the definition is a whole state machine.');
     // Any state of the machine, a Map's or Parallel's included; AWS's wording names no state.
@@ -53,8 +66,8 @@ function pickState(definition: JsonValue, stateName: string | undefined): Picked
     if (found === undefined) throw validationError('State not found in definition');
     return { name: stateName, state: found.state, queryLanguage: (definition as StateDef).QueryLanguage, inMap: found.inMap };
   }
-  if (typeof (definition as StateDef).Type !== 'string') throw new StepwiseError('InvalidDefinition', "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The state has no Type at /Type'");
-  return { name: stateName ?? unusedName(JSON.stringify(definition)), state: definition as StateDef, inMap: false };
+  if (typeof (definition as StateDef).Type !== 'string') throw invalidDefinition('SCHEMA_VALIDATION_FAILED: The state has no Type at /Type');
+  return { name: unusedName(JSON.stringify(definition)), state: definition as StateDef, inMap: false };
 }
 
 /** The state of that name anywhere in the machine, a Map's or Parallel's included (names are unique across them). */
@@ -293,10 +306,10 @@ const testState: Action = async (f, { runtime }) => {
   const config = readStateConfiguration(f.optionalObject<Record<string, unknown>>('stateConfiguration'));
   const mock = mockInput ? readMock(mockInput) : undefined;
   if (mock && revealSecrets === true) throw validationError('TestState does not support RevealSecrets when a mock is specified.');
-  const input = parseJson(inputText, 'input');
-  const variables = variablesText !== undefined ? parseJson(variablesText, 'variables') : undefined;
+  const input = parseJson(inputText, notJsonInput);
+  const variables = variablesText !== undefined ? parseJson(variablesText, notJsonVariables) : undefined;
   if (variables !== undefined && (typeof variables !== 'object' || variables === null || Array.isArray(variables))) throw validationError('variables must be a JSON object.');
-  const { name, state, queryLanguage, inMap } = pickState(parseJson(text, 'definition'), stateName);
+  const { name, state, queryLanguage, inMap } = pickState(parseJson(text, notJsonDefinition), stateName);
   checkTestable(state, mock, roleArn);
   if (mock) checkMockResult(state, mock);
   checkStateConfiguration(config, state, name, mock);

@@ -53,10 +53,11 @@ describe('JSON nested thousands of levels deep', () => {
     expect(r.body).toMatchObject({ result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION' }], truncated: false });
   });
 
-  it('refuses such a TestState definition, input or mocked result', async () => {
+  it('refuses such a TestState definition (InvalidDefinition), input (InvalidExecutionInput) or mocked result (ValidationException)', async () => {
     const pass = JSON.stringify({ Type: 'Pass', End: true });
-    expect(await refusal('TestState', { definition: `{"Type":"Pass","Result":${nested(5000)},"End":true}` })).toMatchObject({ status: 400, name: 'ValidationException' });
-    expect(await refusal('TestState', { definition: pass, input: nested(5000) })).toMatchObject({ status: 400, name: 'ValidationException' });
+    // As CreateStateMachine and StartExecution name them (API:TestState's InvalidDefinition and InvalidExecutionInput).
+    expect(await refusal('TestState', { definition: `{"Type":"Pass","Result":${nested(5000)},"End":true}` })).toMatchObject({ status: 400, name: 'InvalidDefinition', message: expect.stringContaining('INVALID_JSON_DESCRIPTION') });
+    expect(await refusal('TestState', { definition: pass, input: nested(5000) })).toMatchObject({ status: 400, name: 'InvalidExecutionInput' });
     const task = JSON.stringify({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f' }, End: true });
     expect(await refusal('TestState', { definition: task, mock: { result: nested(5000) } }))
       .toMatchObject({ status: 400, name: 'ValidationException', message: 'Mocked result must be valid JSON' });
