@@ -38,7 +38,9 @@ export function sendRequest(
 ): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
-    for (const [k, v] of request.headers) headers[k] = v;
+    // Content-Length is the body's own: one given by the task or connection is not sent (a GET
+    // without a body announcing 5 bytes would leave the server waiting for them).
+    for (const [k, v] of request.headers) if (k.toLowerCase() !== 'content-length') headers[k] = v;
     if (request.body !== undefined) headers['Content-Length'] = String(request.body.length);
     const send = request.url.protocol === 'https:' ? https.request : http.request;
     let settled = false;

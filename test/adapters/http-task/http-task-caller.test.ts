@@ -126,6 +126,17 @@ describe('HTTP Task: the request Step Functions sends', () => {
     expect(Object.keys(result.output as object)).toEqual(['Headers', 'ResponseBody', 'StatusCode', 'StatusText']);
   });
 
+  it('Content-Length is the body\'s own, whatever the task gives (a GET announcing a body it lacks would hang)', async () => {
+    const runtime = runtimeWith({ timeoutMs: 2000 });
+    const before = server.seen.length;
+    const get = await runtime.run({ definition: httpTask({ ApiEndpoint: `${server.url}/echo`, Method: 'GET', Authentication: { ConnectionArn: PLAIN_ARN }, Headers: { 'Content-Length': '5' } }) });
+    expect(get).toMatchObject({ status: 'SUCCEEDED', output: { ResponseBody: { method: 'GET', body: '' } } });
+    expect(header(server.seen[before]!, 'content-length')).toBeUndefined();
+    const post = await runtime.run({ definition: httpTask({ ApiEndpoint: `${server.url}/echo`, Method: 'POST', Authentication: { ConnectionArn: PLAIN_ARN }, Headers: { 'content-length': '1' }, RequestBody: { a: 1 } }) });
+    expect(post).toMatchObject({ status: 'SUCCEEDED', output: { ResponseBody: { method: 'POST', body: '{"a":1}' } } });
+    expect(server.seen[before + 1]!.headers.filter(([k]) => k.toLowerCase() === 'content-length')).toEqual([['Content-Length', '7']]);
+  });
+
   it('User-Agent and Range are always Step Functions\' own, whatever the task gives', async () => {
     const before = server.seen.length;
     const result = await createRuntime({ region: 'eu-west-2', services: createHttpTaskCaller({ connections: connections(), allowInsecureHttp: true }) }).run({
