@@ -76,7 +76,7 @@ async function invoke(request: ServiceRequest, connections: Connections, tokens:
   if (!connection) {
     throw new TaskFailure(CONNECTION_NOT_FOUND, `The EventBridge connection '${params.connectionArn}' of the HTTP Task '${request.stateName}' does not exist${connections.size === 0 ? ': no connections are configured (give them with --http-connections FILE or createHttpTaskCaller({ connections }))' : ' in the configured connections'}.`);
   }
-  const authorization = await authorizationOf(params.connectionArn, connection, tokens);
+  const authorization = await authorizationOf(params.connectionArn, connection, tokens, request.signal);
   const outgoing = buildRequest(params, connection, authorization, regionOf(request.executionArn), request.stateName);
   let response;
   try {
@@ -91,7 +91,7 @@ async function invoke(request: ServiceRequest, connections: Connections, tokens:
 }
 
 /** The header the connection authorizes with (DG:call-https-apis, eb-target-connection-auth). */
-async function authorizationOf(arn: string, connection: Connection, tokens: OAuthTokens): Promise<[string, string]> {
+async function authorizationOf(arn: string, connection: Connection, tokens: OAuthTokens, signal: AbortSignal | undefined): Promise<[string, string]> {
   const auth = connection.AuthParameters;
   switch (connection.AuthorizationType) {
     case 'API_KEY':
@@ -101,7 +101,7 @@ async function authorizationOf(arn: string, connection: Connection, tokens: OAut
       return ['Authorization', `Basic ${Buffer.from(`${Username}:${Password}`, 'utf8').toString('base64')}`];
     }
     case 'OAUTH_CLIENT_CREDENTIALS':
-      return ['Authorization', `Bearer ${await tokens.token(arn, auth.OAuthParameters!)}`];
+      return ['Authorization', `Bearer ${await tokens.token(arn, auth.OAuthParameters!, signal)}`];
   }
 }
 

@@ -10,6 +10,13 @@ export const INVALID_CONNECTION_STATE = 'Events.ConnectionResource.InvalidConnec
 /** A token is fetched again this long before the `expires_in` its endpoint gave runs out. */
 const EXPIRY_MARGIN_MS = 30_000;
 
+/** A token fetch under way, shared by the tasks waiting for it; cancelled when none waits any more. */
+interface PendingToken {
+  promise: Promise<string>;
+  controller: AbortController;
+  waiters: number;
+}
+
 interface CachedToken {
   value: string;
   /** Date.now() after which it is fetched again; Infinity when the endpoint gave no expires_in. */
@@ -34,24 +41,60 @@ interface CachedToken {
  */
 export class OAuthTokens {
   private readonly tokens = new Map<string, CachedToken>();
-  private readonly pending = new Map<string, Promise<string>>();
+  private readonly pending = new Map<string, PendingToken>();
 
   constructor(private readonly options: { timeoutMs: number }) {}
 
   /**
    * The connection's current token, fetched if there is none or it is about to expire. Tasks
-   * that ask at the same time share one fetch, which is bounded by the time limit alone (a
-   * task that stops does not cancel it for the others).
+   * that ask at the same time share one fetch, bounded by the time limit; a task that stops
+   * (`signal`: the execution stopped or the task timed out) stops waiting, and the fetch is
+   * cancelled once no task waits for it, so nothing is left running after the last one.
    */
-  token(connectionArn: string, oauth: OAuthParameters): Promise<string> {
+  token(connectionArn: string, oauth: OAuthParameters, signal?: AbortSignal): Promise<string> {
     const cached = this.tokens.get(connectionArn);
     if (cached && Date.now() < cached.refreshAt) return Promise.resolve(cached.value);
     let pending = this.pending.get(connectionArn);
     if (!pending) {
-      pending = this.fetchToken(connectionArn, oauth).finally(() => this.pending.delete(connectionArn));
+      const controller = new AbortController();
+      const promise: Promise<string> = this.fetchToken(connectionArn, oauth, controller.signal).finally(() => this.drop(connectionArn, promise));
+      pending = { promise, controller, waiters: 0 };
       this.pending.set(connectionArn, pending);
     }
-    return pending;
+    const entry = pending;
+    entry.waiters++;
+    return new Promise<string>((resolve, reject) => {
+      let waiting = true;
+      const leave = (): boolean => {
+        if (!waiting) return false;
+        waiting = false;
+        entry.waiters--;
+        signal?.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const onAbort = () => {
+        if (!leave()) return;
+        if (entry.waiters === 0) {
+          this.drop(connectionArn, entry.promise);
+          entry.controller.abort();
+        }
+        reject(new TaskFailure(INVALID_CONNECTION_STATE, `The token request of the EventBridge connection '${connectionArn}' was cancelled (the execution stopped or the task timed out).`));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      entry.promise.then(
+        (value) => {
+          if (leave()) resolve(value);
+        },
+        (e: unknown) => {
+          if (leave()) reject(e);
+        },
+      );
+    });
+  }
+
+  private drop(connectionArn: string, promise: Promise<string>): void {
+    if (this.pending.get(connectionArn)?.promise === promise) this.pending.delete(connectionArn);
   }
 
   /** Drops the connection's token: the next call fetches a new one. */
@@ -59,7 +102,7 @@ export class OAuthTokens {
     this.tokens.delete(connectionArn);
   }
 
-  private async fetchToken(connectionArn: string, oauth: OAuthParameters): Promise<string> {
+  private async fetchToken(connectionArn: string, oauth: OAuthParameters, signal: AbortSignal): Promise<string> {
     const fail = (why: string): never => {
       throw new TaskFailure(INVALID_CONNECTION_STATE, `The EventBridge connection '${connectionArn}' could not be authorized: ${why}`);
     };
@@ -80,7 +123,7 @@ export class OAuthTokens {
     }
     let response: HttpResponse;
     try {
-      response = await sendRequest({ url, method: oauth.HttpMethod, headers, body: payload }, { timeoutMs: this.options.timeoutMs });
+      response = await sendRequest({ url, method: oauth.HttpMethod, headers, body: payload }, { timeoutMs: this.options.timeoutMs, signal });
     } catch (e) {
       return fail(`its AuthorizationEndpoint did not answer: ${e instanceof HttpExchangeError ? e.message : String(e)}`);
     }

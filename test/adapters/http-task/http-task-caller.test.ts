@@ -10,6 +10,7 @@ const PLAIN_ARN = 'arn:aws:events:us-east-1:123456789012:connection/Plain/0d8c1b
 
 const server = new LocalServer();
 let tokenCount = 0;
+let tokenRequestsClosed = 0;
 
 beforeAll(async () => {
   server
@@ -31,6 +32,10 @@ beforeAll(async () => {
     })
     .route('/never', () => {
       /* no answer: the caller's time limit ends the call */
+    })
+    .route('/token-never', (_req, res) => {
+      /* no answer; note when the caller gives up on the connection */
+      res.on('close', () => tokenRequestsClosed++);
     })
     .route('/token', (req, res) => {
       tokenCount++;
@@ -409,6 +414,16 @@ describe('HTTP Task: OAuth client credentials connections', () => {
     const second = await runtime.run({ definition });
     expect(second).toMatchObject({ status: 'SUCCEEDED', output: { ResponseBody: { authorization: 'Bearer token-2' } } });
     expect(tokenCount).toBe(2);
+  });
+
+  it('a token request that gets no answer is cancelled when the task times out, not left open for the duration quota', async () => {
+    const slow = connections();
+    (slow[OAUTH_ARN] as { AuthParameters: { OAuthParameters: { AuthorizationEndpoint: string } } }).AuthParameters.OAuthParameters.AuthorizationEndpoint = `${server.url}/token-never`;
+    const runtime = createRuntime({ services: createHttpTaskCaller({ connections: slow, allowInsecureHttp: true }) });
+    const closedBefore = tokenRequestsClosed;
+    const result = await runtime.run({ definition: httpTask({ ApiEndpoint: `${server.url}/echo`, Method: 'GET', Authentication: { ConnectionArn: OAUTH_ARN } }, { TimeoutSeconds: 1 }) });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    await expect.poll(() => tokenRequestsClosed, { timeout: 2000 }).toBe(closedBefore + 1);
   });
 
   it('a token endpoint that refuses the client fails the task with Events.ConnectionResource.InvalidConnectionState', async () => {
