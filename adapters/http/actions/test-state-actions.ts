@@ -139,15 +139,15 @@ function targetsOf(state: StateDef): string[] {
 }
 
 function harness(name: string, state: StateDef, queryLanguage: JsonValue | undefined, variables: JsonValue | undefined): StateDef {
-  const states: StateDef = {};
-  for (const t of targetsOf(state)) if (t !== name) states[t] = { Type: 'Succeed' };
-  states[name] = state;
+  // Entries, not assignments: a state named "__proto__" would set the object's prototype instead.
+  const states: [string, JsonValue][] = targetsOf(state).filter((t) => t !== name).map((t) => [t, { Type: 'Succeed' }]);
+  states.push([name, state]);
   let startAt = name;
   if (variables !== undefined && Object.keys(variables as object).length > 0) {
-    states[SETUP] = { Type: 'Pass', Assign: variables, Next: name };
+    states.push([SETUP, { Type: 'Pass', Assign: variables, Next: name }]);
     startAt = SETUP;
   }
-  return { ...(queryLanguage !== undefined ? { QueryLanguage: queryLanguage } : {}), StartAt: startAt, States: states };
+  return { ...(queryLanguage !== undefined ? { QueryLanguage: queryLanguage } : {}), StartAt: startAt, States: Object.fromEntries(states) };
 }
 
 const detailsOf = (e: HistoryEvent | undefined): Record<string, JsonValue> => (eventDetailsOf(e) ?? {}) as Record<string, JsonValue>;

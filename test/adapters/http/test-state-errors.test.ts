@@ -28,3 +28,11 @@ describe('TestState error names', () => {
     expect(await send({ definition: machine, stateName: 'A' })).toMatchObject({ status: 'SUCCEEDED' });
   });
 });
+
+describe('TestState state names', () => {
+  it('a state or a Next target may be named __proto__ (any name of up to 80 characters is one)', async () => {
+    expect(await send({ definition: JSON.stringify({ Type: 'Pass', Next: '__proto__' }) })).toMatchObject({ status: 'SUCCEEDED', nextState: '__proto__' });
+    const machine = '{"StartAt":"__proto__","States":{"__proto__":{"Type":"Pass","Next":"constructor"},"constructor":{"Type":"Pass","End":true}}}';
+    expect(await send({ definition: machine, stateName: '__proto__', input: '{"a":1}' })).toMatchObject({ status: 'SUCCEEDED', output: '{"a":1}', nextState: 'constructor' });
+  });
+});
