@@ -41,6 +41,11 @@ export function ExecutionView({ arn }: { arn: string }) {
   const [replay, setReplay] = useState<ReplayReport>();
   const [mapRuns, setMapRuns] = useState<MapRunView[]>();
   const [scale, setScale] = useState(1);
+  // The scale as last set, read by handlers: a key handler registered by an earlier render still
+  // sees that render's `scale` until its effect runs again, so a key pressed right after a click
+  // zoomed from the old scale.
+  const currentScale = useRef(scale);
+  currentScale.current = scale;
   const [dragging, setDragging] = useState(false);
   const follow = useRef(true);
   const pane = useRef<HTMLDivElement>(null);
@@ -119,9 +124,10 @@ export function ExecutionView({ arn }: { arn: string }) {
   };
 
   const paneSize = () => ({ width: pane.current?.clientWidth ?? 0, height: pane.current?.clientHeight ?? 0 });
-  const paneView = (): PaneView => ({ scale, scrollLeft: pane.current?.scrollLeft ?? 0, scrollTop: pane.current?.scrollTop ?? 0 });
+  const paneView = (): PaneView => ({ scale: currentScale.current, scrollLeft: pane.current?.scrollLeft ?? 0, scrollTop: pane.current?.scrollTop ?? 0 });
   const applyView = (next: PaneView) => {
     pendingScroll.current = next;
+    currentScale.current = next.scale;
     setScale(next.scale);
   };
   /** Zooms about a point of the pane (its centre by default), keeping what is under it in place. */
