@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, tempFile } from './cli-helpers.js';
+import { repoRoot, runCli, tempFile } from './cli-helpers.js';
 
 const passChain = JSON.stringify({
   StartAt: 'A',
@@ -13,6 +13,18 @@ const passChain = JSON.stringify({
 });
 
 describe('stepwise run', () => {
+  it("runs the README's example as `npm run example` does: SUCCEEDED, and its declined test case FAILED", () => {
+    // The arguments of package.json's "example" script, run from the repository's root.
+    const script = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts.example as string;
+    const args = script.replace(/^node dist\/src\/cli\/main\.js /, '').split(' ').map((a) => (a.startsWith('examples/') ? path.join(repoRoot, a) : a));
+    const ok = runCli([...args, '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ status: 'SUCCEEDED', output: { orderId: 'ord-1042', total: 126 } });
+    const declined = runCli([...args.map((a) => (a === 'HappyPath' ? 'CardDeclined' : a)), '--json']);
+    expect(declined.code).toBe(1);
+    expect(JSON.parse(declined.stdout)).toMatchObject({ status: 'FAILED', error: 'Payments.CardDeclined' });
+  });
+
   it('prints one JSON object with --json and exits 0 on success', () => {
     const def = tempFile('def.json', passChain);
     const r = runCli(['run', def, '--input', '{"name":"Ada"}', '--json', '--history']);
