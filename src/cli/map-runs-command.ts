@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { describeMapRunsOf } from '../runtime/map-runs.js';
-import { openStore } from './open-store.js';
-import { executionRef, resolveExecution } from './resolve-execution.js';
+import { readStoredExecution } from './resolve-execution.js';
 
 /**
  * `stepwise map-runs EXECUTION [--children] [--json] [--store DIR]`: the Map Runs a Distributed Map
@@ -9,10 +8,7 @@ import { executionRef, resolveExecution } from './resolve-execution.js';
  */
 export async function mapRunsCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { children: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' } } });
-  const ref = executionRef(positionals);
-  const store = await openStore(values.store, 'existing');
-  try {
-    const arn = await resolveExecution(store, ref);
+  return readStoredExecution(values.store, positionals, async (store, arn) => {
     const runs = (await describeMapRunsOf(store, arn)).map(({ children, ...run }) => ({
       ...run,
       ...(values.children ? { children: children.map(({ executionArn, name, status, startDate, stopDate }) => ({ executionArn, name, status, startDate, stopDate })) } : {}),
@@ -29,7 +25,5 @@ export async function mapRunsCommand(args: string[]): Promise<number> {
       for (const child of run.children ?? []) process.stdout.write(`           ${child.status.padEnd(10)} ${child.executionArn}\n`);
     }
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -6,8 +6,7 @@ import { StepwiseError } from '../errors/stepwise-error.js';
 import { describeDivergence, type ReplayReport } from '../execution/execution-journal.js';
 import { fromAwsHistory } from '../execution/replay-matching.js';
 import { createRuntime } from '../runtime/create-runtime.js';
-import { openStore } from './open-store.js';
-import { executionRef, resolveExecution } from './resolve-execution.js';
+import { readStoredExecution } from './resolve-execution.js';
 
 /**
  * `stepwise replay EXECUTION [--definition FILE]` re-runs a stored execution with its recorded
@@ -25,16 +24,10 @@ export async function replayCommand(args: string[]): Promise<number> {
     const events = fromAwsHistory(readExport(values.history));
     report = await createRuntime({ clock: 'virtual' }).replay({ events, definition });
   } else {
-    const ref = executionRef(positionals);
-    const store = await openStore(values.store, 'existing');
-    try {
-      const runtime = createRuntime({ store, clock: 'virtual' });
-      const executionArn = await resolveExecution(store, ref);
+    report = await readStoredExecution(values.store, positionals, async (store, executionArn) => {
       const definition = values.definition !== undefined ? ((await loadDefinitionFile(values.definition)) as StateMachineDefinition) : undefined;
-      report = await runtime.replay({ executionArn, definition });
-    } finally {
-      await store.close();
-    }
+      return createRuntime({ store, clock: 'virtual' }).replay({ executionArn, definition });
+    });
   }
   if (values.json) process.stdout.write(JSON.stringify(report) + '\n');
   else if (report.ok) process.stdout.write(`OK: ${report.replayedEvents} events replayed identically\n`);

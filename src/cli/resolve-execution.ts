@@ -1,5 +1,6 @@
 import type { EventStore } from '../store/event-store.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
+import { openStore } from './open-store.js';
 
 /**
  * The one EXECUTION a command's positionals name, checked before the store opens. A second one
@@ -11,9 +12,8 @@ export function executionRef(positionals: readonly string[]): string {
   return positionals[0];
 }
 
-/** An execution named by its ARN, or by its name when that is unique in the store. */
-export async function resolveExecution(store: EventStore, ref: string | undefined): Promise<string> {
-  if (!ref) throw new StepwiseError('InvalidArgument', 'Name an execution (its ARN or its name; `stepwise list` shows them).');
+/** An execution named by its ARN, or by its name when that is unique in the store (`ref` from executionRef). */
+export async function resolveExecution(store: EventStore, ref: string): Promise<string> {
   if (ref.startsWith('arn:')) {
     if (!(await store.getMetadata(ref))) throw new StepwiseError('ExecutionDoesNotExist', `Execution does not exist: '${ref}'`);
     return ref;
@@ -28,4 +28,18 @@ export async function resolveExecution(store: EventStore, ref: string | undefine
   if (matches.length === 0) throw new StepwiseError('ExecutionDoesNotExist', `No execution is named '${ref}' in this store.`);
   if (matches.length > 1) throw new StepwiseError('InvalidArgument', `Several executions are named '${ref}'; give its ARN:\n  ${matches.join('\n  ')}`);
   return matches[0]!;
+}
+
+/**
+ * For a command that reads one stored execution: checks its EXECUTION argument, opens the
+ * existing store, runs `read` with the execution's ARN, and closes the store whatever happens.
+ */
+export async function readStoredExecution<T>(storeOption: string | undefined, positionals: readonly string[], read: (store: EventStore, arn: string) => Promise<T>): Promise<T> {
+  const ref = executionRef(positionals);
+  const store = await openStore(storeOption, 'existing');
+  try {
+    return await read(store, await resolveExecution(store, ref));
+  } finally {
+    await store.close();
+  }
 }
