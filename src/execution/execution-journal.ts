@@ -8,7 +8,7 @@ import { StatesErrors } from '../errors/error-names.js';
 import { AslError } from '../errors/asl-error.js';
 import { noOpenTaskError } from './task-token.js';
 import { StepwiseError, isStepwiseError } from '../errors/stepwise-error.js';
-import type { MockTestCase } from '../resources/mock-config.js';
+import { taskCallsIn, type MockTestCase } from '../resources/mock-config.js';
 import type { TaskHandlerRegistry, TaskRequest } from '../resources/task-handlers.js';
 import { runTask, startTask, type TaskOutcome, type TaskOutcomeReceiver } from '../resources/task-runner.js';
 import { isWrongExpectedRevisionError, type EventStore, type ExecutionStatus } from '../store/event-store.js';
@@ -389,6 +389,8 @@ export class ExecutionJournal {
     const seed = typeof first.seed === 'number' ? first.seed : 0;
     this.seed = (this.reseedAt > 0 && at + 1 >= this.reseedAt ? forkSeed(seed, this.identity.executionArn) : seed) + at;
     const redriveCount = before.filter((e) => e.type === 'ExecutionRedriven').length + 1;
+    // Mocked answers go on counting across the execution: its redrive's first call of a state is the one after its last.
+    this.mocks?.continueCounts?.(taskCallsIn(before));
     this.boot(startedInput(first, this.startInput), first.timestamp, { point, redriveCount, lastEventId: recorded[at - 1]!.id });
   }
 

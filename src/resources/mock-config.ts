@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { JsonValue } from '../asl/json-value.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
+import { eventDetailsOf, type HistoryEvent } from '../execution/history-event.js';
 import { escapePointer, walkStates } from '../asl/variable-references.js';
 
 /**
@@ -23,6 +24,8 @@ export interface MockTestCase {
    * each count one. Each execution has its own test case object, so its own counts.
    */
   nextInvocation?(stateName: string): number;
+  /** Counts on from the calls an earlier attempt of the same execution made (a redrive continues it: see taskCallsIn). */
+  continueCounts?(calls: ReadonlyMap<string, number>): void;
   /** The states this test case names, each with the JSON pointer of its entry in the file. */
   states?(): Iterable<[stateName: string, pointer: string]>;
   /** The file (or other source) the mock config was read from, for messages. */
@@ -126,6 +129,9 @@ export class MockConfig {
         const ranges = this.responses.get(name)!;
         return ranges.find((r) => invocation >= r.from && invocation <= r.to)?.response;
       },
+      continueCounts: (calls) => {
+        counts = new Map(calls);
+      },
       nextInvocation: (stateName) => {
         counts ??= new Map();
         const n = counts.get(stateName) ?? 0;
@@ -135,6 +141,27 @@ export class MockConfig {
       states: () => [...states.keys()].map((s): [string, string] => [s, pointer('StateMachines', stateMachine, 'TestCases', testCase, s)]),
     };
   }
+}
+
+const SCHEDULED = new Set(['TaskScheduled', 'LambdaFunctionScheduled', 'ActivityScheduled']);
+
+/**
+ * How many times each Task state was called in a recorded history: one scheduled event per call,
+ * named by the TaskStateEntered its thread leads back to (a retry's call threads on the attempt
+ * before it, which leads back there too).
+ */
+export function taskCallsIn(events: readonly HistoryEvent[]): Map<string, number> {
+  const byId = new Map<number, HistoryEvent>();
+  const calls = new Map<string, number>();
+  for (const e of events) {
+    byId.set(e.id, e);
+    if (!SCHEDULED.has(e.type)) continue;
+    let at = byId.get(e.previousEventId);
+    while (at && at.type !== 'TaskStateEntered') at = at.previousEventId > 0 ? byId.get(at.previousEventId) : undefined;
+    const name = (eventDetailsOf(at) as { name?: string } | undefined)?.name;
+    if (name !== undefined) calls.set(name, (calls.get(name) ?? 0) + 1);
+  }
+  return calls;
 }
 
 export function loadMockConfigFile(path: string): MockConfig {

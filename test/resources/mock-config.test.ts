@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseMockConfig } from '../../src/resources/mock-config.js';
+import { parseMockConfig, taskCallsIn } from '../../src/resources/mock-config.js';
+import type { HistoryEvent } from '../../src/execution/history-event.js';
 import { createRuntime } from '../../src/index.js';
 import { isStepwiseError } from '../../src/errors/stepwise-error.js';
 
@@ -124,6 +125,33 @@ describe('mock config: invocations count across the execution (DG:sfn-local-mock
     const short = createRuntime({ clock: 'virtual', mockConfig: mocks({ One: { '0': { Return: 'only' } } }, { Work: 'One' }) });
     const failed = await short.run({ definition, input: { items: [1, 2] }, stateMachineName: 'M', testCase: 'T' });
     expect(failed).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed', cause: "The mock config has no response for invocation 1 of state 'Work'." });
+  });
+
+  it('a redrive goes on counting: its first call of a state takes the response after the last one its history made (a retried call counts too)', async () => {
+    const definition = {
+      StartAt: 'Charge',
+      States: { Charge: { Type: 'Task', Resource: lambda, Retry: [{ ErrorEquals: ['Card.Busy'], MaxAttempts: 1, IntervalSeconds: 1 }], End: true } },
+    };
+    const runtime = createRuntime({
+      clock: 'virtual',
+      mockConfig: mocks({ R: { '0': { Throw: { Error: 'Card.Busy' } }, '1': { Throw: { Error: 'Card.Declined' } }, '2': { Return: { charged: true } } } }, { Charge: 'R' }),
+    });
+    const first = await runtime.run({ definition, stateMachineName: 'M', testCase: 'T' });
+    expect(first).toMatchObject({ status: 'FAILED', error: 'Card.Declined' });
+    const redriven = await (await runtime.redrive(first.executionArn)).done;
+    expect(redriven).toMatchObject({ status: 'SUCCEEDED', output: { charged: true } });
+    expect(await runtime.replay({ executionArn: first.executionArn })).toMatchObject({ ok: true });
+  });
+
+  it('taskCallsIn counts each Task state\'s calls in a history, retries and Map iterations included', () => {
+    const ev = (id: number, previousEventId: number, type: string, name?: string) =>
+      ({ id, previousEventId, timestamp: id, type, ...(name ? { stateEnteredEventDetails: { name } } : {}) }) as HistoryEvent;
+    const events = [
+      ev(1, 0, 'ExecutionStarted'), ev(2, 1, 'TaskStateEntered', 'A'), ev(3, 2, 'LambdaFunctionScheduled'), ev(4, 3, 'LambdaFunctionStarted'),
+      ev(5, 4, 'LambdaFunctionFailed'), ev(6, 5, 'LambdaFunctionScheduled'), ev(7, 6, 'LambdaFunctionStarted'), ev(8, 7, 'LambdaFunctionSucceeded'),
+      ev(9, 8, 'TaskStateExited'), ev(10, 9, 'TaskStateEntered', 'B'), ev(11, 10, 'TaskScheduled'), ev(12, 10, 'ActivityScheduled'),
+    ];
+    expect(Object.fromEntries(taskCallsIn(events))).toEqual({ A: 2, B: 2 });
   });
 
   it('refuses a test case that names a state the definition does not have', () => {
