@@ -21,6 +21,7 @@ export async function mapRunsCommand(args: string[]): Promise<number> {
     for (const run of runs) {
       const c = run.executionCounts;
       process.stdout.write(`${run.status.padEnd(10)} ${run.stateName}  ${run.mapRunArn}\n`);
+      if (run.redriveCount > 0) process.stdout.write(`           redriven ${run.redriveCount} time${run.redriveCount === 1 ? '' : 's'} (last ${new Date(run.redriveDate!).toISOString()})\n`);
       process.stdout.write(`           ${c.total} child executions: ${c.succeeded} succeeded, ${c.failed} failed, ${c.aborted} aborted, ${c.timedOut} timed out, ${c.running} running, ${c.pending} pending\n`);
       for (const child of run.children ?? []) process.stdout.write(`           ${child.status.padEnd(10)} ${child.executionArn}\n`);
     }

@@ -44,6 +44,17 @@ export interface RedrivePoint {
   variables: Record<string, JsonValue>;
   /** Outputs of the Map iterations or Parallel branches that succeeded, by index: not run again. */
   succeeded?: Record<number, JsonValue>;
+  /** A Distributed Map's Map Run that did not succeed: the redrive redrives it (DG:redrive-map-run). */
+  mapRun?: RedrivenMapRun;
+}
+
+/** What a redrive of a Map Run starts from. */
+export interface RedrivenMapRun {
+  mapRunArn: string;
+  /** How many times it was redriven before. */
+  redriveCount: number;
+  /** By item index, the attempt each child execution has reached (0: its first run, n: its nth redrive). */
+  childAttempts: Record<number, number>;
 }
 
 /** A compiled state list: the machine plus what states need to spawn nested scopes. */
@@ -162,17 +173,24 @@ export class ScopeRuntime {
     return r.succeeded;
   }
 
+  /** The Map Run a redrive of the Map state `stateName` redrives, if any (read, not taken: see takeRedriveSucceeded). */
+  redrivenMapRun(stateName: string): RedrivenMapRun | undefined {
+    const r = this.redrive;
+    return r && r.stateName === stateName ? r.mapRun : undefined;
+  }
+
   /** Where a redrive would pick this scope up: the state that failed, as it was entered. */
   redrivePoint(): RedrivePoint | undefined {
     const a = this.active;
     if (!a) return undefined;
-    const work = a.work as { kind?: string; outputs?: JsonValue[]; succeeded?: Uint8Array } | undefined;
+    const work = a.work as { kind?: string; outputs?: JsonValue[]; succeeded?: Uint8Array; redrivableRun?: RedrivenMapRun } | undefined;
     let succeeded: Record<number, JsonValue> | undefined;
     if (work && (work.kind === 'map' || work.kind === 'parallel') && work.succeeded) {
       succeeded = {};
       for (let i = 0; i < work.succeeded.length; i++) if (work.succeeded[i] === 1) succeeded[i] = work.outputs![i]!;
     }
-    return { stateName: a.name, input: a.rawInput, variables: { ...this.variables }, succeeded };
+    const mapRun = work?.kind === 'map' ? work.redrivableRun : undefined;
+    return { stateName: a.name, input: a.rawInput, variables: { ...this.variables }, succeeded, ...(mapRun ? { mapRun: { ...mapRun, childAttempts: { ...mapRun.childAttempts } } } : {}) };
   }
 
   /** JSONata when the state says so or inherits it from the top level. */

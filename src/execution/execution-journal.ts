@@ -409,8 +409,12 @@ export class ExecutionJournal {
     }
     const scratch = new ExecutionJournal(
       this.identity,
-      { store: createMemoryEventStore(), clock: this.options.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.options.children },
-      { compiled: this.compiled, input: this.startInput, forkedAt: this.reseedAt > 0 ? this.reseedAt - 1 : undefined },
+      {
+        store: createMemoryEventStore(), clock: this.options.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.options.children,
+        // For an ItemReader's read (the only call a replay makes: see invoke).
+        handlers: this.options.handlers, services: this.options.services,
+      },
+      { compiled: this.compiled, input: this.startInput, forkedAt: this.reseedAt > 0 ? this.reseedAt - 1 : undefined, mocks: this.mocks },
     );
     const point = await scratch.redrivePointOf(recorded.slice(0, at));
     const r = this.replay!;
@@ -540,7 +544,10 @@ export class ExecutionJournal {
       return value;
     }
 
-    async invoke(resource: string, itemInput: JsonValue, stateName: string): Promise<JsonValue> {
+    async invoke(resource: string, itemInput: JsonValue, stateName: string, effect: 'read' | 'write' = 'read'): Promise<JsonValue> {
+      // A replay that only compares (runtime.replay, finding a redrive's starting point) reads
+      // what an ItemReader read, which no history records, but writes nothing.
+      if (effect === 'write' && this.journal.replay?.then === 'stop') return {};
       const o = this.journal.options;
       const outcome = await runTask(
         { resource, stateName, input: itemInput, taskToken: '', idempotencyKey: `${this.journal.identity.executionArn}#${stateName}#reader`, executionArn: this.journal.identity.executionArn, attempt: 0, signal: new AbortController().signal, heartbeat: () => {} },

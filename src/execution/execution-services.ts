@@ -56,6 +56,12 @@ export interface MapChildRequest {
   mapRunArn: string;
   /** The Map Run's settings as evaluated when it started (DescribeMapRun shows them), kept with each child. */
   mapRun: MapRunSettings;
+  /**
+   * A redriven Map Run's child that an earlier attempt ran: the attempt it is on (n: its nth
+   * redrive). Its outcome is the end of that attempt; a child that ended the attempt before
+   * unsuccessfully is redriven.
+   */
+  attempt?: number;
 }
 
 /** UpdateMapRun's members: what is given changes. */
@@ -114,6 +120,9 @@ export interface ExecutionServices {
   readonly region: string;
   /** A fork's replacement input for the first state entered live (taken once). */
   takeInputOverride(): JsonValue | undefined;
-  /** Calls a resource through the task handlers and mocks (ItemReader); only from a command. */
-  invoke(resource: string, input: JsonValue, stateName: string): Promise<JsonValue>;
+  /**
+   * Calls a resource through the task handlers and mocks (an ItemReader's read, a ResultWriter's
+   * `write`); only from a command.
+   */
+  invoke(resource: string, input: JsonValue, stateName: string, effect?: 'read' | 'write'): Promise<JsonValue>;
 }

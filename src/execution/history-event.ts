@@ -25,7 +25,7 @@ export type HistoryEventType =
   | 'ParallelStateStarted' | 'ParallelStateSucceeded' | 'ParallelStateFailed'
   | 'MapStateStarted' | 'MapStateSucceeded' | 'MapStateFailed'
   | 'MapIterationStarted' | 'MapIterationSucceeded' | 'MapIterationFailed' | 'MapIterationAborted'
-  | 'MapRunStarted' | 'MapRunSucceeded' | 'MapRunFailed' | 'MapRunAborted' | 'EvaluationFailed';
+  | 'MapRunStarted' | 'MapRunSucceeded' | 'MapRunFailed' | 'MapRunAborted' | 'MapRunRedriven' | 'EvaluationFailed';
 
 /** The `*EventDetails` member name AWS uses for an event type, or null when the type has none. */
 export function detailsKeyOf(type: HistoryEventType): string | null {

@@ -12,7 +12,7 @@ import { describeMapRun, describeMapRunsOf, listMapRuns, type MapRunDescription 
 import { ExecutionJournal, type ChildExecutionRun, type ExecutionIdentity, type JournalEnvironment, type ExecutionResult, type MapChildHost, type ReplayReport } from '../execution/execution-journal.js';
 import type { HistoryEvent } from '../execution/history-event.js';
 import type { ReplayComparison } from '../execution/replay-matching.js';
-import type { MockConfig } from '../resources/mock-config.js';
+import type { MockConfig, MockTestCase } from '../resources/mock-config.js';
 import { checkMockedStates } from '../resources/mock-config.js';
 import { TaskHandlerRegistry, type HandlerMatcher, type TaskHandler } from '../resources/task-handlers.js';
 import { isWrongExpectedRevisionError, type EventStore, type ExecutionMetadata, type StoredStreamEvent } from '../store/event-store.js';
@@ -371,7 +371,8 @@ export class Runtime {
   /**
    * Re-runs a recorded history against a definition (the execution's own, or a changed one)
    * with every task result taken from the history, and reports the first divergence.
-   * Nothing is called and nothing is stored.
+   * Nothing is stored, and no task is called; a Distributed Map's ItemReader reads its items
+   * again (AWS records them nowhere), and its ResultWriter writes nothing.
    */
   async replay(source: { executionArn: string; definition?: StateMachineDefinition | string } | { events: readonly HistoryEvent[]; definition: StateMachineDefinition | string; comparison?: ReplayComparison }): Promise<ReplayReport> {
     let events: readonly HistoryEvent[];
@@ -379,6 +380,7 @@ export class Runtime {
     let identity: ExecutionIdentity;
     let comparison: ReplayComparison = 'strict';
     let forkedAt: number | undefined;
+    let mocks: MockTestCase | undefined;
     if ('events' in source) {
       events = source.events;
       prepared = this.prepare(source.definition);
@@ -390,18 +392,32 @@ export class Runtime {
       prepared = source.definition !== undefined ? this.prepare(source.definition) : stored.prepared;
       identity = stored.identity;
       forkedAt = stored.extra.forkedFrom?.eventId;
+      mocks = this.storedMocks(stored);
     }
-    return this.probe(identity, prepared, {}, forkedAt).verify(events, comparison);
+    return this.probe(identity, prepared, {}, forkedAt, mocks).verify(events, comparison);
   }
 
-  /** A journal on a throwaway store, to re-run a recorded history without touching it. */
-  private probe(identity: ExecutionIdentity, prepared: PreparedStateMachine, input: JsonValue, forkedAt?: number): ExecutionJournal {
+  /**
+   * A journal on a throwaway store, to re-run a recorded history without touching it. Tasks are
+   * answered from the history; the handlers, mocks and service callers are there for what a
+   * history does not record, an ItemReader's read (see ExecutionServices.invoke).
+   */
+  private probe(identity: ExecutionIdentity, prepared: PreparedStateMachine, input: JsonValue, forkedAt?: number, mocks?: MockTestCase): ExecutionJournal {
     return new ExecutionJournal(
       identity,
       // A Distributed Map's children are looked up in this runtime's store (read only: a replay starts none).
-      { store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.mapChildren },
-      { compiled: prepared.compiled, input, forkedAt },
+      {
+        store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.mapChildren,
+        handlers: this.handlers, services: this.services,
+      },
+      { compiled: prepared.compiled, input, forkedAt, mocks },
     );
+  }
+
+  /** The test case whose mocks answer a stored execution's Tasks, if it ran with one. */
+  private storedMocks(stored: Awaited<ReturnType<Runtime['loadStored']>>): MockTestCase | undefined {
+    const { extra } = stored;
+    return extra.testCase !== undefined ? this.options.mockConfig?.testCase(extra.mockStateMachine ?? stored.identity.stateMachineName, extra.testCase) : undefined;
   }
 
   /**
@@ -414,12 +430,17 @@ export class Runtime {
     if (stored.extra.mapRunArn !== undefined) {
       throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' is a child of the Map Run '${stored.extra.mapRunArn}': redrive its parent '${stored.extra.parentExecutionArn}', which redrives the Map Run.`);
     }
-    const events = await this.store.read(executionArn);
+    return this.redriveStored(stored, await this.store.read(executionArn));
+  }
+
+  /** A redrive of a stored execution whose history is `events` (a Map Run's child too: see runMapChild). */
+  private async redriveStored(stored: Awaited<ReturnType<Runtime['loadStored']>>, events: readonly HistoryEvent[]): Promise<ExecutionJournal> {
+    const executionArn = stored.identity.executionArn;
     const last = events.at(-1);
     if (!last || !['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'].includes(last.type)) {
       throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' cannot be redriven: only FAILED, TIMED_OUT and ABORTED executions can (it is ${stored.meta.status}).`);
     }
-    const point = await this.probe(stored.identity, stored.prepared, stored.extra.input, stored.extra.forkedFrom?.eventId).redrivePointOf(events);
+    const point = await this.probe(stored.identity, stored.prepared, stored.extra.input, stored.extra.forkedFrom?.eventId, this.storedMocks(stored)).redrivePointOf(events);
     if (this.ownership && !(await this.ownership.claim(executionArn))) {
       throw new StepwiseError('ExecutionLeaseLost', `Execution '${executionArn}' is driven by another runtime (it holds its lease).`);
     }
@@ -587,8 +608,12 @@ export class Runtime {
    */
   private runMapChild(r: Parameters<MapChildHost['runMapChild']>[0], readOnly: boolean): ChildExecutionRun {
     const { executionArn } = this.identity(r.stateMachineName, r.name, r.roleArn);
+    const attempt = r.attempt ?? 0;
     const live = this.executions.get(executionArn);
-    if (live) return { executionArn, done: live.done, stop: readOnly ? noop : () => live.stop() };
+    // On another attempt (a replay of an earlier attempt of the parent): read from the store below.
+    if (live && (attempt === 0 ? !live.events.some(isRedriven) : live.events.filter(isRedriven).length === attempt)) {
+      return { executionArn, done: live.done, stop: readOnly ? noop : () => live.stop() };
+    }
     let journal: ExecutionJournal | undefined;
     let stopped = false;
     const start = (): Promise<ExecutionResult> => {
@@ -606,10 +631,14 @@ export class Runtime {
       const run = scratch.startExecutionAs({ definition: r.definition, input: r.input, stateMachineName: r.stateMachineName, name: r.name, roleArn: r.roleArn }, undefined);
       return run.done.finally(() => scratch.close());
     };
+    const firstRun = () => (readOnly ? neverStarted() : start());
     // A store that knows at once (in memory) spares the lookup the first run of a Map needs.
     const done = this.store.holdsSync && !this.store.holdsSync(executionArn)
-      ? (readOnly ? neverStarted() : start())
-      : (async () => (await this.endOfExisting(executionArn))?.done ?? (readOnly ? neverStarted() : start()))();
+      ? firstRun()
+      : this.endOfChildAttempt(executionArn, attempt, readOnly, firstRun, (redriven) => {
+        journal = redriven;
+        if (stopped) redriven.stop();
+      });
     return {
       executionArn, done,
       stop: () => {
@@ -618,6 +647,32 @@ export class Runtime {
         (journal ?? this.executions.get(executionArn))?.stop();
       },
     };
+  }
+
+  /**
+   * How attempt `attempt` of a Map Run's child ends (0: its first run, n: its nth redrive): a
+   * stored end of that attempt; the execution driven on it now (here, or by a resume); or, when
+   * the attempt before ended unsuccessfully, a redrive of it (DG:redrive-map-run: a redriven Map
+   * Run redrives its Standard children that did not succeed). `firstRun` when it never started.
+   */
+  private async endOfChildAttempt(executionArn: string, attempt: number, readOnly: boolean, firstRun: () => Promise<ExecutionResult>, redriven: (journal: ExecutionJournal) => void): Promise<ExecutionResult> {
+    if (!(await this.store.getMetadata(executionArn))) return firstRun();
+    let events = await this.store.read(executionArn);
+    const ends = events.filter(isExecutionEnd);
+    if (ends.length > attempt) return resultFromHistory(executionArn, [events[0]!, ends[attempt]!])!;
+    if (events.filter(isRedriven).length >= attempt) return this.executions.get(executionArn)?.done ?? this.endOf(executionArn, attempt);
+    // It succeeded after all (the Map Run ended before reading it): not run again.
+    if (ends.at(-1)?.type === 'ExecutionSucceeded') return resultFromHistory(executionArn, [events[0]!, ends.at(-1)!])!;
+    if (readOnly) return firstRun();
+    // Still ending the attempt before (aborted with its Map Run a moment ago): redriven once it has.
+    const running = this.executions.get(executionArn);
+    if (running) {
+      await running.done.catch(noop);
+      events = await this.store.read(executionArn);
+    }
+    const journal = await this.redriveStored(await this.loadStored(executionArn), events);
+    redriven(journal);
+    return journal.done;
   }
 
   /** A `states:startExecution` child: started now, or the one an earlier attempt of the same task started. */
@@ -643,16 +698,19 @@ export class Runtime {
     return { done: this.executions.get(executionArn)?.done ?? this.endOf(executionArn) };
   }
 
-  private endOf(executionArn: string): Promise<ExecutionResult> {
+  /** How an execution ends; `attempt` n: the end of its nth redrive (its first end for 0). */
+  private endOf(executionArn: string, attempt = 0): Promise<ExecutionResult> {
     return new Promise((resolve, reject) => {
       // Only the first event (the start date) and the latest (is it the end?) are needed.
       let first: HistoryEvent | undefined;
       let ended: ExecutionResult | undefined;
+      let endsBefore = attempt;
       const subscription = this.store.subscribe(executionArn).subscribe({
         next: ({ event }) => {
           if (ended) return;
           first ??= event;
           ended = resultFromHistory(executionArn, [first, event]);
+          if (ended && endsBefore-- > 0) ended = undefined;
           if (ended) {
             resolve(ended);
             queueMicrotask(() => subscription.unsubscribe());
@@ -838,3 +896,8 @@ function refuseDefinition(diagnostics: Diagnostic[]): void {
     throw new StepwiseError('InvalidDefinition', `The definition is invalid:\n${problems.map((p) => `  ${p.code} at ${p.location || '/'}: ${p.message}`).join('\n')}`, problems);
   }
 }
+
+const isRedriven = (e: HistoryEvent): boolean => e.type === 'ExecutionRedriven';
+
+const EXECUTION_ENDS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
+const isExecutionEnd = (e: HistoryEvent): boolean => EXECUTION_ENDS.has(e.type);

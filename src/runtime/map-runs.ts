@@ -21,6 +21,9 @@ export interface MapRunInHistory {
   stopDate?: number;
   /** Items in the Map (its MapStateStarted `length`). */
   itemCount: number;
+  /** How many times a redrive of its parent redrove it (MapRunRedriven), and when it last did. */
+  redriveCount: number;
+  redriveDate?: number;
 }
 
 /** API:MapRunItemCounts / MapRunExecutionCounts. */
@@ -55,31 +58,43 @@ const ENDS: Record<string, MapRunStatus> = { MapRunSucceeded: 'SUCCEEDED', MapRu
 
 /**
  * The Map Runs of one execution, in the order they started. An end event is matched to its Map
- * Run by following `previousEventId` back to a MapRunStarted (Map Runs of Maps in parallel
- * branches interleave; each thread leads back to its own start).
+ * Run by following `previousEventId` back to a MapRunStarted, or the MapRunRedriven that ran it
+ * again (Map Runs of Maps in parallel branches interleave; each thread leads back to its own start).
  */
 export function mapRunsOfHistory(events: readonly HistoryEvent[]): MapRunInHistory[] {
   const byId = new Map<number, HistoryEvent>();
+  // By the id of the event that started (or redrove) it.
   const runs = new Map<number, MapRunInHistory>();
   for (const e of events) {
     byId.set(e.id, e);
     if (e.type === 'MapRunStarted') {
       const before = byId.get(e.previousEventId);
       const length = before?.type === 'MapStateStarted' ? (eventDetailsOf(before) as { length?: number } | undefined)?.length : undefined;
-      runs.set(e.id, { mapRunArn: (eventDetailsOf(e) as { mapRunArn: string }).mapRunArn, stateName: enteredStateOf(byId, e), status: 'RUNNING', startDate: e.timestamp, itemCount: length ?? 0 });
+      runs.set(e.id, { mapRunArn: (eventDetailsOf(e) as { mapRunArn: string }).mapRunArn, stateName: enteredStateOf(byId, e), status: 'RUNNING', startDate: e.timestamp, itemCount: length ?? 0, redriveCount: 0 });
+      continue;
+    }
+    if (e.type === 'MapRunRedriven') {
+      const d = eventDetailsOf(e) as { mapRunArn?: string; redriveCount?: number } | undefined;
+      const run = [...runs.values()].find((r) => r.mapRunArn === d?.mapRunArn);
+      if (!run) continue;
+      run.status = 'RUNNING';
+      delete run.stopDate;
+      run.redriveCount = d?.redriveCount ?? run.redriveCount + 1;
+      run.redriveDate = e.timestamp;
+      runs.set(e.id, run);
       continue;
     }
     const status = ENDS[e.type];
     if (!status) continue;
-    const start = firstBack(byId, e, (at) => at.type === 'MapRunStarted' && runs.get(at.id)?.status === 'RUNNING');
+    const start = firstBack(byId, e, (at) => (at.type === 'MapRunStarted' || at.type === 'MapRunRedriven') && runs.get(at.id)?.status === 'RUNNING');
     // A thread that does not lead back to one: the latest Map Run still running.
-    const run = start ? runs.get(start.id) : [...runs.values()].reverse().find((r) => r.status === 'RUNNING');
+    const run = start ? runs.get(start.id) : [...new Set(runs.values())].reverse().find((r) => r.status === 'RUNNING');
     if (run) {
       run.status = status;
       run.stopDate = e.timestamp;
     }
   }
-  return [...runs.values()];
+  return [...new Set(runs.values())];
 }
 
 /** The Map state an event belongs to: the MapStateEntered its thread leads back to. */
@@ -201,7 +216,6 @@ function described(run: MapRunInHistory, executionArn: string, children: Executi
     toleratedFailureCount: settings?.toleratedFailureCount ?? 0,
     toleratedFailurePercentage: settings?.toleratedFailurePercentage ?? 0,
     itemCounts, executionCounts,
-    redriveCount: 0,
     children,
   };
 }

@@ -21,10 +21,25 @@ describe('Map Runs read from a parent history', () => {
       ev(8, 7, 'MapRunFailed'), ev(9, 6, 'MapRunSucceeded'),
     ];
     expect(mapRunsOfHistory(events)).toEqual([
-      { mapRunArn: RUN(1), stateName: 'Left', status: 'SUCCEEDED', startDate: 1006, stopDate: 1009, itemCount: 5 },
-      { mapRunArn: RUN(2), stateName: 'Right', status: 'FAILED', startDate: 1007, stopDate: 1008, itemCount: 2 },
+      { mapRunArn: RUN(1), stateName: 'Left', status: 'SUCCEEDED', startDate: 1006, stopDate: 1009, itemCount: 5, redriveCount: 0 },
+      { mapRunArn: RUN(2), stateName: 'Right', status: 'FAILED', startDate: 1007, stopDate: 1008, itemCount: 2, redriveCount: 0 },
     ]);
     expect(mapRunsOfHistory(events.slice(0, 8))[0]).toMatchObject({ status: 'RUNNING' });
+  });
+
+  it('a redrive of the parent runs the same Map Run again: MapRunRedriven reopens it, its next end closes it', () => {
+    const redriven = (id: number, previousEventId: number, redriveCount: number): HistoryEvent =>
+      ({ id, previousEventId, timestamp: 1000 + id, type: 'MapRunRedriven', mapRunRedrivenEventDetails: { mapRunArn: RUN(1), redriveCount } });
+    const events = [
+      ev(1, 0, 'ExecutionStarted'), ev(2, 1, 'MapStateEntered', { name: 'Fan' }), ev(3, 2, 'MapStateStarted', { length: 3 }),
+      ev(4, 3, 'MapRunStarted', { mapRunArn: RUN(1) }), ev(5, 4, 'MapRunFailed'), ev(6, 5, 'MapStateFailed'), ev(7, 6, 'ExecutionFailed'),
+      ev(8, 7, 'ExecutionRedriven'), ev(9, 8, 'MapStateEntered', { name: 'Fan' }), ev(10, 9, 'MapStateStarted', { length: 3 }),
+      redriven(11, 10, 1),
+    ];
+    expect(mapRunsOfHistory(events)).toEqual([{ mapRunArn: RUN(1), stateName: 'Fan', status: 'RUNNING', startDate: 1004, itemCount: 3, redriveCount: 1, redriveDate: 1011 }]);
+    expect(mapRunsOfHistory([...events, ev(12, 11, 'MapRunSucceeded')])).toEqual([
+      { mapRunArn: RUN(1), stateName: 'Fan', status: 'SUCCEEDED', startDate: 1004, stopDate: 1012, itemCount: 3, redriveCount: 1, redriveDate: 1011 },
+    ]);
   });
 
   it('counts children by status, the ones not started as pending', () => {

@@ -33,7 +33,7 @@ const describeMapRun: Action = async (f, { runtime }) => {
     startDate: epochSeconds(run.startDate), stopDate: epochSeconds(run.stopDate),
     maxConcurrency: run.maxConcurrency, toleratedFailurePercentage: run.toleratedFailurePercentage, toleratedFailureCount: run.toleratedFailureCount,
     itemCounts: counts(run.itemCounts), executionCounts: counts(run.executionCounts),
-    redriveCount: run.redriveCount,
+    redriveCount: run.redriveCount, redriveDate: epochSeconds(run.redriveDate),
   });
 };
 

@@ -3,13 +3,13 @@ import type { JsonValue } from '../../asl/json-value.js';
 import { evaluatePath } from '../../asl/json-path.js';
 import { AslError, isAslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
-import { mapRunUpdateId, type ExecutionServices, type MapRunUpdate } from '../../execution/execution-services.js';
+import { mapRunUpdateId, type ExecutionServices, type MapChildRequest, type MapRunUpdate } from '../../execution/execution-services.js';
 import type { ExecutionResult } from '../../execution/execution-journal.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
 import { IterationDetails, type HistoryEventType } from '../../execution/history-event.js';
 import type { AnyActorRef } from 'xstate';
 import { childLogicOf } from '../instant-scope.js';
-import { ScopeRuntime, type ScopeOutcome } from '../scope-runtime.js';
+import { ScopeRuntime, type RedrivenMapRun, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
@@ -38,6 +38,12 @@ interface MapWork {
   distributed: boolean;
   /** A Distributed Map's Map Run. */
   mapRunArn?: string;
+  /**
+   * The Map Run as a redrive of the parent would take it up (ScopeRuntime.redrivePoint): kept
+   * up to date as children start; dropped once it succeeds, or fails in a way after which a
+   * redrive starts a new one (DG:redrive-map-run).
+   */
+  redrivableRun?: RedrivenMapRun;
   /** A Distributed Map's ItemProcessor as the state machine its child executions run (JSON text). */
   childDefinition?: string;
   /** How many UpdateMapRun calls changed its settings. */
@@ -114,8 +120,16 @@ function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonV
   }, true, mapRunArn);
 }
 
-/** A Distributed Map's Map Run begins: its ARN (`<machine>/<label>:<id>`) recorded in MapRunStarted. */
-function startMapRun(rt: ScopeRuntime, state: MapState): string {
+/**
+ * A Distributed Map's Map Run begins: its ARN (`<machine>/<label>:<id>`) recorded in MapRunStarted.
+ * A redrive of the parent redrives the Map Run that did not succeed instead (MapRunRedriven, same
+ * ARN), whose unsuccessful children are then redriven (DG:redrive-map-run).
+ */
+function startMapRun(rt: ScopeRuntime, state: MapState, redriven = rt.redrivenMapRun(rt.active!.name)): string {
+  if (redriven) {
+    rt.record('MapRunRedriven', { mapRunArn: redriven.mapRunArn, redriveCount: redriven.redriveCount + 1 });
+    return redriven.mapRunArn;
+  }
   const sm = rt.services.executionContext.StateMachine as { Id: string; Name: string };
   const mapRunArn = sm.Id.replace(':stateMachine:', ':mapRun:') + `/${state.Label ?? rt.active!.name}:${rt.services.newId()}`;
   rt.record('MapRunStarted', { mapRunArn });
@@ -124,6 +138,8 @@ function startMapRun(rt: ScopeRuntime, state: MapState): string {
 
 /** The ItemReader could not read the items: the Map Run fails (as AWS records it), then the state. */
 function readerFailed(rt: ScopeRuntime, thrown: unknown, mapRunArn: string | undefined): void {
+  // A retry after this starts a new Map Run: the redrive's is used up.
+  rt.takeRedriveSucceeded(rt.active!.name);
   const { error, cause } = rt.toFailure(isAslError(thrown) ? thrown : new AslError(StatesErrors.ItemReaderFailed, thrown instanceof Error ? thrown.message : String(thrown)));
   if (mapRunArn !== undefined) rt.record('MapRunFailed', { error, cause });
   if (!willRetry(rt, error)) rt.record('MapStateFailed');
@@ -216,17 +232,20 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
     workers: [], failures: 0, succeeded: new Uint8Array(batched.length), toleratedCount, toleratedPercentage, distributed,
   };
   a.work = work;
+  const redriven = distributed ? rt.redrivenMapRun(a.name) : undefined;
   // A redrive reruns only the iterations that did not succeed (DG:redrive-executions).
   const kept = rt.takeRedriveSucceeded(a.name);
   if (kept) for (const [i, output] of Object.entries(kept)) markSucceeded(work, Number(i), output);
   skipKept(work);
   const remaining = work.succeeded.reduce((left, done) => left - done, batched.length);
   if (distributed) {
-    const mapRunArn = startedRun ?? startMapRun(rt, state);
+    const mapRunArn = startedRun ?? startMapRun(rt, state, redriven);
     work.mapRunArn = mapRunArn;
+    const again = redriven?.mapRunArn === mapRunArn ? redriven : undefined;
+    work.redrivableRun = { mapRunArn, redriveCount: again ? again.redriveCount + 1 : 0, childAttempts: again ? { ...again.childAttempts } : {} };
     work.childDefinition = childDefinitionOf(state, rt.queryLanguage);
     listenForUpdates(rt, state, work);
-    if (plan.writer) work.runs = keptRuns(rt, work, kept);
+    if (plan.writer) work.runs = keptRuns(rt, work, kept, again !== undefined);
   }
   if (remaining <= 0) return finish(rt, state, work);
   // An inline Map runs at most 40 iterations at once whatever MaxConcurrency says
@@ -316,13 +335,24 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
  */
 function startChildExecution(rt: ScopeRuntime, state: MapState, work: MapWork, worker: Worker, index: number, input: JsonValue): void {
   const identity = childIdentity(work.mapRunArn!, index, (rt.services.executionContext.Execution as { Id: string }).Id);
+  // A child an earlier attempt of this Map Run ran is redriven: the same execution, one attempt on.
+  const attempts = work.redrivableRun?.childAttempts;
+  const reached = attempts?.[index];
+  const attempt = reached === undefined ? 0 : reached + 1;
+  if (attempts) attempts[index] = attempt;
   // Aborted is what it is if the Map Run ends before it does.
-  if (work.runs) work.runs[index] = { input, status: 'ABORTED', startDate: rt.services.now(), identity };
+  if (work.runs) {
+    const run: ChildRun = { input, status: 'ABORTED', startDate: rt.services.now(), identity };
+    if (attempt > 0) run.redriveCount = attempt;
+    work.runs[index] = run;
+  }
   const requestId = `${worker.id}#${index}`;
   worker.requestId = requestId;
   const stateMachineName = identity.stateMachineArn.slice(identity.stateMachineArn.indexOf(':stateMachine:') + ':stateMachine:'.length);
   const mapRun = { maxConcurrency: work.plan.maxConcurrency, toleratedFailureCount: work.toleratedCount, toleratedFailurePercentage: work.toleratedPercentage, executionCount: work.items.length, revision: work.updates ?? 0 };
-  rt.runChild(requestId, { stateMachineName, name: identity.name, definition: work.childDefinition!, input, mapRunArn: work.mapRunArn!, mapRun }, (rt, result) => {
+  const request: MapChildRequest = { stateMachineName, name: identity.name, definition: work.childDefinition!, input, mapRunArn: work.mapRunArn!, mapRun };
+  if (attempt > 0) request.attempt = attempt;
+  rt.runChild(requestId, request, (rt, result) => {
     worker.requestId = undefined;
     mapChildDone(rt, state, worker.id, outcomeOfChild(result));
   });
@@ -463,6 +493,8 @@ function failMapRun(rt: ScopeRuntime, work: MapWork): void {
 /** The Map fails: its Map Run first (a Distributed Map), then the state, retried or caught as it says. */
 function mapFailed(rt: ScopeRuntime, work: MapWork, error: string | undefined, cause: string | undefined): void {
   if (work.distributed) rt.record('MapRunFailed', { error, cause });
+  // After these a redrive starts a new Map Run rather than redriving this one (DG:redrive-map-run).
+  if (error === StatesErrors.DataLimitExceeded || error === StatesErrors.Runtime) work.redrivableRun = undefined;
   if (!willRetry(rt, error ?? '')) rt.record('MapStateFailed');
   const verdict = handleFailure(rt, error, cause);
   if (verdict === 'retry') (rt.active!.work as { plan?: MapPlan }).plan = work.plan;
@@ -503,6 +535,7 @@ function finish(rt: ScopeRuntime, state: MapState, work: MapWork): void {
 
 function succeed(rt: ScopeRuntime, state: MapState, work: MapWork, result: JsonValue): void {
   if (work.distributed) rt.record('MapRunSucceeded');
+  work.redrivableRun = undefined;
   rt.record('MapStateSucceeded', undefined, false);
   exitWithResult(rt, state, result);
 }
@@ -532,7 +565,7 @@ function exportRuns(rt: ScopeRuntime, work: MapWork, target: NonNullable<WriterP
 async function writeObjects(services: ExecutionServices, resource: string, objects: ObjectToWrite[], stateName: string): Promise<{ key: string; message: string } | undefined> {
   for (const o of objects) {
     try {
-      await services.invoke(resource, { Bucket: o.Bucket, Key: o.Key, Body: o.Body }, stateName);
+      await services.invoke(resource, { Bucket: o.Bucket, Key: o.Key, Body: o.Body }, stateName, 'write');
     } catch (e) {
       const message = isAslError(e) ? (e.causeText ?? e.error) : e instanceof Error ? e.message : String(e);
       return { key: o.Key, message };
@@ -542,10 +575,22 @@ async function writeObjects(services: ExecutionServices, resource: string, objec
 }
 
 /** The children a redrive keeps: succeeded before, not run again (their times are this run's start). */
-function keptRuns(rt: ScopeRuntime, work: MapWork, kept: Record<number, JsonValue> | undefined): ChildRun[] {
+function keptRuns(rt: ScopeRuntime, work: MapWork, kept: Record<number, JsonValue> | undefined, sameRun: boolean): ChildRun[] {
   const runs: ChildRun[] = new Array(work.items.length);
   const now = rt.services.now();
-  if (kept) for (const [i, output] of Object.entries(kept)) runs[Number(i)] = { input: inputOf(work, Number(i)), status: 'SUCCEEDED', output, startDate: now, stopDate: now };
+  const parent = (rt.services.executionContext.Execution as { Id: string }).Id;
+  if (kept) {
+    for (const [i, output] of Object.entries(kept)) {
+      const run: ChildRun = { input: inputOf(work, Number(i)), status: 'SUCCEEDED', output, startDate: now, stopDate: now };
+      // A redriven Map Run keeps its children: each is the execution that succeeded.
+      if (sameRun) {
+        run.identity = childIdentity(work.mapRunArn!, Number(i), parent);
+        const reached = work.redrivableRun?.childAttempts[Number(i)];
+        if (reached) run.redriveCount = reached;
+      }
+      runs[Number(i)] = run;
+    }
+  }
   return runs;
 }
 

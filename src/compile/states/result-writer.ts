@@ -28,6 +28,8 @@ export interface ChildRun {
   cause?: string;
   /** The child execution it ran as (absent for one never started). */
   identity?: ChildIdentity;
+  /** Times its Map Run redrove it (DG:redrive-map-run). */
+  redriveCount?: number;
 }
 
 /** The ARNs and name of a child execution. */
@@ -104,7 +106,7 @@ export function executionRecord(run: ChildRun, id: ChildIdentity | undefined): R
   r.Name = id.name;
   if (run.status === 'SUCCEEDED') r.Output = JSON.stringify(run.output ?? null);
   r.OutputDetails = { Included: true };
-  r.RedriveCount = 0;
+  r.RedriveCount = run.redriveCount ?? 0;
   if (run.status === 'SUCCEEDED') {
     r.RedriveStatus = 'NOT_REDRIVABLE';
     r.RedriveStatusReason = 'Execution is SUCCEEDED and cannot be redriven';

@@ -114,4 +114,34 @@ describe('Map Runs over the AWS JSON 1.0 API', () => {
     expect(await errorName(t.client.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 2 })))).toBe('ValidationException');
     expect(await errorName(t.client.send(new UpdateMapRunCommand({ mapRunArn: `${ACCOUNT}:mapRun:Held/Fan:0000`, maxConcurrency: 2 })))).toBe('ResourceNotFound');
   });
+
+  it('RedriveExecution of a parent whose Map Run failed redrives that Map Run: DescribeMapRun shows redriveCount and redriveDate, the failed child is redriven', async () => {
+    let declined = true;
+    t.runtime.handle({ state: 'Flaky' }, ({ input }) => {
+      if (input === 2 && declined) throw Object.assign(new Error('declined'), { name: 'Card.Declined' });
+      return { charged: input };
+    });
+    const flaky = JSON.stringify({
+      StartAt: 'Fan',
+      States: { Fan: { Type: 'Map', Label: 'Items', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Flaky', States: { Flaky: { Type: 'Task', Resource: LAMBDA, End: true } } }, End: true } },
+    });
+    const sm = (await t.client.send(new CreateStateMachineCommand({ name: 'Flaky', definition: flaky, roleArn: ROLE }))).stateMachineArn!;
+    const arn = (await t.client.send(new StartExecutionCommand({ stateMachineArn: sm, input: '[1,2]' }))).executionArn!;
+    await t.runtime.liveExecution(arn)?.done;
+    const mapRunArn = (await t.client.send(new ListMapRunsCommand({ executionArn: arn }))).mapRuns![0]!.mapRunArn!;
+    expect(await t.client.send(new DescribeMapRunCommand({ mapRunArn }))).toMatchObject({ status: 'FAILED', redriveCount: 0 });
+    declined = false;
+    await t.client.send(new RedriveExecutionCommand({ executionArn: arn }));
+    await t.runtime.liveExecution(arn)?.done;
+    await t.runtime.listed(arn);
+    const run = await t.client.send(new DescribeMapRunCommand({ mapRunArn }));
+    expect(run).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1, executionCounts: { succeeded: 2, failed: 0, total: 2 } });
+    expect(run.redriveDate).toBeInstanceOf(Date);
+    expect((await t.client.send(new ListMapRunsCommand({ executionArn: arn }))).mapRuns).toHaveLength(1);
+    const { events } = await t.client.send(new GetExecutionHistoryCommand({ executionArn: arn }));
+    expect(events!.filter((e) => e.type === 'MapRunRedriven').map((e) => e.mapRunRedrivenEventDetails)).toEqual([{ mapRunArn, redriveCount: 1 }]);
+    const children = (await t.client.send(new ListExecutionsCommand({ mapRunArn }))).executions!;
+    const redriven = await Promise.all(children.map((c) => t.client.send(new DescribeExecutionCommand({ executionArn: c.executionArn! }))));
+    expect(redriven.map((d) => [d.status, d.redriveCount]).sort()).toEqual([['SUCCEEDED', 0], ['SUCCEEDED', 1]]);
+  });
 });

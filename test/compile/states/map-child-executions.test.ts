@@ -286,3 +286,193 @@ describe('UpdateMapRun', () => {
     await expect(runtime.updateMapRun(mapRunArnOf(parent.events).replace(/:[^:]+$/, ':0000'), { maxConcurrency: 2 })).rejects.toThrow(/Map Run Does Not Exist/);
   });
 });
+
+describe('a redrive of the parent redrives its Map Run (DG:redrive-map-run)', () => {
+  const redrivenOf = (events: readonly HistoryEvent[]) => events.filter((e) => e.type === 'MapRunRedriven').map((e) => e.mapRunRedrivenEventDetails);
+  const childArns = (parent: { identity: { executionArn: string } }, mapRunArn: string, n: number) => Array.from({ length: n }, (_, i) => childIdentity(mapRunArn, i, parent.identity.executionArn).executionArn);
+
+  it('same Map Run ARN, MapRunRedriven; the children that failed are redriven in place, those that succeeded are not run again', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    let declined = new Set(['b']);
+    const calls: JsonValue[] = [];
+    runtime.handle(LAMBDA, ({ input }) => {
+      const item = (input as { item: string }).item;
+      calls.push(item);
+      if (declined.has(item)) throw Object.assign(new Error('declined'), { name: 'Card.Declined' });
+      return { charged: item };
+    });
+    const parent = runtime.startExecution({ definition: billing({ maxConcurrency: 1 }), input: { items: ['a', 'b', 'c'] }, stateMachineName: 'Billing' });
+    expect((await parent.done).status).toBe('FAILED');
+    expect(calls).toEqual(['a', 'b']);
+    const mapRunArn = mapRunArnOf(parent.events);
+    const [a, b, c] = childArns(parent, mapRunArn, 3);
+    expect((await store.getMetadata(c!))).toBeUndefined();
+
+    declined = new Set();
+    calls.length = 0;
+    const redriven = await runtime.redrive(parent.identity.executionArn);
+    expect(await redriven.done).toMatchObject({ status: 'SUCCEEDED', output: { charged: [{ charged: 'a' }, { charged: 'b' }, { charged: 'c' }] } });
+    // 'a' succeeded before: kept. 'b' is redriven, 'c' (never started) starts now.
+    expect(calls).toEqual(['b', 'c']);
+    const events = await store.read(parent.identity.executionArn);
+    expect(types(events).slice(7)).toEqual(['ExecutionRedriven', 'MapStateEntered', 'MapStateStarted', 'MapRunRedriven', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+    expect(events.filter((e) => e.type === 'MapRunStarted')).toHaveLength(1);
+    expect(redrivenOf(events)).toEqual([{ mapRunArn, redriveCount: 1 }]);
+    expect(types(await store.read(a!))).not.toContain('ExecutionRedriven');
+    const bEvents = await store.read(b!);
+    expect(types(bEvents).filter((t) => t.startsWith('Execution'))).toEqual(['ExecutionStarted', 'ExecutionFailed', 'ExecutionRedriven', 'ExecutionSucceeded']);
+    expect(bEvents.find((e) => e.type === 'ExecutionRedriven')!.executionRedrivenEventDetails).toEqual({ redriveCount: 1 });
+    expect(types(await store.read(c!))).not.toContain('ExecutionRedriven');
+
+    const run = (await runtime.describeMapRun(mapRunArn))!;
+    expect(run).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1, executionCounts: { succeeded: 3, failed: 0, total: 3 } });
+    expect(run.redriveDate).toBe(events.find((e) => e.type === 'MapRunRedriven')!.timestamp);
+    expect(await runtime.mapRuns(parent.identity.executionArn)).toHaveLength(1);
+    // The whole history replays: each attempt of the Map Run reads its children's ends of that attempt.
+    expect(await runtime.replay({ executionArn: parent.identity.executionArn })).toEqual({ ok: true, replayedEvents: events.length });
+  });
+
+  it('redriven again: a child first run in the second attempt is redriven in the third (redriveCount 2), and the history still replays', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    let declined = new Set(['b']);
+    const calls: JsonValue[] = [];
+    runtime.handle(LAMBDA, ({ input }) => {
+      const item = (input as { item: string }).item;
+      calls.push(item);
+      if (declined.has(item)) throw Object.assign(new Error('declined'), { name: 'Card.Declined' });
+      return { charged: item };
+    });
+    const parent = runtime.startExecution({ definition: billing({ maxConcurrency: 1 }), input: { items: ['a', 'b', 'c', 'd'] }, stateMachineName: 'Billing' });
+    expect((await parent.done).status).toBe('FAILED');
+    declined = new Set(['c']);
+    expect((await (await runtime.redrive(parent.identity.executionArn)).done).status).toBe('FAILED');
+    declined = new Set();
+    calls.length = 0;
+    expect(await (await runtime.redrive(parent.identity.executionArn)).done).toMatchObject({ status: 'SUCCEEDED' });
+    expect(calls).toEqual(['c', 'd']);
+    const events = await store.read(parent.identity.executionArn);
+    const mapRunArn = mapRunArnOf(events);
+    expect(redrivenOf(events)).toEqual([{ mapRunArn, redriveCount: 1 }, { mapRunArn, redriveCount: 2 }]);
+    const [, b, c, d] = childArns(parent, mapRunArn, 4);
+    const endsOf = async (arn: string) => types(await store.read(arn)).filter((t) => t.startsWith('Execution'));
+    expect(await endsOf(b!)).toEqual(['ExecutionStarted', 'ExecutionFailed', 'ExecutionRedriven', 'ExecutionSucceeded']);
+    expect(await endsOf(c!)).toEqual(['ExecutionStarted', 'ExecutionFailed', 'ExecutionRedriven', 'ExecutionSucceeded']);
+    expect(await endsOf(d!)).toEqual(['ExecutionStarted', 'ExecutionSucceeded']);
+    expect(await runtime.describeMapRun(mapRunArn)).toMatchObject({ status: 'SUCCEEDED', redriveCount: 2 });
+    expect(await runtime.replay({ executionArn: parent.identity.executionArn })).toEqual({ ok: true, replayedEvents: events.length });
+  });
+
+  it('a stopped parent, redriven, redrives the children it aborted', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    let hang = true;
+    runtime.handle(LAMBDA, ({ input }) => (hang ? new Promise(() => {}) : { charged: (input as { item: JsonValue }).item }));
+    const parent = runtime.startExecution({ definition: billing(), input: { items: [1, 2] }, stateMachineName: 'Billing' });
+    await settle();
+    parent.stop('Operator.Stop', 'later');
+    expect((await parent.done).status).toBe('ABORTED');
+    await settle();
+    hang = false;
+    const redriven = await runtime.redrive(parent.identity.executionArn);
+    expect(await redriven.done).toMatchObject({ status: 'SUCCEEDED', output: { charged: [{ charged: 1 }, { charged: 2 }] } });
+    const mapRunArn = mapRunArnOf(parent.events);
+    for (const arn of childArns(parent, mapRunArn, 2)) {
+      expect(types(await store.read(arn)).filter((t) => t.startsWith('Execution'))).toEqual(['ExecutionStarted', 'ExecutionAborted', 'ExecutionRedriven', 'ExecutionSucceeded']);
+    }
+  });
+
+  it('after a crash in the middle of the redriven Map Run, a new runtime finishes it: the child in flight is resumed, nothing is redriven twice', async () => {
+    const store = createMemoryEventStore();
+    const first = createRuntime({ store, clock: 'virtual' });
+    let mode: 'decline' | 'hang' = 'decline';
+    first.handle(LAMBDA, ({ input }) => {
+      const item = (input as { item: string }).item;
+      if (item !== 'b') return { charged: item };
+      if (mode === 'decline') throw Object.assign(new Error('declined'), { name: 'Card.Declined' });
+      return new Promise(() => {}); // the process "dies" with b's redriven task in flight
+    });
+    const parent = first.startExecution({ definition: billing({ maxConcurrency: 1 }), input: { items: ['a', 'b', 'c'] }, stateMachineName: 'Billing', name: 'redrive-crash' });
+    expect((await parent.done).status).toBe('FAILED');
+    mode = 'hang';
+    await first.redrive(parent.identity.executionArn);
+    await settle();
+    const mapRunArn = mapRunArnOf(parent.events);
+    const [, b] = childArns(parent, mapRunArn, 3);
+    expect(types(await store.read(b!)).at(-1)).toBe('LambdaFunctionStarted');
+
+    const second = createRuntime({ store, clock: 'virtual' });
+    const calls: JsonValue[] = [];
+    second.handle(LAMBDA, ({ input }) => {
+      calls.push((input as { item: JsonValue }).item);
+      return { charged: (input as { item: JsonValue }).item };
+    });
+    const resumed = await second.start();
+    const result = await resumed.find((j) => j.identity.executionArn === parent.identity.executionArn)!.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { charged: [{ charged: 'a' }, { charged: 'b' }, { charged: 'c' }] } });
+    expect(calls).toEqual(['b', 'c']);
+    const events = await store.read(parent.identity.executionArn);
+    expect(redrivenOf(events)).toEqual([{ mapRunArn, redriveCount: 1 }]);
+    expect(types(await store.read(b!)).filter((t) => t === 'ExecutionRedriven')).toHaveLength(1);
+    expect(await second.replay({ executionArn: parent.identity.executionArn })).toEqual({ ok: true, replayedEvents: events.length });
+  });
+});
+
+describe('a Distributed Map that reads its items and writes its results, replayed and redriven', () => {
+  it('the replay reads the items again (no history records them) and writes nothing; the redriven Map Run exports again, each record with its RedriveCount', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    let declined = true;
+    const reads: JsonValue[] = [];
+    const writes: string[] = [];
+    const bodies = new Map<string, string>();
+    runtime.handle(LAMBDA, ({ input }) => {
+      if (declined && input === 2) throw Object.assign(new Error('declined'), { name: 'Card.Declined' });
+      return { charged: input };
+    });
+    runtime.handle('arn:aws:states:::s3:getObject', ({ input }) => {
+      reads.push(input);
+      return JSON.stringify([1, 2]);
+    });
+    runtime.handle('arn:aws:states:::s3:putObject', ({ input }) => {
+      const { Key, Body } = input as { Key: string; Body: string };
+      writes.push(Key);
+      bodies.set(Key, Body);
+      return {};
+    });
+    const definition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map', Label: 'Orders',
+          ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'in', Key: 'orders.json' } },
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'out', Prefix: 'runs' } },
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Charge', States: { Charge: { Type: 'Task', Resource: LAMBDA, End: true } } },
+          End: true,
+        },
+      },
+    } as unknown as StateMachineDefinition;
+    const parent = runtime.startExecution({ definition, input: {}, stateMachineName: 'Billing' });
+    expect((await parent.done).status).toBe('FAILED');
+    const written = writes.length;
+    expect(written).toBeGreaterThan(0);
+    reads.length = 0;
+
+    expect(await runtime.replay({ executionArn: parent.identity.executionArn })).toEqual({ ok: true, replayedEvents: parent.events.length });
+    expect(reads).toEqual([{ Bucket: 'in', Key: 'orders.json' }]);
+    expect(writes).toHaveLength(written);
+
+    declined = false;
+    const redriven = await (await runtime.redrive(parent.identity.executionArn)).done;
+    expect(redriven.status).toBe('SUCCEEDED');
+    const mapRunArn = mapRunArnOf(parent.events);
+    const id = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
+    expect(writes.slice(written)).toEqual([`runs/${id}/SUCCEEDED_0.json`, `runs/${id}/manifest.json`]);
+    expect(redriven.output).toEqual({ MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: 'out', Key: `runs/${id}/manifest.json` } });
+    const records = JSON.parse(bodies.get(`runs/${id}/SUCCEEDED_0.json`)!) as { Input: string; RedriveCount: number; ExecutionArn: string }[];
+    expect(records.map((r) => [r.Input, r.RedriveCount])).toEqual([['1', 0], ['2', 1]]);
+    expect(records.map((r) => r.ExecutionArn)).toEqual([0, 1].map((i) => childIdentity(mapRunArn, i, parent.identity.executionArn).executionArn));
+    const events = await runtime.execution(parent.identity.executionArn).history();
+    expect(await runtime.replay({ executionArn: parent.identity.executionArn })).toEqual({ ok: true, replayedEvents: events.length });
+  });
+});
