@@ -637,6 +637,10 @@ export class ExecutionJournal {
       // Pure evaluations (JSONata) are recomputed, not recorded: run them before matching.
       const evaluation = r.parked.findIndex((c) => c.kind === 'evaluate');
       if (evaluation >= 0) {
+        if (this.feedAheadOfEvaluations(r)) {
+          await this.flushing;
+          continue;
+        }
         const c = r.parked.splice(evaluation, 1)[0] as Extract<Command, { kind: 'evaluate' }>;
         const settled = await c.work().then((value) => ({ ok: true, value }), (value) => ({ ok: false, value }));
         this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ...settled });
@@ -668,6 +672,26 @@ export class ExecutionJournal {
       }
       await this.flushing;
     }
+  }
+
+  /**
+   * Feeds the next recorded event ahead of the evaluations parked when it is an input that a
+   * live run does not hold back while an evaluation is pending (see afterEvaluations): a stop and
+   * the execution's timeout end it at once, as on AWS, and a worker that takes an activity task
+   * is answered at once. Their events come before whatever the evaluations' results recorded;
+   * run first, the evaluations recorded theirs in its place. An evaluation that recorded nothing
+   * before such an event loses nothing by running after it: a stop or timeout ends the
+   * execution, and ActivityStarted changes no state of the machine.
+   */
+  private feedAheadOfEvaluations(r: ReplayState): boolean {
+    const next = r.recorded[r.cursor];
+    if (next === undefined || (next.type !== 'ExecutionAborted' && next.type !== 'ExecutionTimedOut' && next.type !== 'ActivityStarted')) return false;
+    const now = r.now;
+    r.now = next.timestamp;
+    if (this.feedRecordedInput(r, next)) return true;
+    // Its task is not scheduled yet (an evaluation's result schedules it): the evaluations come first.
+    r.now = now;
+    return false;
   }
 
   private feedRecordedInput(r: ReplayState, next: HistoryEvent): boolean {
@@ -732,7 +756,11 @@ export class ExecutionJournal {
     this.enqueueFlush();
   }
 
-  /** StopExecution: ABORTED, every child actor stopped. */
+  /**
+   * StopExecution: ABORTED, every child actor stopped. At once, as on AWS, even while an
+   * evaluation is pending (its result is then dropped): a replay feeds the ExecutionAborted
+   * ahead of the evaluations parked (see feedAheadOfEvaluations).
+   */
   stop(error?: string, cause?: string): void {
     if (this.finished) return;
     this.endAbnormally('ABORTED', 'ExecutionAborted', error, cause);
@@ -1170,7 +1198,11 @@ export class ExecutionJournal {
     const ended = (ok: boolean, value: unknown) => {
       if (this.childRuns?.get(c.requestId)?.run !== run) return;
       this.childRuns.delete(c.requestId);
-      this.deliver(c.actor, { type: 'evaluated', requestId: c.requestId, ok, value });
+      // An answer like a task's (see settleTask): it waits for pending evaluations, as a replay,
+      // which takes children's results only after the evaluations parked, does.
+      const input: ActorInput = { type: 'evaluated', requestId: c.requestId, ok, value };
+      if (this.evaluationsSettled()) this.deliver(c.actor, input);
+      else this.afterEvaluations(() => this.deliver(c.actor, input));
     };
     run.done.then((result) => ended(true, result), (err: unknown) => ended(false, err));
     return run;
@@ -1240,6 +1272,8 @@ export class ExecutionJournal {
   private queueActivity(c: Extract<Command, { kind: 'task' }>, task: InFlightTask): void {
     this.options.activities!.dispatch({
       activityArn: c.resource, taskToken: c.token, input: c.input, executionArn: this.identity.executionArn,
+      // Not held back while an evaluation is pending: the worker is answered now. A replay
+      // feeds its ActivityStarted ahead of the evaluations (see feedAheadOfEvaluations).
       started: (workerName) => {
         if (this.taskFor(c.token) !== task || this.finished) return false;
         task.withdraw = undefined;
@@ -1259,7 +1293,10 @@ export class ExecutionJournal {
         if (this.taskFor(c.token) !== task) return;
         this.removeTask(task);
         for (const cancel of task.cancelTimers) cancel();
-        this.deliver(task.actor, { type: 'task.failed', requestId: task.requestId, error, cause: e instanceof Error ? e.message : String(e), phase: 'schedule' });
+        // An answer like any other (see settleTask): it waits for pending evaluations.
+        const failed: ActorInput = { type: 'task.failed', requestId: task.requestId, error, cause: e instanceof Error ? e.message : String(e), phase: 'schedule' };
+        if (this.evaluationsSettled()) this.deliver(task.actor, failed);
+        else this.afterEvaluations(() => this.deliver(task.actor, failed));
       },
     );
   }
@@ -1289,6 +1326,7 @@ export class ExecutionJournal {
     else this.afterEvaluations(() => this.deliver(task.actor, event));
   }
 
+  /** At once, even while an evaluation is pending, as stop() is. */
   private timeOut(): void {
     if (this.finished) return;
     this.endAbnormally('TIMED_OUT', 'ExecutionTimedOut', StatesErrors.Timeout, undefined);

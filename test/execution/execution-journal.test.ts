@@ -1,42 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryEventStore, createRuntime, openFileEventStore, type HistoryEvent } from '../../src/index.js';
-import type { EventStore } from '../../src/store/event-store.js';
-import { definitionStreamOf } from '../../src/store/definition-stream.js';
+import { describe, expect, it } from 'vitest';
+import { createRuntime, type HistoryEvent } from '../../src/index.js';
+import { diedAfter, journalTestStores } from './journal-stores.js';
 
 const passes = (n: number) => ({
   StartAt: 'P1',
   States: Object.fromEntries(Array.from({ length: n }, (_, i) => [`P${i + 1}`, i + 1 < n ? { Type: 'Pass', Next: `P${i + 2}` } : { Type: 'Pass', End: true }])),
 });
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
 // The journal keeps its own list of events unless the store shows its in-memory list: both
 // ways must give the same events and enforce the same history limit.
-const stores: [string, () => Promise<EventStore>][] = [
-  ['the in-memory store', async () => createMemoryEventStore()],
-  ['the file store', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'stepwise-journal-'));
-    dirs.push(dir);
-    return openFileEventStore(dir);
-  }],
-];
-
-/** A store holding an execution as a process that died after its event `k` left it: RUNNING, its first k events. */
-async function diedAfter(store: EventStore, arn: string, k: number): Promise<EventStore> {
-  const again = createMemoryEventStore();
-  const meta = (await store.getMetadata(arn))!;
-  const definitionStream = definitionStreamOf(meta.extra!.definitionId as string);
-  await again.append(definitionStream, await store.read(definitionStream), { expectedRevision: 0 });
-  await again.putMetadata({ ...meta, status: 'RUNNING', stopDate: undefined });
-  await again.append(arn, (await store.read(arn)).slice(0, k), { expectedRevision: 0 });
-  return again;
-}
+const stores = journalTestStores('stepwise-journal-');
 
 describe.each(stores)('an execution journal on %s', (_name, open) => {
   it('shows the events the store holds, in order', async () => {
