@@ -134,9 +134,19 @@ interface NodeRec {
   lastRunning?: ThreadRec;
   byIndex?: Map<number, ThreadRec>;
   summary?: MapIterationSummary;
+  /** A Parallel re-entered by a redrive: the branches that succeeded before, which do not run again. */
+  keptBranches?: ReadonlySet<number>;
 }
 
 type Fits = (n: NodeRec) => boolean;
+
+/** The index of a Parallel's next branch to appear: in order, past the ones a redrive kept. */
+function branchIndex(parallel: NodeRec): number {
+  let index = parallel.children!.length;
+  const kept = parallel.keptBranches;
+  if (kept) for (let i = 0, free = -1; ; i++) if (!kept.has(i) && ++free === index) return i;
+  return index;
+}
 const isTask: Fits = (n) => n.type === 'Task';
 const isOpenParallel: Fits = (n) => n.type === 'Parallel' && !n.failed;
 const isOpenMap: Fits = (n) => n.type === 'Map' && !n.failed;
@@ -212,6 +222,10 @@ export class ExecutionStateFold {
   private stopDate: number | undefined;
   private redriveCount = 0;
   private redriveDate: number | undefined;
+  /** The last state entered at the top level: the one a redrive picks up. */
+  private lastTopLevel: NodeRec | undefined;
+  /** Set by ExecutionRedriven when it picks up a Parallel: its branches that succeeded. */
+  private redrivenParallel: { name: string; kept: Set<number> } | undefined;
   private failedState: string | undefined;
   private lastEventId = 0;
   private lastEventDate = 0;
@@ -378,13 +392,20 @@ export class ExecutionStateFold {
         this.status = 'RUNNING';
         this.root.status = 'RUNNING';
         return;
-      case 'ExecutionRedriven':
+      case 'ExecutionRedriven': {
+        // A redrive reruns a Parallel's unsuccessful branches only: their events then number
+        // them from the first index that did not succeed, not from 0.
+        const last = this.lastTopLevel;
+        this.redrivenParallel = last?.type === 'Parallel'
+          ? { name: last.name, kept: new Set(last.children!.filter((c) => c.status === 'SUCCEEDED').map((c) => c.index)) }
+          : undefined;
         this.redriveCount++;
         this.redriveDate = ts;
         this.status = 'RUNNING';
         this.root.status = 'RUNNING';
         this.output = this.error = this.cause = this.stopDate = this.failedState = undefined;
         return;
+      }
       case 'ExecutionSucceeded':
       case 'ExecutionFailed':
       case 'ExecutionTimedOut':
@@ -410,7 +431,7 @@ export class ExecutionStateFold {
     let thread: ThreadRec;
     if (at && at.live && at.type === 'Parallel' && !at.failed && this.threadAt[p] === at.thread) {
       // Every branch starts from the Parallel's own cursor; the order they appear is branch order.
-      thread = this.openChild(at, 'branch', at.children!.length);
+      thread = this.openChild(at, 'branch', branchIndex(at));
     } else {
       thread = this.threadAt[p] ?? this.root;
       while (thread.status !== 'RUNNING' && thread.parent) thread = thread.parent.thread;
@@ -429,6 +450,12 @@ export class ExecutionStateFold {
       node.byIndex = new Map();
       node.summary = { name: node.name, enteredEventId: e.id, running: 0, succeeded: 0, failed: 0, aborted: 0, finished: [], closed: false };
       this.summaries.push(node.summary);
+    }
+    if (thread === this.root) {
+      this.lastTopLevel = node;
+      const redriven = this.redrivenParallel;
+      if (redriven && type === 'Parallel' && redriven.name === node.name && redriven.kept.size > 0) node.keptBranches = redriven.kept;
+      this.redrivenParallel = undefined;
     }
     thread.current = node;
     thread.idleAfterExit = false;

@@ -622,3 +622,29 @@ describe('foldExecutionState: recorded AWS histories', () => {
     }
   });
 });
+
+describe('foldExecutionState: a redriven Parallel', () => {
+  it('numbers the branches it reruns by their own index, past the ones that succeeded before', async () => {
+    const { createRuntime } = await import('../../src/index.js');
+    const runtime = createRuntime({ clock: 'virtual' });
+    let failing = true;
+    runtime.handle({ state: 'B' }, () => {
+      if (failing) throw Object.assign(new Error('no'), { name: 'B.Failed' });
+      return 'b';
+    });
+    runtime.handle({ state: 'A' }, () => 'a');
+    runtime.handle({ state: 'C' }, () => 'c');
+    const branch = (name: string) => ({ StartAt: name, States: { [name]: { Type: 'Task', Resource: `arn:aws:lambda:us-east-1:123456789012:function:${name}`, End: true } } });
+    const definition = { StartAt: 'All', States: { All: { Type: 'Parallel', Branches: [branch('A'), branch('B'), branch('C')], End: true } } };
+    const first = await runtime.run({ definition });
+    expect(first.status).toBe('FAILED');
+    failing = false;
+    expect(await (await runtime.redrive(first.executionArn)).done).toMatchObject({ status: 'SUCCEEDED', output: ['a', 'b', 'c'] });
+    const events = await runtime.execution(first.executionArn).history();
+    const redriven = events.findIndex((e) => e.type === 'ExecutionRedriven');
+    const rerun = events.slice(redriven).find((e) => e.type === 'TaskStateEntered')!;
+    expect(rerun.stateEnteredEventDetails).toMatchObject({ name: 'B' });
+    const parallel = only(foldExecutionState(events, rerun.id).active);
+    expect(parallel.children!.map((c) => [c.index, c.status, c.active.map((a) => a.name)])).toEqual([[1, 'RUNNING', ['B']]]);
+  });
+});
