@@ -143,8 +143,12 @@ function parentStateMachineArnOf(mapRunArn: string): string {
 
 interface ChildExtra { mapRunArn?: string; parentExecutionArn?: string; mapRun?: MapRunSettings }
 
-/** Every listed child execution of a Map Run (the store's listing, in its order). */
-export async function mapRunChildren(store: EventStore, mapRunArn: string): Promise<ExecutionMetadata[]> {
+/**
+ * Every listed child execution of a Map Run (the store's listing, in its order); with
+ * `parentExecutionArn`, those of that parent only. A fork of an execution copied past a
+ * MapRunStarted runs that Map Run on under the same ARN, with children of its own.
+ */
+export async function mapRunChildren(store: EventStore, mapRunArn: string, parentExecutionArn?: string): Promise<ExecutionMetadata[]> {
   const out: ExecutionMetadata[] = [];
   let nextToken: string | undefined;
   do {
@@ -152,17 +156,31 @@ export async function mapRunChildren(store: EventStore, mapRunArn: string): Prom
     // Listings leave `extra` out: each child's own metadata names its Map Run.
     for (const item of page.items) {
       const m = await store.getMetadata(item.executionArn);
-      if (m && (m.extra as ChildExtra | undefined)?.mapRunArn === mapRunArn) out.push(m);
+      const extra = m?.extra as ChildExtra | undefined;
+      if (m && extra?.mapRunArn === mapRunArn && (parentExecutionArn === undefined || extra.parentExecutionArn === parentExecutionArn)) out.push(m);
     }
     nextToken = page.nextToken;
   } while (nextToken);
   return out;
 }
 
-/** The execution that started a Map Run: named by any of its children, else found among the executions of its state machine. */
+/**
+ * The execution that started a Map Run: named by its children (the one that is not a fork, when
+ * forks ran it on too), else found among the executions of its state machine.
+ */
 async function parentOf(store: EventStore, mapRunArn: string, children: readonly ExecutionMetadata[]): Promise<{ executionArn: string; events: HistoryEvent[] } | undefined> {
-  const named = (children[0]?.extra as ChildExtra | undefined)?.parentExecutionArn;
-  if (named) return { executionArn: named, events: await store.read(named) };
+  const named = [...new Set(children.map((c) => (c.extra as ChildExtra | undefined)?.parentExecutionArn).filter((p): p is string => p !== undefined))];
+  let chosen = named[0];
+  if (named.length > 1) {
+    for (const parent of named) {
+      const extra = (await store.getMetadata(parent))?.extra as { forkedFrom?: unknown } | undefined;
+      if (extra?.forkedFrom === undefined) {
+        chosen = parent;
+        break;
+      }
+    }
+  }
+  if (chosen) return { executionArn: chosen, events: await store.read(chosen) };
   let nextToken: string | undefined;
   do {
     const page = await store.list({ stateMachineArn: parentStateMachineArnOf(mapRunArn), maxResults: 1000, nextToken });
@@ -186,13 +204,14 @@ export async function describeMapRun(store: EventStore, mapRunArn: string): Prom
   const children = await mapRunChildren(store, mapRunArn);
   const parent = await parentOf(store, mapRunArn, children);
   const run = parent && mapRunsOfHistory(parent.events).find((r) => r.mapRunArn === mapRunArn);
-  return parent && run ? described(run, parent.executionArn, children) : undefined;
+  const own = children.filter((c) => (c.extra as ChildExtra | undefined)?.parentExecutionArn === parent?.executionArn);
+  return parent && run ? described(run, parent.executionArn, own) : undefined;
 }
 
 /** Every Map Run of one execution, described (DescribeMapRun for each), its history read once. */
 export async function describeMapRunsOf(store: EventStore, executionArn: string): Promise<MapRunDescription[]> {
   const out: MapRunDescription[] = [];
-  for (const run of mapRunsOfHistory(await store.read(executionArn))) out.push(described(run, executionArn, await mapRunChildren(store, run.mapRunArn)));
+  for (const run of mapRunsOfHistory(await store.read(executionArn))) out.push(described(run, executionArn, await mapRunChildren(store, run.mapRunArn, executionArn)));
   return out;
 }
 

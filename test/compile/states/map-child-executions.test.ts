@@ -476,3 +476,22 @@ describe('a Distributed Map that reads its items and writes its results, replaye
     expect(await runtime.replay({ executionArn: parent.identity.executionArn })).toEqual({ ok: true, replayedEvents: events.length });
   });
 });
+
+describe('a fork copied past a MapRunStarted', () => {
+  it('runs the Map Run on with children of its own: each execution counts its own children, and DescribeMapRun the original\'s', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle(LAMBDA, ({ input }) => ({ charged: (input as { item: JsonValue }).item }));
+    const parent = runtime.startExecution({ definition: billing(), input: { items: [1, 2, 3] }, stateMachineName: 'Billing' });
+    await parent.done;
+    const started = parent.events.find((e) => e.type === 'MapRunStarted')!;
+    const fork = await runtime.fork(parent.identity.executionArn, { fromEventId: started.id });
+    expect((await fork.done).status).toBe('SUCCEEDED');
+    const mapRunArn = mapRunArnOf(parent.events);
+    for (const arn of [parent.identity.executionArn, fork.identity.executionArn]) {
+      const [run] = await runtime.describeMapRuns(arn);
+      expect(run).toMatchObject({ mapRunArn, executionArn: arn, executionCounts: { succeeded: 3, total: 3 } });
+      expect(run!.children.map((c) => (c.extra as { parentExecutionArn: string }).parentExecutionArn)).toEqual([arn, arn, arn]);
+    }
+    expect(await runtime.describeMapRun(mapRunArn)).toMatchObject({ executionArn: parent.identity.executionArn, executionCounts: { succeeded: 3, total: 3 } });
+  });
+});
