@@ -60,6 +60,8 @@ export interface MapRunView {
   status: string;
   startDate: number;
   stopDate?: number;
+  /** Times a redrive of its parent redrove it. */
+  redriveCount?: number;
   executionCounts?: { pending: number; running: number; succeeded: number; failed: number; timedOut: number; aborted: number; total: number };
   children: { executionArn: string; name: string; status: string; startDate: number; stopDate?: number }[];
 }

@@ -184,6 +184,35 @@ describe('stepwise ui in a real browser', () => {
     expect(pageErrors).toEqual([]);
   }, 60000);
 
+  it('redrives a parent whose Map Run failed: the same Map Run, redriven, its children all succeeded', async () => {
+    let lost = true;
+    runtime.handle('arn:aws:lambda:us-east-1:123456789012:function:deliver', ({ input }) => {
+      if (lost && input === 'lost') throw Object.assign(new Error('parcel lost'), { name: 'Parcel.Lost' });
+      return { delivered: input };
+    });
+    const fan = {
+      StartAt: 'Deliver',
+      States: {
+        Deliver: {
+          Type: 'Map', Label: 'Parcels',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'Send', States: { Send: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:deliver', End: true } } },
+          End: true,
+        },
+      },
+    };
+    const parent = await runtime.run({ definition: fan, input: ['a', 'lost'], stateMachineName: 'Delivery', name: 'parcels' });
+    expect(parent.status).toBe('FAILED');
+    lost = false;
+    await page.goto(`${server.url}#/execution/${encodeURIComponent(parent.executionArn)}`);
+    await page.click('[data-testid="redrive"]');
+    await expect.poll(() => page.textContent('[data-testid="execution-status"]')).toBe('SUCCEEDED');
+    await page.click('[data-state="Deliver"]', { position: { x: 12, y: 8 } });
+    await expect.poll(() => page.textContent('[data-testid="map-run-counts"]')).toContain('2 child executions: 2 succeeded, 0 failed');
+    expect(await page.textContent('[data-testid="map-run-redrives"]')).toBe('redriven 1 time');
+    expect(await page.locator('[data-testid="map-run"]').count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+  }, 60000);
+
   it('replays against a changed definition with the divergence highlighted, and redrives', async () => {
     await page.goto(`${server.url}#/execution/${encodeURIComponent(failedArn)}`);
     await page.locator('[data-state="Reject"][data-status="failed"]').waitFor();

@@ -65,6 +65,7 @@ function MapRunBlock({ run }: { run: MapRunView }) {
     <div class="map-run" data-testid="map-run">
       <h4>Map Run <span class={`badge ${run.status}`}>{run.status}</span></h4>
       <p class="arn" title={run.mapRunArn}>{run.mapRunArn.split(':').pop()}</p>
+      {(run.redriveCount ?? 0) > 0 && <p data-testid="map-run-redrives">redriven {run.redriveCount} time{run.redriveCount === 1 ? '' : 's'}</p>}
       {c && <p data-testid="map-run-counts">{c.total} child executions: {c.succeeded} succeeded, {c.failed} failed, {c.aborted} aborted, {c.timedOut} timed out, {c.running} running, {c.pending} pending</p>}
       <div class="children">
         {shown.map((child) => (
