@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRuntime, type HistoryEvent } from '../../src/index.js';
-import { diedAfter, journalTestStores } from './journal-stores.js';
+import { diedAfter, journalTestStores, parallelOf } from './journal-stores.js';
 
 const passes = (n: number) => ({
   StartAt: 'P1',
@@ -144,18 +144,10 @@ describe.each(stores)('a Distributed Map beside other work on %s', (_name, open)
   const FAST = 'arn:aws:lambda:us-east-1:123456789012:function:fast';
   // The Map's child executions answer after the other branch's Task has: the parent records that
   // Task's events while the Map Run is still under way, and nothing of the children until it ends.
-  const definition = {
-    StartAt: 'Both',
-    States: {
-      Both: {
-        Type: 'Parallel', End: true,
-        Branches: [
-          { StartAt: 'Fan', States: { Fan: { Type: 'Map', End: true, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: SLOW, End: true } } } } } },
-          { StartAt: 'Quick', States: { Quick: { Type: 'Task', Resource: FAST, End: true } } },
-        ],
-      },
-    },
-  };
+  const definition = parallelOf(
+    { StartAt: 'Fan', States: { Fan: { Type: 'Map', End: true, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: SLOW, End: true } } } } } },
+    { StartAt: 'Quick', States: { Quick: { Type: 'Task', Resource: FAST, End: true } } },
+  );
   const handlers = (runtime: ReturnType<typeof createRuntime>) => {
     runtime.handle(SLOW, ({ input }) => new Promise((r) => setTimeout(() => r({ slow: input }), 30)));
     runtime.handle(FAST, () => ({ fast: true }));

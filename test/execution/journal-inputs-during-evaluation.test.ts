@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryEventStore, createRuntime, type Clock, type JsonValue, type StateMachineDefinition } from '../../src/index.js';
 import type { EventStore } from '../../src/store/event-store.js';
-import { diedAfter, journalTestStores } from './journal-stores.js';
+import { diedAfter, journalTestStores, parallelOf } from './journal-stores.js';
 import { ACTIVITY_STREAM } from '../../src/store/internal-streams.js';
 
 /**
@@ -52,6 +52,12 @@ function slowReader() {
   // `settledLive`: the first read answered, and the turn it was delivered in has passed.
   return { handler, reading, release, settledLive: done };
 }
+
+/** An activity Task beside a branch whose Lambda Task answers first and whose Map then reads its items. */
+const activityBesideRead = (activity: string) => parallelOf(
+  { StartAt: 'Approve', States: { Approve: { Type: 'Task', Resource: activity, End: true } } },
+  { StartAt: 'First', States: { First: { Type: 'Task', Resource: LAMBDA, Next: 'Read' }, Read: readingMap('INLINE') } },
+);
 
 /** A clock moved by hand: the execution's timeout fires exactly when the test says. */
 class ManualClock implements Clock {
@@ -160,18 +166,7 @@ describe.each(stores)('the execution timeout while an evaluation is pending on %
 describe.each(stores)('a worker taking an activity task while an evaluation is pending on %s', (_name, open) => {
   // The activity is handed out before the other branch's read begins (its Task answers first),
   // and a worker takes it while the read is under way.
-  const definition = {
-    StartAt: 'Both',
-    States: {
-      Both: {
-        Type: 'Parallel', End: true,
-        Branches: [
-          { StartAt: 'Approve', States: { Approve: { Type: 'Task', Resource: ACTIVITY, End: true } } },
-          { StartAt: 'First', States: { First: { Type: 'Task', Resource: LAMBDA, Next: 'Read' }, Read: readingMap('INLINE') } },
-        ],
-      },
-    },
-  } as StateMachineDefinition;
+  const definition = activityBesideRead(ACTIVITY);
   const output = [{ approved: true }, [1, 2]];
 
   it('records ActivityStarted before the read\'s events, and a resume from any event finishes alike', async () => {
@@ -227,18 +222,7 @@ describe('an activity that cannot be scheduled, found out while an evaluation is
   // Its task is handed to the activity queue before the other branch's read begins; the queue
   // finds the activity missing only once the read is under way (the registry's load waits).
   const MISSING = 'arn:aws:states:us-east-1:123456789012:activity:missing';
-  const definition = {
-    StartAt: 'Both',
-    States: {
-      Both: {
-        Type: 'Parallel', End: true,
-        Branches: [
-          { StartAt: 'Approve', States: { Approve: { Type: 'Task', Resource: MISSING, End: true } } },
-          { StartAt: 'First', States: { First: { Type: 'Task', Resource: LAMBDA, Next: 'Read' }, Read: readingMap('INLINE') } },
-        ],
-      },
-    },
-  } as StateMachineDefinition;
+  const definition = activityBesideRead(MISSING);
 
   it('records ActivityScheduleFailed after the read\'s events, and a resume from any event finishes alike', async () => {
     const inner = createMemoryEventStore();
@@ -307,26 +291,11 @@ describe.each(stores)("a Distributed Map's child ending while another branch's e
       await answered;
       return { charged: input };
     });
-    const definition = {
-      StartAt: 'Both',
-      States: {
-        Both: {
-          Type: 'Parallel', End: true,
-          Branches: [
-            {
-              StartAt: 'Fan',
-              States: {
-                Fan: {
-                  Type: 'Map', End: true, ItemsPath: '$.items',
-                  ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Charge', States: { Charge: { Type: 'Task', Resource: LAMBDA, End: true } } },
-                },
-              },
-            },
-            { StartAt: 'Read', States: { Read: readingMap('INLINE') } },
-          ],
-        },
-      },
-    } as StateMachineDefinition;
+    const fan = {
+      Type: 'Map', End: true, ItemsPath: '$.items',
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Charge', States: { Charge: { Type: 'Task', Resource: LAMBDA, End: true } } },
+    };
+    const definition = parallelOf({ StartAt: 'Fan', States: { Fan: fan } }, { StartAt: 'Read', States: { Read: readingMap('INLINE') } });
     const execution = runtime.startExecution({ definition, input: { items: [7] }, name: 'child-during-read' });
     const arn = execution.identity.executionArn;
     await Promise.all([reader.reading, calling]);

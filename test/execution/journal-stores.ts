@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { createMemoryEventStore, openFileEventStore } from '../../src/index.js';
+import { createMemoryEventStore, openFileEventStore, type StateMachineDefinition } from '../../src/index.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import { definitionStreamOf } from '../../src/store/definition-stream.js';
 
@@ -34,4 +34,9 @@ export async function diedAfter(store: EventStore, arn: string, k: number): Prom
   await again.putMetadata({ ...meta, status: 'RUNNING', stopDate: undefined });
   await again.append(arn, (await store.read(arn)).slice(0, k), { expectedRevision: 0 });
   return again;
+}
+
+/** A state machine that is one Parallel state of the given branches, ending the execution. */
+export function parallelOf(...branches: object[]): StateMachineDefinition {
+  return { StartAt: 'Both', States: { Both: { Type: 'Parallel', End: true, Branches: branches } } } as unknown as StateMachineDefinition;
 }

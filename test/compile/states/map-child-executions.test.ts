@@ -290,11 +290,11 @@ describe('UpdateMapRun', () => {
 describe('a redrive of the parent redrives its Map Run (DG:redrive-map-run)', () => {
   const redrivenOf = (events: readonly HistoryEvent[]) => events.filter((e) => e.type === 'MapRunRedriven').map((e) => e.mapRunRedrivenEventDetails);
   const childArns = (parent: { identity: { executionArn: string } }, mapRunArn: string, n: number) => Array.from({ length: n }, (_, i) => childIdentity(mapRunArn, i, parent.identity.executionArn).executionArn);
-
-  it('same Map Run ARN, MapRunRedriven; the children that failed are redriven in place, those that succeeded are not run again', async () => {
+  /** A runtime whose charge Task declines the items named (`decline` names others later) and notes every call. */
+  const declining = (...items: string[]) => {
     const store = createMemoryEventStore();
     const runtime = createRuntime({ store, clock: 'virtual' });
-    let declined = new Set(['b']);
+    let declined = new Set(items);
     const calls: JsonValue[] = [];
     runtime.handle(LAMBDA, ({ input }) => {
       const item = (input as { item: string }).item;
@@ -302,6 +302,11 @@ describe('a redrive of the parent redrives its Map Run (DG:redrive-map-run)', ()
       if (declined.has(item)) throw Object.assign(new Error('declined'), { name: 'Card.Declined' });
       return { charged: item };
     });
+    return { store, runtime, calls, decline: (...next: string[]) => (declined = new Set(next)) };
+  };
+
+  it('same Map Run ARN, MapRunRedriven; the children that failed are redriven in place, those that succeeded are not run again', async () => {
+    const { store, runtime, calls, decline } = declining('b');
     const parent = runtime.startExecution({ definition: billing({ maxConcurrency: 1 }), input: { items: ['a', 'b', 'c'] }, stateMachineName: 'Billing' });
     expect((await parent.done).status).toBe('FAILED');
     expect(calls).toEqual(['a', 'b']);
@@ -309,7 +314,7 @@ describe('a redrive of the parent redrives its Map Run (DG:redrive-map-run)', ()
     const [a, b, c] = childArns(parent, mapRunArn, 3);
     expect((await store.getMetadata(c!))).toBeUndefined();
 
-    declined = new Set();
+    decline();
     calls.length = 0;
     const redriven = await runtime.redrive(parent.identity.executionArn);
     expect(await redriven.done).toMatchObject({ status: 'SUCCEEDED', output: { charged: [{ charged: 'a' }, { charged: 'b' }, { charged: 'c' }] } });
@@ -334,21 +339,12 @@ describe('a redrive of the parent redrives its Map Run (DG:redrive-map-run)', ()
   });
 
   it('redriven again: a child first run in the second attempt is redriven in the third (redriveCount 2), and the history still replays', async () => {
-    const store = createMemoryEventStore();
-    const runtime = createRuntime({ store, clock: 'virtual' });
-    let declined = new Set(['b']);
-    const calls: JsonValue[] = [];
-    runtime.handle(LAMBDA, ({ input }) => {
-      const item = (input as { item: string }).item;
-      calls.push(item);
-      if (declined.has(item)) throw Object.assign(new Error('declined'), { name: 'Card.Declined' });
-      return { charged: item };
-    });
+    const { store, runtime, calls, decline } = declining('b');
     const parent = runtime.startExecution({ definition: billing({ maxConcurrency: 1 }), input: { items: ['a', 'b', 'c', 'd'] }, stateMachineName: 'Billing' });
     expect((await parent.done).status).toBe('FAILED');
-    declined = new Set(['c']);
+    decline('c');
     expect((await (await runtime.redrive(parent.identity.executionArn)).done).status).toBe('FAILED');
-    declined = new Set();
+    decline();
     calls.length = 0;
     expect(await (await runtime.redrive(parent.identity.executionArn)).done).toMatchObject({ status: 'SUCCEEDED' });
     expect(calls).toEqual(['c', 'd']);
