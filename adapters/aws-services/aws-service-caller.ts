@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../src/asl/json-value.js';
 import { isJsonObject } from '../../src/asl/json-value.js';
+import { objectBodyText } from '../../src/compile/states/item-reader.js';
 import type { ServiceCaller, ServiceRequest } from '../../src/resources/service-caller.js';
 import { TaskFailure } from '../../src/resources/task-handlers.js';
 import { badParameters, serviceFailure } from './aws-errors.js';
@@ -13,7 +14,8 @@ import { SdkClients, type AwsServiceOptions, type SdkResponse } from './sdk-clie
  * - the optimized `sqs:sendMessage`, `sns:publish`, `dynamodb:getItem|putItem|updateItem|deleteItem`
  *   and `events:putEvents`, with the request and result shapes Step Functions uses, and
  *   `s3:putObject` (a Distributed Map's ResultWriter), `s3:getObject` and `s3:listObjectsV2` (its
- *   ItemReader: the object's body as text; every page of the listing);
+ *   ItemReader: the object's body as text, or base64 for a Parquet or compressed file; every page
+ *   of the listing);
  * - `aws-sdk:<service>:<action>` through `@aws-sdk/client-<service>`, loaded when first used.
  *
  * Each package is an optional peer dependency: a call whose package is not installed fails
@@ -65,11 +67,12 @@ const OPTIMIZED: Record<string, Optimized> = {
     return withHttpMetadata(await call(sdk, 's3', 'putObject', { ...params, Body: asText(params.Body) }, request));
   },
   // What a Distributed Map's ItemReader reads (DG:input-output-itemreader). A file: its body as
-  // text, which the Map parses as its ReaderConfig says (JSON, JSONL, CSV).
+  // text, which the Map parses as its ReaderConfig says (JSON, JSONL, CSV), or, for a Parquet
+  // file or a GZIP/ZSTD-compressed one, the base64 of its bytes, which the reader recognises.
   's3:getObject': async (sdk, request) => {
     const response = await call(sdk, 's3', 'getObject', objectParams(request), request);
     const { Body: body, ...rest } = response.output;
-    return { ...(toJson(rest) as Record<string, JsonValue>), Body: await bodyText(body) };
+    return { ...(toJson(rest) as Record<string, JsonValue>), Body: await bodyContent(body) };
   },
   // The objects of a bucket or prefix: Step Functions lists every page, following the
   // continuation tokens itself; the Map makes one item of each object.
@@ -166,12 +169,13 @@ function asText(value: JsonValue | undefined): string | undefined {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** S3's body: a stream in SDK v3 (`transformToString`), bytes, or text already. */
-async function bodyText(body: unknown): Promise<string> {
+/** S3's body: a stream in SDK v3 (`transformToByteArray`, `transformToString`), bytes, or text already. */
+async function bodyContent(body: unknown): Promise<string> {
   if (body === undefined || body === null) return '';
   if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return new TextDecoder().decode(body);
-  const stream = body as { transformToString?: (encoding?: string) => Promise<string> };
+  if (body instanceof Uint8Array) return objectBodyText(body);
+  const stream = body as { transformToByteArray?: () => Promise<Uint8Array>; transformToString?: (encoding?: string) => Promise<string> };
+  if (typeof stream.transformToByteArray === 'function') return objectBodyText(await stream.transformToByteArray());
   if (typeof stream.transformToString === 'function') return stream.transformToString('utf-8');
   return String(body);
 }

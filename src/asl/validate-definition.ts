@@ -67,6 +67,8 @@ const MAX_INT_FIELD = 99999999;
 const MAX_STATE_NAME = 80;
 const MAX_LABEL = 40;
 const MAX_VARIABLE_NAME = 80;
+/** ReaderConfig's fields as DG:input-output-itemreader lists them. */
+const READER_CONFIG_FIELDS = ['InputType', 'Transformation', 'ManifestType', 'CSVDelimiter', 'CSVHeaderLocation', 'CSVHeaders', 'ItemsPointer', 'MaxItems', 'MaxItemsPath'] as const;
 
 interface FieldSets {
   both: readonly string[];
@@ -839,13 +841,37 @@ class Validator {
     if (language === 'JSONata' && 'MaxItemsPath' in config) {
       this.error(SCHEMA, "The QueryLanguage is set to 'JSONata', but field 'MaxItemsPath' is only supported for the 'JSONPath' QueryLanguage", cp);
     }
+    this.checkUnknownFields(config, cp, READER_CONFIG_FIELDS);
     this.checkEnum(config, cp, 'InputType', ['CSV', 'JSON', 'JSONL', 'MANIFEST', 'PARQUET']);
     this.checkEnum(config, cp, 'CSVHeaderLocation', ['FIRST_ROW', 'GIVEN']);
+    this.checkEnum(config, cp, 'CSVDelimiter', ['COMMA', 'PIPE', 'SEMICOLON', 'SPACE', 'TAB']);
+    this.checkEnum(config, cp, 'Transformation', ['NONE', 'LOAD_AND_FLATTEN']);
+    this.checkEnum(config, cp, 'ManifestType', ['ATHENA_DATA', 'S3_INVENTORY']);
     if (config['CSVHeaderLocation'] === 'GIVEN' && !('CSVHeaders' in config)) {
       this.error(SCHEMA, "The field 'CSVHeaders' is required when CSVHeaderLocation is 'GIVEN'", cp);
     }
     if ('CSVHeaders' in config && (!Array.isArray(config['CSVHeaders']) || !config['CSVHeaders'].every((h) => typeof h === 'string'))) {
       this.error(SCHEMA, 'CSVHeaders must be an array of strings', at(cp, 'CSVHeaders'));
+    }
+    if ('ItemsPointer' in config) {
+      const pointer = config['ItemsPointer'];
+      if (typeof pointer !== 'string') this.error(SCHEMA, `ItemsPointer must be a string, not ${typeName(pointer)}`, at(cp, 'ItemsPointer'));
+      else if (pointer !== '' && !pointer.startsWith('/')) this.error(SCHEMA, "ItemsPointer must be a JSON Pointer (starting with '/')", at(cp, 'ItemsPointer'));
+    }
+    // DG:input-output-itemreader: "When set to LOAD_AND_FLATTEN, you must also set InputType"
+    // (one of CSV, JSON, JSONL, PARQUET); "If set to S3_INVENTORY, you must not also specify
+    // InputType"; ATHENA_DATA takes "InputType to either CSV, JSONL, or Parquet".
+    const inputType = config['InputType'];
+    if (config['Transformation'] === 'LOAD_AND_FLATTEN') {
+      if (!('InputType' in config)) this.error(SCHEMA, "The field 'InputType' is required when Transformation is 'LOAD_AND_FLATTEN'", cp);
+      else if (inputType === 'MANIFEST') this.error(SCHEMA, "InputType must be one of CSV, JSON, JSONL, PARQUET when Transformation is 'LOAD_AND_FLATTEN'; got MANIFEST", at(cp, 'InputType'));
+    }
+    if (config['ManifestType'] === 'S3_INVENTORY' && 'InputType' in config) {
+      this.error(SCHEMA, "The field 'InputType' must not be set when ManifestType is 'S3_INVENTORY'", cp);
+    }
+    if (config['ManifestType'] === 'ATHENA_DATA') {
+      if (!('InputType' in config)) this.error(SCHEMA, "The field 'InputType' is required when ManifestType is 'ATHENA_DATA'", cp);
+      else if (inputType === 'JSON' || inputType === 'MANIFEST') this.error(SCHEMA, `InputType must be one of CSV, JSONL, PARQUET when ManifestType is 'ATHENA_DATA'; got ${quote(inputType)}`, at(cp, 'InputType'));
     }
   }
 

@@ -55,6 +55,8 @@ export interface RedrivenMapRun {
   redriveCount: number;
   /** By item index, the attempt each child execution has reached (0: its first run, n: its nth redrive). */
   childAttempts: Record<number, number>;
+  /** With an ItemReader: the key its items are remembered under (see services.remembered). */
+  readKey?: string;
 }
 
 /** A compiled state list: the machine plus what states need to spawn nested scopes. */

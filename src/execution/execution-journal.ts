@@ -9,6 +9,7 @@ import { AslError } from '../errors/asl-error.js';
 import { noOpenTaskError } from './task-token.js';
 import { StepwiseError, isStepwiseError } from '../errors/stepwise-error.js';
 import { taskCallsIn, type MockTestCase } from '../resources/mock-config.js';
+import { rememberedEvent, rememberedStreamOf, rememberedValues } from '../store/remembered-stream.js';
 import type { TaskHandlerRegistry, TaskRequest } from '../resources/task-handlers.js';
 import { runTask, startTask, type TaskOutcome, type TaskOutcomeReceiver } from '../resources/task-runner.js';
 import { isWrongExpectedRevisionError, type EventStore, type ExecutionStatus } from '../store/event-store.js';
@@ -92,6 +93,11 @@ export interface JournalEnvironment {
   onSettled?: (journal: ExecutionJournal, result: ExecutionResult | undefined) => void;
   /** Runs a Distributed Map's children as executions of their own. */
   children?: MapChildHost;
+  /**
+   * Where the values an execution remembered (services.remembered) are looked up: its own
+   * store unless given; a probe, which runs on a throwaway store, looks in the runtime's.
+   */
+  rememberedIn?: EventStore;
   /**
    * The execution holding each open task whose token is handed outside (`.waitForTaskToken`,
    * activities), so that SendTaskSuccess finds it at once; other tasks are answered in process.
@@ -412,7 +418,7 @@ export class ExecutionJournal {
       {
         store: createMemoryEventStore(), clock: this.options.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.options.children,
         // For an ItemReader's read (the only call a replay makes: see invoke).
-        handlers: this.options.handlers, services: this.options.services,
+        handlers: this.options.handlers, services: this.options.services, rememberedIn: this.options.rememberedIn ?? this.options.store,
       },
       { compiled: this.compiled, input: this.startInput, forkedAt: this.reseedAt > 0 ? this.reseedAt - 1 : undefined, mocks: this.mocks },
     );
@@ -541,6 +547,19 @@ export class ExecutionJournal {
       if (!j.inputOverride || (r && r.cursor < r.recorded.length)) return undefined;
       const { value } = j.inputOverride;
       j.inputOverride = undefined;
+      return value;
+    }
+
+    async remembered(key: string, work: () => Promise<JsonValue>): Promise<JsonValue> {
+      const j = this.journal;
+      const o = j.options;
+      const stream = rememberedStreamOf(j.identity.executionArn);
+      const known = rememberedValues(await (o.rememberedIn ?? o.store).read(stream)).get(key);
+      if (known !== undefined) return known;
+      const value = await work();
+      // Kept before the value is acted on, as a history event is (write-ahead).
+      const count = (await o.store.read(stream)).length;
+      await o.store.append(stream, [rememberedEvent(count + 1, key, value, j.now())], { expectedRevision: 'any' });
       return value;
     }
 

@@ -125,4 +125,10 @@ export interface ExecutionServices {
    * `write`); only from a command.
    */
   invoke(resource: string, input: JsonValue, stateName: string, effect?: 'read' | 'write'): Promise<JsonValue>;
+  /**
+   * The value `work` gives, done once per execution and `key`: kept beside the history, so that
+   * a resume, replay or redrive gets the same value without doing it again (an ItemReader's
+   * items, which no history records). Only from a command.
+   */
+  remembered(key: string, work: () => Promise<JsonValue>): Promise<JsonValue>;
 }

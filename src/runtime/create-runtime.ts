@@ -15,6 +15,7 @@ import type { ReplayComparison } from '../execution/replay-matching.js';
 import type { MockConfig, MockTestCase } from '../resources/mock-config.js';
 import { checkMockedStates } from '../resources/mock-config.js';
 import { TaskHandlerRegistry, type HandlerMatcher, type TaskHandler } from '../resources/task-handlers.js';
+import { rememberedStreamOf, rememberedUpTo } from '../store/remembered-stream.js';
 import { isWrongExpectedRevisionError, type EventStore, type ExecutionMetadata, type StoredStreamEvent } from '../store/event-store.js';
 import { filter, type Observable } from 'rxjs';
 import { isInternalStream } from '../store/internal-streams.js';
@@ -361,6 +362,9 @@ export class Runtime {
       // A `name` the store already holds: refused as startExecution refuses it, the stored execution untouched.
       throw isWrongExpectedRevisionError(err) ? new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${identity.executionArn}'`, err) : err;
     });
+    // What the original remembered for the events the fork copies (an ItemReader's items).
+    const remembered = rememberedUpTo(await this.store.read(rememberedStreamOf(executionArn)), options.fromEventId);
+    if (remembered.length > 0) await this.store.append(rememberedStreamOf(identity.executionArn), remembered, { expectedRevision: 'any' });
     const { definition: _inline, ...originExtra } = origin.extra;
     const extra: StoredExtra = { ...originExtra, definitionId: prepared.definitionId, forkedFrom: { executionArn, eventId: options.fromEventId } };
     void journal.resume(copies, 'strict', options.input);
@@ -408,7 +412,7 @@ export class Runtime {
       // A Distributed Map's children are looked up in this runtime's store (read only: a replay starts none).
       {
         store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.mapChildren,
-        handlers: this.handlers, services: this.services,
+        handlers: this.handlers, services: this.services, rememberedIn: this.store,
       },
       { compiled: prepared.compiled, input, forkedAt, mocks },
     );

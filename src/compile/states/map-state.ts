@@ -14,7 +14,7 @@ import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
 import { batchesOf } from './item-batcher.js';
-import { itemsFromReader } from './item-reader.js';
+import { readerItems } from './item-reader.js';
 import { evaluateField, evaluateNumberField } from './jsonata-io.js';
 import { childIdentity, planExport, transformResults, writerPlanOf, type ChildRun, type ObjectToWrite, type WriterPlan } from './result-writer.js';
 
@@ -138,6 +138,7 @@ function startMapRun(rt: ScopeRuntime, state: MapState, redriven = rt.redrivenMa
 
 /** The ItemReader could not read the items: the Map Run fails (as AWS records it), then the state. */
 function readerFailed(rt: ScopeRuntime, thrown: unknown, mapRunArn: string | undefined): void {
+  // A failed read is remembered (see readItems) but never reused: a redrive reads again.
   // A retry after this starts a new Map Run: the redrive's is used up.
   rt.takeRedriveSucceeded(rt.active!.name);
   const { error, cause } = rt.toFailure(isAslError(thrown) ? thrown : new AslError(StatesErrors.ItemReaderFailed, thrown instanceof Error ? thrown.message : String(thrown)));
@@ -167,12 +168,37 @@ function readItems(rt: ScopeRuntime, state: MapState, params: JsonValue, then: (
   const mapRunArn = isDistributed(state) ? startMapRun(rt, state) : undefined;
   const services = rt.services;
   const name = rt.active!.name;
-  const read = () => services.invoke(reader.Resource!, params, name)
-    .then((data) => ({ items: itemsFromReader(data, reader.ReaderConfig as never) }), (error: unknown) => ({ error }));
+  const key = readKeyOf(rt, rt.redrivenMapRun(name));
+  // A listing to flatten or a manifest takes further reads, each answered as the first is.
+  // Its failure is remembered too: a replay of it fails the same way, whatever the file is now.
+  const read = () => services.remembered(key, () => readerItems((resource, input) => services.invoke(resource, input, name), reader.Resource!, params, reader.ReaderConfig as never)
+    .then((items): JsonValue => ({ items }), (thrown: unknown): JsonValue => {
+      const e = isAslError(thrown) ? thrown : new AslError(StatesErrors.ItemReaderFailed, thrown instanceof Error ? thrown.message : String(thrown));
+      return { failed: { error: e.error, cause: e.causeText ?? null, whole: e.causeIsWhole } };
+    }))
+    .then((outcome) => readOutcome(outcome), (error: unknown) => ({ error }));
   rt.await(read, (rt, r: { items: JsonValue[] } | { error: unknown }) => {
     if ('error' in r) return readerFailed(rt, r.error, mapRunArn);
     then(rt, r.items, mapRunArn);
   });
+}
+
+/**
+ * Under what the items an ItemReader read are remembered (services.remembered): the Map state's
+ * entry and attempt, so a resume or replay of it reads none; a redriven Map Run takes the key of
+ * the attempt it redrives, and with it that attempt's items (DG:redrive-map-run: once children
+ * had started, a redriven Map Run runs on the same input).
+ */
+function readKeyOf(rt: ScopeRuntime, redriven: RedrivenMapRun | undefined): string {
+  const a = rt.active!;
+  return redriven?.readKey ?? `${a.enteredEventId}/${a.retryCount}`;
+}
+
+/** A remembered read: its items, or the failure it ended in. */
+function readOutcome(outcome: JsonValue): { items: JsonValue[] } | { error: unknown } {
+  const o = outcome as { items?: JsonValue[]; failed?: { error: string; cause: string | null; whole: boolean } };
+  if (o.failed) return { error: new AslError(o.failed.error, o.failed.cause ?? undefined, o.failed.whole) };
+  return { items: o.items ?? [] };
 }
 
 /** `read`: the items an ItemReader read (in place of `Items`). */
@@ -243,6 +269,7 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
     work.mapRunArn = mapRunArn;
     const again = redriven?.mapRunArn === mapRunArn ? redriven : undefined;
     work.redrivableRun = { mapRunArn, redriveCount: again ? again.redriveCount + 1 : 0, childAttempts: again ? { ...again.childAttempts } : {} };
+    if (state.ItemReader?.Resource !== undefined) work.redrivableRun.readKey = readKeyOf(rt, again);
     work.childDefinition = childDefinitionOf(state, rt.queryLanguage);
     listenForUpdates(rt, state, work);
     if (plan.writer) work.runs = keptRuns(rt, work, kept, again !== undefined);
