@@ -14,7 +14,7 @@ import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
 import { batchesOf } from './item-batcher.js';
-import { readerItems } from './item-reader.js';
+import { readerItems, type ReaderConfig } from './item-reader.js';
 import { evaluateField, evaluateNumberField } from './jsonata-io.js';
 import { childIdentity, planExport, transformResults, writerPlanOf, type ChildRun, type ObjectToWrite, type WriterPlan } from './result-writer.js';
 
@@ -89,7 +89,10 @@ function startJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValu
   const reader = state.ItemReader;
   if (reader?.Resource !== undefined) {
     const params = reader.Parameters !== undefined ? applyParameters(rt, effective, reader.Parameters, 'ItemReader') : {};
-    readItems(rt, state, params, (rt, items, mapRunArn) => continueJsonPathMap(rt, state, effective, maxConcurrency, items, mapRunArn));
+    const config = (reader.ReaderConfig ?? {}) as ReaderConfig & { MaxItemsPath?: string };
+    // MaxItemsPath: a number in the state's input (or a variable), numeric strings too.
+    const maxItems = numberField(rt, config.MaxItems, config.MaxItemsPath, effective, 'MaxItemsPath', 'integer');
+    readItems(rt, state, params, { ...config, MaxItems: maxItems }, (rt, items, mapRunArn) => continueJsonPathMap(rt, state, effective, maxConcurrency, items, mapRunArn));
     return;
   }
   let items: JsonValue | undefined;
@@ -152,8 +155,14 @@ function readerFailed(rt: ScopeRuntime, thrown: unknown, mapRunArn: string | und
  * startJsonPathMap), the Map Run started before the read, and the plan made from what was read.
  */
 function startJsonataReaderMap(rt: ScopeRuntime, state: MapState, raw: JsonValue): void {
-  rt.await(evaluateField(rt, state.ItemReader!.Arguments, { input: raw }, 'Arguments'), (rt, params) =>
-    readItems(rt, state, params ?? {}, (rt, items, mapRunArn) =>
+  const config = (state.ItemReader!.ReaderConfig ?? {}) as ReaderConfig;
+  // MaxItems may be a JSONata expression, like the Map's other number fields.
+  const evaluated = Promise.all([
+    evaluateField(rt, state.ItemReader!.Arguments, { input: raw }, 'Arguments'),
+    evaluateNumberField(rt, config.MaxItems as JsonValue | undefined, { input: raw }, 'MaxItems', 'integer', 0),
+  ]);
+  rt.await(evaluated, (rt, [params, maxItems]) =>
+    readItems(rt, state, params ?? {}, { ...config, MaxItems: maxItems }, (rt, items, mapRunArn) =>
       rt.await(jsonataPlan(rt, state, raw, items), (rt, plan) => launch(rt, state, plan, true, mapRunArn))));
 }
 
@@ -162,7 +171,7 @@ function startJsonataReaderMap(rt: ScopeRuntime, state: MapState, raw: JsonValue
  * the items are read (MapStateStarted with length 0, MapRunStarted), and a read that fails fails
  * the Map Run (MapRunFailed) before the Map; `then` gets the items and the Map Run started.
  */
-function readItems(rt: ScopeRuntime, state: MapState, params: JsonValue, then: (rt: ScopeRuntime, items: JsonValue[], mapRunArn: string | undefined) => void): void {
+function readItems(rt: ScopeRuntime, state: MapState, params: JsonValue, config: ReaderConfig, then: (rt: ScopeRuntime, items: JsonValue[], mapRunArn: string | undefined) => void): void {
   const reader = state.ItemReader!;
   rt.record('MapStateStarted', { length: 0 });
   const mapRunArn = isDistributed(state) ? startMapRun(rt, state) : undefined;
@@ -171,7 +180,7 @@ function readItems(rt: ScopeRuntime, state: MapState, params: JsonValue, then: (
   const key = readKeyOf(rt, rt.redrivenMapRun(name));
   // A listing to flatten or a manifest takes further reads, each answered as the first is.
   // Its failure is remembered too: a replay of it fails the same way, whatever the file is now.
-  const read = () => services.remembered(key, () => readerItems((resource, input) => services.invoke(resource, input, name), reader.Resource!, params, reader.ReaderConfig as never)
+  const read = () => services.remembered(key, () => readerItems((resource, input) => services.invoke(resource, input, name), reader.Resource!, params, config)
     .then((items): JsonValue => ({ items }), (thrown: unknown): JsonValue => {
       const e = isAslError(thrown) ? thrown : new AslError(StatesErrors.ItemReaderFailed, thrown instanceof Error ? thrown.message : String(thrown));
       return { failed: { error: e.error, cause: e.causeText ?? null, whole: e.causeIsWhole } };

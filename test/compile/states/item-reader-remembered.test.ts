@@ -102,3 +102,36 @@ describe('the items an ItemReader read are remembered beside the history', () =>
     expect(await (await runtime.redrive(parent.identity.executionArn)).done).toMatchObject({ status: 'SUCCEEDED', output: [{ charged: 5 }] });
   });
 });
+
+describe('ReaderConfig MaxItemsPath and a JSONata MaxItems', () => {
+  const fan = (readerConfig: Record<string, unknown>, jsonata = false) => ({
+    ...(jsonata ? { QueryLanguage: 'JSONata' } : {}),
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Map',
+        ItemReader: { Resource: READER, ReaderConfig: { InputType: 'JSON', ...readerConfig }, [jsonata ? 'Arguments' : 'Parameters']: { Bucket: 'in', Key: 'orders.json' } },
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Each', States: { Each: { Type: 'Pass', End: true } } },
+        End: true,
+      },
+    },
+  }) as unknown as StateMachineDefinition;
+  const run = (definition: StateMachineDefinition, input: JsonValue) => {
+    const { runtime } = withFile(createMemoryEventStore(), [1, 2, 3, 4, 5], (item) => item);
+    return runtime.run({ definition, input });
+  };
+
+  it('MaxItemsPath takes the number from the input, a numeric string too (as AWS parses it), or a variable', async () => {
+    expect(await run(fan({ MaxItemsPath: '$.max' }), { max: 2 })).toMatchObject({ status: 'SUCCEEDED', output: [1, 2] });
+    expect(await run(fan({ MaxItemsPath: '$.max' }), { max: '3' })).toMatchObject({ status: 'SUCCEEDED', output: [1, 2, 3] });
+    const withVariable = fan({ MaxItemsPath: '$max' }) as unknown as { StartAt: string; States: Record<string, unknown> };
+    withVariable.States = { Set: { Type: 'Pass', Assign: { max: 4 }, Next: 'Fan' }, ...withVariable.States };
+    withVariable.StartAt = 'Set';
+    expect(await run(withVariable as unknown as StateMachineDefinition, {})).toMatchObject({ status: 'SUCCEEDED', output: [1, 2, 3, 4] });
+    expect(await run(fan({ MaxItemsPath: '$.max' }), { max: 'many' })).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+
+  it('a JSONata MaxItems expression is evaluated against the state input', async () => {
+    expect(await run(fan({ MaxItems: '{% $states.input.max %}' }, true), { max: 1 })).toMatchObject({ status: 'SUCCEEDED', output: [1] });
+  });
+});
