@@ -1,8 +1,9 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createAwsServiceCaller } from '../../../adapters/aws-services/index.js';
-import { createRuntime, type JsonValue, type StateMachineDefinition } from '../../../src/index.js';
+import { createRuntime, type JsonValue } from '../../../src/index.js';
 import { GZIP_ROWS } from '../../compile/states/item-reader-parquet-fixtures.js';
+import { fakeS3, readerMap as map } from './fake-s3.js';
 
 /**
  * LOAD_AND_FLATTEN, manifests and Parquet through the AWS SDK caller, against a stand-in for
@@ -10,50 +11,25 @@ import { GZIP_ROWS } from '../../compile/states/item-reader-parquet-fixtures.js'
  * are each a GetObject call, and a binary body (a stream's bytes) reaches the reader whole.
  */
 
-interface Sent { command: string; input: Record<string, unknown> }
-
-function fakeS3(objects: Record<string, Uint8Array>) {
-  const sent: Sent[] = [];
-  class Command {
-    readonly middlewareStack = { add() {} };
-    constructor(readonly input: Record<string, unknown>) {}
-  }
-  class ListObjectsV2Command extends Command {}
-  class GetObjectCommand extends Command {}
-  class S3Client {
-    constructor(readonly config: unknown) {}
-    async send(command: Command) {
-      const name = command.constructor.name;
-      sent.push({ command: name, input: command.input });
-      const meta = { $metadata: { httpStatusCode: 200, requestId: 'req' } };
-      if (name === 'ListObjectsV2Command') {
-        const prefix = String(command.input.Prefix ?? '');
-        const keys = Object.keys(objects).filter((k) => k.startsWith(prefix)).sort();
-        return { ...meta, Name: command.input.Bucket, KeyCount: keys.length, IsTruncated: false, Contents: keys.map((Key) => ({ Key, Size: objects[Key]!.length, ETag: '"e"', LastModified: new Date(0), StorageClass: 'STANDARD' })) };
-      }
-      const body = objects[String(command.input.Key)]!;
-      // SDK v3's body: a stream with transformToByteArray/transformToString.
-      return { ...meta, ContentLength: body.length, Body: { transformToByteArray: async () => body, transformToString: async () => new TextDecoder().decode(body) } };
+/** The fake S3 serving `objects`: a listing of their keys under a prefix, and each one's bytes as SDK v3's body stream. */
+function objectStore(objects: Record<string, Uint8Array>) {
+  return fakeS3((name, input) => {
+    if (name === 'ListObjectsV2Command') {
+      const prefix = String(input.Prefix ?? '');
+      const keys = Object.keys(objects).filter((k) => k.startsWith(prefix)).sort();
+      return { Name: input.Bucket, KeyCount: keys.length, IsTruncated: false, Contents: keys.map((Key) => ({ Key, Size: objects[Key]!.length, ETag: '"e"', LastModified: new Date(0), StorageClass: 'STANDARD' })) };
     }
-  }
-  return { sent, module: { S3Client, ListObjectsV2Command, GetObjectCommand } };
+    const body = objects[String(input.Key)]!;
+    return { ContentLength: body.length, Body: { transformToByteArray: async () => body, transformToString: async () => new TextDecoder().decode(body) } };
+  });
 }
 
-const map = (reader: JsonValue): StateMachineDefinition => ({
-  StartAt: 'Read',
-  States: {
-    Read: {
-      Type: 'Map', End: true, ItemReader: reader,
-      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } },
-    },
-  },
-} as StateMachineDefinition);
 
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe('ItemReader sources through the AWS SDK caller', () => {
   it('LOAD_AND_FLATTEN lists the prefix, then gets each object: gzipped JSON Lines arrive as bytes and are read', async () => {
-    const { sent, module } = fakeS3({
+    const { sent, module } = objectStore({
       'logs/a.jsonl.gz': new Uint8Array(zlib.gzipSync('{"n":1}\n{"n":2}\n')),
       'logs/b.jsonl': text('{"n":3}\n'),
       'other/c.jsonl': text('{"n":99}\n'),
@@ -72,7 +48,7 @@ describe('ItemReader sources through the AWS SDK caller', () => {
   });
 
   it('an Athena manifest of Parquet files: the manifest and each file are GetObject calls', async () => {
-    const { sent, module } = fakeS3({
+    const { sent, module } = objectStore({
       'q1-manifest.csv': text('s3://lake/unload/p0.parquet\n'),
       'unload/p0.parquet': new Uint8Array(Buffer.from(GZIP_ROWS, 'base64')),
     });

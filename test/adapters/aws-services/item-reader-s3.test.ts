@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAwsServiceCaller } from '../../../adapters/aws-services/index.js';
-import { createRuntime, type JsonValue, type StateMachineDefinition } from '../../../src/index.js';
+import { createRuntime, type JsonValue } from '../../../src/index.js';
+import { fakeS3, readerMap as map } from './fake-s3.js';
 
 /**
  * A Distributed Map's ItemReader through the AWS SDK caller: `s3:listObjectsV2` (every page)
@@ -8,41 +9,10 @@ import { createRuntime, type JsonValue, type StateMachineDefinition } from '../.
  * `sdkModules`, so that no test needs the package or reaches the network.
  */
 
-interface Sent { command: string; input: Record<string, unknown> }
-
-/** A fake S3 module: a client whose `send` answers from `answer`, and the command classes it needs. */
-function fakeS3(answer: (command: string, input: Record<string, unknown>) => Record<string, unknown>) {
-  const sent: Sent[] = [];
-  class Command {
-    readonly middlewareStack = { add() {} };
-    constructor(readonly input: Record<string, unknown>) {}
-  }
-  class ListObjectsV2Command extends Command {}
-  class GetObjectCommand extends Command {}
-  class S3Client {
-    constructor(readonly config: unknown) {}
-    async send(command: Command) {
-      const name = command.constructor.name;
-      sent.push({ command: name, input: command.input });
-      return { $metadata: { httpStatusCode: 200, requestId: 'req' }, ...answer(name, command.input) };
-    }
-  }
-  return { sent, module: { S3Client, ListObjectsV2Command, GetObjectCommand } };
-}
-
 const object = (Key: string, i: number) => ({
   Key, LastModified: new Date(Date.UTC(2026, 11, 3, 10, 0, i)), ETag: `"e${i}"`, Size: 100 + i, StorageClass: 'STANDARD',
 });
 
-const map = (reader: JsonValue): StateMachineDefinition => ({
-  StartAt: 'Read',
-  States: {
-    Read: {
-      Type: 'Map', End: true, ItemReader: reader,
-      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } },
-    },
-  },
-} as StateMachineDefinition);
 
 describe('ItemReader through the AWS SDK caller', () => {
   it('s3:listObjectsV2 follows the continuation token and runs a child for each object of every page', async () => {
