@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createAwsServiceCaller } from '../../../adapters/aws-services/index.js';
-import { createRuntime, type JsonValue } from '../../../src/index.js';
+import { createRuntime } from '../../../src/index.js';
 import { GZIP_ROWS } from '../../compile/states/item-reader-parquet-fixtures.js';
 import { fakeS3, readerMap as map } from './fake-s3.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAwsServiceCaller } from '../../../adapters/aws-services/index.js';
-import { createRuntime, type JsonValue } from '../../../src/index.js';
+import { createRuntime } from '../../../src/index.js';
 import { fakeS3, readerMap as map } from './fake-s3.js';
 
 /**
