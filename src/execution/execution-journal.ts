@@ -417,7 +417,7 @@ export class ExecutionJournal {
       this.identity,
       {
         store: createMemoryEventStore(), clock: this.options.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.options.children,
-        // For an ItemReader's read (the only call a replay makes: see invoke).
+        // For an ItemReader's read the execution did not remember (see remembered and invoke).
         handlers: this.options.handlers, services: this.options.services, rememberedIn: this.options.rememberedIn ?? this.options.store,
       },
       { compiled: this.compiled, input: this.startInput, forkedAt: this.reseedAt > 0 ? this.reseedAt - 1 : undefined, mocks: this.mocks },
@@ -564,8 +564,8 @@ export class ExecutionJournal {
     }
 
     async invoke(resource: string, itemInput: JsonValue, stateName: string, effect: 'read' | 'write' = 'read'): Promise<JsonValue> {
-      // A replay that only compares (runtime.replay, finding a redrive's starting point) reads
-      // what an ItemReader read, which no history records, but writes nothing.
+      // A replay that only compares (runtime.replay, finding a redrive's starting point) writes
+      // nothing; it reads only what an ItemReader read that the execution did not remember.
       if (effect === 'write' && this.journal.replay?.then === 'stop') return {};
       const o = this.journal.options;
       const outcome = await runTask(

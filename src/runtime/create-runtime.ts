@@ -375,8 +375,9 @@ export class Runtime {
   /**
    * Re-runs a recorded history against a definition (the execution's own, or a changed one)
    * with every task result taken from the history, and reports the first divergence.
-   * Nothing is stored, and no task is called; a Distributed Map's ItemReader reads its items
-   * again (AWS records them nowhere), and its ResultWriter writes nothing.
+   * Nothing is stored, and no task is called; a Distributed Map's ItemReader takes the items
+   * the execution remembered (services.remembered), reading again only for events given without
+   * their execution, and its ResultWriter writes nothing.
    */
   async replay(source: { executionArn: string; definition?: StateMachineDefinition | string } | { events: readonly HistoryEvent[]; definition: StateMachineDefinition | string; comparison?: ReplayComparison }): Promise<ReplayReport> {
     let events: readonly HistoryEvent[];
@@ -403,8 +404,9 @@ export class Runtime {
 
   /**
    * A journal on a throwaway store, to re-run a recorded history without touching it. Tasks are
-   * answered from the history; the handlers, mocks and service callers are there for what a
-   * history does not record, an ItemReader's read (see ExecutionServices.invoke).
+   * answered from the history, an ItemReader's items from what the execution remembered in this
+   * runtime's store; the handlers, mocks and service callers read them for events given without
+   * their execution (see ExecutionServices.invoke).
    */
   private probe(identity: ExecutionIdentity, prepared: PreparedStateMachine, input: JsonValue, forkedAt?: number, mocks?: MockTestCase): ExecutionJournal {
     return new ExecutionJournal(
