@@ -42,24 +42,61 @@ const MAX_FILE_BYTES = 10 * 1024 ** 3;
  * An array answered by the first call is the items themselves (how a mock or handler can give
  * them). `MaxItems` keeps the first items, and no further object is read once it is reached.
  */
-export async function readerItems(read: ReadCall, resource: string, parameters: JsonValue, config: ReaderConfig = {}): Promise<JsonValue[]> {
+export async function readerItems(read: ReadCall, resource: string, parameters: JsonValue, config: ReaderConfig = {}): Promise<ItemsRead> {
   const limit = maxItemsOf(config);
   const params = isJsonObject(parameters) ? parameters : {};
   const data = await read(resource, parameters);
   const body = bodyOf(data);
+  const sources: ItemSources = [];
+  const source = s3Uri(params.Bucket, params.Key);
+  // A listing's items come from the bucket: "S3://bucket-name" (DG:input-output-contextobject).
+  const bucket = s3Uri(params.Bucket);
   let items: JsonValue[];
-  if (Array.isArray(body)) items = body;
-  else if (isListing(body)) {
-    items = config.Transformation === 'LOAD_AND_FLATTEN' ? await loadAndFlatten(read, resource, params, body, config, limit) : objectItemsFromListing(body);
+  if (Array.isArray(body)) {
+    items = body;
+    sources.push([0, (/listObjectsV2$/.test(resource) ? bucket : source) ?? STATE_DATA]);
+  } else if (isListing(body)) {
+    if (config.Transformation === 'LOAD_AND_FLATTEN') items = await loadAndFlatten(read, resource, params, body, config, limit, sources);
+    else {
+      items = objectItemsFromListing(body);
+      sources.push([0, bucket ?? s3Uri(body.Name) ?? STATE_DATA]);
+    }
   } else {
     const content = contentOf(body) ?? notItems(data);
-    const source = s3Uri(params.Bucket, params.Key);
     const manifest = manifestTypeOf(config);
-    if (manifest === 'S3_INVENTORY') items = await inventoryItems(read, resource, params, textOf(content, source), limit, source);
-    else if (manifest === 'ATHENA_DATA') items = await athenaItems(read, resource, params, textOf(content, source), config, limit, source);
-    else items = await objectItems(content, config, limit, source, params);
+    if (manifest === 'S3_INVENTORY') items = await inventoryItems(read, resource, params, textOf(content, source), limit, source, sources);
+    else if (manifest === 'ATHENA_DATA') items = await athenaItems(read, resource, params, textOf(content, source), config, limit, source, sources);
+    else {
+      items = await objectItems(content, config, limit, source, params);
+      sources.push([0, source ?? STATE_DATA]);
+    }
   }
-  return take(items, limit);
+  return { items: take(items, limit), sources };
+}
+
+/** What an ItemReader read: its items, and where they came from. */
+export interface ItemsRead {
+  items: JsonValue[];
+  sources: ItemSources;
+}
+
+/**
+ * `$$.Map.Item.Source` of the items read, as runs: `[first index, S3 URI]`, each holding from its
+ * index to the next run's (one run per object a listing or manifest had read).
+ */
+export type ItemSources = [number, string][];
+
+/** The Source of items that came in the state's input. */
+export const STATE_DATA = 'STATE_DATA';
+
+/** The Source of item `index`, from the runs of {@link ItemsRead}. */
+export function sourceOfItem(sources: ItemSources, index: number): string {
+  let source = STATE_DATA;
+  for (const [from, uri] of sources) {
+    if (from > index) break;
+    source = uri;
+  }
+  return source;
 }
 
 /**
@@ -135,7 +172,7 @@ function epochSeconds(value: JsonValue | undefined): number | undefined {
  * contents (rows/records) rather than metadata." Folder placeholders (a key ending in `/`, no
  * bytes) hold no data and are passed over.
  */
-async function loadAndFlatten(read: ReadCall, resource: string, params: Record<string, JsonValue>, listing: Record<string, JsonValue>, config: ReaderConfig, limit: number): Promise<JsonValue[]> {
+async function loadAndFlatten(read: ReadCall, resource: string, params: Record<string, JsonValue>, listing: Record<string, JsonValue>, config: ReaderConfig, limit: number, sources: ItemSources): Promise<JsonValue[]> {
   if (config.InputType === undefined) throw readerFailure('ReaderConfig.InputType is required when Transformation is LOAD_AND_FLATTEN.');
   const getObject = siblingAction(resource, 'getObject');
   const bucket = params.Bucket ?? listing.Name;
@@ -149,6 +186,7 @@ async function loadAndFlatten(read: ReadCall, resource: string, params: Record<s
     if (size !== undefined && size > MAX_FILE_BYTES) throw readerFailure(`${source} is ${size} bytes; Step Functions reads files of up to 10 GB.`);
     const data = await readObject(read, getObject, { Bucket: bucket ?? null, Key: o.Key, ...ownerOf(params) }, source);
     const content = contentOf(bodyOf(data)) ?? notBody(data, source);
+    if (source !== undefined) sources.push([items.length, source]);
     append(items, await objectItems(content, config, limit - items.length, source, {}));
   }
   return items;
@@ -159,7 +197,7 @@ async function loadAndFlatten(read: ReadCall, resource: string, params: Record<s
  * query wrote, one S3 URI a line, each read and parsed as InputType (CSV without a header row
  * unless CSVHeaderLocation says otherwise, JSONL, PARQUET), in the manifest's order.
  */
-async function athenaItems(read: ReadCall, resource: string, params: Record<string, JsonValue>, manifest: string, config: ReaderConfig, limit: number, source: string | undefined): Promise<JsonValue[]> {
+async function athenaItems(read: ReadCall, resource: string, params: Record<string, JsonValue>, manifest: string, config: ReaderConfig, limit: number, source: string | undefined, sources: ItemSources): Promise<JsonValue[]> {
   const type = config.InputType;
   if (type !== 'CSV' && type !== 'JSONL' && type !== 'PARQUET') throw readerFailure(`With ManifestType ATHENA_DATA, ReaderConfig.InputType must be CSV, JSONL or PARQUET, not ${type ?? 'absent'}.`);
   const items: JsonValue[] = [];
@@ -171,6 +209,7 @@ async function athenaItems(read: ReadCall, resource: string, params: Record<stri
     if (!location) throw readerFailure(`The Athena manifest${source ? ` ${source}` : ''} names '${uri.slice(0, 200)}', which is not an S3 URI (s3://bucket/key).`);
     const data = await readObject(read, resource, { Bucket: location[1]!, Key: location[2]!, ...ownerOf(params) }, uri);
     const content = contentOf(bodyOf(data)) ?? notBody(data, uri);
+    sources.push([items.length, `s3://${location[1]!}/${location[2]!}`]);
     append(items, await objectItems(content, config, limit - items.length, uri, {}));
   }
   return items;
@@ -182,7 +221,7 @@ async function athenaItems(read: ReadCall, resource: string, params: Record<stri
  * item whose fields are named by `fileSchema` ("Bucket, Key, Size, LastModifiedDate"), every value
  * a string, as AWS's example child input shows.
  */
-async function inventoryItems(read: ReadCall, resource: string, params: Record<string, JsonValue>, text: string, limit: number, source: string | undefined): Promise<JsonValue[]> {
+async function inventoryItems(read: ReadCall, resource: string, params: Record<string, JsonValue>, text: string, limit: number, source: string | undefined, sources: ItemSources): Promise<JsonValue[]> {
   const where = source ?? 'The S3 inventory manifest';
   let manifest: unknown;
   try {
@@ -206,6 +245,7 @@ async function inventoryItems(read: ReadCall, resource: string, params: Record<s
     const fileSource = s3Uri(bucket, key);
     const data = await readObject(read, resource, { Bucket: bucket, Key: key, ...ownerOf(params) }, fileSource);
     const content = contentOf(bodyOf(data)) ?? notBody(data, fileSource);
+    if (fileSource !== undefined) sources.push([items.length, fileSource]);
     append(items, textItems(textOf(content, fileSource), config, 'CSV', fileSource));
   }
   return items;

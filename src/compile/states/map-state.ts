@@ -14,7 +14,7 @@ import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
 import { batchesOf } from './item-batcher.js';
-import { readerItems, type ReaderConfig } from './item-reader.js';
+import { readerItems, sourceOfItem, STATE_DATA, type ItemSources, type ReaderConfig } from './item-reader.js';
 import { evaluateField, evaluateNumberField } from './jsonata-io.js';
 import { childIdentity, planExport, transformResults, writerPlanOf, type ChildRun, type ObjectToWrite, type WriterPlan } from './result-writer.js';
 
@@ -60,6 +60,8 @@ interface MapPlan {
   toleratedPercentage: number;
   /** The input of iteration `index` (ItemSelector applied); `extras` is its `$$.Map` entry. */
   inputFor(index: number, item: JsonValue, extras: Record<string, JsonValue>): JsonValue;
+  /** `$$.Map.Item.Source` of iteration `index`: STATE_DATA, or the S3 URI an ItemReader read it from. */
+  sourceOf(index: number): string;
   /** Kept for a retry: the effective input the plan was made from. */
   effective: JsonValue;
   /** A Distributed Map's ResultWriter, its Parameters or Arguments resolved. */
@@ -92,7 +94,7 @@ function startJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValu
     const config = (reader.ReaderConfig ?? {}) as ReaderConfig & { MaxItemsPath?: string };
     // MaxItemsPath: a number in the state's input (or a variable), numeric strings too.
     const maxItems = numberField(rt, config.MaxItems, config.MaxItemsPath, effective, 'MaxItemsPath', 'integer');
-    readItems(rt, state, params, { ...config, MaxItems: maxItems }, (rt, items, mapRunArn) => continueJsonPathMap(rt, state, effective, maxConcurrency, items, mapRunArn));
+    readItems(rt, state, params, { ...config, MaxItems: maxItems }, (rt, items, mapRunArn, sources) => continueJsonPathMap(rt, state, effective, maxConcurrency, items, mapRunArn, sources));
     return;
   }
   let items: JsonValue | undefined;
@@ -107,7 +109,7 @@ function startJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValu
 }
 
 /** `mapRunArn`: the Map Run an ItemReader's read already started (its MapStateStarted recorded too). */
-function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValue, maxConcurrency: number, list: JsonValue[], mapRunArn?: string): void {
+function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValue, maxConcurrency: number, list: JsonValue[], mapRunArn?: string, sources?: ItemSources): void {
   const writer = isDistributed(state) && state.ResultWriter !== undefined
     ? writerPlanOf(state.ResultWriter, writerField(state, 'Parameters') !== undefined ? applyParameters(rt, effective, writerField(state, 'Parameters'), 'ResultWriter') : undefined)
     : undefined;
@@ -116,10 +118,11 @@ function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonV
   const toleratedPercentage = numberField(rt, state.ToleratedFailurePercentage, state.ToleratedFailurePercentagePath, effective, 'ToleratedFailurePercentagePath', 'float') ?? 0;
   const selector = state.ItemSelector ?? state.Parameters;
   const field = state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters';
+  const items = batchItems(rt, state, effective, list);
   launch(rt, state, {
-    items: batchItems(rt, state, effective, list),
-    maxConcurrency, toleratedCount, toleratedPercentage, effective, writer,
+    items, maxConcurrency, toleratedCount, toleratedPercentage, effective, writer,
     inputFor: (_index, item, extras) => selector === undefined ? item : applyParameters(rt, effective, selector, field, extras),
+    sourceOf: sourcesOf(sources, items !== list ? items : undefined),
   }, true, mapRunArn);
 }
 
@@ -162,8 +165,8 @@ function startJsonataReaderMap(rt: ScopeRuntime, state: MapState, raw: JsonValue
     evaluateNumberField(rt, config.MaxItems as JsonValue | undefined, { input: raw }, 'MaxItems', 'integer', 0),
   ]);
   rt.await(evaluated, (rt, [params, maxItems]) =>
-    readItems(rt, state, params ?? {}, { ...config, MaxItems: maxItems }, (rt, items, mapRunArn) =>
-      rt.await(jsonataPlan(rt, state, raw, items), (rt, plan) => launch(rt, state, plan, true, mapRunArn))));
+    readItems(rt, state, params ?? {}, { ...config, MaxItems: maxItems }, (rt, items, mapRunArn, sources) =>
+      rt.await(jsonataPlan(rt, state, raw, items, sources), (rt, plan) => launch(rt, state, plan, true, mapRunArn))));
 }
 
 /**
@@ -171,7 +174,7 @@ function startJsonataReaderMap(rt: ScopeRuntime, state: MapState, raw: JsonValue
  * the items are read (MapStateStarted with length 0, MapRunStarted), and a read that fails fails
  * the Map Run (MapRunFailed) before the Map; `then` gets the items and the Map Run started.
  */
-function readItems(rt: ScopeRuntime, state: MapState, params: JsonValue, config: ReaderConfig, then: (rt: ScopeRuntime, items: JsonValue[], mapRunArn: string | undefined) => void): void {
+function readItems(rt: ScopeRuntime, state: MapState, params: JsonValue, config: ReaderConfig, then: (rt: ScopeRuntime, items: JsonValue[], mapRunArn: string | undefined, sources: ItemSources) => void): void {
   const reader = state.ItemReader!;
   rt.record('MapStateStarted', { length: 0 });
   const mapRunArn = isDistributed(state) ? startMapRun(rt, state) : undefined;
@@ -181,14 +184,14 @@ function readItems(rt: ScopeRuntime, state: MapState, params: JsonValue, config:
   // A listing to flatten or a manifest takes further reads, each answered as the first is.
   // Its failure is remembered too: a replay of it fails the same way, whatever the file is now.
   const read = () => services.remembered(key, () => readerItems((resource, input) => services.invoke(resource, input, name), reader.Resource!, params, config)
-    .then((items): JsonValue => ({ items }), (thrown: unknown): JsonValue => {
+    .then((read): JsonValue => ({ items: read.items, sources: read.sources }), (thrown: unknown): JsonValue => {
       const e = isAslError(thrown) ? thrown : new AslError(StatesErrors.ItemReaderFailed, thrown instanceof Error ? thrown.message : String(thrown));
       return { failed: { error: e.error, cause: e.causeText ?? null, whole: e.causeIsWhole } };
     }))
     .then((outcome) => readOutcome(outcome), (error: unknown) => ({ error }));
-  rt.await(read, (rt, r: { items: JsonValue[] } | { error: unknown }) => {
+  rt.await(read, (rt, r: ReturnType<typeof readOutcome>) => {
     if ('error' in r) return readerFailed(rt, r.error, mapRunArn);
-    then(rt, r.items, mapRunArn);
+    then(rt, r.items, mapRunArn, r.sources);
   });
 }
 
@@ -204,14 +207,32 @@ function readKeyOf(rt: ScopeRuntime, redriven: RedrivenMapRun | undefined): stri
 }
 
 /** A remembered read: its items, or the failure it ended in. */
-function readOutcome(outcome: JsonValue): { items: JsonValue[] } | { error: unknown } {
-  const o = outcome as { items?: JsonValue[]; failed?: { error: string; cause: string | null; whole: boolean } };
+function readOutcome(outcome: JsonValue): { items: JsonValue[]; sources: ItemSources } | { error: unknown } {
+  const o = outcome as { items?: JsonValue[]; sources?: ItemSources; failed?: { error: string; cause: string | null; whole: boolean } };
   if (o.failed) return { error: new AslError(o.failed.error, o.failed.cause ?? undefined, o.failed.whole) };
-  return { items: o.items ?? [] };
+  return { items: o.items ?? [], sources: o.sources ?? [] };
 }
 
+/**
+ * `$$.Map.Item.Source` by iteration (DG:input-output-contextobject): STATE_DATA for items from the
+ * state's input, else where the ItemReader read each; a batch's is its first item's.
+ */
+function sourcesOf(sources: ItemSources | undefined, batches?: JsonValue[]): (index: number) => string {
+  if (!sources || sources.length === 0) return stateData;
+  if (!batches) return (index) => sourceOfItem(sources, index);
+  const firsts: number[] = [];
+  let next = 0;
+  for (const batch of batches) {
+    firsts.push(next);
+    next += ((batch as { Items?: JsonValue[] }).Items ?? []).length;
+  }
+  return (index) => sourceOfItem(sources, firsts[index] ?? 0);
+}
+
+const stateData = (): string => STATE_DATA;
+
 /** `read`: the items an ItemReader read (in place of `Items`). */
-async function jsonataPlan(rt: ScopeRuntime, state: MapState, raw: JsonValue, read?: JsonValue[]): Promise<MapPlan> {
+async function jsonataPlan(rt: ScopeRuntime, state: MapState, raw: JsonValue, read?: JsonValue[], sources?: ItemSources): Promise<MapPlan> {
   const states = { input: raw };
   const itemsField = read ?? (state.Items === undefined ? raw : await evaluateField(rt, state.Items, states, 'Items'));
   if (!Array.isArray(itemsField)) {
@@ -226,13 +247,14 @@ async function jsonataPlan(rt: ScopeRuntime, state: MapState, raw: JsonValue, re
   const toleratedCount = (await evaluateNumberField(rt, state.ToleratedFailureCount, states, 'ToleratedFailureCount', 'integer')) ?? 0;
   const toleratedPercentage = (await evaluateNumberField(rt, state.ToleratedFailurePercentage, states, 'ToleratedFailurePercentage', 'number')) ?? 0;
   const inputs: JsonValue[] = [];
+  const sourceOf = sourcesOf(sources);
   for (let i = 0; i < items.length; i++) {
-    inputs.push(state.ItemSelector === undefined ? items[i]! : ((await evaluateField(rt, state.ItemSelector, states, 'ItemSelector', mapContext(i, items[i]!))) as JsonValue));
+    inputs.push(state.ItemSelector === undefined ? items[i]! : ((await evaluateField(rt, state.ItemSelector, states, 'ItemSelector', mapContext(i, items[i]!, sourceOf(i)))) as JsonValue));
   }
   const writer = isDistributed(state) && state.ResultWriter !== undefined
     ? writerPlanOf(state.ResultWriter, await evaluateField(rt, writerField(state, 'Arguments'), states, 'Arguments'))
     : undefined;
-  return { items, maxConcurrency, toleratedCount, toleratedPercentage, effective: raw, writer, inputFor: (index) => inputs[index]! };
+  return { items, maxConcurrency, toleratedCount, toleratedPercentage, effective: raw, writer, inputFor: (index) => inputs[index]!, sourceOf };
 }
 
 function isDistributed(state: MapState): boolean {
@@ -249,7 +271,7 @@ function jsonataText(value: string): string {
 
 const INLINE_CONCURRENCY_CEILING = 40;
 
-const mapContext = (index: number, item: JsonValue): Record<string, JsonValue> => ({ Map: { Item: { Index: index, Value: item } } });
+const mapContext = (index: number, item: JsonValue, source: string): Record<string, JsonValue> => ({ Map: { Item: { Index: index, Value: item, Source: source } } });
 
 /** `startedRun`: the Map Run an ItemReader's read already started (MapRunStarted recorded). */
 function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = false, startedRun?: string): void {
@@ -339,7 +361,7 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   skipKept(work);
   const a = rt.active!;
   const item = work.items[index]!;
-  const extras = mapContext(index, item);
+  const extras = mapContext(index, item, work.plan.sourceOf(index));
   const input = work.plan.inputFor(index, item, extras);
   const scope = rt.scope.nested.get(a.name)![0]!;
   const jobFrame = worker.frame.child();
@@ -659,7 +681,7 @@ function fillPending(work: MapWork): void {
 function inputOf(work: MapWork, index: number): JsonValue {
   const item = work.items[index]!;
   try {
-    return work.plan.inputFor(index, item, mapContext(index, item));
+    return work.plan.inputFor(index, item, mapContext(index, item, work.plan.sourceOf(index)));
   } catch (e) {
     if (isAslError(e)) return item;
     throw e;

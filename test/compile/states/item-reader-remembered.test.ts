@@ -39,7 +39,7 @@ describe('the items an ItemReader read are remembered beside the history', () =>
     const parent = first.runtime.startExecution({ definition, input: {}, stateMachineName: 'Billing', name: 'crash' });
     await settle();
     expect(first.reads.count).toBe(1);
-    expect((await store.read(rememberedStreamOf(parent.identity.executionArn))).map((e) => (e.rememberedEventDetails as { value: JsonValue }).value)).toEqual([{ items: [1, 2, 3] }]);
+    expect((await store.read(rememberedStreamOf(parent.identity.executionArn))).map((e) => (e.rememberedEventDetails as { value: JsonValue }).value)).toEqual([{ items: [1, 2, 3], sources: [[0, 's3://in/orders.json']] }]);
 
     // The file changed while the process was down.
     const second = withFile(store, [7, 8, 9, 10], (item) => ({ charged: item }));
@@ -133,5 +133,36 @@ describe('ReaderConfig MaxItemsPath and a JSONata MaxItems', () => {
 
   it('a JSONata MaxItems expression is evaluated against the state input', async () => {
     expect(await run(fan({ MaxItems: '{% $states.input.max %}' }, true), { max: 1 })).toMatchObject({ status: 'SUCCEEDED', output: [1] });
+  });
+});
+
+describe('$$.Map.Item.Source (DG:input-output-contextobject)', () => {
+  const withSource = (extra: Record<string, unknown>) => ({
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Map', ...extra,
+        ItemSelector: { 'index.$': '$$.Map.Item.Index', 'source.$': '$$.Map.Item.Source' },
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Each', States: { Each: { Type: 'Pass', End: true } } },
+        End: true,
+      },
+    },
+  }) as unknown as StateMachineDefinition;
+  const LIST = 'arn:aws:states:::s3:listObjectsV2';
+  const runtime = createRuntime({ clock: 'virtual' });
+  runtime.handle(READER, ({ input }) => JSON.stringify((input as { Key: string }).Key === 'a.json' ? [1] : [2, 3]));
+  runtime.handle(LIST, () => ({ Contents: [{ Key: 'a.json', Size: 3 }, { Key: 'b.json', Size: 5 }] }));
+
+  it('is STATE_DATA for items from the state input', async () => {
+    expect(await runtime.run({ definition: withSource({}), input: [7, 8] })).toMatchObject({ output: [{ index: 0, source: 'STATE_DATA' }, { index: 1, source: 'STATE_DATA' }] });
+  });
+
+  it('is the object\'s S3 URI for a file read, the bucket\'s for a listing, and each object\'s with LOAD_AND_FLATTEN', async () => {
+    const file = withSource({ ItemReader: { Resource: READER, ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'in', Key: 'b.json' } } });
+    expect(await runtime.run({ definition: file, input: {} })).toMatchObject({ output: [{ index: 0, source: 's3://in/b.json' }, { index: 1, source: 's3://in/b.json' }] });
+    const listing = withSource({ ItemReader: { Resource: LIST, Parameters: { Bucket: 'in' } } });
+    expect(await runtime.run({ definition: listing, input: {} })).toMatchObject({ output: [{ source: 's3://in' }, { source: 's3://in' }] });
+    const flattened = withSource({ ItemReader: { Resource: LIST, ReaderConfig: { InputType: 'JSON', Transformation: 'LOAD_AND_FLATTEN' }, Parameters: { Bucket: 'in' } } });
+    expect(await runtime.run({ definition: flattened, input: {} })).toMatchObject({ output: [{ source: 's3://in/a.json' }, { source: 's3://in/b.json' }, { source: 's3://in/b.json' }] });
   });
 });

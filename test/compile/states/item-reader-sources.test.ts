@@ -1,7 +1,10 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createRuntime, parseMockConfig, type HistoryEvent, type JsonValue, type StateMachineDefinition } from '../../../src/index.js';
-import { itemsFromReader, objectBodyText, readerItems, type ReadCall, type ReaderConfig } from '../../../src/compile/states/item-reader.js';
+import { itemsFromReader, objectBodyText, readerItems as readItemsAndSources, type ReadCall, type ReaderConfig } from '../../../src/compile/states/item-reader.js';
+
+/** The items a read gives (their sources are checked apart). */
+const readerItems = async (...args: Parameters<typeof readItemsAndSources>) => (await readItemsAndSources(...args)).items;
 import { GZIP_ROWS, ROWS } from './item-reader-parquet-fixtures.js';
 
 /**
