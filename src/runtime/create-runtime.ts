@@ -5,12 +5,14 @@ import { validateDefinition, type Diagnostic } from '../asl/validate-definition.
 import { compileScope } from '../compile/compile-scope.js';
 import { exceedsPayloadLimit, JsonTooDeepError, type CompiledScope } from '../compile/scope-runtime.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
+import { StatesErrors } from '../errors/error-names.js';
 import { noOpenTaskError } from '../execution/task-token.js';
 import { RealClock, VirtualClock, type Clock } from '../execution/clock.js';
 import { AWS_LIMITS, type ExecutionLimits, type MapRunSettings, type MapRunUpdate } from '../execution/execution-services.js';
-import { describeMapRun, describeMapRunsOf, listMapRuns, type MapRunDescription } from './map-runs.js';
+import { describeMapRun, describeMapRunsOf, listMapRuns, mapRunAttemptEnds, type MapRunDescription } from './map-runs.js';
+import { childIdentity } from '../compile/states/result-writer.js';
 import { ExecutionJournal, type ChildExecutionRun, type ExecutionIdentity, type JournalEnvironment, type ExecutionResult, type MapChildHost, type ReplayReport } from '../execution/execution-journal.js';
-import type { HistoryEvent } from '../execution/history-event.js';
+import { eventDetailsOf, type HistoryEvent } from '../execution/history-event.js';
 import type { ReplayComparison } from '../execution/replay-matching.js';
 import type { MockConfig, MockTestCase } from '../resources/mock-config.js';
 import { checkMockedStates } from '../resources/mock-config.js';
@@ -132,6 +134,14 @@ export class Runtime {
   private readonly ended = new Set<string>();
   /** Set with `ownership`: the leases of the executions this runtime drives. */
   readonly ownership: ExecutionOwnership | undefined;
+  /** Forks run by this runtime and where they were copied from: their Map Runs' children before that point are the origin's. */
+  private readonly forkOrigins = new Map<string, ForkOrigin>();
+  /** By fork and Map Run: the index of each of its children, by name (see indexOfChild). */
+  private readonly childIndexes = new Map<string, Map<string, number>>();
+  /** By parent journal: its MapRunRedriven events counted so far (its events only grow). */
+  private readonly redrivesSeen = new WeakMap<ExecutionJournal, RedrivesSeen>();
+  /** Executions whose redrive is finding where it picks up (see redriveStored). */
+  private readonly redriving = new Set<string>();
   private scanTimer: NodeJS.Timeout | undefined;
   private scanning: Promise<ExecutionJournal[]> | undefined;
   private closed = false;
@@ -222,7 +232,7 @@ export class Runtime {
   }
 
   /** startExecution, for a Distributed Map's child execution as well (`child`: its Map Run and whose mocks it answers from). */
-  private startExecutionAs(options: StartExecutionOptions, child: { mapRunArn: string; parentExecutionArn: string; mockStateMachine: string; mapRun: MapRunSettings } | undefined): ExecutionJournal {
+  private startExecutionAs(options: StartExecutionOptions, child: { mapRunArn: string; parentExecutionArn: string; mockStateMachine: string; mapRun: MapRunSettings; run?: ChildRun } | undefined): ExecutionJournal {
     const prepared = this.prepare(options.definition);
     const { definition, compiled } = prepared;
     const smName = options.stateMachineName ?? 'StateMachine';
@@ -246,6 +256,7 @@ export class Runtime {
       extra.mapRunArn = child.mapRunArn;
       extra.parentExecutionArn = child.parentExecutionArn;
       extra.mapRun = child.mapRun;
+      if (child.run && (child.run.mapRunAttempt !== 0 || child.run.asked !== 0)) extra.childRuns = [child.run];
       if (child.mockStateMachine !== smName) extra.mockStateMachine = child.mockStateMachine;
     }
     if (options.stateMachineVersionArn) extra.stateMachineVersionArn = options.stateMachineVersionArn;
@@ -343,6 +354,8 @@ export class Runtime {
    * `input`, the first state entered after that event gets it as its input instead.
    */
   async fork(executionArn: string, options: { fromEventId: number; definition?: StateMachineDefinition | string; name?: string; input?: JsonValue }): Promise<ExecutionJournal> {
+    // An execution this runtime started a moment ago may not be listed yet (its listing is written after its events).
+    await this.listedQuietly(executionArn);
     const origin = await this.loadStored(executionArn);
     const events = (await this.store.read(executionArn)).filter((e) => e.id <= options.fromEventId);
     if (events.length === 0 || events.at(-1)!.id !== options.fromEventId) {
@@ -367,6 +380,7 @@ export class Runtime {
     if (remembered.length > 0) await this.store.append(rememberedStreamOf(identity.executionArn), remembered, { expectedRevision: 'any' });
     const { definition: _inline, ...originExtra } = origin.extra;
     const extra: StoredExtra = { ...originExtra, definitionId: prepared.definitionId, forkedFrom: { executionArn, eventId: options.fromEventId } };
+    this.forkOrigins.set(identity.executionArn, extra.forkedFrom!);
     void journal.resume(copies, 'strict', options.input);
     this.track(journal, extra);
     return journal;
@@ -392,6 +406,7 @@ export class Runtime {
       identity = this.identity('StateMachine', 'replay');
       comparison = source.comparison ?? 'structure';
     } else {
+      await this.listedQuietly(source.executionArn);
       const stored = await this.loadStored(source.executionArn);
       events = await this.store.read(source.executionArn);
       prepared = source.definition !== undefined ? this.prepare(source.definition) : stored.prepared;
@@ -399,7 +414,21 @@ export class Runtime {
       forkedAt = stored.extra.forkedFrom?.eventId;
       mocks = this.storedMocks(stored);
     }
-    return this.probe(identity, prepared, {}, forkedAt, mocks).verify(events, comparison);
+    const verify = (recorded: readonly HistoryEvent[]) => this.probe(identity, prepared, {}, forkedAt, mocks).verify(recorded, comparison);
+    try {
+      return await verify(events);
+    } catch (err) {
+      // A redriven history is replayed from where its last redrive picked up, found by replaying
+      // the attempts before it, which refuses them when they diverge: the first attempt that
+      // diverges is reported as any divergence is.
+      if (!(err instanceof StepwiseError) || err.code !== 'InvalidArgument') throw err;
+      for (let at = 1; at < events.length; at++) {
+        if (events[at]!.type !== 'ExecutionRedriven') continue;
+        const report = await verify(events.slice(0, at));
+        if (!report.ok) return report;
+      }
+      throw err;
+    }
   }
 
   /**
@@ -432,6 +461,8 @@ export class Runtime {
    * iterations and Parallel branches are not run again.
    */
   async redrive(executionArn: string): Promise<ExecutionJournal> {
+    // A fork's listing, unlike a started execution's, is not written before its run: it may still be under way.
+    await this.listedQuietly(executionArn);
     const stored = await this.loadStored(executionArn);
     if (stored.extra.mapRunArn !== undefined) {
       throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' is a child of the Map Run '${stored.extra.mapRunArn}': redrive its parent '${stored.extra.parentExecutionArn}', which redrives the Map Run.`);
@@ -439,17 +470,39 @@ export class Runtime {
     return this.redriveStored(stored, await this.store.read(executionArn));
   }
 
-  /** A redrive of a stored execution whose history is `events` (a Map Run's child too: see runMapChild). */
-  private async redriveStored(stored: Awaited<ReturnType<Runtime['loadStored']>>, events: readonly HistoryEvent[]): Promise<ExecutionJournal> {
+  /**
+   * A redrive of a stored execution whose history is `events` (a Map Run's child too: see
+   * runMapChild, which gives its runs, this one included).
+   */
+  private async redriveStored(stored: Awaited<ReturnType<Runtime['loadStored']>>, events: readonly HistoryEvent[], childRuns?: ChildRun[]): Promise<ExecutionJournal> {
     const executionArn = stored.identity.executionArn;
     const last = events.at(-1);
     if (!last || !['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'].includes(last.type)) {
       throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' cannot be redriven: only FAILED, TIMED_OUT and ABORTED executions can (it is ${stored.meta.status}).`);
     }
+    // A second RedriveExecution while the first is finding where to pick up, or already runs,
+    // read the same end: both would run (and call its tasks) from the same point.
+    const running = this.executions.get(executionArn);
+    if (this.redriving.has(executionArn) || (running && running.result === undefined)) {
+      throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' cannot be redriven: it is being redriven already (RUNNING).`);
+    }
+    this.redriving.add(executionArn);
+    try {
+      return await this.redriveFrom(stored, events, childRuns);
+    } finally {
+      this.redriving.delete(executionArn);
+    }
+  }
+
+  private async redriveFrom(stored: Awaited<ReturnType<Runtime['loadStored']>>, events: readonly HistoryEvent[], childRuns: ChildRun[] | undefined): Promise<ExecutionJournal> {
+    const executionArn = stored.identity.executionArn;
     const point = await this.probe(stored.identity, stored.prepared, stored.extra.input, stored.extra.forkedFrom?.eventId, this.storedMocks(stored)).redrivePointOf(events);
     if (this.ownership && !(await this.ownership.claim(executionArn))) {
       throw new StepwiseError('ExecutionLeaseLost', `Execution '${executionArn}' is driven by another runtime (it holds its lease).`);
     }
+    // Listed before its ExecutionRedriven is appended: a resume after a crash in between redrives
+    // it then, where a redrive in its history that its listing did not name would run twice.
+    if (childRuns) await this.store.putMetadata({ ...stored.meta, extra: { ...stored.extra, childRuns } as unknown as JsonValue });
     const journal = this.storedJournal(stored);
     void journal.redrive(events, point);
     // RUNNING again, still since its first start (AWS keeps startDate; redriveDate is apart).
@@ -577,6 +630,7 @@ export class Runtime {
     const meta = await this.store.getMetadata(executionArn);
     if (!meta) throw new StepwiseError('ExecutionDoesNotExist', `Execution does not exist: '${executionArn}'`);
     const extra = (meta.extra ?? {}) as unknown as StoredExtra;
+    if (extra.forkedFrom) this.forkOrigins.set(executionArn, extra.forkedFrom);
     const definition = await this.storedDefinitionOf(extra);
     if (!definition) throw new StepwiseError('InvalidArgument', `Execution '${executionArn}' was stored without its definition.`);
     const stateMachineName = extra.stateMachineName ?? meta.stateMachineArn.split(':').pop()!;
@@ -615,18 +669,21 @@ export class Runtime {
   private runMapChild(r: Parameters<MapChildHost['runMapChild']>[0], readOnly: boolean): ChildExecutionRun {
     const { executionArn } = this.identity(r.stateMachineName, r.name, r.roleArn);
     const attempt = r.attempt ?? 0;
-    const live = this.executions.get(executionArn);
-    // On another attempt (a replay of an earlier attempt of the parent): read from the store below.
-    if (live && (attempt === 0 ? !live.events.some(isRedriven) : live.events.filter(isRedriven).length === attempt)) {
-      return { executionArn, done: live.done, stop: readOnly ? noop : () => live.stop() };
-    }
+    // The attempt of the Map Run the parent is on (its MapRunRedriven events so far), when the
+    // parent runs live here: the child's own listing then says whether it ran in this attempt.
+    const parent = readOnly ? undefined : this.executions.get(r.parentExecutionArn);
+    const mapRunAttempt = parent ? this.mapRunAttemptOf(parent, r.mapRunArn) : undefined;
     let journal: ExecutionJournal | undefined;
     let stopped = false;
     const start = (): Promise<ExecutionResult> => {
-      journal = this.startExecutionAs(
-        { definition: r.definition, input: r.input, stateMachineName: r.stateMachineName, name: r.name, roleArn: r.roleArn, testCase: r.testCase },
-        { mapRunArn: r.mapRunArn, parentExecutionArn: r.parentExecutionArn, mockStateMachine: r.mockStateMachineName, mapRun: r.mapRun },
-      );
+      try {
+        journal = this.startExecutionAs(
+          { definition: r.definition, input: r.input, stateMachineName: r.stateMachineName, name: r.name, roleArn: r.roleArn, testCase: r.testCase },
+          { mapRunArn: r.mapRunArn, parentExecutionArn: r.parentExecutionArn, mockStateMachine: r.mockStateMachineName, mapRun: r.mapRun, run: { mapRunAttempt: mapRunAttempt ?? 0, asked: attempt } },
+        );
+      } catch (err) {
+        return this.refusedChild(executionArn, err);
+      }
       if (stopped) journal.stop();
       return journal.done;
     };
@@ -634,17 +691,28 @@ export class Runtime {
     // each child is re-run on a throwaway store, calling nothing, as the parent is.
     const neverStarted = (): Promise<ExecutionResult> => {
       const scratch = new Runtime({ clock: 'virtual', limits: this.limits });
-      const run = scratch.startExecutionAs({ definition: r.definition, input: r.input, stateMachineName: r.stateMachineName, name: r.name, roleArn: r.roleArn }, undefined);
+      let run: ExecutionJournal;
+      try {
+        run = scratch.startExecutionAs({ definition: r.definition, input: r.input, stateMachineName: r.stateMachineName, name: r.name, roleArn: r.roleArn }, undefined);
+      } catch (err) {
+        void scratch.close();
+        return this.refusedChild(executionArn, err);
+      }
       return run.done.finally(() => scratch.close());
     };
     const firstRun = () => (readOnly ? neverStarted() : start());
+    const redriven = (j: ExecutionJournal) => {
+      journal = j;
+      if (stopped) j.stop();
+    };
+    const at = { mapRunAttempt, asked: attempt, readOnly };
+    const origin = this.forkOrigins.get(r.parentExecutionArn);
     // A store that knows at once (in memory) spares the lookup the first run of a Map needs.
-    const done = this.store.holdsSync && !this.store.holdsSync(executionArn)
-      ? firstRun()
-      : this.endOfChildAttempt(executionArn, attempt, readOnly, firstRun, (redriven) => {
-        journal = redriven;
-        if (stopped) redriven.stop();
-      });
+    const done = origin
+      ? this.endOfForkChild(executionArn, r, origin, at, firstRun, redriven)
+      : this.store.holdsSync && !this.store.holdsSync(executionArn)
+        ? firstRun()
+        : this.endOfChild(executionArn, at, firstRun, redriven);
     return {
       executionArn, done,
       stop: () => {
@@ -653,6 +721,151 @@ export class Runtime {
         (journal ?? this.executions.get(executionArn))?.stop();
       },
     };
+  }
+
+  /**
+   * The attempt a Map Run is on in a parent driven here: how many times it was redriven
+   * (MapRunRedriven) so far. Counted on from where the last count stopped: a Map with many
+   * children asks once per child, and its parent's history may be long.
+   */
+  private mapRunAttemptOf(parent: ExecutionJournal, mapRunArn: string): number {
+    const events = parent.events;
+    let seen = this.redrivesSeen.get(parent);
+    if (!seen || seen.scanned > events.length) this.redrivesSeen.set(parent, (seen = { scanned: 0, byMapRun: new Map() }));
+    for (; seen.scanned < events.length; seen.scanned++) {
+      const e = events[seen.scanned]!;
+      if (e.type !== 'MapRunRedriven') continue;
+      const arn = (eventDetailsOf(e) as { mapRunArn?: string } | undefined)?.mapRunArn;
+      if (arn !== undefined) seen.byMapRun.set(arn, (seen.byMapRun.get(arn) ?? 0) + 1);
+    }
+    return seen.byMapRun.get(mapRunArn) ?? 0;
+  }
+
+  /**
+   * A child of a fork's Map Run. An attempt of the Map Run that ended within the events the fork
+   * copied (its MapRunFailed, say) ran with the origin's children, whose ends the fork's run
+   * through those events reproduces: they are read there, nothing is run again. Later attempts,
+   * and one the fork copied while it ran, run the fork's own children. A replay reads the fork's
+   * own run its Map asked for, else the origin's.
+   */
+  private async endOfForkChild(
+    executionArn: string, r: Parameters<MapChildHost['runMapChild']>[0], origin: ForkOrigin, at: ChildAttempt,
+    firstRun: () => Promise<ExecutionResult>, redriven: (journal: ExecutionJournal) => void,
+  ): Promise<ExecutionResult> {
+    if (at.mapRunAttempt !== undefined) {
+      // The fork's stored history (its copies are stored before it runs through them), not the
+      // events its run has reproduced so far: those stop short of the Map Run's end.
+      const end = mapRunAttemptEnds(await this.store.read(r.parentExecutionArn), r.mapRunArn)[at.mapRunAttempt];
+      if (end === undefined || end > origin.eventId) return this.endOfChild(executionArn, at, firstRun, redriven);
+      const found = await this.originChild(r, origin, (parent) => parent.eventId >= end);
+      if (found) {
+        const run = lastIndexWhere(found.runs, (x) => x.mapRunAttempt <= at.mapRunAttempt!);
+        if (run >= 0) return this.endOfStoredRun(found.executionArn, found.events, run);
+      }
+      // The origin never ran it by then: its Map Run ended before this child's turn came.
+      return { executionArn, status: 'ABORTED', startDate: this.clock.now(), stopDate: this.clock.now() };
+    }
+    const own = await this.storedChild(executionArn);
+    const ownRun = own ? lastIndexWhere(own.runs, (x) => x.asked === at.asked) : -1;
+    if (own && ownRun >= 0) return this.endOfStoredRun(executionArn, own.events, ownRun);
+    const found = await this.originChild(r, origin, () => true, at.asked);
+    if (found) return this.endOfStoredRun(found.executionArn, found.events, lastIndexWhere(found.runs, (x) => x.asked === at.asked));
+    return this.endOfChild(executionArn, at, firstRun, redriven);
+  }
+
+  /**
+   * The child of the same item in the execution a fork was copied from (and on through a fork of
+   * a fork, while `further` says the origin's copy still holds the events in question); with
+   * `asked`, the first one with a run its Map asked for so.
+   */
+  private async originChild(r: Parameters<MapChildHost['runMapChild']>[0], origin: ForkOrigin, further: (origin: ForkOrigin) => boolean, asked?: number): Promise<(StoredChild & { executionArn: string }) | undefined> {
+    const index = this.indexOfChild(r.parentExecutionArn, r.mapRunArn, r.name, r.mapRun.executionCount);
+    if (index === undefined) return undefined;
+    let from: ForkOrigin | undefined = origin;
+    while (from) {
+      const arn = childIdentity(r.mapRunArn, index, from.executionArn).executionArn;
+      const child = await this.storedChild(arn);
+      if (child && (asked === undefined || child.runs.some((x) => x.asked === asked))) return { ...child, executionArn: arn };
+      const extra = (await this.store.getMetadata(from.executionArn))?.extra as StoredExtra | undefined;
+      from = extra?.forkedFrom && further(extra.forkedFrom) ? extra.forkedFrom : undefined;
+    }
+    return undefined;
+  }
+
+  /** A fork's child names come from the fork's ARN: its item's index, found once per Map Run. */
+  private indexOfChild(parentExecutionArn: string, mapRunArn: string, name: string, count: number): number | undefined {
+    const key = `${parentExecutionArn} ${mapRunArn}`;
+    let names = this.childIndexes.get(key);
+    if (!names) {
+      names = new Map();
+      for (let i = 0; i < count; i++) names.set(childIdentity(mapRunArn, i, parentExecutionArn).name, i);
+      this.childIndexes.set(key, names);
+    }
+    return names.get(name);
+  }
+
+  /** A stored Map Run child: its history and its runs (see ChildRun); undefined when none is stored. */
+  private async storedChild(executionArn: string): Promise<StoredChild | undefined> {
+    const meta = await this.store.getMetadata(executionArn);
+    if (!meta) return undefined;
+    const events = await this.store.read(executionArn);
+    if (events.length === 0) return undefined;
+    const runs = (meta.extra as StoredExtra | undefined)?.childRuns ?? [{ mapRunAttempt: 0, asked: 0 }];
+    return { events, runs };
+  }
+
+  /** How run `run` (0: the first, n: the nth redrive) of a stored execution ended, or ends. */
+  private endOfStoredRun(executionArn: string, events: readonly HistoryEvent[], run: number): Promise<ExecutionResult> | ExecutionResult {
+    const ends = events.filter(isExecutionEnd);
+    if (ends.length > run) return resultFromHistory(executionArn, [events[0]!, ends[run]!])!;
+    return this.executions.get(executionArn)?.done ?? this.endOf(executionArn, run);
+  }
+
+  /**
+   * How a Map Run's child ends in the attempt of the Map Run its parent is on, from the runs its
+   * listing names (see ChildRun). A parent driven live knows its attempt (`mapRunAttempt`): a
+   * child that ran in it ends as that run ends; one that did not succeeded before (kept), or is
+   * redriven now (DG:redrive-map-run), once a run of an earlier attempt still ending has ended.
+   * A replay of the parent's earlier attempts reads the run its Map asked for (`asked`), as the
+   * live attempt asked. `firstRun` when it never started.
+   */
+  private async endOfChild(executionArn: string, at: ChildAttempt, firstRun: () => Promise<ExecutionResult>, redriven: (journal: ExecutionJournal) => void): Promise<ExecutionResult> {
+    const meta = await this.store.getMetadata(executionArn);
+    const live = this.executions.get(executionArn);
+    // Started here a moment ago, its listing not stored yet: a run of this attempt.
+    if (!meta) return live ? live.done : firstRun();
+    let events = await this.store.read(executionArn);
+    // Listed, its start not stored (the process died in between): the resume of orphans starts it.
+    if (events.length === 0) return live?.done ?? this.endOf(executionArn);
+    // A child listed without them is one run of the Map Run's first attempt, unless an earlier
+    // version redrove it: the attempt the parent's Map asked for is then taken as its run.
+    const runs = (meta.extra as StoredExtra | undefined)?.childRuns ?? (events.some(isRedriven) ? undefined : [{ mapRunAttempt: 0, asked: 0 }]);
+    const endOfRun = (run: number) => this.endOfStoredRun(executionArn, events, run);
+    if (at.mapRunAttempt === undefined) {
+      const run = runs ? lastIndexWhere(runs, (r) => r.asked === at.asked) : -1;
+      // A run the live attempt never asked for (it ended before this child's turn came).
+      return run >= 0 ? endOfRun(run) : this.endOfChildAttempt(executionArn, at.asked, at.readOnly, firstRun, redriven);
+    }
+    if (!runs) return this.endOfChildAttempt(executionArn, at.asked, false, firstRun, redriven);
+    const run = lastIndexWhere(runs, (r) => r.mapRunAttempt === at.mapRunAttempt);
+    if (run >= 0) {
+      if (events.filter(isRedriven).length >= run) return endOfRun(run);
+      // Listed as redriven in this attempt, though its history never got that far (the process
+      // died in between): redriven now, as it was to be.
+      const journal = await this.redriveStored(await this.loadStored(executionArn), events);
+      redriven(journal);
+      return journal.done;
+    }
+    // A run of an earlier attempt still ending (aborted with its Map Run a moment ago, or driven elsewhere).
+    if (live || !isExecutionEnd(events.at(-1)!)) {
+      await (live?.done ?? this.endOf(executionArn, events.filter(isExecutionEnd).length)).catch(noop);
+      events = await this.store.read(executionArn);
+    }
+    const last = events.at(-1)!;
+    if (last.type === 'ExecutionSucceeded') return resultFromHistory(executionArn, [events[0]!, last])!;
+    const journal = await this.redriveStored(await this.loadStored(executionArn), events, [...runs, { mapRunAttempt: at.mapRunAttempt, asked: at.asked }]);
+    redriven(journal);
+    return journal.done;
   }
 
   /**
@@ -679,6 +892,22 @@ export class Runtime {
     const journal = await this.redriveStored(await this.loadStored(executionArn), events);
     redriven(journal);
     return journal.done;
+  }
+
+  /**
+   * A Map Run's child that StartExecution refuses (its input, an item or a batch, over the
+   * payload limit or nested too deep): a failed item of the Map Run, with States.DataLimitExceeded
+   * (States.Runtime for the depth, Stepwise's own limit), as a state given too large an input
+   * fails. Thrown, the refusal ended the parent's run and left it RUNNING in the store; rejected,
+   * it failed the Map past its Map Run's bookkeeping (no MapRunFailed, children left running),
+   * and a replay, which reads children in the order they were asked for, could not tell it from
+   * the failures of its siblings.
+   */
+  private refusedChild(executionArn: string, err: unknown): Promise<ExecutionResult> {
+    if (!(err instanceof StepwiseError) || (err.code !== 'ValidationException' && err.code !== 'InvalidExecutionInput')) return Promise.reject(err);
+    const now = this.clock.now();
+    const error = err.code === 'ValidationException' ? StatesErrors.DataLimitExceeded : StatesErrors.Runtime;
+    return Promise.resolve({ executionArn, status: 'FAILED', error, cause: `The child execution could not be started: ${err.message}`, startDate: now, stopDate: now });
   }
 
   /** A `states:startExecution` child: started now, or the one an earlier attempt of the same task started. */
@@ -842,6 +1071,24 @@ export class Runtime {
   }
 }
 
+/**
+ * One run of a Map Run's child (its first, or a redrive): the attempt of the Map Run it ran in
+ * (0 its first, n its nth redrive), and the attempt the parent's Map asked for
+ * (MapChildRequest.attempt). The parent works the latter out by replaying its earlier attempts,
+ * which cannot tell in what order their children ended (the parent records nothing per child):
+ * it may count a child as run in an attempt it never ran in, or leave one out, so it is no run
+ * number. But a replay of an attempt asks for each child what the live attempt asked for, so
+ * it names the run to read there.
+ */
+interface ChildRun { mapRunAttempt: number; asked: number }
+
+/** Which run of a Map Run's child a parent's Map asks for: see endOfChild. */
+interface ChildAttempt { mapRunAttempt: number | undefined; asked: number; readOnly: boolean }
+
+interface StoredChild { events: HistoryEvent[]; runs: ChildRun[] }
+
+interface ForkOrigin { executionArn: string; eventId: number }
+
 /** What the store keeps beside an execution so that any runtime can resume, replay or fork it. */
 interface StoredExtra {
   /** Which stored definition it ran (stored-definitions.ts). */
@@ -862,6 +1109,8 @@ interface StoredExtra {
   mapRunArn?: string;
   parentExecutionArn?: string;
   mapRun?: MapRunSettings;
+  /** A Map Run's child: its first run and each redrive (see ChildRun). Left out while it is one run of the Map Run's first attempt. */
+  childRuns?: ChildRun[];
   /** The state machine whose mock test case answers its Tasks, when not its own (a child's: its parent's). */
   mockStateMachine?: string;
 }
@@ -904,6 +1153,16 @@ function refuseDefinition(diagnostics: Diagnostic[]): void {
 }
 
 const isRedriven = (e: HistoryEvent): boolean => e.type === 'ExecutionRedriven';
+
+
+
+function lastIndexWhere<T>(items: readonly T[], wanted: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (wanted(items[i]!)) return i;
+  return -1;
+}
+
+/** What a parent's history says of its Map Runs' redrives so far (see Runtime.mapRunAttemptOf). */
+interface RedrivesSeen { scanned: number; byMapRun: Map<string, number> }
 
 const EXECUTION_ENDS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
 const isExecutionEnd = (e: HistoryEvent): boolean => EXECUTION_ENDS.has(e.type);

@@ -1,6 +1,7 @@
 import type { MapRunSettings } from '../execution/execution-services.js';
 import { eventDetailsOf, type HistoryEvent } from '../execution/history-event.js';
 import type { EventStore, ExecutionMetadata } from '../store/event-store.js';
+import { rememberedStreamOf, rememberedValues } from '../store/remembered-stream.js';
 
 /**
  * Map Runs (DG:concepts-examine-map-run) read from what is stored: a Distributed Map's parent
@@ -55,6 +56,7 @@ export interface MapRunDescription extends MapRunInHistory, MapRunSettingsView {
 type MapRunSettingsView = Omit<MapRunSettings, 'executionCount' | 'revision'>;
 
 const ENDS: Record<string, MapRunStatus> = { MapRunSucceeded: 'SUCCEEDED', MapRunFailed: 'FAILED', MapRunAborted: 'ABORTED' };
+const EXECUTION_ENDS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
 
 /**
  * The Map Runs of one execution, in the order they started. An end event is matched to its Map
@@ -82,6 +84,16 @@ export function mapRunsOfHistory(events: readonly HistoryEvent[]): MapRunInHisto
       run.redriveCount = d?.redriveCount ?? run.redriveCount + 1;
       run.redriveDate = e.timestamp;
       runs.set(e.id, run);
+      continue;
+    }
+    if (EXECUTION_ENDS.has(e.type)) {
+      // The execution ended with Map Runs still open (it was stopped or timed out, or a Parallel
+      // branch beside the Map failed): their children were aborted with it, and so are they.
+      for (const run of new Set(runs.values())) {
+        if (run.status !== 'RUNNING') continue;
+        run.status = 'ABORTED';
+        run.stopDate = e.timestamp;
+      }
       continue;
     }
     const status = ENDS[e.type];
@@ -205,14 +217,42 @@ export async function describeMapRun(store: EventStore, mapRunArn: string): Prom
   const parent = await parentOf(store, mapRunArn, children);
   const run = parent && mapRunsOfHistory(parent.events).find((r) => r.mapRunArn === mapRunArn);
   const own = children.filter((c) => (c.extra as ChildExtra | undefined)?.parentExecutionArn === parent?.executionArn);
-  return parent && run ? described(run, parent.executionArn, own) : undefined;
+  return parent && run ? described(await withItemsRead(store, parent.executionArn, parent.events, run), parent.executionArn, own) : undefined;
 }
 
 /** Every Map Run of one execution, described (DescribeMapRun for each), its history read once. */
 export async function describeMapRunsOf(store: EventStore, executionArn: string): Promise<MapRunDescription[]> {
   const out: MapRunDescription[] = [];
-  for (const run of mapRunsOfHistory(await store.read(executionArn))) out.push(described(run, executionArn, await mapRunChildren(store, run.mapRunArn, executionArn)));
+  const events = await store.read(executionArn);
+  for (const run of mapRunsOfHistory(events)) out.push(described(await withItemsRead(store, executionArn, events, run), executionArn, await mapRunChildren(store, run.mapRunArn, executionArn)));
   return out;
+}
+
+/**
+ * A Map Run whose items an ItemReader read: its MapStateStarted (recorded before the read, as
+ * AWS records it) says 0 items, so they are counted in what the execution remembered of the
+ * read, under the Map state's entry and retry (see readKeyOf in map-state.ts).
+ */
+async function withItemsRead(store: EventStore, executionArn: string, events: readonly HistoryEvent[], run: MapRunInHistory): Promise<MapRunInHistory> {
+  if (run.itemCount !== 0) return run;
+  const byId = new Map<number, HistoryEvent>();
+  let key: string | undefined;
+  const attempts = new Map<number, number>();
+  for (const e of events) {
+    byId.set(e.id, e);
+    if (e.type !== 'MapRunStarted') continue;
+    const entered = firstBack(byId, e, (at) => at.type === 'MapStateEntered');
+    if (!entered) continue;
+    const retry = attempts.get(entered.id) ?? 0;
+    attempts.set(entered.id, retry + 1);
+    if ((eventDetailsOf(e) as { mapRunArn?: string } | undefined)?.mapRunArn === run.mapRunArn) {
+      key = `${entered.id}/${retry}`;
+      break;
+    }
+  }
+  if (key === undefined) return run;
+  const read = rememberedValues(await store.read(rememberedStreamOf(executionArn))).get(key) as { items?: unknown[] } | undefined;
+  return Array.isArray(read?.items) ? { ...run, itemCount: read.items.length } : run;
 }
 
 function described(run: MapRunInHistory, executionArn: string, children: ExecutionMetadata[]): MapRunDescription {
@@ -255,4 +295,37 @@ function scaleCounts(executions: MapRunCounts, items: number): MapRunCounts {
   scaled.resultsWritten = scaled.succeeded + scaled.failed + scaled.timedOut + scaled.aborted;
   scaled.pending = items - counted;
   return scaled;
+}
+
+/**
+ * For each attempt of one Map Run in a history (0: its MapRunStarted, n: its nth MapRunRedriven),
+ * the id of the event that ended it (MapRunSucceeded/Failed/Aborted, or the execution's end
+ * while it ran); undefined while it runs.
+ */
+export function mapRunAttemptEnds(events: readonly HistoryEvent[], mapRunArn: string): (number | undefined)[] {
+  const byId = new Map<number, HistoryEvent>();
+  const ends: (number | undefined)[] = [];
+  // The event that started each attempt (of this Map Run or another) still open, by its id: ends follow threads back to them.
+  const open = new Map<number, number | undefined>();
+  for (const e of events) {
+    byId.set(e.id, e);
+    if (e.type === 'MapRunStarted' || e.type === 'MapRunRedriven') {
+      const mine = (eventDetailsOf(e) as { mapRunArn?: string } | undefined)?.mapRunArn === mapRunArn;
+      if (mine) ends.push(undefined);
+      open.set(e.id, mine ? ends.length - 1 : undefined);
+      continue;
+    }
+    if (EXECUTION_ENDS.has(e.type)) {
+      for (const attempt of open.values()) if (attempt !== undefined) ends[attempt] = e.id;
+      open.clear();
+      continue;
+    }
+    if (!ENDS[e.type]) continue;
+    const start = firstBack(byId, e, (at) => open.has(at.id));
+    if (!start) continue;
+    const attempt = open.get(start.id);
+    open.delete(start.id);
+    if (attempt !== undefined) ends[attempt] = e.id;
+  }
+  return ends;
 }

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryEventStore, createRuntime, type HistoryEvent, type JsonValue, type StateMachineDefinition } from '../../../src/index.js';
+import { childIdentity } from '../../../src/compile/states/result-writer.js';
+
+// Defects found in map-state.ts / scope-runtime.ts, which are being edited elsewhere: each test
+// states what AWS does and fails today. Unskip them with the fix.
+
+const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:charge';
+const GET = 'arn:aws:states:::s3:getObject';
+const settle = () => new Promise((r) => setTimeout(r, 20));
+const types = (events: readonly HistoryEvent[]) => events.map((e) => e.type);
+
+function fan(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    Type: 'Map', Label: 'Orders', ItemsPath: '$.items', End: true,
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+      StartAt: 'Charge',
+      States: { Charge: { Type: 'Task', Resource: LAMBDA, Parameters: { 'item.$': '$' }, End: true } },
+    },
+    ...extra,
+  };
+}
+
+function charging(declined: string[], hung: string[] = []) {
+  const store = createMemoryEventStore();
+  const runtime = createRuntime({ store, clock: 'virtual' });
+  const state = { declined: new Set(declined), hung: new Set(hung), calls: [] as string[] };
+  runtime.handle(LAMBDA, ({ input }) => {
+    const item = (input as { item: string }).item;
+    state.calls.push(item);
+    if (state.hung.has(item)) return new Promise(() => {});
+    if (state.declined.has(item)) throw Object.assign(new Error('declined'), { name: 'Card.Declined' });
+    return { charged: item };
+  });
+  return { store, runtime, state };
+}
+
+describe('a redriven Map Run\'s ResultWriter records', () => {
+  // map-state.ts takes a child's RedriveCount from the attempt its replay of the parent's
+  // earlier attempts worked out (MapChildRequest.attempt), which is not the child's run when
+  // that replay read its children in another order than they ended (x aborted, y succeeded, z
+  // declined on y's lane). Proposed fix: the child host resolves each child's result with the
+  // run it ended (its ExecutionRedriven count), and endRun/keptRuns take RedriveCount from it.
+  it.skip('give each child the RedriveCount its own history shows', async () => {
+    const { store, runtime, state } = charging(['z'], ['x']);
+    const files = new Map<string, string>();
+    runtime.handle('arn:aws:states:::s3:putObject', ({ input }) => {
+      const { Key, Body } = input as { Key: string; Body: string };
+      files.set(Key, Body);
+      return {};
+    });
+    const definition = { StartAt: 'Fan', States: { Fan: fan({ MaxConcurrency: 2, ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'out', Prefix: 'runs' } } }) } } as unknown as StateMachineDefinition;
+    const parent = runtime.startExecution({ definition, input: { items: ['x', 'y', 'z'] }, stateMachineName: 'Billing' });
+    await parent.done;
+    await settle();
+    state.declined.clear();
+    state.hung.clear();
+    files.clear();
+    expect((await (await runtime.redrive(parent.identity.executionArn)).done).status).toBe('SUCCEEDED');
+    const succeeded = [...files].filter(([key]) => key.includes('SUCCEEDED_')).flatMap(([, body]) => JSON.parse(body) as { Input: string; RedriveCount: number; ExecutionArn: string }[]);
+    for (const record of succeeded) {
+      const redrives = types(await store.read(record.ExecutionArn)).filter((t) => t === 'ExecutionRedriven').length;
+      expect(record.RedriveCount, `RedriveCount of ${record.Input}`).toBe(redrives);
+    }
+  });
+});
+
+describe('a Map Run whose ResultWriter failed', () => {
+  // DG:redrive-map-run (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html):
+  // a Map Run that failed for want of permission to write its results is redriven once the
+  // permission is there. The redrive cannot find where to pick up: the replay of the failed
+  // attempt writes nothing (ExecutionServices.invoke answers `{}` to a write when the replay
+  // only compares), so its export succeeds, MapRunSucceeded is produced where MapRunFailed was
+  // recorded, and the redrive is refused (InvalidArgument, "The history diverges at event 5");
+  // runtime.replay reports the same divergence. Proposed fix: remember how the export ended
+  // (services.remembered, under the Map state's entry, retry and the Map Run's attempt, as the
+  // ItemReader's read is), and have a replay take that outcome instead of assuming success.
+  it.skip('is redriven once the writes succeed, and its history replays', async () => {
+    const { store, runtime, state } = charging([]);
+    let denied = true;
+    runtime.handle('arn:aws:states:::s3:putObject', () => {
+      if (denied) throw Object.assign(new Error('Access Denied'), { name: 'S3.AccessDenied' });
+      return {};
+    });
+    const definition = { StartAt: 'Fan', States: { Fan: fan({ ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'out', Prefix: 'runs' } } }) } } as unknown as StateMachineDefinition;
+    const parent = runtime.startExecution({ definition, input: { items: ['a', 'b'] }, stateMachineName: 'Billing' });
+    expect(await parent.done).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
+    expect((await runtime.replay({ executionArn: parent.identity.executionArn })).ok).toBe(true);
+    denied = false;
+    state.calls.length = 0;
+    expect((await (await runtime.redrive(parent.identity.executionArn)).done).status).toBe('SUCCEEDED');
+    expect(state.calls).toEqual([]);
+    expect(types(await store.read(parent.identity.executionArn))).toContain('MapRunRedriven');
+  });
+});
+
+describe('a Distributed Map nested in a state a redrive restarts', () => {
+  // DG:redrive-map-run: "A redriven parent workflow redrives all the unsuccessful states,
+  // including Distributed Map" (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html).
+  // ScopeRuntime.redrivePoint keeps only the top-level state that failed (a Parallel or inline
+  // Map) with the branches or iterations that succeeded; the branch or iteration rerun starts
+  // its Distributed Map afresh: a new Map Run (MapRunStarted, new ARN) whose children run again,
+  // those that had succeeded too. Proposed fix: the redrive point of a Parallel branch or Map
+  // iteration that did not succeed carries the redrive points of its own scope, recursively, so
+  // that a Distributed Map inside takes up its Map Run (MapRunRedriven) as a top-level one does.
+  it.skip('in an inline Map iteration: the same Map Run is redriven, its succeeded children kept', async () => {
+    const { store, runtime, state } = charging(['b2']);
+    const definition = {
+      StartAt: 'Outer',
+      States: { Outer: { Type: 'Map', ItemsPath: '$.groups', MaxConcurrency: 1, End: true, ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Fan', States: { Fan: fan({ MaxConcurrency: 1 }) } } } },
+    } as unknown as StateMachineDefinition;
+    const parent = runtime.startExecution({ definition, input: { groups: [{ items: ['a1'] }, { items: ['b1', 'b2', 'b3'] }] }, stateMachineName: 'Nest' });
+    expect((await parent.done).status).toBe('FAILED');
+    state.declined.clear();
+    state.calls.length = 0;
+    expect((await (await runtime.redrive(parent.identity.executionArn)).done).status).toBe('SUCCEEDED');
+    expect(state.calls).toEqual(['b2', 'b3']);
+    const events = await store.read(parent.identity.executionArn);
+    expect(types(events).filter((t) => t === 'MapRunStarted')).toHaveLength(2);
+    expect(types(events)).toContain('MapRunRedriven');
+  });
+
+  it.skip('in a Parallel branch aborted when the other failed: its Map Run is redriven, not started anew', async () => {
+    const { store, runtime, state } = charging([], ['a']);
+    let boom = true;
+    runtime.handle('arn:aws:lambda:us-east-1:123456789012:function:other', () => {
+      if (boom) throw Object.assign(new Error('boom'), { name: 'Other.Failed' });
+      return 'ok';
+    });
+    const definition = {
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel', End: true,
+          Branches: [
+            { StartAt: 'Fan', States: { Fan: fan() } },
+            { StartAt: 'Other', States: { Other: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:other', End: true } } },
+          ],
+        },
+      },
+    } as unknown as StateMachineDefinition;
+    const parent = runtime.startExecution({ definition, input: { items: ['a', 'b'] }, stateMachineName: 'Par' });
+    expect((await parent.done).status).toBe('FAILED');
+    await settle();
+    const mapRunArn = (parent.events.find((e) => e.type === 'MapRunStarted')!.mapRunStartedEventDetails as { mapRunArn: string }).mapRunArn;
+    boom = false;
+    state.hung.clear();
+    expect((await (await runtime.redrive(parent.identity.executionArn)).done).status).toBe('SUCCEEDED');
+    const events = await store.read(parent.identity.executionArn);
+    expect(types(events).filter((t) => t === 'MapRunStarted')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'MapRunRedriven')?.mapRunRedrivenEventDetails).toEqual({ mapRunArn, redriveCount: 1 });
+    const a = childIdentity(mapRunArn, 0, parent.identity.executionArn).executionArn;
+    expect(types(await store.read(a)).filter((t) => t.startsWith('Execution'))).toEqual(['ExecutionStarted', 'ExecutionAborted', 'ExecutionRedriven', 'ExecutionSucceeded']);
+  });
+});
+
+describe('ItemReader MaxItemsPath', () => {
+  const reading = (maxItemsPath: string) => ({
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Map', End: true,
+        ItemReader: { Resource: GET, Parameters: { Bucket: 'b', Key: 'k' }, ReaderConfig: { InputType: 'JSON', MaxItemsPath: maxItemsPath } },
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      },
+    },
+  }) as unknown as StateMachineDefinition;
+
+  // AWS fails the Map Run (MapRunFailed) with States.ItemReaderFailed, "field MaxItems must be
+  // positive", for a negative number (as recorded by LocalStack's AWS-validated Step Functions
+  // tests, services/stepfunctions/asl/component/state/state_execution/state_map/item_reader/
+  // reader_config/max_items_decl.py); Stepwise reads every item. numberField in map-state.ts
+  // accepts any integer: MaxItemsPath needs the check.
+  it.skip('a negative number fails the read with States.ItemReaderFailed', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle(GET, () => ({ Body: '[1,2,3]' }));
+    const result = await runtime.run({ definition: reading('$.max'), input: { max: -1 } });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed', cause: expect.stringContaining('field MaxItems must be positive') });
+  });
+
+  // The same source: a value that is no integer fails with States.ItemReaderFailed ("The
+  // MaxItemsPath field refers to value 'abc' which is not a valid integer: $.max"); Stepwise
+  // fails it with States.Runtime.
+  it.skip('a value that is no integer fails with States.ItemReaderFailed', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle(GET, () => ({ Body: '[1,2,3]' }));
+    const result = await runtime.run({ definition: reading('$.max'), input: { max: 'abc' } });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+  });
+
+  it('a positive number keeps the first items (what already holds)', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle(GET, () => ({ Body: '[1,2,3]' }));
+    expect((await runtime.run({ definition: reading('$.max'), input: { max: 2 } })).output as JsonValue).toEqual([1, 2]);
+  });
+});
