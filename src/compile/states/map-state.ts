@@ -611,11 +611,18 @@ function exportRuns(rt: ScopeRuntime, work: MapWork, target: NonNullable<WriterP
     transformation: work.plan.writer!.transformation, outputType: work.plan.writer!.outputType,
   });
   const services = rt.services;
-  const name = rt.active!.name;
-  rt.await(() => writeObjects(services, target.resource, plan.objects, name), (rt, failed) => {
+  const a = rt.active!;
+  const name = a.name;
+  // How the export ended is remembered (as an ItemReader's read is): a replay or resume takes it
+  // instead of writing again, so a Map Run that failed to write its results replays as failed,
+  // and its redrive (DG:redrive-map-run) finds where to pick up.
+  const key = `${a.enteredEventId}/${a.retryCount}/export`;
+  const exported = () => services.remembered(key, () => writeObjects(services, target.resource, plan.objects, name).then((failed): JsonValue => ({ failed: failed ?? null })));
+  rt.await(exported, (rt, outcome: JsonValue) => {
+    const failed = (outcome as { failed?: { key: string; message: string } | null }).failed;
     // AWS's wording for a write it could not make: "Failed to write a test manifest into the
     // specified output bucket. ... | Message from S3: ...", after the state's prefix.
-    const cause = failed && rt.stateErrorCause(`Failed to write '${failed.key}' into the specified output bucket '${target.bucket}'. | Message from S3: ${failed.message}`);
+    const cause = failed ? rt.stateErrorCause(`Failed to write '${failed.key}' into the specified output bucket '${target.bucket}'. | Message from S3: ${failed.message}`) : undefined;
     then(rt, cause, plan.result);
   });
 }

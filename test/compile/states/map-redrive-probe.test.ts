@@ -70,13 +70,10 @@ describe('a Map Run whose ResultWriter failed', () => {
   // DG:redrive-map-run (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html):
   // a Map Run that failed for want of permission to write its results is redriven once the
   // permission is there. The redrive cannot find where to pick up: the replay of the failed
-  // attempt writes nothing (ExecutionServices.invoke answers `{}` to a write when the replay
-  // only compares), so its export succeeds, MapRunSucceeded is produced where MapRunFailed was
-  // recorded, and the redrive is refused (InvalidArgument, "The history diverges at event 5");
-  // runtime.replay reports the same divergence. Proposed fix: remember how the export ended
-  // (services.remembered, under the Map state's entry, retry and the Map Run's attempt, as the
-  // ItemReader's read is), and have a replay take that outcome instead of assuming success.
-  it.skip('is redriven once the writes succeed, and its history replays', async () => {
+  // attempt wrote nothing and took the export as done, producing MapRunSucceeded where
+  // MapRunFailed was recorded, so the redrive was refused as divergent. How the export ended is
+  // now remembered (services.remembered), and a replay takes that outcome.
+  it('is redriven once the writes succeed, and its history replays', async () => {
     const { store, runtime, state } = charging([]);
     let denied = true;
     runtime.handle('arn:aws:states:::s3:putObject', () => {

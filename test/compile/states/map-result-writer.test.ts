@@ -416,7 +416,7 @@ describe('ResultWriter: resume and replay', () => {
   // The writes are not recorded (AWS records no event for them): a resume runs the Map again,
   // writing the same objects, and reproduces the recorded events. (runtime.replay, which calls
   // nothing, cannot answer them, as it cannot answer an ItemReader: see the README.)
-  it('a resume after the Map reproduces its events, and the Map Run ARN, names and objects are the same', async () => {
+  it('a resume after the Map reproduces its events and the Map Run ARN, and writes nothing again', async () => {
     const store = createMemoryEventStore();
     const first = createRuntime({ store, clock: 'virtual' });
     const firstWrites = captureWrites(first).writes;
@@ -437,9 +437,10 @@ describe('ResultWriter: resume and replay', () => {
     expect(all.slice(0, recorded.length)).toEqual(recorded);
     const mapRunArn = mapRunArnOf(all);
     expect(result.output).toEqual({ items: ['a', 'bad', 'c'], written: { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: 'b', Key: `p/${runId(mapRunArn)}/manifest.json` } } });
-    // The resume runs the Map again to reach where it was: the same objects are written again.
-    expect(secondWrites.map((w) => w.Key)).toEqual(firstWrites.map((w) => w.Key));
-    expect(secondWrites.map((w) => w.Body)).toEqual(firstWrites.map((w) => w.Body));
+    // The resume runs the Map again to reach where it was, but takes how its export ended from
+    // what the execution remembered: nothing is written twice.
+    expect(firstWrites.map((w) => w.Key)).toContain(`p/${runId(mapRunArn)}/manifest.json`);
+    expect(secondWrites).toEqual([]);
     expect(types(all).slice(recorded.length)).toEqual(['LambdaFunctionSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
   });
 });
