@@ -159,6 +159,8 @@ export function objectItemsFromListing(listing: Record<string, JsonValue>): Json
 
 function epochSeconds(value: JsonValue | undefined): number | undefined {
   if (typeof value === 'number') return value;
+  // A handler passing on what the AWS SDK gave it: LastModified is a Date there.
+  if ((value as unknown) instanceof Date) return Math.floor((value as unknown as Date).getTime() / 1000);
   if (typeof value !== 'string') return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);

@@ -31,14 +31,17 @@ describe('itemsFromReader', () => {
     expect(Object.keys(item!)).toEqual(['Etag', 'Key', 'LastModified', 'Size', 'StorageClass']);
   });
 
-  it('takes LastModified as a number already (a mock or handler answering in AWS’s item shape) or as a Date’s JSON', () => {
+  it('takes LastModified as a number already (a mock or handler answering in AWS’s item shape), a Date’s JSON, or a Date', () => {
     const items = objectItemsFromListing({ Contents: [
       { Key: 'a', LastModified: 1668699881, Etag: '"x"', Size: 1, StorageClass: 'STANDARD' },
       { Key: 'b', LastModified: new Date(Date.UTC(2022, 10, 17, 15, 44, 41, 900)).toJSON(), ETag: '"y"', Size: 2, StorageClass: 'GLACIER' },
+      // A handler passing on the AWS SDK's answer, whose LastModified is a Date.
+      { Key: 'c', LastModified: new Date(Date.UTC(2022, 10, 17, 15, 44, 41, 900)) as unknown as JsonValue, ETag: '"z"', Size: 3, StorageClass: 'STANDARD' },
     ] });
     expect(items).toEqual([
       { Etag: '"x"', Key: 'a', LastModified: 1668699881, Size: 1, StorageClass: 'STANDARD' },
       { Etag: '"y"', Key: 'b', LastModified: 1668699881, Size: 2, StorageClass: 'GLACIER' },
+      { Etag: '"z"', Key: 'c', LastModified: 1668699881, Size: 3, StorageClass: 'STANDARD' },
     ]);
   });
 
