@@ -147,6 +147,8 @@ export interface ExecutionResult {
   cause?: string;
   startDate: number;
   stopDate: number;
+  /** A Map Run's child asked for it (MapChildRequest.countRedrives): its redrives before this end. */
+  redriveCount?: number;
 }
 
 /**

@@ -62,6 +62,8 @@ export interface MapChildRequest {
    * unsuccessfully is redriven.
    */
   attempt?: number;
+  /** Its result says how many times it had been redriven when it ended (`redriveCount`): a ResultWriter's records show it. */
+  countRedrives?: boolean;
 }
 
 /** UpdateMapRun's members: what is given changes. */

@@ -714,7 +714,9 @@ export class Runtime {
         ? firstRun()
         : this.endOfChild(executionArn, at, firstRun, redriven);
     return {
-      executionArn, done,
+      executionArn,
+      // A run read from the store knows its number; one that ended live is the latest run.
+      done: r.countRedrives ? done.then(async (x) => (x.redriveCount !== undefined ? x : { ...x, redriveCount: (await this.store.read(executionArn)).filter(isRedriven).length })) : done,
       stop: () => {
         if (readOnly) return;
         stopped = true;
@@ -817,8 +819,8 @@ export class Runtime {
   /** How run `run` (0: the first, n: the nth redrive) of a stored execution ended, or ends. */
   private endOfStoredRun(executionArn: string, events: readonly HistoryEvent[], run: number): Promise<ExecutionResult> | ExecutionResult {
     const ends = events.filter(isExecutionEnd);
-    if (ends.length > run) return resultFromHistory(executionArn, [events[0]!, ends[run]!])!;
-    return this.executions.get(executionArn)?.done ?? this.endOf(executionArn, run);
+    if (ends.length > run) return { ...resultFromHistory(executionArn, [events[0]!, ends[run]!])!, redriveCount: run };
+    return (this.executions.get(executionArn)?.done ?? this.endOf(executionArn, run)).then((x) => ({ ...x, redriveCount: run }));
   }
 
   /**

@@ -400,9 +400,7 @@ function startChildExecution(rt: ScopeRuntime, state: MapState, work: MapWork, w
   if (attempts) attempts[index] = attempt;
   // Aborted is what it is if the Map Run ends before it does.
   if (work.runs) {
-    const run: ChildRun = { input, status: 'ABORTED', startDate: rt.services.now(), identity };
-    if (attempt > 0) run.redriveCount = attempt;
-    work.runs[index] = run;
+    work.runs[index] = { input, status: 'ABORTED', startDate: rt.services.now(), identity };
   }
   const requestId = `${worker.id}#${index}`;
   worker.requestId = requestId;
@@ -410,8 +408,12 @@ function startChildExecution(rt: ScopeRuntime, state: MapState, work: MapWork, w
   const mapRun = { maxConcurrency: work.plan.maxConcurrency, toleratedFailureCount: work.toleratedCount, toleratedFailurePercentage: work.toleratedPercentage, executionCount: work.items.length, revision: work.updates ?? 0 };
   const request: MapChildRequest = { stateMachineName, name: identity.name, definition: work.childDefinition!, input, mapRunArn: work.mapRunArn!, mapRun };
   if (attempt > 0) request.attempt = attempt;
+  // Its records show the redrives the child itself had (DescribeExecution's redriveCount).
+  if (work.runs) request.countRedrives = true;
   rt.runChild(requestId, request, (rt, result) => {
     worker.requestId = undefined;
+    const run = work.runs?.[index];
+    if (run && result.redriveCount) run.redriveCount = result.redriveCount;
     mapChildDone(rt, state, worker.id, outcomeOfChild(result));
   });
 }

@@ -42,7 +42,7 @@ describe('a redriven Map Run\'s ResultWriter records', () => {
   // that replay read its children in another order than they ended (x aborted, y succeeded, z
   // declined on y's lane). Proposed fix: the child host resolves each child's result with the
   // run it ended (its ExecutionRedriven count), and endRun/keptRuns take RedriveCount from it.
-  it.skip('give each child the RedriveCount its own history shows', async () => {
+  it('give each child the RedriveCount its own history shows', async () => {
     const { store, runtime, state } = charging(['z'], ['x']);
     const files = new Map<string, string>();
     runtime.handle('arn:aws:states:::s3:putObject', ({ input }) => {
