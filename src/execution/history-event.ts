@@ -147,6 +147,13 @@ function detailsSlotOf(type: HistoryEventType): DetailsSlot {
   return slot;
 }
 
+const EXECUTION_ENDS = new Set<string>(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
+
+/** An event that ends an execution (or one run of it, before a redrive). */
+export function isExecutionEnd(event: HistoryEvent): boolean {
+  return EXECUTION_ENDS.has(event.type);
+}
+
 /** An event's `*EventDetails` object, found by its type's key (no scan of the event's members). */
 export function eventDetailsOf(event: HistoryEvent | undefined): Record<string, unknown> | undefined {
   if (!event) return undefined;

@@ -12,7 +12,7 @@ import { AWS_LIMITS, type ExecutionLimits, type MapRunSettings, type MapRunUpdat
 import { describeMapRun, describeMapRunsOf, listMapRuns, mapRunAttemptEnds, type MapRunDescription } from './map-runs.js';
 import { childIdentity } from '../compile/states/result-writer.js';
 import { ExecutionJournal, type ChildExecutionRun, type ExecutionIdentity, type JournalEnvironment, type ExecutionResult, type MapChildHost, type ReplayReport } from '../execution/execution-journal.js';
-import { eventDetailsOf, type HistoryEvent } from '../execution/history-event.js';
+import { eventDetailsOf, isExecutionEnd, type HistoryEvent } from '../execution/history-event.js';
 import type { ReplayComparison } from '../execution/replay-matching.js';
 import type { MockConfig, MockTestCase } from '../resources/mock-config.js';
 import { checkMockedStates } from '../resources/mock-config.js';
@@ -1165,6 +1165,3 @@ function lastIndexWhere<T>(items: readonly T[], wanted: (item: T) => boolean): n
 
 /** What a parent's history says of its Map Runs' redrives so far (see Runtime.mapRunAttemptOf). */
 interface RedrivesSeen { scanned: number; byMapRun: Map<string, number> }
-
-const EXECUTION_ENDS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
-const isExecutionEnd = (e: HistoryEvent): boolean => EXECUTION_ENDS.has(e.type);

@@ -1,5 +1,5 @@
 import type { MapRunSettings } from '../execution/execution-services.js';
-import { eventDetailsOf, type HistoryEvent } from '../execution/history-event.js';
+import { eventDetailsOf, isExecutionEnd, type HistoryEvent } from '../execution/history-event.js';
 import type { EventStore, ExecutionMetadata } from '../store/event-store.js';
 import { rememberedStreamOf, rememberedValues } from '../store/remembered-stream.js';
 
@@ -56,7 +56,6 @@ export interface MapRunDescription extends MapRunInHistory, MapRunSettingsView {
 type MapRunSettingsView = Omit<MapRunSettings, 'executionCount' | 'revision'>;
 
 const ENDS: Record<string, MapRunStatus> = { MapRunSucceeded: 'SUCCEEDED', MapRunFailed: 'FAILED', MapRunAborted: 'ABORTED' };
-const EXECUTION_ENDS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
 
 /**
  * The Map Runs of one execution, in the order they started. An end event is matched to its Map
@@ -86,7 +85,7 @@ export function mapRunsOfHistory(events: readonly HistoryEvent[]): MapRunInHisto
       runs.set(e.id, run);
       continue;
     }
-    if (EXECUTION_ENDS.has(e.type)) {
+    if (isExecutionEnd(e)) {
       // The execution ended with Map Runs still open (it was stopped or timed out, or a Parallel
       // branch beside the Map failed): their children were aborted with it, and so are they.
       for (const run of new Set(runs.values())) {
@@ -315,7 +314,7 @@ export function mapRunAttemptEnds(events: readonly HistoryEvent[], mapRunArn: st
       open.set(e.id, mine ? ends.length - 1 : undefined);
       continue;
     }
-    if (EXECUTION_ENDS.has(e.type)) {
+    if (isExecutionEnd(e)) {
       for (const attempt of open.values()) if (attempt !== undefined) ends[attempt] = e.id;
       open.clear();
       continue;
