@@ -57,55 +57,82 @@ type MapRunSettingsView = Omit<MapRunSettings, 'executionCount' | 'revision'>;
 
 const ENDS: Record<string, MapRunStatus> = { MapRunSucceeded: 'SUCCEEDED', MapRunFailed: 'FAILED', MapRunAborted: 'ABORTED' };
 
+/** One attempt of a Map Run: from its MapRunStarted (or a MapRunRedriven) to what ended it. */
+interface MapRunAttempt {
+  mapRunArn: string;
+  start: HistoryEvent;
+  status: MapRunStatus;
+  /** MapRunSucceeded/Failed/Aborted, or the execution's end while it ran. */
+  end?: HistoryEvent;
+}
+
 /**
- * The Map Runs of one execution, in the order they started. An end event is matched to its Map
- * Run by following `previousEventId` back to a MapRunStarted, or the MapRunRedriven that ran it
- * again (Map Runs of Maps in parallel branches interleave; each thread leads back to its own start).
+ * Every attempt of every Map Run in a history, in the order they started, with the events by id.
+ * An end event is matched to its attempt by following `previousEventId` back to the event that
+ * started it (Map Runs of Maps in parallel branches interleave; each thread leads back to its own
+ * start); an execution that ends with attempts still open aborted them (it was stopped or timed
+ * out, or a Parallel branch beside the Map failed, and their children with it).
  */
-export function mapRunsOfHistory(events: readonly HistoryEvent[]): MapRunInHistory[] {
+function mapRunAttempts(events: readonly HistoryEvent[]): { attempts: MapRunAttempt[]; byId: Map<number, HistoryEvent> } {
   const byId = new Map<number, HistoryEvent>();
-  // By the id of the event that started (or redrove) it.
-  const runs = new Map<number, MapRunInHistory>();
+  const attempts: MapRunAttempt[] = [];
+  const open = new Map<number, MapRunAttempt>();
   for (const e of events) {
     byId.set(e.id, e);
-    if (e.type === 'MapRunStarted') {
-      const before = byId.get(e.previousEventId);
-      const length = before?.type === 'MapStateStarted' ? (eventDetailsOf(before) as { length?: number } | undefined)?.length : undefined;
-      runs.set(e.id, { mapRunArn: (eventDetailsOf(e) as { mapRunArn: string }).mapRunArn, stateName: enteredStateOf(byId, e), status: 'RUNNING', startDate: e.timestamp, itemCount: length ?? 0, redriveCount: 0 });
-      continue;
-    }
-    if (e.type === 'MapRunRedriven') {
-      const d = eventDetailsOf(e) as { mapRunArn?: string; redriveCount?: number } | undefined;
-      const run = [...runs.values()].find((r) => r.mapRunArn === d?.mapRunArn);
-      if (!run) continue;
-      run.status = 'RUNNING';
-      delete run.stopDate;
-      run.redriveCount = d?.redriveCount ?? run.redriveCount + 1;
-      run.redriveDate = e.timestamp;
-      runs.set(e.id, run);
+    if (e.type === 'MapRunStarted' || e.type === 'MapRunRedriven') {
+      const mapRunArn = (eventDetailsOf(e) as { mapRunArn?: unknown } | undefined)?.mapRunArn;
+      if (typeof mapRunArn !== 'string') continue;
+      const attempt: MapRunAttempt = { mapRunArn, start: e, status: 'RUNNING' };
+      attempts.push(attempt);
+      open.set(e.id, attempt);
       continue;
     }
     if (isExecutionEnd(e)) {
-      // The execution ended with Map Runs still open (it was stopped or timed out, or a Parallel
-      // branch beside the Map failed): their children were aborted with it, and so are they.
-      for (const run of new Set(runs.values())) {
-        if (run.status !== 'RUNNING') continue;
-        run.status = 'ABORTED';
-        run.stopDate = e.timestamp;
+      for (const attempt of open.values()) {
+        attempt.status = 'ABORTED';
+        attempt.end = e;
       }
+      open.clear();
       continue;
     }
     const status = ENDS[e.type];
     if (!status) continue;
-    const start = firstBack(byId, e, (at) => (at.type === 'MapRunStarted' || at.type === 'MapRunRedriven') && runs.get(at.id)?.status === 'RUNNING');
-    // A thread that does not lead back to one: the latest Map Run still running.
-    const run = start ? runs.get(start.id) : [...new Set(runs.values())].reverse().find((r) => r.status === 'RUNNING');
-    if (run) {
-      run.status = status;
-      run.stopDate = e.timestamp;
-    }
+    const start = firstBack(byId, e, (at) => open.has(at.id));
+    // A thread that does not lead back to one: the latest attempt still open.
+    const attempt = start ? open.get(start.id) : [...open.values()].at(-1);
+    if (!attempt) continue;
+    open.delete(attempt.start.id);
+    attempt.status = status;
+    attempt.end = e;
   }
-  return [...new Set(runs.values())];
+  return { attempts, byId };
+}
+
+/**
+ * The Map Runs of one execution, in the order they started: each as its last attempt left it (a
+ * MapRunRedriven runs it again, under the same ARN).
+ */
+export function mapRunsOfHistory(events: readonly HistoryEvent[]): MapRunInHistory[] {
+  const { attempts, byId } = mapRunAttempts(events);
+  const runs = new Map<string, MapRunInHistory>();
+  for (const { mapRunArn, start, status, end } of attempts) {
+    let run = runs.get(mapRunArn);
+    if (start.type === 'MapRunStarted') {
+      const before = byId.get(start.previousEventId);
+      const length = before?.type === 'MapStateStarted' ? (eventDetailsOf(before) as { length?: number } | undefined)?.length : undefined;
+      run = { mapRunArn, stateName: enteredStateOf(byId, start), status, startDate: start.timestamp, itemCount: length ?? 0, redriveCount: 0 };
+      runs.set(mapRunArn, run);
+    } else {
+      if (!run) continue;
+      const d = eventDetailsOf(start) as { redriveCount?: number } | undefined;
+      run.status = status;
+      delete run.stopDate;
+      run.redriveCount = d?.redriveCount ?? run.redriveCount + 1;
+      run.redriveDate = start.timestamp;
+    }
+    if (end) run.stopDate = end.timestamp;
+  }
+  return [...runs.values()];
 }
 
 /** The Map state an event belongs to: the MapStateEntered its thread leads back to. */
@@ -302,29 +329,5 @@ function scaleCounts(executions: MapRunCounts, items: number): MapRunCounts {
  * while it ran); undefined while it runs.
  */
 export function mapRunAttemptEnds(events: readonly HistoryEvent[], mapRunArn: string): (number | undefined)[] {
-  const byId = new Map<number, HistoryEvent>();
-  const ends: (number | undefined)[] = [];
-  // The event that started each attempt (of this Map Run or another) still open, by its id: ends follow threads back to them.
-  const open = new Map<number, number | undefined>();
-  for (const e of events) {
-    byId.set(e.id, e);
-    if (e.type === 'MapRunStarted' || e.type === 'MapRunRedriven') {
-      const mine = (eventDetailsOf(e) as { mapRunArn?: string } | undefined)?.mapRunArn === mapRunArn;
-      if (mine) ends.push(undefined);
-      open.set(e.id, mine ? ends.length - 1 : undefined);
-      continue;
-    }
-    if (isExecutionEnd(e)) {
-      for (const attempt of open.values()) if (attempt !== undefined) ends[attempt] = e.id;
-      open.clear();
-      continue;
-    }
-    if (!ENDS[e.type]) continue;
-    const start = firstBack(byId, e, (at) => open.has(at.id));
-    if (!start) continue;
-    const attempt = open.get(start.id);
-    open.delete(start.id);
-    if (attempt !== undefined) ends[attempt] = e.id;
-  }
-  return ends;
+  return mapRunAttempts(events).attempts.filter((a) => a.mapRunArn === mapRunArn).map((a) => a.end?.id);
 }
