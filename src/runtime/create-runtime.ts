@@ -846,9 +846,9 @@ export class Runtime {
     if (at.mapRunAttempt === undefined) {
       const run = runs ? lastIndexWhere(runs, (r) => r.asked === at.asked) : -1;
       // A run the live attempt never asked for (it ended before this child's turn came).
-      return run >= 0 ? endOfRun(run) : this.endOfChildAttempt(executionArn, at.asked, at.readOnly, firstRun, redriven);
+      return run >= 0 ? endOfRun(run) : this.endOfChildAttempt(executionArn, events, at.asked, at.readOnly, firstRun, redriven);
     }
-    if (!runs) return this.endOfChildAttempt(executionArn, at.asked, false, firstRun, redriven);
+    if (!runs) return this.endOfChildAttempt(executionArn, events, at.asked, false, firstRun, redriven);
     const run = lastIndexWhere(runs, (r) => r.mapRunAttempt === at.mapRunAttempt);
     if (run >= 0) {
       if (events.filter(isRedriven).length >= run) return endOfRun(run);
@@ -874,14 +874,13 @@ export class Runtime {
    * How attempt `attempt` of a Map Run's child ends (0: its first run, n: its nth redrive): a
    * stored end of that attempt; the execution driven on it now (here, or by a resume); or, when
    * the attempt before ended unsuccessfully, a redrive of it (DG:redrive-map-run: a redriven Map
-   * Run redrives its Standard children that did not succeed). `firstRun` when it never started.
+   * Run redrives its Standard children that did not succeed). For a listed child whose stored
+   * history endOfChild has read (`stored`); `firstRun` for a replay that finds no such run.
    */
-  private async endOfChildAttempt(executionArn: string, attempt: number, readOnly: boolean, firstRun: () => Promise<ExecutionResult>, redriven: (journal: ExecutionJournal) => void): Promise<ExecutionResult> {
-    if (!(await this.store.getMetadata(executionArn))) return firstRun();
-    let events = await this.store.read(executionArn);
+  private async endOfChildAttempt(executionArn: string, stored: readonly HistoryEvent[], attempt: number, readOnly: boolean, firstRun: () => Promise<ExecutionResult>, redriven: (journal: ExecutionJournal) => void): Promise<ExecutionResult> {
+    let events = stored;
     const ends = events.filter(isExecutionEnd);
-    if (ends.length > attempt) return resultFromHistory(executionArn, [events[0]!, ends[attempt]!])!;
-    if (events.filter(isRedriven).length >= attempt) return this.executions.get(executionArn)?.done ?? this.endOf(executionArn, attempt);
+    if (ends.length > attempt || events.filter(isRedriven).length >= attempt) return this.endOfStoredRun(executionArn, events, attempt);
     // It succeeded after all (the Map Run ended before reading it): not run again.
     if (ends.at(-1)?.type === 'ExecutionSucceeded') return resultFromHistory(executionArn, [events[0]!, ends.at(-1)!])!;
     if (readOnly) return firstRun();
