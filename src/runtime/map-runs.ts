@@ -1,7 +1,7 @@
 import type { MapRunSettings } from '../execution/execution-services.js';
 import { eventDetailsOf, isExecutionEnd, type HistoryEvent } from '../execution/history-event.js';
 import type { EventStore, ExecutionMetadata } from '../store/event-store.js';
-import { rememberedStreamOf, rememberedValues } from '../store/remembered-stream.js';
+import { itemsReadKey, rememberedStreamOf, rememberedValues } from '../store/remembered-stream.js';
 
 /**
  * Map Runs (DG:concepts-examine-map-run) read from what is stored: a Distributed Map's parent
@@ -272,7 +272,7 @@ async function withItemsRead(store: EventStore, executionArn: string, events: re
     const retry = attempts.get(entered.id) ?? 0;
     attempts.set(entered.id, retry + 1);
     if ((eventDetailsOf(e) as { mapRunArn?: string } | undefined)?.mapRunArn === run.mapRunArn) {
-      key = `${entered.id}/${retry}`;
+      key = itemsReadKey(entered.id, retry);
       break;
     }
   }

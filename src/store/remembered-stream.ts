@@ -24,6 +24,16 @@ export function rememberedEvent(id: number, key: string, value: JsonValue, now: 
   return { id, previousEventId: id - 1, timestamp: now, type: REMEMBERED_TYPE as HistoryEvent['type'], rememberedEventDetails: { key, value } };
 }
 
+/** The key of what the ItemReader of the Map state entered at `enteredEventId` read, in attempt `retry`. */
+export function itemsReadKey(enteredEventId: number, retry: number): string {
+  return `${enteredEventId}/${retry}`;
+}
+
+/** The key of how that Map state's ResultWriter export ended. */
+export function exportKey(enteredEventId: number, retry: number): string {
+  return `${itemsReadKey(enteredEventId, retry)}/export`;
+}
+
 /**
  * Keys name the event the value belongs to first (`<eventId>/...`): the values a fork of the
  * execution up to `lastEventId` keeps, renumbered for a stream of its own.

@@ -15,6 +15,7 @@ import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
 import { batchesOf } from './item-batcher.js';
 import { readerItems, sourceOfItem, STATE_DATA, type ItemSources, type ReaderConfig } from './item-reader.js';
+import { exportKey, itemsReadKey } from '../../store/remembered-stream.js';
 import { evaluateField, evaluateNumberField } from './jsonata-io.js';
 import { childIdentity, planExport, transformResults, writerPlanOf, type ChildRun, type ObjectToWrite, type WriterPlan } from './result-writer.js';
 
@@ -203,7 +204,7 @@ function readItems(rt: ScopeRuntime, state: MapState, params: JsonValue, config:
  */
 function readKeyOf(rt: ScopeRuntime, redriven: RedrivenMapRun | undefined): string {
   const a = rt.active!;
-  return redriven?.readKey ?? `${a.enteredEventId}/${a.retryCount}`;
+  return redriven?.readKey ?? itemsReadKey(a.enteredEventId, a.retryCount);
 }
 
 /** A remembered read: its items, or the failure it ended in. */
@@ -618,7 +619,7 @@ function exportRuns(rt: ScopeRuntime, work: MapWork, target: NonNullable<WriterP
   // How the export ended is remembered (as an ItemReader's read is): a replay or resume takes it
   // instead of writing again, so a Map Run that failed to write its results replays as failed,
   // and its redrive (DG:redrive-map-run) finds where to pick up.
-  const key = `${a.enteredEventId}/${a.retryCount}/export`;
+  const key = exportKey(a.enteredEventId, a.retryCount);
   const exported = () => services.remembered(key, () => writeObjects(services, target.resource, plan.objects, name).then((failed): JsonValue => ({ failed: failed ?? null })));
   rt.await(exported, (rt, outcome: JsonValue) => {
     const failed = (outcome as { failed?: { key: string; message: string } | null }).failed;
