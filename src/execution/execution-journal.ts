@@ -24,6 +24,7 @@ import { HistoryFrame } from './history-frame.js';
 import { actorHost, listenToRootActor, stopExecutionActor } from './actor-host.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
 import { createSeededRandom, forkSeed, newSeed, type ExecutionRandom } from './seeded-random.js';
+import { deletionFailure, isDeletionFailure, StateMachineDeleted } from './state-machine-deletion.js';
 import { createMemoryEventStore } from '../store/memory-store.js';
 
 export interface ExecutionIdentity {
@@ -103,6 +104,11 @@ export interface JournalEnvironment {
    * activities), so that SendTaskSuccess finds it at once; other tasks are answered in process.
    */
   tokenOwners?: Map<string, ExecutionJournal>;
+  /**
+   * Whether the state machine of this ARN is being deleted (DeleteStateMachine): an execution
+   * of it ends at its next state transition (see transition()).
+   */
+  stateMachineDeleting?: (stateMachineArn: string) => boolean;
 }
 
 /** Where a Distributed Map's child executions run (the runtime). */
@@ -516,9 +522,11 @@ export class ExecutionJournal {
       j.enqueueFlush(() => j.complete(j.root.getSnapshot().output as ScopeOutcome));
     }
 
-    /** The root actor failed (a bug, or a replay that diverged). */
+    /** The root actor failed (a bug, a replay that diverged, or a transition its state machine's deletion stopped). */
     error(err: unknown): void {
       const j = this.journal;
+      // The step stopped at the transition: nothing it asked for is carried out, the execution fails there.
+      if (err instanceof StateMachineDeleted) j.commands = NOTHING;
       j.enqueueFlush(() => j.crash(err));
     }
 
@@ -541,6 +549,10 @@ export class ExecutionJournal {
 
     random(): number {
       return this.randomSource.random();
+    }
+
+    stateTransition(): void {
+      this.journal.transition();
     }
 
     takeInputOverride(): JsonValue | undefined {
@@ -750,6 +762,16 @@ export class ExecutionJournal {
       case 'execution.aborted':
         this.endAbnormally('ABORTED', 'ExecutionAborted', input.error, input.cause);
         return true;
+      case 'execution.deleted': {
+        // Recorded by the transition it stopped (see transition()), in the step of the input that
+        // led there, which the events before it answered; but a retry's timer records nothing
+        // before its transition: with no event between, the timer due first is what fired.
+        const c = earliestTimer(r.parked);
+        if (!c) return false;
+        take((p) => p === c);
+        this.deliver(c.actor, { type: 'timer.fired', requestId: c.requestId });
+        return true;
+      }
       default: {
         const c = take((p) => p.kind === 'timer' && p.anchor === next.previousEventId) as Extract<Command, { kind: 'timer' }> | undefined;
         if (!c) return false;
@@ -1347,6 +1369,20 @@ export class ExecutionJournal {
     else this.afterEvaluations(() => this.deliver(task.actor, event));
   }
 
+  /**
+   * A state transition (see ExecutionServices.stateTransition): while the state machine is being
+   * deleted, the execution ends here instead. A replay ends it where its history recorded that
+   * end, which stands for the deletion as ExecutionAborted stands for a stop; an Express
+   * execution runs on ("Running executions may emit logs after DeleteStateMachine API is called").
+   */
+  private transition(): void {
+    const r = this.replay;
+    const deleted = r !== undefined && r.cursor < r.recorded.length
+      ? isDeletionFailure(r.recorded[r.cursor]!)
+      : this.identity.express !== true && this.options.stateMachineDeleting?.(this.identity.stateMachineArn) === true;
+    if (deleted) throw new StateMachineDeleted(this.identity.stateMachineName);
+  }
+
   /** At once, even while an evaluation is pending, as stop() is. */
   private timeOut(): void {
     if (this.finished) return;
@@ -1387,6 +1423,11 @@ export class ExecutionJournal {
     if (this.finished) return;
     if (err instanceof ReplayDiverged) {
       if (this.replay?.then === 'live') this.fail(new StepwiseError('InvalidArgument', describeDivergence(err.divergence)));
+      return;
+    }
+    if (err instanceof StateMachineDeleted) {
+      const { error, cause } = deletionFailure(this.identity.stateMachineName);
+      this.endAbnormally('FAILED', 'ExecutionFailed', error, cause);
       return;
     }
     const cause = `Stepwise internal error: ${err instanceof Error ? err.message : String(err)}`;
@@ -1438,6 +1479,13 @@ const NO_TIMERS: readonly (() => void)[] = [];
 function abortTask(task: InFlightTask): void {
   task.aborted = true;
   task.abort?.abort();
+}
+
+/** The timer command due first (the first made of those due together), if any. */
+function earliestTimer(commands: readonly Command[]): Extract<Command, { kind: 'timer' }> | undefined {
+  let first: Extract<Command, { kind: 'timer' }> | undefined;
+  for (const c of commands) if (c.kind === 'timer' && (first === undefined || c.dueAt < first.dueAt)) first = c;
+  return first;
 }
 
 class ReplayDiverged extends Error {

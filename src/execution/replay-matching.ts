@@ -1,4 +1,5 @@
 import { eventDetailsOf, type HistoryEvent } from './history-event.js';
+import { isDeletionFailure } from './state-machine-deletion.js';
 
 /** Where a replay first produced something other than what was recorded. */
 export interface Divergence {
@@ -21,6 +22,8 @@ export type RecordedInput =
   | { kind: 'task.succeeded'; output: unknown }
   | { kind: 'task.failed' | 'task.timedOut'; error: string; cause?: string; phase?: 'schedule' }
   | { kind: 'execution.timedOut' | 'execution.aborted' | 'execution.failed'; error?: string; cause?: string }
+  /** DeleteStateMachine: the execution's next state transition ended it (see state-machine-deletion.ts). */
+  | { kind: 'execution.deleted' }
   | { kind: 'timer' };
 
 /** Which answer from the world the recorded event `next` is the first consequence of. */
@@ -33,6 +36,7 @@ export function recordedInputOf(next: HistoryEvent): RecordedInput {
   if (TASK_TIMED_OUT.has(next.type)) return { kind: 'task.timedOut', error: d?.error ?? 'States.Timeout', cause: d?.cause };
   if (next.type === 'ExecutionTimedOut') return { kind: 'execution.timedOut', error: d?.error, cause: d?.cause };
   if (next.type === 'ExecutionAborted') return { kind: 'execution.aborted', error: d?.error, cause: d?.cause };
+  if (isDeletionFailure(next)) return { kind: 'execution.deleted' };
   return { kind: 'timer' };
 }
 

@@ -59,7 +59,8 @@ export interface StateMachineRecord extends StateMachineConfig {
   aliases: StateMachineAlias[];
   /**
    * DeleteStateMachine was called while executions ran (API:DeleteStateMachine): described as
-   * DELETING, refuses what AWS refuses with StateMachineDeleting, and goes once they have ended.
+   * DELETING, refuses what AWS refuses with StateMachineDeleting, and goes once they have ended,
+   * each at its next state transition (see execution/state-machine-deletion.ts).
    */
   deleting?: boolean;
 }

@@ -322,6 +322,22 @@ export class StateMachineRegistry {
     };
   }
 
+  /**
+   * Whether the state machine is DELETING, as last loaded (see refresh): its executions end at
+   * their next state transition. A Distributed Map's children run as executions of
+   * `<name>/<label>`, a part of state machine `<name>`.
+   */
+  isDeleting(stateMachineArn: string): boolean {
+    if (this.machines.size === 0) return false;
+    const slash = stateMachineArn.indexOf('/');
+    return this.machines.get(slash < 0 ? stateMachineArn : stateMachineArn.slice(0, slash))?.deleting === true;
+  }
+
+  /** Loads what another process saved since, and finishes the deletions that can finish: what isDeleting answers from. */
+  async refresh(): Promise<void> {
+    await this.current();
+  }
+
   /** True when the ARN names a state machine, version or alias that exists. */
   async exists(arn: string): Promise<boolean> {
     await this.current();

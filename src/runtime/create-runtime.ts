@@ -13,6 +13,7 @@ import { describeMapRun, describeMapRunsOf, listMapRuns, mapRunAttemptEnds, type
 import { childIdentity } from '../compile/states/result-writer.js';
 import { ExecutionJournal, type ChildExecutionRun, type ExecutionIdentity, type JournalEnvironment, type ExecutionResult, type MapChildHost, type ReplayReport } from '../execution/execution-journal.js';
 import { eventDetailsOf, isExecutionEnd, type HistoryEvent } from '../execution/history-event.js';
+import { isDeletionFailure } from '../execution/state-machine-deletion.js';
 import type { ReplayComparison } from '../execution/replay-matching.js';
 import type { MockConfig, MockTestCase } from '../resources/mock-config.js';
 import { checkMockedStates } from '../resources/mock-config.js';
@@ -154,7 +155,8 @@ export class Runtime {
     this.limits = { ...AWS_LIMITS, ...options.limits };
     this.place = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' };
     const registry = options.registry ?? (this.store instanceof FileEventStore ? jsonFileRegistryPersistence(join(dirname(this.store.file), REGISTRY_FILE)) : memoryRegistryPersistence());
-    // DeleteStateMachine waits for a state machine's RUNNING executions (API:DeleteStateMachine).
+    // DeleteStateMachine waits for a state machine's RUNNING executions (API:DeleteStateMachine),
+    // which end at their next state transition (JournalEnvironment.stateMachineDeleting).
     const hasRunningExecutions = async (stateMachineArn: string) => (await this.store.list({ stateMachineArn, status: 'RUNNING', maxResults: 1 })).items.length > 0;
     this.stateMachines = new StateMachineRegistry(registry, this.place, () => this.clock.now(), hasRunningExecutions);
     const clock = this.clock;
@@ -296,6 +298,8 @@ export class Runtime {
   /** One pass over the RUNNING executions that no runtime drives; a pass at a time. */
   private resumeOrphans(): Promise<ExecutionJournal[]> {
     this.scanning ??= (async () => {
+      // A state machine being deleted (here before a crash, or by another process) ends the executions resumed.
+      await this.stateMachines.refresh();
       const resumed: ExecutionJournal[] = [];
       let nextToken: string | undefined;
       do {
@@ -325,6 +329,7 @@ export class Runtime {
     if (this.ownership && !this.ownership.holds(executionArn) && !(await this.ownership.claim(executionArn))) {
       throw new StepwiseError('ExecutionLeaseLost', `Execution '${executionArn}' is driven by another runtime (it holds its lease).`);
     }
+    await this.stateMachines.refresh();
     return this.resumeClaimed(executionArn);
   }
 
@@ -467,7 +472,21 @@ export class Runtime {
     if (stored.extra.mapRunArn !== undefined) {
       throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' is a child of the Map Run '${stored.extra.mapRunArn}': redrive its parent '${stored.extra.parentExecutionArn}', which redrives the Map Run.`);
     }
-    return this.redriveStored(stored, await this.store.read(executionArn));
+    const events = await this.store.read(executionArn);
+    const deleted = await this.deletionBarsRedrive(stored.meta.stateMachineArn, events.at(-1));
+    if (deleted) throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' cannot be redriven: ${deleted}`);
+    return this.redriveStored(stored, events);
+  }
+
+  /**
+   * Why DeleteStateMachine keeps an execution from being redriven, or undefined: its state
+   * machine is being deleted (AWS's redriveStatusReason, API:DescribeExecution), or the deletion
+   * ended it (the definition it ran is gone, or its name now belongs to a new state machine).
+   */
+  async deletionBarsRedrive(stateMachineArn: string, end: HistoryEvent | undefined): Promise<string | undefined> {
+    if ((await this.stateMachines.resolve(stateMachineArn))?.deleting) return 'State machine is in DELETING status.';
+    if (end && isDeletionFailure(end)) return eventDetailsOf(end)!.cause as string;
+    return undefined;
   }
 
   /**
@@ -543,6 +562,7 @@ export class Runtime {
     this.journalEnvironment ??= {
       store: this.store, clock: this.clock, handlers: this.handlers, limits: this.limits, activities: this.activities, services: this.services,
       onSettled: this.settled, children: this.mapChildren, tokenOwners: this.tokenOwners,
+      stateMachineDeleting: (arn) => this.stateMachines.isDeleting(arn),
     };
     const journal = new ExecutionJournal(identity, this.journalEnvironment, {
       compiled, input, mocks, forkedAt,

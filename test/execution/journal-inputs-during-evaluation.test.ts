@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryEventStore, createRuntime, type Clock, type JsonValue, type StateMachineDefinition } from '../../src/index.js';
+import { createMemoryEventStore, createRuntime, type JsonValue, type StateMachineDefinition } from '../../src/index.js';
 import type { EventStore } from '../../src/store/event-store.js';
-import { diedAfter, journalTestStores, parallelOf } from './journal-stores.js';
+import { diedAfter, journalTestStores, ManualClock, parallelOf } from './journal-stores.js';
 import { ACTIVITY_STREAM } from '../../src/store/internal-streams.js';
 
 /**
@@ -58,31 +58,6 @@ const activityBesideRead = (activity: string) => parallelOf(
   { StartAt: 'Approve', States: { Approve: { Type: 'Task', Resource: activity, End: true } } },
   { StartAt: 'First', States: { First: { Type: 'Task', Resource: LAMBDA, Next: 'Read' }, Read: readingMap('INLINE') } },
 );
-
-/** A clock moved by hand: the execution's timeout fires exactly when the test says. */
-class ManualClock implements Clock {
-  readonly virtual = false;
-  private timers: { dueAt: number; fire: () => void; cancelled: boolean }[] = [];
-  constructor(private current = Date.UTC(2026, 0, 1)) {}
-  now(): number {
-    return this.current;
-  }
-  schedule(dueAt: number, fire: () => void): () => void {
-    const timer = { dueAt, fire, cancelled: false };
-    this.timers.push(timer);
-    return () => {
-      timer.cancelled = true;
-    };
-  }
-  advance(ms: number): void {
-    this.current += ms;
-    for (const timer of this.timers.splice(0)) {
-      if (timer.cancelled) continue;
-      if (timer.dueAt <= this.current) timer.fire();
-      else this.timers.push(timer);
-    }
-  }
-}
 
 describe.each(stores)('a stop while an evaluation is pending on %s', (_name, open) => {
   const definition = (mode: 'INLINE' | 'DISTRIBUTED') => ({ StartAt: 'Read', States: { Read: readingMap(mode) } }) as StateMachineDefinition;

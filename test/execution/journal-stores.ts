@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { createMemoryEventStore, openFileEventStore, type StateMachineDefinition } from '../../src/index.js';
+import { createMemoryEventStore, openFileEventStore, type Clock, type StateMachineDefinition } from '../../src/index.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import { definitionStreamOf } from '../../src/store/definition-stream.js';
 
@@ -39,4 +39,29 @@ export async function diedAfter(store: EventStore, arn: string, k: number): Prom
 /** A state machine that is one Parallel state of the given branches, ending the execution. */
 export function parallelOf(...branches: object[]): StateMachineDefinition {
   return { StartAt: 'Both', States: { Both: { Type: 'Parallel', End: true, Branches: branches } } } as unknown as StateMachineDefinition;
+}
+
+/** A clock moved by hand: timers (a Wait, a retry, the execution's timeout) fire exactly when the test says. */
+export class ManualClock implements Clock {
+  readonly virtual = false;
+  private timers: { dueAt: number; fire: () => void; cancelled: boolean }[] = [];
+  constructor(private current = Date.UTC(2026, 0, 1)) {}
+  now(): number {
+    return this.current;
+  }
+  schedule(dueAt: number, fire: () => void): () => void {
+    const timer = { dueAt, fire, cancelled: false };
+    this.timers.push(timer);
+    return () => {
+      timer.cancelled = true;
+    };
+  }
+  advance(ms: number): void {
+    this.current += ms;
+    for (const timer of this.timers.splice(0)) {
+      if (timer.cancelled) continue;
+      if (timer.dueAt <= this.current) timer.fire();
+      else this.timers.push(timer);
+    }
+  }
 }

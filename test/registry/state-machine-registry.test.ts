@@ -74,6 +74,25 @@ describe('StateMachineRegistry', () => {
   });
 });
 
+describe('a state machine being deleted', () => {
+  it('is DELETING while executions run, its Distributed Map children\'s `<name>/<label>` with it, and goes once they have ended', async () => {
+    let running = true;
+    const r = new StateMachineRegistry(memoryRegistryPersistence(), { region: 'eu-west-1', accountId: '111122223333' }, Date.now, async () => running);
+    const { stateMachineArn } = await r.create({ name: 'Doomed', definition: DEF, roleArn: ROLE });
+    const { stateMachineArn: other } = await r.create({ name: 'Kept', definition: DEF, roleArn: ROLE });
+    expect(r.isDeleting(stateMachineArn)).toBe(false);
+    await r.delete(stateMachineArn);
+    expect(r.isDeleting(stateMachineArn)).toBe(true);
+    expect(r.isDeleting(`${stateMachineArn}/Fan`)).toBe(true);
+    expect(r.isDeleting(other)).toBe(false);
+    expect(r.isDeleting('not an ARN')).toBe(false);
+    running = false;
+    await r.refresh();
+    expect(r.isDeleting(stateMachineArn)).toBe(false);
+    expect(await r.exists(stateMachineArn)).toBe(false);
+  });
+});
+
 describe('a registry file shared by several processes', () => {
   it('sees the other registries\' changes and loses none made at the same time', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'stepwise-registry-shared-'));

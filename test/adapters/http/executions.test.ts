@@ -160,6 +160,47 @@ describe('executions over the AWS JSON 1.0 API', () => {
     expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn }))).status).toBe('ACTIVE');
   });
 
+  // API:DeleteStateMachine: "On the next state transition, the state machine's executions are
+  // terminated": FAILED with States.Runtime, "State machine <name> has been deleted." (re:Post
+  // knowledge-center/step-functions-stuck-deleting-status). A Task waiting for its callback waits
+  // on; the state it would enter next is not entered. Redrive is refused, with DescribeExecution's
+  // documented reason while the state machine is DELETING.
+  it('ends a running execution at its next state transition once its state machine is being deleted', async () => {
+    const hold = JSON.parse(WAIT_MACHINE).States.Hold;
+    const holdThenPass = JSON.stringify({ StartAt: 'Hold', States: { Hold: { ...hold, End: undefined, Next: 'After' }, After: { Type: 'Pass', End: true } } });
+    const { stateMachineArn } = await t.client.send(new CreateStateMachineCommand({ name: 'Deleted', definition: holdThenPass, roleArn: ROLE }));
+    const running = await t.client.send(new StartExecutionCommand({ stateMachineArn, name: 'held' }));
+    const failedBefore = await t.client.send(new StartExecutionCommand({ stateMachineArn, name: 'failed-before' }));
+    await t.client.send(new SendTaskFailureCommand({ taskToken: await tokenOf(failedBefore.executionArn!), error: 'Pay.Failed' }));
+    await finished(failedBefore.executionArn!);
+    const token = await tokenOf(running.executionArn!);
+
+    await t.client.send(new DeleteStateMachineCommand({ stateMachineArn }));
+    expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn }))).status).toBe('DELETING');
+    expect(await t.client.send(new DescribeExecutionCommand({ executionArn: failedBefore.executionArn }))).toMatchObject({
+      status: 'FAILED', redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'State machine is in DELETING status.',
+    });
+    await expect(t.client.send(new RedriveExecutionCommand({ executionArn: failedBefore.executionArn }))).rejects.toMatchObject({
+      name: 'ExecutionNotRedrivable', message: expect.stringContaining('State machine is in DELETING status.'),
+    });
+    expect((await t.client.send(new DescribeExecutionCommand({ executionArn: running.executionArn }))).status).toBe('RUNNING');
+
+    await t.client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"paid":true}' }));
+    await finished(running.executionArn!);
+    const cause = 'State machine Deleted has been deleted.';
+    expect(await t.client.send(new DescribeExecutionCommand({ executionArn: running.executionArn }))).toMatchObject({
+      status: 'FAILED', error: 'States.Runtime', cause, redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: cause,
+    });
+    const events = (await t.client.send(new GetExecutionHistoryCommand({ executionArn: running.executionArn }))).events!;
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionFailed']);
+    expect(events.at(-1)).toMatchObject({ id: 7, previousEventId: 6, executionFailedEventDetails: { error: 'States.Runtime', cause } });
+    expect(await errorName(t.client.send(new DescribeStateMachineCommand({ stateMachineArn })))).toBe('StateMachineDoesNotExist');
+    await expect(t.client.send(new RedriveExecutionCommand({ executionArn: running.executionArn }))).rejects.toMatchObject({
+      name: 'ExecutionNotRedrivable', message: expect.stringContaining(cause),
+    });
+    expect(await t.runtime.replay({ executionArn: running.executionArn! })).toEqual({ ok: true, replayedEvents: 7 });
+  });
+
   it('pages GetExecutionHistory forwards and in reverse, with or without execution data', async () => {
     const { executionArn } = await t.client.send(new StartExecutionCommand({ stateMachineArn: passArn, name: 'history', input: '{"secret":1}' }));
     await finished(executionArn!);
