@@ -14,6 +14,8 @@ export interface ExecutionExtra {
   stateMachineAliasArn?: string;
   /** A Distributed Map's child execution: its Map Run. */
   mapRunArn?: string;
+  /** An EXPRESS state machine's execution (a Distributed Map's Express child too). */
+  type?: 'EXPRESS';
 }
 
 /** An execution as its metadata and events describe it: what DescribeExecution and ListExecutions show. */
@@ -55,7 +57,9 @@ export async function executionFacts(runtime: Runtime, executionArn: string): Pr
 /**
  * AWS's redriveStatus: only a FAILED, TIMED_OUT or ABORTED standard execution can be redriven,
  * not one a DeleteStateMachine keeps from it (`deleted`: why, see Runtime.deletionBarsRedrive); a
- * Distributed Map's child only through its parent (REDRIVABLE_BY_MAP_RUN, API:DescribeExecution).
+ * Distributed Map's child (Standard or Express) only through its parent (REDRIVABLE_BY_MAP_RUN,
+ * API:DescribeExecution); an Express execution of its own never (RedriveExecution does not
+ * support EXPRESS state machines).
  */
 export function redriveStatus(facts: ExecutionFacts, deleted?: string): { redriveStatus: string; redriveStatusReason?: string } {
   const status = facts.meta.status;
@@ -63,6 +67,7 @@ export function redriveStatus(facts: ExecutionFacts, deleted?: string): { redriv
   if (status === 'SUCCEEDED') return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' };
   if (deleted !== undefined) return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: deleted };
   if (facts.extra.mapRunArn !== undefined) return { redriveStatus: 'REDRIVABLE_BY_MAP_RUN' };
+  if (facts.extra.type === 'EXPRESS') return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is EXPRESS and cannot be redriven' };
   return { redriveStatus: 'REDRIVABLE' };
 }
 

@@ -28,7 +28,10 @@ export interface Diagnostic {
 
 export type ValidationResult = { result: 'OK' | 'FAIL'; diagnostics: Diagnostic[] };
 
-/** `type`: an EXPRESS state machine also may not use the `.sync` and `.waitForTaskToken` patterns. */
+/**
+ * `type`: an EXPRESS state machine also may not use the `.sync` and `.waitForTaskToken` patterns,
+ * nor Activities; nor may a Distributed Map's ItemProcessor with `ExecutionType: EXPRESS`, whatever `type`.
+ */
 export function validateDefinition(def: unknown, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): Diagnostic[] {
   // The checks below walk the definition recursively; a text this deep is refused by the reader.
   if (nestsDeeperThan(def, MAX_JSON_DEPTH)) {
@@ -259,6 +262,12 @@ interface MachineScope {
   topLanguage: Language;
   /** Set when the state machine is JSONata as a whole: states may then not switch back to JSONPath. */
   jsonataLocked: boolean;
+  /**
+   * The states run in an Express execution: the state machine's own with `type` EXPRESS, and a
+   * Distributed Map's ItemProcessor with `ExecutionType: EXPRESS`, whose child workflows are
+   * Express executions (DG:state-map-distributed).
+   */
+  express: boolean;
 }
 
 interface Transition {
@@ -335,7 +344,7 @@ class Validator {
       if (ql === 'JSONata' || ql === 'JSONPath') language = ql;
       else this.error(SCHEMA, `QueryLanguage must be 'JSONPath' or 'JSONata', not ${quote(ql)}`, '/QueryLanguage');
     }
-    this.validateMachine(def, { pointer: '', topLanguage: language, jsonataLocked: language === 'JSONata' });
+    this.validateMachine(def, { pointer: '', topLanguage: language, jsonataLocked: language === 'JSONata', express: this.type === 'EXPRESS' });
   }
 
   // ---- machines -------------------------------------------------------------------------------------------
@@ -601,16 +610,16 @@ class Validator {
   }
 
   private checkTask(ctx: StateContext): void {
-    const { state, pointer, language } = ctx;
+    const { state, pointer, language, scope } = ctx;
     const resource = state['Resource'];
     if (resource === undefined) this.error(SCHEMA, "The field 'Resource' is required but was missing", pointer);
     else if (typeof resource !== 'string') this.error(SCHEMA, `Resource must be a string, not ${typeName(resource)}`, at(pointer, 'Resource'));
     else {
       const problem = resourceProblem(resource);
       if (problem) this.error('INVALID_RESOURCE', problem, at(pointer, 'Resource'));
-      const pattern = this.type === 'EXPRESS' ? EXPRESS_REFUSED_PATTERN.exec(resource)?.[1] : undefined;
+      const pattern = scope.express ? EXPRESS_REFUSED_PATTERN.exec(resource)?.[1] : undefined;
       if (pattern) this.error(SCHEMA, `Express state machine does not support '.${pattern}' service integration${pattern === 'sync' ? '' : ' '}`, at(pointer, 'Resource'));
-      if (this.type === 'EXPRESS' && ACTIVITY_RESOURCE.test(resource)) this.error(SCHEMA, 'Express state machine does not support Activity ARN', at(pointer, 'Resource'));
+      if (scope.express && ACTIVITY_RESOURCE.test(resource)) this.error(SCHEMA, 'Express state machine does not support Activity ARN', at(pointer, 'Resource'));
     }
 
     const timeout = this.checkSecondsPair(ctx, 'TimeoutSeconds', 'TimeoutSecondsPath');
@@ -737,8 +746,10 @@ class Validator {
       if (!(field in state)) continue;
       const fp = at(pointer, field);
       const processor = state[field];
-      const distributed = isObject(processor) && isObject(processor['ProcessorConfig']) && processor['ProcessorConfig']['Mode'] === 'DISTRIBUTED';
-      const childScope: MachineScope = distributed ? { ...scope, topLanguage: language, jsonataLocked: false } : scope;
+      const config = isObject(processor) && isObject(processor['ProcessorConfig']) ? processor['ProcessorConfig'] : undefined;
+      const distributed = config?.['Mode'] === 'DISTRIBUTED';
+      // Child workflows are executions of the type ExecutionType names, whatever the parent's.
+      const childScope: MachineScope = distributed ? { ...scope, topLanguage: language, jsonataLocked: false, express: config?.['ExecutionType'] === 'EXPRESS' } : scope;
       this.validateNestedMachine(processor, fp, childScope, 'processor', field);
       if (isObject(processor) && 'ProcessorConfig' in processor) this.checkProcessorConfig(processor['ProcessorConfig'], at(fp, 'ProcessorConfig'));
     }

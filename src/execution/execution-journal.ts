@@ -248,6 +248,8 @@ export class ExecutionJournal {
   private finished: ExecutionResult | undefined;
   private abandoned: StepwiseError | undefined;
   private startDate = 0;
+  /** Where the execution's timeout counts from: its start, or an Express execution's restart (see bootRedrive). */
+  private timedFrom = 0;
   private replay: ReplayState | undefined;
   private inputOverride: { value: JsonValue } | undefined;
   /** `caughtUp`: true once caught up; before that, the promise handed out (made when first asked for). */
@@ -365,6 +367,9 @@ export class ExecutionJournal {
 
   /** Where a redrive of this recorded (unsuccessful) execution would pick up, found by replaying it. */
   async redrivePointOf(recorded: readonly HistoryEvent[]): Promise<RedrivePoint> {
+    // An Express execution is redriven only as a Map Run's child, and then starts over from its
+    // first state with its input (DG:redrive-map-run): nothing of its run before is kept.
+    if (this.identity.express) return { stateName: this.compiled.definition.StartAt, input: startedInput(recorded[0]!, this.startInput), variables: {} };
     const report = await this.verify(recorded, 'strict');
     if (!report.ok) throw new StepwiseError('InvalidArgument', describeDivergence(report.divergence!));
     const rt = (this.root.getSnapshot().context as { rt: ScopeRuntime }).rt;
@@ -406,6 +411,8 @@ export class ExecutionJournal {
     // Mocked answers go on counting across the execution: its redrive's first call of a state is the one after its last.
     this.mocks?.continueCounts?.(taskCallsIn(before));
     this.boot(startedInput(first, this.startInput), first.timestamp, { point, redriveCount, lastEventId: recorded[at - 1]!.id });
+    // An Express execution starts over (see redrivePointOf): its five minutes count from its ExecutionRedriven.
+    if (this.identity.express) this.timedFrom = this.now();
   }
 
   /**
@@ -453,6 +460,7 @@ export class ExecutionJournal {
     const o = this.options;
     const who = this.identity;
     this.startDate = startDate;
+    this.timedFrom = startDate;
     this.rand = createSeededRandom(this.seed);
     const services = new ExecutionJournal.Services(this, input, redrive?.redriveCount ?? 0);
     if (redrive) {
@@ -657,7 +665,7 @@ export class ExecutionJournal {
     // An Express execution runs for at most five minutes, whatever its TimeoutSeconds.
     const timeoutSeconds = this.identity.express ? Math.min(own ?? Infinity, this.options.limits.expressSeconds) : own;
     if (timeoutSeconds === undefined || timeoutSeconds === Infinity) return;
-    const cancel = this.options.clock.schedule(this.startDate + timeoutSeconds * 1000, () => this.timeOut());
+    const cancel = this.options.clock.schedule(this.timedFrom + timeoutSeconds * 1000, () => this.timeOut());
     this.timers().set('#execution-timeout', cancel);
   }
 
@@ -805,8 +813,16 @@ export class ExecutionJournal {
    * ahead of the evaluations parked (see feedAheadOfEvaluations).
    */
   stop(error?: string, cause?: string): void {
-    if (this.finished) return;
+    if (this.finished || this.endRecorded()) return;
     this.endAbnormally('ABORTED', 'ExecutionAborted', error, cause);
+  }
+
+  /**
+   * The machine reached its end, whose event is being appended (the execution completes once it
+   * is): a stop or a timeout that comes meanwhile is too late, and would record a second end.
+   */
+  private endRecorded(): boolean {
+    return this.root?.getSnapshot().status === 'done';
   }
 
   /**
@@ -990,11 +1006,17 @@ export class ExecutionJournal {
     const taken = this.take();
     if (!taken) return;
     if (taken.batch.length > 0) {
+      // Virtual time waits for the append, as for any work in flight: a timer that jumped ahead
+      // meanwhile (the execution's timeout) would fire before the commands of the step recorded.
+      const clock = this.options.clock;
+      const release = clock instanceof VirtualClock ? clock.hold() : noop;
       try {
         this.revision = await this.options.store.append(this.identity.executionArn, taken.batch, { expectedRevision: this.revision });
       } catch (err) {
         if (!this.lostToAnotherWriter(err)) throw err;
         return;
+      } finally {
+        release();
       }
     }
     this.carryOut(taken);
@@ -1385,7 +1407,7 @@ export class ExecutionJournal {
 
   /** At once, even while an evaluation is pending, as stop() is. */
   private timeOut(): void {
-    if (this.finished) return;
+    if (this.finished || this.endRecorded()) return;
     this.endAbnormally('TIMED_OUT', 'ExecutionTimedOut', StatesErrors.Timeout, undefined);
   }
 

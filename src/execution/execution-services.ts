@@ -64,6 +64,8 @@ export interface MapChildRequest {
   attempt?: number;
   /** Its result says how many times it had been redriven when it ended (`redriveCount`): a ResultWriter's records show it. */
   countRedrives?: boolean;
+  /** `ItemProcessor.ProcessorConfig.ExecutionType`, when EXPRESS: the child is an Express execution. */
+  type?: 'EXPRESS';
 }
 
 /** UpdateMapRun's members: what is given changes. */

@@ -472,6 +472,11 @@ export class Runtime {
     if (stored.extra.mapRunArn !== undefined) {
       throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' is a child of the Map Run '${stored.extra.mapRunArn}': redrive its parent '${stored.extra.parentExecutionArn}', which redrives the Map Run.`);
     }
+    // API:RedriveExecution is not supported by EXPRESS state machines; only a Map Run starts its
+    // Express children over (DG:redrive-map-run).
+    if (stored.identity.express) {
+      throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' is an Express execution: Express executions cannot be redriven (only a Distributed Map's Express children are, by a redrive of their parent).`);
+    }
     const events = await this.store.read(executionArn);
     const deleted = await this.deletionBarsRedrive(stored.meta.stateMachineArn, events.at(-1));
     if (deleted) throw new StepwiseError('ExecutionNotRedrivable', `Execution '${executionArn}' cannot be redriven: ${deleted}`);
@@ -698,7 +703,7 @@ export class Runtime {
     const start = (): Promise<ExecutionResult> => {
       try {
         journal = this.startExecutionAs(
-          { definition: r.definition, input: r.input, stateMachineName: r.stateMachineName, name: r.name, roleArn: r.roleArn, testCase: r.testCase },
+          { definition: r.definition, input: r.input, stateMachineName: r.stateMachineName, name: r.name, roleArn: r.roleArn, testCase: r.testCase, type: r.type },
           { mapRunArn: r.mapRunArn, parentExecutionArn: r.parentExecutionArn, mockStateMachine: r.mockStateMachineName, mapRun: r.mapRun, run: { mapRunAttempt: mapRunAttempt ?? 0, asked: attempt } },
         );
       } catch (err) {
@@ -713,7 +718,7 @@ export class Runtime {
       const scratch = new Runtime({ clock: 'virtual', limits: this.limits });
       let run: ExecutionJournal;
       try {
-        run = scratch.startExecutionAs({ definition: r.definition, input: r.input, stateMachineName: r.stateMachineName, name: r.name, roleArn: r.roleArn }, undefined);
+        run = scratch.startExecutionAs({ definition: r.definition, input: r.input, stateMachineName: r.stateMachineName, name: r.name, roleArn: r.roleArn, type: r.type }, undefined);
       } catch (err) {
         void scratch.close();
         return this.refusedChild(executionArn, err);
@@ -738,7 +743,9 @@ export class Runtime {
       // A run read from the store knows its number; one that ended live is the latest run.
       done: r.countRedrives ? done.then(async (x) => (x.redriveCount !== undefined ? x : { ...x, redriveCount: (await this.store.read(executionArn)).filter(isRedriven).length })) : done,
       stop: () => {
-        if (readOnly) return;
+        // An Express child runs to its end (its five minutes at most): neither its Map Run's
+        // failure nor its parent's end stops it (DG:redrive-map-run).
+        if (readOnly || r.type === 'EXPRESS') return;
         stopped = true;
         (journal ?? this.executions.get(executionArn))?.stop();
       },

@@ -614,3 +614,46 @@ describe('validateDefinition for an EXPRESS state machine', () => {
     ]);
   });
 });
+
+describe('a Distributed Map whose ItemProcessor has ExecutionType EXPRESS', () => {
+  // Its child workflows are Express executions (DG:state-map-distributed): their states are held
+  // to what an EXPRESS state machine may use, with the same diagnostics, in either parent type.
+  const fan = (executionType: string, mode = 'DISTRIBUTED') => ({
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Map', End: true,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: mode, ExecutionType: executionType },
+          StartAt: 'Run',
+          States: {
+            Run: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Next: 'Both' },
+            Both: {
+              Type: 'Parallel', End: true,
+              Branches: [
+                { StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', End: true } } },
+                { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:states:us-east-1:123456789012:activity:Worker', End: true } } },
+              ],
+            },
+          },
+        },
+      },
+    },
+  });
+  const processor = '/States/Fan/ItemProcessor/States';
+
+  it('refuses .sync, .waitForTaskToken and Activities in its states and their branches', () => {
+    const expected = [
+      { severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: "Express state machine does not support '.sync' service integration", location: `${processor}/Run/Resource` },
+      { severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: "Express state machine does not support '.waitForTaskToken' service integration ", location: `${processor}/Both/Branches/0/States/Ask/Resource` },
+      { severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'Express state machine does not support Activity ARN', location: `${processor}/Both/Branches/1/States/Work/Resource` },
+    ];
+    expect(validateDefinitionResult(fan('EXPRESS')).diagnostics).toEqual(expected);
+    expect(validateDefinitionResult(fan('EXPRESS'), 'EXPRESS').diagnostics).toEqual(expected);
+  });
+
+  it('accepts them with ExecutionType STANDARD, and in an inline Map (whose iterations are its parent\'s)', () => {
+    expect(validateDefinitionResult(fan('STANDARD')).result).toBe('OK');
+    expect(validateDefinitionResult(fan('EXPRESS', 'INLINE')).result).toBe('OK');
+  });
+});

@@ -73,6 +73,34 @@ describe.each(stores)('an execution journal on %s', (_name, open) => {
     expect(result.status).toBe('SUCCEEDED');
     await runtime.close();
   });
+
+  // Virtual time used to jump while a batch was being appended (nothing held the clock): the
+  // execution's timeout, the only timer left, fired between a step and the task it scheduled.
+  it('keeps virtual time still while it appends: an execution timeout fires only when it is due', async () => {
+    const store = await open();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    runtime.handle('arn:aws:lambda:*:*:function:*', ({ input }) => input);
+    const task = (i: number) => ({ Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', ...(i < 9 ? { Next: `T${i + 1}` } : { End: true }) });
+    const States = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`T${i}`, task(i)]));
+    for (const options of [{ definition: { StartAt: 'T0', States, TimeoutSeconds: 300 } }, { definition: { StartAt: 'T0', States }, type: 'EXPRESS' as const }]) {
+      const result = await runtime.run({ ...options, input: {} });
+      expect(result).toMatchObject({ status: 'SUCCEEDED' });
+      expect(result.stopDate - result.startDate).toBe(0);
+    }
+    await runtime.close();
+  });
+
+  it('ignores a stop that comes once the execution\'s end is recorded: it has one end', async () => {
+    const store = await open();
+    const runtime = createRuntime({ store, clock: 'virtual' });
+    const execution = runtime.startExecution({ definition: passes(1), input: {} });
+    // Its steps ran at the start; their events, ExecutionSucceeded last, are being appended.
+    execution.stop('Late.Stop');
+    expect((await execution.done).status).toBe('SUCCEEDED');
+    const stored = (await store.read(execution.identity.executionArn)).map((e) => e.type);
+    expect(stored).toEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+    await runtime.close();
+  });
 });
 
 // Two Map iterations' tasks answering while one's JSONata Output is still being evaluated: the

@@ -249,8 +249,8 @@ describe('a Distributed Map item StartExecution would refuse', () => {
 
 describe('a redriven Map Run on the file store, its process killed in the middle', () => {
   const worker = path.join(__dirname, 'fixtures/map-run-redrive-worker.mjs');
-  const run = (dir: string, mode: string, killWhen?: string): Promise<string> => new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, dir, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = (dir: string, mode: string, killWhen?: string, type = 'STANDARD'): Promise<string> => new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [worker, dir, mode, type], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -278,6 +278,33 @@ describe('a redriven Map Run on the file store, its process killed in the middle
       const [x, , z] = [0, 1, 2].map((i) => childIdentity(mapRunArn, i, parentArn).executionArn);
       expect(await executionEvents(store, x!)).toEqual(['ExecutionStarted', 'ExecutionAborted', 'ExecutionRedriven', 'ExecutionSucceeded']);
       expect(await executionEvents(store, z!)).toEqual(['ExecutionStarted', 'ExecutionFailed', 'ExecutionRedriven', 'ExecutionSucceeded']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('with Express children: the child started over and in flight is resumed from its restart, and started over once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-map-redrive-express-'));
+    expect(await run(dir, 'first', undefined, 'EXPRESS')).toContain('first FAILED');
+    await run(dir, 'redrive', 'HANGING x', 'EXPRESS');
+    const out = await run(dir, 'resume', undefined, 'EXPRESS');
+    const result = JSON.parse(out.trim().split('\n').pop()!) as { status: string; output: JsonValue; calls: string[]; replayed: boolean };
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { items: ['x', 'y', 'z'], charged: [{ charged: 'x' }, { charged: 'y' }, { charged: 'z' }] }, replayed: true });
+    expect(result.calls).toContain('x');
+    expect(result.calls).not.toContain('y');
+    const store = await openFileEventStore(dir);
+    try {
+      const parentArn = 'arn:aws:states:us-east-1:123456789012:execution:Billing:crashy';
+      const mapRunArn = mapRunArnOf(await store.read(parentArn));
+      const [x, , z] = [0, 1, 2].map((i) => childIdentity(mapRunArn, i, parentArn).executionArn);
+      expect(await executionEvents(store, x!)).toEqual(['ExecutionStarted', 'ExecutionTimedOut', 'ExecutionRedriven', 'ExecutionSucceeded']);
+      expect(await executionEvents(store, z!)).toEqual(['ExecutionStarted', 'ExecutionFailed', 'ExecutionRedriven', 'ExecutionSucceeded']);
+      // Started over: its run after the redrive begins at its first state, once.
+      for (const child of [x!, z!]) {
+        const events = types(await store.read(child));
+        expect(events.slice(events.indexOf('ExecutionRedriven'), events.indexOf('ExecutionRedriven') + 2)).toEqual(['ExecutionRedriven', 'PassStateEntered']);
+        expect(events.filter((t) => t === 'PassStateEntered')).toHaveLength(2);
+      }
     } finally {
       await store.close();
     }

@@ -37,6 +37,13 @@ interface MapWork {
   toleratedCount: number;
   toleratedPercentage: number;
   distributed: boolean;
+  /** Its children are Express executions (`ProcessorConfig.ExecutionType: EXPRESS`). */
+  express: boolean;
+  /**
+   * Its failures went past what it tolerates while Express children were running: it starts no
+   * more and fails once those have ended (see failMapRun).
+   */
+  failing?: boolean;
   /** A Distributed Map's Map Run. */
   mapRunArn?: string;
   /**
@@ -259,7 +266,16 @@ async function jsonataPlan(rt: ScopeRuntime, state: MapState, raw: JsonValue, re
 }
 
 function isDistributed(state: MapState): boolean {
-  return ((state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode === 'DISTRIBUTED';
+  return processorConfigOf(state)?.Mode === 'DISTRIBUTED';
+}
+
+/** A Distributed Map whose children are Express workflows (DG:state-map-distributed, ProcessorConfig). */
+function isExpress(state: MapState): boolean {
+  return processorConfigOf(state)?.ExecutionType === 'EXPRESS';
+}
+
+function processorConfigOf(state: MapState): { Mode?: string; ExecutionType?: string } | undefined {
+  return ((state.ItemProcessor ?? state.Iterator) as { ProcessorConfig?: { Mode?: string; ExecutionType?: string } } | undefined)?.ProcessorConfig;
 }
 
 function writerField(state: MapState, field: 'Parameters' | 'Arguments'): JsonValue | undefined {
@@ -288,6 +304,7 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
   const work: MapWork = {
     kind: 'map', attempt, plan, items: batched, outputs: new Array(batched.length).fill(null), next: 0,
     workers: [], failures: 0, succeeded: new Uint8Array(batched.length), toleratedCount, toleratedPercentage, distributed,
+    express: distributed && isExpress(state),
   };
   a.work = work;
   const redriven = distributed ? rt.redrivenMapRun(a.name) : undefined;
@@ -409,6 +426,7 @@ function startChildExecution(rt: ScopeRuntime, state: MapState, work: MapWork, w
   const mapRun = { maxConcurrency: work.plan.maxConcurrency, toleratedFailureCount: work.toleratedCount, toleratedFailurePercentage: work.toleratedPercentage, executionCount: work.items.length, revision: work.updates ?? 0 };
   const request: MapChildRequest = { stateMachineName, name: identity.name, definition: work.childDefinition!, input, mapRunArn: work.mapRunArn!, mapRun };
   if (attempt > 0) request.attempt = attempt;
+  if (work.express) request.type = 'EXPRESS';
   // Its records show the redrives the child itself had (DescribeExecution's redriveCount).
   if (work.runs) request.countRedrives = true;
   rt.runChild(requestId, request, (rt, result) => {
@@ -426,7 +444,8 @@ function startChildExecution(rt: ScopeRuntime, state: MapState, work: MapWork, w
  */
 function listenForUpdates(rt: ScopeRuntime, state: MapState, work: MapWork): void {
   rt.listen<MapRunUpdate>(mapRunUpdateId(work.mapRunArn!), (rt, update) => {
-    if (rt.active?.work !== work) return;
+    // A Map Run failing (waiting for its Express children to end) starts no more children.
+    if (rt.active?.work !== work || work.failing) return;
     work.updates = (work.updates ?? 0) + 1;
     if (update.maxConcurrency !== undefined) work.plan = { ...work.plan, maxConcurrency: update.maxConcurrency };
     if (update.toleratedFailureCount !== undefined) work.toleratedCount = update.toleratedFailureCount;
@@ -471,6 +490,7 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
   worker.frame.integrate(worker.jobFrame!);
   const run = work.runs?.[index];
   if (run) endRun(rt, run, outcome);
+  if (work.failing) return expressChildEnded(rt, work, index, outcome);
   if (outcome.status === 'SUCCEEDED') {
     markSucceeded(work, index, outcome.output);
   } else {
@@ -528,9 +548,15 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
 /**
  * A Distributed Map's failures went past what it tolerates: the child executions still running
  * are aborted (each records ExecutionAborted in its own history; this one records nothing per
- * child) and the Map Run fails.
+ * child) and the Map Run fails. Express children cannot be stopped (AWS waits for them to
+ * complete, DG:redrive-map-run): the Map Run starts no more and fails once they have ended.
  */
 function failMapRun(rt: ScopeRuntime, work: MapWork): void {
+  if (work.express) {
+    work.failing = true;
+    if (busyWorkers(work) === 0) endFailedMapRun(rt, work);
+    return;
+  }
   for (const worker of work.workers) {
     if (worker.job === undefined) continue;
     const run = work.runs?.[worker.job];
@@ -539,6 +565,20 @@ function failMapRun(rt: ScopeRuntime, work: MapWork): void {
     worker.requestId = undefined;
     worker.job = undefined;
   }
+  endFailedMapRun(rt, work);
+}
+
+/**
+ * An Express child of a failing Map Run ended (see failMapRun): what it did is kept (one that
+ * succeeded is not run again by a redrive), and the last to end fails the Map Run.
+ */
+function expressChildEnded(rt: ScopeRuntime, work: MapWork, index: number, outcome: ScopeOutcome): void {
+  if (outcome.status === 'SUCCEEDED') markSucceeded(work, index, outcome.output);
+  if (busyWorkers(work) === 0) endFailedMapRun(rt, work);
+}
+
+/** The Map Run fails with the tolerated failures exceeded, its results exported first (with a ResultWriter). */
+function endFailedMapRun(rt: ScopeRuntime, work: MapWork): void {
   const error = StatesErrors.ExceedToleratedFailureThreshold;
   const cause = 'The specified tolerated failure threshold was exceeded';
   // A failed Map Run still exports what it has: FAILED and PENDING files are for this case

@@ -1,4 +1,7 @@
-import { CreateStateMachineCommand, DescribeMapRunCommand, ListMapRunsCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand, DescribeExecutionCommand, DescribeMapRunCommand, ListExecutionsCommand, ListMapRunsCommand, RedriveExecutionCommand,
+  StartExecutionCommand, StartSyncExecutionCommand, StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE, startTestServer, type TestServer } from './sfn-test-server.js';
 
@@ -57,5 +60,29 @@ describe('Map Runs over the API, probed', () => {
       expect(d.itemCounts).toMatchObject({ total: 5, succeeded: 5, pending: 0 });
       expect(d.executionCounts).toMatchObject({ total: batch ? 3 : 5, succeeded: batch ? 3 : 5 });
     }
+  });
+});
+
+describe('Express children and Express executions over the API', () => {
+  it('DescribeExecution answers for an Express child, as AWS does for executions a Map Run dispatched: redrivable by its Map Run', async () => {
+    const definition = {
+      StartAt: 'Fan',
+      States: { Fan: { Type: 'Map', End: true, ItemProcessor: { ...processor, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, States: { Charge: { Type: 'Fail', Error: 'Card.Declined' } } } } },
+    };
+    const executionArn = await start('ExpressChildren', definition, ['a']);
+    await t.runtime.liveExecution(executionArn)?.done;
+    const [run] = (await t.client.send(new ListMapRunsCommand({ executionArn }))).mapRuns!;
+    const [child] = (await t.client.send(new ListExecutionsCommand({ mapRunArn: run!.mapRunArn }))).executions!;
+    expect(await t.client.send(new DescribeExecutionCommand({ executionArn: child!.executionArn }))).toMatchObject({
+      status: 'FAILED', error: 'Card.Declined', mapRunArn: run!.mapRunArn, redriveStatus: 'REDRIVABLE_BY_MAP_RUN',
+    });
+  });
+
+  it('an Express execution of its own is NOT_REDRIVABLE, and RedriveExecution refuses it', async () => {
+    const definition = JSON.stringify({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E' } } });
+    const { stateMachineArn } = await t.client.send(new CreateStateMachineCommand({ name: 'QuickFail', definition, roleArn: ROLE, type: 'EXPRESS' }));
+    const { executionArn } = await t.client.send(new StartSyncExecutionCommand({ stateMachineArn }));
+    expect(await t.client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: 'FAILED', redriveStatus: 'NOT_REDRIVABLE' });
+    await expect(t.client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: 'ExecutionNotRedrivable' });
   });
 });
