@@ -55,17 +55,16 @@ export async function executionFacts(runtime: Runtime, executionArn: string): Pr
 }
 
 /**
- * AWS's redriveStatus: only a FAILED, TIMED_OUT or ABORTED standard execution can be redriven,
- * not one a DeleteStateMachine keeps from it (`deleted`: why, see Runtime.deletionBarsRedrive); a
- * Distributed Map's child (Standard or Express) only through its parent (REDRIVABLE_BY_MAP_RUN,
- * API:DescribeExecution); an Express execution of its own never (RedriveExecution does not
- * support EXPRESS state machines).
+ * AWS's redriveStatus: only a FAILED, TIMED_OUT or ABORTED standard execution can be redriven
+ * (one its state machine's deletion ended shows REDRIVABLE too, as recorded against AWS, though
+ * RedriveExecution refuses it: see Runtime.deletionBarsRedrive); a Distributed Map's child
+ * (Standard or Express) only through its parent (REDRIVABLE_BY_MAP_RUN, API:DescribeExecution);
+ * an Express execution of its own never (RedriveExecution does not support EXPRESS state machines).
  */
-export function redriveStatus(facts: ExecutionFacts, deleted?: string): { redriveStatus: string; redriveStatusReason?: string } {
+export function redriveStatus(facts: ExecutionFacts): { redriveStatus: string; redriveStatusReason?: string } {
   const status = facts.meta.status;
   if (status === 'RUNNING' || status === 'PENDING_REDRIVE') return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is RUNNING and cannot be redriven' };
   if (status === 'SUCCEEDED') return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' };
-  if (deleted !== undefined) return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: deleted };
   if (facts.extra.mapRunArn !== undefined) return { redriveStatus: 'REDRIVABLE_BY_MAP_RUN' };
   if (facts.extra.type === 'EXPRESS') return { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is EXPRESS and cannot be redriven' };
   return { redriveStatus: 'REDRIVABLE' };
@@ -81,7 +80,7 @@ export function outcomeOf(facts: ExecutionFacts): { output?: string; error?: str
   return compact({ error: d.error as string | undefined, cause: d.cause as string | undefined });
 }
 
-export function describeExecutionResponse(facts: ExecutionFacts, deleted?: string): Record<string, unknown> {
+export function describeExecutionResponse(facts: ExecutionFacts): Record<string, unknown> {
   const { meta, extra } = facts;
   const outcome = outcomeOf(facts);
   return compact({
@@ -93,7 +92,7 @@ export function describeExecutionResponse(facts: ExecutionFacts, deleted?: strin
     mapRunArn: extra.mapRunArn,
     stateMachineVersionArn: extra.stateMachineVersionArn, stateMachineAliasArn: extra.stateMachineAliasArn,
     redriveCount: facts.redriveCount, redriveDate: epochSeconds(facts.redriveDate),
-    ...redriveStatus(facts, deleted),
+    ...redriveStatus(facts),
   });
 }
 

@@ -77,7 +77,6 @@ function recordEvaluationFailed(rt: ScopeRuntime, error: string, cause: string, 
 }
 
 export function enterState(rt: ScopeRuntime, name: string, { state, enteredType, behaviour }: StatePlan): void {
-  rt.services.stateTransition();
   rt.target = undefined;
   const override = rt.services.takeInputOverride();
   const raw = override !== undefined ? (rt.data = override) : rt.data;

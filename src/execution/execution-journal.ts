@@ -24,7 +24,7 @@ import { HistoryFrame } from './history-frame.js';
 import { actorHost, listenToRootActor, stopExecutionActor } from './actor-host.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
 import { createSeededRandom, forkSeed, newSeed, type ExecutionRandom } from './seeded-random.js';
-import { deletionFailure, isDeletionFailure, StateMachineDeleted } from './state-machine-deletion.js';
+import { deletionFailure } from './state-machine-deletion.js';
 import { createMemoryEventStore } from '../store/memory-store.js';
 
 export interface ExecutionIdentity {
@@ -106,7 +106,7 @@ export interface JournalEnvironment {
   tokenOwners?: Map<string, ExecutionJournal>;
   /**
    * Whether the state machine of this ARN is being deleted (DeleteStateMachine): an execution
-   * of it ends at its next state transition (see transition()).
+   * of it ends at its next state transition (see stateMachineDeleted()).
    */
   stateMachineDeleting?: (stateMachineArn: string) => boolean;
 }
@@ -530,11 +530,9 @@ export class ExecutionJournal {
       j.enqueueFlush(() => j.complete(j.root.getSnapshot().output as ScopeOutcome));
     }
 
-    /** The root actor failed (a bug, a replay that diverged, or a transition its state machine's deletion stopped). */
+    /** The root actor failed (a bug, or a replay that diverged). */
     error(err: unknown): void {
       const j = this.journal;
-      // The step stopped at the transition: nothing it asked for is carried out, the execution fails there.
-      if (err instanceof StateMachineDeleted) j.commands = NOTHING;
       j.enqueueFlush(() => j.crash(err));
     }
 
@@ -557,10 +555,6 @@ export class ExecutionJournal {
 
     random(): number {
       return this.randomSource.random();
-    }
-
-    stateTransition(): void {
-      this.journal.transition();
     }
 
     takeInputOverride(): JsonValue | undefined {
@@ -770,16 +764,9 @@ export class ExecutionJournal {
       case 'execution.aborted':
         this.endAbnormally('ABORTED', 'ExecutionAborted', input.error, input.cause);
         return true;
-      case 'execution.deleted': {
-        // Recorded by the transition it stopped (see transition()), in the step of the input that
-        // led there, which the events before it answered; but a retry's timer records nothing
-        // before its transition: with no event between, the timer due first is what fired.
-        const c = earliestTimer(r.parked);
-        if (!c) return false;
-        take((p) => p === c);
-        this.deliver(c.actor, { type: 'timer.fired', requestId: c.requestId });
+      case 'execution.deleted':
+        this.endDeleted();
         return true;
-      }
       default: {
         const c = take((p) => p.kind === 'timer' && p.anchor === next.previousEventId) as Extract<Command, { kind: 'timer' }> | undefined;
         if (!c) return false;
@@ -1127,7 +1114,26 @@ export class ExecutionJournal {
   }
 
   private deliver(actor: AnyActorRef, event: ActorInput): void {
+    if (this.replay === undefined && ENDS_A_STATE.has(event.type) && this.stateMachineDeleted()) return this.endDeleted();
     this.inStep(actor, () => this.holdFlush(() => actor.send(event)));
+  }
+
+  /**
+   * DeleteStateMachine (API:DeleteStateMachine): "On the next state transition, the state
+   * machine's executions are terminated." Recorded against AWS, the answer or timer that would
+   * move the execution on ends it instead, recording nothing of its own: a Wait's end records no
+   * WaitStateExited, a task's answer (SendTaskSuccess accepted) no ActivitySucceeded. An Express
+   * execution runs on ("Running executions may emit logs after DeleteStateMachine API is called").
+   */
+  private stateMachineDeleted(): boolean {
+    return this.identity.express !== true && this.options.stateMachineDeleting?.(this.identity.stateMachineArn) === true;
+  }
+
+  /** Ends the execution as its state machine's deletion does; a replay where its history says so. */
+  private endDeleted(): void {
+    if (this.finished) return;
+    const { error, cause } = deletionFailure(this.identity.stateMachineName);
+    this.endAbnormally('FAILED', 'ExecutionFailed', error, cause);
   }
 
   /**
@@ -1391,20 +1397,6 @@ export class ExecutionJournal {
     else this.afterEvaluations(() => this.deliver(task.actor, event));
   }
 
-  /**
-   * A state transition (see ExecutionServices.stateTransition): while the state machine is being
-   * deleted, the execution ends here instead. A replay ends it where its history recorded that
-   * end, which stands for the deletion as ExecutionAborted stands for a stop; an Express
-   * execution runs on ("Running executions may emit logs after DeleteStateMachine API is called").
-   */
-  private transition(): void {
-    const r = this.replay;
-    const deleted = r !== undefined && r.cursor < r.recorded.length
-      ? isDeletionFailure(r.recorded[r.cursor]!)
-      : this.identity.express !== true && this.options.stateMachineDeleting?.(this.identity.stateMachineArn) === true;
-    if (deleted) throw new StateMachineDeleted(this.identity.stateMachineName);
-  }
-
   /** At once, even while an evaluation is pending, as stop() is. */
   private timeOut(): void {
     if (this.finished || this.endRecorded()) return;
@@ -1445,11 +1437,6 @@ export class ExecutionJournal {
     if (this.finished) return;
     if (err instanceof ReplayDiverged) {
       if (this.replay?.then === 'live') this.fail(new StepwiseError('InvalidArgument', describeDivergence(err.divergence)));
-      return;
-    }
-    if (err instanceof StateMachineDeleted) {
-      const { error, cause } = deletionFailure(this.identity.stateMachineName);
-      this.endAbnormally('FAILED', 'ExecutionFailed', error, cause);
       return;
     }
     const cause = `Stepwise internal error: ${err instanceof Error ? err.message : String(err)}`;
@@ -1503,12 +1490,8 @@ function abortTask(task: InFlightTask): void {
   task.abort?.abort();
 }
 
-/** The timer command due first (the first made of those due together), if any. */
-function earliestTimer(commands: readonly Command[]): Extract<Command, { kind: 'timer' }> | undefined {
-  let first: Extract<Command, { kind: 'timer' }> | undefined;
-  for (const c of commands) if (c.kind === 'timer' && (first === undefined || c.dueAt < first.dueAt)) first = c;
-  return first;
-}
+/** The inputs that end what a state waits for: the transition a deletion stops. */
+const ENDS_A_STATE: ReadonlySet<string> = new Set(['task.succeeded', 'task.failed', 'task.timedOut', 'timer.fired']);
 
 class ReplayDiverged extends Error {
   constructor(readonly divergence: Divergence) {

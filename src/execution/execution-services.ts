@@ -125,12 +125,6 @@ export interface ExecutionServices {
   /** A fork's replacement input for the first state entered live (taken once). */
   takeInputOverride(): JsonValue | undefined;
   /**
-   * A state is about to be entered, or retried: a state transition. Throws, stopping the step
-   * there, when the execution is to end at it (its state machine is being deleted: see
-   * state-machine-deletion.ts).
-   */
-  stateTransition(): void;
-  /**
    * Calls a resource through the task handlers and mocks (an ItemReader's read, a ResultWriter's
    * `write`); only from a command.
    */

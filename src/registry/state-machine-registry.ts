@@ -514,9 +514,9 @@ export class StateMachineRegistry {
   }
 }
 
-/** API:StartExecution, API:UpdateStateMachine and others: "The specified state machine is being deleted." */
+/** API:StartExecution, API:UpdateStateMachine and others: "The specified state machine is being deleted.", in the words AWS answered StartExecution with (recorded 2026-09). */
 export function deletingError(arn: string): StepwiseError {
-  return new StepwiseError('StateMachineDeleting', `State Machine Is Being Deleted: '${arn}' (it goes once its running executions have ended).`);
+  return new StepwiseError('StateMachineDeleting', `State Machine is being deleted: '${arn}'`);
 }
 
 function doesNotExist(arn: string): StepwiseError {

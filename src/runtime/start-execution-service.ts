@@ -51,7 +51,7 @@ export function startExecutionService(host: ChildExecutionHost): ServiceCaller {
       }
       const resolved = await host.resolveStateMachine(arn);
       if (!resolved) throw new TaskFailure('StepFunctions.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${arn}'`);
-      if (resolved.deleting) throw new TaskFailure('StepFunctions.StateMachineDeletingException', `State Machine Is Being Deleted: '${arn}'`);
+      if (resolved.deleting) throw new TaskFailure('StepFunctions.StateMachineDeletingException', `State Machine is being deleted: '${arn}'`);
       const input = childInput(params.Input);
       const name = typeof params.Name === 'string' ? params.Name : childName(request);
       let child: ChildExecution;

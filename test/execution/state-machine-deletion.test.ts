@@ -8,14 +8,17 @@ import { recordedInputOf } from '../../src/execution/replay-matching.js';
 import { diedAfter, journalTestStores, ManualClock } from './journal-stores.js';
 
 // API:DeleteStateMachine: "A state machine is deleted only when all its executions are completed.
-// On the next state transition, the state machine's executions are terminated." Each ends FAILED
-// with States.Runtime, "State machine <name> has been deleted." (re:Post knowledge-center/
-// step-functions-stuck-deleting-status); a transition is a state entered or retried.
+// On the next state transition, the state machine's executions are terminated." As recorded
+// against AWS (us-west-2, 2026-09: a Wait and an activity Task, each deleted while it waited):
+// the timer or answer that would end the state ends the execution instead, with ExecutionFailed
+// {States.Runtime, "State machine <name> has been deleted"} threaded on the last event, and
+// nothing of the state's own end (no WaitStateExited; no ActivitySucceeded for an answer that
+// SendTaskSuccess accepted).
 
 const stores = journalTestStores('stepwise-deletion-');
 const ROLE = 'arn:aws:iam::123456789012:role/StepwiseExecutionRole';
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:work';
-const DELETED = { error: 'States.Runtime', cause: 'State machine Doomed has been deleted.' };
+const DELETED = { error: 'States.Runtime', cause: 'State machine Doomed has been deleted' };
 
 const waitThenPass: StateMachineDefinition = {
   StartAt: 'Nap',
@@ -79,51 +82,48 @@ describe('a replay of a history a deletion ended', () => {
   function endedAfter(events: readonly HistoryEvent[], type: string): HistoryEvent[] {
     const kept = events.slice(0, events.findLastIndex((e) => e.type === type) + 1);
     const last = kept.at(-1)!;
-    const cause = 'State machine StateMachine has been deleted.';
+    const cause = 'State machine StateMachine has been deleted';
     return [...kept, { id: last.id + 1, previousEventId: last.id, type: 'ExecutionFailed', timestamp: last.timestamp, executionFailedEventDetails: { error: 'States.Runtime', cause } }];
   }
 
-  it('ends where the history does, in the first state of a Map iteration that runs within one step too', async () => {
-    const runtime = replayer();
-    const definition: StateMachineDefinition = {
-      StartAt: 'Each',
-      States: { Each: { Type: 'Map', ItemsPath: '$.items', End: true, ItemProcessor: { StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } } } },
-    };
-    const ran = runtime.startExecution({ definition, input: { items: [1, 2] } });
-    await ran.done;
-    const events = endedAfter(ran.events, 'MapIterationStarted');
-    expect(await runtime.replay({ events, definition, comparison: 'strict' })).toEqual({ ok: true, replayedEvents: events.length });
-    await runtime.close();
-  });
-
-  it('reports a divergence, not a crash, when nothing the definition waits for leads to a transition there', async () => {
+  it('ends where the history does: in a Wait, as AWS recorded it', async () => {
     const runtime = replayer();
     const ran = runtime.startExecution({ definition: waitThenPass });
     await ran.done;
     const events = endedAfter(ran.events, 'WaitStateEntered');
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionFailed']);
+    expect(await runtime.replay({ events, definition: waitThenPass, comparison: 'strict' })).toEqual({ ok: true, replayedEvents: 3 });
+    await runtime.close();
+  });
+
+  it('reports a divergence, not a crash, where the history has the machine go on past the state that ended it', async () => {
+    const runtime = replayer();
+    const ran = runtime.startExecution({ definition: waitThenPass });
+    await ran.done;
+    const events = endedAfter(ran.events, 'WaitStateExited');
     const report = await runtime.replay({ events, definition: waitThenPass, comparison: 'strict' });
-    expect(report).toMatchObject({ ok: false, divergence: { eventId: 3, reason: 'type WaitStateExited instead of ExecutionFailed' } });
+    expect(report).toMatchObject({ ok: false, divergence: { eventId: 4, reason: 'type PassStateEntered instead of ExecutionFailed' } });
     await runtime.close();
   });
 });
 
 describe.each(stores)('DeleteStateMachine while an execution runs, on %s', (_name, open) => {
-  it('fails an execution parked in a Wait when the Wait ends, instead of entering the next state', async () => {
+  it('fails an execution parked in a Wait when the Wait ends, recording no WaitStateExited', async () => {
     const clock = new ManualClock();
     const runtime = createRuntime({ store: await open(), clock });
     const { execution, executionArn, stateMachineArn } = await deletedWhileRunning(runtime, waitThenPass);
     clock.advance(60_000);
     expect(await execution.done).toMatchObject({ status: 'FAILED', ...DELETED });
     const events = await endedHistory(runtime, executionArn);
-    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'ExecutionFailed']);
-    expect(events.at(-1)).toMatchObject(deletionEnd(3));
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionFailed']);
+    expect(events.at(-1)).toMatchObject(deletionEnd(2));
     expect((await runtime.execution(executionArn).describe())!.status).toBe('FAILED');
     await expectGone(runtime, stateMachineArn);
-    expect(await runtime.replay({ executionArn })).toEqual({ ok: true, replayedEvents: 4 });
+    expect(await runtime.replay({ executionArn })).toEqual({ ok: true, replayedEvents: 3 });
     await runtime.close();
   });
 
-  it('lets a Task parked on its handler wait for its answer, then fails the execution before the next state', async () => {
+  it('lets a Task parked on its handler wait for its answer, then fails the execution without recording the answer', async () => {
     const runtime = createRuntime({ store: await open(), clock: 'virtual' });
     const answer = deferred<JsonValue>();
     const called = deferred<void>();
@@ -139,16 +139,14 @@ describe.each(stores)('DeleteStateMachine while an execution runs, on %s', (_nam
     expect((await runtime.stateMachines.describe(stateMachineArn)).status).toBe('DELETING');
     answer.resolve({ done: true });
     const events = await endedHistory(runtime, executionArn);
-    expect(events.map((e) => e.type)).toEqual([
-      'ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited', 'ExecutionFailed',
-    ]);
-    expect(events.at(-1)).toMatchObject(deletionEnd(6));
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'ExecutionFailed']);
+    expect(events.at(-1)).toMatchObject(deletionEnd(4));
     await expectGone(runtime, stateMachineArn);
-    expect(await runtime.replay({ executionArn })).toEqual({ ok: true, replayedEvents: 7 });
+    expect(await runtime.replay({ executionArn })).toEqual({ ok: true, replayedEvents: 5 });
     await runtime.close();
   });
 
-  it('counts a retry as a transition: the execution fails when the retry interval ends, without calling the task again', async () => {
+  it('ends a Task waiting out its retry interval when the interval ends, without calling the task again', async () => {
     const clock = new ManualClock();
     const runtime = createRuntime({ store: await open(), clock });
     let calls = 0;
@@ -170,12 +168,11 @@ describe.each(stores)('DeleteStateMachine while an execution runs, on %s', (_nam
     expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed', 'ExecutionFailed']);
     expect(events.at(-1)).toMatchObject(deletionEnd(5));
     expect(calls).toBe(1);
-    // The retry's timer is what the replay feeds for it: no event records its firing.
     expect(await runtime.replay({ executionArn })).toEqual({ ok: true, replayedEvents: 6 });
     await runtime.close();
   });
 
-  it('ends the whole execution at the first transition of any branch, aborting a task still in flight', async () => {
+  it('ends the whole execution when a state of any branch ends, aborting a task still in flight', async () => {
     const clock = new ManualClock();
     const runtime = createRuntime({ store: await open(), clock });
     let aborted = false;
@@ -196,15 +193,14 @@ describe.each(stores)('DeleteStateMachine while an execution runs, on %s', (_nam
     await new Promise((r) => setTimeout(r, 10));
     clock.advance(5_000);
     const events = await endedHistory(runtime, executionArn);
-    const exited = events.find((e) => e.type === 'WaitStateExited')!;
-    expect(events.at(-1)).toMatchObject(deletionEnd(exited.id));
-    expect(events.some((e) => e.type === 'PassStateEntered')).toBe(false);
+    expect(events.at(-1)).toMatchObject(deletionEnd(events.at(-2)!.id));
+    expect(events.some((e) => e.type === 'WaitStateExited' || e.type === 'PassStateEntered')).toBe(false);
     expect(aborted).toBe(true);
     expect(await runtime.replay({ executionArn })).toEqual({ ok: true, replayedEvents: events.length });
     await runtime.close();
   });
 
-  it('fails the children of a Distributed Map at their next transition too (they run as `<name>/<label>`)', async () => {
+  it('fails the children of a Distributed Map too (they run as `<name>/<label>`)', async () => {
     const clock = new ManualClock();
     const runtime = createRuntime({ store: await open(), clock });
     const fan: StateMachineDefinition = {
@@ -229,8 +225,8 @@ describe.each(stores)('DeleteStateMachine while an execution runs, on %s', (_nam
     expect(run!.children.length).toBe(2);
     for (const child of run!.children) {
       const events = await endedHistory(runtime, child.executionArn);
-      expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'ExecutionFailed']);
-      expect(events.at(-1)).toMatchObject(deletionEnd(3));
+      expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionFailed']);
+      expect(events.at(-1)).toMatchObject(deletionEnd(2));
     }
     await runtime.listed(parent.identity.executionArn);
     await expectGone(runtime, stateMachineArn);
@@ -266,19 +262,22 @@ describe.each(stores)('DeleteStateMachine while an execution runs, on %s', (_nam
     await runtime.close();
   });
 
-  it('records the end again when the process died between the step and it, and resumes to it', async () => {
+  it('records the end when the process died before it, once the resumed Wait ends', async () => {
     const clock = new ManualClock();
     const store = await open();
     const runtime = createRuntime({ store, clock });
     const { executionArn } = await deletedWhileRunning(runtime, waitThenPass);
     clock.advance(60_000);
     const recorded = await endedHistory(runtime, executionArn);
-    expect(recorded.at(-1)).toMatchObject(deletionEnd(3));
-    // The stored history stops at WaitStateExited; the state machine is still DELETING there.
-    const resumer = createRuntime({ store: await diedAfter(store, executionArn, recorded.length - 1), clock: new ManualClock() });
+    expect(recorded.at(-1)).toMatchObject(deletionEnd(2));
+    // The stored history stops at WaitStateEntered; the state machine is still DELETING there.
+    const resumerClock = new ManualClock();
+    const resumer = createRuntime({ store: await diedAfter(store, executionArn, recorded.length - 1), clock: resumerClock });
     await resumer.stateMachines.create({ name: 'Doomed', definition: JSON.stringify(waitThenPass), roleArn: ROLE });
     await resumer.stateMachines.delete(resumer.stateMachines.arnFor('Doomed'));
     const [resumed] = await resumer.start();
+    await resumed!.caughtUp;
+    resumerClock.advance(60_000);
     await resumed!.done;
     expect(await endedHistory(resumer, executionArn)).toEqual(recorded);
     await resumer.close();
@@ -292,7 +291,7 @@ describe('DeleteStateMachine and a restart on the file store', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps the state machine DELETING across the restart, and the resumed execution fails at its next transition', async () => {
+  it('keeps the state machine DELETING across the restart, and the resumed execution fails when its Wait ends', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'stepwise-deletion-restart-'));
     dirs.push(dir);
     const first = createRuntime({ store: await openFileEventStore(dir), clock: new ManualClock() });
@@ -308,10 +307,10 @@ describe('DeleteStateMachine and a restart on the file store', () => {
     clock.advance(60_000);
     expect(await resumed!.done).toMatchObject({ status: 'FAILED', ...DELETED });
     const events = await endedHistory(second, executionArn);
-    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'ExecutionFailed']);
-    expect(events.at(-1)).toMatchObject(deletionEnd(3));
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionFailed']);
+    expect(events.at(-1)).toMatchObject(deletionEnd(2));
     await expectGone(second, stateMachineArn);
-    expect(await second.replay({ executionArn })).toEqual({ ok: true, replayedEvents: 4 });
+    expect(await second.replay({ executionArn })).toEqual({ ok: true, replayedEvents: 3 });
     await second.close();
     await first.close();
   });

@@ -133,10 +133,7 @@ function executionArnField(f: RequestFields): string {
   return arn;
 }
 
-const describeExecution: Action = async (f, { runtime }) => {
-  const facts = await executionFacts(runtime, executionArnField(f));
-  return describeExecutionResponse(facts, await runtime.deletionBarsRedrive(facts.meta.stateMachineArn, facts.end));
-};
+const describeExecution: Action = async (f, { runtime }) => describeExecutionResponse(await executionFacts(runtime, executionArnField(f)));
 
 const stopExecution: Action = async (f, { runtime }) => {
   const arn = executionArnField(f);

@@ -616,7 +616,6 @@ const ABORTABLE = new Set(['Task', 'Wait', 'Map', 'Parallel']);
 export function mapRetryFired(rt: ScopeRuntime, state: MapState, requestId: string): void {
   const work = rt.active?.work as { kind: string; requestId: string; plan: MapPlan } | undefined;
   if (!work || work.kind !== 'retry' || work.requestId !== requestId) return;
-  rt.services.stateTransition();
   launch(rt, state, work.plan);
 }
 

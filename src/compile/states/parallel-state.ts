@@ -91,7 +91,6 @@ export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: st
 export function parallelRetryFired(rt: ScopeRuntime, state: ParallelState, requestId: string): void {
   const work = rt.active?.work as { kind: string; requestId: string; input: JsonValue } | undefined;
   if (!work || work.kind !== 'retry' || work.requestId !== requestId) return;
-  rt.services.stateTransition();
   startBranches(rt, state, work.input);
 }
 

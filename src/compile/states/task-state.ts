@@ -140,7 +140,6 @@ export function taskFailed(rt: ScopeRuntime, state: TaskState, requestId: string
 export function taskRetryFired(rt: ScopeRuntime, state: TaskState, requestId: string): void {
   const work = rt.active?.work as TaskWork | { kind: 'retry'; requestId: string } | undefined;
   if (!work || work.kind !== 'retry' || work.requestId !== requestId) return;
-  rt.services.stateTransition();
   // handleFailure replaced the task's work with a bare retry marker; rebuild it from the state.
   enterTask(rt, state);
 }

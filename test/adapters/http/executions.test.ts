@@ -154,18 +154,18 @@ describe('executions over the AWS JSON 1.0 API', () => {
     await finished(running.executionArn!);
     expect(await errorName(t.client.send(new DescribeStateMachineCommand({ stateMachineArn })))).toBe('StateMachineDoesNotExist');
     expect(await errorName(t.client.send(new StartExecutionCommand({ stateMachineArn: stateMachineAliasArn })))).toBe('StateMachineDoesNotExist');
-    // The execution stays, and the name is free again.
-    expect((await t.client.send(new DescribeExecutionCommand({ executionArn: running.executionArn }))).status).toBe('SUCCEEDED');
+    // The answer ended the execution (see the next test); it stays, and the name is free again.
+    expect((await t.client.send(new DescribeExecutionCommand({ executionArn: running.executionArn }))).status).toBe('FAILED');
     expect((await t.client.send(new CreateStateMachineCommand({ name: 'Doomed', definition: PASS_MACHINE, roleArn: ROLE }))).stateMachineArn).toBe(stateMachineArn);
     expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn }))).status).toBe('ACTIVE');
   });
 
   // API:DeleteStateMachine: "On the next state transition, the state machine's executions are
-  // terminated": FAILED with States.Runtime, "State machine <name> has been deleted." (re:Post
-  // knowledge-center/step-functions-stuck-deleting-status). A Task waiting for its callback waits
-  // on; the state it would enter next is not entered. Redrive is refused, with DescribeExecution's
-  // documented reason while the state machine is DELETING.
-  it('ends a running execution at its next state transition once its state machine is being deleted', async () => {
+  // terminated". Recorded against AWS: a Task waiting for its callback waits on; the callback
+  // (accepted) ends the execution FAILED with States.Runtime, "State machine <name> has been
+  // deleted", recording no answer; DescribeExecution then says REDRIVABLE. RedriveExecution
+  // refuses while the state machine is DELETING (DescribeExecution's documented reason).
+  it('ends a running execution when its callback comes once its state machine is being deleted', async () => {
     const hold = JSON.parse(WAIT_MACHINE).States.Hold;
     const holdThenPass = JSON.stringify({ StartAt: 'Hold', States: { Hold: { ...hold, End: undefined, Next: 'After' }, After: { Type: 'Pass', End: true } } });
     const { stateMachineArn } = await t.client.send(new CreateStateMachineCommand({ name: 'Deleted', definition: holdThenPass, roleArn: ROLE }));
@@ -177,9 +177,7 @@ describe('executions over the AWS JSON 1.0 API', () => {
 
     await t.client.send(new DeleteStateMachineCommand({ stateMachineArn }));
     expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn }))).status).toBe('DELETING');
-    expect(await t.client.send(new DescribeExecutionCommand({ executionArn: failedBefore.executionArn }))).toMatchObject({
-      status: 'FAILED', redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'State machine is in DELETING status.',
-    });
+    expect(await t.client.send(new DescribeExecutionCommand({ executionArn: failedBefore.executionArn }))).toMatchObject({ status: 'FAILED', redriveStatus: 'REDRIVABLE' });
     await expect(t.client.send(new RedriveExecutionCommand({ executionArn: failedBefore.executionArn }))).rejects.toMatchObject({
       name: 'ExecutionNotRedrivable', message: expect.stringContaining('State machine is in DELETING status.'),
     });
@@ -187,18 +185,18 @@ describe('executions over the AWS JSON 1.0 API', () => {
 
     await t.client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"paid":true}' }));
     await finished(running.executionArn!);
-    const cause = 'State machine Deleted has been deleted.';
+    const cause = 'State machine Deleted has been deleted';
     expect(await t.client.send(new DescribeExecutionCommand({ executionArn: running.executionArn }))).toMatchObject({
-      status: 'FAILED', error: 'States.Runtime', cause, redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: cause,
+      status: 'FAILED', error: 'States.Runtime', cause, redriveStatus: 'REDRIVABLE',
     });
     const events = (await t.client.send(new GetExecutionHistoryCommand({ executionArn: running.executionArn }))).events!;
-    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionFailed']);
-    expect(events.at(-1)).toMatchObject({ id: 7, previousEventId: 6, executionFailedEventDetails: { error: 'States.Runtime', cause } });
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'ExecutionFailed']);
+    expect(events.at(-1)).toMatchObject({ id: 5, previousEventId: 4, executionFailedEventDetails: { error: 'States.Runtime', cause } });
     expect(await errorName(t.client.send(new DescribeStateMachineCommand({ stateMachineArn })))).toBe('StateMachineDoesNotExist');
     await expect(t.client.send(new RedriveExecutionCommand({ executionArn: running.executionArn }))).rejects.toMatchObject({
       name: 'ExecutionNotRedrivable', message: expect.stringContaining(cause),
     });
-    expect(await t.runtime.replay({ executionArn: running.executionArn! })).toEqual({ ok: true, replayedEvents: 7 });
+    expect(await t.runtime.replay({ executionArn: running.executionArn! })).toEqual({ ok: true, replayedEvents: 5 });
   });
 
   it('pages GetExecutionHistory forwards and in reverse, with or without execution data', async () => {
