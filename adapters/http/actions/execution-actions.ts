@@ -10,7 +10,7 @@ import type { Runtime } from '../../../src/runtime/create-runtime.js';
 import type { ExecutionMetadata, ExecutionStatus } from '../../../src/store/event-store.js';
 import type { Action } from '../api-context.js';
 import { ApiError, compact, epochSeconds, validationError } from '../aws-json-protocol.js';
-import { describeExecutionResponse, executionFacts, listItemOf } from '../execution-view.js';
+import { describeExecutionResponse, executionFacts, listItemOf, redriveStatus } from '../execution-view.js';
 import type { RequestFields } from '../request-fields.js';
 
 // In the order AWS lists them when it refuses another value.
@@ -196,6 +196,9 @@ const listExecutions: Action = async (f, { runtime }) => {
   const page = f.page(3096);
   if (mapRunArn !== undefined && smArn !== undefined) throw validationError('Only one of StateMachine ARN or MapRun ARN can be provided');
   if (mapRunArn === undefined && smArn === undefined) throw validationError('Must provide a StateMachine ARN or MapRun ARN');
+  // API:ListExecutions: "If you provide a state machine ARN in redriveFilter, the API returns a
+  // validation exception"; AWS's answer, recorded (2026-09).
+  if (redriveFilter !== undefined && smArn !== undefined) throw validationError('RedriveFilter cannot be applied to ListExecutions call with StateMachine ARN');
   let all: ExecutionMetadata[] = [];
   const parsed = smArn !== undefined ? parseStateMachineArn(smArn) : undefined;
   if (mapRunArn !== undefined) {
@@ -240,15 +243,28 @@ const listExecutions: Action = async (f, { runtime }) => {
   return compact({ executions, nextToken: result.nextToken });
 };
 
+/**
+ * RedriveExecution's clientToken, per execution: a call that repeats a token answers the
+ * redriveDate of the redrive that token made, and redrives nothing, whether that redrive still
+ * runs, failed again or succeeded (as recorded against AWS, 2026-09). Kept by the server process.
+ */
+const redriveTokens = new WeakMap<object, Map<string, number>>();
+
 const redriveExecution: Action = async (f, { runtime }) => {
   const arn = executionArnField(f);
-  f.optionalString('clientToken', { max: 64 });
+  const clientToken = f.optionalString('clientToken', { max: 64 });
+  const tokens = redriveTokens.get(runtime) ?? new Map<string, number>();
+  redriveTokens.set(runtime, tokens);
+  const tokenKey = clientToken !== undefined ? `${arn}\n${clientToken}` : undefined;
+  const earlier = tokenKey !== undefined ? tokens.get(tokenKey) : undefined;
   const facts = await executionFacts(runtime, arn);
+  if (earlier !== undefined) return { redriveDate: epochSeconds(earlier) };
   if (facts.extra.mapRunArn !== undefined) {
     throw new StepwiseError('ExecutionNotRedrivable', `Execution '${arn}' is a child of the Map Run '${facts.extra.mapRunArn}': redrive its parent, which redrives the Map Run.`);
   }
   if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(facts.meta.status)) {
-    throw new StepwiseError('ExecutionNotRedrivable', `Execution '${arn}' cannot be redriven: it is ${facts.meta.status} (only FAILED, TIMED_OUT and ABORTED executions can be).`);
+    // AWS's words, recorded (2026-09).
+    throw new StepwiseError('ExecutionNotRedrivable', `Execution ${arn} invalid for redrive as: ${redriveStatus(facts).redriveStatusReason ?? `Execution is ${facts.meta.status} and cannot be redriven`}`);
   }
   let journal;
   try {
@@ -260,7 +276,9 @@ const redriveExecution: Action = async (f, { runtime }) => {
   journal.done.catch(() => undefined);
   await runtime.listed(arn);
   const redriven = (await runtime.store.read(arn)).filter((e) => e.type === 'ExecutionRedriven').at(-1);
-  return { redriveDate: epochSeconds(redriven?.timestamp ?? runtime.clock.now()) };
+  const redriveDate = redriven?.timestamp ?? runtime.clock.now();
+  if (tokenKey !== undefined) tokens.set(tokenKey, redriveDate);
+  return { redriveDate: epochSeconds(redriveDate) };
 };
 
 export const executionActions: Record<string, Action> = {

@@ -237,18 +237,26 @@ describe('executions over the AWS JSON 1.0 API', () => {
     expect([...seen].sort()).toEqual([...arns].sort());
     expect((await t.client.send(new ListExecutionsCommand({ stateMachineArn: failArn, statusFilter: 'SUCCEEDED' }))).executions).toEqual([]);
 
-    const redrive = await t.client.send(new RedriveExecutionCommand({ executionArn: arns[0] }));
+    const redrive = await t.client.send(new RedriveExecutionCommand({ executionArn: arns[0], clientToken: 'token-a' }));
     expect(redrive.redriveDate).toBeInstanceOf(Date);
     await finished(arns[0]!);
     const d = await t.client.send(new DescribeExecutionCommand({ executionArn: arns[0] }));
     expect(d).toMatchObject({ status: 'FAILED', redriveCount: 1 });
-    const redriven = await t.client.send(new ListExecutionsCommand({ stateMachineArn: failArn, redriveFilter: 'REDRIVEN' }));
-    expect(redriven.executions!.map((e) => e.executionArn)).toEqual([arns[0]]);
-    expect((await t.client.send(new ListExecutionsCommand({ stateMachineArn: failArn, redriveFilter: 'NOT_REDRIVEN' }))).executions).toHaveLength(4);
+    // As recorded against AWS: the same clientToken answers its redrive's date again and redrives
+    // nothing, even once that redrive has failed; another token redrives.
+    expect((await t.client.send(new RedriveExecutionCommand({ executionArn: arns[0], clientToken: 'token-a' }))).redriveDate).toEqual(redrive.redriveDate);
+    await finished(arns[0]!);
+    expect((await t.client.send(new DescribeExecutionCommand({ executionArn: arns[0] }))).redriveCount).toBe(1);
+    // AWS filters by redrive only a Map Run's children, and says so (recorded).
+    await expect(t.client.send(new ListExecutionsCommand({ stateMachineArn: failArn, redriveFilter: 'REDRIVEN' }))).rejects.toMatchObject({
+      name: 'ValidationException', message: 'RedriveFilter cannot be applied to ListExecutions call with StateMachine ARN',
+    });
 
     const done = await t.client.send(new StartExecutionCommand({ stateMachineArn: passArn, name: 'not-redrivable' }));
     await finished(done.executionArn!);
-    expect(await errorName(t.client.send(new RedriveExecutionCommand({ executionArn: done.executionArn })))).toBe('ExecutionNotRedrivable');
+    await expect(t.client.send(new RedriveExecutionCommand({ executionArn: done.executionArn }))).rejects.toMatchObject({
+      name: 'ExecutionNotRedrivable', message: `Execution ${done.executionArn} invalid for redrive as: Execution is SUCCEEDED and cannot be redriven`,
+    });
     expect(await errorName(t.client.send(new ListExecutionsCommand({})))).toBe('ValidationException');
     expect(await errorName(t.client.send(new ListExecutionsCommand({ stateMachineArn: `${failArn}Nope` })))).toBe('StateMachineDoesNotExist');
   });

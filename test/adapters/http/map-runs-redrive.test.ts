@@ -63,6 +63,33 @@ describe('Map Runs over the API, probed', () => {
   });
 });
 
+describe('ListExecutions of a Map Run by redriveFilter', () => {
+  it('lists the children a redrive of the parent redrove, and the others', async () => {
+    const FLAKY = 'arn:aws:lambda:us-east-1:123456789012:function:flaky';
+    let declining = true;
+    t.runtime.handle(FLAKY, ({ input }) => {
+      if (declining && input === 'b') throw Object.assign(new Error('declined'), { name: 'Card.Declined' });
+      return { charged: input };
+    });
+    const definition = { StartAt: 'Fan', States: { Fan: { Type: 'Map', End: true, ItemProcessor: { ...processor, States: { Charge: { Type: 'Task', Resource: FLAKY, End: true } } } } } };
+    const executionArn = await start('RedriveFiltered', definition, ['a', 'b']);
+    await t.runtime.liveExecution(executionArn)?.done;
+    declining = false;
+    await t.client.send(new RedriveExecutionCommand({ executionArn }));
+    await t.runtime.liveExecution(executionArn)?.done;
+    await settle();
+    const [run] = (await t.client.send(new ListMapRunsCommand({ executionArn }))).mapRuns!;
+    const names = async (redriveFilter: 'REDRIVEN' | 'NOT_REDRIVEN') =>
+      (await t.client.send(new ListExecutionsCommand({ mapRunArn: run!.mapRunArn, redriveFilter }))).executions!.map((e) => e.executionArn);
+    const children = (await t.client.send(new ListExecutionsCommand({ mapRunArn: run!.mapRunArn }))).executions!;
+    expect(children).toHaveLength(2);
+    const redriven = await names('REDRIVEN');
+    expect(redriven).toHaveLength(1);
+    expect((await t.client.send(new DescribeExecutionCommand({ executionArn: redriven[0] }))).redriveCount).toBe(1);
+    expect(await names('NOT_REDRIVEN')).toEqual(children.map((c) => c.executionArn).filter((arn) => arn !== redriven[0]));
+  });
+});
+
 describe('Express children and Express executions over the API', () => {
   it('DescribeExecution answers for an Express child, as AWS does for executions a Map Run dispatched: redrivable by its Map Run', async () => {
     const definition = {
