@@ -259,9 +259,8 @@ const redriveExecution: Action = async (f, { runtime }) => {
   const earlier = tokenKey !== undefined ? tokens.get(tokenKey) : undefined;
   const facts = await executionFacts(runtime, arn);
   if (earlier !== undefined) return { redriveDate: epochSeconds(earlier) };
-  if (facts.extra.mapRunArn !== undefined) {
-    throw new StepwiseError('ExecutionNotRedrivable', `Execution '${arn}' is a child of the Map Run '${facts.extra.mapRunArn}': redrive its parent, which redrives the Map Run.`);
-  }
+  // A Map Run's child is redriven by redriving its parent; AWS answers a direct call so (recorded 2026-09).
+  if (facts.extra.mapRunArn !== undefined) throw validationError('Labeled Execution ARNs are not supported for this API');
   if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(facts.meta.status)) {
     // AWS's words, recorded (2026-09).
     throw new StepwiseError('ExecutionNotRedrivable', `Execution ${arn} invalid for redrive as: ${redriveStatus(facts).redriveStatusReason ?? `Execution is ${facts.meta.status} and cannot be redriven`}`);
