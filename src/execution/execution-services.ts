@@ -88,6 +88,8 @@ export interface MapRunSettings {
   executionCount: number;
   /** How many UpdateMapRun calls these settings include: the children started after one carry a higher number. */
   revision: number;
+  /** It has a ResultWriter: DescribeMapRun counts its results written once it has ended (see map-runs.ts). */
+  writesResults?: boolean;
 }
 
 /** Events the journal delivers to actors. */

@@ -293,6 +293,14 @@ function described(run: MapRunInHistory, executionArn: string, children: Executi
   const executionCounts = countChildren(children, executionTotal);
   // Without an ItemBatcher each child is one item; with one, items follow their batches' children.
   const itemCounts = executionTotal === run.itemCount ? executionCounts : scaleCounts(executionCounts, run.itemCount);
+  if (settings?.writesResults) {
+    // Recorded against AWS (2026-09): a Map Run with a ResultWriter counts no result written
+    // while it runs (a redriven one neither), and every item, pending ones too (its PENDING
+    // file lists them), once it has ended and exported them.
+    const ended = run.status === 'SUCCEEDED' || run.status === 'FAILED';
+    itemCounts.resultsWritten = ended ? itemCounts.total : 0;
+    executionCounts.resultsWritten = ended ? executionCounts.total : 0;
+  }
   return {
     ...run,
     executionArn,

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../src/execution/history-event.js';
 import { childStateMachineArnOf, countChildren, mapRunsOfHistory } from '../../src/runtime/map-runs.js';
 import type { ExecutionMetadata } from '../../src/store/event-store.js';
+import { createRuntime, type StateMachineDefinition } from '../../src/index.js';
+import { ManualClock } from '../execution/journal-stores.js';
 
 const RUN = (n: number) => `arn:aws:states:us-east-1:123456789012:mapRun:M/L${n}:00${n}`;
 const ev = (id: number, previousEventId: number, type: string, details?: Record<string, unknown>): HistoryEvent => {
@@ -51,5 +53,36 @@ describe('Map Runs read from a parent history', () => {
 
   it('names the children\'s state machine <machine>/<label>', () => {
     expect(childStateMachineArnOf(RUN(1))).toBe('arn:aws:states:us-east-1:123456789012:stateMachine:M/L1');
+  });
+});
+
+describe('a Map Run with a ResultWriter counts its results written', () => {
+  it('as none while it runs, and every item, pending ones too, once it has ended (as recorded against AWS)', async () => {
+    const clock = new ManualClock();
+    const runtime = createRuntime({ clock });
+    runtime.handle('arn:aws:states:::s3:putObject', () => ({}));
+    const definition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map', Label: 'Fan', ItemsPath: '$.items', MaxConcurrency: 1, ToleratedFailureCount: 0, End: true,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Nap',
+            States: { Nap: { Type: 'Wait', Seconds: 5, Next: 'Decide' }, Decide: { Type: 'Choice', Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Boom' }], Default: 'Ok' }, Boom: { Type: 'Fail', Error: 'Item.Failed' }, Ok: { Type: 'Pass', End: true } },
+          },
+          ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b', Prefix: 'p' } },
+        },
+      },
+    } as unknown as StateMachineDefinition;
+    const parent = runtime.startExecution({ definition, input: { items: [{ fail: true }, {}, {}, {}] }, stateMachineName: 'Lifecycle' });
+    await new Promise((r) => setTimeout(r, 20));
+    const [running] = await runtime.describeMapRuns(parent.identity.executionArn);
+    expect(running).toMatchObject({ status: 'RUNNING', itemCounts: { running: 1, pending: 3, resultsWritten: 0 } });
+    clock.advance(5_000);
+    expect((await parent.done).status).toBe('FAILED');
+    await new Promise((r) => setTimeout(r, 20));
+    const [ended] = await runtime.describeMapRuns(parent.identity.executionArn);
+    expect(ended).toMatchObject({ status: 'FAILED', itemCounts: { failed: 1, pending: 3, total: 4, resultsWritten: 4 }, executionCounts: { resultsWritten: 4 } });
+    await runtime.close();
   });
 });

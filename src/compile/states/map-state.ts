@@ -3,7 +3,7 @@ import type { JsonValue } from '../../asl/json-value.js';
 import { evaluatePath } from '../../asl/json-path.js';
 import { AslError, isAslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
-import { mapRunUpdateId, type ExecutionServices, type MapChildRequest, type MapRunUpdate } from '../../execution/execution-services.js';
+import { mapRunUpdateId, type ExecutionServices, type MapChildRequest, type MapRunSettings, type MapRunUpdate } from '../../execution/execution-services.js';
 import type { ExecutionResult } from '../../execution/execution-journal.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
 import { IterationDetails, type HistoryEventType } from '../../execution/history-event.js';
@@ -423,7 +423,8 @@ function startChildExecution(rt: ScopeRuntime, state: MapState, work: MapWork, w
   const requestId = `${worker.id}#${index}`;
   worker.requestId = requestId;
   const stateMachineName = identity.stateMachineArn.slice(identity.stateMachineArn.indexOf(':stateMachine:') + ':stateMachine:'.length);
-  const mapRun = { maxConcurrency: work.plan.maxConcurrency, toleratedFailureCount: work.toleratedCount, toleratedFailurePercentage: work.toleratedPercentage, executionCount: work.items.length, revision: work.updates ?? 0 };
+  const mapRun: MapRunSettings = { maxConcurrency: work.plan.maxConcurrency, toleratedFailureCount: work.toleratedCount, toleratedFailurePercentage: work.toleratedPercentage, executionCount: work.items.length, revision: work.updates ?? 0 };
+  if (state.ResultWriter !== undefined) mapRun.writesResults = true;
   const request: MapChildRequest = { stateMachineName, name: identity.name, definition: work.childDefinition!, input, mapRunArn: work.mapRunArn!, mapRun };
   if (attempt > 0) request.attempt = attempt;
   if (work.express) request.type = 'EXPRESS';
