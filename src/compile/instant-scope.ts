@@ -1,6 +1,7 @@
 import type { ActorLogic, AnyActorLogic, AnyActorRef } from 'xstate';
 import type { QueryLanguage } from '../asl/definition.js';
-import { END, type CompiledScope, type ScopeOutcome, type ScopeRuntime } from './scope-runtime.js';
+import { redriveMachineOf } from './compile-scope.js';
+import { END, type CompiledScope, type RedrivePoint, type ScopeOutcome, type ScopeRuntime } from './scope-runtime.js';
 import { closeScope, runStep } from './scope-steps.js';
 
 /** The snapshot of an instant scope: born done (or errored, when XState catches a throw). */
@@ -48,6 +49,11 @@ export function instantScopeLogic(compiled: CompiledScope): ActorLogic<InstantSn
 export function childLogicOf(compiled: CompiledScope, queryLanguage: QueryLanguage): AnyActorLogic {
   const chosen = (compiled.childLogic ??= {});
   return (chosen[queryLanguage] ??= runsInstantly(compiled, queryLanguage) ? instantScopeLogic(compiled) : compiled.machine);
+}
+
+/** The logic of a branch or iteration a redrive picks up at `redrive` (see redriveMachineOf), else childLogicOf's. */
+export function childLogicFor(compiled: CompiledScope, queryLanguage: QueryLanguage, redrive: RedrivePoint | undefined): AnyActorLogic {
+  return redrive ? redriveMachineOf(compiled) : childLogicOf(compiled, queryLanguage);
 }
 
 /** Whether every state of the scope is instant when its inherited query language is `queryLanguage`. */

@@ -46,6 +46,43 @@ export interface RedrivePoint {
   succeeded?: Record<number, JsonValue>;
   /** A Distributed Map's Map Run that did not succeed: the redrive redrives it (DG:redrive-map-run). */
   mapRun?: RedrivenMapRun;
+  /** How the state was entered before: a redrive picks that entry up rather than entering it again. */
+  entered?: RedriveEntry;
+  /**
+   * Where each Parallel branch or inline Map iteration that failed or was stopped picks up, by
+   * index; one that is in neither this nor `succeeded` starts from its StartAt.
+   */
+  children?: Record<number, RedrivePoint>;
+}
+
+/** A state's entry as a redrive picks it up (see pickUpState in scope-steps.ts). */
+export interface RedriveEntry {
+  eventId: number;
+  /** The event before its *StateEntered. */
+  previous: number;
+  time: number;
+  /** Its MapStateStarted or ParallelStateStarted, once recorded. */
+  startedEventId?: number;
+}
+
+/** What a Parallel's or inline Map's work keeps of its children for a redrive (see redrivePoint). */
+export interface ChildScopes {
+  /** The branches or iterations running, by index. */
+  inFlight: Map<number, ScopeRuntime>;
+  /** Where each unsuccessful one picks up, taken when a failure stopped them. */
+  stopped?: Record<number, RedrivePoint>;
+}
+
+/** Where a redrive picks each of these scopes up, by index: those that entered a state. */
+export function redrivePointsOf(scopes: Map<number, ScopeRuntime>): Record<number, RedrivePoint> {
+  const points: Record<number, RedrivePoint> = {};
+  for (const [index, scope] of scopes) {
+    // One that ended before its container read its outcome starts again from its StartAt.
+    if (scope.outcome?.status === 'SUCCEEDED') continue;
+    const point = scope.redrivePoint();
+    if (point) points[index] = point;
+  }
+  return points;
 }
 
 /** What a redrive of a Map Run starts from. */
@@ -100,6 +137,10 @@ export interface ActiveState {
   /** Set while a catcher's Output/Assign is evaluated: a failure there is not caught again. */
   catching?: boolean;
   enteredTime: number;
+  /** Its MapStateStarted or ParallelStateStarted (of the latest attempt). */
+  startedEventId: number | undefined;
+  /** The ExecutionRedriven of the redrive that picked this entry up (see pickUpState), 0 for an entry of its own. */
+  pickedUpAt: number;
   /** The raw input the state was entered with. */
   rawInput: JsonValue;
   /** Per-retrier attempt counts (made on the first retry). */
@@ -167,15 +208,15 @@ export class ScopeRuntime {
     }
   }
 
-  /** What a redrive keeps of the Map or Parallel state it restarts (read once). */
-  takeRedriveSucceeded(stateName: string): Record<number, JsonValue> | undefined {
+  /** Where a redrive picks up the Map or Parallel state it restarts: what it keeps, where its children go on (read once). */
+  takeRedrivePoint(stateName: string): RedrivePoint | undefined {
     const r = this.redrive;
     if (!r || r.stateName !== stateName) return undefined;
     this.redrive = undefined;
-    return r.succeeded;
+    return r;
   }
 
-  /** The Map Run a redrive of the Map state `stateName` redrives, if any (read, not taken: see takeRedriveSucceeded). */
+  /** The Map Run a redrive of the Map state `stateName` redrives, if any (read, not taken: see takeRedrivePoint). */
   redrivenMapRun(stateName: string): RedrivenMapRun | undefined {
     const r = this.redrive;
     return r && r.stateName === stateName ? r.mapRun : undefined;
@@ -185,14 +226,46 @@ export class ScopeRuntime {
   redrivePoint(): RedrivePoint | undefined {
     const a = this.active;
     if (!a) return undefined;
-    const work = a.work as { kind?: string; outputs?: JsonValue[]; succeeded?: Uint8Array; redrivableRun?: RedrivenMapRun } | undefined;
+    const work = a.work as (Partial<ChildScopes> & { kind?: string; outputs?: JsonValue[]; succeeded?: Uint8Array; redrivableRun?: RedrivenMapRun }) | undefined;
     let succeeded: Record<number, JsonValue> | undefined;
+    let children: Record<number, RedrivePoint> | undefined;
     if (work && (work.kind === 'map' || work.kind === 'parallel') && work.succeeded) {
       succeeded = {};
       for (let i = 0; i < work.succeeded.length; i++) if (work.succeeded[i] === 1) succeeded[i] = work.outputs![i]!;
+      // Stopped by a failure, or still running when the execution ended.
+      children = work.stopped ?? (work.inFlight ? redrivePointsOf(work.inFlight) : undefined);
     }
     const mapRun = work?.kind === 'map' ? work.redrivableRun : undefined;
-    return { stateName: a.name, input: a.rawInput, variables: { ...this.variables }, succeeded, ...(mapRun ? { mapRun: { ...mapRun, childAttempts: { ...mapRun.childAttempts } } } : {}) };
+    const entered: RedriveEntry = { eventId: a.enteredEventId, previous: a.enteredPrevious, time: a.enteredTime };
+    if (a.startedEventId !== undefined) entered.startedEventId = a.startedEventId;
+    const point: RedrivePoint = { stateName: a.name, input: a.rawInput, variables: { ...this.variables }, succeeded, entered };
+    if (children && Object.keys(children).length > 0) point.children = children;
+    if (mapRun) point.mapRun = { ...mapRun, childAttempts: { ...mapRun.childAttempts } };
+    return point;
+  }
+
+  /** The entry a redrive picks up when it reaches `stateName` (read once: a later visit enters it anew). */
+  takeRedriveEntry(stateName: string): RedriveEntry | undefined {
+    const r = this.redrive;
+    if (!r?.entered || r.stateName !== stateName) return undefined;
+    const { entered, ...rest } = r;
+    this.redrive = rest;
+    return entered;
+  }
+
+  /**
+   * Whether the active state starts again with the MapStateStarted or ParallelStateStarted it
+   * recorded before the redrive that picked it up (AWS records none again); a retry records its own.
+   */
+  startedBeforeRedrive(): boolean {
+    const a = this.active!;
+    return a.pickedUpAt > 0 && a.retryCount === 0 && a.startedEventId !== undefined;
+  }
+
+  /** Records the active state's MapStateStarted or ParallelStateStarted, unless it stands from before a redrive. */
+  recordStarted(type: 'MapStateStarted' | 'ParallelStateStarted', details?: EventDetails): void {
+    if (this.startedBeforeRedrive()) return;
+    this.active!.startedEventId = this.record(type, details);
   }
 
   /** JSONata when the state says so or inherits it from the top level. */

@@ -4,7 +4,7 @@ import { FieldValueError, isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { HistoryFrame } from '../execution/history-frame.js';
 import { IterationDetails, OutputDetails, StateEnteredDetails, stateEventType, type HistoryEventType } from '../execution/history-event.js';
-import { END, type ActiveState, type ScopeEvent, type ScopeRuntime } from './scope-runtime.js';
+import { END, type ActiveState, type RedriveEntry, type ScopeEvent, type ScopeRuntime } from './scope-runtime.js';
 import type { StepRequests } from './step-action.js';
 import { stateBehaviours, type StateBehaviour } from './state-behaviours.js';
 import { handleFailure } from './states/handle-failure.js';
@@ -76,13 +76,37 @@ function recordEvaluationFailed(rt: ScopeRuntime, error: string, cause: string, 
   rt.frame.source = frame.source;
 }
 
-export function enterState(rt: ScopeRuntime, name: string, { state, enteredType, behaviour }: StatePlan): void {
+export function enterState(rt: ScopeRuntime, name: string, plan: StatePlan): void {
   rt.target = undefined;
-  const override = rt.services.takeInputOverride();
-  const raw = override !== undefined ? (rt.data = override) : rt.data;
+  const entry = rt.takeRedriveEntry(name);
+  if (entry) return pickUpState(rt, name, plan, entry);
+  const { state, enteredType, behaviour } = plan;
+  const raw = startingInput(rt);
   const enteredPrevious = rt.frame.source;
   const enteredEventId = rt.record(enteredType, new StateEnteredDetails(name, raw));
   rt.active = new Active(name, state, enteredEventId, enteredPrevious, rt.services.now(), raw);
+  behaviour.enter(rt, state);
+}
+
+/** The input a state starts with: a fork's replacement input goes to the first state started live. */
+function startingInput(rt: ScopeRuntime): JsonValue {
+  const override = rt.services.takeInputOverride();
+  return override !== undefined ? (rt.data = override) : rt.data;
+}
+
+/**
+ * A redrive picks the state it resumes up where it stopped rather than entering it again
+ * (checked against AWS recordings): no *StateEntered, nor a Map's or Parallel's *StateStarted;
+ * its next event threads on that entry (on its *StateStarted, for a Map or Parallel), `EnteredTime`
+ * stays the entry's and RetryCount counts from 0 again. A Fail state fails the execution again
+ * straight after the ExecutionRedriven.
+ */
+function pickUpState(rt: ScopeRuntime, name: string, { state, behaviour }: StatePlan, entry: RedriveEntry): void {
+  if (state.Type !== 'Fail') rt.frame.source = entry.startedEventId ?? entry.eventId;
+  const a = new Active(name, state, entry.eventId, entry.previous, entry.time, startingInput(rt));
+  a.startedEventId = entry.startedEventId;
+  a.pickedUpAt = rt.services.redrivenEventId;
+  rt.active = a;
   behaviour.enter(rt, state);
 }
 
@@ -128,6 +152,8 @@ class Active implements ActiveState {
   readonly enteredEventId: number;
   readonly enteredPrevious: number;
   readonly enteredTime: number;
+  startedEventId: number | undefined;
+  pickedUpAt: number;
   readonly rawInput: JsonValue;
   retryCounts: number[] | undefined;
   retryCount: number;
@@ -141,6 +167,8 @@ class Active implements ActiveState {
     this.enteredEventId = enteredEventId;
     this.enteredPrevious = enteredPrevious;
     this.enteredTime = enteredTime;
+    this.startedEventId = undefined;
+    this.pickedUpAt = 0;
     this.rawInput = rawInput;
     this.retryCounts = undefined;
     this.retryCount = 0;

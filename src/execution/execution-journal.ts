@@ -411,8 +411,9 @@ export class ExecutionJournal {
     // Mocked answers go on counting across the execution: its redrive's first call of a state is the one after its last.
     this.mocks?.continueCounts?.(taskCallsIn(before));
     this.boot(startedInput(first, this.startInput), first.timestamp, { point, redriveCount, lastEventId: recorded[at - 1]!.id });
-    // An Express execution starts over (see redrivePointOf): its five minutes count from its ExecutionRedriven.
-    if (this.identity.express) this.timedFrom = this.now();
+    // Its TimeoutSeconds (an Express execution's five minutes) count again from its ExecutionRedriven
+    // (checked against AWS recordings: a redrive of an execution that timed out runs to its end).
+    this.timedFrom = this.now();
   }
 
   /**
@@ -462,13 +463,15 @@ export class ExecutionJournal {
     this.startDate = startDate;
     this.timedFrom = startDate;
     this.rand = createSeededRandom(this.seed);
-    const services = new ExecutionJournal.Services(this, input, redrive?.redriveCount ?? 0);
+    let redriven: RedriveMark | undefined;
     if (redrive) {
       const frame = new HistoryFrame(redrive.lastEventId);
-      this.record(frame, 'ExecutionRedriven', { redriveCount: redrive.redriveCount });
+      const eventId = this.record(frame, 'ExecutionRedriven', { redriveCount: redrive.redriveCount });
       this.rootFrame.source = frame.source;
       this.rootFrame.lastPublished = frame.source;
+      redriven = { count: redrive.redriveCount, time: this.now(), eventId };
     }
+    const services = new ExecutionJournal.Services(this, input, redriven);
     if (!redrive) this.recordStarted(new ExecutionStartedDetails(input, who.roleArn));
     const rt = new ScopeRuntime({
       services, scope: this.compiled, input, frame: this.rootFrame, role: ROOT_ROLE,
@@ -491,8 +494,12 @@ export class ExecutionJournal {
     constructor(
       private readonly journal: ExecutionJournal,
       private readonly input: JsonValue,
-      private readonly redriveCount: number,
+      private readonly redriven: RedriveMark | undefined,
     ) {}
+
+    get redrivenEventId(): number {
+      return this.redriven?.eventId ?? 0;
+    }
 
     // Read through the journal rather than copied: a parked execution keeps this object.
     get randomSource(): ExecutionRandom {
@@ -513,7 +520,7 @@ export class ExecutionJournal {
         const j = this.journal;
         const who = j.identity;
         this.context = {
-          Execution: { Id: who.executionArn, Input: this.input, StartTime: new Date(j.startDate).toISOString(), Name: who.name, RoleArn: who.roleArn, RedriveCount: this.redriveCount },
+          Execution: { Id: who.executionArn, Input: this.input, StartTime: new Date(j.startDate).toISOString(), Name: who.name, RoleArn: who.roleArn, ...redriveContext(this.redriven) },
           StateMachine: { Id: who.stateMachineArn, Name: who.stateMachineName },
         };
       }
@@ -1507,4 +1514,16 @@ export function describeDivergence(d: Divergence): string {
 function startedInput(started: HistoryEvent, otherwise: JsonValue): JsonValue {
   const input = (started.executionStartedEventDetails as { input?: JsonValue } | undefined)?.input;
   return input === undefined ? otherwise : input;
+}
+
+/** The redrive a run of an execution started from. */
+interface RedriveMark {
+  count: number;
+  time: number;
+  eventId: number;
+}
+
+/** `$$.Execution.RedriveCount`, and `RedriveTime` once redriven (as AWS shows them). */
+function redriveContext(redriven: RedriveMark | undefined): { RedriveCount: number; RedriveTime?: string } {
+  return redriven ? { RedriveCount: redriven.count, RedriveTime: new Date(redriven.time).toISOString() } : { RedriveCount: 0 };
 }

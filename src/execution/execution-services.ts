@@ -122,6 +122,8 @@ export interface ExecutionServices {
   random(): number;
   readonly randomSource: { random(): number; uuid(): string };
   readonly executionContext: { Execution: JsonValue; StateMachine: JsonValue };
+  /** The ExecutionRedriven event this run of the execution started from (0: it started from ExecutionStarted). */
+  readonly redrivenEventId: number;
   readonly limits: ExecutionLimits;
   readonly region: string;
   /** A fork's replacement input for the first state entered live (taken once). */

@@ -118,6 +118,8 @@ interface NodeRec {
   input: JsonValue;
   thread: ThreadRec;
   live: boolean;
+  /** Ended by its own *StateExited; one that ended otherwise may be picked up by a redrive (see wake). */
+  exited?: boolean;
   /** A Map/Parallel that recorded *StateFailed: only its own exit (a Catch) can follow. */
   failed: boolean;
   attempts: number;
@@ -134,19 +136,10 @@ interface NodeRec {
   lastRunning?: ThreadRec;
   byIndex?: Map<number, ThreadRec>;
   summary?: MapIterationSummary;
-  /** A Parallel re-entered by a redrive: the branches that succeeded before, which do not run again. */
-  keptBranches?: ReadonlySet<number>;
 }
 
 type Fits = (n: NodeRec) => boolean;
 
-/** The index of a Parallel's next branch to appear: in order, past the ones a redrive kept. */
-function branchIndex(parallel: NodeRec): number {
-  let index = parallel.children!.length;
-  const kept = parallel.keptBranches;
-  if (kept) for (let i = 0, free = -1; ; i++) if (!kept.has(i) && ++free === index) return i;
-  return index;
-}
 const isTask: Fits = (n) => n.type === 'Task';
 const isOpenParallel: Fits = (n) => n.type === 'Parallel' && !n.failed;
 const isOpenMap: Fits = (n) => n.type === 'Map' && !n.failed;
@@ -224,12 +217,13 @@ export class ExecutionStateFold {
   private redriveDate: number | undefined;
   /** The last state entered at the top level: the one a redrive picks up. */
   private lastTopLevel: NodeRec | undefined;
-  /** Set by ExecutionRedriven when it picks up a Parallel: its branches that succeeded. */
-  private redrivenParallel: { name: string; kept: Set<number> } | undefined;
   private failedState: string | undefined;
+  /** The latest ExecutionRedriven: events threaded on events before it pick their states up again (see wake). */
+  private redrivenAt = 0;
   private lastEventId = 0;
   private lastEventDate = 0;
   private stateEnded?: (name: string, enteredEventId: number, exited: boolean) => void;
+  private statePickedUp?: (name: string, enteredEventId: number) => void;
 
   /**
    * Calls `listener` whenever a state entry ends while events are applied: `exited` when its
@@ -238,6 +232,11 @@ export class ExecutionStateFold {
    */
   onStateEnded(listener: (name: string, enteredEventId: number, exited: boolean) => void): void {
     this.stateEnded = listener;
+  }
+
+  /** Calls `listener` whenever a redrive picks up a state entry that had ended (see wake): it runs again. */
+  onStatePickedUp(listener: (name: string, enteredEventId: number) => void): void {
+    this.statePickedUp = listener;
   }
 
   apply(e: HistoryEvent): void {
@@ -250,6 +249,7 @@ export class ExecutionStateFold {
 
     if (type.startsWith('Execution')) return this.onExecution(e, type as HistoryEventType, d, ts);
     if (type.endsWith('StateEntered')) return this.onEntered(e, type.slice(0, -'StateEntered'.length) as StateType, d, ts);
+    if (p < this.redrivenAt) this.wake(p);
 
     let node: NodeRec | undefined;
     if (type.endsWith('StateExited')) {
@@ -393,14 +393,13 @@ export class ExecutionStateFold {
         this.root.status = 'RUNNING';
         return;
       case 'ExecutionRedriven': {
-        // A redrive reruns a Parallel's unsuccessful branches only: their events then number
-        // them from the first index that did not succeed, not from 0.
-        const last = this.lastTopLevel;
-        this.redrivenParallel = last?.type === 'Parallel'
-          ? { name: last.name, kept: new Set(last.children!.filter((c) => c.status === 'SUCCEEDED').map((c) => c.index)) }
-          : undefined;
         this.redriveCount++;
         this.redriveDate = ts;
+        this.redrivenAt = e.id;
+        // The top-level state the execution ended in is picked up (see wake): a Wait waits again
+        // with no event of its own until it exits.
+        const resumed = this.lastTopLevel;
+        if (resumed && !resumed.live && !resumed.exited) this.revive(resumed);
         this.status = 'RUNNING';
         this.root.status = 'RUNNING';
         this.output = this.error = this.cause = this.stopDate = this.failedState = undefined;
@@ -431,7 +430,7 @@ export class ExecutionStateFold {
     let thread: ThreadRec;
     if (at && at.live && at.type === 'Parallel' && !at.failed && this.threadAt[p] === at.thread) {
       // Every branch starts from the Parallel's own cursor; the order they appear is branch order.
-      thread = this.openChild(at, 'branch', branchIndex(at));
+      thread = this.openChild(at, 'branch', at.children!.length);
     } else {
       thread = this.threadAt[p] ?? this.root;
       while (thread.status !== 'RUNNING' && thread.parent) thread = thread.parent.thread;
@@ -451,12 +450,7 @@ export class ExecutionStateFold {
       node.summary = { name: node.name, enteredEventId: e.id, running: 0, succeeded: 0, failed: 0, aborted: 0, finished: [], closed: false };
       this.summaries.push(node.summary);
     }
-    if (thread === this.root) {
-      this.lastTopLevel = node;
-      const redriven = this.redrivenParallel;
-      if (redriven && type === 'Parallel' && redriven.name === node.name && redriven.kept.size > 0) node.keptBranches = redriven.kept;
-      this.redrivenParallel = undefined;
-    }
+    if (thread === this.root) this.lastTopLevel = node;
     thread.current = node;
     thread.idleAfterExit = false;
     this.nodeAt[e.id] = node;
@@ -581,6 +575,52 @@ export class ExecutionStateFold {
     this.threadAt[id] = thread;
   }
 
+  /**
+   * A redrive picks up the states its execution ended in rather than entering them again: their
+   * next event threads on their entry (checked against AWS recordings). The state `p` belongs to
+   * runs again, with the branches, iterations and containers around it; its retries count from 0.
+   */
+  private wake(p: number): void {
+    const node = this.nodeAt[p];
+    if (!node || node.live || node.exited) return;
+    this.revive(node);
+  }
+
+  private revive(node: NodeRec): void {
+    node.live = true;
+    this.statePickedUp?.(node.name, node.enteredEventId);
+    node.failed = false;
+    node.lastError = undefined;
+    // Its Map/ParallelStateStarted stands: only a retry records another.
+    node.attempts = node.type === 'Task' ? 0 : Math.min(node.attempts, 1);
+    node.retryCount = 0;
+    if (node.type === 'Wait') node.waitingSince = this.redriveDate;
+    if (node.summary) node.summary.closed = false;
+    const t = node.thread;
+    t.current = node;
+    t.idleAfterExit = false;
+    if (t.status !== 'RUNNING') this.rerunThread(t);
+    if (t.parent && !t.parent.live) this.revive(t.parent);
+  }
+
+  /** A branch or iteration that had ended runs again: back among its container's running children. */
+  private rerunThread(t: ThreadRec): void {
+    const was = t.status;
+    t.status = 'RUNNING';
+    const parent = t.parent;
+    if (!parent) return;
+    t.prevRunning = parent.lastRunning;
+    if (parent.lastRunning) parent.lastRunning.nextRunning = t;
+    else parent.firstRunning = t;
+    parent.lastRunning = t;
+    const s = parent.summary;
+    if (s && parent.byIndex?.get(t.index) === t) {
+      s[was === 'SUCCEEDED' ? 'succeeded' : was === 'FAILED' ? 'failed' : 'aborted']--;
+      s.running++;
+      s.finished = s.finished.filter((f) => f.index !== t.index);
+    }
+  }
+
   private openChild(node: NodeRec, kind: ThreadKind, index: number): ThreadRec {
     const t: ThreadRec = { kind, index, parent: node, status: 'RUNNING', current: undefined, idleAfterExit: false };
     node.children!.push(t);
@@ -651,6 +691,7 @@ export class ExecutionStateFold {
   private endNode(node: NodeRec, childStatus: ChildStatus, exited = false): void {
     if (!node.live) return;
     node.live = false;
+    if (exited) node.exited = true;
     this.stateEnded?.(node.name, node.enteredEventId, exited);
     node.pendingTask = node.waitingSince = undefined;
     if (node.thread.current === node) node.thread.current = undefined;

@@ -24,14 +24,18 @@ export function rememberedEvent(id: number, key: string, value: JsonValue, now: 
   return { id, previousEventId: id - 1, timestamp: now, type: REMEMBERED_TYPE as HistoryEvent['type'], rememberedEventDetails: { key, value } };
 }
 
-/** The key of what the ItemReader of the Map state entered at `enteredEventId` read, in attempt `retry`. */
-export function itemsReadKey(enteredEventId: number, retry: number): string {
-  return `${enteredEventId}/${retry}`;
+/**
+ * The key of what the ItemReader of the Map state entered at `enteredEventId` read, in attempt
+ * `retry`; `redrivenAt`: the ExecutionRedriven of the redrive that picked that entry up (it keeps
+ * the entry's id and counts its retries again), whose reads are its own.
+ */
+export function itemsReadKey(enteredEventId: number, retry: number, redrivenAt = 0): string {
+  return redrivenAt > 0 ? `${redrivenAt}/${enteredEventId}/${retry}` : `${enteredEventId}/${retry}`;
 }
 
 /** The key of how that Map state's ResultWriter export ended. */
-export function exportKey(enteredEventId: number, retry: number): string {
-  return `${itemsReadKey(enteredEventId, retry)}/export`;
+export function exportKey(enteredEventId: number, retry: number, redrivenAt = 0): string {
+  return `${itemsReadKey(enteredEventId, retry, redrivenAt)}/export`;
 }
 
 /**

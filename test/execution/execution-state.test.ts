@@ -171,30 +171,61 @@ describe('foldExecutionState: top-level shapes', () => {
     ]);
   });
 
-  it('resumes after a redrive', () => {
+  // The redriven shapes below are AWS's (checked against AWS recordings): a redrive enters no
+  // state again; the first event of the state it picks up threads on that state's entry.
+  it('resumes after a redrive: the state picked up runs again, its retries counted from 0', () => {
     const h = new History();
     h.started({ n: 1 });
     const e = h.enter(0, 'Task', 'Ship');
     const s = h.schedule(e);
     const f = h.add(s, 'TaskFailed', { error: 'States.TaskFailed' });
-    const ef = h.add(f, 'ExecutionFailed', { error: 'States.TaskFailed' });
+    const retried = h.schedule(f);
+    const f2 = h.add(retried, 'TaskFailed', { error: 'States.TaskFailed' });
+    const ef = h.add(f2, 'ExecutionFailed', { error: 'States.TaskFailed' });
     const r = h.add(ef, 'ExecutionRedriven', { redriveCount: 1 });
-    const e2 = h.enter(r, 'Task', 'Ship');
-    const s2 = h.schedule(e2);
+    const s2 = h.schedule(e);
     const ok = h.add(s2, 'TaskSucceeded', { output: 'shipped' });
     const x = h.exit(ok, 'Task', 'Ship', 'shipped');
     h.add(x, 'ExecutionSucceeded', { output: 'shipped' });
 
+    expect(h.fold(f2)).toMatchObject({ active: [{ name: 'Ship', retryCount: 1 }] });
     expect(h.fold(ef)).toMatchObject({ status: 'FAILED', failedState: 'Ship', redriveCount: 0 });
     const redriven = h.fold(r);
-    expect(redriven).toMatchObject({ status: 'RUNNING', redriveCount: 1, redriveDate: T0 + (r - 1) * 1000, active: [] });
+    // The state the execution ended in runs again from the redrive on.
+    expect(redriven).toMatchObject({ status: 'RUNNING', redriveCount: 1, redriveDate: T0 + (r - 1) * 1000, active: [{ name: 'Ship', enteredEventId: e, retryCount: 0 }] });
+    expect(redriven.active[0]!.pendingTask).toBeUndefined();
     expect(redriven.error).toBeUndefined();
     expect(redriven.failedState).toBeUndefined();
     expect(redriven.stopDate).toBeUndefined();
     const again = only(h.fold(s2).active);
-    expect(again).toMatchObject({ name: 'Ship', enteredEventId: e2, retryCount: 0, pendingTask: { scheduledEventId: s2 } });
+    expect(again).toMatchObject({ name: 'Ship', enteredEventId: e, retryCount: 0, pendingTask: { scheduledEventId: s2 } });
+    expect(again.contextObject.State).toEqual({ Name: 'Ship', EnteredTime: new Date(T0 + (e - 1) * 1000).toISOString(), RetryCount: 0 });
     expect(again.contextObject.Execution).toMatchObject({ RedriveCount: 1, RedriveTime: new Date(T0 + (r - 1) * 1000).toISOString() });
-    expect(h.fold()).toMatchObject({ status: 'SUCCEEDED', output: 'shipped', redriveCount: 1 });
+    expect(h.fold()).toMatchObject({ status: 'SUCCEEDED', output: 'shipped', redriveCount: 1, active: [] });
+  });
+
+  it('resumes a Wait an abort stopped: it waits again from the redrive, WaitStateExited threads on its entry', () => {
+    const h = new History();
+    h.started();
+    const w = h.enter(0, 'Wait', 'Pause');
+    const aborted = h.add(0, 'ExecutionAborted', { error: 'Probe.Abort' });
+    const r = h.add(aborted, 'ExecutionRedriven', { redriveCount: 1 });
+    const x = h.exit(w, 'Wait', 'Pause');
+    h.add(x, 'ExecutionSucceeded', { output: {} });
+    expect(h.fold(aborted)).toMatchObject({ status: 'ABORTED', failedState: 'Pause', active: [] });
+    expect(only(h.fold(r).active)).toMatchObject({ name: 'Pause', enteredEventId: w, waitingSince: T0 + (r - 1) * 1000 });
+    expect(h.fold(x)).toMatchObject({ status: 'RUNNING', active: [], completedStates: { Pause: { exitEventId: x } } });
+    expect(h.fold()).toMatchObject({ status: 'SUCCEEDED', active: [] });
+  });
+
+  it('fails a redriven Fail state again without entering it', () => {
+    const h = new History();
+    h.started();
+    const f = h.enter(0, 'Fail', 'Broken');
+    const ef = h.add(f, 'ExecutionFailed', { error: 'Probe.Explicit', cause: 'c' });
+    const r = h.add(ef, 'ExecutionRedriven', { redriveCount: 1 });
+    h.add(r, 'ExecutionFailed', { error: 'Probe.Explicit', cause: 'c' });
+    expect(h.fold()).toMatchObject({ status: 'FAILED', error: 'Probe.Explicit', failedState: 'Broken', redriveCount: 1, active: [] });
   });
 });
 
@@ -624,7 +655,7 @@ describe('foldExecutionState: recorded AWS histories', () => {
 });
 
 describe('foldExecutionState: a redriven Parallel', () => {
-  it('numbers the branches it reruns by their own index, past the ones that succeeded before', async () => {
+  it('picks the failed branch up in its own state, the succeeded ones kept (the AWS shape)', async () => {
     const { createRuntime } = await import('../../src/index.js');
     const runtime = createRuntime({ clock: 'virtual' });
     let failing = true;
@@ -642,9 +673,17 @@ describe('foldExecutionState: a redriven Parallel', () => {
     expect(await (await runtime.redrive(first.executionArn)).done).toMatchObject({ status: 'SUCCEEDED', output: ['a', 'b', 'c'] });
     const events = await runtime.execution(first.executionArn).history();
     const redriven = events.findIndex((e) => e.type === 'ExecutionRedriven');
-    const rerun = events.slice(redriven).find((e) => e.type === 'TaskStateEntered')!;
-    expect(rerun.stateEnteredEventDetails).toMatchObject({ name: 'B' });
-    const parallel = only(foldExecutionState(events, rerun.id).active);
-    expect(parallel.children!.map((c) => [c.index, c.status, c.active.map((a) => a.name)])).toEqual([[1, 'RUNNING', ['B']]]);
+    // Nothing is entered again: B's LambdaFunctionScheduled threads on its original entry.
+    expect(events.slice(redriven).filter((e) => e.type.endsWith('StateEntered') || e.type === 'ParallelStateStarted')).toEqual([]);
+    const enteredB = events.find((e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === 'B')!;
+    const rerun = events[redriven + 1]!;
+    expect(rerun).toMatchObject({ type: 'LambdaFunctionScheduled', previousEventId: enteredB.id });
+    const branches = (at: number) => only(foldExecutionState(events, at).active).children!.map((c) => [c.index, c.status, c.active.map((a) => a.name)]);
+    // The Parallel runs again from the redrive on; the failed branch from its first event.
+    // (C was stopped by B's failure: it is picked up too.)
+    expect(branches(events[redriven]!.id)).toEqual([[0, 'SUCCEEDED', []], [1, 'FAILED', []], [2, 'ABORTED', []]]);
+    expect(branches(rerun.id).slice(0, 2)).toEqual([[0, 'SUCCEEDED', []], [1, 'RUNNING', ['B']]]);
+    expect(only(foldExecutionState(events, rerun.id).active).children![1]!.active[0]).toMatchObject({ enteredEventId: enteredB.id, retryCount: 0 });
+    expect(foldExecutionState(events)).toMatchObject({ status: 'SUCCEEDED', active: [] });
   });
 });

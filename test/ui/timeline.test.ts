@@ -41,6 +41,40 @@ describe('Timeline', () => {
     expect(entry.failure!.type).toBe('LambdaFunctionFailed');
   });
 
+  it('shows the states a redrive picks up running again, without a new entry (the AWS shape)', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    let fixed = false;
+    runtime.handle(FN, () => {
+      if (!fixed) throw new TaskFailure('Declined', 'card declined');
+      return 'paid';
+    });
+    const definition: StateMachineDefinition = {
+      StartAt: 'Route',
+      States: {
+        Route: { Type: 'Choice', Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Broken' }], Default: 'Charge' },
+        Charge: { Type: 'Task', Resource: FN, End: true },
+        Broken: { Type: 'Fail', Error: 'Probe.Explicit' },
+      },
+    };
+    const charged = runtime.startExecution({ definition, input: { fail: false } });
+    await charged.done;
+    fixed = true;
+    await (await runtime.redrive(charged.identity.executionArn)).done;
+    const failed = runtime.startExecution({ definition, input: { fail: true } });
+    await failed.done;
+    await (await runtime.redrive(failed.identity.executionArn)).done;
+    for (const [arn, expected] of [[charged.identity.executionArn, { Route: 'succeeded', Charge: 'succeeded' }], [failed.identity.executionArn, { Route: 'succeeded', Broken: 'failed' }]] as const) {
+      const events = await runtime.execution(arn).history();
+      const t = new Timeline(events);
+      const redriven = events.findIndex((e) => e.type === 'ExecutionRedriven');
+      const resumed = Object.keys(expected)[1]!;
+      expect(status(t, redriven)[resumed]).toBe('running');
+      expect(t.statusesAt(redriven).get(resumed)!.entered).toBe(1);
+      expect(status(t, events.length - 1)).toEqual(expected);
+      for (let i = 0; i < events.length; i++) expect(t.stateAt(i)).toEqual(foldExecutionState(events, events[i]!.id));
+    }
+  });
+
   it('marks the state that failed the execution, and the fold agrees at every event', async () => {
     const events = await history({
       StartAt: 'Prepare',

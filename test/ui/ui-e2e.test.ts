@@ -224,11 +224,11 @@ describe('stepwise ui in a real browser', () => {
     await expect.poll(() => page.textContent('[data-testid="action-message"]')).toContain('Diverged at event 2');
     await page.locator('.event.diverged[data-event-id="2"]').waitFor();
     await page.click('[data-testid="redrive"]');
-    // The redrive runs the Fail state again: the new events arrive on the open page.
+    // The redrive fails the Fail state again (not entered again, as AWS records it): the new events arrive on the open page.
     await page.locator('[data-event-id="8"]').filter({ hasText: 'ExecutionRedriven' }).waitFor();
     // The slider stays where the replay put it (at the divergence) while the history grows.
-    await expect.poll(() => page.textContent('[data-testid="slider-position"]')).toBe('event 2 of 10: PassStateEntered');
-    await page.locator('[data-event-id="10"]').filter({ hasText: 'ExecutionFailed' }).waitFor();
+    await expect.poll(() => page.textContent('[data-testid="slider-position"]')).toBe('event 2 of 9: PassStateEntered');
+    await page.locator('[data-event-id="9"]').filter({ hasText: 'ExecutionFailed' }).waitFor();
     expect(pageErrors).toEqual([]);
   }, 120000);
 

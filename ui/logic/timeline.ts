@@ -17,7 +17,7 @@ export interface StateTally {
   retries: number;
 }
 
-type Op = 'enter' | 'error' | 'retry' | 'exit' | 'end';
+type Op = 'enter' | 'resume' | 'error' | 'retry' | 'exit' | 'end';
 interface Delta {
   name: string;
   op: Op;
@@ -54,6 +54,11 @@ class Tracker {
     switch (d.op) {
       case 'enter':
         t.entered++;
+        t.running++;
+        t.status = 'running';
+        return;
+      case 'resume':
+        // A redrive picked the entry up again (it is not entered anew): it runs, still one entry.
         t.running++;
         t.status = 'running';
         return;
@@ -119,6 +124,12 @@ export class Timeline {
   constructor(events: readonly HistoryEvent[] = [], private readonly identity?: ExecutionStateIdentity) {
     this.attribution.onStateEnded((name, enteredEventId, exited) => {
       this.pending.push({ name, op: exited ? 'exit' : 'end', entry: enteredEventId, iteration: this.iterationOfEntry.get(enteredEventId) });
+    });
+    this.attribution.onStatePickedUp((name, enteredEventId) => {
+      const iteration = this.iterationOfEntry.get(enteredEventId);
+      this.pending.push({ name, op: 'resume', entry: enteredEventId, iteration });
+      // A Fail state picked up fails again, as when it was entered.
+      if (this.events[this.indexOfId(enteredEventId)]?.type === 'FailStateEntered') this.pending.push({ name, op: 'error', entry: enteredEventId, iteration });
     });
     this.append(events);
   }

@@ -8,8 +8,8 @@ import type { ExecutionResult } from '../../execution/execution-journal.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
 import { IterationDetails, type HistoryEventType } from '../../execution/history-event.js';
 import type { AnyActorRef } from 'xstate';
-import { childLogicOf } from '../instant-scope.js';
-import { ScopeRuntime, type RedrivenMapRun, type ScopeOutcome } from '../scope-runtime.js';
+import { childLogicFor } from '../instant-scope.js';
+import { redrivePointsOf, ScopeRuntime, type ChildScopes, type RedrivePoint, type RedrivenMapRun, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
@@ -22,7 +22,7 @@ import { childIdentity, planExport, transformResults, writerPlanOf, type ChildRu
 /** One of the MaxConcurrency lanes; its iterations run one after another under the id of its slot. */
 interface Worker { slot: number; id: string; frame: HistoryFrame; job?: number; jobFrame?: HistoryFrame; requestId?: string }
 
-interface MapWork {
+interface MapWork extends ChildScopes {
   kind: 'map';
   attempt: number;
   plan: MapPlan;
@@ -46,6 +46,8 @@ interface MapWork {
   failing?: boolean;
   /** A Distributed Map's Map Run. */
   mapRunArn?: string;
+  /** Its MapRunRedriven, when this attempt redrives it. */
+  redrivenEventId?: number;
   /**
    * The Map Run as a redrive of the parent would take it up (ScopeRuntime.redrivePoint): kept
    * up to date as children start; dropped once it succeeds, or fails in a way after which a
@@ -58,6 +60,8 @@ interface MapWork {
   updates?: number;
   /** With a ResultWriter: what each child execution was given and how it ended, by index. */
   runs?: ChildRun[];
+  /** Where a redrive picks up the iterations that had failed or were stopped, by index (see startNextJob). */
+  redriven?: Record<number, RedrivePoint>;
 }
 
 /** What a Map run needs, computed from the state's fields in either query language. */
@@ -121,7 +125,7 @@ function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonV
   const writer = isDistributed(state) && state.ResultWriter !== undefined
     ? writerPlanOf(state.ResultWriter, writerField(state, 'Parameters') !== undefined ? applyParameters(rt, effective, writerField(state, 'Parameters'), 'ResultWriter') : undefined)
     : undefined;
-  if (mapRunArn === undefined) rt.record('MapStateStarted', { length: list.length });
+  if (mapRunArn === undefined) rt.recordStarted('MapStateStarted', { length: list.length });
   const toleratedCount = numberField(rt, state.ToleratedFailureCount, state.ToleratedFailureCountPath, effective, 'ToleratedFailureCountPath', 'integer') ?? 0;
   const toleratedPercentage = numberField(rt, state.ToleratedFailurePercentage, state.ToleratedFailurePercentagePath, effective, 'ToleratedFailurePercentagePath', 'float') ?? 0;
   const selector = state.ItemSelector ?? state.Parameters;
@@ -154,7 +158,7 @@ function startMapRun(rt: ScopeRuntime, state: MapState, redriven = rt.redrivenMa
 function readerFailed(rt: ScopeRuntime, thrown: unknown, mapRunArn: string | undefined): void {
   // A failed read is remembered (see readItems) but never reused: a redrive reads again.
   // A retry after this starts a new Map Run: the redrive's is used up.
-  rt.takeRedriveSucceeded(rt.active!.name);
+  rt.takeRedrivePoint(rt.active!.name);
   const { error, cause } = rt.toFailure(isAslError(thrown) ? thrown : new AslError(StatesErrors.ItemReaderFailed, thrown instanceof Error ? thrown.message : String(thrown)));
   if (mapRunArn !== undefined) rt.record('MapRunFailed', { error, cause });
   if (!willRetry(rt, error)) rt.record('MapStateFailed');
@@ -184,7 +188,7 @@ function startJsonataReaderMap(rt: ScopeRuntime, state: MapState, raw: JsonValue
  */
 function readItems(rt: ScopeRuntime, state: MapState, params: JsonValue, config: ReaderConfig, then: (rt: ScopeRuntime, items: JsonValue[], mapRunArn: string | undefined, sources: ItemSources) => void): void {
   const reader = state.ItemReader!;
-  rt.record('MapStateStarted', { length: 0 });
+  rt.recordStarted('MapStateStarted', { length: 0 });
   const mapRunArn = isDistributed(state) ? startMapRun(rt, state) : undefined;
   const services = rt.services;
   const name = rt.active!.name;
@@ -211,7 +215,7 @@ function readItems(rt: ScopeRuntime, state: MapState, params: JsonValue, config:
  */
 function readKeyOf(rt: ScopeRuntime, redriven: RedrivenMapRun | undefined): string {
   const a = rt.active!;
-  return redriven?.readKey ?? itemsReadKey(a.enteredEventId, a.retryCount);
+  return redriven?.readKey ?? itemsReadKey(a.enteredEventId, a.retryCount, a.pickedUpAt);
 }
 
 /** A remembered read: its items, or the failure it ended in. */
@@ -293,7 +297,7 @@ const mapContext = (index: number, item: JsonValue, source: string): Record<stri
 /** `startedRun`: the Map Run an ItemReader's read already started (MapRunStarted recorded). */
 function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = false, startedRun?: string): void {
   const a = rt.active!;
-  if (!started) rt.record('MapStateStarted', { length: plan.items.length });
+  if (!started) rt.recordStarted('MapStateStarted', { length: plan.items.length });
   const { toleratedCount, toleratedPercentage } = plan;
   if (toleratedPercentage < 0 || toleratedPercentage > 100) throw new AslError(StatesErrors.Runtime, 'ToleratedFailurePercentage must be between 0 and 100.');
   if (toleratedCount < 0) throw new AslError(StatesErrors.Runtime, 'ToleratedFailureCount cannot be negative.');
@@ -304,12 +308,14 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
   const work: MapWork = {
     kind: 'map', attempt, plan, items: batched, outputs: new Array(batched.length).fill(null), next: 0,
     workers: [], failures: 0, succeeded: new Uint8Array(batched.length), toleratedCount, toleratedPercentage, distributed,
-    express: distributed && isExpress(state),
+    express: distributed && isExpress(state), inFlight: new Map(),
   };
   a.work = work;
   const redriven = distributed ? rt.redrivenMapRun(a.name) : undefined;
   // A redrive reruns only the iterations that did not succeed (DG:redrive-executions).
-  const kept = rt.takeRedriveSucceeded(a.name);
+  const point = rt.takeRedrivePoint(a.name);
+  const kept = point?.succeeded;
+  work.redriven = point?.children;
   if (kept) for (const [i, output] of Object.entries(kept)) markSucceeded(work, Number(i), output);
   skipKept(work);
   const remaining = work.succeeded.reduce((left, done) => left - done, batched.length);
@@ -318,6 +324,8 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
     work.mapRunArn = mapRunArn;
     const again = redriven?.mapRunArn === mapRunArn ? redriven : undefined;
     work.redrivableRun = { mapRunArn, redriveCount: again ? again.redriveCount + 1 : 0, childAttempts: again ? { ...again.childAttempts } : {} };
+    // Nothing was recorded since its MapRunRedriven (an ItemReader's read records no event).
+    if (again) work.redrivenEventId = rt.frame.source;
     if (state.ItemReader?.Resource !== undefined) work.redrivableRun.readKey = readKeyOf(rt, again);
     work.childDefinition = childDefinitionOf(state, rt.queryLanguage);
     listenForUpdates(rt, state, work);
@@ -386,20 +394,22 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   worker.job = index;
   worker.jobFrame = jobFrame;
   if (work.distributed) return startChildExecution(rt, state, work, worker, index, input);
-  rt.services.record(jobFrame, 'MapIterationStarted', new IterationDetails(index, a.name));
-  rt.spawn({
-    id: worker.id,
-    logic: childLogicOf(scope, rt.queryLanguage),
-    input: new ScopeRuntime({
-      services: rt.services,
-      scope, input, frame: jobFrame,
-      role: { kind: 'iteration', mapStateName: a.name, index },
-      contextExtras: extras,
-      // Variables are replaced on assignment, never changed in place: the iteration can share them.
-      variables: rt.variables,
-      queryLanguage: rt.queryLanguage,
-    }),
+  // An iteration a redrive picks up goes on from the state it stopped in, with no new
+  // MapIterationStarted (checked against AWS recordings).
+  const redrive = work.redriven?.[index];
+  if (!redrive) rt.services.record(jobFrame, 'MapIterationStarted', new IterationDetails(index, a.name));
+  const iteration = new ScopeRuntime({
+    services: rt.services,
+    scope, input, frame: jobFrame,
+    role: { kind: 'iteration', mapStateName: a.name, index },
+    contextExtras: extras,
+    // Variables are replaced on assignment, never changed in place: the iteration can share them.
+    variables: rt.variables,
+    queryLanguage: rt.queryLanguage,
+    redrive,
   });
+  work.inFlight.set(index, iteration);
+  rt.spawn({ id: worker.id, logic: childLogicFor(scope, rt.queryLanguage, redrive), input: iteration });
 }
 
 /**
@@ -493,12 +503,14 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
   if (run) endRun(rt, run, outcome);
   if (work.failing) return expressChildEnded(rt, work, index, outcome);
   if (outcome.status === 'SUCCEEDED') {
+    work.inFlight.delete(index);
     markSucceeded(work, index, outcome.output);
   } else {
     work.failures++;
     const total = work.items.length;
     const tolerated = work.failures <= work.toleratedCount || (work.toleratedPercentage > 0 && (work.failures / total) * 100 <= work.toleratedPercentage);
     if (!tolerated) return failMap(rt, state, work, worker, outcome);
+    work.inFlight.delete(index);
     work.outputs[index] = { Error: outcome.error ?? null, Cause: outcome.cause ?? null };
   }
   // UpdateMapRun lowered MaxConcurrency: this lane retires while enough others are busy.
@@ -520,6 +532,8 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
 function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worker, outcome: ScopeOutcome & { status: 'FAILED' }): void {
   rt.frame.integrate(failed.frame);
   if (work.distributed) return failMapRun(rt, work);
+  // Where a redrive picks up this iteration and the ones stopped with it.
+  work.stopped = redrivePointsOf(work.inFlight);
   rt.stop(failed.id);
   // In the order the iterations started, which is the order of their indexes. As AWS records
   // it: the state each was waiting in is aborted (TaskStateAborted, ...), then the iteration,
@@ -639,6 +653,8 @@ function succeed(rt: ScopeRuntime, state: MapState, work: MapWork, result: JsonV
   if (work.distributed) rt.record('MapRunSucceeded');
   work.redrivableRun = undefined;
   rt.record('MapStateSucceeded', undefined, false);
+  // A redriven Map Run's MapStateExited threads on its MapRunRedriven (checked against AWS recordings).
+  if (work.redrivenEventId !== undefined) rt.frame.source = work.redrivenEventId;
   exitWithResult(rt, state, result);
 }
 
@@ -660,7 +676,7 @@ function exportRuns(rt: ScopeRuntime, work: MapWork, target: NonNullable<WriterP
   // How the export ended is remembered (as an ItemReader's read is): a replay or resume takes it
   // instead of writing again, so a Map Run that failed to write its results replays as failed,
   // and its redrive (DG:redrive-map-run) finds where to pick up.
-  const key = exportKey(a.enteredEventId, a.retryCount);
+  const key = exportKey(a.enteredEventId, a.retryCount, a.pickedUpAt);
   const exported = () => services.remembered(key, () => writeObjects(services, target.resource, plan.objects, name).then((failed): JsonValue => ({ failed: failed ?? null })));
   rt.await(exported, (rt, outcome: JsonValue) => {
     const failed = (outcome as { failed?: { key: string; message: string } | null }).failed;

@@ -1,14 +1,14 @@
 import type { ParallelState } from '../../asl/definition.js';
 import type { JsonValue } from '../../asl/json-value.js';
 import type { HistoryFrame } from '../../execution/history-frame.js';
-import { childLogicOf } from '../instant-scope.js';
-import { ScopeRuntime, type ScopeOutcome } from '../scope-runtime.js';
+import { childLogicFor } from '../instant-scope.js';
+import { redrivePointsOf, ScopeRuntime, type ChildScopes, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
 import { evaluateField } from './jsonata-io.js';
 
-interface ParallelWork {
+interface ParallelWork extends ChildScopes {
   kind: 'parallel';
   attempt: number;
   input: JsonValue;
@@ -37,13 +37,16 @@ export function enterParallel(rt: ScopeRuntime, state: ParallelState): void {
 
 function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue): void {
   const a = rt.active!;
-  rt.record('ParallelStateStarted');
+  rt.recordStarted('ParallelStateStarted');
   rt.newRequestId(); // still drawn, so the ids and tokens drawn after it stay as recorded before
   const attempt = rt.nextChildEpoch();
   const branches = rt.scope.nested.get(a.name)!;
-  const work: ParallelWork = { kind: 'parallel', attempt, input, outputs: new Array(branches.length).fill(null), frames: [], running: new Set(), succeeded: new Uint8Array(branches.length) };
+  const work: ParallelWork = {
+    kind: 'parallel', attempt, input, outputs: new Array(branches.length).fill(null), frames: [], running: new Set(), succeeded: new Uint8Array(branches.length), inFlight: new Map(),
+  };
   a.work = work;
-  const kept = rt.takeRedriveSucceeded(a.name) ?? {};
+  const redriven = rt.takeRedrivePoint(a.name);
+  const kept = redriven?.succeeded ?? {};
   branches.forEach((scope, index) => {
     if (index in kept) {
       // A redrive reruns only the branches that did not succeed.
@@ -54,11 +57,11 @@ function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue)
     const frame = rt.frame.child();
     work.frames[index] = frame;
     work.running.add(index);
-    rt.spawn({
-      id: childId(attempt, index),
-      logic: childLogicOf(scope, rt.queryLanguage),
-      input: new ScopeRuntime({ services: rt.services, scope, input, frame, role: { kind: 'branch', index }, variables: rt.variables, queryLanguage: rt.queryLanguage }),
-    });
+    // Each goes on from the state it stopped in (checked against AWS recordings).
+    const redrive = redriven?.children?.[index];
+    const branch = new ScopeRuntime({ services: rt.services, scope, input, frame, role: { kind: 'branch', index }, variables: rt.variables, queryLanguage: rt.queryLanguage, redrive });
+    work.inFlight.set(index, branch);
+    rt.spawn({ id: childId(attempt, index), logic: childLogicFor(scope, rt.queryLanguage, redrive), input: branch });
   });
   if (work.running.size === 0) finish(rt, state, work);
 }
@@ -76,11 +79,14 @@ export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: st
   rt.stop(id);
   rt.frame.integrate(work.frames[index]!);
   if (outcome.status === 'SUCCEEDED') {
+    work.inFlight.delete(index);
     work.outputs[index] = outcome.output;
     work.succeeded[index] = 1;
     if (work.running.size === 0) finish(rt, state, work);
     return;
   }
+  // Where a redrive picks up this branch and the ones stopped with it.
+  work.stopped = redrivePointsOf(work.inFlight);
   for (const other of work.running) rt.stop(childId(work.attempt, other));
   work.running.clear();
   if (!willRetry(rt, outcome.error ?? '')) rt.record('ParallelStateFailed');

@@ -321,7 +321,12 @@ describe('a redrive of the parent redrives its Map Run (DG:redrive-map-run)', ()
     // 'a' succeeded before: kept. 'b' is redriven, 'c' (never started) starts now.
     expect(calls).toEqual(['b', 'c']);
     const events = await store.read(parent.identity.executionArn);
-    expect(types(events).slice(7)).toEqual(['ExecutionRedriven', 'MapStateEntered', 'MapStateStarted', 'MapRunRedriven', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+    // As AWS records it (checked against AWS recordings): the Map is not entered nor started again;
+    // MapRunRedriven threads on its MapStateStarted, and MapStateExited on MapRunRedriven.
+    expect(types(events).slice(7)).toEqual(['ExecutionRedriven', 'MapRunRedriven', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+    const threads = events.slice(7).map((e) => [e.id, e.previousEventId]);
+    const started = events.find((e) => e.type === 'MapStateStarted')!.id;
+    expect(threads).toEqual([[8, 7], [9, started], [10, 9], [11, 10], [12, 9], [13, 12]]);
     expect(events.filter((e) => e.type === 'MapRunStarted')).toHaveLength(1);
     expect(redrivenOf(events)).toEqual([{ mapRunArn, redriveCount: 1 }]);
     expect(types(await store.read(a!))).not.toContain('ExecutionRedriven');

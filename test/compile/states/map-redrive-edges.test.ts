@@ -95,13 +95,10 @@ describe('a Map Run whose ResultWriter failed', () => {
 describe('a Distributed Map nested in a state a redrive restarts', () => {
   // DG:redrive-map-run: "A redriven parent workflow redrives all the unsuccessful states,
   // including Distributed Map" (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html).
-  // ScopeRuntime.redrivePoint keeps only the top-level state that failed (a Parallel or inline
-  // Map) with the branches or iterations that succeeded; the branch or iteration rerun starts
-  // its Distributed Map afresh: a new Map Run (MapRunStarted, new ARN) whose children run again,
-  // those that had succeeded too. Proposed fix: the redrive point of a Parallel branch or Map
-  // iteration that did not succeed carries the redrive points of its own scope, recursively, so
-  // that a Distributed Map inside takes up its Map Run (MapRunRedriven) as a top-level one does.
-  it.skip('in an inline Map iteration: the same Map Run is redriven, its succeeded children kept', async () => {
+  // The redrive point of a Parallel branch or Map iteration that did not succeed carries its own
+  // scope's (ScopeRuntime.redrivePoint), so the Distributed Map inside is picked up as a top-level
+  // one is: MapRunRedriven on its MapStateStarted, nothing entered or started again.
+  it('in an inline Map iteration: the same Map Run is redriven, its succeeded children kept', async () => {
     const { store, runtime, state } = charging(['b2']);
     const definition = {
       StartAt: 'Outer',
@@ -115,10 +112,17 @@ describe('a Distributed Map nested in a state a redrive restarts', () => {
     expect(state.calls).toEqual(['b2', 'b3']);
     const events = await store.read(parent.identity.executionArn);
     expect(types(events).filter((t) => t === 'MapRunStarted')).toHaveLength(2);
-    expect(types(events)).toContain('MapRunRedriven');
+    const second = events.filter((e) => e.type === 'MapStateStarted' && e.mapStateStartedEventDetails?.length === 3)[0]!;
+    const redriven = events.findIndex((e) => e.type === 'ExecutionRedriven');
+    // No new MapIterationStarted, MapStateEntered or MapStateStarted: the Map Run is redriven first.
+    expect(events[redriven + 1]).toMatchObject({ type: 'MapRunRedriven', previousEventId: second.id });
+    expect(types(events.slice(redriven))).toEqual(['ExecutionRedriven', 'MapRunRedriven', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'MapIterationSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded']);
+    const exited = events[redriven + 4]!;
+    expect(exited.previousEventId).toBe(events[redriven + 1]!.id);
+    expect(await runtime.replay({ executionArn: parent.identity.executionArn })).toEqual({ ok: true, replayedEvents: events.length });
   });
 
-  it.skip('in a Parallel branch aborted when the other failed: its Map Run is redriven, not started anew', async () => {
+  it('in a Parallel branch aborted when the other failed: its Map Run is redriven, not started anew', async () => {
     const { store, runtime, state } = charging([], ['a']);
     let boom = true;
     runtime.handle('arn:aws:lambda:us-east-1:123456789012:function:other', () => {
@@ -149,6 +153,11 @@ describe('a Distributed Map nested in a state a redrive restarts', () => {
     expect(events.find((e) => e.type === 'MapRunRedriven')?.mapRunRedrivenEventDetails).toEqual({ mapRunArn, redriveCount: 1 });
     const a = childIdentity(mapRunArn, 0, parent.identity.executionArn).executionArn;
     expect(types(await store.read(a)).filter((t) => t.startsWith('Execution'))).toEqual(['ExecutionStarted', 'ExecutionAborted', 'ExecutionRedriven', 'ExecutionSucceeded']);
+    // Picked up on the branch's MapStateStarted, beside Other's rescheduled task.
+    const started = events.find((e) => e.type === 'MapStateStarted')!;
+    expect(events.find((e) => e.type === 'MapRunRedriven')!.previousEventId).toBe(started.id);
+    expect(types(events).filter((t) => t.endsWith('StateEntered'))).toEqual(['ParallelStateEntered', 'MapStateEntered', 'TaskStateEntered']);
+    expect(await runtime.replay({ executionArn: parent.identity.executionArn })).toEqual({ ok: true, replayedEvents: events.length });
   });
 });
 
