@@ -13,13 +13,15 @@ import { createRuntime, type Runtime } from '../../../src/runtime/create-runtime
 import type { Action } from '../api-context.js';
 import { compact, validationError } from '../aws-json-protocol.js';
 import { nestsTooDeep, TOO_DEEP } from '../json-depth.js';
-import { checkFailureCount, checkStateConfiguration, exceedsTolerance, readStateConfiguration, retryOutcome, THRESHOLD_EXCEEDED, type RetryOutcome } from './test-state-config.js';
+import { checkFailureCount, checkResultCount, checkStateConfiguration, exceedsTolerance, readStateConfiguration, retryOutcome, THRESHOLD_EXCEEDED, type RetryOutcome } from './test-state-config.js';
 import { defaultContext, readContext } from './test-state-context.js';
 import { mapFacts, readerItemsOf, type MapFacts } from './test-state-map.js';
 import { checkMockResult, readMock, type MockInput, type TestStateMock } from './test-state-mock.js';
 
 type StateDef = Record<string, JsonValue>;
 const MACHINE = 'TestState';
+/** What AWS names a state tested alone: in causes, paths (`/States/StateName/...`) and `$$.State.Name`, as recorded against AWS (2026-09). */
+const STATE_NAME = 'StateName';
 const SETUP = 'StepwiseTestStateSetup';
 /** A state that waits for a callback nobody sends would never end: TestState gives up after this. */
 const TEST_STATE_LIMIT_MS = 30_000;
@@ -86,8 +88,8 @@ function findState(machine: StateDef, name: string): { state: StateDef; inMap: b
 
 /** A name for a state tested alone that no state inside it (a Map's or Parallel's) already has. */
 function unusedName(text: string): string {
-  let name = MACHINE;
-  for (let n = 1; text.includes(JSON.stringify(name)); n++) name = `${MACHINE}${n}`;
+  let name = STATE_NAME;
+  for (let n = 1; text.includes(JSON.stringify(name)); n++) name = `${STATE_NAME}${n}`;
   return name;
 }
 
@@ -282,7 +284,15 @@ function inspection(state: StateDef, f: InspectionFacts): Record<string, unknown
   if (afterItemBatcher !== undefined) data.afterItemBatcher = afterItemBatcher;
   if (f.errorDetails) data.errorDetails = f.errorDetails;
   Object.assign(data, mapNumbers);
-  if (f.variables !== undefined) data.variables = JSON.stringify(f.variables);
+  // The variables after the state: those given, with what the state assigned (recorded against AWS, 2026-09).
+  const name = detailsOf(f.entered).name;
+  const exited = f.events.find((e) => e.type.endsWith('StateExited') && detailsOf(e).name === name);
+  const assigned = detailsOf(exited).assignedVariables as Record<string, JsonValue> | undefined;
+  if (f.variables !== undefined || assigned !== undefined) {
+    const after: Record<string, JsonValue> = { ...((f.variables ?? {}) as Record<string, JsonValue>) };
+    Object.assign(after, assigned);
+    data.variables = JSON.stringify(after);
+  }
   return data;
 }
 
@@ -325,6 +335,8 @@ const testState: Action = async (f, { runtime }) => {
   let map: MapFacts | undefined;
   let runMock = mock;
   if (mock && state.Type === 'Map') {
+    // AWS's words, recorded against AWS (2026-09).
+    if (state.ItemReader !== undefined && config.mapItemReaderData === undefined) throw validationError('ItemReader data must be specified when testing a Map state with ItemReader specified.');
     const readerItems = config.mapItemReaderData !== undefined ? readerItemsOf(state, config.mapItemReaderData) : undefined;
     map = await mapFacts(state, { input, context, variables: (variables ?? {}) as Record<string, JsonValue>, jsonata, ...(readerItems ? { readerItems } : {}) });
     checkFailureCount(config.mapIterationFailureCount, map);
@@ -332,7 +344,7 @@ const testState: Action = async (f, { runtime }) => {
     // A mocked error is the Map's error whatever the count; a mocked result gives way to the threshold.
     else if (mock.kind === 'result' && config.mapIterationFailureCount !== undefined && exceedsTolerance(config.mapIterationFailureCount, map)) {
       runMock = { kind: 'error', ...THRESHOLD_EXCEEDED, mode: mock.mode };
-    }
+    } else if (mock.kind === 'result') checkResultCount(mock.result, map);
   }
 
   const events = await runOnce({ main: runtime, ...place, context }, harness(name, withoutRetry(tested), queryLanguage, variables), name, input, runMock);

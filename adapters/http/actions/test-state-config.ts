@@ -66,11 +66,12 @@ export function checkStateConfiguration(config: StateConfiguration, state: State
     if (!container) throw validationError(`stateConfiguration.errorCausedByState applies to a Map or Parallel state whose mocked error comes from a state inside it; '${name}' is a ${type} state.`);
     if (mock?.kind !== 'error') throw validationError('stateConfiguration.errorCausedByState names the state inside the Map or Parallel state that a mocked error comes from: it needs mock.errorOutput.');
     if (!statesInside(state).has(named)) throw validationError(`stateConfiguration.errorCausedByState: '${named}' is not a state inside the ${type} state '${name}'.`);
-  } else if (container && mock?.kind === 'error') {
+  } else if (type === 'Parallel' && mock?.kind === 'error') {
+    // A Map's mocked error needs no source state: AWS answers it FAILED with the mocked error (recorded against AWS, 2026-09).
     throw validationError(`stateConfiguration.errorCausedByState is required when mocking an error for a ${type} state: it names the state inside '${name}' that the error comes from.`);
   }
   if (config.mapIterationFailureCount !== undefined && type !== 'Map') {
-    throw validationError(`stateConfiguration.mapIterationFailureCount counts failed iterations of a Map state; '${name}' is a ${type} state.`);
+    throw validationError('MapIterationFailureCount is only supported when testing a Map state.');
   }
   if (config.mapItemReaderData !== undefined && (type !== 'Map' || state.ItemReader === undefined)) {
     throw validationError(`stateConfiguration.mapItemReaderData is what a Distributed Map's ItemReader reads; '${name}' is ${type === 'Map' ? 'a Map state without ItemReader' : `a ${type} state`}.`);
@@ -103,7 +104,17 @@ function pointerName(pointer: string): string {
  */
 export function checkFailureCount(failures: number | undefined, facts: MapFacts): void {
   if (failures === undefined || !facts.items || failures <= facts.items.length) return;
-  throw validationError(`stateConfiguration.mapIterationFailureCount is ${failures}, more than the ${facts.items.length} items the Map state runs over.`);
+  // AWS's words, recorded against AWS (2026-09).
+  throw validationError('Map iteration failure count must be less than or equal to the number of Map iterations');
+}
+
+/**
+ * A mocked Map's result has one entry per iteration, a batch being one iteration; checked after
+ * the failure threshold (a threshold exceeded fails the Map first), as recorded against AWS (2026-09).
+ */
+export function checkResultCount(result: JsonValue, facts: MapFacts): void {
+  if (!Array.isArray(result) || facts.iterations === undefined || result.length === facts.iterations) return;
+  throw validationError("Input array does not equal the mocked result array's size");
 }
 
 /**

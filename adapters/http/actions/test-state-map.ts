@@ -19,6 +19,8 @@ export interface MapFacts {
   toleratedPercentage?: number;
   /** DEBUG/TRACE members (API:InspectionData): maxConcurrency, toleratedFailure*, afterItemsPath, afterItemSelector, afterItemBatcher. */
   inspection: Record<string, unknown>;
+  /** How many iterations it would run: one per item, or per batch with ItemBatcher. */
+  iterations?: number;
   /** Why ItemsPath gives no items: the Map fails with States.Runtime and this cause. */
   itemsError?: string;
 }
@@ -71,7 +73,12 @@ export async function mapFacts(state: StateDef, s: MapScope): Promise<MapFacts> 
   };
 
   let items: JsonValue | undefined;
-  if (state.ItemReader !== undefined) items = s.readerItems;
+  if (state.ItemReader !== undefined) {
+    items = s.readerItems;
+    const pointer = (state.ItemReader as { ReaderConfig?: { ItemsPointer?: JsonValue } }).ReaderConfig?.ItemsPointer;
+    // Plain JSON text here, unlike the lists after it (recorded against AWS, 2026-09).
+    if (pointer !== undefined && items !== undefined) inspection.afterItemsPointer = JSON.stringify(items);
+  }
   else if (s.jsonata) items = state.Items === undefined ? s.input : await attempt(() => jsonata(state.Items!, 'Items'));
   else if (typeof state.ItemsPath === 'string') {
     const path = state.ItemsPath;
@@ -82,7 +89,7 @@ export async function mapFacts(state: StateDef, s: MapScope): Promise<MapFacts> 
         : `Reference path "${path.startsWith('$$') ? path.slice(1) : path}" must point to array.`;
       return facts;
     }
-    inspection.afterItemsPath = JSON.stringify(items);
+    inspection.afterItemsPath = listText(items);
   } else items = effective;
 
   inspection.maxConcurrency = (await number(state.MaxConcurrency, state.MaxConcurrencyPath, 'MaxConcurrency')) ?? 0;
@@ -92,6 +99,7 @@ export async function mapFacts(state: StateDef, s: MapScope): Promise<MapFacts> 
   if (facts.toleratedPercentage !== undefined) inspection.toleratedFailurePercentage = facts.toleratedPercentage;
   if (!Array.isArray(items)) return facts;
   facts.items = items;
+  facts.iterations = items.length;
 
   const selector = state.ItemSelector ?? (s.jsonata ? undefined : state.Parameters);
   let selected: JsonValue[] | undefined = items;
@@ -105,7 +113,7 @@ export async function mapFacts(state: StateDef, s: MapScope): Promise<MapFacts> 
       }
       return out;
     });
-    if (selected) inspection.afterItemSelector = JSON.stringify(selected);
+    if (selected) inspection.afterItemSelector = listText(selected);
   }
   const batcher = state.ItemBatcher;
   if (selected && batcher !== null && typeof batcher === 'object' && !Array.isArray(batcher)) {
@@ -113,9 +121,20 @@ export async function mapFacts(state: StateDef, s: MapScope): Promise<MapFacts> 
     const maxBytes = (await number(batcher.MaxInputBytesPerBatch, batcher.MaxInputBytesPerBatchPath, 'ItemBatcher/MaxInputBytesPerBatch')) ?? Infinity;
     const batchInput = batcher.BatchInput === undefined ? undefined
       : await attempt(() => (s.jsonata ? jsonata(batcher.BatchInput!, 'ItemBatcher/BatchInput') : evaluatePayloadTemplate(batcher.BatchInput!, pathCtx(effective), 'BatchInput')));
-    inspection.afterItemBatcher = JSON.stringify(batchesOf(selected, maxItems, maxBytes, batchInput));
+    const batches = batchesOf(selected, maxItems, maxBytes, batchInput) as Record<string, JsonValue>[];
+    facts.iterations = batches.length;
+    // Each item of a batch as its JSON text (recorded against AWS, 2026-09).
+    inspection.afterItemBatcher = listText(batches.map((b) => ({ ...b, Items: (b.Items as JsonValue[]).map((item) => JSON.stringify(item)) })));
   }
   return facts;
+}
+
+/**
+ * A list in the inspection data as AWS prints it: each element's JSON text, joined by ", "
+ * (`[1, 2, 3]`), as recorded against AWS (2026-09).
+ */
+function listText(items: readonly JsonValue[]): string {
+  return `[${items.map((item) => JSON.stringify(item)).join(', ')}]`;
 }
 
 

@@ -35,7 +35,8 @@ export function readMock(mock: MockInput): TestStateMock {
   const hasResult = mock.result !== undefined && mock.result !== null;
   const hasError = mock.errorOutput !== undefined && mock.errorOutput !== null;
   if (hasResult && hasError) throw validationError('A test mock should have only one of the following fields: [result, errorOutput].');
-  if (!hasResult && !hasError) throw validationError('mock must have one of the fields result and errorOutput: the mocked result of the state, or the error it fails with.');
+  // AWS's words, recorded against AWS (2026-09).
+  if (!hasResult && !hasError) throw validationError('One of the following fields is required for a test mock: [result, errorOutput].');
   if (hasResult) {
     const text = memberString(mock.result, 'mock.result', MAX_RESULT);
     // One nested deeper than a stored value may be is no result the state could give.
@@ -50,8 +51,9 @@ export function readMock(mock: MockInput): TestStateMock {
   }
   const out = mock.errorOutput;
   if (typeof out !== 'object' || Array.isArray(out)) throw validationError("1 validation error detected: Value at 'mock.errorOutput' failed to satisfy constraint: Member must be an object");
-  // Without an error name the mocked failure is the generic task failure.
-  const error = out.error === undefined || out.error === null ? 'States.TaskFailed' : memberString(out.error, 'mock.errorOutput.error', MAX_ERROR);
+  // An errorOutput without its error is refused, as recorded against AWS (2026-09).
+  if (out.error === undefined || out.error === null) throw validationError('An error was not specified in the mocked error output.');
+  const error = memberString(out.error, 'mock.errorOutput.error', MAX_ERROR);
   const cause = out.cause === undefined || out.cause === null ? '' : memberString(out.cause, 'mock.errorOutput.cause', MAX_CAUSE);
   return { kind: 'error', error, cause, mode };
 }
@@ -90,8 +92,8 @@ export function checkMockResult(state: StateDef, mock: TestStateMock): void {
   } else if (state.Type === 'Task' && typeof state.Resource === 'string' && mock.mode !== 'NONE') {
     const shape = responseShapeOf(state.Resource);
     if (!shape) return;
-    // Every API response is an object; AWS's wording for this case is not recorded (the Map's is).
-    if (!isObject(result)) throw validationError('Mocked result must be a JSON object.');
+    // Every API response is an object: AWS's words for a Task's (`null`), recorded against AWS (2026-09).
+    if (!isObject(result)) throw validationError('Mocked result must be a valid JSON object.');
     checkMembers(result, shape as Extract<Shape, { type: 'structure' }>, mock.mode === 'STRICT');
   }
 }

@@ -14,6 +14,9 @@ import {
 import {
   describeRaisedError,
   evaluationThrewError,
+  memoryLimitError,
+  MEMORY_LIMIT_CODE,
+  type JsonataRaisedError,
   queryEvaluationError,
   undefinedResultError,
   unexpectedTypeError,
@@ -113,6 +116,7 @@ export async function evaluatePrepared(
     if (error instanceof RangeError) {
       throw evaluationThrewError(text, field, 'U1001: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.');
     }
+    if ((error as JsonataRaisedError | null)?.code === MEMORY_LIMIT_CODE) throw memoryLimitError(text, field);
     throw evaluationThrewError(text, field, describeRaisedError(error));
   }
   try {

@@ -26,6 +26,18 @@ export function evaluationThrewError(expression: string, field: string, detail: 
   return queryEvaluationError(`${subject(expression, field)} threw an error during evaluation. ${detail}`);
 }
 
+/**
+ * What AWS's evaluator answers when an expression would build too much (a `$range` too long, a
+ * `$pad` adding more than {@link PAD_MAX_ADDED} characters); worded with a colon where other
+ * raised errors get a full stop, as recorded against AWS (2026-09).
+ */
+export const MEMORY_LIMIT_CODE = 'StepwiseMemoryLimit';
+export const MEMORY_LIMIT_MESSAGE = 'Expression evaluation memory limit exceeded: Check for excessive memory usage';
+
+export function memoryLimitError(expression: string, field: string): AslError {
+  return queryEvaluationError(`${subject(expression, field)} threw an error during evaluation: ${MEMORY_LIMIT_MESSAGE}`);
+}
+
 /** A result JSON cannot hold, such as a function. */
 export function unsupportedResultError(expression: string, field: string): AslError {
   return queryEvaluationError(`${subject(expression, field)} returned an unsupported result type.`);

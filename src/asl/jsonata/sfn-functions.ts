@@ -2,7 +2,7 @@ import { HASH_ALGORITHMS } from '../intrinsics/hash.js';
 import { createHash } from 'node:crypto';
 import { JavaRandom } from '../intrinsics/java-random.js';
 import type { RandomSource } from '../intrinsics/intrinsic-types.js';
-import { raised } from './jsonata-errors.js';
+import { MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE, raised } from './jsonata-errors.js';
 
 /**
  * The functions Step Functions adds to JSONata (developer guide, "JSONata functions provided by
@@ -57,10 +57,35 @@ const range: SfnFunction = {
     const step = Math.trunc(stepArg as number);
     if (step === 0 || (step > 0 && start > end) || (step < 0 && start < end)) return undefined;
     const count = Math.floor((end - start) / step) + 1;
-    if (!(count <= RANGE_MAX_ITEMS)) throw raised('', 'Expression evaluation memory limit exceeded');
+    if (!(count <= RANGE_MAX_ITEMS)) throw raised(MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE);
     const items: number[] = new Array(count);
     for (let i = 0; i < count; i++) items[i] = start + i * step;
     return sequence(items);
+  },
+};
+
+/**
+ * The most characters one `$pad` may add. AWS counts the padding added, in characters (not UTF-8
+ * bytes), not the length of the result: adding 262145 characters fails with its memory limit,
+ * extending a 131072-character string to 262145 succeeds, as recorded against AWS (2026-09).
+ */
+export const PAD_MAX_ADDED = 262_144;
+
+/** JSONata's own `$pad`, with AWS's bound on the padding it adds. */
+const pad: SfnFunction = {
+  name: 'pad',
+  signature: '<s-ns?:s>',
+  implementation: (_random, strArg, widthArg, charArg) => {
+    if (strArg === undefined) return undefined;
+    const str = strArg as string;
+    const width = widthArg as number;
+    const char = typeof charArg === 'string' && charArg.length > 0 ? charArg : ' ';
+    const padLength = Math.abs(width) - Array.from(str).length;
+    if (!(padLength > 0)) return str;
+    if (padLength > PAD_MAX_ADDED) throw raised(MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE);
+    let padding = new Array(padLength + 1).join(char);
+    if (char.length > 1) padding = Array.from(padding).slice(0, padLength).join('');
+    return width > 0 ? str + padding : padding + str;
   },
 };
 
@@ -109,7 +134,7 @@ const parse: SfnFunction = {
   },
 };
 
-export const SFN_FUNCTIONS: readonly SfnFunction[] = [partition, range, hash, random, uuid, parse];
+export const SFN_FUNCTIONS: readonly SfnFunction[] = [partition, range, pad, hash, random, uuid, parse];
 
 /** Java's `(long) double`: truncates, and saturates outside the long range. */
 function toJavaLong(value: number): bigint {

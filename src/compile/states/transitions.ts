@@ -1,6 +1,6 @@
 import type { JsonValue } from '../../asl/json-value.js';
 import type { State } from '../../asl/definition.js';
-import { END, exceedsPayloadLimit, type ScopeRuntime } from '../scope-runtime.js';
+import { END, jsonByteLength, jsonSizeBound, type ScopeRuntime } from '../scope-runtime.js';
 import { applyAssigned, evaluateAssign } from './assign.js';
 import { evaluateOutputAndAssign } from './jsonata-io.js';
 import { applyOutputPath, applyResult, applyResultSelector } from './state-io.js';
@@ -20,12 +20,34 @@ export function exitState(rt: ScopeRuntime, output: JsonValue, next?: string, as
 }
 
 /**
- * AWS caps what one Assign may store (256 KiB, DG:workflow-variables, service quotas); the same
- * option that lifts the payload limit lifts this one.
+ * AWS caps each variable one state assigns, and all of them together, at 256 KiB of JSON text
+ * (DG:workflow-variables, service quotas); the same option that lifts the payload limit lifts
+ * these. A value is counted as its JSON text (a string with its quotes), names are not counted,
+ * and the variable that crosses the state's total is named, as recorded against AWS (2026-09).
  */
 function checkAssignedSize(rt: ScopeRuntime, assigned: Record<string, JsonValue>): void {
-  if (exceedsPayloadLimit(assigned, rt.services.limits.payloadBytes)) {
-    throw new AslError(StatesErrors.DataLimitExceeded, `The state '${rt.active!.name}' assigned variables whose size exceeds the maximum number of bytes service limit.`);
+  const limit = rt.services.limits.payloadBytes;
+  if (!Number.isFinite(limit)) return;
+  const entries = Object.entries(assigned);
+  // Cheap upper bounds first: the exact sizes are needed only when those could exceed the limit.
+  let bound = 0;
+  for (const [, value] of entries) bound += jsonSizeBound(value, limit + 1);
+  if (bound <= limit) return;
+  const state = rt.active!.name;
+  let total = 0;
+  for (const [name, value] of entries) {
+    const bytes = jsonByteLength(value);
+    if (bytes > limit) {
+      throw new AslError(StatesErrors.DataLimitExceeded, `Variable size limit exceeded. Variable '${name}' in state '${state}' was assigned ${bytes} bytes.`, true);
+    }
+    total += bytes;
+    if (total > limit) {
+      throw new AslError(
+        StatesErrors.DataLimitExceeded,
+        `State total variable size limit exceeded. Variable '${name}' in state '${state}' was assigned ${bytes} bytes, which caused the size of variables assigned in the state to exceed its limit by ${total - limit} bytes.`,
+        true,
+      );
+    }
   }
 }
 

@@ -63,7 +63,8 @@ describe('TestState stateConfiguration.errorCausedByState', () => {
       mock: { errorOutput: { error: 'MockException', cause: 'Mock the cause of the error.' } }, stateConfiguration: { errorCausedByState: 'ProcessItem' },
     });
     expect(map).toMatchObject({ status: 'FAILED', error: 'MockException', cause: 'Mock the cause of the error.' });
-    expect(map.inspectionData).toMatchObject({ maxConcurrency: 0, afterItemsPath: '[0,1,2]' });
+    // Lists each element's JSON text joined by ", ", as recorded against AWS (2026-09).
+    expect(map.inspectionData).toMatchObject({ maxConcurrency: 0, afterItemsPath: '[0, 1, 2]' });
     const parallel = await send({
       definition: JSON.stringify({
         Type: 'Parallel', Next: 'Done',
@@ -76,10 +77,13 @@ describe('TestState stateConfiguration.errorCausedByState', () => {
     expect(parallel.inspectionData!.errorDetails).toEqual({ catchIndex: 0 });
   });
 
-  it('is required for a mocked error on a Map or Parallel, names a state inside it, and is refused elsewhere', async () => {
+  it('is required for a mocked error on a Parallel (not a Map), names a state inside it, and is refused elsewhere', async () => {
     const errorMock = { errorOutput: { error: 'MockException', cause: 'c' } };
-    await refused({ definition: distributedMap({}), input: items(1), mock: errorMock }, /errorCausedByState is required when mocking an error for a Map state/);
-    await refused({ definition: distributedMap({}), input: items(1), mock: errorMock, stateConfiguration: { errorCausedByState: 'Elsewhere' } }, "stateConfiguration.errorCausedByState: 'Elsewhere' is not a state inside the Map state 'TestState'.");
+    // Recorded against AWS (2026-09): a Map's mocked error without errorCausedByState is the Map's error, FAILED.
+    expect(await send({ definition: distributedMap({}), input: items(1), mock: errorMock })).toMatchObject({ status: 'FAILED', error: 'MockException', cause: 'c' });
+    const parallel = JSON.stringify({ Type: 'Parallel', End: true, Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }] });
+    await refused({ definition: parallel, mock: errorMock }, /errorCausedByState is required when mocking an error for a Parallel state/);
+    await refused({ definition: distributedMap({}), input: items(1), mock: errorMock, stateConfiguration: { errorCausedByState: 'Elsewhere' } }, "stateConfiguration.errorCausedByState: 'Elsewhere' is not a state inside the Map state 'StateName'.");
     await refused({ definition: distributedMap({}), input: items(1), mock: { result: '[]' }, stateConfiguration: { errorCausedByState: 'ProcessItem' } }, /it needs mock.errorOutput/);
     await refused({ definition: lambdaTask({}), mock: errorMock, stateConfiguration: { errorCausedByState: 'ProcessItem' } }, /applies to a Map or Parallel state .* is a Task state/);
     await refused(
@@ -109,7 +113,7 @@ describe('TestState stateConfiguration.mapIterationFailureCount', () => {
   });
 
   it('counts against ToleratedFailurePercentage of the items, and only against a threshold the Map declares', async () => {
-    const pct = (n: number) => send({ definition: distributedMap({ ToleratedFailurePercentage: 50 }), input: items(4), inspectionLevel: 'DEBUG', mock: { result: '[]' }, stateConfiguration: { mapIterationFailureCount: n } });
+    const pct = (n: number) => send({ definition: distributedMap({ ToleratedFailurePercentage: 50 }), input: items(4), inspectionLevel: 'DEBUG', mock: { result: '[1,2,3,4]' }, stateConfiguration: { mapIterationFailureCount: n } });
     const half = await pct(2);
     expect(half.status).toBe('SUCCEEDED');
     expect(half.inspectionData!.toleratedFailurePercentage).toBe(50);
@@ -120,8 +124,9 @@ describe('TestState stateConfiguration.mapIterationFailureCount', () => {
   });
 
   it('is refused above the number of items and on other state types', async () => {
-    await refused({ definition: distributedMap({ ToleratedFailureCount: 1 }), input: items(3), mock: { result: '[]' }, stateConfiguration: { mapIterationFailureCount: 4 } }, 'stateConfiguration.mapIterationFailureCount is 4, more than the 3 items the Map state runs over.');
-    await refused({ definition: lambdaTask({}), mock: { result: '{}' }, stateConfiguration: { mapIterationFailureCount: 1 } }, /counts failed iterations of a Map state; 'TestState' is a Task state/);
+    // AWS's words, recorded against AWS (2026-09).
+    await refused({ definition: distributedMap({ ToleratedFailureCount: 1 }), input: items(3), mock: { result: '[]' }, stateConfiguration: { mapIterationFailureCount: 4 } }, 'Map iteration failure count must be less than or equal to the number of Map iterations');
+    await refused({ definition: lambdaTask({}), mock: { result: '{}' }, stateConfiguration: { mapIterationFailureCount: 1 } }, 'MapIterationFailureCount is only supported when testing a Map state.');
   });
 });
 
@@ -143,11 +148,12 @@ describe('TestState stateConfiguration.mapItemReaderData', () => {
     expect(csv.inspectionData!.maxConcurrency).toBe(2);
     const jsonl = await send({
       definition: readerMap({ InputType: 'JSONL' }, { ItemBatcher: { MaxItemsPerBatch: 2, BatchInput: { source: 'orders' } } }),
-      input: '{}', inspectionLevel: 'DEBUG', mock: { result: '[]' }, stateConfiguration: { mapItemReaderData: '{"id":1}\n{"id":2}\n{"id":3}\n' },
+      input: '{}', inspectionLevel: 'DEBUG', mock: { result: '["a","b"]' }, stateConfiguration: { mapItemReaderData: '{"id":1}\n{"id":2}\n{"id":3}\n' },
     });
+    // Each item of a batch as its JSON text, as recorded against AWS (2026-09).
     expect(JSON.parse(jsonl.inspectionData!.afterItemBatcher!)).toEqual([
-      { BatchInput: { source: 'orders' }, Items: [{ id: 1 }, { id: 2 }] },
-      { BatchInput: { source: 'orders' }, Items: [{ id: 3 }] },
+      { BatchInput: { source: 'orders' }, Items: ['{"id":1}', '{"id":2}'] },
+      { BatchInput: { source: 'orders' }, Items: ['{"id":3}'] },
     ]);
   });
 
@@ -163,7 +169,7 @@ describe('TestState stateConfiguration.mapItemReaderData', () => {
     expect(ok).toMatchObject({ status: 'SUCCEEDED', output: '[1,4,9]' });
     expect(ok.inspectionData).toMatchObject({ input, maxConcurrency: 1, toleratedFailureCount: 0 });
     expect(await send({ stateName: 'State0', definition: machine, input, mock: { result: '[]' }, stateConfiguration: { mapItemReaderData: '[1,2,3]', mapIterationFailureCount: 1 } })).toMatchObject({ status: 'FAILED', ...THRESHOLD });
-    await refused({ stateName: 'State0', definition: machine, input, mock: { result: '[]' }, stateConfiguration: { mapItemReaderData: '[1,2,3]', mapIterationFailureCount: 4 } }, /is 4, more than the 3 items/);
+    await refused({ stateName: 'State0', definition: machine, input, mock: { result: '[]' }, stateConfiguration: { mapItemReaderData: '[1,2,3]', mapIterationFailureCount: 4 } }, 'Map iteration failure count must be less than or equal to the number of Map iterations');
   });
 
   it("is refused when it is not what the reader reads, or the state has no ItemReader", async () => {

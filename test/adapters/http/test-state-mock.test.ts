@@ -38,7 +38,8 @@ describe('TestState mock.fieldValidationMode', () => {
     );
     // .sync polls DescribeExecution: its required fields, not StartExecution's.
     await refused({ definition: task('arn:aws:states:::states:startExecution.sync'), mock: mock({ ExecutionArn: 'a', StartDate: 'b' }) }, schema("Required field 'StateMachineArn' is missing"));
-    await refused({ definition: PUT_EVENTS, mock: mock([1, 2]) }, 'Mocked result must be a JSON object.');
+    // AWS's words for a Task's result that is no object, recorded against AWS (2026-09).
+    await refused({ definition: PUT_EVENTS, mock: mock([1, 2]) }, 'Mocked result must be a valid JSON object.');
   });
 
   it('PRESENT checks only the fields present; NONE checks nothing but that the result is JSON', async () => {

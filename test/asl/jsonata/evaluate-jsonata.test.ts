@@ -303,3 +303,30 @@ describe('safety', () => {
     expect(await run("$match('aaa!', /(a+)+!/).match")).toBe('aaa!');
   });
 });
+
+// Recorded against AWS (2026-09): $pad may add at most 262144 characters (not UTF-8 bytes); the
+// string it returns may be longer, and concatenation or $join are not bounded.
+describe('$pad and the memory limit', () => {
+  it('fails adding 262145 characters, with the memory-limit cause', async () => {
+    expect(await failure("$length($pad('',262145,'x'))")).toEqual({
+      error: 'States.QueryEvaluationError',
+      cause: "The JSONata expression '$length($pad('',262145,'x'))' specified for the field 'Output' threw an error during evaluation: Expression evaluation memory limit exceeded: Check for excessive memory usage",
+    });
+  });
+
+  it('counts the characters added, in characters, and leaves longer strings built otherwise alone', async () => {
+    expect(await run("$length($pad($pad('',131072,'x'),262145,'x'))")).toBe(262145);
+    expect(await run("$length($pad('',131072,'x') & $pad('',131073,'x'))")).toBe(262145);
+    expect(await run("$length($join([$pad('',131072,'x'),$pad('',131073,'x')]))")).toBe(262145);
+    expect(await run("$length($pad('',262144,'\u00e9'))")).toBe(262144);
+    expect(await run("$length($pad('',262144,'xy'))")).toBe(262144);
+  });
+
+  it("otherwise pads as JSONata's $pad does", async () => {
+    expect(await run("$pad('ab', 5, '#')")).toBe('ab###');
+    expect(await run("$pad('ab', -5, 'xy')")).toBe('xyxab');
+    expect(await run("$pad('abc', 2)")).toBe('abc');
+    expect(await run("$pad('a', 3)")).toBe('a  ');
+    expect(await run('$pad($nothing, 3)')).toBeUndefined();
+  });
+});
