@@ -23,6 +23,8 @@ export class ApiError extends Error {
     message: string,
     readonly status = 400,
     readonly namespace = SERVICE_NAMESPACE,
+    /** More members of the error's body, as AWS sends (a ValidationException's `reason`). */
+    readonly fields?: Record<string, string>,
   ) {
     super(message);
     this.name = errorName;
@@ -47,6 +49,9 @@ export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   if (isStepwiseError(e)) {
     if (SERVER_SIDE.has(e.code)) return new ApiError('ServiceUnavailable', e.message, 503, CORAL_NAMESPACE);
+    const reason = (e.details as { reason?: unknown } | undefined)?.reason;
+    // API:ValidationException's `reason` (e.g. INVALID_ROUTING_CONFIGURATION), when the error gives one.
+    if (e.code === 'ValidationException' && typeof reason === 'string') return new ApiError('ValidationException', e.message, 400, SERVICE_NAMESPACE, { reason });
     return new ApiError(CODE_TO_API[e.code] ?? e.code, e.message);
   }
   const message = e instanceof Error ? e.message : String(e);
@@ -66,7 +71,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 export function sendError(res: ServerResponse, error: ApiError): void {
   if (!res.headersSent && !res.destroyed) res.setHeader('x-amzn-ErrorType', error.errorName);
-  sendJson(res, error.status, { __type: `${error.namespace}#${error.errorName}`, message: error.message });
+  sendJson(res, error.status, { __type: `${error.namespace}#${error.errorName}`, message: error.message, ...error.fields });
 }
 
 /** The request body as a JSON object; AWS's SerializationException when it is not one. */

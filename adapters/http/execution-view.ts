@@ -12,6 +12,8 @@ export interface ExecutionExtra {
   stateMachineName?: string;
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
+  /** The role the execution was started with (kept in its stored metadata). */
+  roleArn?: string;
   /** A Distributed Map's child execution: its Map Run. */
   mapRunArn?: string;
   /** An EXPRESS state machine's execution (a Distributed Map's Express child too). */

@@ -6,6 +6,9 @@ import type { EventStore } from '../store/event-store.js';
 import { ActivityRegistry, type ActivityDescription, type ActivityTag } from './activity-registry.js';
 import { ActivityTaskQueue, type ActivityTask, type ActivityTaskGrant } from './activity-queue.js';
 
+/** How many issued task tokens' activities are remembered for the TaskTimedOut message. */
+const TOKENS_REMEMBERED = 10_000;
+
 /** How the journal hands an activity task to the queue; rejects with ActivityDoesNotExist. */
 export interface ActivityDispatcher {
   dispatch(task: ActivityTask): Promise<() => void>;
@@ -55,6 +58,11 @@ export interface ActivitiesOptions {
 export class Activities implements ActivityDispatcher {
   private readonly registry: ActivityRegistry;
   private readonly queue = new ActivityTaskQueue();
+  /**
+   * The activity each task token was issued for, newest last, so that a late SendTask* can
+   * name it as AWS does (see noOpenTaskError). Bounded: the oldest are forgotten first.
+   */
+  private readonly tokenActivities = new Map<string, string>();
 
   constructor(private readonly options: ActivitiesOptions) {
     this.registry = new ActivityRegistry(options.store, options.region, options.accountId, options.now);
@@ -88,6 +96,11 @@ export class Activities implements ActivityDispatcher {
   async getTask(activityArn: string, options: { workerName?: string; signal?: AbortSignal } = {}): Promise<ActivityTaskGrant | null> {
     await this.mustExist(activityArn);
     return this.queue.take(activityArn, options.workerName, options.signal);
+  }
+
+  /** The activity a task token was issued for (kept for the last TOKENS_REMEMBERED tokens). */
+  activityOfToken(taskToken: string): string | undefined {
+    return this.tokenActivities.get(taskToken);
   }
 
   /** Tasks of the activity scheduled and not yet taken by a worker. */
@@ -130,6 +143,9 @@ export class Activities implements ActivityDispatcher {
   /** @internal The journal queues an activity task for workers. */
   async dispatch(task: ActivityTask): Promise<() => void> {
     await this.mustExist(task.activityArn);
+    this.tokenActivities.delete(task.taskToken);
+    this.tokenActivities.set(task.taskToken, task.activityArn);
+    if (this.tokenActivities.size > TOKENS_REMEMBERED) this.tokenActivities.delete(this.tokenActivities.keys().next().value!);
     return this.queue.offer(task);
   }
 

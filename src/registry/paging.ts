@@ -47,5 +47,6 @@ export function decodePageToken(token: unknown): string {
       // reported below
     }
   }
-  throw new StepwiseError('InvalidToken', `Invalid Token: '${String(token)}' is not a nextToken this API returned.`);
+  // Recorded against AWS (2026-09) for ListStateMachineVersions and ListStateMachineAliases with nextToken 'not-a-token'.
+  throw new StepwiseError('InvalidToken', "Invalid Token: 'Invalid token'");
 }

@@ -90,10 +90,10 @@ export class StateMachineRegistry {
       if (existing) {
         // API:CreateStateMachine is idempotent on name, definition, type, logging and tracing;
         // a different roleArn or tags are ignored (and not applied), as AWS does.
-        if (sameConfig(existing, { ...config, roleArn: existing.roleArn }) && existing.description === input.description) {
-          return { stateMachineArn: arn, creationDate: existing.creationDate, ...(input.publish && existing.versions.at(-1) ? { stateMachineVersionArn: existing.versions.at(-1)!.stateMachineVersionArn } : {}) };
+        if (!sameConfig(existing, { ...config, roleArn: existing.roleArn }) || existing.description !== input.description) {
+          throw new StepwiseError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
         }
-        throw new StepwiseError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+        return repeatedCreate(existing, input);
       }
       const record: StateMachineRecord = {
         ...config, stateMachineArn: arn, name, revisionId: randomUUID(), creationDate: this.now(), versions: [], nextVersion: 1, aliases: [],
@@ -115,7 +115,7 @@ export class StateMachineRegistry {
     if (!parsed.qualifier) return viewOf(record);
     if ('alias' in parsed.qualifier) throw new StepwiseError('ValidationException', `Describe an alias with DescribeStateMachineAlias, not DescribeStateMachine: '${arn}'.`);
     const version = this.versionOf(record, parsed.qualifier.version);
-    if (!version) throw doesNotExist(arn);
+    if (!version) throw versionDoesNotExist(arn);
     return { ...viewOf(record), ...pickConfig(version), stateMachineArn: version.stateMachineVersionArn, ...(version.revised ? { revisionId: version.revisionId } : { revisionId: undefined }), creationDate: version.creationDate, ...(version.description !== undefined ? { description: version.description } : {}) };
   }
 
@@ -123,10 +123,11 @@ export class StateMachineRegistry {
     const parsed = parseStateMachineArn(arn);
     // AWS looks the ARN up as a state machine, and a version or alias is none.
     if (parsed.qualifier) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-    checkVersionDescription(input);
+    // Recorded against AWS (2026-09): a versionDescription alone is MissingRequiredParameter, checked first.
     if (input.definition === undefined && input.roleArn === undefined && input.loggingConfiguration === undefined && input.tracingConfiguration === undefined) {
       throw new StepwiseError('MissingRequiredParameter', 'Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified');
     }
+    checkVersionDescription(input);
     return this.mutate(() => {
       const record = this.machines.get(parsed.base);
       if (!record) throw doesNotExist(arn);
@@ -250,7 +251,8 @@ export class StateMachineRegistry {
 
   async updateAlias(aliasArn: string, input: { description?: string; routingConfiguration?: RoutingEntry[] }): Promise<{ updateDate: number }> {
     if (input.description === undefined && input.routingConfiguration === undefined) {
-      throw new StepwiseError('ValidationException', 'Either the description or the routingConfiguration must be specified.');
+      // Recorded against AWS (2026-09).
+      throw new StepwiseError('ValidationException', 'Either description or routing configuration must be specified');
     }
     const routing = input.routingConfiguration !== undefined ? checkRouting(input.routingConfiguration) : undefined;
     return this.mutate(async () => {
@@ -280,8 +282,12 @@ export class StateMachineRegistry {
     const parsed = parseStateMachineArn(arn);
     await this.current();
     const record = this.machines.get(parsed.base);
-    if (!record || parsed.qualifier) throw new StepwiseError('ResourceNotFound', `Resource not found: '${arn}'`);
-    const sorted = [...record.aliases].sort((a, b) => cmp(a.stateMachineAliasArn, b.stateMachineAliasArn));
+    if (!record || (parsed.qualifier && !('version' in parsed.qualifier && this.versionOf(record, parsed.qualifier.version)))) {
+      throw new StepwiseError('ResourceNotFound', `Resource not found: '${arn}'`);
+    }
+    // A version ARN lists the aliases that route to it (recorded against AWS, 2026-09).
+    const aliases = parsed.qualifier ? record.aliases.filter((a) => a.routingConfiguration.some((r) => r.stateMachineVersionArn === arn)) : record.aliases;
+    const sorted = [...aliases].sort((a, b) => cmp(a.stateMachineAliasArn, b.stateMachineAliasArn));
     const p = pageBy(sorted, (a) => a.stateMachineAliasArn, page.maxResults, page.nextToken);
     return { ...p, items: p.items.map((a) => ({ stateMachineAliasArn: a.stateMachineAliasArn, creationDate: a.creationDate })) };
   }
@@ -523,6 +529,11 @@ function doesNotExist(arn: string): StepwiseError {
   return new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
 }
 
+/** A version ARN of a state machine that exists, naming no version (deleted, or never published): recorded against AWS (2026-09). */
+export function versionDoesNotExist(arn: string): StepwiseError {
+  return new StepwiseError('StateMachineDoesNotExist', `State Machine Version Does Not Exist: '${arn}'`);
+}
+
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -609,9 +620,30 @@ function checkTags(tags: unknown): Tag[] {
   });
 }
 
+/**
+ * A CreateStateMachine that repeats an existing one's configuration. Recorded against AWS
+ * (2026-09): once the state machine has a published version, the repeat must ask to publish
+ * too, with the description of its first version (the lowest still kept), and is answered with
+ * that version; otherwise StateMachineAlreadyExists, whose message says which. Before any
+ * version is published, a repeat without publish answers the state machine.
+ */
+function repeatedCreate(existing: StateMachineRecord, input: CreateStateMachineInput): { stateMachineArn: string; creationDate: number; stateMachineVersionArn?: string } {
+  const answer = { stateMachineArn: existing.stateMachineArn, creationDate: existing.creationDate };
+  const first = existing.versions[0];
+  if (!first) return answer;
+  if (!input.publish) throw new StepwiseError('StateMachineAlreadyExists', 'State Machine Already Exists: This state machine was already created with a published version.');
+  if (input.versionDescription !== first.description) {
+    throw new StepwiseError('StateMachineAlreadyExists', 'State Machine Already Exists: This state machine was already created with a published version using a different description.');
+  }
+  return { ...answer, stateMachineVersionArn: first.stateMachineVersionArn };
+}
+
 function checkVersionDescription(input: { publish?: boolean; versionDescription?: string }): void {
   if (input.versionDescription !== undefined && input.publish !== true) throw new StepwiseError('ValidationException', 'Version description can only be set when publish is true');
 }
+
+/** The `reason` AWS gives its routing ValidationExceptions (recorded 2026-09). */
+const ROUTING_REASON = { reason: 'INVALID_ROUTING_CONFIGURATION' };
 
 function checkRouting(routing: unknown): RoutingEntry[] {
   if (!Array.isArray(routing) || routing.length < 1) throw new StepwiseError('ValidationException', 'routingConfiguration must list one or two versions.');
@@ -629,9 +661,13 @@ function checkRouting(routing: unknown): RoutingEntry[] {
   const received = (values: readonly unknown[]) => `Received: [${values.join(', ')}]`;
   const arns = entries.map((e) => e.stateMachineVersionArn);
   if (arns.some((arn) => { const q = parseStateMachineArn(arn).qualifier; return !q || !('version' in q); })) {
-    throw new StepwiseError('ValidationException', `Routing configuration must contain state machine version ARNs. ${received(arns)}`);
+    throw new StepwiseError('ValidationException', `Routing configuration must contain state machine version ARNs. ${received(arns)}`, ROUTING_REASON);
   }
-  if (entries.length === 2 && arns[0] === arns[1]) throw new StepwiseError('ValidationException', `Routing configuration must contain distinct state machine version ARNs. ${received(arns)}`);
-  if (entries.reduce((s, e) => s + e.weight, 0) !== 100) throw new StepwiseError('ValidationException', `Sum of routing configuration weights must equal 100. ${received(entries.map((e) => e.weight))}`);
+  if (entries.length === 2 && arns[0] === arns[1]) throw new StepwiseError('ValidationException', `Routing configuration must contain distinct state machine version ARNs. ${received(arns)}`, ROUTING_REASON);
+  // Recorded against AWS (2026-09), versions of two state machines with weights 50 and 50.
+  if (new Set(arns.map((arn) => parseStateMachineArn(arn).base)).size > 1) {
+    throw new StepwiseError('ValidationException', `Routing configuration must contain state machine version ARNs for the same state machine. ${received(arns)}`, ROUTING_REASON);
+  }
+  if (entries.reduce((s, e) => s + e.weight, 0) !== 100) throw new StepwiseError('ValidationException', `Sum of routing configuration weights must equal 100. ${received(entries.map((e) => e.weight))}`, ROUTING_REASON);
   return entries;
 }

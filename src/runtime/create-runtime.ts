@@ -1095,7 +1095,7 @@ export class Runtime {
     if (owner?.hasTask(token)) return owner;
     // A task answered in process (its handler's own token): looked for in every execution.
     for (const e of this.executions.values()) if (e.hasTask(token)) return e;
-    throw noOpenTaskError(token);
+    throw noOpenTaskError(token, this.activities.activityOfToken(token));
   }
 }
 

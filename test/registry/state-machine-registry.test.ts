@@ -118,3 +118,64 @@ describe('a registry file shared by several processes', () => {
     }
   });
 });
+
+// Recorded against AWS (2026-09): radkawar/stackd testdata/aws/stepfunctions/create_identity.json
+// and control_lifecycle.json (us-west-2).
+describe('CreateStateMachine repeated once a version is published', () => {
+  const ORIGINAL = JSON.stringify({ StartAt: 'Result', States: { Result: { Type: 'Pass', Result: 'original', End: true } } });
+  const CHANGED = JSON.stringify({ StartAt: 'Result', States: { Result: { Type: 'Pass', Result: 'changed', End: true } } });
+  const published = { code: 'StateMachineAlreadyExists', message: 'State Machine Already Exists: This state machine was already created with a published version.' };
+  const otherDescription = { code: 'StateMachineAlreadyExists', message: 'State Machine Already Exists: This state machine was already created with a published version using a different description.' };
+
+  it('answers the first version only to a repeat that publishes with its description', async () => {
+    const r = registry();
+    const base = { name: 'Create', definition: ORIGINAL, roleArn: ROLE };
+    const created = await r.create({ ...base, publish: false });
+    // Before any version: an exact repeat answers the state machine.
+    expect(await r.create({ ...base, publish: false })).toEqual({ stateMachineArn: created.stateMachineArn, creationDate: created.creationDate });
+    const v1 = await r.publishVersion(created.stateMachineArn, { description: 'later-publication' });
+    await expect(r.create({ ...base, publish: false })).rejects.toMatchObject(published);
+    await expect(r.create({ ...base, publish: true })).rejects.toMatchObject(otherDescription);
+    expect(await r.create({ ...base, publish: true, versionDescription: 'later-publication' }))
+      .toEqual({ stateMachineArn: created.stateMachineArn, creationDate: created.creationDate, stateMachineVersionArn: v1.stateMachineVersionArn });
+    await expect(r.create({ ...base, publish: true, versionDescription: 'other-description' })).rejects.toMatchObject(otherDescription);
+
+    await r.update(created.stateMachineArn, { definition: CHANGED });
+    // A different definition from the current one: the plain message naming the ARN.
+    await expect(r.create({ ...base, publish: false })).rejects.toMatchObject({ code: 'StateMachineAlreadyExists', message: `State Machine Already Exists: '${created.stateMachineArn}'` });
+    await expect(r.create({ ...base, publish: true, versionDescription: 'later-publication' })).rejects.toMatchObject({ message: `State Machine Already Exists: '${created.stateMachineArn}'` });
+    await expect(r.create({ ...base, definition: CHANGED, publish: false })).rejects.toMatchObject(published);
+    await expect(r.create({ ...base, definition: CHANGED, publish: true })).rejects.toMatchObject(otherDescription);
+    const v2 = await r.publishVersion(created.stateMachineArn, { description: 'updated-publication' });
+    expect(v2.stateMachineVersionArn).toBe(`${created.stateMachineArn}:2`);
+    await expect(r.create({ ...base, definition: CHANGED, publish: false })).rejects.toMatchObject(published);
+    // The description compared is the first version's, and that version is the answer.
+    await expect(r.create({ ...base, definition: CHANGED, publish: true, versionDescription: 'updated-publication' })).rejects.toMatchObject(otherDescription);
+    expect(await r.create({ ...base, definition: CHANGED, publish: true, versionDescription: 'later-publication' }))
+      .toMatchObject({ stateMachineVersionArn: v1.stateMachineVersionArn });
+  });
+
+  it('answers an exact repeat of a create that published, and refuses another version description', async () => {
+    const r = registry();
+    const input = { name: 'Standard', definition: DEF, roleArn: ROLE, publish: true, versionDescription: 'initial' };
+    const first = await r.create(input);
+    expect(first.stateMachineVersionArn).toBe(`${first.stateMachineArn}:1`);
+    expect(await r.create(input)).toEqual(first);
+    expect(await r.create({ ...input, roleArn: 'arn:aws:iam::123456789012:role/Other' })).toEqual(first);
+    await expect(r.create({ ...input, versionDescription: 'different' })).rejects.toMatchObject(otherDescription);
+  });
+});
+
+describe('version and alias answers recorded against AWS (2026-09)', () => {
+  it('describes a deleted version as "State Machine Version Does Not Exist" and lists the aliases routing to a version', async () => {
+    const r = registry();
+    const { stateMachineArn, stateMachineVersionArn: v1 } = await r.create({ name: 'M', definition: DEF, roleArn: ROLE, publish: true });
+    const { stateMachineVersionArn: v2 } = await r.update(stateMachineArn, { definition: JSON.stringify({ StartAt: 'B', States: { B: { Type: 'Succeed' } } }), publish: true });
+    const { stateMachineAliasArn } = await r.createAlias({ name: 'live', routingConfiguration: [{ stateMachineVersionArn: v2!, weight: 100 }] });
+    expect((await r.listAliases(v2!)).items.map((a) => a.stateMachineAliasArn)).toEqual([stateMachineAliasArn]);
+    expect((await r.listAliases(v1!)).items).toEqual([]);
+    await r.deleteVersion(v1!);
+    await expect(r.describe(v1!)).rejects.toMatchObject({ code: 'StateMachineDoesNotExist', message: `State Machine Version Does Not Exist: '${v1}'` });
+    await expect(r.listAliases(v1!)).rejects.toMatchObject({ code: 'ResourceNotFound' });
+  });
+});

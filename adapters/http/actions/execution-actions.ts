@@ -5,7 +5,7 @@ import { StepwiseError } from '../../../src/errors/stepwise-error.js';
 import { checkName, parseStateMachineArn, parseStatesArn } from '../../../src/registry/names.js';
 import { pageBy } from '../../../src/registry/paging.js';
 import type { ResolvedStateMachine } from '../../../src/registry/registry-types.js';
-import { deletingError } from '../../../src/registry/state-machine-registry.js';
+import { deletingError, versionDoesNotExist } from '../../../src/registry/state-machine-registry.js';
 import type { Runtime } from '../../../src/runtime/create-runtime.js';
 import type { ExecutionMetadata, ExecutionStatus } from '../../../src/store/event-store.js';
 import type { Action } from '../api-context.js';
@@ -37,7 +37,12 @@ async function startRequest(f: RequestFields, runtime: Runtime): Promise<StartRe
   if (testCase === '') throw validationError(`The test case after '#' is empty in '${raw}'.`);
   parseStateMachineArn(arn);
   const target = await runtime.stateMachines.resolve(arn);
-  if (!target) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+  if (!target) {
+    // A version of a state machine that exists, deleted or never published (recorded against AWS, 2026-09).
+    const { base, qualifier } = parseStateMachineArn(arn);
+    if (qualifier && 'version' in qualifier && (await runtime.stateMachines.exists(base))) throw versionDoesNotExist(arn);
+    throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+  }
   if (target.deleting) throw deletingError(arn);
   const givenName = f.optionalName();
   const name = givenName === undefined ? randomUUID() : checkName(givenName, 'execution');
@@ -164,7 +169,8 @@ const describeStateMachineForExecution: Action = async (f, { runtime }) => {
   return compact({
     stateMachineArn: facts.meta.stateMachineArn, name: facts.meta.stateMachineArn.split(':').pop(),
     definition: sameText ? source!.definition : JSON.stringify(facts.extra.definition ?? {}, null, 2),
-    roleArn: view?.roleArn ?? `arn:aws:iam::${facts.meta.stateMachineArn.split(':')[4]}:role/StepwiseExecutionRole`,
+    // The role the execution started with, as AWS keeps it after an update (recorded 2026-09).
+    roleArn: facts.extra.roleArn ?? view?.roleArn ?? `arn:aws:iam::${facts.meta.stateMachineArn.split(':')[4]}:role/StepwiseExecutionRole`,
     updateDate: epochSeconds(view?.creationDate ?? facts.startDate),
     loggingConfiguration: view?.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
     tracingConfiguration: view?.tracingConfiguration ?? { enabled: false },

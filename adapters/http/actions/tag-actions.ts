@@ -3,11 +3,15 @@ import type { Tag } from '../../../src/registry/registry-types.js';
 import type { Action, ApiContext } from '../api-context.js';
 import { ApiError } from '../aws-json-protocol.js';
 
-/** Tags apply to state machines (not versions or aliases) and activities. */
-async function existingResource(arn: string, ctx: ApiContext): Promise<string> {
+/**
+ * Tags apply to state machines (not versions or aliases) and activities. `versions: true`:
+ * a version that exists is found too (ListTagsForResource lists none for it, as AWS answered
+ * in 2026-09, while TagResource on it was ResourceNotFound).
+ */
+async function existingResource(arn: string, ctx: ApiContext, options: { versions?: boolean } = {}): Promise<string> {
   const parsed = parseStatesArn(arn, ['stateMachine', 'activity']);
   const found = parsed.resourceType === 'stateMachine'
-    ? parsed.parts.length === 1 && (await ctx.runtime.stateMachines.exists(arn))
+    ? (parsed.parts.length === 1 || (options.versions === true && parsed.parts.length === 2 && /^[0-9]+$/.test(parsed.parts[1]!))) && (await ctx.runtime.stateMachines.exists(arn))
     : (await ctx.runtime.activities.describe(arn)) !== undefined;
   if (!found) throw new ApiError('ResourceNotFound', `Resource not found: '${arn}'`);
   return arn;
@@ -15,7 +19,12 @@ async function existingResource(arn: string, ctx: ApiContext): Promise<string> {
 
 const tagResource: Action = async (f, ctx) => {
   const arn = await existingResource(f.string('resourceArn'), ctx);
-  await ctx.runtime.stateMachines.tag(arn, f.list<Tag>('tags'));
+  const tags = f.list<Tag>('tags');
+  // Recorded against AWS (2026-09): a tag key starting "aws:" is the system's.
+  if (tags.some((t) => typeof t?.key === 'string' && t.key.toLowerCase().startsWith('aws:'))) {
+    throw new ApiError('AccessDeniedException', 'Caller is an end user and not allowed to mutate system tags', 400, 'com.amazon.coral.service');
+  }
+  await ctx.runtime.stateMachines.tag(arn, tags);
   return {};
 };
 
@@ -26,7 +35,7 @@ const untagResource: Action = async (f, ctx) => {
 };
 
 const listTagsForResource: Action = async (f, ctx) => {
-  const arn = await existingResource(f.string('resourceArn'), ctx);
+  const arn = await existingResource(f.string('resourceArn'), ctx, { versions: true });
   return { tags: await ctx.runtime.stateMachines.tagsOf(arn) };
 };
 
