@@ -39,3 +39,37 @@ export function serviceFailure(serviceId: string, e: unknown): TaskFailure {
 export function badParameters(resource: string, why: string): TaskFailure {
   return new TaskFailure(StatesErrors.Runtime, `The parameters of '${resource}' are not valid: ${why}.`);
 }
+
+/**
+ * The service's name as the AWS SDK for Java v2 writes it, which `aws-sdk:*` Tasks use in their
+ * errors and causes (recorded against AWS (2026-09): `Sqs.SqsException`, `(Service: Sqs, ...)`,
+ * `S3.NoSuchKeyException`): each word of the SDK client's name with only its first letter in
+ * upper case (`SQS` → `Sqs`, `DynamoDB` → `DynamoDb`, `EC2` → `Ec2`, `S3` → `S3`).
+ */
+export function javaServiceName(clientName: string): string {
+  const words = clientName.match(/[A-Z]+(?=[A-Z][a-z]|\d|$)|[A-Z]?[a-z]+|[A-Z]+|\d+/g) ?? [clientName];
+  return words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('');
+}
+
+/**
+ * A failed `aws-sdk:<service>:<action>` call as recorded against AWS (2026-09): an error the
+ * service's model declares is `<Service>.<Name>Exception` (`S3.NoSuchKeyException`), any other
+ * `<Service>.<Service>Exception` (`Sqs.SqsException` for SQS's InvalidParameterValue); the cause
+ * is the message in the Java SDK v2's form:
+ * `<message> (Service: Sqs, Status Code: 400, Request ID: <id>) (SDK Attempt Count: 1)`, with
+ * `, Extended Request ID: <id>` after the request id when the service sends one (S3).
+ */
+export function sdkActionFailure(clientName: string, modeled: boolean, e: unknown): TaskFailure {
+  if (e instanceof TaskFailure) return e;
+  const service = javaServiceName(clientName);
+  const err = (typeof e === 'object' && e !== null ? e : { message: String(e) }) as SdkError & { $metadata?: { extendedRequestId?: string } };
+  const status = err.$metadata?.httpStatusCode;
+  if (err.$fault === undefined || status === undefined) {
+    return new TaskFailure(`${service}.SdkClientException`, `Unable to execute HTTP request: ${err.message ?? String(e)}`);
+  }
+  const code = err.Code ?? err.name ?? 'Unknown';
+  const name = modeled ? (code.endsWith('Exception') ? code : `${code}Exception`) : `${service}Exception`;
+  const extended = err.$metadata?.extendedRequestId ? `, Extended Request ID: ${err.$metadata.extendedRequestId}` : '';
+  const cause = `${err.message ?? code} (Service: ${service}, Status Code: ${status}, Request ID: ${err.$metadata?.requestId ?? ''}${extended}) (SDK Attempt Count: 1)`;
+  return new TaskFailure(`${service}.${name}`, cause);
+}

@@ -2,9 +2,11 @@ import type { JsonValue } from '../../src/asl/json-value.js';
 import { isJsonObject } from '../../src/asl/json-value.js';
 import { objectBodyText } from '../../src/compile/states/item-reader.js';
 import type { ServiceCaller, ServiceRequest } from '../../src/resources/service-caller.js';
+import { javaHashMapOrder } from '../../src/resources/java-hash-order.js';
 import { TaskFailure } from '../../src/resources/task-handlers.js';
-import { badParameters, serviceFailure } from './aws-errors.js';
+import { badParameters, sdkActionFailure, serviceFailure } from './aws-errors.js';
 import { SdkClients, type AwsServiceOptions, type SdkResponse } from './sdk-clients.js';
+import { inputFromJson, outputToJson, plainJson } from './sdk-shapes.js';
 
 /**
  * Answers Tasks with real calls through the AWS SDK for JavaScript v3
@@ -45,7 +47,7 @@ const OPTIMIZED: Record<string, Optimized> = {
   'lambda:invoke': (sdk, request) => {
     const params = objectParams(request);
     if (typeof params.FunctionName !== 'string') throw badParameters(request.resource, 'FunctionName must be a string');
-    return invokeFunction(sdk, request, params.FunctionName, params.Payload ?? null, true, params);
+    return invokeFunction(sdk, request, params.FunctionName, params.Payload, true, params);
   },
   'sqs:sendMessage': async (sdk, request) => {
     const params = objectParams(request);
@@ -101,35 +103,70 @@ const OPTIMIZED: Record<string, Optimized> = {
 };
 
 /**
- * Invokes a function. The function-ARN form returns the function's payload; `lambda:invoke`
- * the invoke response (`ExecutedVersion`, `Payload`, `StatusCode`, `SdkHttpMetadata`, ...).
- * A function error fails the task with the function's `errorType` and its payload as the cause.
+ * Invokes a function. The function-ARN form sends the input's JSON text and returns the
+ * function's payload; `lambda:invoke` sends its `Payload` as `aws-sdk:lambda:invoke` does (a string
+ * as it is, null or absent as no payload) and returns the invoke response (`ExecutedVersion`,
+ * `Payload`, `SdkHttpMetadata`, `SdkResponseMetadata`, `StatusCode`; for an `Event` invocation,
+ * which answers 202 with no body, `Payload` is null and there is no `ExecutedVersion`).
+ * A function error fails the task with the function's `errorType`; the cause is its payload, as
+ * the function wrote it for a function ARN and as compact JSON for `lambda:invoke` (recorded
+ * against AWS (2026-09)).
  */
-async function invokeFunction(sdk: SdkClients, request: ServiceRequest, functionName: string, payload: JsonValue, wrapped: boolean, params: Record<string, JsonValue> = {}): Promise<JsonValue> {
-  const input: Record<string, unknown> = { ...params, FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(payload)) };
+async function invokeFunction(sdk: SdkClients, request: ServiceRequest, functionName: string, payload: JsonValue | undefined, wrapped: boolean, params: Record<string, JsonValue> = {}): Promise<JsonValue> {
+  const input: Record<string, unknown> = { ...params, FunctionName: functionName };
+  delete input.Payload;
+  if (!wrapped) input.Payload = new TextEncoder().encode(JSON.stringify(payload ?? null));
+  else if (payload !== undefined && payload !== null) input.Payload = new TextEncoder().encode(typeof payload === 'string' ? payload : JSON.stringify(payload));
   const response = await call(sdk, 'lambda', 'invoke', input, request);
   const out = response.output as { Payload?: Uint8Array; FunctionError?: string; ExecutedVersion?: string; StatusCode?: number; LogResult?: string };
   const text = out.Payload && out.Payload.length > 0 ? new TextDecoder().decode(out.Payload) : '';
   const result = parseOrText(text);
   if (out.FunctionError) {
     const errorType = isJsonObject(result) && typeof result.errorType === 'string' ? result.errorType : 'Lambda.Unknown';
-    throw new TaskFailure(errorType, text);
+    throw new TaskFailure(errorType, wrapped && text !== '' && typeof result !== 'string' ? JSON.stringify(result) : text);
   }
   if (!wrapped) return result;
-  const shaped: Record<string, JsonValue> = {
-    ExecutedVersion: out.ExecutedVersion ?? '$LATEST',
-    Payload: result,
-    ...httpMetadata(response),
-    StatusCode: out.StatusCode ?? response.statusCode,
-  };
+  const shaped: Record<string, JsonValue> = {};
+  if (out.ExecutedVersion !== undefined) shaped.ExecutedVersion = out.ExecutedVersion;
+  if (out.FunctionError !== undefined) shaped.FunctionError = out.FunctionError;
   if (out.LogResult !== undefined) shaped.LogResult = out.LogResult;
+  shaped.Payload = text === '' ? null : result;
+  Object.assign(shaped, httpMetadata(response));
+  shaped.StatusCode = out.StatusCode ?? response.statusCode;
   return shaped;
 }
 
-/** `arn:aws:states:::aws-sdk:<service>:<action>`: the SDK's output as JSON, without its `$metadata`. */
+/**
+ * `arn:aws:states:::aws-sdk:<service>:<action>`: the parameters as the SDK request and the SDK's
+ * output as JSON, as Step Functions converts them (see sdk-shapes.ts), without its `$metadata`.
+ */
 async function sdkAction(sdk: SdkClients, request: ServiceRequest, service: string, action: string): Promise<JsonValue> {
-  const response = await call(sdk, service, action, objectParams(request), request);
-  return toJson(response.output);
+  const params = objectParams(request);
+  const shapes = await sdk.shapesOf(service, action).catch(() => undefined);
+  const input = shapes ? (inputFromJson(params, shapes.input) as Record<string, unknown>) : params;
+  let response: SdkResponse;
+  try {
+    response = await sdk.send(service, action, input, request.signal);
+  } catch (e) {
+    if (e instanceof TaskFailure) throw e;
+    const modeled = await sdk.isModeledError(service, e).catch(() => false);
+    throw sdkActionFailure(await sdk.serviceIdOf(service).catch(() => service), modeled, e);
+  }
+  if (!shapes) return plainJson(response.output);
+  const streamed = new Map<string, string>();
+  for (const [name, member] of shapes.output.structIterator()) {
+    if (member.isStreaming() && response.output[name] !== undefined && response.output[name] !== null) streamed.set(name, await streamText(response.output[name]));
+  }
+  return outputToJson(response.output, shapes.output, streamed);
+}
+
+/** A streaming body (S3's `Body`) as UTF-8 text. */
+async function streamText(body: unknown): Promise<string> {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return new TextDecoder().decode(body);
+  const stream = body as { transformToString?: (encoding?: string) => Promise<string> };
+  if (typeof stream.transformToString === 'function') return stream.transformToString('utf-8');
+  return String(body);
 }
 
 async function call(sdk: SdkClients, service: string, action: string, input: Record<string, unknown>, request: ServiceRequest): Promise<SdkResponse> {
@@ -154,10 +191,10 @@ function withHttpMetadata(response: SdkResponse): JsonValue {
 function httpMetadata(response: SdkResponse): Record<string, JsonValue> {
   const headers: Record<string, string> = {};
   const all: Record<string, JsonValue> = {};
-  for (const [k, v] of Object.entries(response.headers)) {
-    headers[k] = v;
-    all[k] = [v];
-  }
+  // AllHttpHeaders is a Java HashMap: in its order (recorded against AWS (2026-09)).
+  for (const k of javaHashMapOrder(Object.keys(response.headers))) all[k] = [response.headers[k]!];
+  // The Java SDK's HttpHeaders is a case-insensitive TreeMap: its names in order (recorded against AWS (2026-09)).
+  for (const k of Object.keys(response.headers).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))) headers[k] = response.headers[k]!;
   return {
     SdkHttpMetadata: { AllHttpHeaders: all, HttpHeaders: headers, HttpStatusCode: response.statusCode },
     SdkResponseMetadata: { RequestId: response.requestId },

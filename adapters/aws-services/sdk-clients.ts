@@ -1,4 +1,5 @@
 import { TaskFailure } from '../../src/resources/task-handlers.js';
+import type { SchemaOf, ShapeSchema } from './sdk-shapes.js';
 
 /** Where and as whom the AWS SDK calls go. Nothing here is read from the network until a call is made. */
 export interface AwsServiceOptions {
@@ -95,6 +96,41 @@ export class SdkClients {
     return { output: rest, statusCode: metadata.httpStatusCode ?? raw.statusCode, headers: raw.headers, requestId: metadata.requestId ?? raw.headers['x-amzn-requestid'] ?? '' };
   }
 
+  /**
+   * The request and response shapes of `action` from the SDK's schemas (`command.schema`), or
+   * undefined when the package has none (older versions, stand-ins in tests).
+   */
+  async shapesOf(service: string, action: string): Promise<{ input: ShapeSchema; output: ShapeSchema } | undefined> {
+    const { module } = await this.clientFor(service);
+    const Command = module[action.charAt(0).toUpperCase() + action.slice(1) + 'Command'] as Constructor<{ schema?: unknown }> | undefined;
+    if (typeof Command !== 'function') return undefined;
+    let schema: unknown;
+    try {
+      schema = new Command({}).schema;
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(schema) || schema[0] !== 9) return undefined;
+    const of = await schemaLoader();
+    if (!of) return undefined;
+    try {
+      const input = of(schema[4]);
+      const output = of(schema[5]);
+      return input.isStructSchema() && output.isStructSchema() ? { input, output } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether `e` is one of the errors the service's model declares (an exported exception class of its package). */
+  async isModeledError(service: string, e: unknown): Promise<boolean> {
+    const { module } = await this.clientFor(service);
+    const name = (e as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return false;
+    const Class = module[name];
+    return typeof Class === 'function' && e instanceof (Class as new () => unknown);
+  }
+
   /** The client class's name without `Client` (`Lambda`, `SQS`, `DynamoDB`): the prefix of AWS's error names. */
   async serviceIdOf(service: string): Promise<string> {
     return (await this.clientFor(service)).serviceId;
@@ -144,6 +180,17 @@ export class SdkClients {
     config.maxAttempts = 1;
     return config;
   }
+}
+
+let schemas: Promise<SchemaOf | undefined> | undefined;
+
+/** `NormalizedSchema.of` from `@smithy/core/schema`, which the SDK clients that carry schemas depend on. */
+function schemaLoader(): Promise<SchemaOf | undefined> {
+  schemas ??= (import('@smithy/core/schema' as string) as Promise<{ NormalizedSchema?: { of(s: unknown): ShapeSchema } }>).then(
+    (m) => (m.NormalizedSchema ? (s: unknown) => m.NormalizedSchema!.of(s) : undefined),
+    () => undefined,
+  );
+  return schemas;
 }
 
 function hasEnvironmentCredentials(): boolean {

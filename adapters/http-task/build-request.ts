@@ -46,7 +46,7 @@ export function buildRequest(params: HttpTaskParameters, connection: Connection,
   const extra = queryString(query);
   if (extra !== '') url.search = url.search.length > 1 ? `${url.search.slice(1)}&${extra}` : extra;
 
-  const body = serializeBody(mergeBody(params.body, invocation.BodyParameters ?? [], stateName), params, stateName);
+  const body = serializeBody(mergeBody(params.body, invocation.BodyParameters ?? []), params, stateName);
   if (body !== undefined && !headers.some(([k]) => k.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/json; charset=UTF-8']);
   // Step Functions' own, over any value the task or connection gave, last as in AWS's examples.
   const own: [string, string][] = [['User-Agent', userAgent(region)], ['Range', RANGE]];
@@ -62,20 +62,22 @@ export function setHeader(headers: [string, string][], name: string, value: stri
   else headers[i] = [name, value];
 }
 
+/**
+ * A connection's query-string parameter: it replaces the task's of the same name, and goes after
+ * the task's others (recorded against AWS (2026-09): the task's `shared`, `taskOnly` and the
+ * connection's `shared`, `connectionOnly` are sent as `taskOnly`, `shared` (the connection's),
+ * `connectionOnly`).
+ */
 function setQuery(query: [string, string][], name: string, value: string): void {
-  const i = query.findIndex(([k]) => k === name);
-  if (i === -1) {
-    query.push([name, value]);
-    return;
-  }
-  for (let j = query.length - 1; j > i; j--) if (query[j]![0] === name) query.splice(j, 1);
-  query[i] = [name, value];
+  for (let j = query.length - 1; j >= 0; j--) if (query[j]![0] === name) query.splice(j, 1);
+  query.push([name, value]);
 }
 
-function mergeBody(body: JsonValue | undefined, connectionBody: ConnectionParameter[], stateName: string): JsonValue | undefined {
+function mergeBody(body: JsonValue | undefined, connectionBody: ConnectionParameter[]): JsonValue | undefined {
   if (connectionBody.length === 0) return body;
   if (body !== undefined && !isJsonObject(body)) {
-    throw new TaskFailure(StatesErrors.Runtime, `The HTTP Task '${stateName}' cannot be called: its RequestBody is ${typeof body === 'string' ? 'a string' : Array.isArray(body) ? 'an array' : `${JSON.stringify(body)}`}, which cannot be merged with the body parameters of its EventBridge connection (${connectionBody.map((p) => p.Key).join(', ')}); give RequestBody as a JSON object.`);
+    // AWS's words (recorded against AWS (2026-09), for a string RequestBody).
+    throw new TaskFailure(StatesErrors.Runtime, 'Cannot merge connection body authorization parameters with request body.');
   }
   const merged: { [key: string]: JsonValue } = { ...(body ?? {}) };
   for (const p of connectionBody) merged[p.Key] = p.Value;

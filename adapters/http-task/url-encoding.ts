@@ -5,7 +5,8 @@ import { isJsonObject } from '../../src/asl/json-value.js';
  * How `Transform.RequestEncodingOptions.ArrayFormat` writes an array in a URL-encoded body
  * (DG:call-https-apis, "Applying URL-encoding on request body"), for `{"array":["a","b"]}`:
  * INDICES `array[0]=a&array[1]=b` (the default), REPEAT `array=a&array=b`,
- * COMMAS `array=a,b`, BRACKETS `array[]=a&array[]=b`.
+ * COMMAS `array=a%2Cb` (the comma encoded, as recorded against AWS (2026-09); AWS's documentation
+ * shows `array=a,b`), BRACKETS `array[]=a&array[]=b`.
  */
 export type ArrayFormat = 'INDICES' | 'REPEAT' | 'COMMAS' | 'BRACKETS';
 
@@ -39,7 +40,9 @@ export function formEncode(body: { [key: string]: JsonValue }, format: ArrayForm
   const add = (key: string, value: JsonValue): void => {
     if (Array.isArray(value)) {
       if (format === 'COMMAS' && value.every(isScalar)) {
-        if (value.length > 0) pairs.push(`${encodeComponent(key)}=${value.map((v) => encodeComponent(scalarText(v))).join(',')}`);
+        // The values joined, then encoded, delimiting commas too (recorded against AWS (2026-09):
+        // ["red green", "blue+gold"] is `items=red%20green%2Cblue%2Bgold`).
+        if (value.length > 0) pairs.push(`${encodeComponent(key)}=${encodeComponent(value.map((v) => scalarText(v)).join(','))}`);
         return;
       }
       value.forEach((item, i) => add(format === 'INDICES' ? `${key}[${i}]` : format === 'BRACKETS' ? `${key}[]` : key, item));

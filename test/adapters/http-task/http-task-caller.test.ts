@@ -123,7 +123,8 @@ describe('HTTP Task: the request Step Functions sends', () => {
     expect(header(req, 'host')).toBe(new URL(server.url).host);
     expect(req.body).toBe('');
     expect(result.output).toEqual({
-      Headers: expect.objectContaining({ 'content-type': ['application/json'], 'x-trace': ['a', 'b'] }),
+      // Names as the server wrote them (recorded against AWS (2026-09)); two spellings are two names, as in the Java SDK's header map.
+      Headers: expect.objectContaining({ 'Content-Type': ['application/json'], 'X-Trace': ['a'], 'x-trace': ['b'] }),
       ResponseBody: { method: 'GET', body: '' },
       StatusCode: 200,
       StatusText: 'OK',
@@ -257,13 +258,38 @@ describe('HTTP Task: the request Step Functions sends', () => {
   });
 });
 
+describe('HTTP Task: recorded against AWS (2026-09)', () => {
+  it("a connection's query parameter replaces the task's of that name and goes after the task's others", async () => {
+    const before = server.requestsTo('/echo').length;
+    const result = await runtimeWith().run({
+      definition: httpTask({ ApiEndpoint: `${server.url}/echo`, Method: 'GET', Authentication: { ConnectionArn: API_KEY_ARN }, QueryParameters: { QueryParam: 'task query', taskOnly: 'a+b & c' } }),
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    // AWS: task {shared, taskOnly} + connection {shared, connectionOnly} → taskOnly=a%2Bb%20%26%20c&shared=connection%20query&connectionOnly=query-only
+    expect(server.requestsTo('/echo')[before]!.url).toBe('/echo?taskOnly=a%2Bb%20%26%20c&QueryParam=connection_query_param');
+  });
+
+  it('the result keeps the response header names as sent, in the Java HashMap order AWS answers with', async () => {
+    server.route('/aws-like', (_req, res) => {
+      // Sent in another order: the map orders them by hash bucket (names in one bucket keep the order they came in).
+      res.writeHead(200, [['Connection', 'keep-alive'], ['Content-Length', '2'], ['Content-Type', 'application/json'], ['Date', 'Thu, 24 Sep 2026 06:34:08 GMT'], ['X-Amzn-Trace-Id', 'Root=1'], ['x-amzn-RequestId', 'r1'], ['x-owned-response', 'echo-v1']] as unknown as Record<string, string>).end('{}');
+    });
+    const result = await runtimeWith().run({ definition: httpTask({ ApiEndpoint: `${server.url}/aws-like`, Method: 'GET', Authentication: { ConnectionArn: PLAIN_ARN } }) });
+    expect(Object.keys((result.output as { Headers: object }).Headers)).toEqual(['Connection', 'x-amzn-RequestId', 'Content-Length', 'x-owned-response', 'Date', 'X-Amzn-Trace-Id', 'Content-Type']);
+    expect(result.output).toMatchObject({ Headers: { 'x-owned-response': ['echo-v1'], 'Content-Type': ['application/json'] }, ResponseBody: {}, StatusCode: 200, StatusText: 'OK' });
+  });
+});
+
 describe('HTTP Task: the result and the errors', () => {
   it('ResponseBody is text unless the response is JSON; an empty response has an empty body', async () => {
     const runtime = runtimeWith();
     const call = (path: string, method = 'GET') => runtime.run({ definition: httpTask({ ApiEndpoint: `${server.url}${path}`, Method: method, Authentication: { ConnectionArn: PLAIN_ARN } }) });
-    expect(await call('/text')).toMatchObject({ status: 'SUCCEEDED', output: { ResponseBody: 'plain words', Headers: { 'content-type': ['text/plain; charset=utf-8'] } } });
+    expect(await call('/text')).toMatchObject({ status: 'SUCCEEDED', output: { ResponseBody: 'plain words', Headers: { 'Content-Type': ['text/plain; charset=utf-8'] } } });
     expect(await call('/bad-json')).toMatchObject({ status: 'SUCCEEDED', output: { ResponseBody: '{not json' } });
-    expect(await call('/empty', 'DELETE')).toMatchObject({ status: 'SUCCEEDED', output: { ResponseBody: '', StatusCode: 204, StatusText: 'No Content' } });
+    // A 204 has no ResponseBody (recorded against AWS (2026-09): {"Headers":{...},"StatusCode":204,"StatusText":"No Content"}).
+    const empty = await call('/empty', 'DELETE');
+    expect(empty).toMatchObject({ status: 'SUCCEEDED', output: { StatusCode: 204, StatusText: 'No Content' } });
+    expect(Object.keys(empty.output as object)).toEqual(['Headers', 'StatusCode', 'StatusText']);
     expect(await call('/echo', 'HEAD')).toMatchObject({ status: 'SUCCEEDED', output: { ResponseBody: '', StatusCode: 200 } });
   });
 
@@ -308,7 +334,8 @@ describe('HTTP Task: the result and the errors', () => {
     const call = (path: string) => runtime.run({ definition: httpTask({ ApiEndpoint: `${server.url}${path}`, Method: 'GET', Authentication: { ConnectionArn: PLAIN_ARN } }) });
     const image = await call('/image');
     expect(image).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
-    expect(image.cause).toContain("its Content-Type is 'image/png'");
+    // AWS's words for application/octet-stream (recorded against AWS (2026-09)).
+    expect(image.cause).toBe("Unsupported response content-type 'image/png'. Please see documentation for list of unsupported content-types.");
     const binary = await call('/binary');
     expect(binary).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
     expect(binary.cause).toContain('not valid UTF-8');
@@ -354,7 +381,9 @@ describe('HTTP Task: the result and the errors', () => {
     await failWith({ Transform: { RequestBodyEncoding: 'GZIP' } }, 'Transform.RequestBodyEncoding must be NONE or URL_ENCODED');
     await failWith({ Transform: { RequestBodyEncoding: 'URL_ENCODED', RequestEncodingOptions: { ArrayFormat: 'SEMICOLONS' } } }, 'ArrayFormat must be one of INDICES, REPEAT, COMMAS, BRACKETS');
     await failWith({ QueryParameters: { deep: { a: 1 } } }, 'QueryParameters.deep must be a string, number, boolean or an array of them');
-    await failWith({ Authentication: { ConnectionArn: API_KEY_ARN }, RequestBody: 'raw text' }, 'its RequestBody is a string, which cannot be merged with the body parameters of its EventBridge connection (BodyParam)');
+    // AWS's words (recorded against AWS (2026-09)).
+    const unmerged = await runtime.run({ definition: httpTask({ Method: 'POST', Authentication: { ConnectionArn: API_KEY_ARN }, ApiEndpoint: `${server.url}/echo`, RequestBody: 'raw text' }) });
+    expect(unmerged).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: 'Cannot merge connection body authorization parameters with request body.' });
     expect(server.seen.length).toBe(before);
   });
 

@@ -15,9 +15,12 @@ describe('formEncode', () => {
     expect(formEncode(body, 'REPEAT')).toBe('array=a&array=b&array=c&array=d');
   });
 
-  it('COMMAS lists the values, comma-delimited (a comma inside a value is encoded)', () => {
-    expect(formEncode(body, 'COMMAS')).toBe('array=a,b,c,d');
-    expect(formEncode({ array: ['x,y', 'z'] }, 'COMMAS')).toBe('array=x%2Cy,z');
+  it('COMMAS lists the values, comma-delimited, the commas encoded as AWS sends them', () => {
+    // Recorded against AWS (2026-09): ["red green", "blue+gold"] went out as items=red%20green%2Cblue%2Bgold
+    // (AWS's documentation shows array=a,b,c,d).
+    expect(formEncode({ items: ['red green', 'blue+gold'] }, 'COMMAS')).toBe('items=red%20green%2Cblue%2Bgold');
+    expect(formEncode(body, 'COMMAS')).toBe('array=a%2Cb%2Cc%2Cd');
+    expect(formEncode({ array: ['x,y', 'z'] }, 'COMMAS')).toBe('array=x%2Cy%2Cz');
   });
 
   it('BRACKETS repeats the key with empty brackets', () => {
