@@ -74,7 +74,7 @@ const OPTIMIZED: Record<string, Optimized> = {
   's3:getObject': async (sdk, request) => {
     const response = await call(sdk, 's3', 'getObject', objectParams(request), request);
     const { Body: body, ...rest } = response.output;
-    return { ...(toJson(rest) as Record<string, JsonValue>), Body: await bodyContent(body) };
+    return { ...(plainJson(rest) as Record<string, JsonValue>), Body: await bodyContent(body) };
   },
   // The objects of a bucket or prefix: Step Functions lists every page, following the
   // continuation tokens itself; the Map makes one item of each object.
@@ -90,7 +90,7 @@ const OPTIMIZED: Record<string, Optimized> = {
       if (token === undefined) break;
     }
     const { NextContinuationToken: _next, ContinuationToken: _token, ...last } = page;
-    return toJson({ ...last, Contents: contents, KeyCount: contents.length, IsTruncated: false });
+    return plainJson({ ...last, Contents: contents, KeyCount: contents.length, IsTruncated: false });
   },
   'events:putEvents': async (sdk, request) => {
     const params = objectParams(request);
@@ -98,7 +98,7 @@ const OPTIMIZED: Record<string, Optimized> = {
     // Detail is JSON text in the API; Step Functions takes it as a JSON object.
     const input = { ...params, Entries: entries.map((e) => (isJsonObject(e) && e.Detail !== undefined ? { ...e, Detail: asText(e.Detail) } : e)) };
     const response = await call(sdk, 'events', 'putEvents', input, request);
-    return toJson(response.output);
+    return plainJson(response.output);
   },
 };
 
@@ -184,7 +184,7 @@ function objectParams(request: ServiceRequest): Record<string, JsonValue> {
 }
 
 function withHttpMetadata(response: SdkResponse): JsonValue {
-  return { ...(toJson(response.output) as Record<string, JsonValue>), ...httpMetadata(response) };
+  return { ...(plainJson(response.output) as Record<string, JsonValue>), ...httpMetadata(response) };
 }
 
 /** The Java SDK's response metadata that AWS includes in optimized integrations' results. */
@@ -226,17 +226,3 @@ function parseOrText(text: string): JsonValue {
   }
 }
 
-/** SDK values as JSON: blobs as text, dates as ISO strings, undefined members left out. */
-function toJson(value: unknown): JsonValue {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(toJson);
-  if (typeof value === 'object') {
-    const out: Record<string, JsonValue> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJson(v);
-    return out;
-  }
-  if (typeof value === 'bigint') return Number(value);
-  return value as JsonValue;
-}
