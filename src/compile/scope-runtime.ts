@@ -85,6 +85,26 @@ export function redrivePointsOf(scopes: Map<number, ScopeRuntime>): Record<numbe
   return points;
 }
 
+/** States that wait (for a task, a timer, their own children) and so can be aborted. */
+const ABORTABLE = new Set(['Task', 'Wait', 'Map', 'Parallel']);
+
+/**
+ * The `<Type>StateAborted` AWS records for the state a Parallel branch or inline Map iteration
+ * is in when its container fails, if any. One still running is aborted in whatever state of
+ * these it waits in. One that failed is aborted in the Task (or Wait) it failed in, which never
+ * exits (recorded against AWS, 2026-09: TaskStateAborted after the task's own failure); a Map or
+ * Parallel that failed recorded its *StateFailed, and a Fail state is terminal: neither is aborted.
+ * A scope that ended before its container read its outcome is over, not aborted.
+ */
+export function abortedEventOf(scope: ScopeRuntime | undefined): HistoryEventType | undefined {
+  const type = scope?.active?.state.Type;
+  if (type === undefined || !ABORTABLE.has(type)) return undefined;
+  const outcome = scope!.outcome?.status;
+  if (outcome === 'SUCCEEDED') return undefined;
+  if (outcome === 'FAILED' && type !== 'Task' && type !== 'Wait') return undefined;
+  return `${type}StateAborted` as HistoryEventType;
+}
+
 /** What a redrive of a Map Run starts from. */
 export interface RedrivenMapRun {
   mapRunArn: string;

@@ -105,6 +105,11 @@ interface ThreadRec {
   current: NodeRec | undefined;
   /** The thread's last state exited and none followed yet: a branch in that position has finished. */
   idleAfterExit: boolean;
+  /**
+   * The state it was in when it failed or was aborted, while its *StateAborted is still to come:
+   * AWS records that after the MapIterationFailed or MapIterationAborted (see the StateAborted case).
+   */
+  awaitingAbort?: NodeRec;
   /** Neighbours among the parent's running children. */
   prevRunning?: ThreadRec;
   nextRunning?: ThreadRec;
@@ -141,6 +146,8 @@ interface NodeRec {
 type Fits = (n: NodeRec) => boolean;
 
 const isTask: Fits = (n) => n.type === 'Task';
+/** The states AWS records a *StateAborted for when what runs them is stopped. */
+const ABORTABLE: ReadonlySet<string> = new Set(['Task', 'Wait', 'Map', 'Parallel']);
 const isOpenParallel: Fits = (n) => n.type === 'Parallel' && !n.failed;
 const isOpenMap: Fits = (n) => n.type === 'Map' && !n.failed;
 
@@ -266,10 +273,15 @@ export class ExecutionStateFold {
       // running state of that type below it, which is the order AWS aborts them in. A cursor in
       // the iteration whose failure fails a Map (AWS threads the aborts on its last event) means
       // a state below that Map: not the Map, which is closing, nor a Map or Parallel around it.
+      // Recorded against AWS (2026-09): an iteration that failed in a Task has that Task aborted
+      // right after its MapIterationFailed, and each one aborted with it records its
+      // MapIterationAborted and then the abort of the state it waited in.
       const from = this.threadAt[p];
       const closing = from?.status === 'FAILED' ? from.parent : undefined;
-      if (closing) node = closing.live ? this.below(closing, (n) => n !== closing && n.type === stateType) : undefined;
-      else node = this.resolve(p, (n) => n.type === stateType && n.thread.status === 'RUNNING') ?? this.search(p, (n) => n.type === stateType);
+      if (closing) {
+        node = this.takeAwaitingAbort(from, closing, stateType) ?? this.takeAwaitingAbort(this.threadAt[e.id - 1], closing, stateType);
+        if (!node && closing.live) node = this.below(closing, (n) => n !== closing && n.type === stateType);
+      } else node = this.resolve(p, (n) => n.type === stateType && n.thread.status === 'RUNNING') ?? this.search(p, (n) => n.type === stateType);
       this.place(e.id, p, node);
       if (node) this.endNode(node, 'ABORTED');
       return;
@@ -375,6 +387,14 @@ export class ExecutionStateFold {
       if (n.firstRunning) stack.push(n.firstRunning);
     }
     return undefined;
+  }
+
+  /** The state `thread`, a child of `closing` that ended, was in, if its `type` abort is still to come (taken once). */
+  private takeAwaitingAbort(thread: ThreadRec | undefined, closing: NodeRec, type: string): NodeRec | undefined {
+    const node = thread?.parent === closing ? thread.awaitingAbort : undefined;
+    if (!node || node.type !== type) return undefined;
+    thread!.awaitingAbort = undefined;
+    return node;
   }
 
   private place(id: number, p: number, node: NodeRec | undefined): void {
@@ -641,7 +661,10 @@ export class ExecutionStateFold {
   private failingChild(node: NodeRec, p: number): ThreadRec | undefined {
     for (let t: ThreadRec | undefined = this.threadAt[p]; t; t = t.parent?.thread) {
       if (t.parent === node) {
-        if (t.current?.live) return t;
+        // The state the branch failed in is running still, or aborted already: AWS aborts a Task
+        // that failed, threading its TaskStateAborted on the failure (recorded against AWS, 2026-09).
+        const at = this.nodeAt[p];
+        if (t.current?.live || (at?.thread === t && at.lastError !== undefined)) return t;
         break;
       }
     }
@@ -676,7 +699,9 @@ export class ExecutionStateFold {
         s.finished.push({ index: t.index, status });
       }
     }
-    if (t.current) this.endNode(t.current, 'ABORTED');
+    const current = t.current;
+    if (current?.live && status !== 'SUCCEEDED' && ABORTABLE.has(current.type) && !current.failed) t.awaitingAbort = current;
+    if (current) this.endNode(current, 'ABORTED');
   }
 
   private finishRunning(node: NodeRec, status: ChildStatus): void {

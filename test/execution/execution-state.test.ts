@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { detailsKeyOf, type HistoryEvent, type HistoryEventType } from '../../src/execution/history-event.js';
-import { describeExecutionState, foldExecutionState, type ActiveState, type ExecutionState } from '../../src/execution/execution-state.js';
+import { describeExecutionState, ExecutionStateFold, foldExecutionState, type ActiveState, type ExecutionState } from '../../src/execution/execution-state.js';
 
 const T0 = Date.parse('2026-11-24T10:00:00.000Z');
 
@@ -330,13 +330,16 @@ describe('foldExecutionState: Map and Parallel', () => {
     const started = [0, 1, 2, 3].map((i) => h.add(sched[i]!, 'TaskStarted', { resourceType: 'lambda', resource: 'invoke' }));
     ids.to0 = h.add(started[0]!, 'TaskTimedOut', { error: 'States.Timeout' });
     ids.to2 = h.add(started[2]!, 'TaskTimedOut', { error: 'States.Timeout' });
+    // As recorded against AWS (the map timeout case): the failed iteration's own Task is aborted
+    // after its MapIterationFailed; each other iteration is aborted, then the Task it waited in.
     ids.fail0 = h.add(ids.to0, 'MapIterationFailed', { index: 0, name: 'MapWait' });
-    ids.abortTask1 = h.add(ids.to0, 'TaskStateAborted');
+    ids.abortTask0 = h.add(ids.to0, 'TaskStateAborted');
     ids.abortIt1 = h.add(ids.to0, 'MapIterationAborted', { index: 1, name: 'MapWait' });
-    ids.abortTask2 = h.add(ids.to0, 'TaskStateAborted');
+    ids.abortTask1 = h.add(ids.to0, 'TaskStateAborted');
     ids.abortIt2 = h.add(ids.to0, 'MapIterationAborted', { index: 2, name: 'MapWait' });
-    ids.abortTask3 = h.add(ids.to0, 'TaskStateAborted');
+    ids.abortTask2 = h.add(ids.to0, 'TaskStateAborted');
     ids.abortIt3 = h.add(ids.to0, 'MapIterationAborted', { index: 3, name: 'MapWait' });
+    ids.abortTask3 = h.add(ids.to0, 'TaskStateAborted');
     ids.mapFailed = h.add(ids.to0, 'MapStateFailed');
     ids.end = h.add(ids.mapFailed, 'ExecutionFailed', { error: 'States.Timeout' });
     return { h, ids, it, tasks, sched };
@@ -353,16 +356,78 @@ describe('foldExecutionState: Map and Parallel', () => {
   });
 
   it('aborts the remaining iterations in order after one fails', () => {
-    const { h, ids } = concurrentMap();
+    const { h, ids, tasks } = concurrentMap();
     const afterFail = only(h.fold(ids.fail0).active);
     expect(afterFail.children!.map((c) => c.status)).toEqual(['FAILED', 'RUNNING', 'RUNNING', 'RUNNING']);
-    const afterAbort = only(h.fold(ids.abortTask1).active);
-    expect(afterAbort.children!.map((c) => c.active.length)).toEqual([0, 0, 1, 1]);
-    expect(only(h.fold(ids.abortIt1).active).children!.map((c) => c.status)).toEqual(['FAILED', 'ABORTED', 'RUNNING', 'RUNNING']);
-    expect(only(h.fold(ids.abortTask2).active).children!.map((c) => c.active.length)).toEqual([0, 0, 0, 1]);
+    expect(only(h.fold(ids.abortTask0).active).children!.map((c) => [c.status, c.active.length])).toEqual([['FAILED', 0], ['RUNNING', 1], ['RUNNING', 1], ['RUNNING', 1]]);
+    expect(only(h.fold(ids.abortIt1).active).children!.map((c) => [c.status, c.active.length])).toEqual([['FAILED', 0], ['ABORTED', 0], ['RUNNING', 1], ['RUNNING', 1]]);
+    expect(only(h.fold(ids.abortTask1).active).children!.map((c) => c.status)).toEqual(['FAILED', 'ABORTED', 'RUNNING', 'RUNNING']);
+    expect(only(h.fold(ids.abortTask2).active).children!.map((c) => [c.status, c.active.length])).toEqual([['FAILED', 0], ['ABORTED', 0], ['ABORTED', 0], ['RUNNING', 1]]);
+    // Each abort is the state of the iteration it follows: the failed one's Task, then each aborted one's.
+    const events = h.events;
+    const fold = new ExecutionStateFold();
+    for (const e of events) fold.apply(e);
+    expect([ids.abortTask0, ids.abortTask1, ids.abortTask2, ids.abortTask3].map((id) => fold.stateEntryOf(id!))).toEqual(tasks);
     const end = h.fold();
     expect(end).toMatchObject({ status: 'FAILED', error: 'States.Timeout', failedState: 'MapWait', active: [] });
     expect(end.mapIterations[0]).toMatchObject({ running: 0, succeeded: 0, failed: 1, aborted: 3 });
+  });
+
+  it('gives the aborts of a failed Parallel to the failed branch\'s Task, then the running one\'s (recorded against AWS)', () => {
+    // AWS, 2026-09: 16<15 TaskStateExited, 17<13 ActivityFailed, 18<17 TaskStateAborted,
+    // 19<17 TaskStateAborted, 20<17 ParallelStateFailed, 21<20 ExecutionFailed.
+    const h = new History();
+    h.started();
+    const p = h.enter(0, 'Parallel', 'P');
+    const ps = h.add(p, 'ParallelStateStarted');
+    const names = ['SucceededSibling', 'FailedSibling', 'RunningSibling'];
+    const entered = names.map((name) => h.enter(ps, 'Task', name));
+    const scheduled = entered.map((id) => h.add(id, 'ActivityScheduled', { resource: 'arn:aws:states:us-east-1:123456789012:activity:a' }));
+    const started = scheduled.map((id) => h.add(id, 'ActivityStarted', { workerName: 'w' }));
+    const ok = h.add(started[0]!, 'ActivitySucceeded', { output: '{}' });
+    h.exit(ok, 'Task', 'SucceededSibling');
+    const failed = h.add(started[1]!, 'ActivityFailed', { error: 'E' });
+    const abortOwn = h.add(failed, 'TaskStateAborted');
+    const abortRunning = h.add(failed, 'TaskStateAborted');
+    const pf = h.add(failed, 'ParallelStateFailed');
+    h.add(pf, 'ExecutionFailed', { error: 'E' });
+    expect([abortOwn, abortRunning, pf].map((id) => h.events[id - 1]!.previousEventId)).toEqual([failed, failed, failed]);
+    const branches = (at: number) => only(h.fold(at).active).children!.map((c) => [c.status, c.active.map((a) => a.name)]);
+    expect(branches(failed)).toEqual([['SUCCEEDED', []], ['RUNNING', ['FailedSibling']], ['RUNNING', ['RunningSibling']]]);
+    expect(branches(abortOwn)).toEqual([['SUCCEEDED', []], ['RUNNING', []], ['RUNNING', ['RunningSibling']]]);
+    expect(branches(abortRunning)).toEqual([['SUCCEEDED', []], ['RUNNING', []], ['RUNNING', []]]);
+    expect(branches(pf)).toEqual([['SUCCEEDED', []], ['FAILED', []], ['ABORTED', []]]);
+    const fold = new ExecutionStateFold();
+    for (const e of h.events) fold.apply(e);
+    expect([fold.stateEntryOf(abortOwn), fold.stateEntryOf(abortRunning)]).toEqual([entered[1], entered[2]]);
+    expect(h.fold()).toMatchObject({ status: 'FAILED', failedState: 'P', active: [] });
+  });
+
+  it('gives the abort after a failed iteration to the Task it failed in (recorded against AWS)', () => {
+    // AWS, 2026-09, MaxConcurrency 1: 17<16 ActivityFailed, 18<17 MapIterationFailed,
+    // 19<17 TaskStateAborted, 20<17 MapStateFailed, 21<20 ExecutionFailed.
+    const h = new History();
+    h.started([0, 1, 2]);
+    const m = h.enter(0, 'Map', 'M', [0, 1, 2]);
+    const ms = h.add(m, 'MapStateStarted', { length: 3 });
+    const i0 = h.add(ms, 'MapIterationStarted', { index: 0, name: 'M' });
+    const t0 = h.enter(i0, 'Task', 'T', 0);
+    const ok = h.add(h.add(h.add(t0, 'ActivityScheduled', { resource: 'a' }), 'ActivityStarted', {}), 'ActivitySucceeded', { output: '0' });
+    const x0 = h.exit(ok, 'Task', 'T', 0);
+    h.add(x0, 'MapIterationSucceeded', { index: 0, name: 'M' });
+    const i1 = h.add(x0, 'MapIterationStarted', { index: 1, name: 'M' });
+    const t1 = h.enter(i1, 'Task', 'T', 1);
+    const failed = h.add(h.add(h.add(t1, 'ActivityScheduled', { resource: 'a' }), 'ActivityStarted', {}), 'ActivityFailed', { error: 'E' });
+    const itFailed = h.add(failed, 'MapIterationFailed', { index: 1, name: 'M' });
+    const aborted = h.add(failed, 'TaskStateAborted');
+    const mf = h.add(failed, 'MapStateFailed');
+    h.add(mf, 'ExecutionFailed', { error: 'E' });
+    expect([itFailed, aborted, mf].map((id) => h.events[id - 1]!.previousEventId)).toEqual([failed, failed, failed]);
+    const fold = new ExecutionStateFold();
+    for (const e of h.events) fold.apply(e);
+    expect(fold.stateEntryOf(aborted)).toBe(t1);
+    expect(only(h.fold(aborted).active).children!.map((c) => c.status)).toEqual(['SUCCEEDED', 'FAILED']);
+    expect(h.fold().mapIterations[0]).toMatchObject({ succeeded: 1, failed: 1, aborted: 0, running: 0, closed: true });
   });
 
   it('accepts iteration aborts that point at the aborted iteration itself', () => {

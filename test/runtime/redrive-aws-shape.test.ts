@@ -208,6 +208,16 @@ describe.each(stores)('a redriven Parallel as AWS records it (%s store)', (_kind
     const events = await store.read(arn);
     const idOf = (type: string, name: string) => events.find((e) => e.type === type && e.stateEnteredEventDetails?.name === name)!.id;
     const [first, second] = events.filter((e) => e.type === 'ExecutionRedriven').map((e) => e.id);
+    // The first run's failure as AWS records it: the Task the failed branch failed in is aborted,
+    // then the running branch's; all threaded on the failure, as ParallelStateFailed is.
+    const failedAt = events.find((e) => e.type === 'LambdaFunctionFailed')!.id;
+    expect(shape(events.slice(failedAt - 1, first!))).toEqual([
+      `${failedAt}<${failedAt - 4} LambdaFunctionFailed`, `${failedAt + 1}<${failedAt} TaskStateAborted`, `${failedAt + 2}<${failedAt} TaskStateAborted`,
+      `${failedAt + 3}<${failedAt} ParallelStateFailed`, `${failedAt + 4}<${failedAt + 3} ExecutionFailed`, `${first}<${failedAt + 4} ExecutionRedriven`,
+    ]);
+    // The first redrive's failure: the Aborted branch succeeded in it, so only Failed's Task is aborted.
+    const failedAgain = events.find((e) => e.id > first! && e.type === 'LambdaFunctionFailed')!.id;
+    expect(shape(events.slice(failedAgain, second! - 1)).map((s) => s.replace(/^\d+<\d+ /, ''))).toEqual(['TaskStateAborted', 'ParallelStateFailed', 'ExecutionFailed']);
     // No state is entered, nor the Parallel started, again.
     expect(events.filter((e) => e.type === 'ParallelStateEntered' || e.type === 'ParallelStateStarted')).toHaveLength(2);
     expect(events.filter((e) => e.type.endsWith('StateEntered'))).toHaveLength(5);
@@ -268,23 +278,23 @@ describe.each(stores)('a redriven inline Map as AWS records it (%s store)', (_ki
       '4<3 MapIterationStarted', '5<4 PassStateEntered Prepare', '6<5 PassStateExited Prepare', '7<6 TaskStateEntered MapItem',
       '8<7 LambdaFunctionScheduled', '9<8 LambdaFunctionStarted', '10<9 LambdaFunctionSucceeded', '11<10 TaskStateExited MapItem', '12<11 MapIterationSucceeded',
       '13<11 MapIterationStarted', '14<13 PassStateEntered Prepare', '15<14 PassStateExited Prepare', '16<15 TaskStateEntered MapItem',
-      '17<16 LambdaFunctionScheduled', '18<17 LambdaFunctionStarted', '19<18 LambdaFunctionFailed', '20<19 MapIterationFailed', '21<19 MapStateFailed', '22<21 ExecutionFailed',
-      '23<22 ExecutionRedriven', '24<16 LambdaFunctionScheduled', '25<24 LambdaFunctionStarted', '26<25 LambdaFunctionSucceeded', '27<26 TaskStateExited MapItem', '28<27 MapIterationSucceeded',
-      '29<27 MapIterationStarted', '30<29 PassStateEntered Prepare', '31<30 PassStateExited Prepare', '32<31 TaskStateEntered MapItem',
-      '33<32 LambdaFunctionScheduled', '34<33 LambdaFunctionStarted', '35<34 LambdaFunctionSucceeded', '36<35 TaskStateExited MapItem', '37<36 MapIterationSucceeded',
-      '38<37 MapStateSucceeded', '39<37 MapStateExited InlineMap', '40<39 ExecutionSucceeded',
+      '17<16 LambdaFunctionScheduled', '18<17 LambdaFunctionStarted', '19<18 LambdaFunctionFailed', '20<19 MapIterationFailed', '21<19 TaskStateAborted', '22<19 MapStateFailed', '23<22 ExecutionFailed',
+      '24<23 ExecutionRedriven', '25<16 LambdaFunctionScheduled', '26<25 LambdaFunctionStarted', '27<26 LambdaFunctionSucceeded', '28<27 TaskStateExited MapItem', '29<28 MapIterationSucceeded',
+      '30<28 MapIterationStarted', '31<30 PassStateEntered Prepare', '32<31 PassStateExited Prepare', '33<32 TaskStateEntered MapItem',
+      '34<33 LambdaFunctionScheduled', '35<34 LambdaFunctionStarted', '36<35 LambdaFunctionSucceeded', '37<36 TaskStateExited MapItem', '38<37 MapIterationSucceeded',
+      '39<38 MapStateSucceeded', '40<38 MapStateExited InlineMap', '41<40 ExecutionSucceeded',
     ]);
     expect(events.filter((e) => e.type === 'MapIterationStarted' || e.type === 'MapIterationSucceeded').map((e) => [e.id, e.mapIterationStartedEventDetails?.index ?? e.mapIterationSucceededEventDetails?.index]))
-      .toEqual([[4, 0], [12, 0], [13, 1], [28, 1], [29, 2], [37, 2]]);
+      .toEqual([[4, 0], [12, 0], [13, 1], [29, 1], [30, 2], [38, 2]]);
     const iso = (id: number) => new Date(events[id - 1]!.timestamp).toISOString();
     // Item 1 keeps its original EnteredTime; item 2, entered after the redrive, has its own.
-    expect(seen.map((s) => [s.index, s.state.EnteredTime, s.state.RetryCount, s.redriveCount])).toEqual([[0, iso(7), 0, 0], [1, iso(16), 0, 0], [1, iso(16), 0, 1], [2, iso(32), 0, 1]]);
+    expect(seen.map((s) => [s.index, s.state.EnteredTime, s.state.RetryCount, s.redriveCount])).toEqual([[0, iso(7), 0, 0], [1, iso(16), 0, 0], [1, iso(16), 0, 1], [2, iso(33), 0, 1]]);
     expect(await runtime.replay({ executionArn: arn })).toEqual({ ok: true, replayedEvents: events.length });
     const at = async (id: number) => only((await runtime.execution(arn).stateAt(id)).active).children!.map((c) => [c.index, c.status, c.active.map((a) => a.name)]);
-    expect(await at(23)).toEqual([[0, 'SUCCEEDED', []], [1, 'FAILED', []]]);
-    expect(await at(24)).toEqual([[0, 'SUCCEEDED', []], [1, 'RUNNING', ['MapItem']]]);
-    expect(await at(29)).toEqual([[0, 'SUCCEEDED', []], [1, 'SUCCEEDED', []], [2, 'RUNNING', []]]);
-    expect((await runtime.execution(arn).stateAt(24)).mapIterations[0]).toMatchObject({ length: 3, running: 1, succeeded: 1, failed: 0, closed: false });
+    expect(await at(24)).toEqual([[0, 'SUCCEEDED', []], [1, 'FAILED', []]]);
+    expect(await at(25)).toEqual([[0, 'SUCCEEDED', []], [1, 'RUNNING', ['MapItem']]]);
+    expect(await at(30)).toEqual([[0, 'SUCCEEDED', []], [1, 'SUCCEEDED', []], [2, 'RUNNING', []]]);
+    expect((await runtime.execution(arn).stateAt(25)).mapIterations[0]).toMatchObject({ length: 3, running: 1, succeeded: 1, failed: 0, closed: false });
     expect((await runtime.execution(arn).stateAt()).mapIterations[0]).toMatchObject({ length: 3, running: 0, succeeded: 3, failed: 0, closed: true });
     for (const e of events.slice(1)) {
       const fork = await runtime.fork(arn, { fromEventId: e.id });

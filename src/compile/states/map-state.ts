@@ -6,10 +6,10 @@ import { StatesErrors } from '../../errors/error-names.js';
 import { mapRunUpdateId, type ExecutionServices, type MapChildRequest, type MapRunSettings, type MapRunUpdate } from '../../execution/execution-services.js';
 import type { ExecutionResult } from '../../execution/execution-journal.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
-import { IterationDetails, type HistoryEventType } from '../../execution/history-event.js';
+import { IterationDetails } from '../../execution/history-event.js';
 import type { AnyActorRef } from 'xstate';
 import { childLogicFor } from '../instant-scope.js';
-import { redrivePointsOf, ScopeRuntime, type ChildScopes, type RedrivePoint, type RedrivenMapRun, type ScopeOutcome } from '../scope-runtime.js';
+import { abortedEventOf, redrivePointsOf, ScopeRuntime, type ChildScopes, type RedrivePoint, type RedrivenMapRun, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
@@ -509,7 +509,7 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
     work.failures++;
     const total = work.items.length;
     const tolerated = work.failures <= work.toleratedCount || (work.toleratedPercentage > 0 && (work.failures / total) * 100 <= work.toleratedPercentage);
-    if (!tolerated) return failMap(rt, state, work, worker, outcome);
+    if (!tolerated) return failMap(rt, state, work, worker, index, outcome);
     work.inFlight.delete(index);
     work.outputs[index] = { Error: outcome.error ?? null, Cause: outcome.cause ?? null };
   }
@@ -529,28 +529,32 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
   if (work.workers.every((w) => w.job === undefined)) finish(rt, state, work);
 }
 
-function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worker, outcome: ScopeOutcome & { status: 'FAILED' }): void {
+function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worker, index: number, outcome: ScopeOutcome & { status: 'FAILED' }): void {
   rt.frame.integrate(failed.frame);
   if (work.distributed) return failMapRun(rt, work);
   // Where a redrive picks up this iteration and the ones stopped with it.
   work.stopped = redrivePointsOf(work.inFlight);
   rt.stop(failed.id);
-  // In the order the iterations started, which is the order of their indexes. As AWS records
-  // it: the state each was waiting in is aborted (TaskStateAborted, ...), then the iteration,
-  // both threaded on the event the failure came from, as MapIterationFailed is.
+  // As AWS records it (recorded against AWS, 2026-09, and the map timeout case): the Task the
+  // failed iteration failed in is aborted (it never exited), then each iteration still in flight,
+  // in the order they started (that of their indexes), is aborted and then the state it was
+  // waiting in (TaskStateAborted, ...); all threaded on the event the failure came from, as
+  // MapIterationFailed is.
   // An iteration that has already ended (its MapIterationSucceeded or MapIterationFailed is
   // recorded; the Map has not yet read its done event) is over, not aborted: an iteration of
   // instant states ends in the step that starts it, before any other iteration's outcome is read.
-  const inFlight = work.workers.filter((w) => w.job !== undefined).sort((x, y) => x.job! - y.job!);
   const abortFrame = new HistoryFrame(failed.jobFrame!.source);
+  const own = abortedEventOf(work.inFlight.get(index));
+  if (own) rt.services.record(abortFrame, own, undefined, false);
+  const inFlight = work.workers.filter((w) => w.job !== undefined).sort((x, y) => x.job! - y.job!);
   for (const worker of inFlight) {
     const child = childOf(rt, worker.id);
     const run = work.runs?.[worker.job!];
     if (run) endAbortedRun(rt, run, child);
     if (child === undefined || child.getSnapshot().status === 'active') {
-      const aborted = child && abortedEventOf(child);
-      if (aborted) rt.services.record(abortFrame, aborted, undefined, false);
       rt.services.record(abortFrame, 'MapIterationAborted', new IterationDetails(worker.job!, rt.active!.name), false);
+      const aborted = child && abortedEventOf(scopeOf(child));
+      if (aborted) rt.services.record(abortFrame, aborted, undefined, false);
     }
     rt.stop(worker.id);
     worker.job = undefined;
@@ -620,13 +624,10 @@ function childOf(rt: ScopeRuntime, childId: string): AnyActorRef | undefined {
   return (rt.self.getSnapshot() as { children: Record<string, AnyActorRef | undefined> }).children[childId];
 }
 
-/** `<Type>StateAborted` for the state an iteration waits in, when it is one that can be aborted. */
-function abortedEventOf(child: AnyActorRef): HistoryEventType | undefined {
-  const type = (child.getSnapshot() as { context?: { rt?: ScopeRuntime } } | undefined)?.context?.rt?.active?.state.Type;
-  return type !== undefined && ABORTABLE.has(type) ? (`${type}StateAborted` as HistoryEventType) : undefined;
+/** The runtime of an iteration's actor. */
+function scopeOf(child: AnyActorRef): ScopeRuntime | undefined {
+  return (child.getSnapshot() as { context?: { rt?: ScopeRuntime } } | undefined)?.context?.rt;
 }
-
-const ABORTABLE = new Set(['Task', 'Wait', 'Map', 'Parallel']);
 
 export function mapRetryFired(rt: ScopeRuntime, state: MapState, requestId: string): void {
   const work = rt.active?.work as { kind: string; requestId: string; plan: MapPlan } | undefined;

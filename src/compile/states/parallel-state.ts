@@ -1,8 +1,8 @@
 import type { ParallelState } from '../../asl/definition.js';
 import type { JsonValue } from '../../asl/json-value.js';
-import type { HistoryFrame } from '../../execution/history-frame.js';
+import { HistoryFrame } from '../../execution/history-frame.js';
 import { childLogicFor } from '../instant-scope.js';
-import { redrivePointsOf, ScopeRuntime, type ChildScopes, type ScopeOutcome } from '../scope-runtime.js';
+import { abortedEventOf, redrivePointsOf, ScopeRuntime, type ChildScopes, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
@@ -87,7 +87,19 @@ export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: st
   }
   // Where a redrive picks up this branch and the ones stopped with it.
   work.stopped = redrivePointsOf(work.inFlight);
-  for (const other of work.running) rt.stop(childId(work.attempt, other));
+  // As AWS records it (recorded against AWS, 2026-09): the Task the failed branch failed in is
+  // aborted (it never exited), then the state each branch still running waits in, in branch
+  // order; all threaded on the event the failure came from. A branch that has ended but whose
+  // outcome is not read yet is over, not aborted.
+  const abortFrame = new HistoryFrame(work.frames[index]!.source);
+  const own = abortedEventOf(work.inFlight.get(index));
+  if (own) rt.services.record(abortFrame, own, undefined, false);
+  for (const other of [...work.running].sort((x, y) => x - y)) {
+    const scope = work.inFlight.get(other);
+    const aborted = scope?.outcome === undefined ? abortedEventOf(scope) : undefined;
+    if (aborted) rt.services.record(abortFrame, aborted, undefined, false);
+    rt.stop(childId(work.attempt, other));
+  }
   work.running.clear();
   if (!willRetry(rt, outcome.error ?? '')) rt.record('ParallelStateFailed');
   const verdict = handleFailure(rt, outcome.error, outcome.cause);

@@ -21,7 +21,7 @@ const definition = mapOver({
 const brief = (e: HistoryEvent) => `${e.id}<-${e.previousEventId} ${e.type}`;
 
 describe('Map: an iteration fails while others are in flight', () => {
-  it('aborts the state each other iteration waits in, then the iteration, threaded on the failure as AWS records it', async () => {
+  it('aborts each other iteration, then the state it waits in, threaded on the failure as AWS records it', async () => {
     const runtime = createRuntime({ clock: 'virtual' });
     runtime.handle(FUNCTION, () => new Promise(() => {})); // never answers
     const execution = runtime.startExecution({ definition, input: { items: ['fail', 'call', 'wait'] } });
@@ -31,18 +31,19 @@ describe('Map: an iteration fails while others are in flight', () => {
     const failed = events.find((e) => e.type === 'MapIterationFailed')!;
     const boom = events.find((e) => e.type === 'FailStateEntered')!;
     expect(failed.previousEventId).toBe(boom.id);
-    // Once the Map handles the failure: each in-flight iteration, in index order, its waiting
-    // state aborted then itself; all of them, and MapStateFailed, point at the failure's event.
-    const after = events.slice(events.findIndex((e) => e.type === 'TaskStateAborted'));
+    // Once the Map handles the failure: each in-flight iteration, in index order, aborted then
+    // its waiting state (recorded against AWS, the map timeout case); all of them, and
+    // MapStateFailed, point at the failure's event. A Fail state is terminal: nothing aborts it.
+    const after = events.slice(events.findIndex((e) => e.type === 'MapIterationAborted'));
     expect(events.indexOf(failed)).toBeLessThan(events.indexOf(after[0]!));
     expect(after.map((e) => e.type)).toEqual([
-      'TaskStateAborted', 'MapIterationAborted', 'WaitStateAborted', 'MapIterationAborted', 'MapStateFailed', 'ExecutionFailed',
+      'MapIterationAborted', 'TaskStateAborted', 'MapIterationAborted', 'WaitStateAborted', 'MapStateFailed', 'ExecutionFailed',
     ]);
     expect(after.slice(0, 5).map((e) => e.previousEventId)).toEqual([boom.id, boom.id, boom.id, boom.id, boom.id]);
     expect(after.filter((e) => e.type === 'MapIterationAborted').map((e) => e.mapIterationAbortedEventDetails)).toEqual([
       { index: 1, name: 'Each' }, { index: 2, name: 'Each' },
     ]);
-    expect(brief(after[0]!)).toBe(`${after[0]!.id}<-${boom.id} TaskStateAborted`);
+    expect(brief(after[1]!)).toBe(`${after[1]!.id}<-${boom.id} TaskStateAborted`);
     // The fold of this history reads the aborts back.
     const state = await runtime.execution(execution.identity.executionArn).stateAt();
     expect(state.active).toEqual([]);
@@ -81,5 +82,94 @@ describe('Map: an iteration fails after others have already ended', () => {
     expect(events.slice(-2).map((e) => e.type)).toEqual(['MapStateFailed', 'ExecutionFailed']);
     const state = await runtime.execution(execution.identity.executionArn).stateAt();
     expect(state.mapIterations[0]).toMatchObject({ failed: 1, aborted: 0, running: 0, closed: true });
+  });
+});
+
+/** `id<previousEventId Type[ name]`, as the recordings are transcribed. */
+const shape = (events: readonly HistoryEvent[]) => events.map((e) => `${e.id}<${e.previousEventId} ${e.type}${e.stateEnteredEventDetails?.name || e.stateExitedEventDetails?.name ? ` ${e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name}` : ''}`);
+
+describe('Map: an iteration fails in a Task', () => {
+  const ITEM = 'arn:aws:lambda:us-east-1:123456789012:function:item';
+  const oneAtATime = { Type: 'Map' as const, ItemsPath: '$', MaxConcurrency: 1, ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task' as const, Resource: ITEM, End: true } } } };
+  const failing = [
+    '1<0 ExecutionStarted', '2<0 MapStateEntered M', '3<2 MapStateStarted',
+    '4<3 MapIterationStarted', '5<4 TaskStateEntered T', '6<5 LambdaFunctionScheduled', '7<6 LambdaFunctionStarted', '8<7 LambdaFunctionSucceeded', '9<8 TaskStateExited T', '10<9 MapIterationSucceeded',
+    '11<9 MapIterationStarted', '12<11 TaskStateEntered T', '13<12 LambdaFunctionScheduled', '14<13 LambdaFunctionStarted', '15<14 LambdaFunctionFailed',
+    '16<15 MapIterationFailed', '17<15 TaskStateAborted', '18<15 MapStateFailed',
+  ];
+  const runtimeWithItems = () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle(ITEM, ({ input }) => (input === 1 ? Promise.reject(Object.assign(new Error('no'), { name: 'Probe.Failed' })) : 'ok'));
+    return runtime;
+  };
+
+  // Recorded against AWS (2026-09), MaxConcurrency 1, item 0 succeeded, item 1's task failed, item
+  // 2 never started: 17<16 ActivityFailed, 18<17 MapIterationFailed, 19<17 TaskStateAborted (the
+  // failed iteration's own Task, which never exits), 20<17 MapStateFailed, 21<20 ExecutionFailed.
+  it('aborts the Task the iteration failed in after its MapIterationFailed, as recorded against AWS', async () => {
+    const runtime = runtimeWithItems();
+    const execution = runtime.startExecution({ definition: { StartAt: 'M', States: { M: { ...oneAtATime, End: true } } }, input: [0, 1, 2] });
+    expect(await execution.done).toMatchObject({ status: 'FAILED', error: 'Probe.Failed' });
+    expect(shape(execution.events)).toEqual([...failing, '19<18 ExecutionFailed']);
+    const arn = execution.identity.executionArn;
+    expect(await runtime.replay({ executionArn: arn })).toEqual({ ok: true, replayedEvents: 19 });
+    const iterations = async (at: number) => (await runtime.execution(arn).stateAt(at)).active[0]!.children!.map((c) => [c.status, c.active.map((a) => a.name)]);
+    expect(await iterations(15)).toEqual([['SUCCEEDED', []], ['RUNNING', ['T']]]);
+    expect(await iterations(17)).toEqual([['SUCCEEDED', []], ['FAILED', []]]);
+    expect((await runtime.execution(arn).stateAt()).mapIterations[0]).toMatchObject({ succeeded: 1, failed: 1, aborted: 0, running: 0, closed: true });
+    await runtime.close();
+  });
+
+  it('records the same abort before a Catch takes the failure', async () => {
+    const runtime = runtimeWithItems();
+    const definition: StateMachineDefinition = {
+      StartAt: 'M',
+      States: { M: { ...oneAtATime, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Handled' }], End: true }, Handled: { Type: 'Pass', End: true } },
+    };
+    const execution = runtime.startExecution({ definition, input: [0, 1, 2] });
+    expect(await execution.done).toMatchObject({ status: 'SUCCEEDED' });
+    expect(shape(execution.events)).toEqual([...failing, '19<18 MapStateExited M', '20<19 PassStateEntered Handled', '21<20 PassStateExited Handled', '22<21 ExecutionSucceeded']);
+    expect(await runtime.replay({ executionArn: execution.identity.executionArn })).toEqual({ ok: true, replayedEvents: 22 });
+    await runtime.close();
+  });
+
+  // Recorded against AWS (conformance case timeouts.service_lambda_map_timeout): four iterations
+  // running, iteration 0's task timed out: 24<20 MapIterationFailed, 25<20 TaskStateAborted, then
+  // for each other iteration MapIterationAborted and its TaskStateAborted (26..31, all <20),
+  // 32<20 MapStateFailed, 33<32 ExecutionFailed. (AWS's 21..23 are the other iterations' own
+  // TaskTimedOut, racing the abort there; here only iteration 0 times out.)
+  it('aborts the timed-out iteration\'s Task, then each other iteration and its Task, as recorded against AWS', async () => {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle({ state: 'Invoke' }, () => new Promise(() => {}));
+    const definition: StateMachineDefinition = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map', ItemsPath: '$', End: true,
+          ItemProcessor: { StartAt: 'Invoke', States: { Invoke: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'f' }, TimeoutSecondsPath: '$.timeout', End: true } } },
+        },
+      },
+    };
+    const execution = runtime.startExecution({ definition, input: [{ timeout: 1 }, { timeout: 100 }, { timeout: 100 }, { timeout: 100 }] });
+    expect(await execution.done).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(shape(execution.events)).toEqual([
+      '1<0 ExecutionStarted', '2<0 MapStateEntered M', '3<2 MapStateStarted',
+      '4<3 MapIterationStarted', '5<3 MapIterationStarted', '6<3 MapIterationStarted', '7<3 MapIterationStarted',
+      '8<4 TaskStateEntered Invoke', '9<8 TaskScheduled', '10<5 TaskStateEntered Invoke', '11<10 TaskScheduled',
+      '12<6 TaskStateEntered Invoke', '13<12 TaskScheduled', '14<7 TaskStateEntered Invoke', '15<14 TaskScheduled',
+      '16<9 TaskStarted', '17<11 TaskStarted', '18<13 TaskStarted', '19<15 TaskStarted', '20<16 TaskTimedOut',
+      '21<20 MapIterationFailed', '22<20 TaskStateAborted',
+      '23<20 MapIterationAborted', '24<20 TaskStateAborted', '25<20 MapIterationAborted', '26<20 TaskStateAborted', '27<20 MapIterationAborted', '28<20 TaskStateAborted',
+      '29<20 MapStateFailed', '30<29 ExecutionFailed',
+    ]);
+    expect(execution.events.filter((e) => e.type === 'MapIterationAborted').map((e) => e.mapIterationAbortedEventDetails!.index)).toEqual([1, 2, 3]);
+    const arn = execution.identity.executionArn;
+    expect(await runtime.replay({ executionArn: arn })).toEqual({ ok: true, replayedEvents: 30 });
+    // The fold gives each abort the state of the iteration it follows.
+    const iterations = async (at: number) => (await runtime.execution(arn).stateAt(at)).active[0]!.children!.map((c) => [c.status, c.active.length]);
+    expect(await iterations(22)).toEqual([['FAILED', 0], ['RUNNING', 1], ['RUNNING', 1], ['RUNNING', 1]]);
+    expect(await iterations(24)).toEqual([['FAILED', 0], ['ABORTED', 0], ['RUNNING', 1], ['RUNNING', 1]]);
+    expect((await runtime.execution(arn).stateAt()).mapIterations[0]).toMatchObject({ failed: 1, aborted: 3, running: 0, closed: true });
+    await runtime.close();
   });
 });
