@@ -12,6 +12,14 @@ const TOKENS_REMEMBERED = 10_000;
 /** How the journal hands an activity task to the queue; rejects with ActivityDoesNotExist. */
 export interface ActivityDispatcher {
   dispatch(task: ActivityTask): Promise<() => void>;
+  /**
+   * Whether the activity is known not to exist, decided before its task is scheduled: AWS
+   * then records no ActivityScheduled (see task-state). False while the definitions are
+   * still loading (whenLoaded).
+   */
+  knownMissing?(activityArn: string): boolean;
+  /** Loads the activity definitions; undefined once they are loaded. */
+  whenLoaded?(): Promise<void> | undefined;
 }
 
 /** The runtime's task-token API, through which workers complete their tasks. */
@@ -138,6 +146,16 @@ export class Activities implements ActivityDispatcher {
         await Promise.allSettled([...inHand]);
       },
     };
+  }
+
+  /** @internal See ActivityDispatcher.knownMissing. */
+  knownMissing(activityArn: string): boolean {
+    return this.registry.existsNow(activityArn) === false;
+  }
+
+  /** @internal See ActivityDispatcher.whenLoaded. */
+  whenLoaded(): Promise<void> | undefined {
+    return this.registry.whenLoaded();
   }
 
   /** @internal The journal queues an activity task for workers. */

@@ -36,6 +36,7 @@ export class ActivityRegistry {
   private readonly byArn = new Map<string, ActivityRecord>();
   private revision = 0;
   private loaded: Promise<void> | undefined;
+  private ready = false;
   /** Mutations run one after another so each appends at the revision it read. */
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -93,6 +94,19 @@ export class ActivityRegistry {
     return this.byArn.has(activityArn);
   }
 
+  /** Whether the activity exists, once the registry is loaded; undefined before (see whenLoaded). */
+  existsNow(activityArn: string): boolean | undefined {
+    return this.ready ? this.byArn.has(activityArn) : undefined;
+  }
+
+  /** Loads the registry; undefined when it is loaded already. A failed load is tried again later. */
+  whenLoaded(): Promise<void> | undefined {
+    if (this.ready) return undefined;
+    return this.load().catch(() => {
+      this.loaded = undefined;
+    });
+  }
+
   async tagsOf(activityArn: string): Promise<ActivityTag[] | undefined> {
     await this.load();
     return this.byArn.get(activityArn)?.tags.map((t) => ({ ...t }));
@@ -102,6 +116,7 @@ export class ActivityRegistry {
     this.loaded ??= this.store.read(ACTIVITY_STREAM).then((events) => {
       for (const e of events) this.apply(e);
       this.revision = events.length;
+      this.ready = true;
     });
     return this.loaded;
   }

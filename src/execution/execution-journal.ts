@@ -175,10 +175,26 @@ interface InFlightTask extends TaskOutcomeReceiver {
   aborted: boolean;
   cancelTimers: readonly (() => void)[];
   heartbeatSeconds?: number;
+  /**
+   * What a missed heartbeat fails the task with: an activity's ActivityTimedOut carries
+   * States.Timeout (recorded against AWS (2026-09): HeartbeatSeconds 2 < TimeoutSeconds 6, a
+   * worker took the task and sent no heartbeat; 2.000 s after ActivityStarted came
+   * ActivityTimedOut {error: States.Timeout}, no cause); other tasks States.HeartbeatTimeout.
+   */
+  heartbeatError: string;
   heartbeatCancel?: () => void;
   releaseClock: () => void;
   /** Takes a queued activity task back out of its queue. */
   withdraw?: () => void;
+}
+
+const ACTIVITY_USE = new WeakMap<CompiledScope, boolean>();
+
+/** Whether a definition names an activity anywhere (a Task's Resource, or a JSONata string). */
+function usesActivities(compiled: CompiledScope): boolean {
+  let uses = ACTIVITY_USE.get(compiled);
+  if (uses === undefined) ACTIVITY_USE.set(compiled, (uses = JSON.stringify(compiled.definition).includes(':activity:')));
+  return uses;
 }
 
 /**
@@ -247,6 +263,8 @@ export class ExecutionJournal {
   private afterFlush: (() => void)[] | undefined;
   private finished: ExecutionResult | undefined;
   private abandoned: StepwiseError | undefined;
+  /** While start() waits for the activity definitions to load (see start). */
+  private booting: Promise<void> | undefined;
   private startDate = 0;
   /** Where the execution's timeout counts from: its start, or an Express execution's restart (see bootRedrive). */
   private timedFrom = 0;
@@ -327,14 +345,33 @@ export class ExecutionJournal {
   /** Starts a new execution. */
   start(): Promise<ExecutionResult> {
     const o = this.options;
+    // Whether an activity exists is known before its task is scheduled (see
+    // Services.activityMissing): the first execution of a runtime that may schedule one waits
+    // for the activity definitions to load before it boots, with the start time of now.
+    const loading = o.activities?.whenLoaded && usesActivities(this.compiled) ? o.activities.whenLoaded() : undefined;
+    if (loading) {
+      const startDate = o.clock.now();
+      this.startDate = startDate;
+      const release = o.clock instanceof VirtualClock ? o.clock.hold() : noop;
+      this.booting = loading.then(() => {
+        release();
+        this.booting = undefined;
+        if (!this.abandoned) this.startNow(startDate);
+      });
+      return this.done;
+    }
+    this.startNow(o.clock.now());
+    return this.done;
+  }
+
+  private startNow(startDate: number): void {
     this.seed = newSeed();
-    this.stepNow = o.clock.now();
+    this.stepNow = startDate;
     this.boot(this.startInput, this.stepNow);
     this.armExecutionTimeout();
     this.holdFlush(() => this.root.start());
     this.stepNow = undefined;
     this.firstFlush();
-    return this.done;
   }
 
   /**
@@ -573,6 +610,15 @@ export class ExecutionJournal {
       return value;
     }
 
+    activityMissing(resource: string, stateName: string): boolean {
+      const j = this.journal;
+      const r = j.replay;
+      // A replay reproduces what was recorded: the task was scheduled if its event comes next.
+      if (r && r.cursor < r.recorded.length) return r.recorded[r.cursor]!.type !== 'ActivityScheduled';
+      const activities = j.options.activities;
+      return !!activities?.knownMissing && j.waitsForWorker({ resource, stateName }) && activities.knownMissing(resource);
+    }
+
     async remembered(key: string, work: () => Promise<JsonValue>): Promise<JsonValue> {
       const j = this.journal;
       const o = j.options;
@@ -807,6 +853,10 @@ export class ExecutionJournal {
    * ahead of the evaluations parked (see feedAheadOfEvaluations).
    */
   stop(error?: string, cause?: string): void {
+    if (this.booting) {
+      void this.booting.then(() => this.stop(error, cause));
+      return;
+    }
     if (this.finished || this.endRecorded()) return;
     this.endAbnormally('ABORTED', 'ExecutionAborted', error, cause);
   }
@@ -1296,21 +1346,23 @@ export class ExecutionJournal {
     const task = new ExecutionJournal.Task(this, c, clock instanceof VirtualClock ? clock.hold() : noop);
     const waitsForWorker = this.waitsForWorker(c);
     this.addTask(task, waitsForWorker || c.resource.endsWith('.waitForTaskToken'));
-    if (c.timeoutSeconds !== undefined) {
-      task.cancelTimers = [clock.schedule(clock.now() + c.timeoutSeconds * 1000, () => this.settleTask(task, { kind: 'timedOut', error: StatesErrors.Timeout }))];
-    }
     if (waitsForWorker) {
       // An activity task starts when a worker takes it, not when it is scheduled; its
-      // heartbeat clock starts then too. A task a worker had already taken before a crash is
-      // not queued again: that worker may still answer it with its token. Virtual time is
-      // held only until the task is queued: it does not wait for workers outside the process.
+      // TimeoutSeconds and HeartbeatSeconds are counted from then (recorded against AWS
+      // (2026-09): a task with TimeoutSeconds 3 waited 5.1 s for a worker, then succeeded;
+      // ActivityTimedOut came exactly TimeoutSeconds, or HeartbeatSeconds, after ActivityStarted).
+      // A task a worker had already taken before a crash is not queued again: that worker may
+      // still answer it with its token. Virtual time is held only until the task is queued: it
+      // does not wait for workers outside the process.
       if (announceStart) this.queueActivity(c, task);
       else {
         task.releaseClock();
+        this.armTimeout(task, c.timeoutSeconds);
         this.armHeartbeat(task);
       }
       return;
     }
+    this.armTimeout(task, c.timeoutSeconds);
     this.armHeartbeat(task);
     if (announceStart) this.announceStarted(c);
     startTask(new ExecutionJournal.HandlerRequest(this, task, c), this.options.handlers, this.mocks, this.options.services, task);
@@ -1324,6 +1376,7 @@ export class ExecutionJournal {
     aborted = false;
     cancelTimers: readonly (() => void)[] = NO_TIMERS;
     readonly heartbeatSeconds: number | undefined;
+    readonly heartbeatError: string;
     heartbeatCancel: (() => void) | undefined = undefined;
     withdraw: (() => void) | undefined = undefined;
     readonly #journal: ExecutionJournal;
@@ -1333,6 +1386,7 @@ export class ExecutionJournal {
       this.actor = c.actor;
       this.requestId = c.requestId;
       this.heartbeatSeconds = c.heartbeatSeconds;
+      this.heartbeatError = c.heartbeatSeconds !== undefined && parseResource(c.resource).kind === 'activity' ? StatesErrors.Timeout : StatesErrors.HeartbeatTimeout;
     }
 
     taskOutcome(outcome: TaskOutcome): void {
@@ -1342,7 +1396,7 @@ export class ExecutionJournal {
   };
 
   /** An activity Task that no handler or mock answers goes to the activity's workers. */
-  private waitsForWorker(c: Extract<Command, { kind: 'task' }>): boolean {
+  private waitsForWorker(c: { resource: string; stateName: string }): boolean {
     const o = this.options;
     return !!o.activities && parseResource(c.resource).kind === 'activity' && !o.handlers?.find(c.resource, c.stateName) && !this.mocks?.has(c.stateName);
   }
@@ -1355,6 +1409,7 @@ export class ExecutionJournal {
       started: (workerName) => {
         if (this.taskFor(c.token) !== task || this.finished) return false;
         task.withdraw = undefined;
+        this.armTimeout(task, c.timeoutSeconds);
         this.armHeartbeat(task);
         this.announceStarted(c, workerName);
         return true;
@@ -1379,12 +1434,18 @@ export class ExecutionJournal {
     );
   }
 
+  private armTimeout(task: InFlightTask, timeoutSeconds: number | undefined): void {
+    if (timeoutSeconds === undefined) return;
+    const clock = this.options.clock;
+    task.cancelTimers = [clock.schedule(clock.now() + timeoutSeconds * 1000, () => this.settleTask(task, { kind: 'timedOut', error: StatesErrors.Timeout }))];
+  }
+
   private armHeartbeat(task: InFlightTask): void {
     if (task.heartbeatSeconds === undefined) return;
     const clock = this.options.clock;
     task.heartbeatCancel?.();
     task.heartbeatCancel = clock.schedule(clock.now() + task.heartbeatSeconds * 1000, () =>
-      this.settleTask(task, { kind: 'timedOut', error: StatesErrors.HeartbeatTimeout }),
+      this.settleTask(task, { kind: 'timedOut', error: task.heartbeatError }),
     );
   }
 

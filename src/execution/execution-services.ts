@@ -129,6 +129,12 @@ export interface ExecutionServices {
   /** A fork's replacement input for the first state entered live (taken once). */
   takeInputOverride(): JsonValue | undefined;
   /**
+   * Whether this activity Task goes to workers and its activity is known not to exist: then
+   * AWS schedules nothing and fails the execution with States.Runtime (recorded against AWS
+   * (2026-09)). A replay reproduces the recorded events: missing when no ActivityScheduled comes next.
+   */
+  activityMissing?(resource: string, stateName: string): boolean;
+  /**
    * Calls a resource through the task handlers and mocks (an ItemReader's read, a ResultWriter's
    * `write`); only from a command.
    */

@@ -339,6 +339,8 @@ export class Runtime {
     try {
       stored = await this.loadStored(executionArn);
       events = await this.store.read(executionArn);
+      // Its next activity Tasks are checked against the activities before they are scheduled.
+      await this.activities.whenLoaded();
     } catch (err) {
       await this.ownership?.release(executionArn);
       throw err;
@@ -373,6 +375,7 @@ export class Runtime {
     const identity = this.identity(origin.identity.stateMachineName, options.name ?? `${origin.identity.name}-fork-${nanoid(8)}`, origin.extra.roleArn);
     if (origin.identity.express) identity.express = true;
     const copies = events.map((e) => ({ ...e }));
+    await this.activities.whenLoaded();
     const journal = this.journal(identity, prepared.compiled, origin.extra.input, origin.extra.testCase, origin.extra.mockStateMachine, options.fromEventId);
     await this.ownership?.claimNew(identity.executionArn);
     await this.definitions.save(prepared.definitionId, prepared.definition);
@@ -527,6 +530,7 @@ export class Runtime {
     // Listed before its ExecutionRedriven is appended: a resume after a crash in between redrives
     // it then, where a redrive in its history that its listing did not name would run twice.
     if (childRuns) await this.store.putMetadata({ ...stored.meta, extra: { ...stored.extra, childRuns } as unknown as JsonValue });
+    await this.activities.whenLoaded();
     const journal = this.storedJournal(stored);
     void journal.redrive(events, point);
     // RUNNING again, still since its first start (AWS keeps startDate; redriveDate is apart).

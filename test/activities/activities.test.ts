@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { firstValueFrom, filter } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  createMemoryEventStore, createRuntime, openFileEventStore, parseMockConfig, TaskFailure, toAwsHistoryEvent,
+  createMemoryEventStore, createRuntime, openFileEventStore, parseMockConfig, TaskFailure, toAwsHistoryEvent, VirtualClock,
   type EventStore, type HistoryEvent, type StateMachineDefinition,
 } from '../../src/index.js';
 import { foldExecutionState } from '../../src/execution/execution-state.js';
@@ -144,33 +144,109 @@ describe('activity tasks', () => {
     expect(detailsOf(execution.events, 'ActivityFailed')).toEqual({ error: 'Approval.Rejected', cause: 'not today' });
   });
 
-  it('time out with States.HeartbeatTimeout when the worker stops heartbeating', async () => {
-    const runtime = createRuntime({ clock: 'virtual' });
+  it('time out with States.Timeout when the worker stops heartbeating, counted from ActivityStarted', async () => {
+    // Recorded against AWS (2026-09): HeartbeatSeconds 2 < TimeoutSeconds 6, a worker took the
+    // task and sent no heartbeat; 2.000 s after ActivityStarted came ActivityTimedOut with
+    // {error: "States.Timeout"} and no cause, and a States.ALL Catch saw {Error: "States.Timeout", Cause: ""}.
+    const clock = new VirtualClock();
+    const runtime = createRuntime({ clock });
     await runtime.activities.create({ name: 'approve' });
-    const taken = runtime.activities.getTask(ACTIVITY, { workerName: 'silent' });
-    const execution = runtime.startExecution({ definition: activityMachine({ HeartbeatSeconds: 5 }), input: { order: 'o-3' } });
+    const definition = {
+      StartAt: 'Approve',
+      States: {
+        Approve: { Type: 'Task', Resource: ACTIVITY, TimeoutSeconds: 6, HeartbeatSeconds: 2, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Fallback' }], End: true },
+        Fallback: { Type: 'Pass', End: true },
+      },
+    } as StateMachineDefinition;
+    const execution = runtime.startExecution({ definition, input: { order: 'o-3' } });
+    let taken: ReturnType<typeof runtime.activities.getTask> | undefined;
+    // The worker comes 1.5 s after the task is scheduled: the heartbeat clock has not run meanwhile.
+    clock.schedule(clock.now() + 1500, () => (taken = runtime.activities.getTask(ACTIVITY, { workerName: 'silent' })));
     const result = await execution.done;
     expect(await taken).not.toBeNull();
-    expect(result).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
-    expect(types(execution.events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityStarted', 'ActivityTimedOut', 'ExecutionFailed']);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { order: 'o-3', caught: { Error: 'States.Timeout', Cause: '' } } });
+    expect(types(execution.events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityStarted', 'ActivityTimedOut', 'TaskStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
     const [, , scheduled, started, timedOut] = execution.events;
-    expect(timedOut!.timestamp - started!.timestamp).toBe(5000);
-    expect(started!.timestamp).toBe(scheduled!.timestamp);
-    expect(detailsOf(execution.events, 'ActivityTimedOut')).toEqual({ error: 'States.HeartbeatTimeout' });
+    expect(started!.timestamp - scheduled!.timestamp).toBe(1500);
+    expect(timedOut!.timestamp - started!.timestamp).toBe(2000);
+    expect(timedOut!.previousEventId).toBe(started!.id);
+    expect(detailsOf(execution.events, 'ActivityTimedOut')).toEqual({ error: 'States.Timeout' });
+    expect(await runtime.replay({ executionArn: execution.identity.executionArn })).toMatchObject({ ok: true });
   });
 
-  it('time out with States.Timeout when no worker takes them, and leave the queue', async () => {
-    const runtime = createRuntime({ clock: 'virtual' });
+  it('count TimeoutSeconds from ActivityStarted, not from ActivityScheduled', async () => {
+    // Recorded against AWS (2026-09): TimeoutSeconds 3, HeartbeatSeconds 2; the task waited
+    // 5.078 s unassigned (RUNNING), then a worker took it and it succeeded. ActivityScheduled
+    // carries timeoutInSeconds 3 and heartbeatInSeconds 2.
+    const clock = new VirtualClock();
+    const runtime = createRuntime({ clock });
     await runtime.activities.create({ name: 'approve' });
-    const execution = runtime.startExecution({ definition: activityMachine({ TimeoutSeconds: 30 }), input: { order: 'o-4' } });
+    const execution = runtime.startExecution({ definition: activityMachine({ TimeoutSeconds: 3, HeartbeatSeconds: 2 }), input: { order: 'o-4' } });
+    clock.schedule(clock.now() + 5078, () => {
+      void runtime.activities.getTask(ACTIVITY, { workerName: 'late' }).then((task) => runtime.sendTaskSuccess(task!.taskToken, { leased: 'after-task-timeout-window' }));
+    });
+    const result = await execution.done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { leased: 'after-task-timeout-window' } });
+    expect(types(execution.events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+    expect(detailsOf(execution.events, 'ActivityScheduled')).toMatchObject({ timeoutInSeconds: 3, heartbeatInSeconds: 2 });
+    expect(execution.events[3]!.timestamp - execution.events[2]!.timestamp).toBe(5078);
+    expect(runtime.activities.pendingTasks(ACTIVITY)).toBe(0);
+    expect(await runtime.replay({ executionArn: execution.identity.executionArn })).toMatchObject({ ok: true });
+  });
+
+  it('time out TimeoutSeconds after ActivityStarted despite heartbeats', async () => {
+    // Recorded against AWS (2026-09): TimeoutSeconds 4, HeartbeatSeconds 2, heartbeats every
+    // 0.9 s: ActivityTimedOut {error: "States.Timeout"} exactly 4.000 s after ActivityStarted.
+    const clock = new VirtualClock();
+    const runtime = createRuntime({ clock });
+    await runtime.activities.create({ name: 'approve' });
+    const execution = runtime.startExecution({ definition: activityMachine({ TimeoutSeconds: 4, HeartbeatSeconds: 2 }), input: { order: 'o-6' } });
+    clock.schedule(clock.now() + 1000, () => {
+      void runtime.activities.getTask(ACTIVITY, { workerName: 'busy' }).then((task) => {
+        const beat = () => {
+          try {
+            runtime.sendTaskHeartbeat(task!.taskToken);
+          } catch {
+            return;
+          }
+          clock.schedule(clock.now() + 900, beat);
+        };
+        clock.schedule(clock.now() + 900, beat);
+      });
+    });
     const result = await execution.done;
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
-    expect(types(execution.events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityTimedOut', 'ExecutionFailed']);
-    expect(execution.events[3]!.previousEventId).toBe(3);
-    expect(execution.events[3]!.timestamp - execution.events[2]!.timestamp).toBe(30_000);
-    expect(runtime.activities.pendingTasks(ACTIVITY)).toBe(0);
-    // The recorded history replays: an answer that follows its Scheduled event is matched.
-    expect(await runtime.replay({ executionArn: execution.identity.executionArn })).toMatchObject({ ok: true });
+    expect(types(execution.events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityStarted', 'ActivityTimedOut', 'ExecutionFailed']);
+    const [, , scheduled, started, timedOut] = execution.events;
+    expect(started!.timestamp - scheduled!.timestamp).toBe(1000);
+    expect(timedOut!.timestamp - started!.timestamp).toBe(4000);
+    expect(detailsOf(execution.events, 'ActivityTimedOut')).toEqual({ error: 'States.Timeout' });
+  });
+
+  it('retry a missed heartbeat on States.Timeout with a new token', async () => {
+    // Recorded against AWS (2026-09): TimeoutSeconds 3, HeartbeatSeconds 1, Retry on
+    // States.Timeout: the missed heartbeat was retried, the second attempt got a fresh token
+    // (RetryCount 1) and succeeded; the first token was then TaskTimedOut.
+    const runtime = createRuntime({ clock: 'virtual' });
+    await runtime.activities.create({ name: 'approve' });
+    const definition = activityMachine({
+      TimeoutSeconds: 3, HeartbeatSeconds: 1, Parameters: { 'attempt.$': '$$.State.RetryCount' },
+      Retry: [{ ErrorEquals: ['States.Timeout'], IntervalSeconds: 1, MaxAttempts: 1 }],
+    });
+    const first = runtime.activities.getTask(ACTIVITY, { workerName: 'w' });
+    const execution = runtime.startExecution({ definition, input: {} });
+    const firstTask = await first;
+    const secondTask = await runtime.activities.getTask(ACTIVITY, { workerName: 'w' });
+    expect(secondTask!.taskToken).not.toBe(firstTask!.taskToken);
+    expect(JSON.parse(secondTask!.input)).toEqual({ attempt: 1 });
+    expect(() => runtime.sendTaskHeartbeat(firstTask!.taskToken)).toThrow(expect.objectContaining({ code: 'TaskTimedOut' }));
+    runtime.sendTaskSuccess(secondTask!.taskToken, { retriedTimeout: true });
+    expect(await execution.done).toMatchObject({ status: 'SUCCEEDED', output: { retriedTimeout: true } });
+    expect(types(execution.events)).toEqual([
+      'ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityStarted', 'ActivityTimedOut',
+      'ActivityScheduled', 'ActivityStarted', 'ActivitySucceeded', 'TaskStateExited', 'ExecutionSucceeded',
+    ]);
+    expect(detailsOf(execution.events, 'ActivityTimedOut')).toEqual({ error: 'States.Timeout' });
   });
 
   it('leave the queue when their execution is stopped', async () => {
@@ -187,14 +263,37 @@ describe('activity tasks', () => {
     expect(runtime.activities.pendingTasks(ACTIVITY)).toBe(0);
   });
 
-  it('fail to schedule with ActivityDoesNotExist when the activity is not defined', async () => {
+  it('fail the execution with States.Runtime, scheduling nothing, when the activity does not exist', async () => {
+    // Recorded against AWS (2026-09): ExecutionStarted, TaskStateEntered, then ExecutionFailed
+    // (previousEventId 2) {error: "States.Runtime", cause: "An error occurred while executing the
+    // state 'Missing' (entered at the event id #2). The activity <arn> does not exist."}; no
+    // ActivityScheduled, no ActivityScheduleFailed.
     const runtime = createRuntime();
     const execution = runtime.startExecution({ definition: activityMachine(), input: { order: 'o-5' } });
     const result = await execution.done;
-    expect(result).toMatchObject({ status: 'FAILED', error: 'ActivityDoesNotExist' });
-    expect(result.cause).toContain(ACTIVITY);
-    expect(types(execution.events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ActivityScheduled', 'ActivityScheduleFailed', 'ExecutionFailed']);
+    const cause = `An error occurred while executing the state 'Approve' (entered at the event id #2). The activity ${ACTIVITY} does not exist.`;
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause });
+    expect(types(execution.events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ExecutionFailed']);
+    expect(execution.events[2]!.previousEventId).toBe(2);
+    expect(detailsOf(execution.events, 'ExecutionFailed')).toEqual({ error: 'States.Runtime', cause });
     expect(await runtime.replay({ executionArn: execution.identity.executionArn })).toMatchObject({ ok: true });
+  });
+
+  it('fail with States.Runtime, which no Retry or Catch handles, when the activity does not exist', async () => {
+    const runtime = createRuntime();
+    await runtime.activities.create({ name: 'other' });
+    // The capture had no Retry or Catch: this is how Stepwise treats any States.Runtime error.
+    const definition = {
+      StartAt: 'Approve',
+      States: {
+        Approve: { Type: 'Task', Resource: ACTIVITY, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], Next: 'Done' },
+        Caught: { Type: 'Pass', End: true },
+        Done: { Type: 'Pass', End: true },
+      },
+    } as StateMachineDefinition;
+    const execution = runtime.startExecution({ definition, input: { order: 'o-7' } });
+    expect(await execution.done).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(types(execution.events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'ExecutionFailed']);
   });
 
   it('are answered by the mock config like any Task', async () => {

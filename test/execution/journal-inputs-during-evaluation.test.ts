@@ -193,13 +193,15 @@ describe.each(stores)('a worker taking an activity task while an evaluation is p
   });
 });
 
-describe('an activity that cannot be scheduled, found out while an evaluation is pending', () => {
-  // Its task is handed to the activity queue before the other branch's read begins; the queue
-  // finds the activity missing only once the read is under way (the registry's load waits).
+describe('an activity that does not exist, beside a branch that reads', () => {
+  // Recorded against AWS (2026-09): a Task naming an activity that does not exist records no
+  // ActivityScheduled and fails with States.Runtime. Stepwise finds that out before scheduling
+  // (its first execution waits for the activity definitions to load: the registry's read is
+  // held back here), so no ActivityScheduleFailed ever lands among the read's events.
   const MISSING = 'arn:aws:states:us-east-1:123456789012:activity:missing';
   const definition = activityBesideRead(MISSING);
 
-  it('records ActivityScheduleFailed after the read\'s events, and a resume from any event finishes alike', async () => {
+  it('fails with States.Runtime before anything is scheduled, and a resume from any event finishes alike', async () => {
     const inner = createMemoryEventStore();
     let loadRegistry!: () => void;
     const registryGate = new Promise<void>((r) => (loadRegistry = r));
@@ -221,31 +223,27 @@ describe('an activity that cannot be scheduled, found out while an evaluation is
       },
     }) as EventStore;
     const runtime = createRuntime({ store, clock: 'virtual' });
-    const reader = slowReader();
-    runtime.handle(READER, reader.handler);
+    runtime.handle(READER, () => [1, 2]);
     runtime.handle(LAMBDA, () => ({ first: true }));
     const execution = runtime.startExecution({ definition, input: {}, name: 'unschedulable' });
     const arn = execution.identity.executionArn;
     await registryRead;
-    await reader.reading;
     loadRegistry();
-    // The queue's refusal reaches the journal while the read is still under way (the in-memory
-    // store answers in microtasks: they have all run by the next macrotask).
-    await new Promise((r) => setImmediate(r));
-    reader.release();
     const result = await execution.done;
-    expect(result).toMatchObject({ status: 'FAILED', error: 'ActivityDoesNotExist' });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(result.cause).toContain(`The activity ${MISSING} does not exist.`);
     const recorded = await inner.read(arn);
     const types = recorded.map((e) => e.type);
-    expect(types).toContain('MapStateExited');
-    expect(types.indexOf('ActivityScheduleFailed')).toBeGreaterThan(types.indexOf('MapStateExited'));
+    expect(types).not.toContain('ActivityScheduled');
+    expect(types).not.toContain('ActivityScheduleFailed');
+    expect(await runtime.replay({ executionArn: arn })).toMatchObject({ ok: true });
 
     for (let k = 1; k < recorded.length; k++) {
       const resumer = createRuntime({ store: await diedAfter(inner, arn, k), clock: 'virtual' });
       resumer.handle(READER, () => [1, 2]);
       resumer.handle(LAMBDA, () => ({ first: true }));
       const [resumed] = await resumer.start();
-      expect(await resumed!.done, `resumed after event ${k}`).toMatchObject({ status: 'FAILED', error: 'ActivityDoesNotExist' });
+      expect(await resumed!.done, `resumed after event ${k}`).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
     }
     await runtime.close();
   });

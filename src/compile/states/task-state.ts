@@ -72,6 +72,13 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
   let type: 'ActivityScheduled' | 'LambdaFunctionScheduled' | 'TaskScheduled';
   let details: EventDetails;
   if (r.kind === 'activity') {
+    // Recorded against AWS (2026-09): a Task naming an activity that does not exist records
+    // no ActivityScheduled; the execution fails with States.Runtime, which no Retry or Catch
+    // handles, "An error occurred while executing the state 'X' (entered at the event id #N).
+    // The activity <arn> does not exist."
+    if (rt.services.activityMissing?.(state.Resource, a.name)) {
+      throw new AslError(StatesErrors.Runtime, `The activity ${state.Resource} does not exist.`);
+    }
     type = 'ActivityScheduled';
     details = { resource: state.Resource, input: work.parameters, inputDetails: NOT_TRUNCATED };
   } else if (r.kind === 'lambda-function') {
