@@ -7,6 +7,10 @@ import { compact, epochSeconds } from './aws-json-protocol.js';
 /** What the runtime keeps beside an execution (StoredExtra in create-runtime). */
 export interface ExecutionExtra {
   definition?: unknown;
+  /** The text the definition was submitted as (Runtime.executionMetadata), where known. */
+  definitionText?: string;
+  /** The state machine revision it ran (StartExecution through the registry). */
+  revision?: { updateDate: number; revisionId?: string };
   input?: unknown;
   testCase?: string;
   stateMachineName?: string;

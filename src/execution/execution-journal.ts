@@ -796,6 +796,14 @@ export class ExecutionJournal {
         this.announceStarted(c, input.workerName);
         return true;
       }
+      case 'task.submitted': {
+        // Follows its TaskStarted; the task's answer then follows it.
+        const c = r.parked.find((p) => p.kind === 'task' && r.startedIds.get(p.requestId) === next.previousEventId) as Extract<Command, { kind: 'task' }> | undefined;
+        if (!c) return false;
+        r.startedIds.set(c.requestId, next.id);
+        this.announceSubmitted(undefined, c, input.output as JsonValue);
+        return true;
+      }
       case 'task.succeeded':
       case 'task.failed':
       case 'task.timedOut': {
@@ -1210,6 +1218,22 @@ export class ExecutionJournal {
     });
   }
 
+  /**
+   * Records that a `.waitForTaskToken` send answered (TaskSubmitted), while its task is still
+   * waiting for its token: like TaskStarted, an event straight on the task's scope.
+   */
+  private announceSubmitted(task: InFlightTask | undefined, c: Extract<Command, { kind: 'task' }>, output: JsonValue): void {
+    if (!c.submitted || (task !== undefined && this.taskFor(task.requestId) !== task)) return;
+    this.inStep(c.actor, () => {
+      try {
+        c.submitted!(output);
+      } catch (err) {
+        if (!(err instanceof ReplayDiverged)) throw err;
+        this.crash(err);
+      }
+    });
+  }
+
   /** Runs one input for a live actor on one reading of the clock, then flushes what it recorded. */
   private inStep(actor: AnyActorRef, run: () => void): void {
     if (this.finished || this.abandoned || actor.getSnapshot().status !== 'active') return;
@@ -1381,8 +1405,11 @@ export class ExecutionJournal {
     withdraw: (() => void) | undefined = undefined;
     readonly #journal: ExecutionJournal;
 
+    readonly #command: Extract<Command, { kind: 'task' }>;
+
     constructor(journal: ExecutionJournal, c: Extract<Command, { kind: 'task' }>, readonly releaseClock: () => void) {
       this.#journal = journal;
+      this.#command = c;
       this.actor = c.actor;
       this.requestId = c.requestId;
       this.heartbeatSeconds = c.heartbeatSeconds;
@@ -1390,8 +1417,10 @@ export class ExecutionJournal {
     }
 
     taskOutcome(outcome: TaskOutcome): void {
-      if (outcome.kind === 'callback') this.releaseClock();
-      else this.#journal.settleTask(this, outcome);
+      if (outcome.kind === 'callback') {
+        if (outcome.submitted !== undefined) this.#journal.announceSubmitted(this, this.#command, outcome.submitted);
+        this.releaseClock();
+      } else this.#journal.settleTask(this, outcome);
     }
   };
 

@@ -34,6 +34,11 @@ export type Command =
        * so this is not a step of the actor.
        */
       started(workerName?: string): void;
+      /**
+       * Records that a `.waitForTaskToken` send answered (TaskSubmitted, with the send's
+       * response), once per attempt. Only an event, as `started`.
+       */
+      submitted?(output: JsonValue): void;
     }
   /** `anchor` is the thread's last event when the timer was armed: what the event after it points at. */
   | { kind: 'timer'; actor: AnyActorRef; requestId: string; dueAt: number; anchor: number }

@@ -19,6 +19,8 @@ const TASK_TIMED_OUT = new Set(['TaskTimedOut', 'LambdaFunctionTimedOut', 'Activ
 
 export type RecordedInput =
   | { kind: 'task.started'; workerName?: string }
+  /** A `.waitForTaskToken` send's response (TaskSubmitted): an event, not the task's answer. */
+  | { kind: 'task.submitted'; output: unknown }
   | { kind: 'task.succeeded'; output: unknown }
   | { kind: 'task.failed' | 'task.timedOut'; error: string; cause?: string; phase?: 'schedule' }
   | { kind: 'execution.timedOut' | 'execution.aborted' | 'execution.failed'; error?: string; cause?: string }
@@ -30,6 +32,7 @@ export type RecordedInput =
 export function recordedInputOf(next: HistoryEvent): RecordedInput {
   const d = detailsOf(next) as { output?: unknown; error?: string; cause?: string; workerName?: string } | undefined;
   if (TASK_STARTED.has(next.type)) return d?.workerName !== undefined ? { kind: 'task.started', workerName: d.workerName } : { kind: 'task.started' };
+  if (next.type === 'TaskSubmitted') return { kind: 'task.submitted', output: d?.output ?? null };
   if (next.type === 'ActivityScheduleFailed') return { kind: 'task.failed', error: d?.error ?? '', cause: d?.cause, phase: 'schedule' };
   if (TASK_SUCCEEDED.has(next.type)) return { kind: 'task.succeeded', output: d?.output ?? null };
   if (TASK_FAILED.has(next.type)) return { kind: 'task.failed', error: d?.error ?? '', cause: d?.cause };

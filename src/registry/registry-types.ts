@@ -25,6 +25,8 @@ export interface StateMachineVersion extends StateMachineConfig {
   revisionId: string;
   /** Published from a revision an update made (see StateMachineRecord.revised). */
   revised?: boolean;
+  /** When the revision it was published from was made (DescribeStateMachineForExecution's updateDate); earlier stores lack it. */
+  revisionDate?: number;
   description?: string;
   creationDate: number;
 }
@@ -53,6 +55,8 @@ export interface StateMachineRecord extends StateMachineConfig {
   revised?: boolean;
   creationDate: number;
   updateDate?: number;
+  /** When the current revision was made by an update (its creation's otherwise; earlier stores lack it). */
+  revisionDate?: number;
   versions: StateMachineVersion[];
   /** Version numbers are never reused, even after a version is deleted. */
   nextVersion: number;
@@ -76,6 +80,11 @@ export interface ResolvedStateMachine {
   stateMachineAliasArn?: string;
   /** Being deleted: StartExecution refuses it with StateMachineDeleting. */
   deleting?: boolean;
+  /**
+   * The revision it resolved to, as DescribeStateMachineForExecution shows it for the executions
+   * it runs: when it was made (`updateDate`) and its revisionId once an update made one.
+   */
+  revision?: { updateDate: number; revisionId?: string };
 }
 
 export interface Tag {

@@ -140,6 +140,7 @@ export class StateMachineRegistry {
         Object.assign(record, config);
         record.revisionId = randomUUID();
         record.revised = true;
+        record.revisionDate = this.now();
       }
       record.updateDate = this.now();
       const version = input.publish ? this.publishInto(record, input.versionDescription) : undefined;
@@ -309,7 +310,7 @@ export class StateMachineRegistry {
     const record = this.machines.get(parsed.base);
     if (!record) return undefined;
     const base = { stateMachineArn: record.stateMachineArn, name: record.name, ...(record.deleting ? { deleting: true } : {}) };
-    if (!parsed.qualifier) return { ...base, definition: record.definition, type: record.type, roleArn: record.roleArn };
+    if (!parsed.qualifier) return { ...base, definition: record.definition, type: record.type, roleArn: record.roleArn, revision: revisionOf(record, record) };
     let versionNumber: number;
     let aliasArn: string | undefined;
     if ('alias' in parsed.qualifier) {
@@ -325,6 +326,7 @@ export class StateMachineRegistry {
     return {
       ...base, definition: version.definition, type: version.type, roleArn: version.roleArn,
       stateMachineVersionArn: version.stateMachineVersionArn, ...(aliasArn ? { stateMachineAliasArn: aliasArn } : {}),
+      revision: revisionOf(version, record),
     };
   }
 
@@ -483,7 +485,8 @@ export class StateMachineRegistry {
     }
     const version: StateMachineVersion = {
       ...pickConfig(record), stateMachineVersionArn: `${record.stateMachineArn}:${record.nextVersion}`, version: record.nextVersion,
-      revisionId: record.revisionId, ...(record.revised ? { revised: true } : {}), creationDate: this.now(), ...(description !== undefined ? { description } : {}),
+      revisionId: record.revisionId, ...(record.revised ? { revised: true } : {}),
+      ...(record.revisionDate !== undefined ? { revisionDate: record.revisionDate } : {}), creationDate: this.now(), ...(description !== undefined ? { description } : {}),
     };
     record.nextVersion += 1;
     record.versions.push(version);
@@ -627,6 +630,16 @@ function checkTags(tags: unknown): Tag[] {
  * that version; otherwise StateMachineAlreadyExists, whose message says which. Before any
  * version is published, a repeat without publish answers the state machine.
  */
+/**
+ * The revision an execution runs, as DescribeStateMachineForExecution shows it: recorded against
+ * AWS (2026-09), an execution of the revision the creation made shows the creation's date and no
+ * revisionId, before and after an update.
+ */
+function revisionOf(r: { revised?: boolean; revisionId: string; revisionDate?: number }, record: StateMachineRecord): { updateDate: number; revisionId?: string } {
+  if (!r.revised) return { updateDate: record.creationDate };
+  return { updateDate: r.revisionDate ?? record.updateDate ?? record.creationDate, revisionId: r.revisionId };
+}
+
 function repeatedCreate(existing: StateMachineRecord, input: CreateStateMachineInput): { stateMachineArn: string; creationDate: number; stateMachineVersionArn?: string } {
   const answer = { stateMachineArn: existing.stateMachineArn, creationDate: existing.creationDate };
   const first = existing.versions[0];

@@ -11,8 +11,11 @@ export type TaskOutcome =
   | { kind: 'succeeded'; output: JsonValue }
   | { kind: 'failed'; error: string; cause?: string }
   | { kind: 'timedOut'; error: string; cause?: string }
-  /** `.waitForTaskToken`: the result arrives later through sendTaskSuccess/Failure. */
-  | { kind: 'callback' };
+  /**
+   * `.waitForTaskToken`: the result arrives later through sendTaskSuccess/Failure. `submitted`:
+   * the send call's response (a service call's or a handler's), which AWS records as TaskSubmitted.
+   */
+  | { kind: 'callback'; submitted?: JsonValue };
 
 /** Told a task's outcome, once and always asynchronously (never during the call that starts it). */
 export interface TaskOutcomeReceiver {
@@ -77,12 +80,20 @@ function callHandler(handler: TaskHandler, request: TaskRequest, resource: Parse
     return;
   }
   Promise.resolve(result).then(
-    (output) => receiver.taskOutcome(waitsForToken ? CALLBACK : { kind: 'succeeded', output: isLambdaInvoke ? lambdaInvokeResponse(output) : output }),
+    (output) => receiver.taskOutcome(waitsForToken ? submittedOutcome(output == null ? undefined : isLambdaInvoke ? lambdaInvokeResponse(output) : output) : { kind: 'succeeded', output: isLambdaInvoke ? lambdaInvokeResponse(output) : output }),
     (e: unknown) => receiver.taskOutcome(failureOf(e, lambda)),
   );
 }
 
 const CALLBACK: TaskOutcome = Object.freeze({ kind: 'callback' });
+
+/**
+ * A `.waitForTaskToken` send that answered: its response is recorded as TaskSubmitted. A handler
+ * that returns nothing (undefined or null) only hands the token over: nothing is recorded.
+ */
+function submittedOutcome(response: JsonValue | undefined): TaskOutcome {
+  return response == null ? CALLBACK : { kind: 'callback', submitted: response };
+}
 
 async function runWithoutHandler(request: TaskRequest, resource: ParsedResource, mocks: MockTestCase | undefined, services: ServiceCaller | undefined): Promise<TaskOutcome> {
   const waitsForToken = resource.pattern === 'waitForTaskToken';
@@ -102,7 +113,7 @@ async function runWithoutHandler(request: TaskRequest, resource: ParsedResource,
   if (services && resource.kind !== 'activity') {
     try {
       const result = await services.call(Object.assign(withInput(request, request.input), { target: resource }));
-      if (result !== undefined) return waitsForToken ? { kind: 'callback' } : { kind: 'succeeded', output: result };
+      if (result !== undefined) return waitsForToken ? submittedOutcome(result) : { kind: 'succeeded', output: result };
     } catch (e) {
       return failureOf(e, false);
     }

@@ -77,6 +77,8 @@ export interface StartExecutionOptions {
   /** Kept with the execution when it was started through a version or an alias (DescribeExecution shows them). */
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
+  /** The state machine revision it runs (DescribeStateMachineForExecution shows its updateDate and revisionId). */
+  stateMachineRevision?: { updateDate: number; revisionId?: string };
   /** The IAM role the execution runs as (its ExecutionStarted event and `$$.Execution.RoleArn` show it). Default: the runtime's StepwiseExecutionRole. */
   roleArn?: string;
   /** The state machine's type: an EXPRESS execution times out after five minutes (limits.expressSeconds). Default STANDARD. */
@@ -89,6 +91,8 @@ export interface PreparedStateMachine {
   compiled: CompiledScope;
   /** The SHA-256 of its JSON text: executions' metadata name their stored definition by it. */
   definitionId: string;
+  /** The text it was given as, when it was given as text: stored with it, to be shown as it was. */
+  text?: string;
 }
 
 /**
@@ -221,6 +225,7 @@ export class Runtime {
     refuseDefinition(validateDefinition(parsed));
     const def = parsed as StateMachineDefinition;
     prepared = { definition: def, compiled: compileScope(def), definitionId: definitionIdOf(text) };
+    if (typeof definition === 'string') prepared.text = text;
     this.prepared.set(text, prepared);
     return prepared;
   }
@@ -263,11 +268,12 @@ export class Runtime {
     }
     if (options.stateMachineVersionArn) extra.stateMachineVersionArn = options.stateMachineVersionArn;
     if (options.stateMachineAliasArn) extra.stateMachineAliasArn = options.stateMachineAliasArn;
+    if (options.stateMachineRevision) extra.revision = options.stateMachineRevision;
     if (options.roleArn) extra.roleArn = options.roleArn;
     if (options.type === 'EXPRESS') extra.type = 'EXPRESS';
     // The definition is asked for before the metadata that names it: a store that keeps one
     // turn's writes together or in order needs no more; any other makes the metadata wait.
-    const saving = this.definitions.save(prepared.definitionId, definition);
+    const saving = this.definitions.save(prepared.definitionId, definition, prepared.text);
     const inOrder = saving === undefined || this.store.turnWritesInOrder === true;
     // Listed only once its lease is stored, so that no other runtime takes it for an orphan.
     const claimed = this.ownership?.claimNew(identity.executionArn);
@@ -378,7 +384,7 @@ export class Runtime {
     await this.activities.whenLoaded();
     const journal = this.journal(identity, prepared.compiled, origin.extra.input, origin.extra.testCase, origin.extra.mockStateMachine, options.fromEventId);
     await this.ownership?.claimNew(identity.executionArn);
-    await this.definitions.save(prepared.definitionId, prepared.definition);
+    await this.definitions.save(prepared.definitionId, prepared.definition, prepared.text);
     await this.store.append(identity.executionArn, copies, { expectedRevision: 0 }).catch((err: unknown) => {
       // A `name` the store already holds: refused as startExecution refuses it, the stored execution untouched.
       throw isWrongExpectedRevisionError(err) ? new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${identity.executionArn}'`, err) : err;
@@ -675,15 +681,23 @@ export class Runtime {
 
   /**
    * An execution's metadata as the store keeps it, with `extra.definition` filled in from the
-   * stored definition its metadata names (what the UI and the HTTP API show).
+   * stored definition its metadata names (what the UI and the HTTP API show), and
+   * `extra.definitionText`: the text that definition was submitted as, where it is known.
    */
   async executionMetadata(executionArn: string): Promise<ExecutionMetadata | undefined> {
     await this.listedQuietly(executionArn);
     const meta = await this.store.getMetadata(executionArn);
     const extra = meta?.extra as unknown as StoredExtra | undefined;
     if (!meta || !extra || extra.definition || !extra.definitionId) return meta;
-    const { definitionId: _id, ...rest } = extra;
-    return { ...meta, extra: { ...rest, definition: await this.definitions.load(extra.definitionId) } as unknown as JsonValue };
+    const { definitionId: id, ...rest } = extra;
+    const definition = await this.definitions.load(id);
+    // Stored by an earlier version without its text: the id is the hash of the text, so a text that hashes to it is the one.
+    let definitionText = await this.definitions.loadText(id);
+    if (definitionText === undefined) {
+      const canonical = JSON.stringify(definition);
+      if (definitionIdOf(canonical) === id) definitionText = canonical;
+    }
+    return { ...meta, extra: { ...rest, definition, ...(definitionText !== undefined ? { definitionText } : {}) } as unknown as JsonValue };
   }
 
   /** Where a Distributed Map's children run: executions of this runtime (see runMapChild). */
@@ -1133,6 +1147,8 @@ interface StoredExtra {
   forkedFrom?: { executionArn: string; eventId: number };
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
+  /** The state machine revision it ran, when started through the registry (DescribeStateMachineForExecution). */
+  revision?: { updateDate: number; revisionId?: string };
   /** The role it was started with, when not the runtime's default. */
   roleArn?: string;
   /** Kept only for an EXPRESS state machine's execution (its five-minute limit holds on resume). */

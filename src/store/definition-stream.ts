@@ -24,9 +24,19 @@ export function isDefinitionStream(streamId: string): boolean {
   return streamId.startsWith(DEFINITION_PREFIX);
 }
 
-/** The one event of a definition's stream. */
-export function definitionEvent(definition: StateMachineDefinition, now: number): HistoryEvent {
-  return { id: 1, previousEventId: 0, timestamp: now, type: DEFINITION_TYPE as HistoryEvent['type'], definitionEventDetails: { definition } };
+/**
+ * The one event of a definition's stream. `text`: the definition as it was submitted (its
+ * spacing, escapes and number spelling), which DescribeStateMachineForExecution answers with;
+ * streams stored by earlier versions lack it.
+ */
+export function definitionEvent(definition: StateMachineDefinition, now: number, text?: string): HistoryEvent {
+  return { id: 1, previousEventId: 0, timestamp: now, type: DEFINITION_TYPE as HistoryEvent['type'], definitionEventDetails: text === undefined ? { definition } : { definition, text } };
+}
+
+/** The submitted text a definition's event keeps, if any. */
+export function definitionTextOf(event: HistoryEvent | undefined): string | undefined {
+  const details = (event?.type as string | undefined) === DEFINITION_TYPE ? (event!.definitionEventDetails as { text?: unknown } | undefined) : undefined;
+  return typeof details?.text === 'string' ? details.text : undefined;
 }
 
 export function definitionOf(event: HistoryEvent | undefined): StateMachineDefinition | undefined {

@@ -72,6 +72,42 @@ describe('the service caller: the third way to answer a Task', () => {
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { approved: true } });
   });
 
+  it('with .waitForTaskToken, records the send response as TaskSubmitted between TaskStarted and TaskSucceeded (recorded against AWS, 2026-09)', async () => {
+    // AWS: TaskStarted (6), TaskSubmitted (7, previous 6) with the send's response as output, TaskSucceeded (8, previous 7).
+    const send = { Md5OfMessageBody: '5b6d709007a1fd2f9740a923664a9972', MessageId: '5de6f0de-e557-4c3e-9c58-17925fcc7d2b' };
+    const { caller } = recordingCaller((r) => {
+      setImmediate(() => runtime.sendTaskSuccess((r.input as { MessageBody: { token: string } }).MessageBody.token, { worker: 'ok' }));
+      return send;
+    });
+    const runtime = createRuntime({ services: caller });
+    const resource = 'arn:aws:states:::aws-sdk:sqs:sendMessage.waitForTaskToken';
+    const execution = runtime.startExecution({ definition: oneTask(resource, { QueueUrl: 'q', MessageBody: { 'token.$': '$$.Task.Token' } }) });
+    expect(await execution.done).toMatchObject({ status: 'SUCCEEDED', output: { worker: 'ok' } });
+    const events = execution.events;
+    expect(events.map((e) => `${e.id}<${e.previousEventId} ${e.type}`).slice(2, 6)).toEqual(['3<2 TaskScheduled', '4<3 TaskStarted', '5<4 TaskSubmitted', '6<5 TaskSucceeded']);
+    expect(events[4]!.taskSubmittedEventDetails).toEqual({ resourceType: 'aws-sdk:sqs', resource: 'sendMessage.waitForTaskToken', output: send, outputDetails: { truncated: false } });
+    expect(await runtime.replay({ executionArn: execution.identity.executionArn })).toEqual({ ok: true, replayedEvents: events.length });
+  });
+
+  it('with .waitForTaskToken, a handler that returns the send response records TaskSubmitted; one that returns nothing, and a mock, do not', async () => {
+    const definition = oneTask(`${SQS}.waitForTaskToken`, { QueueUrl: 'q', MessageBody: { 'token.$': '$$.Task.Token' } });
+    const types = (events: readonly { type: string }[]) => events.map((e) => e.type).filter((t) => t.startsWith('Task') && !t.includes('State'));
+    for (const [returned, expected] of [[{ MessageId: 'h-1' }, ['TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded']], [null, ['TaskScheduled', 'TaskStarted', 'TaskSucceeded']]] as const) {
+      const runtime = createRuntime().handle(`${SQS}.waitForTaskToken`, ({ taskToken }) => {
+        setImmediate(() => runtime.sendTaskSuccess(taskToken, { done: true }));
+        return returned as never;
+      });
+      const execution = runtime.startExecution({ definition });
+      expect(await execution.done).toMatchObject({ status: 'SUCCEEDED', output: { done: true } });
+      expect(types(execution.events)).toEqual(expected);
+    }
+    // A mocked response answers the task itself: no send, so no TaskSubmitted.
+    const mockConfig = parseMockConfig({ StateMachines: { M: { TestCases: { T: { Send: 'R' } } } }, MockedResponses: { R: { '0': { Return: { from: 'mock' } } } } });
+    const mocked = createRuntime({ mockConfig }).startExecution({ definition, stateMachineName: 'M', testCase: 'T' });
+    expect(await mocked.done).toMatchObject({ status: 'SUCCEEDED', output: { from: 'mock' } });
+    expect(types(mocked.events)).toEqual(['TaskScheduled', 'TaskStarted', 'TaskSucceeded']);
+  });
+
   it('a resource it does not serve fails as before, saying how to answer it', async () => {
     const { caller } = recordingCaller(() => undefined);
     const result = await createRuntime({ services: caller }).run({ definition: oneTask('arn:aws:states:::glue:startJobRun.sync', { JobName: 'j' }) });

@@ -15,6 +15,7 @@ const definition: StateMachineDefinition = {
   States: { Greet: { Type: 'Pass', Parameters: { 'greeting.$': "States.Format('Hello, {}', $.name)" }, End: true } },
 };
 const id = definitionIdOf(JSON.stringify(definition));
+const runtime0 = (store: ReturnType<typeof createMemoryEventStore>) => createRuntime({ store });
 
 describe('stored definitions', () => {
   let dir: string;
@@ -39,6 +40,30 @@ describe('stored definitions', () => {
       // What the UI and the HTTP API read: the definition filled in.
       expect((await runtime.executionMetadata(arn))!.extra).toMatchObject({ definition, input: expect.any(Object), stateMachineName: 'StateMachine' });
     }
+  });
+
+  it('keeps the text a definition was submitted as, for DescribeStateMachineForExecution (recorded against AWS, 2026-09)', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store });
+    const text = ' {\r\n "Comment": "\\u03bb", "StartAt": "P", "States": { "P": { "Type": "Pass", "Result": 1.00, "End": true } } }\n';
+    const done = await runtime.run({ definition: text, name: 'spaced' });
+    const extra = (await runtime.executionMetadata(done.executionArn))!.extra as Record<string, unknown>;
+    expect(extra.definitionText).toBe(text);
+    expect((await store.read(definitionStreamOf(definitionIdOf(text))))[0]!.definitionEventDetails).toMatchObject({ text });
+    // An object definition keeps no text: its JSON text is the one whose hash names it.
+    const object = await runtime.run({ definition, input: { name: 'Ada' }, name: 'object' });
+    expect(((await runtime.executionMetadata(object.executionArn))!.extra as Record<string, unknown>).definitionText).toBe(JSON.stringify(definition));
+  });
+
+  it('reads a definition stored by an earlier version without its text', async () => {
+    const store = createMemoryEventStore();
+    const text = '{ "StartAt": "P", "States": { "P": { "Type": "Pass", "End": true } } }';
+    const parsed = JSON.parse(text) as StateMachineDefinition;
+    const first = createRuntime({ store });
+    const done = await first.run({ definition: parsed, name: 'old' });
+    const extra = (await runtime0(store).executionMetadata(done.executionArn))!.extra as Record<string, unknown>;
+    expect(extra.definition).toEqual(parsed);
+    expect(extra.definitionText).toBe(JSON.stringify(parsed));
   });
 
   it('a runtime that finds the definition stored by another reuses it, and resumes, forks and replays from it', async () => {

@@ -64,7 +64,7 @@ function launch(runtime: Runtime, r: StartRequest) {
   return runtime.startExecution({
     definition: r.target.definition, input: r.input, stateMachineName: r.target.name, name: r.name, testCase: r.testCase,
     stateMachineVersionArn: r.target.stateMachineVersionArn, stateMachineAliasArn: r.target.stateMachineAliasArn,
-    roleArn: r.target.roleArn, type: r.target.type,
+    roleArn: r.target.roleArn, type: r.target.type, stateMachineRevision: r.target.revision,
   });
 }
 
@@ -157,8 +157,12 @@ const stopExecution: Action = async (f, { runtime }) => {
 const describeStateMachineForExecution: Action = async (f, { runtime }) => {
   const facts = await executionFacts(runtime, executionArnField(f));
   const ran = JSON.stringify(facts.extra.definition ?? null);
-  const source = await runtime.stateMachines.resolve(facts.extra.stateMachineVersionArn ?? facts.meta.stateMachineArn);
-  // Prefer the registry's text (its spacing and key order) while it is still the definition that ran.
+  // Recorded against AWS (2026-09): the exact text the execution ran (spacing, `\u` escapes,
+  // `1.00`) and the updateDate of its revision, before and after an update or a deletion.
+  const text = facts.extra.definitionText;
+  const revision = facts.extra.revision;
+  const source = text === undefined || revision === undefined ? await runtime.stateMachines.resolve(facts.extra.stateMachineVersionArn ?? facts.meta.stateMachineArn) : undefined;
+  // Stored by an earlier version without the text: the registry's text while it is still the definition that ran.
   const sameText = source !== undefined && safeCanonical(source.definition) === ran;
   let view: Awaited<ReturnType<Runtime['stateMachines']['describe']>> | undefined;
   try {
@@ -168,13 +172,13 @@ const describeStateMachineForExecution: Action = async (f, { runtime }) => {
   }
   return compact({
     stateMachineArn: facts.meta.stateMachineArn, name: facts.meta.stateMachineArn.split(':').pop(),
-    definition: sameText ? source!.definition : JSON.stringify(facts.extra.definition ?? {}, null, 2),
+    definition: text ?? (sameText ? source!.definition : JSON.stringify(facts.extra.definition ?? {}, null, 2)),
     // The role the execution started with, as AWS keeps it after an update (recorded 2026-09).
     roleArn: facts.extra.roleArn ?? view?.roleArn ?? `arn:aws:iam::${facts.meta.stateMachineArn.split(':')[4]}:role/StepwiseExecutionRole`,
-    updateDate: epochSeconds(view?.creationDate ?? facts.startDate),
+    updateDate: epochSeconds(revision?.updateDate ?? view?.creationDate ?? facts.startDate),
     loggingConfiguration: view?.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
     tracingConfiguration: view?.tracingConfiguration ?? { enabled: false },
-    revisionId: sameText ? view?.revisionId : undefined,
+    revisionId: revision ? revision.revisionId : sameText ? view?.revisionId : undefined,
     // A Distributed Map's child: the Map Run that started it, and its label (`<machine>/<label>`).
     mapRunArn: facts.extra.mapRunArn,
     label: facts.extra.mapRunArn !== undefined ? facts.meta.stateMachineArn.slice(facts.meta.stateMachineArn.lastIndexOf('/') + 1) : undefined,

@@ -18,6 +18,8 @@ interface TaskWork {
   resource: ParsedResource;
   timeoutSeconds?: number;
   heartbeatSeconds?: number;
+  /** Its TaskSubmitted is recorded: a call made again after a crash records no second one. */
+  submitted?: boolean;
 }
 
 /** Task (DG:state-task): the call leaves the machine as a command; its answer comes back as an event. */
@@ -95,6 +97,7 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
     kind: 'task', actor: rt.self, requestId, scheduledEventId, stateName: a.name, resource: state.Resource, input: work.parameters,
     token: requestId, timeoutSeconds: work.timeoutSeconds, heartbeatSeconds: work.heartbeatSeconds, attempt: a.retryCount,
     started: (workerName) => taskStarted(rt, state, requestId, workerName),
+    submitted: (output) => taskSubmitted(rt, state, requestId, output),
   });
 }
 
@@ -105,6 +108,17 @@ export function taskStarted(rt: ScopeRuntime, state: TaskState, requestId: strin
   if (work.resource.kind === 'activity') rt.record('ActivityStarted', workerName !== undefined ? { workerName } : undefined);
   else if (work.resource.kind === 'lambda-function') rt.record('LambdaFunctionStarted');
   else rt.record('TaskStarted', new TaskResourceDetails(work.resource.resourceType ?? 'unknown', work.resource.resource ?? state.Resource));
+}
+
+/**
+ * A `.waitForTaskToken` send answered: recorded against AWS (2026-09), TaskSubmitted with the
+ * send's response follows TaskStarted, and the callback's TaskSucceeded follows it.
+ */
+export function taskSubmitted(rt: ScopeRuntime, state: TaskState, requestId: string, output: JsonValue): void {
+  const work = currentTask(rt, requestId);
+  if (!work || work.kind !== 'task' || work.submitted || work.resource.kind !== 'integration') return;
+  work.submitted = true;
+  rt.record('TaskSubmitted', new TaskSucceededDetails(work.resource.resourceType, work.resource.resource, output));
 }
 
 function currentTask(rt: ScopeRuntime, requestId: string): TaskWork | undefined {

@@ -1,6 +1,6 @@
 import {
   CreateStateMachineAliasCommand, CreateStateMachineCommand, DeleteStateMachineVersionCommand, DescribeStateMachineCommand,
-  DescribeStateMachineForExecutionCommand, ListStateMachineAliasesCommand, ListStateMachineVersionsCommand, ListTagsForResourceCommand,
+  DeleteStateMachineCommand, DescribeStateMachineForExecutionCommand, ListStateMachineAliasesCommand, ListStateMachineVersionsCommand, ListTagsForResourceCommand,
   PublishStateMachineVersionCommand, StartExecutionCommand, TagResourceCommand, UpdateStateMachineAliasCommand, UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,5 +92,27 @@ describe('control plane answers, as recorded against AWS (2026-09)', () => {
     const { executionArn } = await t.client.send(new StartExecutionCommand({ stateMachineArn, name: 'initial-snapshot' }));
     await t.client.send(new UpdateStateMachineCommand({ stateMachineArn, roleArn: 'arn:aws:iam::123456789012:role/Replacement' }));
     expect((await t.client.send(new DescribeStateMachineForExecutionCommand({ executionArn }))).roleArn).toBe(ROLE);
+  });
+
+  it('answers DescribeStateMachineForExecution with the exact text and revision the execution ran, after an update and a deletion', async () => {
+    // The capture's first definition: its spacing, CRLFs, a `\u03bb` escape and `1.00` are all kept (recorded against AWS, 2026-09).
+    const D1 = ' \n{\r\n  "Comment": "retained spacing and unicode \\u03bb",\r\n  "StartAt": "Result",\r\n  "States": { "Result": { "Type": "Pass", "Result": {"revision": "one", "number": 1.00}, "End": true } }\r\n}\n ';
+    const { stateMachineArn, creationDate } = await t.client.send(new CreateStateMachineCommand({ name: 'ExactText', definition: D1, roleArn: ROLE }));
+    const { executionArn } = await t.client.send(new StartExecutionCommand({ stateMachineArn, name: 'initial-snapshot' }));
+    const before = await t.client.send(new DescribeStateMachineForExecutionCommand({ executionArn }));
+    expect(before.definition).toBe(D1);
+    expect(before.updateDate).toEqual(creationDate);
+    expect(before.revisionId).toBeUndefined();
+    const { revisionId, updateDate } = await t.client.send(new UpdateStateMachineCommand({ stateMachineArn, definition: OTHER }));
+    const after = await t.client.send(new DescribeStateMachineForExecutionCommand({ executionArn }));
+    expect(after.definition).toBe(D1);
+    expect(after.updateDate).toEqual(creationDate);
+    expect(after.revisionId).toBeUndefined();
+    // An execution of the updated revision shows that revision's date and id.
+    const { executionArn: second } = await t.client.send(new StartExecutionCommand({ stateMachineArn, name: 'updated' }));
+    await t.client.send(new DeleteStateMachineCommand({ stateMachineArn }));
+    expect((await t.client.send(new DescribeStateMachineForExecutionCommand({ executionArn }))).definition).toBe(D1);
+    const updated = await t.client.send(new DescribeStateMachineForExecutionCommand({ executionArn: second }));
+    expect(updated).toMatchObject({ definition: OTHER, updateDate: updateDate, revisionId });
   });
 });
