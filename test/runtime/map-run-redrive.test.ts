@@ -262,11 +262,15 @@ describe('a redriven Map Run on the file store, its process killed in the middle
     child.on('exit', (code, signal) => (signal === 'SIGKILL' || code === 0 ? resolve(out) : reject(new Error(`worker ${mode} exited ${code}: ${err}`))));
   });
 
-  it('is finished by the next process: the children in flight resumed, each redriven once', async () => {
+  /**
+   * The worker killed in the redrive while x hangs, then resumed by a new process: the result
+   * the resumed run printed (SUCCEEDED, x called again, y never), and the histories of x and z.
+   */
+  async function killedInRedriveThenResumed(type?: 'EXPRESS'): Promise<{ x: string[]; z: string[] }> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-map-redrive-'));
-    expect(await run(dir, 'first')).toContain('first FAILED');
-    await run(dir, 'redrive', 'HANGING x');
-    const out = await run(dir, 'resume');
+    expect(await run(dir, 'first', undefined, type)).toContain('first FAILED');
+    await run(dir, 'redrive', 'HANGING x', type);
+    const out = await run(dir, 'resume', undefined, type);
     const result = JSON.parse(out.trim().split('\n').pop()!) as { status: string; output: JsonValue; calls: string[]; replayed: boolean };
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: { items: ['x', 'y', 'z'], charged: [{ charged: 'x' }, { charged: 'y' }, { charged: 'z' }] }, replayed: true });
     // x was in flight when the process died (z may have been too): called again, y never.
@@ -277,37 +281,27 @@ describe('a redriven Map Run on the file store, its process killed in the middle
       const parentArn = 'arn:aws:states:us-east-1:123456789012:execution:Billing:crashy';
       const mapRunArn = mapRunArnOf(await store.read(parentArn));
       const [x, , z] = [0, 1, 2].map((i) => childIdentity(mapRunArn, i, parentArn).executionArn);
-      expect(await executionEvents(store, x!)).toEqual(['ExecutionStarted', 'ExecutionAborted', 'ExecutionRedriven', 'ExecutionSucceeded']);
-      expect(await executionEvents(store, z!)).toEqual(['ExecutionStarted', 'ExecutionFailed', 'ExecutionRedriven', 'ExecutionSucceeded']);
+      return { x: types(await store.read(x!)), z: types(await store.read(z!)) };
     } finally {
       await store.close();
     }
+  }
+  const ends = (events: string[]) => events.filter((t) => t.startsWith('Execution'));
+
+  it('is finished by the next process: the children in flight resumed, each redriven once', async () => {
+    const { x, z } = await killedInRedriveThenResumed();
+    expect(ends(x)).toEqual(['ExecutionStarted', 'ExecutionAborted', 'ExecutionRedriven', 'ExecutionSucceeded']);
+    expect(ends(z)).toEqual(['ExecutionStarted', 'ExecutionFailed', 'ExecutionRedriven', 'ExecutionSucceeded']);
   });
 
   it('with Express children: the child started over and in flight is resumed from its restart, and started over once', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-map-redrive-express-'));
-    expect(await run(dir, 'first', undefined, 'EXPRESS')).toContain('first FAILED');
-    await run(dir, 'redrive', 'HANGING x', 'EXPRESS');
-    const out = await run(dir, 'resume', undefined, 'EXPRESS');
-    const result = JSON.parse(out.trim().split('\n').pop()!) as { status: string; output: JsonValue; calls: string[]; replayed: boolean };
-    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { items: ['x', 'y', 'z'], charged: [{ charged: 'x' }, { charged: 'y' }, { charged: 'z' }] }, replayed: true });
-    expect(result.calls).toContain('x');
-    expect(result.calls).not.toContain('y');
-    const store = await openFileEventStore(dir);
-    try {
-      const parentArn = 'arn:aws:states:us-east-1:123456789012:execution:Billing:crashy';
-      const mapRunArn = mapRunArnOf(await store.read(parentArn));
-      const [x, , z] = [0, 1, 2].map((i) => childIdentity(mapRunArn, i, parentArn).executionArn);
-      expect(await executionEvents(store, x!)).toEqual(['ExecutionStarted', 'ExecutionTimedOut', 'ExecutionRedriven', 'ExecutionSucceeded']);
-      expect(await executionEvents(store, z!)).toEqual(['ExecutionStarted', 'ExecutionFailed', 'ExecutionRedriven', 'ExecutionSucceeded']);
-      // Started over: its run after the redrive begins at its first state, once.
-      for (const child of [x!, z!]) {
-        const events = types(await store.read(child));
-        expect(events.slice(events.indexOf('ExecutionRedriven'), events.indexOf('ExecutionRedriven') + 2)).toEqual(['ExecutionRedriven', 'PassStateEntered']);
-        expect(events.filter((t) => t === 'PassStateEntered')).toHaveLength(2);
-      }
-    } finally {
-      await store.close();
+    const { x, z } = await killedInRedriveThenResumed('EXPRESS');
+    expect(ends(x)).toEqual(['ExecutionStarted', 'ExecutionTimedOut', 'ExecutionRedriven', 'ExecutionSucceeded']);
+    expect(ends(z)).toEqual(['ExecutionStarted', 'ExecutionFailed', 'ExecutionRedriven', 'ExecutionSucceeded']);
+    // Started over: its run after the redrive begins at its first state, once.
+    for (const events of [x, z]) {
+      expect(events.slice(events.indexOf('ExecutionRedriven'), events.indexOf('ExecutionRedriven') + 2)).toEqual(['ExecutionRedriven', 'PassStateEntered']);
+      expect(events.filter((t) => t === 'PassStateEntered')).toHaveLength(2);
     }
   });
 });
