@@ -23,10 +23,12 @@ function cloneJson(v: JsonValue): JsonValue {
   return out;
 }
 
-function pathFailure(path: string, field: string, ctx: PathContext): AslError {
-  // AWS records this as States.Runtime (not States.ParameterPathFailure) and always shows the
-  // state's effective input, even when the path reads the context object or a variable.
-  return new AslError(StatesErrors.Runtime, `The JSONPath '${path}' specified for the field '${field}' could not be found in the input '${JSON.stringify(ctx.input)}'`);
+function pathFailure(path: string, field: string, ctx: PathContext, templateField: string): AslError {
+  // AWS records this as States.Runtime (not States.ParameterPathFailure) and shows the state's
+  // effective input, even when the path reads the context object or a variable; but a Map's
+  // ItemSelector reading the context object shows that object (recorded against AWS (2026-09)).
+  const shown = templateField === 'ItemSelector' && path.startsWith('$$') ? ctx.context : ctx.input;
+  return new AslError(StatesErrors.Runtime, `The JSONPath '${path}' specified for the field '${field}' could not be found in the input '${JSON.stringify(shown)}'`);
 }
 
 function compileDynamic(field: string, expression: JsonValue, templateField: string): Builder {
@@ -46,7 +48,7 @@ function compileDynamic(field: string, expression: JsonValue, templateField: str
       throw new AslError(StatesErrors.Runtime, cause);
     };
   }
-  return compileRequiredPath(expression, (ctx) => pathFailure(expression, field, ctx));
+  return compileRequiredPath(expression, (ctx) => pathFailure(expression, field, ctx, templateField));
 }
 
 /** Returns null for a subtree without any `.$` field: the caller then shares a constant copy. */

@@ -1,4 +1,5 @@
 import type { AnyActorLogic, AnyActorRef, AnyStateMachine } from 'xstate';
+import type { OwnedVariables } from './variable-ledger.js';
 import type { Branch, QueryLanguage, State } from '../asl/definition.js';
 import type { JsonataBindings } from '../asl/jsonata/evaluate-jsonata.js';
 import { MAX_JSON_DEPTH, type JsonValue } from '../asl/json-value.js';
@@ -196,6 +197,8 @@ export class ScopeRuntime {
   readonly role: ScopeRole;
   readonly contextExtras: Record<string, JsonValue>;
   variables: Record<string, JsonValue>;
+  /** The variables this scope assigned itself, as the execution's total counts them (see variable-ledger.ts). */
+  ownedVariables: OwnedVariables | undefined;
   self!: AnyActorRef;
   data: JsonValue;
   target: string | undefined;

@@ -1,4 +1,5 @@
 import type { Branch, State } from '../asl/definition.js';
+import { VariableLimitError } from './variable-ledger.js';
 import type { JsonValue } from '../asl/json-value.js';
 import { FieldValueError, isAslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
@@ -48,11 +49,12 @@ export function runStep(rt: ScopeRuntime, event: ScopeEvent | undefined, work: (
     let { error, cause } = rt.toFailure(e);
     // AWS reports a missing Parameters path of a Pass state as a runtime error.
     if (rt.active.state.Type === 'Pass' && error === StatesErrors.ParameterPathFailure) error = StatesErrors.Runtime;
-    if (error === StatesErrors.QueryEvaluationError) recordEvaluationFailed(rt, error, cause, e instanceof FieldValueError ? e.field : undefined);
+    const evaluation = error === StatesErrors.QueryEvaluationError || e instanceof VariableLimitError;
+    if (evaluation) recordEvaluationFailed(rt, error, cause, e instanceof FieldValueError || e instanceof VariableLimitError ? e.field : undefined);
     const state = rt.active.state as { Type: string; Retry?: unknown; Catch?: unknown };
     if ((state.Retry || state.Catch) && !rt.active.catching) handleFailure(rt, error, cause);
     else {
-      if (error === StatesErrors.QueryEvaluationError && (state.Type === 'Map' || state.Type === 'Parallel')) rt.record(`${state.Type as 'Map'}StateFailed`);
+      if (evaluation && (state.Type === 'Map' || state.Type === 'Parallel')) rt.record(`${state.Type as 'Map'}StateFailed`);
       failScope(rt, error, cause);
     }
   }

@@ -302,6 +302,27 @@ function placeOf(runtime: Runtime): { region: string; account: string } {
   return { region: parts[3]!, account: parts[4]! };
 }
 
+/**
+ * TestState takes a Pass state's `"Result": null` as no Result: the state passes its input on,
+ * and the inspection data is that of a Pass without Result (recorded against AWS (2026-09)).
+ */
+function withoutNullResult(state: StateDef): StateDef {
+  if (state.Type !== 'Pass' || !('Result' in state) || state.Result !== null) return state;
+  const { Result: _result, ...rest } = state;
+  return rest as StateDef;
+}
+
+const STATE_PREFIX = /^An error occurred while executing the state '[^']*' \(entered at the event id #\d+\)\. /;
+
+/**
+ * TestState's causes are the bare message: none has the "An error occurred while executing the
+ * state …" prefix an execution's failure gets (recorded against AWS (2026-09): missing paths,
+ * ResultPath conflicts, Choice paths, intrinsic function and JSONata failures).
+ */
+function withoutStatePrefix(cause: string | undefined): string | undefined {
+  return cause === undefined ? undefined : cause.replace(STATE_PREFIX, '');
+}
+
 /** API:TestState: one state in isolation, with its outcome, next state and (DEBUG/TRACE) inspection data. */
 const testState: Action = async (f, { runtime }) => {
   const text = f.string('definition', { max: REGISTRY_LIMITS.definitionBytes });
@@ -319,7 +340,9 @@ const testState: Action = async (f, { runtime }) => {
   const input = parseJson(inputText, notJsonInput);
   const variables = variablesText !== undefined ? parseJson(variablesText, notJsonVariables) : undefined;
   if (variables !== undefined && (typeof variables !== 'object' || variables === null || Array.isArray(variables))) throw validationError('variables must be a JSON object.');
-  const { name, state, queryLanguage, inMap } = pickState(parseJson(text, notJsonDefinition), stateName);
+  const picked = pickState(parseJson(text, notJsonDefinition), stateName);
+  const { name, queryLanguage, inMap } = picked;
+  const state = withoutNullResult(picked.state);
   checkTestable(state, mock, roleArn);
   if (mock) checkMockResult(state, mock);
   checkStateConfiguration(config, state, name, mock);
@@ -366,7 +389,7 @@ const testState: Action = async (f, { runtime }) => {
   else if (exited) status = 'SUCCEEDED';
   else status = 'FAILED';
   const error = status === 'SUCCEEDED' ? undefined : failedWith;
-  const cause = status === 'SUCCEEDED' ? undefined : (failureDetails.cause as string | undefined);
+  const cause = status === 'SUCCEEDED' ? undefined : withoutStatePrefix(failureDetails.cause as string | undefined);
   const errorDetails = errorDetailsOf(state, error, status, retry);
   return compact({
     output: status === 'SUCCEEDED' || status === 'CAUGHT_ERROR' ? JSON.stringify(output ?? null) : undefined,

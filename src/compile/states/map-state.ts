@@ -73,7 +73,7 @@ interface MapPlan {
   /** The input of iteration `index` (ItemSelector applied); `extras` is its `$$.Map` entry. */
   inputFor(index: number, item: JsonValue, extras: Record<string, JsonValue>): JsonValue;
   /** `$$.Map.Item.Source` of iteration `index`: STATE_DATA, or the S3 URI an ItemReader read it from. */
-  sourceOf(index: number): string;
+  sourceOf(index: number): string | undefined;
   /** Kept for a retry: the effective input the plan was made from. */
   effective: JsonValue;
   /** A Distributed Map's ResultWriter, its Parameters or Arguments resolved. */
@@ -134,7 +134,7 @@ function continueJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonV
   launch(rt, state, {
     items, maxConcurrency, toleratedCount, toleratedPercentage, effective, writer,
     inputFor: (_index, item, extras) => selector === undefined ? item : applyParameters(rt, effective, selector, field, extras),
-    sourceOf: sourcesOf(sources, items !== list ? items : undefined),
+    sourceOf: isDistributed(state) ? sourcesOf(sources, items !== list ? items : undefined) : noSource,
   }, true, mapRunArn);
 }
 
@@ -242,6 +242,11 @@ function sourcesOf(sources: ItemSources | undefined, batches?: JsonValue[]): (in
 }
 
 const stateData = (): string => STATE_DATA;
+/**
+ * An inline Map's context has no `Map.Item.Source` (only Index and Value): reading it fails
+ * with States.Runtime, as recorded against AWS (2026-09), whatever DG:input-output-contextobject shows.
+ */
+const noSource = (): undefined => undefined;
 
 /** `read`: the items an ItemReader read (in place of `Items`). */
 async function jsonataPlan(rt: ScopeRuntime, state: MapState, raw: JsonValue, read?: JsonValue[], sources?: ItemSources): Promise<MapPlan> {
@@ -259,7 +264,7 @@ async function jsonataPlan(rt: ScopeRuntime, state: MapState, raw: JsonValue, re
   const toleratedCount = (await evaluateNumberField(rt, state.ToleratedFailureCount, states, 'ToleratedFailureCount', 'integer')) ?? 0;
   const toleratedPercentage = (await evaluateNumberField(rt, state.ToleratedFailurePercentage, states, 'ToleratedFailurePercentage', 'number')) ?? 0;
   const inputs: JsonValue[] = [];
-  const sourceOf = sourcesOf(sources);
+  const sourceOf = isDistributed(state) ? sourcesOf(sources) : noSource;
   for (let i = 0; i < items.length; i++) {
     inputs.push(state.ItemSelector === undefined ? items[i]! : ((await evaluateField(rt, state.ItemSelector, states, 'ItemSelector', mapContext(i, items[i]!, sourceOf(i)))) as JsonValue));
   }
@@ -292,7 +297,8 @@ function jsonataText(value: string): string {
 
 const INLINE_CONCURRENCY_CEILING = 40;
 
-const mapContext = (index: number, item: JsonValue, source: string): Record<string, JsonValue> => ({ Map: { Item: { Index: index, Value: item, Source: source } } });
+const mapContext = (index: number, item: JsonValue, source: string | undefined): Record<string, JsonValue> =>
+  ({ Map: { Item: source === undefined ? { Index: index, Value: item } : { Index: index, Value: item, Source: source } } });
 
 /** `startedRun`: the Map Run an ItemReader's read already started (MapRunStarted recorded). */
 function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = false, startedRun?: string): void {

@@ -1,3 +1,4 @@
+import { StatesErrors } from '../../errors/error-names.js';
 import type { ParallelState } from '../../asl/definition.js';
 import type { JsonValue } from '../../asl/json-value.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
@@ -101,7 +102,9 @@ export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: st
     rt.stop(childId(work.attempt, other));
   }
   work.running.clear();
-  if (!willRetry(rt, outcome.error ?? '')) rt.record('ParallelStateFailed');
+  // A branch's States.Runtime fails the execution outright: no ParallelStateFailed (recorded
+  // against AWS (2026-09): a Map's ItemSelector path failure in a branch).
+  if (outcome.error !== StatesErrors.Runtime && !willRetry(rt, outcome.error ?? '')) rt.record('ParallelStateFailed');
   const verdict = handleFailure(rt, outcome.error, outcome.cause);
   if (verdict === 'retry') (rt.active!.work as { input?: JsonValue }).input = work.input;
 }

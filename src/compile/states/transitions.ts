@@ -7,12 +7,16 @@ import { applyOutputPath, applyResult, applyResultSelector } from './state-io.js
 import { AslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
 import { StateExitedDetails, stateEventType } from '../../execution/history-event.js';
+import { checkExecutionVariables, releaseVariables } from '../variable-ledger.js';
 
 /** Records `<Type>StateExited` and moves to `Next`, or ends the scope on `End`. */
 export function exitState(rt: ScopeRuntime, output: JsonValue, next?: string, assigned?: Record<string, JsonValue>): void {
   const a = rt.active!;
   rt.checkPayload(output, a.name);
-  if (assigned) checkAssignedSize(rt, assigned);
+  if (assigned) {
+    checkAssignedSize(rt, assigned);
+    checkExecutionVariables(rt.services, (rt.ownedVariables ??= { variables: () => rt.variables, sizes: new Map() }), assigned, a.name);
+  }
   recordExit(rt, output, assigned);
   applyAssigned(rt, assigned);
   rt.data = output;
@@ -87,6 +91,7 @@ export function goTo(rt: ScopeRuntime, state: State, output: JsonValue, next?: s
   } else {
     rt.outcome = { status: 'SUCCEEDED', output };
     rt.target = END;
+    releaseVariables(rt.services, rt.ownedVariables);
   }
 }
 
@@ -94,4 +99,5 @@ export function goTo(rt: ScopeRuntime, state: State, output: JsonValue, next?: s
 export function failScope(rt: ScopeRuntime, error: string | undefined, cause: string | undefined): void {
   rt.outcome = { status: 'FAILED', error, cause };
   rt.target = END;
+  releaseVariables(rt.services, rt.ownedVariables);
 }

@@ -58,11 +58,16 @@ async function jsonataDeadline(rt: ScopeRuntime, state: WaitState, raw: JsonValu
   return Math.max(now, ms);
 }
 
+const LONG_TEXT = /^[+-]?\d{1,18}$/;
+
 function waitDeadline(rt: ScopeRuntime, state: WaitState, effective: JsonValue): number {
   const now = rt.services.now();
   if (typeof state.Seconds === 'number') return now + state.Seconds * 1000;
   if (state.SecondsPath !== undefined) {
-    const value = evaluatePath(state.SecondsPath, rt.pathContext(effective));
+    const found = evaluatePath(state.SecondsPath, rt.pathContext(effective));
+    // A string of digits is read as its number: "1" waits a second, in an execution and in
+    // TestState alike (recorded against AWS (2026-09)).
+    const value = typeof found === 'string' && LONG_TEXT.test(found) ? Number(found) : found;
     if (value === undefined) throw new AslError(StatesErrors.Runtime, `Invalid path '${state.SecondsPath}' : No results for path: ${state.SecondsPath}`);
     if (typeof value !== 'number' || !Number.isInteger(value)) {
       throw new AslError(StatesErrors.Runtime, `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${JSON.stringify(value)}`);

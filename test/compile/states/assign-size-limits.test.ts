@@ -47,3 +47,44 @@ describe('the sizes of the variables a state assigns', () => {
     expect((await run(assigning({ x: pad(262_143) }), { payloadBytes: Infinity }).done).status).toBe('SUCCEEDED');
   });
 });
+
+// Recorded against AWS (2026-09): 43 states each assigning a distinct 250000-character string
+// (250002 bytes of JSON text) fail on the 42nd, 42 × 250002 − 10485760 = 14324 bytes past the
+// execution's 10 MiB of variables, with EvaluationFailed (location "Assign") then ExecutionFailed.
+describe("the execution's total of workflow variables", () => {
+  const chain = (count: number, name: (i: number) => string): StateMachineDefinition => {
+    const states: StateMachineDefinition['States'] = {};
+    for (let i = 1; i <= count; i++) states[`Assign${i}`] = { Type: 'Pass', Assign: { [name(i)]: pad(250_000) }, ...(i < count ? { Next: `Assign${i + 1}` } : { End: true }) };
+    return { QueryLanguage: 'JSONata', StartAt: 'Assign1', States: states };
+  };
+  const cause = "Execution total variable size limit exceeded. State 'Assign42' assigned variables that exceed the total execution limit by 14324 bytes.";
+
+  it('fails the state that takes it past 10 MiB, by how much, recording EvaluationFailed at Assign as AWS does', async () => {
+    const execution = run(chain(43, (i) => `v${i}`));
+    expect(await execution.done).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded', cause });
+    expect(execution.events.slice(-3).map((e) => [e.id, e.previousEventId, e.type])).toEqual([[84, 83, 'PassStateEntered'], [85, 84, 'EvaluationFailed'], [86, 85, 'ExecutionFailed']]);
+    expect(execution.events[84]!.evaluationFailedEventDetails).toEqual({ error: 'States.DataLimitExceeded', cause, location: 'Assign', state: 'Assign42' });
+  });
+
+  it('counts a variable assigned again once, at its new size', async () => {
+    expect((await run(chain(43, (i) => `v${i % 5}`)).done).status).toBe('SUCCEEDED');
+  });
+
+  it("counts a Map iteration's variables while it runs and gives them back when it ends", async () => {
+    const def: StateMachineDefinition = {
+      QueryLanguage: 'JSONata', StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map', Items: '{% [1..50] %}', MaxConcurrency: 1,
+          ItemProcessor: { StartAt: 'A', States: { A: { Type: 'Pass', Assign: { local: pad(250_000) }, End: true } } },
+          Output: '{% $count($states.result) %}', End: true,
+        },
+      },
+    };
+    expect(await run(def).done).toMatchObject({ status: 'SUCCEEDED', output: 50 });
+  });
+
+  it('is lifted with the payload limit', async () => {
+    expect((await run(chain(43, (i) => `v${i}`), { payloadBytes: Infinity }).done).status).toBe('SUCCEEDED');
+  });
+});
