@@ -801,7 +801,7 @@ export class ExecutionJournal {
         const c = r.parked.find((p) => p.kind === 'task' && r.startedIds.get(p.requestId) === next.previousEventId) as Extract<Command, { kind: 'task' }> | undefined;
         if (!c) return false;
         r.startedIds.set(c.requestId, next.id);
-        this.announceSubmitted(undefined, c, input.output as JsonValue);
+        this.announceSubmitted(undefined, c.actor, c.submitted, input.output as JsonValue);
         return true;
       }
       case 'task.succeeded':
@@ -1222,11 +1222,11 @@ export class ExecutionJournal {
    * Records that a `.waitForTaskToken` send answered (TaskSubmitted), while its task is still
    * waiting for its token: like TaskStarted, an event straight on the task's scope.
    */
-  private announceSubmitted(task: InFlightTask | undefined, c: Extract<Command, { kind: 'task' }>, output: JsonValue): void {
-    if (!c.submitted || (task !== undefined && this.taskFor(task.requestId) !== task)) return;
-    this.inStep(c.actor, () => {
+  private announceSubmitted(task: InFlightTask | undefined, actor: AnyActorRef, submitted: ((output: JsonValue) => void) | undefined, output: JsonValue): void {
+    if (!submitted || (task !== undefined && this.taskFor(task.requestId) !== task)) return;
+    this.inStep(actor, () => {
       try {
-        c.submitted!(output);
+        submitted(output);
       } catch (err) {
         if (!(err instanceof ReplayDiverged)) throw err;
         this.crash(err);
@@ -1404,12 +1404,12 @@ export class ExecutionJournal {
     heartbeatCancel: (() => void) | undefined = undefined;
     withdraw: (() => void) | undefined = undefined;
     readonly #journal: ExecutionJournal;
-
-    readonly #command: Extract<Command, { kind: 'task' }>;
+    /** The command's TaskSubmitted recorder (a .waitForTaskToken integration's only), not the command: a parked task keeps this alone. */
+    readonly #submitted: ((output: JsonValue) => void) | undefined;
 
     constructor(journal: ExecutionJournal, c: Extract<Command, { kind: 'task' }>, readonly releaseClock: () => void) {
       this.#journal = journal;
-      this.#command = c;
+      this.#submitted = c.submitted;
       this.actor = c.actor;
       this.requestId = c.requestId;
       this.heartbeatSeconds = c.heartbeatSeconds;
@@ -1418,7 +1418,7 @@ export class ExecutionJournal {
 
     taskOutcome(outcome: TaskOutcome): void {
       if (outcome.kind === 'callback') {
-        if (outcome.submitted !== undefined) this.#journal.announceSubmitted(this, this.#command, outcome.submitted);
+        if (outcome.submitted !== undefined) this.#journal.announceSubmitted(this, this.actor, this.#submitted, outcome.submitted);
         this.releaseClock();
       } else this.#journal.settleTask(this, outcome);
     }

@@ -97,7 +97,8 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
     kind: 'task', actor: rt.self, requestId, scheduledEventId, stateName: a.name, resource: state.Resource, input: work.parameters,
     token: requestId, timeoutSeconds: work.timeoutSeconds, heartbeatSeconds: work.heartbeatSeconds, attempt: a.retryCount,
     started: (workerName) => taskStarted(rt, state, requestId, workerName),
-    submitted: (output) => taskSubmitted(rt, state, requestId, output),
+    // Only a .waitForTaskToken integration records one: no closure kept by every other task in flight.
+    submitted: work.resource.kind === 'integration' && work.resource.pattern === 'waitForTaskToken' ? (output) => taskSubmitted(rt, state, requestId, output) : undefined,
   });
 }
 
