@@ -1207,15 +1207,7 @@ export class ExecutionJournal {
    * sent to the actor as a step: one XState macrostep less per task.
    */
   private announceStarted(c: Extract<Command, { kind: 'task' }>, workerName?: string): void {
-    this.inStep(c.actor, () => {
-      try {
-        c.started(workerName);
-      } catch (err) {
-        // What a failing actor step would have reported (see Services.error).
-        if (!(err instanceof ReplayDiverged)) throw err;
-        this.crash(err);
-      }
-    });
+    this.recordOnTaskScope(c.actor, c.started, workerName);
   }
 
   /**
@@ -1224,10 +1216,19 @@ export class ExecutionJournal {
    */
   private announceSubmitted(task: InFlightTask | undefined, actor: AnyActorRef, submitted: ((output: JsonValue) => void) | undefined, output: JsonValue): void {
     if (!submitted || (task !== undefined && this.taskFor(task.requestId) !== task)) return;
+    this.recordOnTaskScope(actor, submitted, output);
+  }
+
+  /**
+   * Records a task's event straight on its scope, in a step of its own (TaskStarted,
+   * TaskSubmitted); `record` and its argument come apart so that a task's start makes no closure.
+   */
+  private recordOnTaskScope<T>(actor: AnyActorRef, record: (value: T) => void, value: T): void {
     this.inStep(actor, () => {
       try {
-        submitted(output);
+        record(value);
       } catch (err) {
+        // What a failing actor step would have reported (see Services.error).
         if (!(err instanceof ReplayDiverged)) throw err;
         this.crash(err);
       }
