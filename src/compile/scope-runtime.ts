@@ -97,13 +97,19 @@ const ABORTABLE = new Set(['Task', 'Wait', 'Map', 'Parallel']);
  * Parallel that failed recorded its *StateFailed, and a Fail state is terminal: neither is aborted.
  * A scope that ended before its container read its outcome is over, not aborted.
  */
-export function abortedEventOf(scope: ScopeRuntime | undefined): HistoryEventType | undefined {
+function abortedEventOf(scope: ScopeRuntime | undefined): HistoryEventType | undefined {
   const type = scope?.active?.state.Type;
   if (type === undefined || !ABORTABLE.has(type)) return undefined;
   const outcome = scope!.outcome?.status;
   if (outcome === 'SUCCEEDED') return undefined;
   if (outcome === 'FAILED' && type !== 'Task' && type !== 'Wait') return undefined;
   return `${type}StateAborted` as HistoryEventType;
+}
+
+/** Records the abort of the state `scope` was in, if it is aborted (see abortedEventOf), on `frame`'s thread. */
+export function recordAbortOf(rt: ScopeRuntime, frame: HistoryFrame, scope: ScopeRuntime | undefined): void {
+  const aborted = abortedEventOf(scope);
+  if (aborted) rt.services.record(frame, aborted, undefined, false);
 }
 
 /** What a redrive of a Map Run starts from. */

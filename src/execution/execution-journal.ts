@@ -106,7 +106,7 @@ export interface JournalEnvironment {
   tokenOwners?: Map<string, ExecutionJournal>;
   /**
    * Whether the state machine of this ARN is being deleted (DeleteStateMachine): an execution
-   * of it ends at its next state transition (see stateMachineDeleted()).
+   * of it ends when the state it waits in ends (see stateMachineDeleted()).
    */
   stateMachineDeleting?: (stateMachineArn: string) => boolean;
 }

@@ -24,7 +24,7 @@ export type RecordedInput =
   | { kind: 'task.succeeded'; output: unknown }
   | { kind: 'task.failed' | 'task.timedOut'; error: string; cause?: string; phase?: 'schedule' }
   | { kind: 'execution.timedOut' | 'execution.aborted' | 'execution.failed'; error?: string; cause?: string }
-  /** DeleteStateMachine: the execution's next state transition ended it (see state-machine-deletion.ts). */
+  /** DeleteStateMachine: the end of the state it waited in ended it instead (see state-machine-deletion.ts). */
   | { kind: 'execution.deleted' }
   | { kind: 'timer' };
 

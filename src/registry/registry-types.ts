@@ -64,7 +64,7 @@ export interface StateMachineRecord extends StateMachineConfig {
   /**
    * DeleteStateMachine was called while executions ran (API:DeleteStateMachine): described as
    * DELETING, refuses what AWS refuses with StateMachineDeleting, and goes once they have ended,
-   * each at its next state transition (see execution/state-machine-deletion.ts).
+   * each when the state it waits in ends (see execution/state-machine-deletion.ts).
    */
   deleting?: boolean;
 }

@@ -332,7 +332,7 @@ export class StateMachineRegistry {
 
   /**
    * Whether the state machine is DELETING, as last loaded (see refresh): its executions end at
-   * their next state transition. A Distributed Map's children run as executions of
+   * the end of the state each waits in. A Distributed Map's children run as executions of
    * `<name>/<label>`, a part of state machine `<name>`.
    */
   isDeleting(stateMachineArn: string): boolean {

@@ -160,7 +160,7 @@ export class Runtime {
     this.place = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' };
     const registry = options.registry ?? (this.store instanceof FileEventStore ? jsonFileRegistryPersistence(join(dirname(this.store.file), REGISTRY_FILE)) : memoryRegistryPersistence());
     // DeleteStateMachine waits for a state machine's RUNNING executions (API:DeleteStateMachine),
-    // which end at their next state transition (JournalEnvironment.stateMachineDeleting).
+    // which end when the state each waits in ends (JournalEnvironment.stateMachineDeleting).
     const hasRunningExecutions = async (stateMachineArn: string) => (await this.store.list({ stateMachineArn, status: 'RUNNING', maxResults: 1 })).items.length > 0;
     this.stateMachines = new StateMachineRegistry(registry, this.place, () => this.clock.now(), hasRunningExecutions);
     const clock = this.clock;

@@ -9,7 +9,7 @@ import { HistoryFrame } from '../../execution/history-frame.js';
 import { IterationDetails } from '../../execution/history-event.js';
 import type { AnyActorRef } from 'xstate';
 import { childLogicFor } from '../instant-scope.js';
-import { abortedEventOf, redrivePointsOf, ScopeRuntime, type ChildScopes, type RedrivePoint, type RedrivenMapRun, type ScopeOutcome } from '../scope-runtime.js';
+import { recordAbortOf, redrivePointsOf, ScopeRuntime, type ChildScopes, type RedrivePoint, type RedrivenMapRun, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
@@ -550,8 +550,7 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
   // recorded; the Map has not yet read its done event) is over, not aborted: an iteration of
   // instant states ends in the step that starts it, before any other iteration's outcome is read.
   const abortFrame = new HistoryFrame(failed.jobFrame!.source);
-  const own = abortedEventOf(work.inFlight.get(index));
-  if (own) rt.services.record(abortFrame, own, undefined, false);
+  recordAbortOf(rt, abortFrame, work.inFlight.get(index));
   const inFlight = work.workers.filter((w) => w.job !== undefined).sort((x, y) => x.job! - y.job!);
   for (const worker of inFlight) {
     const child = childOf(rt, worker.id);
@@ -559,8 +558,7 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
     if (run) endAbortedRun(rt, run, child);
     if (child === undefined || child.getSnapshot().status === 'active') {
       rt.services.record(abortFrame, 'MapIterationAborted', new IterationDetails(worker.job!, rt.active!.name), false);
-      const aborted = child && abortedEventOf(scopeOf(child));
-      if (aborted) rt.services.record(abortFrame, aborted, undefined, false);
+      if (child) recordAbortOf(rt, abortFrame, scopeOf(child));
     }
     rt.stop(worker.id);
     worker.job = undefined;

@@ -3,7 +3,7 @@ import type { ParallelState } from '../../asl/definition.js';
 import type { JsonValue } from '../../asl/json-value.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
 import { childLogicFor } from '../instant-scope.js';
-import { abortedEventOf, redrivePointsOf, ScopeRuntime, type ChildScopes, type ScopeOutcome } from '../scope-runtime.js';
+import { recordAbortOf, redrivePointsOf, ScopeRuntime, type ChildScopes, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
@@ -93,12 +93,10 @@ export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: st
   // order; all threaded on the event the failure came from. A branch that has ended but whose
   // outcome is not read yet is over, not aborted.
   const abortFrame = new HistoryFrame(work.frames[index]!.source);
-  const own = abortedEventOf(work.inFlight.get(index));
-  if (own) rt.services.record(abortFrame, own, undefined, false);
+  recordAbortOf(rt, abortFrame, work.inFlight.get(index));
   for (const other of [...work.running].sort((x, y) => x - y)) {
     const scope = work.inFlight.get(other);
-    const aborted = scope?.outcome === undefined ? abortedEventOf(scope) : undefined;
-    if (aborted) rt.services.record(abortFrame, aborted, undefined, false);
+    if (scope?.outcome === undefined) recordAbortOf(rt, abortFrame, scope);
     rt.stop(childId(work.attempt, other));
   }
   work.running.clear();
