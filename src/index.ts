@@ -43,7 +43,7 @@ export type {
 export { StateMachineRegistry, memoryRegistryPersistence, jsonFileRegistryPersistence, checkName, parseStatesArn, parseStateMachineArn } from './registry/index.js';
 export type {
   RegistryPersistence, ResolvedStateMachine, StateMachineView, StateMachineType, StateMachineVersion, StateMachineAlias, RoutingEntry, Tag,
-  CreateStateMachineInput, UpdateStateMachineInput,
+  CreateStateMachineInput, UpdateStateMachineInput, EncryptionConfiguration, StateMachineRevision,
 } from './registry/index.js';
 export { Activities, ActivityRegistry, ActivityTaskQueue, ACTIVITY_STREAM } from './activities/index.js';
 export type { ActivityDescription, ActivityTag, ActivityTaskGrant, ActivityWork, ActivityWorkFunction, ActivityWorker } from './activities/index.js';

@@ -7,6 +7,8 @@ export interface ApiContext {
   signal: AbortSignal;
   /** Longest wait of GetActivityTask, 60 s as AWS. */
   activityPollMs: number;
+  /** The request's X-Amzn-Trace-Id HTTP header: StartExecution and StartSyncExecution take it over the body's traceHeader. */
+  traceHeader?: string;
 }
 
 /** One API action: the request's members in, the response's members out. */

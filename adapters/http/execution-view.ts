@@ -1,5 +1,6 @@
 import { eventDetailsOf, type HistoryEvent } from '../../src/execution/history-event.js';
 import type { Runtime } from '../../src/runtime/create-runtime.js';
+import type { StateMachineRevision } from '../../src/registry/registry-types.js';
 import { StepwiseError } from '../../src/errors/stepwise-error.js';
 import type { ExecutionMetadata, ExecutionStatus } from '../../src/store/event-store.js';
 import { compact, epochSeconds } from './aws-json-protocol.js';
@@ -10,7 +11,7 @@ export interface ExecutionExtra {
   /** The text the definition was submitted as (Runtime.executionMetadata), where known. */
   definitionText?: string;
   /** The state machine revision it ran (StartExecution through the registry). */
-  revision?: { updateDate: number; revisionId?: string };
+  revision?: StateMachineRevision;
   input?: unknown;
   testCase?: string;
   stateMachineName?: string;
@@ -22,6 +23,8 @@ export interface ExecutionExtra {
   mapRunArn?: string;
   /** An EXPRESS state machine's execution (a Distributed Map's Express child too). */
   type?: 'EXPRESS';
+  /** Its X-Ray trace header (src/runtime/trace-header.ts). */
+  traceHeader?: string;
 }
 
 /** An execution as its metadata and events describe it: what DescribeExecution and ListExecutions show. */
@@ -95,6 +98,7 @@ export function describeExecutionResponse(facts: ExecutionFacts): Record<string,
     input: JSON.stringify(extra.input === undefined ? {} : extra.input), inputDetails: { included: true },
     output: outcome.output, outputDetails: outcome.output !== undefined ? { included: true } : undefined,
     error: outcome.error, cause: outcome.cause,
+    traceHeader: extra.traceHeader,
     mapRunArn: extra.mapRunArn,
     stateMachineVersionArn: extra.stateMachineVersionArn, stateMachineAliasArn: extra.stateMachineAliasArn,
     redriveCount: facts.redriveCount, redriveDate: epochSeconds(facts.redriveDate),

@@ -1,3 +1,4 @@
+import { ENCRYPTION_TYPES, type EncryptionConfiguration } from '../../src/registry/encryption.js';
 import type { Tag } from '../../src/registry/registry-types.js';
 import { ApiError, validationError } from './aws-json-protocol.js';
 
@@ -142,6 +143,20 @@ export class RequestFields {
       tag.optionalString('value', { max: 256 });
     }
     return this.optionalList<Tag>(key);
+  }
+
+  /**
+   * API:EncryptionConfiguration with its request-shape constraints (a required `type`, a key of 1
+   * to 2,048 characters, a reuse period of 60 to 900 seconds), in AWS's words (recorded 2026-09);
+   * what the values mean is the registry's to check (src/registry/encryption.ts).
+   */
+  optionalEncryptionConfiguration(key = 'encryptionConfiguration'): EncryptionConfiguration | undefined {
+    const c = this.optionalFields(key);
+    if (!c) return undefined;
+    const type = c.optionalEnum('type', ENCRYPTION_TYPES) ?? (c.string('type') as never);
+    const kmsKeyId = c.optionalString('kmsKeyId', { min: 1, max: 2048 });
+    const reuse = c.optionalNumber('kmsDataKeyReusePeriodSeconds', { integer: true, min: 60, max: 900 });
+    return { type, ...(kmsKeyId !== undefined ? { kmsKeyId } : {}), ...(reuse !== undefined ? { kmsDataKeyReusePeriodSeconds: reuse } : {}) };
   }
 
   /**

@@ -117,7 +117,11 @@ export class StepFunctionsServer {
     res.on('close', () => disconnected.abort());
     try {
       const body = await readJsonBody(req, this.options.maxRequestBytes ?? MAX_REQUEST_BYTES);
-      const ctx: ApiContext = { runtime: this.options.runtime, signal: disconnected.signal, activityPollMs: this.options.activityPollMs ?? 60_000 };
+      const traceHeader = req.headers['x-amzn-trace-id'];
+      const ctx: ApiContext = {
+        runtime: this.options.runtime, signal: disconnected.signal, activityPollMs: this.options.activityPollMs ?? 60_000,
+        ...(typeof traceHeader === 'string' ? { traceHeader } : {}),
+      };
       sendJson(res, 200, await action(new RequestFields(body), ctx));
     } catch (e) {
       if (e instanceof ApiError && e.status === 413) res.setHeader('Connection', 'close');

@@ -1,6 +1,7 @@
 import type { JsonValue } from '../asl/json-value.js';
 import { StepwiseError, isStepwiseError } from '../errors/stepwise-error.js';
 import { parseStatesArn } from '../registry/names.js';
+import type { EncryptionConfiguration } from '../registry/encryption.js';
 import { isTaskFailure } from '../resources/task-handlers.js';
 import type { EventStore } from '../store/event-store.js';
 import { ActivityRegistry, type ActivityDescription, type ActivityTag } from './activity-registry.js';
@@ -76,8 +77,8 @@ export class Activities implements ActivityDispatcher {
     this.registry = new ActivityRegistry(options.store, options.region, options.accountId, options.now);
   }
 
-  async create(request: { name: string; tags?: ActivityTag[] }): Promise<{ activityArn: string; creationDate: Date }> {
-    const created = await this.registry.create(request.name, request.tags);
+  async create(request: { name: string; tags?: ActivityTag[]; encryptionConfiguration?: EncryptionConfiguration }): Promise<{ activityArn: string; creationDate: Date }> {
+    const created = await this.registry.create(request.name, request.tags, request.encryptionConfiguration);
     return { activityArn: created.activityArn, creationDate: created.creationDate };
   }
 

@@ -1,6 +1,8 @@
 import type { HistoryEvent } from '../execution/history-event.js';
 import type { EventStore } from '../store/event-store.js';
 import { checkName, parseStatesArn, statesArn } from '../registry/names.js';
+import { AWS_OWNED_KEY, checkEncryption, sameEncryption, type EncryptionConfiguration } from '../registry/encryption.js';
+import { StepwiseError } from '../errors/stepwise-error.js';
 import { pageBy } from '../registry/paging.js';
 import { ACTIVITY_STREAM } from '../store/internal-streams.js';
 
@@ -8,6 +10,8 @@ export interface ActivityDescription {
   activityArn: string;
   name: string;
   creationDate: Date;
+  /** As DescribeActivity shows it (AWS_OWNED_KEY when none was given). */
+  encryptionConfiguration: EncryptionConfiguration;
 }
 
 export interface ActivityTag {
@@ -20,6 +24,8 @@ interface ActivityRecord {
   name: string;
   creationDate: number;
   tags: ActivityTag[];
+  /** Checked (see registry/encryption.ts); left out for AWS_OWNED_KEY, and by earlier versions. */
+  encryptionConfiguration?: EncryptionConfiguration;
 }
 
 /**
@@ -51,15 +57,26 @@ export class ActivityRegistry {
     return statesArn({ region: this.region, accountId: this.accountId }, 'activity', name);
   }
 
-  /** Idempotent by name, as AWS's CreateActivity: a second call returns the first activity (tags are not changed). */
-  create(name: string, tags: ActivityTag[] = []): Promise<ActivityDescription> {
+  /**
+   * Idempotent by name and encryption, as AWS's CreateActivity: a second call returns the first
+   * activity (tags are not changed); one with another encryption configuration (none is
+   * AWS_OWNED_KEY, no reuse period 300) is ActivityAlreadyExists, as recorded against AWS (2026-09).
+   */
+  create(name: string, tags: ActivityTag[] = [], encryption?: EncryptionConfiguration): Promise<ActivityDescription> {
     checkName(name, 'activity');
+    const encryptionConfiguration = checkEncryption(encryption, { region: this.region, accountId: this.accountId });
     return this.mutate(async () => {
       const activityArn = this.arnOf(name);
       const known = this.byArn.get(activityArn);
+      if (known && !sameEncryption(known.encryptionConfiguration, encryptionConfiguration)) {
+        throw new StepwiseError('ActivityAlreadyExists', `Activity Already Exists: '${activityArn}'`);
+      }
       if (known) return describe(known);
-      const record: ActivityRecord = { activityArn, name, creationDate: this.now(), tags };
-      await this.append('ActivityCreated', { activityArn, name, creationDate: record.creationDate, tags: tags.map((t) => ({ ...t })) });
+      const custom = encryptionConfiguration.type === 'AWS_OWNED_KEY' ? undefined : encryptionConfiguration;
+      const record: ActivityRecord = { activityArn, name, creationDate: this.now(), tags, ...(custom ? { encryptionConfiguration: custom } : {}) };
+      await this.append('ActivityCreated', {
+        activityArn, name, creationDate: record.creationDate, tags: tags.map((t) => ({ ...t })), ...(custom ? { encryptionConfiguration: { ...custom } } : {}),
+      });
       this.byArn.set(activityArn, record);
       return describe(record);
     });
@@ -126,7 +143,10 @@ export class ActivityRegistry {
     const d = event[detailsKey(type as RegistryEventType)] as Partial<ActivityRecord> | undefined;
     if (!d || typeof d.activityArn !== 'string') return;
     if (type === 'ActivityCreated' && typeof d.name === 'string') {
-      this.byArn.set(d.activityArn, { activityArn: d.activityArn, name: d.name, creationDate: Number(d.creationDate ?? event.timestamp), tags: Array.isArray(d.tags) ? d.tags : [] });
+      this.byArn.set(d.activityArn, {
+        activityArn: d.activityArn, name: d.name, creationDate: Number(d.creationDate ?? event.timestamp), tags: Array.isArray(d.tags) ? d.tags : [],
+        ...(d.encryptionConfiguration ? { encryptionConfiguration: d.encryptionConfiguration } : {}),
+      });
     } else if (type === 'ActivityDeleted') {
       this.byArn.delete(d.activityArn);
     }
@@ -151,5 +171,5 @@ function detailsKey(type: RegistryEventType): string {
 }
 
 function describe(r: ActivityRecord): ActivityDescription {
-  return { activityArn: r.activityArn, name: r.name, creationDate: new Date(r.creationDate) };
+  return { activityArn: r.activityArn, name: r.name, creationDate: new Date(r.creationDate), encryptionConfiguration: { ...(r.encryptionConfiguration ?? AWS_OWNED_KEY) } };
 }

@@ -32,6 +32,8 @@ export type StepwiseErrorCode =
   | 'MissingRequiredParameter'
   | 'InvalidLoggingConfiguration'
   | 'InvalidTracingConfiguration'
+  | 'InvalidEncryptionConfiguration'
+  | 'ActivityAlreadyExists'
   | 'StateMachineDeleting';
 
 export class StepwiseError extends Error {

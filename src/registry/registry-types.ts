@@ -1,4 +1,7 @@
+import type { EncryptionConfiguration } from './encryption.js';
+
 export type StateMachineType = 'STANDARD' | 'EXPRESS';
+export type { EncryptionConfiguration };
 
 export interface LoggingConfiguration {
   level?: 'ALL' | 'ERROR' | 'FATAL' | 'OFF';
@@ -17,6 +20,8 @@ export interface StateMachineConfig {
   type: StateMachineType;
   loggingConfiguration: LoggingConfiguration;
   tracingConfiguration: TracingConfiguration;
+  /** Checked (see encryption.ts); stores written before it was kept lack it, which is AWS_OWNED_KEY. */
+  encryptionConfiguration?: EncryptionConfiguration;
 }
 
 export interface StateMachineVersion extends StateMachineConfig {
@@ -84,7 +89,21 @@ export interface ResolvedStateMachine {
    * The revision it resolved to, as DescribeStateMachineForExecution shows it for the executions
    * it runs: when it was made (`updateDate`) and its revisionId once an update made one.
    */
-  revision?: { updateDate: number; revisionId?: string };
+  revision?: StateMachineRevision;
+}
+
+/**
+ * The revision an execution runs, kept with it for DescribeStateMachineForExecution: recorded
+ * against AWS (2026-09), an execution keeps showing its revision's tracing and encryption after
+ * the state machine is updated (the logging configuration is part of the same revision). Those
+ * are left out by executions stored before they were kept.
+ */
+export interface StateMachineRevision {
+  updateDate: number;
+  revisionId?: string;
+  loggingConfiguration?: LoggingConfiguration;
+  tracingConfiguration?: TracingConfiguration;
+  encryptionConfiguration?: EncryptionConfiguration;
 }
 
 export interface Tag {

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { validateDefinition } from '../asl/validate-definition.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
+import { AWS_OWNED_KEY, checkEncryption } from './encryption.js';
 import { checkName, parseStateMachineArn, statesArn } from './names.js';
 import { pageBy, type Page } from './paging.js';
 import type { RegistryPersistence } from './registry-persistence.js';
 import type {
-  LoggingConfiguration, RegistrySnapshot, ResolvedStateMachine, RoutingEntry, StateMachineAlias, StateMachineConfig,
-  StateMachineRecord, StateMachineType, StateMachineVersion, Tag, TracingConfiguration,
+  EncryptionConfiguration, LoggingConfiguration, RegistrySnapshot, ResolvedStateMachine, RoutingEntry, StateMachineAlias, StateMachineConfig,
+  StateMachineRecord, StateMachineRevision, StateMachineType, StateMachineVersion, Tag, TracingConfiguration,
 } from './registry-types.js';
 
 /** AWS quotas (DG:service-quotas): definitions up to 1 MiB, 50 tags per resource, 1,000 versions and 100 aliases per state machine. */
@@ -20,6 +21,7 @@ export interface CreateStateMachineInput {
   description?: string;
   loggingConfiguration?: LoggingConfiguration;
   tracingConfiguration?: TracingConfiguration;
+  encryptionConfiguration?: EncryptionConfiguration;
   tags?: Tag[];
   publish?: boolean;
   versionDescription?: string;
@@ -30,6 +32,8 @@ export interface UpdateStateMachineInput {
   roleArn?: string;
   loggingConfiguration?: LoggingConfiguration;
   tracingConfiguration?: TracingConfiguration;
+  /** Given, it replaces the state machine's (a customer managed key without a reuse period gets 300 again). */
+  encryptionConfiguration?: EncryptionConfiguration;
   publish?: boolean;
   versionDescription?: string;
 }
@@ -79,7 +83,10 @@ export class StateMachineRegistry {
   async create(input: CreateStateMachineInput): Promise<{ stateMachineArn: string; creationDate: number; stateMachineVersionArn?: string }> {
     const name = checkName(input.name, 'state machine');
     checkVersionDescription(input);
-    const config = checkConfig({ definition: input.definition, roleArn: input.roleArn, type: input.type ?? 'STANDARD', loggingConfiguration: input.loggingConfiguration, tracingConfiguration: input.tracingConfiguration });
+    const config = checkConfig({
+      definition: input.definition, roleArn: input.roleArn, type: input.type ?? 'STANDARD', loggingConfiguration: input.loggingConfiguration, tracingConfiguration: input.tracingConfiguration,
+      encryptionConfiguration: checkEncryption(input.encryptionConfiguration, this.place),
+    });
     const tags = checkTags(input.tags ?? []);
     // A name being deleted is free again once that state machine's executions have ended.
     await this.current();
@@ -88,7 +95,8 @@ export class StateMachineRegistry {
       const existing = this.machines.get(arn);
       if (existing?.deleting) throw deletingError(arn);
       if (existing) {
-        // API:CreateStateMachine is idempotent on name, definition, type, logging and tracing;
+        // API:CreateStateMachine is idempotent on name, definition, type, logging, tracing and
+        // encryption (an omitted one is AWS_OWNED_KEY, an omitted reuse period 300: recorded 2026-09);
         // a different roleArn or tags are ignored (and not applied), as AWS does.
         if (!sameConfig(existing, { ...config, roleArn: existing.roleArn }) || existing.description !== input.description) {
           throw new StepwiseError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
@@ -123,6 +131,11 @@ export class StateMachineRegistry {
     const parsed = parseStateMachineArn(arn);
     // AWS looks the ARN up as a state machine, and a version or alias is none.
     if (parsed.qualifier) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    // Recorded against AWS (2026-09): a new encryption configuration re-encrypts the definition, so
+    // it comes with one (an unchanged key and an AWS owned key's reset too).
+    if (input.encryptionConfiguration !== undefined && input.definition === undefined) {
+      throw new StepwiseError('MissingRequiredParameter', 'The definition must be specified when updating the EncryptionConfiguration');
+    }
     // Recorded against AWS (2026-09): a versionDescription alone is MissingRequiredParameter, checked first.
     if (input.definition === undefined && input.roleArn === undefined && input.loggingConfiguration === undefined && input.tracingConfiguration === undefined) {
       throw new StepwiseError('MissingRequiredParameter', 'Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified');
@@ -135,6 +148,7 @@ export class StateMachineRegistry {
       const config = checkConfig({
         definition: input.definition ?? record.definition, roleArn: input.roleArn ?? record.roleArn, type: record.type,
         loggingConfiguration: input.loggingConfiguration ?? record.loggingConfiguration, tracingConfiguration: input.tracingConfiguration ?? record.tracingConfiguration,
+        encryptionConfiguration: input.encryptionConfiguration !== undefined ? checkEncryption(input.encryptionConfiguration, this.place) : (record.encryptionConfiguration ?? AWS_OWNED_KEY),
       });
       if (!sameConfig(record, config)) {
         Object.assign(record, config);
@@ -550,7 +564,10 @@ function viewOf(r: StateMachineRecord): StateMachineView {
 }
 
 function pickConfig(c: StateMachineConfig): StateMachineConfig {
-  return structuredClone({ definition: c.definition, roleArn: c.roleArn, type: c.type, loggingConfiguration: c.loggingConfiguration, tracingConfiguration: c.tracingConfiguration });
+  return structuredClone({
+    definition: c.definition, roleArn: c.roleArn, type: c.type, loggingConfiguration: c.loggingConfiguration, tracingConfiguration: c.tracingConfiguration,
+    encryptionConfiguration: c.encryptionConfiguration ?? AWS_OWNED_KEY,
+  });
 }
 
 function sameConfig(a: StateMachineConfig, b: StateMachineConfig): boolean {
@@ -558,7 +575,9 @@ function sameConfig(a: StateMachineConfig, b: StateMachineConfig): boolean {
 }
 
 /** The checks AWS applies to a definition, role and settings, with AWS's error names. */
-function checkConfig(c: { definition: unknown; roleArn: unknown; type: unknown; loggingConfiguration?: LoggingConfiguration; tracingConfiguration?: TracingConfiguration }): StateMachineConfig {
+function checkConfig(c: {
+  definition: unknown; roleArn: unknown; type: unknown; loggingConfiguration?: LoggingConfiguration; tracingConfiguration?: TracingConfiguration; encryptionConfiguration: EncryptionConfiguration;
+}): StateMachineConfig {
   if (c.type !== 'STANDARD' && c.type !== 'EXPRESS') {
     throw new StepwiseError('ValidationException', `1 validation error detected: Value '${String(c.type)}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]`);
   }
@@ -575,6 +594,7 @@ function checkConfig(c: { definition: unknown; roleArn: unknown; type: unknown; 
     definition: c.definition as string, roleArn: c.roleArn, type: c.type,
     loggingConfiguration: { level: level ?? 'OFF', includeExecutionData: c.loggingConfiguration?.includeExecutionData ?? false, ...(c.loggingConfiguration?.destinations ? { destinations: c.loggingConfiguration.destinations } : {}) },
     tracingConfiguration: { enabled: c.tracingConfiguration?.enabled ?? false },
+    encryptionConfiguration: c.encryptionConfiguration,
   };
 }
 
@@ -635,9 +655,11 @@ function checkTags(tags: unknown): Tag[] {
  * AWS (2026-09), an execution of the revision the creation made shows the creation's date and no
  * revisionId, before and after an update.
  */
-function revisionOf(r: { revised?: boolean; revisionId: string; revisionDate?: number }, record: StateMachineRecord): { updateDate: number; revisionId?: string } {
-  if (!r.revised) return { updateDate: record.creationDate };
-  return { updateDate: r.revisionDate ?? record.updateDate ?? record.creationDate, revisionId: r.revisionId };
+function revisionOf(r: StateMachineConfig & { revised?: boolean; revisionId: string; revisionDate?: number }, record: StateMachineRecord): StateMachineRevision {
+  const { loggingConfiguration, tracingConfiguration, encryptionConfiguration } = pickConfig(r);
+  const configuration = { loggingConfiguration, tracingConfiguration, encryptionConfiguration };
+  if (!r.revised) return { updateDate: record.creationDate, ...configuration };
+  return { updateDate: r.revisionDate ?? record.updateDate ?? record.creationDate, revisionId: r.revisionId, ...configuration };
 }
 
 function repeatedCreate(existing: StateMachineRecord, input: CreateStateMachineInput): { stateMachineArn: string; creationDate: number; stateMachineVersionArn?: string } {

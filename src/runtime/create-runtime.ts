@@ -27,6 +27,7 @@ import { ExecutionHandle } from './execution-handle.js';
 import { MemoryEventStore, createMemoryEventStore } from '../store/memory-store.js';
 import { FileEventStore } from '../store/file-store.js';
 import { StateMachineRegistry } from '../registry/state-machine-registry.js';
+import type { StateMachineRevision } from '../registry/registry-types.js';
 import { checkLocalStateMachineName, checkName, statesArn, type ArnPlace } from '../registry/names.js';
 import { jsonFileRegistryPersistence, memoryRegistryPersistence, REGISTRY_FILE, type RegistryPersistence } from '../registry/registry-persistence.js';
 import { dirname, join } from 'node:path';
@@ -78,11 +79,13 @@ export interface StartExecutionOptions {
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
   /** The state machine revision it runs (DescribeStateMachineForExecution shows its updateDate and revisionId). */
-  stateMachineRevision?: { updateDate: number; revisionId?: string };
+  stateMachineRevision?: StateMachineRevision;
   /** The IAM role the execution runs as (its ExecutionStarted event and `$$.Execution.RoleArn` show it). Default: the runtime's StepwiseExecutionRole. */
   roleArn?: string;
   /** The state machine's type: an EXPRESS execution times out after five minutes (limits.expressSeconds). Default STANDARD. */
   type?: 'STANDARD' | 'EXPRESS';
+  /** Its X-Ray trace header (see trace-header.ts), kept for DescribeExecution. */
+  traceHeader?: string;
 }
 
 /** A compiled definition, reused across executions of the same text. */
@@ -271,6 +274,7 @@ export class Runtime {
     if (options.stateMachineRevision) extra.revision = options.stateMachineRevision;
     if (options.roleArn) extra.roleArn = options.roleArn;
     if (options.type === 'EXPRESS') extra.type = 'EXPRESS';
+    if (options.traceHeader !== undefined) extra.traceHeader = options.traceHeader;
     // The definition is asked for before the metadata that names it: a store that keeps one
     // turn's writes together or in order needs no more; any other makes the metadata wait.
     const saving = this.definitions.save(prepared.definitionId, definition, prepared.text);
@@ -1148,11 +1152,13 @@ interface StoredExtra {
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
   /** The state machine revision it ran, when started through the registry (DescribeStateMachineForExecution). */
-  revision?: { updateDate: number; revisionId?: string };
+  revision?: StateMachineRevision;
   /** The role it was started with, when not the runtime's default. */
   roleArn?: string;
   /** Kept only for an EXPRESS state machine's execution (its five-minute limit holds on resume). */
   type?: 'EXPRESS';
+  /** Its X-Ray trace header, when it has one (DescribeExecution). */
+  traceHeader?: string;
   /** A Distributed Map's child execution: its Map Run and the execution that started it. */
   mapRunArn?: string;
   parentExecutionArn?: string;

@@ -45,7 +45,7 @@ describe('activity definitions', () => {
     expect(again).toEqual(first);
     await runtime.activities.create({ name: 'bill' });
     await runtime.activities.create({ name: 'ship' });
-    expect(await runtime.activities.describe(ACTIVITY)).toEqual({ activityArn: ACTIVITY, name: 'approve', creationDate: first.creationDate });
+    expect(await runtime.activities.describe(ACTIVITY)).toEqual({ activityArn: ACTIVITY, name: 'approve', creationDate: first.creationDate, encryptionConfiguration: { type: 'AWS_OWNED_KEY' } });
     const page1 = await runtime.activities.list({ maxResults: 2 });
     expect(page1.activities.map((a) => a.name)).toEqual(['approve', 'bill']);
     const page2 = await runtime.activities.list({ maxResults: 2, nextToken: page1.nextToken });
@@ -68,7 +68,7 @@ describe('activity definitions', () => {
     await before.close();
     const after = createRuntime({ store: await openFileEventStore(dir) });
     const listed = await after.activities.list();
-    expect(listed.activities).toEqual([{ activityArn: ACTIVITY, name: 'approve', creationDate }]);
+    expect(listed.activities).toEqual([{ activityArn: ACTIVITY, name: 'approve', creationDate, encryptionConfiguration: { type: 'AWS_OWNED_KEY' } }]);
     await after.close();
   });
 });

@@ -52,9 +52,10 @@ describe('StateMachineRegistry', () => {
     const v2 = JSON.stringify({ StartAt: 'B', States: { B: { Type: 'Succeed' } } });
     await r.update(stateMachineArn, { definition: v2, publish: true });
     await r.createAlias({ name: 'split', routingConfiguration: [{ stateMachineVersionArn: `${stateMachineArn}:1`, weight: 30 }, { stateMachineVersionArn: `${stateMachineArn}:2`, weight: 70 }] });
-    expect(await r.resolve(stateMachineArn)).toEqual({ stateMachineArn, name: 'M', definition: v2, type: 'EXPRESS', roleArn: ROLE, revision: { updateDate: expect.any(Number), revisionId: expect.any(String) } });
-    // The revision each resolves to (DescribeStateMachineForExecution): the creation's has no revisionId.
-    expect((await r.resolve(`${stateMachineArn}:1`))!.revision).toEqual({ updateDate: (await r.describe(stateMachineArn)).creationDate });
+    // The revision each resolves to (DescribeStateMachineForExecution), with its own settings: the creation's has no revisionId.
+    const settings = { loggingConfiguration: { level: 'OFF', includeExecutionData: false }, tracingConfiguration: { enabled: false }, encryptionConfiguration: { type: 'AWS_OWNED_KEY' } };
+    expect(await r.resolve(stateMachineArn)).toEqual({ stateMachineArn, name: 'M', definition: v2, type: 'EXPRESS', roleArn: ROLE, revision: { updateDate: expect.any(Number), revisionId: expect.any(String), ...settings } });
+    expect((await r.resolve(`${stateMachineArn}:1`))!.revision).toEqual({ updateDate: (await r.describe(stateMachineArn)).creationDate, ...settings });
     expect((await r.resolve(`${stateMachineArn}:2`))!.revision).toEqual((await r.resolve(stateMachineArn))!.revision);
     expect((await r.resolve(`${stateMachineArn}:split`, () => 0.1))!.definition).toBe(DEF);
     expect((await r.resolve(`${stateMachineArn}:split`, () => 0.9))).toMatchObject({ definition: v2, stateMachineAliasArn: `${stateMachineArn}:split`, stateMachineVersionArn: `${stateMachineArn}:2` });

@@ -12,11 +12,12 @@ function activityArnField(f: Parameters<Action>[0]): string {
 const createActivity: Action = async (f, ctx) => {
   const name = checkName(f.name(), 'activity');
   const tags = f.optionalTags();
+  const encryptionConfiguration = f.optionalEncryptionConfiguration();
   // Checked before the activity is made: tagging it afterwards refused the tags but kept the activity.
   if (tags && new Set(tags.map((t) => t.key)).size > REGISTRY_LIMITS.tagsPerResource) {
     throw new ApiError('TooManyTags', `Too many tags: a resource has at most ${REGISTRY_LIMITS.tagsPerResource} ('${name}').`);
   }
-  const r = await ctx.runtime.activities.create({ name, ...(tags ? { tags } : {}) });
+  const r = await ctx.runtime.activities.create({ name, ...(tags ? { tags } : {}), ...(encryptionConfiguration ? { encryptionConfiguration } : {}) });
   if (tags && tags.length > 0) await ctx.runtime.stateMachines.tag(r.activityArn, tags);
   return { activityArn: r.activityArn, creationDate: epochSeconds(r.creationDate.getTime()) };
 };
@@ -25,7 +26,7 @@ const describeActivity: Action = async (f, ctx) => {
   const arn = activityArnField(f);
   const a = await ctx.runtime.activities.describe(arn);
   if (!a) throw new ApiError('ActivityDoesNotExist', `Activity Does Not Exist: '${arn}'`);
-  return { activityArn: a.activityArn, name: a.name, creationDate: epochSeconds(a.creationDate.getTime()) };
+  return { activityArn: a.activityArn, name: a.name, creationDate: epochSeconds(a.creationDate.getTime()), encryptionConfiguration: a.encryptionConfiguration };
 };
 
 const deleteActivity: Action = async (f, ctx) => {

@@ -7,10 +7,12 @@ import { pageBy } from '../../../src/registry/paging.js';
 import type { ResolvedStateMachine } from '../../../src/registry/registry-types.js';
 import { deletingError, versionDoesNotExist } from '../../../src/registry/state-machine-registry.js';
 import type { Runtime } from '../../../src/runtime/create-runtime.js';
+import { executionTraceHeader } from '../../../src/runtime/trace-header.js';
 import type { ExecutionMetadata, ExecutionStatus } from '../../../src/store/event-store.js';
 import type { Action } from '../api-context.js';
 import { ApiError, compact, epochSeconds, validationError } from '../aws-json-protocol.js';
 import { describeExecutionResponse, executionFacts, listItemOf, redriveStatus } from '../execution-view.js';
+import { includedData } from './state-machine-actions.js';
 import type { RequestFields } from '../request-fields.js';
 
 // In the order AWS lists them when it refuses another value.
@@ -29,7 +31,7 @@ interface StartRequest {
  * The common part of StartExecution and StartSyncExecution: `arn#TestCase` (Step Functions
  * Local's way to pick a mocked test case), the state machine, version or alias, name and input.
  */
-async function startRequest(f: RequestFields, runtime: Runtime): Promise<StartRequest> {
+async function startRequest(f: RequestFields, runtime: Runtime, httpTraceHeader?: string): Promise<StartRequest> {
   const raw = f.string('stateMachineArn', { min: 1, max: 2048 });
   const hash = raw.indexOf('#');
   const arn = hash >= 0 ? raw.slice(0, hash) : raw;
@@ -56,7 +58,10 @@ async function startRequest(f: RequestFields, runtime: Runtime): Promise<StartRe
     const why = inputText.trim() === '' ? 'Invalid execution input.' : (e as Error).message;
     throw new StepwiseError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${why}'`);
   }
-  const traceHeader = f.optionalString('traceHeader', { max: 256 });
+  // Recorded against AWS (2026-09): an X-Amzn-Trace-Id HTTP header overrides the body's traceHeader.
+  const bodyTraceHeader = f.optionalString('traceHeader', { max: 256 });
+  const given = httpTraceHeader ?? bodyTraceHeader;
+  const traceHeader = executionTraceHeader(given, target.revision?.tracingConfiguration?.enabled === true, runtime.clock.now());
   return { target, testCase, name, inputText, input, traceHeader };
 }
 
@@ -64,7 +69,7 @@ function launch(runtime: Runtime, r: StartRequest) {
   return runtime.startExecution({
     definition: r.target.definition, input: r.input, stateMachineName: r.target.name, name: r.name, testCase: r.testCase,
     stateMachineVersionArn: r.target.stateMachineVersionArn, stateMachineAliasArn: r.target.stateMachineAliasArn,
-    roleArn: r.target.roleArn, type: r.target.type, stateMachineRevision: r.target.revision,
+    roleArn: r.target.roleArn, type: r.target.type, stateMachineRevision: r.target.revision, traceHeader: r.traceHeader,
   });
 }
 
@@ -84,8 +89,8 @@ async function sameExecution(runtime: Runtime, executionArn: string, input: Json
   throw new StepwiseError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
 }
 
-const startExecution: Action = async (f, { runtime }) => {
-  const r = await startRequest(f, runtime);
+const startExecution: Action = async (f, { runtime, traceHeader }) => {
+  const r = await startRequest(f, runtime, traceHeader);
   const executionArn = executionArnOf(r.target.stateMachineArn, r.name);
   const existing = await sameExecution(runtime, executionArn, r.input);
   if (existing) return existing;
@@ -107,8 +112,8 @@ const startExecution: Action = async (f, { runtime }) => {
 };
 
 /** API:StartSyncExecution: Express state machines only; answers when the execution ends. */
-const startSyncExecution: Action = async (f, { runtime }) => {
-  const r = await startRequest(f, runtime);
+const startSyncExecution: Action = async (f, { runtime, traceHeader }) => {
+  const r = await startRequest(f, runtime, traceHeader);
   if (r.target.type !== 'EXPRESS') throw new StepwiseError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
   const journal = launch(runtime, r);
   const result = await journal.done;
@@ -120,7 +125,7 @@ const startSyncExecution: Action = async (f, { runtime }) => {
     output: result.status === 'SUCCEEDED' ? JSON.stringify(result.output ?? null) : undefined,
     outputDetails: { included: true },
     error: result.error, cause: result.cause,
-    // API:StartSyncExecution answers with the X-Ray trace header it was passed.
+    // API:StartSyncExecution answers with the execution's X-Ray trace header (see trace-header.ts).
     traceHeader: r.traceHeader,
     billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil((result.stopDate - result.startDate) / 100) * 100) },
   });
@@ -170,15 +175,20 @@ const describeStateMachineForExecution: Action = async (f, { runtime }) => {
   } catch {
     view = undefined;
   }
+  // includedData METADATA_ONLY: the text `{}` for the definition, recorded against AWS (2026-09);
+  // a Distributed Map's child shows its ItemProcessor as a labelled state machine does.
+  const metadataOnly = includedData(f) === 'METADATA_ONLY' && facts.extra.mapRunArn === undefined;
   return compact({
     stateMachineArn: facts.meta.stateMachineArn, name: facts.meta.stateMachineArn.split(':').pop(),
-    definition: text ?? (sameText ? source!.definition : JSON.stringify(facts.extra.definition ?? {}, null, 2)),
+    definition: metadataOnly ? '{}' : text ?? (sameText ? source!.definition : JSON.stringify(facts.extra.definition ?? {}, null, 2)),
     // The role the execution started with, as AWS keeps it after an update (recorded 2026-09).
     roleArn: facts.extra.roleArn ?? view?.roleArn ?? `arn:aws:iam::${facts.meta.stateMachineArn.split(':')[4]}:role/StepwiseExecutionRole`,
     updateDate: epochSeconds(revision?.updateDate ?? view?.creationDate ?? facts.startDate),
-    loggingConfiguration: view?.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
-    tracingConfiguration: view?.tracingConfiguration ?? { enabled: false },
+    // The revision's own settings, kept with the execution (recorded 2026-09: an update does not change them).
+    loggingConfiguration: revision?.loggingConfiguration ?? view?.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
+    tracingConfiguration: revision?.tracingConfiguration ?? view?.tracingConfiguration ?? { enabled: false },
     revisionId: revision ? revision.revisionId : sameText ? view?.revisionId : undefined,
+    encryptionConfiguration: revision?.encryptionConfiguration ?? view?.encryptionConfiguration ?? { type: 'AWS_OWNED_KEY' },
     // A Distributed Map's child: the Map Run that started it, and its label (`<machine>/<label>`).
     mapRunArn: facts.extra.mapRunArn,
     label: facts.extra.mapRunArn !== undefined ? facts.meta.stateMachineArn.slice(facts.meta.stateMachineArn.lastIndexOf('/') + 1) : undefined,
