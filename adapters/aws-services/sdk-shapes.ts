@@ -121,7 +121,9 @@ export function plainJson(value: unknown): JsonValue {
  *   reaches the function as an object), null or absent sends no payload (the function gets `{}`),
  *   any other value its JSON text;
  * - a streaming body (S3 `putObject`'s `Body`): the JSON text of the value, whatever it is (the
- *   string `hello` is stored as the 7 bytes `"hello"`, null as `null`);
+ *   string `hello` is stored as the 7 bytes `"hello"`, null as `null`), sent as
+ *   `text/plain; charset=UTF-8` unless the parameters give the operation's Content-Type member (an
+ *   object put without `ContentType` has that ContentType);
  * - another blob (an SQS binary attribute's `BinaryValue`): base64 text, decoded;
  * - a boolean given as a string or number, as Jackson reads it (`"true"`, `" TRUE "` and `1` are
  *   true; `"false"`, `0`, `""` and `"null"` are false or absent);
@@ -131,12 +133,17 @@ export function inputFromJson(value: JsonValue | undefined, schema: ShapeSchema)
   if (value === undefined) return undefined;
   if (schema.isStructSchema() && isJsonObject(value)) {
     const out: Record<string, unknown> = { ...value };
+    let streamed = false;
+    let contentType: string | undefined;
     for (const [name, member] of schema.structIterator()) {
+      if (String(member.getMergedTraits().httpHeader ?? '').toLowerCase() === 'content-type') contentType = name;
       if (!(name in value)) continue;
       const v = value[name];
       const payload = member.getMergedTraits().httpPayload !== undefined;
-      if (member.isStreaming()) out[name] = JSON.stringify(v ?? null);
-      else if (member.isBlobSchema() && payload) {
+      if (member.isStreaming()) {
+        out[name] = JSON.stringify(v ?? null);
+        streamed = true;
+      } else if (member.isBlobSchema() && payload) {
         if (v === null || v === undefined) delete out[name];
         else out[name] = new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
       } else {
@@ -145,6 +152,8 @@ export function inputFromJson(value: JsonValue | undefined, schema: ShapeSchema)
         else out[name] = converted;
       }
     }
+    // The Java SDK sends a body made from a string as text/plain; charset=UTF-8.
+    if (streamed && contentType !== undefined && !(contentType in value)) out[contentType] = 'text/plain; charset=UTF-8';
     return out;
   }
   if (value === null) return value;

@@ -10,7 +10,7 @@ import { formEncode, queryString } from './url-encoding.js';
 export interface OutgoingRequest {
   url: URL;
   method: string;
-  /** In the order they are sent; names as written, unique ignoring case. */
+  /** In the order they are sent; names as written (two that differ only in case are both sent). */
   headers: [string, string][];
   body: Buffer | undefined;
 }
@@ -38,7 +38,7 @@ export function buildRequest(params: HttpTaskParameters, connection: Connection,
 
   const headers: [string, string][] = params.headers.map(([k, v]) => [k, v]);
   setHeader(headers, authorization[0], authorization[1]);
-  for (const p of invocation.HeaderParameters ?? []) setHeader(headers, p.Key, p.Value);
+  for (const p of invocation.HeaderParameters ?? []) setParameter(headers, p.Key, p.Value);
 
   const query: [string, string][] = params.query.map(([k, v]) => [k, v]);
   for (const p of invocation.QueryStringParameters ?? []) setQuery(query, p.Key, p.Value);
@@ -58,6 +58,19 @@ export function buildRequest(params: HttpTaskParameters, connection: Connection,
 export function setHeader(headers: [string, string][], name: string, value: string): void {
   const lower = name.toLowerCase();
   const i = headers.findIndex(([k]) => k.toLowerCase() === lower);
+  if (i === -1) headers.push([name, value]);
+  else headers[i] = [name, value];
+}
+
+/**
+ * A connection's header parameter: it replaces the task's header of exactly that name, where it
+ * stands, else is added; a task header whose name differs only in case is sent too (recorded
+ * against AWS (2026-09): task headers `X-Shared: task-case-header` and `x-shared: task-header`
+ * with the connection's `x-shared: connection-header` reach the server as
+ * `x-shared: connection-header,task-case-header`).
+ */
+function setParameter(headers: [string, string][], name: string, value: string): void {
+  const i = headers.findIndex(([k]) => k === name);
   if (i === -1) headers.push([name, value]);
   else headers[i] = [name, value];
 }

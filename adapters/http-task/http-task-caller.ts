@@ -87,7 +87,7 @@ async function invoke(request: ServiceRequest, connections: Connections, tokens:
   }
   // EventBridge refreshes an OAuth token after a 401 or 407: a Retry of the task gets a new one.
   if ((response.status === 401 || response.status === 407) && connection.AuthorizationType === 'OAUTH_CLIENT_CREDENTIALS') tokens.forget(params.connectionArn);
-  return taskResult(response, request.stateName);
+  return taskResult(response, request.stateName, outgoing.method);
 }
 
 /** The header the connection authorizes with (DG:call-https-apis, eb-target-connection-auth). */

@@ -32,12 +32,13 @@ interface CachedToken {
  * {@link forget} is called for those answers.
  *
  * The token request: `HttpMethod` to `AuthorizationEndpoint` with the OAuthHttpParameters'
- * query-string and header parameters, the client ID and secret as HTTP Basic authorization,
- * and the body parameters (e.g. `grant_type=client_credentials`) form-encoded in the body (in
- * the query string for GET). The answer must be JSON with an `access_token` (and may have
- * `expires_in` seconds); it is sent as `Authorization: Bearer <access_token>`. AWS does not
- * document the token request's wire format; this is the OAuth 2.0 client credentials grant
- * (RFC 6749, section 4.4) with the connection's parameters added.
+ * query-string and header parameters, and the body parameters followed by `client_secret` and
+ * `client_id` form-encoded in the body, without an Authorization header (recorded against AWS
+ * (2026-09): a POST with `Content-Type: application/x-www-form-urlencoded` and the body
+ * `grant_type=client_credentials&scope=owned-echo&client_secret=owned-client-secret&client_id=owned-client`);
+ * for GET they go in the query string instead (not recorded). The answer must be JSON with an
+ * `access_token` (and may have `expires_in` seconds); it is sent as
+ * `Authorization: Bearer <access_token>`.
  */
 export class OAuthTokens {
   private readonly tokens = new Map<string, CachedToken>();
@@ -107,17 +108,17 @@ export class OAuthTokens {
       throw new TaskFailure(INVALID_CONNECTION_STATE, `The EventBridge connection '${connectionArn}' could not be authorized: ${why}`);
     };
     const extra = oauth.OAuthHttpParameters ?? {};
-    const body = extra.BodyParameters ?? [];
+    const { ClientID, ClientSecret } = oauth.ClientParameters;
+    const body = [...(extra.BodyParameters ?? []), { Key: 'client_secret', Value: ClientSecret }, { Key: 'client_id', Value: ClientID }];
     const url = new URL(oauth.AuthorizationEndpoint);
     const query = pairs(extra.QueryStringParameters ?? []);
     if (oauth.HttpMethod === 'GET') query.push(...pairs(body));
     const search = queryString(query);
     if (search !== '') url.search = url.search.length > 1 ? `${url.search.slice(1)}&${search}` : search;
-    const { ClientID, ClientSecret } = oauth.ClientParameters;
-    const headers: [string, string][] = [['Authorization', `Basic ${Buffer.from(`${ClientID}:${ClientSecret}`, 'utf8').toString('base64')}`]];
+    const headers: [string, string][] = [];
     for (const p of extra.HeaderParameters ?? []) setHeader(headers, p.Key, p.Value);
     let payload: Buffer | undefined;
-    if (oauth.HttpMethod !== 'GET' && body.length > 0) {
+    if (oauth.HttpMethod !== 'GET') {
       payload = Buffer.from(queryString(pairs(body)), 'utf8');
       if (!headers.some(([k]) => k.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
     }

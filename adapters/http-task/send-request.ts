@@ -37,10 +37,20 @@ export function sendRequest(
   options: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string | string[]> = {};
+    const names = new Map<string, string>();
     // Content-Length is the body's own: one given by the task or connection is not sent (a GET
-    // without a body announcing 5 bytes would leave the server waiting for them).
-    for (const [k, v] of request.headers) if (k.toLowerCase() !== 'content-length') headers[k] = v;
+    // without a body announcing 5 bytes would leave the server waiting for them). Names that
+    // differ only in case go out as one header with each value on its own line.
+    for (const [k, v] of request.headers) {
+      const lower = k.toLowerCase();
+      if (lower === 'content-length') continue;
+      const name = names.get(lower);
+      if (name === undefined) {
+        names.set(lower, k);
+        headers[k] = v;
+      } else headers[name] = [...[headers[name]!].flat(), v];
+    }
     if (request.body !== undefined) headers['Content-Length'] = String(request.body.length);
     const send = request.url.protocol === 'https:' ? https.request : http.request;
     let settled = false;

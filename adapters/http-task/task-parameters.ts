@@ -2,6 +2,7 @@ import type { JsonValue } from '../../src/asl/json-value.js';
 import { isJsonObject } from '../../src/asl/json-value.js';
 import { StatesErrors } from '../../src/errors/error-names.js';
 import { TaskFailure } from '../../src/resources/task-handlers.js';
+import { isForbiddenHeader } from '../../src/resources/http-invoke-headers.js';
 import { HEADER_NAME, HEADER_VALUE } from './connections.js';
 import { ARRAY_FORMATS, scalarText, type ArrayFormat } from './url-encoding.js';
 
@@ -29,22 +30,7 @@ export interface HttpTaskParameters {
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-/**
- * Headers an HTTP Task definition may not set; using one fails the task with States.Runtime
- * (DG:call-https-apis, "Headers"), as do the `x-forwarded-*`, `x-amz-*` and `x-amzn-*` prefixes.
- */
-export const FORBIDDEN_HEADERS: ReadonlySet<string> = new Set([
-  'a-im', 'accept-charset', 'accept-datetime', 'accept-encoding', 'authorization', 'cache-control', 'connection',
-  'content-encoding', 'content-md5', 'date', 'expect', 'forwarded', 'from', 'host', 'http2-settings', 'if-match',
-  'if-modified-since', 'if-none-match', 'if-range', 'if-unmodified-since', 'max-forwards', 'origin', 'pragma',
-  'proxy-authorization', 'referer', 'server', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'via', 'warning',
-]);
-const FORBIDDEN_PREFIXES = ['x-forwarded-', 'x-amz-', 'x-amzn-'];
-
-export function isForbiddenHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return FORBIDDEN_HEADERS.has(lower) || FORBIDDEN_PREFIXES.some((p) => lower.startsWith(p));
-}
+export { FORBIDDEN_HEADERS, isForbiddenHeader } from '../../src/resources/http-invoke-headers.js';
 
 const FIELDS = ['ApiEndpoint', 'Method', 'Authentication', 'InvocationConfig', 'Headers', 'QueryParameters', 'RequestBody', 'Transform'];
 

@@ -15,14 +15,14 @@ export function statusCodeError(status: number): string {
  * order of the Java HashMap AWS keeps them in, as recorded against AWS (2026-09)), `ResponseBody`
  * (parsed when the response is JSON, else the text), `StatusCode`, `StatusText`.
  *
- * A 204 has no `ResponseBody`. A status outside 2xx fails the task with
+ * A 204, and the answer to a HEAD, have no `ResponseBody`. A status outside 2xx fails the task with
  * `States.Http.StatusCode.<code>` and the status text as the cause (the body is not kept). A
  * response whose Content-Type is `application/octet-stream`, `image/*`, `video/*` or `audio/*`
  * (cause: `Unsupported response content-type '<type>'. Please see documentation for list of
  * unsupported content-types.`), or whose body is not valid UTF-8 text, fails it with
  * States.Runtime (DG:call-https-apis, "Unsupported HTTP Task responses").
  */
-export function taskResult(response: HttpResponse, stateName: string): JsonValue {
+export function taskResult(response: HttpResponse, stateName: string, method: string): JsonValue {
   if (response.status < 200 || response.status > 299) throw new TaskFailure(statusCodeError(response.status), response.statusText);
   const grouped = new Map<string, string[]>();
   for (const [name, value] of response.headers) {
@@ -44,8 +44,9 @@ export function taskResult(response: HttpResponse, stateName: string): JsonValue
   } catch {
     throw new TaskFailure(StatesErrors.Runtime, `The HTTP Task '${stateName}' got a response it does not support: its body is not valid UTF-8 text (${response.body.length} bytes).`);
   }
-  // A 204 (No Content) answer has no ResponseBody at all (recorded against AWS (2026-09)).
-  if (response.status === 204) return { Headers: headers, StatusCode: response.status, StatusText: response.statusText };
+  // A 204 (No Content) answer, and a HEAD's (a 200 with Content-Length 0), have no ResponseBody
+  // at all (recorded against AWS (2026-09)).
+  if (response.status === 204 || method === 'HEAD') return { Headers: headers, StatusCode: response.status, StatusText: response.statusText };
   return { Headers: headers, ResponseBody: responseBody(text, media), StatusCode: response.status, StatusText: response.statusText };
 }
 

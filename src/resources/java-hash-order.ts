@@ -1,3 +1,5 @@
+import type { JsonValue } from '../asl/json-value.js';
+
 /**
  * The order in which a Java `HashMap<String, ...>` lists its keys: by bucket (the key's
  * `String.hashCode()`, spread as HashMap spreads it, modulo the table size, which starts at 16 and
@@ -19,4 +21,20 @@ export function javaHashMapOrder(keys: readonly string[]): string[] {
     .map((key, i) => ({ key, i, b: bucket(key) }))
     .sort((x, y) => x.b - y.b || x.i - y.i)
     .map((e) => e.key);
+}
+
+/**
+ * A JSON value as a Java `HashMap`-backed JSON writer prints it: compact, every object's keys in
+ * `javaHashMapOrder`. AWS quotes the evaluated Parameters of an HTTP Task it cannot start this way
+ * (recorded against AWS (2026-09): `ApiEndpoint, Method, Authentication, Headers, QueryParameters,
+ * RequestBody, Transform` are quoted as `Authentication, Headers, ApiEndpoint, Method,
+ * QueryParameters, Transform, RequestBody`).
+ */
+export function javaHashMapJson(value: JsonValue): string {
+  if (Array.isArray(value)) return `[${value.map(javaHashMapJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const members = javaHashMapOrder(Object.keys(value)).map((k) => `${JSON.stringify(k)}:${javaHashMapJson(value[k]!)}`);
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { javaHashMapOrder } from '../../src/resources/java-hash-order.js';
+import { javaHashMapJson, javaHashMapOrder } from '../../src/resources/java-hash-order.js';
 
 describe('javaHashMapOrder (recorded against AWS (2026-09))', () => {
   it("orders an HTTP Task's response headers as AWS answered them, whatever order they came in", () => {
@@ -22,5 +22,12 @@ describe('javaHashMapOrder (recorded against AWS (2026-09))', () => {
     const keys = Array.from({ length: 13 }, (_, i) => `k${i}`);
     expect(javaHashMapOrder(keys)).toHaveLength(13);
     expect(new Set(javaHashMapOrder(keys))).toEqual(new Set(keys));
+  });
+
+  it("javaHashMapJson quotes an HTTP Task's evaluated Parameters as AWS quoted them", () => {
+    // Recorded against AWS (2026-09), in the cause of a task that could not be started.
+    const parameters = { ApiEndpoint: 'https://e.example/echo', Method: 'POST', Authentication: { ConnectionArn: 'arn' }, Headers: { Authorization: 'x' }, QueryParameters: {}, RequestBody: {}, Transform: { RequestBodyEncoding: 'NONE' } };
+    expect(javaHashMapJson(parameters)).toBe('{"Authentication":{"ConnectionArn":"arn"},"Headers":{"Authorization":"x"},"ApiEndpoint":"https://e.example/echo","Method":"POST","QueryParameters":{},"Transform":{"RequestBodyEncoding":"NONE"},"RequestBody":{}}');
+    expect(javaHashMapJson([1, 'a"b', null, true])).toBe('[1,"a\\"b",null,true]');
   });
 });

@@ -3,6 +3,8 @@ import type { JsonValue } from '../../asl/json-value.js';
 import { evaluatePath } from '../../asl/json-path.js';
 import { AslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
+import { httpInvokeParametersProblem } from '../../resources/http-invoke-headers.js';
+import { javaHashMapJson } from '../../resources/java-hash-order.js';
 import { parseResource, type ParsedResource } from '../../resources/resource-arn.js';
 import type { ScopeRuntime } from '../scope-runtime.js';
 import { handleFailure } from './handle-failure.js';
@@ -38,6 +40,13 @@ export function enterTask(rt: ScopeRuntime, state: TaskState): void {
   const parameters = applyParameters(rt, effective, state.Parameters, 'Parameters', token ? { Task: { Token: token } } : undefined);
   const timeoutSeconds = secondsOf(rt, state.TimeoutSeconds, state.TimeoutSecondsPath, effective, 'TimeoutSecondsPath');
   const heartbeatSeconds = secondsOf(rt, state.HeartbeatSeconds, state.HeartbeatSecondsPath, effective, 'HeartbeatSecondsPath');
+  if (resource.kind === 'integration' && resource.resourceType === 'http' && resource.resource === 'invoke') {
+    // Checked before the task is scheduled (recorded against AWS (2026-09)): "The Parameters
+    // '<the evaluated Parameters>' could not be used to start the Task: [<why>]". Only the
+    // JSONPath form was recorded: a JSONata state's Arguments are checked by the HTTP Task caller.
+    const problem = httpInvokeParametersProblem(parameters);
+    if (problem) throw new AslError(StatesErrors.Runtime, `The Parameters '${javaHashMapJson(parameters)}' could not be used to start the Task: [${problem}]`);
+  }
   a.work = { kind: 'task', requestId: token ?? '', parameters, resource, timeoutSeconds, heartbeatSeconds } satisfies TaskWork;
   schedule(rt, state);
 }

@@ -10,7 +10,7 @@ const of = (schema: unknown) => NormalizedSchema.of(schema as never) as unknown 
 const GetObjectOutput = of([3, 's3', 'GetObjectOutput', 0,
   ['Body', 'ServerSideEncryption', 'LastModified', 'ETag', 'Metadata', 'AcceptRanges', 'ContentLength'],
   [[42, { httpPayload: 1 }], 0, 4, 0, 128 | 0, 0, 1]]);
-const PutObjectRequest = of([3, 's3', 'PutObjectRequest', 0, ['Bucket', 'Key', 'Body', 'Expires'], [0, 0, [42, { httpPayload: 1 }], 4]]);
+const PutObjectRequest = of([3, 's3', 'PutObjectRequest', 0, ['Bucket', 'Key', 'Body', 'Expires', 'ContentType'], [0, 0, [42, { httpPayload: 1 }], 4, [0, { httpHeader: 'Content-Type' }]]]);
 const ListObjectsV2Request = of([3, 's3', 'ListObjectsV2Request', 0, ['Bucket', 'FetchOwner'], [0, 2]]);
 const MessageAttributeValue = [3, 'sqs', 'MessageAttributeValue', 0, ['StringValue', 'BinaryValue', 'DataType'], [0, 21, 0]];
 const Message = [3, 'sqs', 'Message', 0,
@@ -68,6 +68,13 @@ describe('aws-sdk:* parameters as Step Functions sends them (recorded against AW
     expect(inputFromJson({ Bucket: 'b', Key: 'k', Body: null }, PutObjectRequest)).toMatchObject({ Body: 'null' });
     expect(inputFromJson({ Bucket: 'b', Key: 'k', Body: { message: 'sdk-checksum-control' } }, PutObjectRequest)).toMatchObject({ Body: '{"message":"sdk-checksum-control"}' });
     expect((inputFromJson({ Bucket: 'b', Key: 'k', Expires: '2030-01-02T03:04:05Z' }, PutObjectRequest) as { Expires: Date }).Expires.toISOString()).toBe('2030-01-02T03:04:05.000Z');
+  });
+
+  it('s3:putObject sends its Body as text/plain; charset=UTF-8 unless ContentType is given', () => {
+    // headObject of an object put with Body {"message":"sdk-checksum-control"} and no ContentType: "ContentType":"text/plain; charset=UTF-8", "ContentLength":34.
+    expect(inputFromJson({ Bucket: 'b', Key: 'k', Body: { message: 'sdk-checksum-control' } }, PutObjectRequest)).toEqual({ Bucket: 'b', Key: 'k', Body: '{"message":"sdk-checksum-control"}', ContentType: 'text/plain; charset=UTF-8' });
+    expect(inputFromJson({ Bucket: 'b', Key: 'k', Body: 'x', ContentType: 'application/json' }, PutObjectRequest)).toMatchObject({ ContentType: 'application/json' });
+    expect(inputFromJson({ Bucket: 'b', Key: 'k' }, PutObjectRequest)).toEqual({ Bucket: 'b', Key: 'k' });
   });
 
   it('a binary SQS attribute is base64 text, decoded', () => {
