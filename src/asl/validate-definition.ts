@@ -3,6 +3,7 @@ import { checkPathSyntax } from './json-path.js';
 import { compileJsonata } from './jsonata/compile-jsonata.js';
 import { isJsonataExpression, jsonataExpressionText } from './jsonata/evaluate-jsonata.js';
 import { describeRaisedError } from './jsonata/jsonata-errors.js';
+import { refusedIntegrationFields } from './integration-fields.js';
 import { duplicateKeysOf } from './parse-definition.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-value.js';
 import { checkReferencePathSyntax, checkResultPathSyntax } from './reference-path.js';
@@ -281,7 +282,7 @@ class Validator {
   constructor(private readonly type: 'STANDARD' | 'EXPRESS') {}
 
   /** State names seen anywhere in the definition: they must be unique across nested machines too. */
-  private readonly stateNames = new Map<string, string>();
+  private readonly stateNames = new Set<string>();
   private readonly labels = new Map<string, string>();
   /** What `$states` offers to the JSONata field being checked; see withJsonataScope. */
   private jsonataScope: JsonataFieldScope = NO_RESULTS;
@@ -379,9 +380,9 @@ class Validator {
       if ([...name].length > MAX_STATE_NAME) {
         this.error('INVALID_STATE_NAME', `Invalid State name: State '${name}' exceeds the ${MAX_STATE_NAME}-character limit allowed by the service`, statePointer);
       }
-      const previous = this.stateNames.get(name);
-      if (previous !== undefined) this.error('DUPLICATE_STATE_NAME', `Duplicate State name: ${name} (also defined at ${previous})`, statePointer);
-      else this.stateNames.set(name, statePointer);
+      // AWS's words, at the later of the two states (recorded against AWS (2026-09)).
+      if (this.stateNames.has(name)) this.error('DUPLICATE_STATE_NAME', `Duplicate State name: ${name}`, statePointer);
+      else this.stateNames.add(name);
 
       const state = states[name];
       if (!isObject(state)) {
@@ -620,6 +621,13 @@ class Validator {
       const pattern = scope.express ? EXPRESS_REFUSED_PATTERN.exec(resource)?.[1] : undefined;
       if (pattern) this.error(SCHEMA, `Express state machine does not support '.${pattern}' service integration${pattern === 'sync' ? '' : ' '}`, at(pointer, 'Resource'));
       if (scope.express && ACTIVITY_RESOURCE.test(resource)) this.error(SCHEMA, 'Express state machine does not support Activity ARN', at(pointer, 'Resource'));
+      const payloadField = language === 'JSONPath' ? 'Parameters' : 'Arguments';
+      const payload = state[payloadField];
+      if (isObject(payload)) {
+        for (const field of refusedIntegrationFields(resource, payload)) {
+          this.error(SCHEMA, `The field '${field}' is not supported by Step Functions`, at(pointer, payloadField));
+        }
+      }
     }
 
     const timeout = this.checkSecondsPair(ctx, 'TimeoutSeconds', 'TimeoutSecondsPath');

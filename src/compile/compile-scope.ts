@@ -119,7 +119,7 @@ function buildMachine(compiled: CompiledScope, redrive: boolean): AnyStateMachin
   }
   states[END_NODE] = {
     type: 'final',
-    entry: step(closeScope),
+    entry: step((rt) => closeScope(rt)),
   };
   return setup({}).createMachine({
     // The context wraps the runtime: XState copies a context function's result into a plain

@@ -34,7 +34,7 @@ export function instantScopeLogic(compiled: CompiledScope): ActorLogic<InstantSn
       rt.self = actorScope.self as AnyActorRef;
       const requests = runStep(rt, undefined, begin);
       if (requests || rt.target !== END) throw new Error(`Stepwise bug: an instant scope starting at '${startAt}' did not run to its end`);
-      closeScope(rt);
+      closeScope(rt, true);
       return { status: 'done', output: rt.outcome!, error: undefined };
     },
     getPersistedSnapshot: (snapshot) => snapshot,

@@ -21,7 +21,17 @@ export type ScopeOutcome =
 export type ScopeRole =
   | { kind: 'root' }
   | { kind: 'branch'; index: number }
-  | { kind: 'iteration'; mapStateName: string; index: number };
+  | { kind: 'iteration'; mapStateName: string; index: number; map?: FailingIterations };
+
+/**
+ * An inline Map's say over how its iterations' failures are recorded. A failure that fails the
+ * Map is recorded by the Map (see failMap in map-state.ts): its MapIterationFailed in its place,
+ * by index, among the iterations the Map aborts, as AWS records them.
+ */
+export interface FailingIterations {
+  /** Whether the failure of iteration `index` fails the Map; if so the Map records its MapIterationFailed. */
+  takesFailure(index: number): boolean;
+}
 
 export interface ScopeInput {
   services: ExecutionServices;

@@ -131,13 +131,18 @@ function runInstantStates(rt: ScopeRuntime): void {
   }
 }
 
-/** The events that close a scope: the execution's end, or a Map iteration's. */
-export function closeScope(rt: ScopeRuntime): void {
+/**
+ * The events that close a scope: the execution's end, or a Map iteration's. An iteration that
+ * waited for something (not one ended in the step that started it, `instant`) and whose failure
+ * fails its Map leaves its MapIterationFailed to the Map (see FailingIterations).
+ */
+export function closeScope(rt: ScopeRuntime, instant = false): void {
   const o = rt.outcome!;
   if (rt.role.kind === 'root') {
     if (o.status === 'SUCCEEDED') rt.record('ExecutionSucceeded', new OutputDetails(o.output));
     else rt.record('ExecutionFailed', { ...(o.error !== undefined ? { error: o.error } : {}), ...(o.cause !== undefined ? { cause: o.cause } : {}) });
   } else if (rt.role.kind === 'iteration') {
+    if (o.status === 'FAILED' && !instant && rt.role.map?.takesFailure(rt.role.index)) return;
     const type = o.status === 'SUCCEEDED' ? 'MapIterationSucceeded' : 'MapIterationFailed';
     rt.record(type, new IterationDetails(rt.role.index, rt.role.mapStateName), false);
   }

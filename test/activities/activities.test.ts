@@ -263,6 +263,36 @@ describe('activity tasks', () => {
     expect(runtime.activities.pendingTasks(ACTIVITY)).toBe(0);
   });
 
+  it('in an inline Map: a failure aborts the other iterations, recorded by index with the failed one, as recorded against AWS (2026-09)', async () => {
+    // The capture's 14-map-cancel: a worker took iteration 1's task, then iteration 0's, and
+    // failed iteration 1's. AWS: ActivityFailed, then MapIterationAborted 0, TaskStateAborted,
+    // MapIterationFailed 1, TaskStateAborted, MapStateFailed (all after the ActivityFailed),
+    // ExecutionFailed.
+    const runtime = createRuntime();
+    await runtime.activities.create({ name: 'approve' });
+    const item = { Type: 'Task', Resource: ACTIVITY, TimeoutSeconds: 8, HeartbeatSeconds: 3, Parameters: { 'input.$': '$' }, End: true };
+    const definition = {
+      StartAt: 'Map',
+      States: { Map: { Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 2, ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Item', States: { Item: item } }, End: true } },
+    } as StateMachineDefinition;
+    const execution = runtime.startExecution({ definition, input: { items: ['left', 'right'] } });
+    const first = await runtime.activities.getTask(ACTIVITY, { workerName: 'owned-shared-worker' });
+    const second = await runtime.activities.getTask(ACTIVITY, { workerName: 'owned-shared-worker' });
+    const right = [first!, second!].find((t) => JSON.parse(t.input).input === 'right')!;
+    runtime.sendTaskFailure(right.taskToken, 'Probe.Branch', 'cancel sibling activity');
+    expect(await execution.done).toMatchObject({ status: 'FAILED', error: 'Probe.Branch', cause: 'cancel sibling activity' });
+    const failedAt = execution.events.find((e) => e.type === 'ActivityFailed')!.id;
+    const after = execution.events.filter((e) => e.id > failedAt).map((e) => {
+      const details = (e.mapIterationAbortedEventDetails ?? e.mapIterationFailedEventDetails) as { index: number } | undefined;
+      return [e.type, details?.index, e.previousEventId];
+    });
+    expect(after).toEqual([
+      ['MapIterationAborted', 0, failedAt], ['TaskStateAborted', undefined, failedAt],
+      ['MapIterationFailed', 1, failedAt], ['TaskStateAborted', undefined, failedAt],
+      ['MapStateFailed', undefined, failedAt], ['ExecutionFailed', undefined, failedAt + 5],
+    ]);
+  });
+
   it('fail the execution with States.Runtime, scheduling nothing, when the activity does not exist', async () => {
     // Recorded against AWS (2026-09): ExecutionStarted, TaskStateEntered, then ExecutionFailed
     // (previousEventId 2) {error: "States.Runtime", cause: "An error occurred while executing the

@@ -102,6 +102,16 @@ describe('top level', () => {
     expectError(nested, 'DUPLICATE_STATE_NAME', '/States/B');
   });
 
+  it('words a duplicate state name as AWS does, at the later state, as recorded against AWS (2026-09)', () => {
+    // Two Parallel states whose branches both name their states Left and Right.
+    const branches = () => ['Left', 'Right'].map((name) => ({ StartAt: name, States: { [name]: pass() } }));
+    const def = machine({ Parallel: { Type: 'Parallel', Branches: branches(), Next: 'ParallelCaught' }, ParallelCaught: { Type: 'Parallel', Branches: branches(), End: true } });
+    expect(errors(def).map((d) => [d.code, d.message])).toEqual([
+      ['DUPLICATE_STATE_NAME', 'Duplicate State name: Left'],
+      ['DUPLICATE_STATE_NAME', 'Duplicate State name: Right'],
+    ]);
+  });
+
   it('warns about other repeated keys, whose last value wins', () => {
     const parsed = parseDefinitionText('{"StartAt":"A","States":{"A":{"Type":"Pass","End":true,"End":true}}}', 'dup.json');
     expect(validateDefinition(parsed)).toEqual([
@@ -238,6 +248,36 @@ describe('Task', () => {
     expectValid(jsonata({ RoleArn: '{% $states.input.role %}' }));
     expectValid(machine({ T: task({ Credentials: { 'RoleArn.$': '$.role' } }) }));
     expectError(machine({ T: task({ Credentials: { 'RoleArn.$': 'role' } }) }), 'SCHEMA_VALIDATION_FAILED', '/States/T/Credentials/RoleArn.$');
+  });
+});
+
+describe('ecs:runTask', () => {
+  // Recorded against AWS (2026-09) (ValidateStateMachineDefinition and CreateStateMachine): the
+  // job-run pattern sets Count and StartedBy itself, request-response and callback take Count.
+  const base = { Cluster: 'probe', TaskDefinition: 'probe:1', LaunchType: 'FARGATE' };
+  const ecs = (suffix: string, parameters: Obj): Obj => ({
+    StartAt: 'Task', TimeoutSeconds: 240,
+    States: { Task: { Type: 'Task', Resource: `arn:aws:states:::ecs:runTask${suffix}`, Parameters: parameters, TimeoutSeconds: 210, End: true } },
+  });
+  const refused = (field: string, location = '/States/Task/Parameters') => [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: `The field '${field}' is not supported by Step Functions`, location }];
+
+  it('refuses Count (even 1, or as Count.$) and StartedBy in a .sync Task', () => {
+    expect(errors(ecs('.sync', { ...base, Count: 1 }))).toEqual(refused('Count'));
+    expect(errors(ecs('.sync', { ...base, Count: 2 }))).toEqual(refused('Count'));
+    expect(errors(ecs('.sync', { ...base, 'Count.$': '$.count' }))).toEqual(refused('Count'));
+    expect(errors(ecs('.sync', { ...base, StartedBy: 'customer-value' }))).toEqual(refused('StartedBy'));
+    expectValid(ecs('.sync', { ...base, NetworkConfiguration: { AwsvpcConfiguration: { Subnets: ['subnet-1'], AssignPublicIp: 'ENABLED' } } }));
+  });
+
+  it('refuses a JSONata Count at the Arguments', () => {
+    const def = { QueryLanguage: 'JSONata', StartAt: 'Task', States: { Task: { Type: 'Task', Resource: 'arn:aws:states:::ecs:runTask.sync', Arguments: { ...base, Count: 2 }, End: true } } };
+    expect(errors(def)).toEqual(refused('Count', '/States/Task/Arguments'));
+  });
+
+  it('takes Count in request-response and .waitForTaskToken Tasks', () => {
+    expectValid(ecs('', { ...base, Count: 2 }));
+    expectValid(ecs('.waitForTaskToken', { ...base, Count: 2 }));
+    expectValid(ecs('.waitForTaskToken', { ...base, Count: 1, Overrides: { ContainerOverrides: [{ Name: 'work', Environment: [{ Name: 'TASK_TOKEN', 'Value.$': '$$.Task.Token' }] }] } }));
   });
 });
 

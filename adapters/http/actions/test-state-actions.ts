@@ -8,6 +8,7 @@ import { findCatcher } from '../../../src/compile/error-policy.js';
 import { StepwiseError } from '../../../src/errors/stepwise-error.js';
 import { eventDetailsOf, type HistoryEvent } from '../../../src/execution/history-event.js';
 import { parseMockConfig } from '../../../src/resources/mock-config.js';
+import { parseResource } from '../../../src/resources/resource-arn.js';
 import { checkDefinitionText, REGISTRY_LIMITS } from '../../../src/registry/state-machine-registry.js';
 import { createRuntime, type Runtime } from '../../../src/runtime/create-runtime.js';
 import type { Action } from '../api-context.js';
@@ -127,6 +128,11 @@ function checkTestable(state: StateDef, mock: TestStateMock | undefined, roleArn
     throw new StepwiseError('InvalidDefinition', 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]');
   }
   if (type === 'Task' && !mock && roleArn === undefined) throw validationError('RoleArn must be specified when testing a Task state');
+  // Only a mock stands in for a job run or a callback: recorded against AWS (2026-09), an
+  // unmocked `ecs:runTask.sync` or `.waitForTaskToken` Task is refused before any call is made.
+  if (type === 'Task' && !mock && typeof state.Resource === 'string' && parseResource(state.Resource).pattern !== undefined) {
+    throw new StepwiseError('InvalidDefinition', "TestState API does not support '.sync' or '.waitForTaskToken' integration patterns.");
+  }
 }
 
 /** States the tested one can move to: stand-ins that end the run so that the next state is visible. */

@@ -9,7 +9,7 @@ import { HistoryFrame } from '../../execution/history-frame.js';
 import { IterationDetails } from '../../execution/history-event.js';
 import type { AnyActorRef } from 'xstate';
 import { childLogicFor } from '../instant-scope.js';
-import { recordAbortOf, redrivePointsOf, ScopeRuntime, type ChildScopes, type RedrivePoint, type RedrivenMapRun, type ScopeOutcome } from '../scope-runtime.js';
+import { recordAbortOf, redrivePointsOf, ScopeRuntime, type ChildScopes, type FailingIterations, type RedrivePoint, type RedrivenMapRun, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
 import { exitWithResult } from './transitions.js';
@@ -62,6 +62,10 @@ interface MapWork extends ChildScopes {
   runs?: ChildRun[];
   /** Where a redrive picks up the iterations that had failed or were stopped, by index (see startNextJob). */
   redriven?: Record<number, RedrivePoint>;
+  /** An inline Map's: what its iterations ask when they fail (see FailingIterations, failMap). */
+  iterationFailures?: FailingIterations;
+  /** Iterations that failed the Map and left their MapIterationFailed to it (see failMap). */
+  unrecordedFailures?: Set<number>;
 }
 
 /** What a Map run needs, computed from the state's fields in either query language. */
@@ -407,7 +411,7 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   const iteration = new ScopeRuntime({
     services: rt.services,
     scope, input, frame: jobFrame,
-    role: { kind: 'iteration', mapStateName: a.name, index },
+    role: { kind: 'iteration', mapStateName: a.name, index, map: iterationFailuresOf(work) },
     contextExtras: extras,
     // Variables are replaced on assignment, never changed in place: the iteration can share them.
     variables: rt.variables,
@@ -477,6 +481,22 @@ function listenForUpdates(rt: ScopeRuntime, state: MapState, work: MapWork): voi
   });
 }
 
+/** Whether the Map carries on after `failures` failed iterations (ToleratedFailureCount, ToleratedFailurePercentage). */
+function tolerates(work: MapWork, failures: number): boolean {
+  return failures <= work.toleratedCount || (work.toleratedPercentage > 0 && (failures / work.items.length) * 100 <= work.toleratedPercentage);
+}
+
+/** An inline Map's answer to its failing iterations: one that fails the Map leaves its MapIterationFailed to failMap. */
+function iterationFailuresOf(work: MapWork): FailingIterations {
+  return (work.iterationFailures ??= {
+    takesFailure(index) {
+      if (tolerates(work, work.failures + 1)) return false;
+      (work.unrecordedFailures ??= new Set()).add(index);
+      return true;
+    },
+  });
+}
+
 function busyWorkers(work: MapWork): number {
   let busy = 0;
   for (const w of work.workers) if (w.job !== undefined) busy++;
@@ -513,9 +533,7 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
     markSucceeded(work, index, outcome.output);
   } else {
     work.failures++;
-    const total = work.items.length;
-    const tolerated = work.failures <= work.toleratedCount || (work.toleratedPercentage > 0 && (work.failures / total) * 100 <= work.toleratedPercentage);
-    if (!tolerated) return failMap(rt, state, work, worker, index, outcome);
+    if (!tolerates(work, work.failures)) return failMap(rt, state, work, worker, index, outcome);
     work.inFlight.delete(index);
     work.outputs[index] = { Error: outcome.error ?? null, Cause: outcome.cause ?? null };
   }
@@ -541,28 +559,43 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
   // Where a redrive picks up this iteration and the ones stopped with it.
   work.stopped = redrivePointsOf(work.inFlight);
   rt.stop(failed.id);
-  // As AWS records it (recorded against AWS, 2026-09, and the map timeout case): the Task the
-  // failed iteration failed in is aborted (it never exited), then each iteration still in flight,
-  // in the order they started (that of their indexes), is aborted and then the state it was
-  // waiting in (TaskStateAborted, ...); all threaded on the event the failure came from, as
-  // MapIterationFailed is.
+  // As AWS records it (recorded against AWS, 2026-09, and the map timeout case): by index, the
+  // failed iteration's MapIterationFailed and then the Task it failed in, aborted (it never
+  // exited), and each iteration still in flight aborted and then the state it was waiting in
+  // (TaskStateAborted, ...); all threaded on the event the failure came from. Recorded against
+  // AWS (2026-09): iteration 1's activity failed while iteration 0's waited, and the history has
+  // MapIterationAborted 0, TaskStateAborted, MapIterationFailed 1, TaskStateAborted.
   // An iteration that has already ended (its MapIterationSucceeded or MapIterationFailed is
   // recorded; the Map has not yet read its done event) is over, not aborted: an iteration of
   // instant states ends in the step that starts it, before any other iteration's outcome is read.
   const abortFrame = new HistoryFrame(failed.jobFrame!.source);
-  recordAbortOf(rt, abortFrame, work.inFlight.get(index));
+  const unrecorded = work.unrecordedFailures;
+  work.unrecordedFailures = undefined;
+  const recordFailed = (i: number, scope: ScopeRuntime | undefined) => {
+    if (unrecorded?.has(i)) rt.services.record(abortFrame, 'MapIterationFailed', new IterationDetails(i, rt.active!.name), false);
+    recordAbortOf(rt, abortFrame, scope);
+  };
+  let failedPending = true;
   const inFlight = work.workers.filter((w) => w.job !== undefined).sort((x, y) => x.job! - y.job!);
   for (const worker of inFlight) {
+    if (failedPending && worker.job! > index) {
+      recordFailed(index, work.inFlight.get(index));
+      failedPending = false;
+    }
     const child = childOf(rt, worker.id);
     const run = work.runs?.[worker.job!];
     if (run) endAbortedRun(rt, run, child);
     if (child === undefined || child.getSnapshot().status === 'active') {
       rt.services.record(abortFrame, 'MapIterationAborted', new IterationDetails(worker.job!, rt.active!.name), false);
       if (child) recordAbortOf(rt, abortFrame, scopeOf(child));
+    } else if (unrecorded?.has(worker.job!)) {
+      // It failed too, and its done event is still to be read: its MapIterationFailed, by index.
+      rt.services.record(abortFrame, 'MapIterationFailed', new IterationDetails(worker.job!, rt.active!.name), false);
     }
     rt.stop(worker.id);
     worker.job = undefined;
   }
+  if (failedPending) recordFailed(index, work.inFlight.get(index));
   let error = outcome.error;
   if (work.toleratedCount > 0 || work.toleratedPercentage > 0) error = StatesErrors.ExceedToleratedFailureThreshold;
   mapFailed(rt, work, error, outcome.cause);

@@ -1,5 +1,6 @@
 import type { TaskState } from '../../asl/definition.js';
 import type { JsonValue } from '../../asl/json-value.js';
+import { fieldsAddedByStepFunctions } from '../../asl/integration-fields.js';
 import { evaluatePath } from '../../asl/json-path.js';
 import { AslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
@@ -31,13 +32,13 @@ export function enterTask(rt: ScopeRuntime, state: TaskState): void {
   const token = resource.pattern === 'waitForTaskToken' ? rt.newRequestId() : undefined;
   if (rt.isJsonata(state)) {
     rt.await(jsonataTaskInputs(rt, state, a.rawInput, token), (rt, inputs) => {
-      rt.active!.work = { kind: 'task', requestId: token ?? '', resource, ...inputs } satisfies TaskWork;
+      rt.active!.work = { kind: 'task', requestId: token ?? '', resource, ...inputs, parameters: withAddedFields(resource, state.Resource, inputs.parameters) } satisfies TaskWork;
       schedule(rt, state);
     });
     return;
   }
   const effective = applyInputPath(rt, a.rawInput, state.InputPath);
-  const parameters = applyParameters(rt, effective, state.Parameters, 'Parameters', token ? { Task: { Token: token } } : undefined);
+  const parameters = withAddedFields(resource, state.Resource, applyParameters(rt, effective, state.Parameters, 'Parameters', token ? { Task: { Token: token } } : undefined));
   const timeoutSeconds = secondsOf(rt, state.TimeoutSeconds, state.TimeoutSecondsPath, effective, 'TimeoutSecondsPath');
   const heartbeatSeconds = secondsOf(rt, state.HeartbeatSeconds, state.HeartbeatSecondsPath, effective, 'HeartbeatSecondsPath');
   if (resource.kind === 'integration' && resource.resourceType === 'http' && resource.resource === 'invoke') {
@@ -49,6 +50,15 @@ export function enterTask(rt: ScopeRuntime, state: TaskState): void {
   }
   a.work = { kind: 'task', requestId: token ?? '', parameters, resource, timeoutSeconds, heartbeatSeconds } satisfies TaskWork;
   schedule(rt, state);
+}
+
+/** The request as the integration sends it: with the fields Step Functions sets itself (`StartedBy` for `ecs:runTask.sync`). */
+function withAddedFields(parsed: ParsedResource, resource: string, parameters: JsonValue): JsonValue {
+  // Only optimized integrations add fields: no look-up for a Lambda function or an activity.
+  if (parsed.kind !== 'integration') return parameters;
+  const added = fieldsAddedByStepFunctions(resource);
+  if (!added || typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) return parameters;
+  return { ...parameters, ...added };
 }
 
 async function jsonataTaskInputs(rt: ScopeRuntime, state: TaskState, raw: JsonValue, token: string | undefined) {

@@ -164,4 +164,22 @@ describe('state machines over the AWS JSON 1.0 API', () => {
     expect(bad.diagnostics!.length).toBeGreaterThan(0);
     expect(bad.diagnostics![0]).toMatchObject({ severity: 'ERROR', code: expect.any(String), message: expect.any(String) });
   });
+
+  it('refuses Count in an ecs:runTask.sync Task and takes it in request-response and callback Tasks, as recorded against AWS (2026-09)', async () => {
+    const ecs = (suffix: string, parameters: Record<string, unknown>) => JSON.stringify({
+      StartAt: 'Task', TimeoutSeconds: 240,
+      States: { Task: { Type: 'Task', Resource: `arn:aws:states:::ecs:runTask${suffix}`, Parameters: parameters, TimeoutSeconds: 210, End: true } },
+    });
+    const base = { Cluster: 'arn:aws:ecs:us-east-1:000000000000:cluster/c', TaskDefinition: 'arn:aws:ecs:us-east-1:000000000000:task-definition/good:1', LaunchType: 'FARGATE' };
+    await expect(t.client.send(new CreateStateMachineCommand({ name: 'EcsSyncTwo', definition: ecs('.sync', { ...base, Count: 2 }), roleArn: ROLE }))).rejects.toMatchObject({
+      name: 'InvalidDefinition', message: "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The field 'Count' is not supported by Step Functions at /States/Task/Parameters'",
+    });
+    await t.client.send(new CreateStateMachineCommand({ name: 'EcsRequestResponseTwo', definition: ecs('', { ...base, Count: 2 }), roleArn: ROLE }));
+    await t.client.send(new CreateStateMachineCommand({ name: 'EcsCallback', definition: ecs('.waitForTaskToken', { ...base, Count: 1 }), roleArn: ROLE }));
+    const startedBy = await t.client.send(new ValidateStateMachineDefinitionCommand({ definition: ecs('.sync', { Cluster: 'probe', TaskDefinition: 'probe:1', LaunchType: 'FARGATE', StartedBy: 'customer-value' }) }));
+    expect(startedBy).toEqual(expect.objectContaining({
+      result: 'FAIL', truncated: false,
+      diagnostics: [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: "The field 'StartedBy' is not supported by Step Functions", location: '/States/Task/Parameters' }],
+    }));
+  });
 });

@@ -22,6 +22,19 @@ describe('TestState error names', () => {
     await rejected({ definition: PASS, input: JSON.stringify('x'.repeat(262144)) }, 'ValidationException', /length less than or equal to 262144/);
   });
 
+  it('refuses an unmocked .sync or .waitForTaskToken Task, as recorded against AWS (2026-09)', async () => {
+    const ecs = (suffix: string) => JSON.stringify({
+      Type: 'Task', Resource: `arn:aws:states:::ecs:runTask${suffix}`,
+      Parameters: { Cluster: 'missing', TaskDefinition: 'arn:aws:ecs:us-east-1:000000000000:task-definition/missing:1', LaunchType: 'FARGATE' }, TimeoutSeconds: 210, End: true,
+    });
+    const roleArn = 'arn:aws:iam::000000000000:role/api-errors';
+    for (const suffix of ['.sync', '.waitForTaskToken']) {
+      await expect(send({ definition: ecs(suffix), roleArn, input: '{}', inspectionLevel: 'DEBUG' })).rejects.toMatchObject({
+        name: 'InvalidDefinition', message: "TestState API does not support '.sync' or '.waitForTaskToken' integration patterns.",
+      });
+    }
+  });
+
   it('with stateName, the definition must be a whole state machine (API:TestState stateName)', async () => {
     await rejected({ definition: PASS, stateName: 'Any' }, 'InvalidDefinition', /These fields are required: \[States, StartAt\]/);
     const machine = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } });

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { createRuntime, toAwsHistoryEvent, type JsonValue, type StateMachineDefinition } from '../../../src/index.js';
+
+const CLUSTER = 'arn:aws:ecs:us-east-1:000000000000:cluster/stackd-sfn-ecs-9e022a1a43';
+const GOOD = 'arn:aws:ecs:us-east-1:000000000000:task-definition/stackd-sfn-ecs-9e022a1a43-good:1';
+const NETWORK = { AwsvpcConfiguration: { Subnets: ['subnet-07acfd804ed04876f'], SecurityGroups: ['sg-03d1424f404f2870f'], AssignPublicIp: 'ENABLED' } };
+
+const ecsTask = (suffix: string, parameters: Record<string, JsonValue>): StateMachineDefinition => ({
+  StartAt: 'Task', TimeoutSeconds: 240,
+  States: { Task: { Type: 'Task', Resource: `arn:aws:states:::ecs:runTask${suffix}`, Parameters: parameters, TimeoutSeconds: 210, End: true } },
+});
+
+/** The handler's input and the TaskScheduled parameters of one run. */
+async function scheduled(definition: StateMachineDefinition): Promise<{ sent: JsonValue; parameters: string }> {
+  // The real clock: a virtual one would jump to the Task's timeout while the callback waits.
+  const runtime = createRuntime();
+  let sent: JsonValue = null;
+  runtime.handle('arn:aws:states:::ecs:*', ({ input, taskToken }) => {
+    sent = input;
+    if (JSON.stringify(definition).includes('.waitForTaskToken')) setTimeout(() => runtime.sendTaskSuccess(taskToken, 'done'), 0);
+    return { Tasks: [] };
+  });
+  const execution = runtime.startExecution({ definition });
+  expect(await execution.done).toMatchObject({ status: 'SUCCEEDED' });
+  const event = execution.events.map(toAwsHistoryEvent).find((e) => e.type === 'TaskScheduled') as unknown as { taskScheduledEventDetails: { parameters: string } };
+  return { sent, parameters: event.taskScheduledEventDetails.parameters };
+}
+
+describe('ecs:runTask', () => {
+  it('.sync sends StartedBy "AWS Step Functions" after the parameters, and records it in TaskScheduled', async () => {
+    // Recorded against AWS (2026-09), execution sync-zero's TaskScheduled.
+    const { sent, parameters } = await scheduled(ecsTask('.sync', { Cluster: CLUSTER, TaskDefinition: GOOD, LaunchType: 'FARGATE', NetworkConfiguration: NETWORK }));
+    expect(parameters).toBe('{"Cluster":"arn:aws:ecs:us-east-1:000000000000:cluster/stackd-sfn-ecs-9e022a1a43","TaskDefinition":"arn:aws:ecs:us-east-1:000000000000:task-definition/stackd-sfn-ecs-9e022a1a43-good:1","LaunchType":"FARGATE","NetworkConfiguration":{"AwsvpcConfiguration":{"Subnets":["subnet-07acfd804ed04876f"],"SecurityGroups":["sg-03d1424f404f2870f"],"AssignPublicIp":"ENABLED"}},"StartedBy":"AWS Step Functions"}');
+    expect(sent).toEqual(JSON.parse(parameters));
+  });
+
+  it('.sync adds StartedBy to JSONata Arguments too', async () => {
+    const definition = { QueryLanguage: 'JSONata', StartAt: 'Task', States: { Task: { Type: 'Task', Resource: 'arn:aws:states:::ecs:runTask.sync', Arguments: { Cluster: CLUSTER, TaskDefinition: GOOD }, End: true } } } as StateMachineDefinition;
+    expect((await scheduled(definition)).parameters).toBe(JSON.stringify({ Cluster: CLUSTER, TaskDefinition: GOOD, StartedBy: 'AWS Step Functions' }));
+  });
+
+  it('request-response and .waitForTaskToken send the parameters as they are', async () => {
+    // Recorded against AWS (2026-09), executions request-response-two and callback.
+    const two = { Cluster: CLUSTER, TaskDefinition: GOOD, LaunchType: 'FARGATE', NetworkConfiguration: NETWORK, Count: 2 };
+    expect((await scheduled(ecsTask('', two))).parameters).toBe(JSON.stringify(two));
+    const callback = { Cluster: CLUSTER, TaskDefinition: GOOD, LaunchType: 'FARGATE', NetworkConfiguration: NETWORK };
+    expect((await scheduled(ecsTask('.waitForTaskToken', callback))).parameters).toBe(JSON.stringify(callback));
+  });
+});
