@@ -4,12 +4,10 @@ import { redriveMachineOf } from './compile-scope.js';
 import { END, type CompiledScope, type RedrivePoint, type ScopeOutcome, type ScopeRuntime } from './scope-runtime.js';
 import { closeScope, runStep } from './scope-steps.js';
 
-/** The snapshot of an instant scope: born done (or errored, when XState catches a throw). */
-interface InstantSnapshot {
-  status: 'done';
-  output: ScopeOutcome;
-  error: undefined;
-}
+/** The snapshot of an instant scope: born done (or errored, when XState catches a throw; or active, stopped at the history limit). */
+type InstantSnapshot =
+  | { status: 'done'; output: ScopeOutcome; error: undefined }
+  | { status: 'active'; output: undefined; error: undefined };
 
 /**
  * XState logic for a Parallel branch or Map iteration made only of Pass, Choice, Succeed and
@@ -33,6 +31,9 @@ export function instantScopeLogic(compiled: CompiledScope): ActorLogic<InstantSn
     getInitialSnapshot(actorScope, rt) {
       rt.self = actorScope.self as AnyActorRef;
       const requests = runStep(rt, undefined, begin);
+      // Stopped at the history limit (see runInstantStates): never done, it waits to be stopped
+      // with the execution, which fails when the step ends.
+      if (!requests && rt.target === undefined && rt.services.historyFull()) return { status: 'active', output: undefined, error: undefined };
       if (requests || rt.target !== END) throw new Error(`Stepwise bug: an instant scope starting at '${startAt}' did not run to its end`);
       closeScope(rt, true);
       return { status: 'done', output: rt.outcome!, error: undefined };

@@ -126,6 +126,13 @@ function runInstantStates(rt: ScopeRuntime): void {
     const plan = plans.get(target);
     // JSONata evaluates asynchronously: its answer comes back to the machine as an event.
     if (!plan || !plan.instant || rt.isJsonata(plan.state)) return;
+    // Past the history limit the execution fails when the step ends (States.Runtime, "The
+    // execution reached the maximum number of history events"): a Choice looping over Pass
+    // states would otherwise never end it. The scope then waits to be stopped.
+    if (rt.services.historyFull()) {
+      rt.target = undefined;
+      return;
+    }
     enterState(rt, target, plan);
     target = rt.target;
   }

@@ -22,6 +22,7 @@ import { mapRunUpdateId, type ActorInput, type Command, type ExecutionLimits, ty
 import { createHistoryEvent, createStartedEvent, ExecutionStartedDetails, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
 import { HistoryFrame } from './history-frame.js';
 import { actorHost, listenToRootActor, stopExecutionActor } from './actor-host.js';
+import { historyLimitFailure, isHistoryLimitFailure } from './history-limit.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
 import { createSeededRandom, forkSeed, newSeed, type ExecutionRandom } from './seeded-random.js';
 import { deletionFailure } from './state-machine-deletion.js';
@@ -601,6 +602,14 @@ export class ExecutionJournal {
       return this.randomSource.random();
     }
 
+    historyFull(): boolean {
+      const j = this.journal;
+      const r = j.replay;
+      // A replay stops where the recorded run did: at its recorded end, whatever this runtime's limit.
+      if (r && r.cursor < r.recorded.length) return isHistoryLimitFailure(r.recorded[r.cursor]);
+      return j.nextEventId - 1 > j.options.limits.historyEvents;
+    }
+
     takeInputOverride(): JsonValue | undefined {
       const j = this.journal;
       const r = j.replay;
@@ -828,6 +837,12 @@ export class ExecutionJournal {
       case 'execution.deleted':
         this.endDeleted();
         return true;
+      case 'execution.historyLimit':
+        // Numbered as the recorded run numbered it, after the events its last step dropped.
+        if (this.finished) return false;
+        this.nextEventId = next.id;
+        this.endAbnormally('FAILED', 'ExecutionFailed', input.error, input.cause);
+        return true;
       default: {
         const c = take((p) => p.kind === 'timer' && p.anchor === next.previousEventId) as Extract<Command, { kind: 'timer' }> | undefined;
         if (!c) return false;
@@ -970,6 +985,8 @@ export class ExecutionJournal {
     if (r && r.cursor < r.recorded.length) {
       const expected = r.recorded[r.cursor]!;
       const difference = compareEvents(expected, event, r.comparison);
+      // The recorded run dropped what its last step recorded past the history limit.
+      if (difference && isHistoryLimitFailure(expected)) return id;
       if (difference && !r.divergence) r.divergence = { eventId: expected.id, expected, actual: event, reason: difference };
       if (r.divergence) throw new ReplayDiverged(r.divergence);
       r.cursor++;
@@ -1166,7 +1183,8 @@ export class ExecutionJournal {
     if (this.pending !== NOTHING) this.pending.length = Math.max(limit - 1 - this.revision, 0);
     this.commands = NOTHING;
     this.nextEventId = this.revision + this.pending.length + 1;
-    this.endAbnormally('FAILED', 'ExecutionFailed', StatesErrors.Runtime, `The execution reached the maximum number of history events (${limit}).`);
+    const { error, cause } = historyLimitFailure(limit);
+    this.endAbnormally('FAILED', 'ExecutionFailed', error, cause);
   }
 
   private runCommands(commands: Command[]): void {

@@ -134,6 +134,12 @@ export interface ExecutionServices {
   /** A fork's replacement input for the first state entered live (taken once). */
   takeInputOverride(): JsonValue | undefined;
   /**
+   * The events recorded so far pass the history limit: the execution fails once its step ends.
+   * A run of instant states checks it before each state, since a Choice looping over Pass
+   * states never ends its step by itself.
+   */
+  historyFull(): boolean;
+  /**
    * Whether this activity Task goes to workers and its activity is known not to exist: then
    * AWS schedules nothing and fails the execution with States.Runtime (recorded against AWS
    * (2026-09)). A replay reproduces the recorded events: missing when no ActivityScheduled comes next.

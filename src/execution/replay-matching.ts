@@ -1,4 +1,5 @@
 import { eventDetailsOf, type HistoryEvent } from './history-event.js';
+import { isHistoryLimitFailure } from './history-limit.js';
 import { isDeletionFailure } from './state-machine-deletion.js';
 
 /** Where a replay first produced something other than what was recorded. */
@@ -26,6 +27,8 @@ export type RecordedInput =
   | { kind: 'execution.timedOut' | 'execution.aborted' | 'execution.failed'; error?: string; cause?: string }
   /** DeleteStateMachine: the end of the state it waited in ended it instead (see state-machine-deletion.ts). */
   | { kind: 'execution.deleted' }
+  /** The history reached its limit (see history-limit.ts). */
+  | { kind: 'execution.historyLimit'; error: string; cause: string }
   | { kind: 'timer' };
 
 /** Which answer from the world the recorded event `next` is the first consequence of. */
@@ -40,6 +43,7 @@ export function recordedInputOf(next: HistoryEvent): RecordedInput {
   if (next.type === 'ExecutionTimedOut') return { kind: 'execution.timedOut', error: d?.error, cause: d?.cause };
   if (next.type === 'ExecutionAborted') return { kind: 'execution.aborted', error: d?.error, cause: d?.cause };
   if (isDeletionFailure(next)) return { kind: 'execution.deleted' };
+  if (isHistoryLimitFailure(next)) return { kind: 'execution.historyLimit', error: d!.error!, cause: d!.cause! };
   return { kind: 'timer' };
 }
 

@@ -40,6 +40,8 @@ describe.each(stores)('an execution journal on %s', (_name, open) => {
     expect(stored.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(stored.at(-1)!.previousEventId).toBe(9);
     expect(execution.events).toEqual(stored);
+    // A replay drops what the recorded run dropped past the limit, and ends where it ended.
+    expect((await runtime.replay({ executionArn: execution.identity.executionArn })).ok).toBe(true);
     await runtime.close();
   });
 
@@ -63,6 +65,30 @@ describe.each(stores)('an execution journal on %s', (_name, open) => {
     // 13): the two that fit are kept, T3 is never called.
     expect(stored.map((e) => e.type).slice(-3)).toEqual(['LambdaFunctionSucceeded', 'TaskStateExited', 'ExecutionFailed']);
     expect(calls).toEqual(['T1', 'T2']);
+    expect((await runtime.replay({ executionArn: execution.identity.executionArn })).ok).toBe(true);
+    await runtime.close();
+  });
+
+  // A Choice looping over a Pass never leaves the step that entered it (both run instantly):
+  // the journal's check after each step never came, and the process ran out of memory. AWS ends
+  // such a loop with event 25,000 as the ExecutionFailed (floci-io/floci#2734, measured against
+  // AWS: "FAILED States.Runtime The execution reached the maximum number of history events (25000)").
+  const endless = { StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericEquals: -1, Next: 'D' }], Default: 'P' }, P: { Type: 'Pass', Next: 'C' }, D: { Type: 'Succeed' } } };
+  it.each([
+    ['the execution', endless],
+    ['an inline Map iteration', { StartAt: 'M', States: { M: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: endless, End: true } } }],
+    ['a Parallel branch', { StartAt: 'B', States: { B: { Type: 'Parallel', Branches: [{ StartAt: 'S', States: { S: { Type: 'Succeed' } } }, endless], End: true } } }],
+  ])('ends an endless loop of instant states in %s at the limit, and replays it', async (_where, definition) => {
+    const store = await open();
+    const runtime = createRuntime({ store, clock: 'virtual', limits: { historyEvents: 200 } });
+    const execution = runtime.startExecution({ definition, input: { n: 1, items: [{ n: 1 }] } });
+    const result = await execution.done;
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: 'The execution reached the maximum number of history events (200).' });
+    const stored = await store.read(execution.identity.executionArn);
+    expect(stored.map((e) => e.id)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(stored.at(-1)).toMatchObject({ type: 'ExecutionFailed', previousEventId: 199 });
+    expect(stored.filter((e) => e.type === 'ChoiceStateEntered').length).toBeGreaterThan(40);
+    expect((await runtime.replay({ executionArn: execution.identity.executionArn })).ok).toBe(true);
     await runtime.close();
   });
 
