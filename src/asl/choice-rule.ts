@@ -336,8 +336,8 @@ export function evaluateChoiceRule(rule: ChoiceRule, ctx: PathContext, evalCondi
 }
 
 /**
- * The first rule that matches, else the Default (index -1), else null: the caller then raises
- * States.NoChoiceMatched. A States.Runtime from a rule propagates: AWS does not fall through to
+ * The first rule that matches, else the Default (index -1), else null: the caller then fails the
+ * state, which has no next state. A States.Runtime from a rule propagates: AWS does not fall through to
  * later rules or the Default when a Variable path is missing.
  */
 export function selectChoice(state: ChoiceState, ctx: PathContext, evalCondition?: ConditionEvaluator): ChoiceSelection | null {

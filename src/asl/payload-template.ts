@@ -4,6 +4,7 @@ import { compileRequiredPath, setOwn } from './json-path.js';
 import { compileIntrinsic, isIntrinsicCall } from './intrinsics/evaluate-intrinsic.js';
 import { AslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
+import { javaHashMapOrder } from '../resources/java-hash-order.js';
 
 /*
  * Payload templates (ASL spec "Payload Template"): Parameters, ResultSelector, ItemSelector.
@@ -89,6 +90,7 @@ function compileNode(node: JsonValue, templateField: string): Builder | null {
     }
   }
   if (!dynamic) return null;
+  hashMapOrder(keys, builders, constants);
   const n = keys.length;
   const protoKey = keys.includes('__proto__');
   return (ctx) => {
@@ -101,6 +103,23 @@ function compileNode(node: JsonValue, templateField: string): Builder | null {
     }
     return out;
   };
+}
+
+/**
+ * AWS builds each object of a template that holds a `.$` field as a Java HashMap, so the output
+ * lists its fields in that map's order, not the template's (recorded against AWS (2026-09): 16
+ * `.$` fields came out as `execution, range, nested, contains, …`). The order depends only on
+ * the names, so it is fixed here once; objects without a `.$` field are copied as written.
+ */
+function hashMapOrder(keys: string[], builders: (Builder | null)[], constants: JsonValue[]): void {
+  if (new Set(keys).size !== keys.length) return; // `a` beside `a.$`: the later one wins, as written
+  const order = javaHashMapOrder(keys).map((key) => keys.indexOf(key));
+  const [k, b, c] = [[...keys], [...builders], [...constants]];
+  order.forEach((from, to) => {
+    keys[to] = k[from]!;
+    builders[to] = b[from]!;
+    constants[to] = c[from]!;
+  });
 }
 
 /**

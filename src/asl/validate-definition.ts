@@ -17,7 +17,7 @@ import { checkReferencePathSyntax, checkResultPathSyntax } from './reference-pat
  * behaviour is unknown, the check is left out rather than guessed strictly.
  */
 
-import { unassignedVariableReferences } from './variable-references.js';
+import { unassignedVariableReferences, variableScopeDiagnostics } from './variable-references.js';
 
 export interface Diagnostic {
   severity: 'ERROR' | 'WARNING';
@@ -40,7 +40,7 @@ export function validateDefinition(def: unknown, type: 'STANDARD' | 'EXPRESS' = 
   }
   const validator = new Validator(type);
   validator.validateTop(def);
-  return [...validator.diagnostics, ...unassignedVariableReferences(def)];
+  return [...validator.diagnostics, ...variableScopeDiagnostics(def), ...unassignedVariableReferences(def)];
 }
 
 export function validateDefinitionResult(def: unknown, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): ValidationResult {
@@ -1465,11 +1465,13 @@ export function checkJsonataExpression(expression: string, scope: JsonataFieldSc
   if (usage.dollarDollar) {
     return { code: 'UNSUPPORTED_JSONATA_EXPRESSION', message: "'$$' is not supported: there is no input document; use $states.input" };
   }
+  // A field `$states` does not offer here: AWS's words for `$states.result` in a Pass state's Output
+  // (recorded against AWS (2026-09)), and by the same rule for `$states.errorOutput` outside a Catcher.
   if (usage.statesFields.has('result') && !scope.result) {
-    return { code: 'UNSUPPORTED_JSONATA_EXPRESSION', message: "'$states.result' is only available in the Output and Assign fields of Task, Map and Parallel states" };
+    return { code: 'UNSUPPORTED_JSONATA_EXPRESSION', message: "Field '$states.result' does not exist." };
   }
   if (usage.statesFields.has('errorOutput') && !scope.errorOutput) {
-    return { code: 'UNSUPPORTED_JSONATA_EXPRESSION', message: "'$states.errorOutput' is only available in the Output and Assign fields of a Catcher" };
+    return { code: 'UNSUPPORTED_JSONATA_EXPRESSION', message: "Field '$states.errorOutput' does not exist." };
   }
   return null;
 }

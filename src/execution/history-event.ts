@@ -192,13 +192,27 @@ export const IterationDetails = plainConstructor(function (this: EventDetails, i
 export const StateExitedDetails = plainConstructor(function (this: EventDetails, name: string, output: JsonValue, assigned: Record<string, JsonValue> | undefined) {
   // An empty Assign assigns nothing: AWS then records no assignedVariables.
   if (assigned && hasOwnMembers(assigned)) {
-    this.assignedVariables = assigned;
+    this.assignedVariables = byName(assigned);
     this.assignedVariablesDetails = NOT_TRUNCATED;
   }
   this.name = name;
   this.output = output;
   this.outputDetails = NOT_TRUNCATED;
 });
+
+/**
+ * AWS lists assigned variables by name, whatever order the Assign gave them in (recorded against
+ * AWS (2026-09): `"Assign": {"x": …, "oldX": …}` records `{"oldX": …, "x": …}`).
+ */
+export function byName<T>(object: Record<string, T>): Record<string, T> {
+  const keys = Object.keys(object);
+  if (keys.length < 2) return object;
+  const sorted = [...keys].sort();
+  if (sorted.every((k, i) => k === keys[i])) return object;
+  const out: Record<string, T> = {};
+  for (const k of sorted) Object.defineProperty(out, k, { value: object[k], enumerable: true, writable: true, configurable: true });
+  return out;
+}
 
 function hasOwnMembers(object: Record<string, JsonValue>): boolean {
   for (const key in object) if (Object.hasOwn(object, key)) return true;

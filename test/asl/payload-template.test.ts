@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { JsonValue } from '../../src/asl/json-value.js';
 import type { PathContext } from '../../src/asl/path-context.js';
 import { aslFailure } from './asl-failure.js';
+import { javaHashMapOrder } from '../../src/resources/java-hash-order.js';
 
 // Intrinsics are another module's job; here we only check they are delegated to: compiled
 // once with the template, then called with each evaluation's context.
@@ -28,9 +29,16 @@ describe('evaluatePayloadTemplate', () => {
     });
   });
 
-  it('keeps the template key order', () => {
-    const out = evaluatePayloadTemplate({ z: 1, 'a.$': '$.a', m: 2, 'b.$': '$.b' }, ctxOf({ a: 'A', b: 'B' }), 'Parameters');
-    expect(Object.keys(out as object)).toEqual(['z', 'a', 'm', 'b']);
+  it('lists the fields of an object with a `.$` field in Java HashMap order, and copies other objects as written', () => {
+    const out = evaluatePayloadTemplate({ z: 1, 'a.$': '$.a', m: 2, 'b.$': '$.b', static: { z: 1, a: 2 } }, ctxOf({ a: 'A', b: 'B' }), 'Parameters');
+    expect(Object.keys(out as object)).toEqual(javaHashMapOrder(['z', 'a', 'm', 'b', 'static']));
+    expect(Object.keys((out as { static: object }).static)).toEqual(['z', 'a']);
+  });
+
+  it('gives the order AWS printed for 16 fields (recorded against AWS (2026-09))', () => {
+    const names = ['execution', 'state', 'machine', 'nested', 'array', 'partition', 'contains', 'range', 'unique', 'json', 'encoded', 'decoded', 'hash', 'split', 'merge', 'serialized'];
+    const out = evaluatePayloadTemplate(Object.fromEntries(names.map((n) => [`${n}.$`, '$.v'])), ctxOf({ v: 1 }), 'Parameters');
+    expect(Object.keys(out as object)).toEqual(['execution', 'range', 'nested', 'contains', 'partition', 'split', 'array', 'machine', 'unique', 'merge', 'json', 'decoded', 'state', 'hash', 'encoded', 'serialized']);
   });
 
   it('processes nested arrays and objects, copying other values as-is', () => {

@@ -624,6 +624,45 @@ describe('variables no Assign sets', () => {
   });
 });
 
+describe('variable scopes (recorded against AWS (2026-09))', () => {
+  const branchMachine = (inner: Obj, outer: Obj = {}): Obj => machine({
+    Fork: { Type: 'Parallel', Assign: { x: 1 }, Branches: [{ StartAt: 'Inner', States: { Inner: pass(inner) } }], Next: 'After', ...outer },
+    After: pass(),
+  });
+
+  it('refuses a branch that assigns a name an enclosing state assigns', () => {
+    const def = branchMachine({ Assign: { x: 2 } });
+    expect(errors(def)).toEqual([
+      { severity: 'ERROR', code: 'DUPLICATE_VARIABLE_NAME', message: "The variable name 'x' was already defined in a parent scope.", location: '/States/Fork/Branches[0]/States/Inner/Assign/x' },
+    ]);
+    expectValid(branchMachine({ Assign: { y: 2 } }));
+  });
+
+  it('lets a branch assign a name only its own Catcher assigns', () => {
+    expectValid(machine({
+      Fork: { Type: 'Parallel', Branches: [{ StartAt: 'Inner', States: { Inner: pass({ Assign: { e: 1 } }) } }], Catch: [{ ErrorEquals: ['States.ALL'], Assign: { e: 0 }, Next: 'After' }], Next: 'After' },
+      After: pass(),
+    }));
+  });
+
+  it('warns when a state reads a name assigned only in a scope it cannot see', () => {
+    const def = machine({
+      Fork: { Type: 'Parallel', Branches: [{ StartAt: 'Inner', States: { Inner: pass({ Assign: { v: 1 } }) } }], Next: 'After' },
+      After: pass({ Parameters: { 'a.$': '$v' } }),
+    });
+    expect(errors(def)).toEqual([]);
+    expect(validateDefinition(def).filter((d) => d.code === 'POSSIBLY_UNDEFINED_VARIABLE')).toEqual([
+      { severity: 'WARNING', code: 'POSSIBLY_UNDEFINED_VARIABLE', message: "Variable 'v' is possibly not defined.", location: '/States/After/Parameters' },
+    ]);
+  });
+
+  it('names the missing $states field with AWS wording, and the later duplicate state without the earlier one', () => {
+    expectError(machine({ P: pass({ QueryLanguage: 'JSONata', Output: '{% $states.result %}' }) }), 'UNSUPPORTED_JSONATA_EXPRESSION', '/States/P/Output', "Field '$states.result' does not exist.");
+    const parsed = parseDefinitionText('{"StartAt":"A","States":{"A":{"Type":"Pass","End":true},"A":{"Type":"Succeed"}}}', 'dup.json');
+    expectError(parsed, 'DUPLICATE_STATE_NAME', '/States/A', 'Duplicate State name: A');
+  });
+});
+
 describe('validateDefinition for an EXPRESS state machine', () => {
   it('refuses the .waitForTaskToken and .sync patterns wherever they are, with AWS wording, and accepts them for STANDARD', () => {
     const def = {

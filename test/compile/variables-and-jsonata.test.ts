@@ -28,20 +28,23 @@ describe('workflow variables', () => {
     expect(exited.stateExitedEventDetails).toEqual({ name: 'A', output: { a: 1 }, outputDetails: { truncated: false } });
   });
 
-  it('lets Map iterations read outer variables but not assign them', async () => {
-    const def: StateMachineDefinition = {
+  it('lets Map iterations read outer variables; what they assign stays in the iteration', async () => {
+    const def = (innerAssign: Record<string, unknown>): StateMachineDefinition => ({
       StartAt: 'Init',
       States: {
         Init: { Type: 'Pass', Assign: { factor: 10 }, Next: 'Fan' },
         Fan: {
           Type: 'Map', ItemsPath: '$.items', Next: 'After',
-          ItemProcessor: { StartAt: 'Scale', States: { Scale: { Type: 'Pass', Parameters: { 'v.$': 'States.MathAdd($, $factor)' }, Assign: { factor: 0 }, End: true } } },
+          ItemProcessor: { StartAt: 'Scale', States: { Scale: { Type: 'Pass', Parameters: { 'v.$': 'States.MathAdd($, $factor)' }, Assign: innerAssign, End: true } } },
         },
         After: { Type: 'Pass', Parameters: { 'results.$': '$', 'factor.$': '$factor' }, End: true },
       },
-    };
-    const result = await run(def, { items: [1, 2] }).done;
+    });
+    const result = await run(def({ local: 0 }), { items: [1, 2] }).done;
     expect(result.output).toEqual({ results: [{ v: 11 }, { v: 12 }], factor: 10 });
+    // Assigning the outer name inside is refused up front, as AWS's validator refuses it
+    // (DUPLICATE_VARIABLE_NAME, recorded against AWS (2026-09) for a Parallel branch).
+    expect(() => run(def({ factor: 0 }))).toThrow(/DUPLICATE_VARIABLE_NAME at \/States\/Fan\/ItemProcessor\/States\/Scale\/Assign\/factor/);
   });
 
   it('fails an Assign over 256 KiB with States.DataLimitExceeded unless the limit is lifted', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { JsonValue } from '../../../src/asl/json-value.js';
+import { variableReferencesByState } from '../../../src/asl/variable-references.js';
 import { StepwiseError } from '../../../src/errors/stepwise-error.js';
 import { checkName, parseStateMachineArn, parseStatesArn } from '../../../src/registry/names.js';
 import { pageBy } from '../../../src/registry/paging.js';
@@ -192,6 +193,8 @@ const describeStateMachineForExecution: Action = async (f, { runtime }) => {
     // A Distributed Map's child: the Map Run that started it, and its label (`<machine>/<label>`).
     mapRunArn: facts.extra.mapRunArn,
     label: facts.extra.mapRunArn !== undefined ? facts.meta.stateMachineArn.slice(facts.meta.stateMachineArn.lastIndexOf('/') + 1) : undefined,
+    // As DescribeStateMachine gives them, for the definition that ran (API:DescribeStateMachineForExecution).
+    variableReferences: variableReferencesByState(facts.extra.definition),
   });
 };
 

@@ -6,7 +6,9 @@ import type { Action } from '../api-context.js';
 import { compact, epochSeconds } from '../aws-json-protocol.js';
 import { executionFacts } from '../execution-view.js';
 
-const PAYLOAD_KEYS = new Set(['input', 'output']);
+// Without execution data AWS leaves out the payloads and their details alike: a state's events
+// keep only `name`, ExecutionStarted only `roleArn`, ExecutionSucceeded `{}` (recorded against AWS (2026-09)).
+const PAYLOAD_KEYS = new Set(['input', 'inputDetails', 'output', 'outputDetails']);
 
 /** An event in the JSON protocol's shape: epoch-second timestamp, payloads as JSON text (or left out). */
 function wireEvent(event: HistoryEvent, includeExecutionData: boolean): Record<string, unknown> {

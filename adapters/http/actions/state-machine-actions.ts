@@ -1,4 +1,5 @@
 import { validateDefinitionResult } from '../../../src/asl/validate-definition.js';
+import { variableReferencesByState } from '../../../src/asl/variable-references.js';
 import { StepwiseError } from '../../../src/errors/stepwise-error.js';
 import type { LoggingConfiguration, RoutingEntry, StateMachineType, Tag, TracingConfiguration } from '../../../src/registry/registry-types.js';
 import { REGISTRY_LIMITS } from '../../../src/registry/state-machine-registry.js';
@@ -85,9 +86,18 @@ const describeStateMachine: Action = async (f, { runtime }) => {
   return compact({
     stateMachineArn: v.stateMachineArn, name: v.name, status: v.status, definition: metadataOnly ? '{}' : v.definition, roleArn: v.roleArn, type: v.type,
     creationDate: epochSeconds(v.creationDate), loggingConfiguration: v.loggingConfiguration, tracingConfiguration: v.tracingConfiguration,
-    revisionId: v.revisionId, description: v.description, encryptionConfiguration: v.encryptionConfiguration,
+    revisionId: v.revisionId, description: v.description, encryptionConfiguration: v.encryptionConfiguration, variableReferences: variableReferencesOf(v.definition),
   });
 };
+
+/** The variables each state reads (recorded against AWS (2026-09)); none for a definition that is not JSON. */
+function variableReferencesOf(definitionText: string): Record<string, string[]> | undefined {
+  try {
+    return variableReferencesByState(JSON.parse(definitionText));
+  } catch {
+    return undefined;
+  }
+}
 
 const updateStateMachine: Action = async (f, { runtime }) => {
   const r = await runtime.stateMachines.update(f.string('stateMachineArn'), {

@@ -6,7 +6,7 @@ import { escapePointer, walkStates } from '../../../src/asl/variable-references.
 import type { Catcher } from '../../../src/asl/definition.js';
 import { findCatcher } from '../../../src/compile/error-policy.js';
 import { StepwiseError } from '../../../src/errors/stepwise-error.js';
-import { eventDetailsOf, type HistoryEvent } from '../../../src/execution/history-event.js';
+import { byName, eventDetailsOf, type HistoryEvent } from '../../../src/execution/history-event.js';
 import { parseMockConfig } from '../../../src/resources/mock-config.js';
 import { parseResource } from '../../../src/resources/resource-arn.js';
 import { checkDefinitionText, REGISTRY_LIMITS } from '../../../src/registry/state-machine-registry.js';
@@ -290,14 +290,15 @@ function inspection(state: StateDef, f: InspectionFacts): Record<string, unknown
   if (afterItemBatcher !== undefined) data.afterItemBatcher = afterItemBatcher;
   if (f.errorDetails) data.errorDetails = f.errorDetails;
   Object.assign(data, mapNumbers);
-  // The variables after the state: those given, with what the state assigned (recorded against AWS, 2026-09).
+  // The variables after the state: those given, with what the state assigned, listed by name
+  // (recorded against AWS, 2026-09).
   const name = detailsOf(f.entered).name;
   const exited = f.events.find((e) => e.type.endsWith('StateExited') && detailsOf(e).name === name);
   const assigned = detailsOf(exited).assignedVariables as Record<string, JsonValue> | undefined;
   if (f.variables !== undefined || assigned !== undefined) {
     const after: Record<string, JsonValue> = { ...((f.variables ?? {}) as Record<string, JsonValue>) };
     Object.assign(after, assigned);
-    data.variables = JSON.stringify(after);
+    data.variables = JSON.stringify(byName(after));
   }
   return data;
 }

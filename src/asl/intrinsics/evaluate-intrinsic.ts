@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { checkPathSyntax, compileRequiredPath } from '../json-path.js';
 import { isJsonObject, type JsonValue } from '../json-value.js';
+import { AslError } from '../../errors/asl-error.js';
+import { StatesErrors } from '../../errors/error-names.js';
 import type { PathContext } from '../path-context.js';
 import { INTRINSIC_FUNCTIONS } from './intrinsic-table.js';
 import {
   intrinsicFailure,
+  intrinsicFailureCause,
+  IntrinsicEvaluationError,
   IntrinsicPathNotFoundError,
   type ArgType,
   type IntrinsicArgument,
@@ -30,10 +34,10 @@ export const defaultRandomSource: RandomSource = {
 };
 
 /**
- * Evaluates `States.Format('x {}', $.a)` etc. Argument errors throw
- * AslError('States.IntrinsicFailure', cause); a path argument that matches nothing throws
- * IntrinsicPathNotFoundError (States.Runtime). `random` feeds States.UUID and the unseeded
- * States.MathRandom.
+ * Evaluates `States.Format('x {}', $.a)` etc. Argument errors throw AslError('States.Runtime',
+ * "There was an error while evaluating the intrinsic function: <expression>. <reason>"); a path
+ * argument that matches nothing throws IntrinsicPathNotFoundError (States.Runtime). `random`
+ * feeds States.UUID and the unseeded States.MathRandom.
  */
 export function evaluateIntrinsic(expression: string, ctx: PathContext, random: RandomSource = ctx.random ?? defaultRandomSource): JsonValue {
   return compileCached(expression)(ctx, random);
@@ -52,11 +56,18 @@ export function compileIntrinsic(expression: string): CompiledIntrinsic {
   if (!parsed.ok) {
     const reason = `Invalid intrinsic function call '${expression}': ${parsed.reason}`;
     return () => {
-      throw intrinsicFailure(reason);
+      throw new AslError(StatesErrors.Runtime, intrinsicFailureCause(expression, reason));
     };
   }
   const call = compileCall(parsed.call);
-  return (ctx, random = ctx.random ?? defaultRandomSource) => call(ctx, { random });
+  return (ctx, random = ctx.random ?? defaultRandomSource) => {
+    try {
+      return call(ctx, { random });
+    } catch (error) {
+      if (error instanceof IntrinsicEvaluationError) throw new AslError(StatesErrors.Runtime, intrinsicFailureCause(expression, error.reason));
+      throw error;
+    }
+  };
 }
 
 const compiledCache = new Map<string, CompiledIntrinsic>();
@@ -202,7 +213,8 @@ function compileCall(call: IntrinsicCall): CompiledNode {
     for (let index = 0; index < n; index++) {
       const node = nodes[index]!;
       const value = args[index]!(ctx, env);
-      if (!matchesType(value, types[index]!)) throw intrinsicFailure(typeError(fn, index, value));
+      // AWS names only the function whose argument does not fit (recorded against AWS (2026-09)).
+      if (!matchesType(value, types[index]!)) throw intrinsicFailure(`Invalid arguments in ${fn.name}`);
       values[index] = node.kind === 'string' ? { value, segments: node.segments } : { value };
     }
     return fn.evaluate(values, env);

@@ -43,8 +43,25 @@ export interface IntrinsicFunction {
   readonly checkLiterals?: (args: readonly (JsonValue | undefined)[], segments: readonly (readonly string[] | undefined)[]) => string | null;
 }
 
+/**
+ * An intrinsic call that cannot be evaluated: arguments of the wrong type or out of range, text
+ * that is no JSON or Base64, ... AWS fails the state with States.Runtime, not the
+ * States.IntrinsicFailure of the ASL spec's error list, and names the whole call in the cause
+ * (recorded against AWS (2026-09)); compileIntrinsic adds that name to `cause`.
+ */
+export class IntrinsicEvaluationError extends AslError {
+  constructor(readonly reason: string) {
+    super(StatesErrors.Runtime, reason);
+  }
+}
+
 export function intrinsicFailure(cause: string): AslError {
-  return new AslError(StatesErrors.IntrinsicFailure, cause);
+  return new IntrinsicEvaluationError(cause);
+}
+
+/** The cause AWS gives when `expression` (the field's whole value) fails for `reason`. */
+export function intrinsicFailureCause(expression: string, reason: string): string {
+  return `There was an error while evaluating the intrinsic function: ${expression}. ${reason}`;
 }
 
 /**

@@ -11,8 +11,8 @@ import { applyInputPath, applyOutputPath } from './state-io.js';
 import { exitState } from './transitions.js';
 
 /**
- * Choice (DG:state-choice): the first matching rule's Next, else Default, else
- * States.NoChoiceMatched. A matching rule's Assign (and, in JSONata, Output) replaces the
+ * Choice (DG:state-choice): the first matching rule's Next, else Default, else the state fails
+ * for want of a next state. A matching rule's Assign (and, in JSONata, Output) replaces the
  * state's own, which apply when Default is taken.
  */
 export function enterChoice(rt: ScopeRuntime, state: ChoiceState): void {
@@ -23,7 +23,7 @@ export function enterChoice(rt: ScopeRuntime, state: ChoiceState): void {
   }
   const effective = applyInputPath(rt, raw, state.InputPath);
   const chosen = selectChoice(state, rt.pathContext(effective));
-  if (!chosen) throw new AslError(StatesErrors.NoChoiceMatched, 'No Matches!');
+  if (!chosen) throw noNextState();
   const assigned = evaluateAssign(rt, 'rule' in chosen ? chosen.rule.Assign : state.Assign, effective);
   exitState(rt, applyOutputPath(rt, effective, state.OutputPath), chosen.next, assigned);
 }
@@ -42,8 +42,17 @@ async function chooseJsonata(rt: ScopeRuntime, state: ChoiceState, raw: JsonValu
     if (value) rule = candidate;
   }
   const next = rule?.Next ?? state.Default;
-  if (next === undefined) throw new AslError(StatesErrors.NoChoiceMatched, 'No Matches!');
+  if (next === undefined) throw noNextState();
   const fields = rule ?? state;
   const { output, assigned } = await evaluateOutputAndAssign(rt, fields, { input: raw }, raw);
   return { next, output, assigned };
+}
+
+/**
+ * No rule matched and there is no Default: AWS fails the state with States.Runtime, not the
+ * States.NoChoiceMatched of the ASL spec's error list (recorded against AWS (2026-09)), so no
+ * Retry or Catch can handle it.
+ */
+function noNextState(): AslError {
+  return new AslError(StatesErrors.Runtime, 'Failed to transition out of the state. The state does not point to a next state.');
 }

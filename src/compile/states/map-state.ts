@@ -120,7 +120,9 @@ function startJsonPathMap(rt: ScopeRuntime, state: MapState, effective: JsonValu
   } else {
     items = effective;
   }
-  if (!Array.isArray(items)) throw new AslError(StatesErrors.Runtime, `Map state input must be an array but was: ${JSON.stringify(items)}`);
+  // An ItemsPath that selects no array (null, an object): AWS words it without the state prefix
+  // (recorded against AWS (2026-09)); without ItemsPath the path is its default, `$`.
+  if (!Array.isArray(items)) throw new AslError(StatesErrors.Runtime, `Reference path "${state.ItemsPath ?? '$'}" must point to array.`, true);
   continueJsonPathMap(rt, state, effective, maxConcurrency, items);
 }
 

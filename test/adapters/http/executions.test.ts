@@ -215,8 +215,11 @@ describe('executions over the AWS JSON 1.0 API', () => {
     } while (nextToken);
     expect(ids).toEqual([4, 3, 2, 1]);
     const bare = (await t.client.send(new GetExecutionHistoryCommand({ executionArn, includeExecutionData: false }))).events!;
-    expect(bare[0]!.executionStartedEventDetails!.input).toBeUndefined();
-    expect(bare[3]!.executionSucceededEventDetails!.output).toBeUndefined();
+    // Recorded against AWS (2026-09): the payloads' details go with them; the rest of each event stays.
+    expect(bare[0]!.executionStartedEventDetails).toEqual({ roleArn: ROLE });
+    expect(bare[1]!.stateEnteredEventDetails).toEqual({ name: 'Hello' });
+    expect(bare[2]!.stateExitedEventDetails).toEqual({ name: 'Hello' });
+    expect(bare[3]!.executionSucceededEventDetails).toEqual({});
   });
 
   it('lists executions with status and redrive filters and pagination, and redrives a failed one', async () => {

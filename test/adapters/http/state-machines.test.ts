@@ -183,3 +183,48 @@ describe('state machines over the AWS JSON 1.0 API', () => {
     }));
   });
 });
+
+describe("DescribeStateMachine's variableReferences, as recorded against AWS (2026-09)", () => {
+  it('lists the variables each state reads, by state name, nested states included; none for a machine without variables', async () => {
+    const definition = JSON.stringify({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Initialize',
+      States: {
+        Initialize: { Type: 'Pass', Assign: { outer: '{% $states.input.base %}', x: 1 }, Next: 'Swap' },
+        Swap: { Type: 'Pass', Assign: { x: '{% $x + 1 %}', oldX: '{% $x %}' }, Output: { outputSawX: '{% $x %}', input: '{% $states.input %}' }, Next: 'ScopeParallel' },
+        ScopeParallel: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'LeftAssign', States: {
+              LeftAssign: { Type: 'Pass', Assign: { local: '{% $outer + 10 %}' }, Next: 'LeftNested' },
+              LeftNested: { Type: 'Parallel', Branches: [{ StartAt: 'DeepRead', States: { DeepRead: { Type: 'Pass', Output: { outer: '{% $outer %}', local: '{% $local %}', x: '{% $x %}' }, End: true } } }], Output: '{% $states.result[0] %}', End: true },
+            } },
+            { StartAt: 'RightAssign', States: {
+              RightAssign: { Type: 'Pass', Assign: { local: '{% $outer + 20 %}' }, Next: 'RightOutput' },
+              RightOutput: { Type: 'Pass', Output: { outer: '{% $outer %}', local: '{% $local %}', x: '{% $x %}' }, End: true },
+            } },
+          ],
+          Output: { branches: '{% $states.result %}', outer: '{% $outer %}', x: '{% $x %}', oldX: '{% $oldX %}', before: '{% $states.input %}' },
+          Next: 'ScopeMap',
+        },
+        ScopeMap: {
+          Type: 'Map', Items: [1, 2, 3], MaxConcurrency: 2,
+          ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'IterationAssign', States: {
+            IterationAssign: { Type: 'Pass', Assign: { itemLocal: '{% $states.input + $outer %}' }, Next: 'IterationOutput' },
+            IterationOutput: { Type: 'Pass', Output: { item: '{% $states.input %}', itemLocal: '{% $itemLocal %}', outer: '{% $outer %}' }, End: true },
+          } },
+          Output: { parallel: '{% $states.input %}', items: '{% $states.result %}', outer: '{% $outer %}' },
+          Next: 'JSONataDone',
+        },
+        JSONataDone: { Type: 'Succeed', Output: { result: '{% $states.input %}', stateName: '{% $states.context.State.Name %}' } },
+      },
+    });
+    const { stateMachineArn } = await t.client.send(new CreateStateMachineCommand({ name: 'Scopes', definition, roleArn: ROLE }));
+    const described = await t.client.send(new DescribeStateMachineCommand({ stateMachineArn }));
+    expect(JSON.stringify(described.variableReferences)).toBe(
+      '{"DeepRead":["outer","local","x"],"IterationAssign":["outer"],"IterationOutput":["itemLocal","outer"],"LeftAssign":["outer"],"RightAssign":["outer"],"RightOutput":["outer","local","x"],"ScopeMap":["outer"],"ScopeParallel":["outer","x","oldX"],"Swap":["x"]}',
+    );
+    const plain = await t.client.send(new CreateStateMachineCommand({ name: 'NoVariables', definition: PASS_MACHINE, roleArn: ROLE }));
+    expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn: plain.stateMachineArn }))).variableReferences).toBeUndefined();
+  });
+});

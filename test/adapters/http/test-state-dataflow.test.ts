@@ -34,3 +34,24 @@ describe("TestState of a Wait state whose SecondsPath selects the string \"1\"",
     expect(out).toMatchObject({ status: 'SUCCEEDED', output: '{"seconds":"1"}' });
   });
 });
+
+describe('TestState of a Pass whose intrinsic function gets an argument of the wrong type', () => {
+  it('fails with States.Runtime, naming the call and the function', async () => {
+    const out = await send(debug({ Type: 'Pass', Parameters: { 'v.$': 'States.ArrayLength($.value)' }, End: true }, { value: 4 }));
+    expect(out).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: 'There was an error while evaluating the intrinsic function: States.ArrayLength($.value). Invalid arguments in States.ArrayLength',
+    });
+    expect(out.inspectionData).toEqual({ input: '{"value":4}', afterInputPath: '{"value":4}' });
+  });
+});
+
+describe("TestState's variables after a JSONata Assign", () => {
+  it('reads the given values in every expression and lists the variables by name', async () => {
+    const definition = { Type: 'Pass', QueryLanguage: 'JSONata', Assign: { x: '{% $x + 1 %}', oldX: '{% $x %}' }, Output: { sawX: '{% $x %}', input: '{% $states.input %}' }, End: true };
+    const out = await send({ ...debug(definition, { value: 4 }), variables: '{"x":3}' });
+    expect(out).toMatchObject({ status: 'SUCCEEDED', output: '{"sawX":3,"input":{"value":4}}' });
+    expect(out.inspectionData).toEqual({ input: '{"value":4}', variables: '{"oldX":3,"x":4}' });
+  });
+});

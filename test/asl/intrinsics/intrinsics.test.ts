@@ -29,14 +29,21 @@ function run(expression: string, input: JsonValue = {}, variables: Record<string
   return evaluateIntrinsic(expression, ctx(input, variables, { Execution: { Id: 'exec-id' } }), fixed);
 }
 
-/** The cause of the States.IntrinsicFailure the expression raises. */
+/**
+ * The cause of the States.Runtime the expression raises, without the prefix that names the call
+ * (AWS's words, recorded against AWS (2026-09): "There was an error while evaluating the
+ * intrinsic function: <expression>. <reason>").
+ */
 function failure(expression: string, input: JsonValue = {}): string {
+  const prefix = `There was an error while evaluating the intrinsic function: ${expression}. `;
   try {
     run(expression, input);
   } catch (error) {
     expect(error).toBeInstanceOf(AslError);
-    expect((error as AslError).error).toBe('States.IntrinsicFailure');
-    return (error as AslError).causeText!;
+    expect((error as AslError).error).toBe('States.Runtime');
+    const cause = (error as AslError).causeText!;
+    expect(cause.startsWith(prefix)).toBe(true);
+    return cause.slice(prefix.length);
   }
   throw new Error(`${expression} did not fail`);
 }
@@ -136,7 +143,7 @@ describe('States.Format', () => {
   it('fails when placeholders and values do not match', () => {
     expect(failure("States.Format('{} {}', 'a')")).toContain('2 placeholder(s) but 1 value(s)');
     expect(failure('States.Format($.t)', { t: '{}' })).toContain('1 placeholder(s) but 0 value(s)');
-    expect(failure('States.Format($.t)', { t: 5 })).toContain('argument 1 must be a string');
+    expect(failure('States.Format($.t)', { t: 5 })).toBe('Invalid arguments in States.Format');
   });
 });
 
@@ -146,7 +153,7 @@ describe('JSON functions', () => {
     expect(run('States.StringToJson($.s)', { s: '  ' })).toBeNull();
     expect(run("States.StringToJson('{\"NewField\": \"MyValue\" }')")).toEqual({ NewField: 'MyValue' });
     expect(failure('States.StringToJson($.s)', { s: '{nope' })).toContain('not valid JSON');
-    expect(failure('States.StringToJson($.s)', { s: { a: 1 } })).toContain('must be a string');
+    expect(failure('States.StringToJson($.s)', { s: { a: 1 } })).toBe('Invalid arguments in States.StringToJson');
   });
 
   it('JsonToString writes compact JSON', () => {
@@ -157,7 +164,7 @@ describe('JSON functions', () => {
   it('JsonMerge is shallow and refuses deep merging', () => {
     expect(run('States.JsonMerge($.a, $.b, false)', { a: { x: 1, n: { p: 1 } }, b: { y: 2, n: { q: 2 } } })).toEqual({ x: 1, n: { q: 2 }, y: 2 });
     expect(failure('States.JsonMerge($.a, $.b, true)', { a: {}, b: {} })).toContain('deep merge is not supported');
-    expect(failure('States.JsonMerge($.a, $.b, false)', { a: [], b: {} })).toContain('argument 1 must be a JSON object');
+    expect(failure('States.JsonMerge($.a, $.b, false)', { a: [], b: {} })).toBe('Invalid arguments in States.JsonMerge');
   });
 });
 
@@ -170,7 +177,7 @@ describe('array functions', () => {
   it('ArrayPartition chunks and needs a positive integer size', () => {
     expect(run('States.ArrayPartition($.a, 4)', { a: [1, 2, 3, 4, 5, 6, 7, 8, 9] })).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9]]);
     expect(failure('States.ArrayPartition($.a, 0)', { a: [1] })).toContain('positive integer');
-    expect(failure('States.ArrayPartition($.a, 1.5)', { a: [1] })).toContain('must be an integer');
+    expect(failure('States.ArrayPartition($.a, 1.5)', { a: [1] })).toBe('Invalid arguments in States.ArrayPartition');
   });
 
   it('ArrayContains and ArrayUnique compare structurally', () => {
@@ -196,7 +203,13 @@ describe('array functions', () => {
 
   it('ArrayLength counts and needs an array', () => {
     expect(run('States.ArrayLength($.a)', { a: [1, 2, 3] })).toBe(3);
-    expect(failure('States.ArrayLength($.a)', { a: 'abc' })).toContain('argument 1 must be an array, but was string "abc"');
+    expect(failure('States.ArrayLength($.a)', { a: 'abc' })).toBe('Invalid arguments in States.ArrayLength');
+  });
+
+  it('fails an argument of the wrong type with States.Runtime, naming the call and the function (recorded against AWS (2026-09))', () => {
+    expect(() => run('States.ArrayLength($.value)', { value: 4 })).toThrow(
+      expect.objectContaining({ error: 'States.Runtime', causeText: 'There was an error while evaluating the intrinsic function: States.ArrayLength($.value). Invalid arguments in States.ArrayLength' }),
+    );
   });
 });
 
@@ -236,7 +249,7 @@ describe('math functions', () => {
     expect(run('States.MathAdd(1.5, 1.51)')).toBe(4);
     expect(run('States.MathAdd(-2.5, 0)')).toBe(-2);
     expect(run('States.MathAdd($.a, -1)', { a: 10 })).toBe(9);
-    expect(failure("States.MathAdd(1, '-1')")).toContain('argument 2 must be a number');
+    expect(failure("States.MathAdd(1, '-1')")).toBe('Invalid arguments in States.MathAdd');
     expect(failure('States.MathAdd($.a, 1)', { a: 2147483648 })).toContain('outside the integer range');
   });
 
@@ -396,6 +409,6 @@ describe('compileIntrinsic', () => {
     expect(() => syntax(ctx({}))).toThrow(/Invalid intrinsic function call/);
     expect(() => missing(ctx({ a: 1 }))).toThrow(IntrinsicPathNotFoundError);
     // The first argument's type is checked before the second is read.
-    expect(() => wrongType(ctx({}))).toThrow(/argument 1 must be/);
+    expect(() => wrongType(ctx({}))).toThrow(/Invalid arguments in States.MathAdd/);
   });
 });

@@ -173,3 +173,18 @@ describe('Map: an iteration fails in a Task', () => {
     await runtime.close();
   });
 });
+
+describe('Map: an ItemsPath that selects no array', () => {
+  // Recorded against AWS (2026-09), us-west-2: `"items": null` and `"items": {"value": 1}` both
+  // fail with this cause, without the "An error occurred while executing the state …" prefix, and
+  // without MapStateStarted.
+  it.each([null, { value: 1 }])('fails with States.Runtime: Reference path "$.items" must point to array. (%j)', async (items) => {
+    const definition = {
+      StartAt: 'MapInput',
+      States: { MapInput: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } },
+    } as StateMachineDefinition;
+    const execution = createRuntime({ clock: 'virtual' }).startExecution({ definition, input: { case: 'MapInput', items } });
+    expect(await execution.done).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: 'Reference path "$.items" must point to array.' });
+    expect(execution.events.map(brief)).toEqual(['1<-0 ExecutionStarted', '2<-0 MapStateEntered', '3<-2 ExecutionFailed']);
+  });
+});
