@@ -1,6 +1,7 @@
 import jsonata from 'jsonata';
 import type { RandomSource } from '../intrinsics/intrinsic-types.js';
-import { raised } from './jsonata-errors.js';
+import { MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE, raised } from './jsonata-errors.js';
+import { formatNumber, type FormatNumber } from './format-number.js';
 import { GuardedRegExp, setRegexDeadline } from './regex-guard.js';
 import { SFN_FUNCTIONS } from './sfn-functions.js';
 
@@ -15,6 +16,13 @@ import { SFN_FUNCTIONS } from './sfn-functions.js';
 
 export const DEFAULT_MAX_DEPTH = 100;
 export const DEFAULT_TIMEOUT_MS = 5000;
+
+/**
+ * The most items the range operator (`[a..b]`) builds: AWS accepts `[1..873782]` and refuses
+ * `[1..873783]` with its memory limit, as measured against AWS (floci-io/floci#2783, #2737).
+ * (The library's own bound, ten million, still answers D2014 beyond that, before building.)
+ */
+export const RANGE_OPERATOR_MAX_ITEMS = 873_782;
 
 /** A name a JSONata variable reference cannot spell (it holds a space), for engine-internal bindings. */
 export const EVALUATION_KEY = ' stepwise evaluation';
@@ -91,24 +99,37 @@ function compileFresh(text: string): CompileResult {
     return evaluationState(this.environment).now;
   }, '<:n>');
   expression.registerFunction('now', async function (this: { environment: Environment }, picture?: unknown, timezone?: unknown) {
-    const format = await builtinFromMillis();
+    const format = await builtin<FromMillis>('fromMillis');
     return format(evaluationState(this.environment).now, picture, timezone);
   }, '<s?s?:s>');
+  expression.registerFunction('formatNumber', async (value: unknown, picture: unknown, options?: unknown) => {
+    return formatNumber(await builtin<FormatNumber>('formatNumber'), value, picture, options);
+  }, '<n-so?:s>');
   const assign = expression.assign.bind(expression) as (name: string | symbol, value: unknown) => void;
   assign(Symbol.for('jsonata.__evaluate_entry'), (_node: unknown, _input: unknown, environment: Environment) => step(environment, 1));
-  assign(Symbol.for('jsonata.__evaluate_exit'), (_node: unknown, _input: unknown, environment: Environment) => step(environment, -1));
+  assign(Symbol.for('jsonata.__evaluate_exit'), (node: unknown, _input: unknown, environment: Environment, result: unknown) => {
+    if (isOversizedRange(node, result)) throw raised(MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE);
+    step(environment, -1);
+  });
   return { ok: true, compiled: { expression, variables, updatesBoundData } };
 }
 
 type FromMillis = (millis: number, picture?: unknown, timezone?: unknown) => unknown;
-let fromMillis: Promise<FromMillis> | undefined;
+const builtins = new Map<string, Promise<unknown>>();
 
-/** The library's `$fromMillis`, which formats `$now()` the way the library's own `$now` does. */
-function builtinFromMillis(): Promise<FromMillis> {
-  fromMillis ??= jsonata('$fromMillis', { RegexEngine: GuardedRegExp as unknown as RegExp })
-    .evaluate(undefined)
-    .then((fn: { implementation: FromMillis }) => fn.implementation);
-  return fromMillis;
+/**
+ * One of the library's own functions, for those registered over it: `$fromMillis` formats
+ * `$now()` the way the library's own `$now` does; `$formatNumber` formats what AWS formats.
+ */
+function builtin<F>(name: string): Promise<F> {
+  let found = builtins.get(name);
+  if (found === undefined) {
+    found = jsonata(`$${name}`, { RegexEngine: GuardedRegExp as unknown as RegExp })
+      .evaluate(undefined)
+      .then((fn: { implementation: unknown }) => fn.implementation);
+    builtins.set(name, found);
+  }
+  return found as Promise<F>;
 }
 
 /**
@@ -122,6 +143,12 @@ export function armRegexGuard(): void {
 
 function evaluationState(environment: Environment): EvaluationState {
   return environment.lookup(EVALUATION_KEY) as EvaluationState;
+}
+
+/** A range operator's result longer than AWS lets one be (the library hands it over once built). */
+function isOversizedRange(node: unknown, result: unknown): boolean {
+  const { type, value } = node as { type?: unknown; value?: unknown };
+  return type === 'binary' && value === '..' && Array.isArray(result) && result.length > RANGE_OPERATOR_MAX_ITEMS;
 }
 
 function step(environment: Environment, delta: 1 | -1): void {

@@ -330,3 +330,42 @@ describe('$pad and the memory limit', () => {
     expect(await run('$pad($nothing, 3)')).toBeUndefined();
   });
 });
+
+// As measured against AWS (floci-io/floci#2783, #2737): the range operator builds up to 873782
+// items; [1..873783], [1..900000] ~> $count() and $sum([1..900000]) fail with the memory limit.
+describe('the range operator and the memory limit', () => {
+  it('builds 873782 items and refuses one more, with the memory-limit cause', async () => {
+    expect(await run('[1..873782] ~> $count()')).toBe(873782);
+    expect(await run('$count([-5..873776])')).toBe(873782);
+    expect(await failure('[1..873783] ~> $count()')).toEqual({
+      error: 'States.QueryEvaluationError',
+      cause: "The JSONata expression '[1..873783] ~> $count()' specified for the field 'Output' threw an error during evaluation: Expression evaluation memory limit exceeded: Check for excessive memory usage",
+    });
+    expect((await failure('$sum([1..900000])')).cause).toContain('threw an error during evaluation: Expression evaluation memory limit exceeded');
+    expect((await failure('[1..900000] ~> $count()')).cause).toContain('memory limit exceeded');
+  });
+});
+
+// As measured against AWS (floci-io/floci#2737): $formatNumber(1, "x") fails with D3086, where the
+// library itself fails with a TypeError on a sub-picture holding no active character.
+describe('$formatNumber and a sub-picture with no active character', () => {
+  it('refuses it by the picture rules, in the library\'s words', async () => {
+    expect(await failure('$formatNumber(1, "x")')).toEqual({
+      error: 'States.QueryEvaluationError',
+      cause: "The JSONata expression '$formatNumber(1, \"x\")' specified for the field 'Output' threw an error during evaluation. D3086: The sub-picture must not contain a passive character that is preceded by an active character and that is followed by another active character",
+    });
+    expect((await failure('$formatNumber(1, "#;x")')).cause).toContain('. D3086: ');
+    expect((await failure('$formatNumber(1, "")')).cause).toContain('. D3085: ');
+    expect((await failure('$formatNumber(1, "xe")')).cause).toContain('. D3093: ');
+    // An earlier faulty sub-picture answers first; more than two sub-pictures stay D3080.
+    expect((await failure('$formatNumber(1, "#,,#;x")')).cause).toContain('. D3089: ');
+    expect((await failure('$formatNumber(1, "x;y;z")')).cause).toContain('. D3080: ');
+  });
+
+  it('formats every other picture as the library does', async () => {
+    expect(await run('$formatNumber(1234.5, "#,##0.00")')).toBe('1,234.50');
+    expect(await run('$formatNumber(-1, "#;(#)")')).toBe('(1)');
+    expect(await run('$formatNumber(0.5, "0%")')).toBe('50%');
+    expect(await run('$formatNumber(12, "٠", {"zero-digit": "٠"})')).toBe('١٢');
+  });
+});
