@@ -1423,7 +1423,7 @@ export class ExecutionJournal {
     heartbeatCancel: (() => void) | undefined = undefined;
     withdraw: (() => void) | undefined = undefined;
     readonly #journal: ExecutionJournal;
-    /** The command's TaskSubmitted recorder (a .waitForTaskToken integration's only), not the command: a parked task keeps this alone. */
+    /** The command's TaskSubmitted recorder (a .waitForTaskToken or .sync integration's only), not the command: a parked task keeps this alone. */
     readonly #submitted: ((output: JsonValue) => void) | undefined;
 
     constructor(journal: ExecutionJournal, c: Extract<Command, { kind: 'task' }>, readonly releaseClock: () => void) {
@@ -1433,6 +1433,11 @@ export class ExecutionJournal {
       this.requestId = c.requestId;
       this.heartbeatSeconds = c.heartbeatSeconds;
       this.heartbeatError = c.heartbeatSeconds !== undefined && parseResource(c.resource).kind === 'activity' ? StatesErrors.Timeout : StatesErrors.HeartbeatTimeout;
+    }
+
+    /** A `.sync` job started (a child execution of `states:startExecution.sync`). */
+    taskSubmitted(response: JsonValue): void {
+      this.#journal.announceSubmitted(this, this.actor, this.#submitted, response);
     }
 
     taskOutcome(outcome: TaskOutcome): void {

@@ -6,6 +6,13 @@ import type { TaskRequest } from './task-handlers.js';
 export interface ServiceRequest extends TaskRequest {
   /** The Resource ARN, split: kind, `resourceType` (`lambda`, `aws-sdk:s3`), `resource` (the action), pattern. */
   target: ParsedResource;
+  /**
+   * A `.sync` job has started: the start call's response, which AWS records as TaskSubmitted
+   * while the task waits for the job to end (recorded against AWS: glue `startJobRun.sync`,
+   * `TaskStarted`, `TaskSubmitted` with the StartJobRun response, then the job's end). Given only
+   * for `.sync` and `.sync:2` resources; a caller that starts the job calls it once.
+   */
+  submitted?: (response: JsonValue) => void;
 }
 
 /**

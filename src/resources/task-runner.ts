@@ -20,6 +20,8 @@ export type TaskOutcome =
 /** Told a task's outcome, once and always asynchronously (never during the call that starts it). */
 export interface TaskOutcomeReceiver {
   taskOutcome(outcome: TaskOutcome): void;
+  /** A `.sync` job's start answered, before its outcome (see ServiceRequest.submitted). */
+  taskSubmitted?(response: JsonValue): void;
 }
 
 /**
@@ -55,7 +57,7 @@ export function startTask(
     callHandler(handler, request, resource, receiver);
     return;
   }
-  runWithoutHandler(request, resource, mocks, services).then(
+  runWithoutHandler(request, resource, mocks, services, receiver).then(
     (outcome) => receiver.taskOutcome(outcome),
     (e: unknown) => receiver.taskOutcome({ kind: 'failed', error: StatesErrors.TaskFailed, cause: String(e) }),
   );
@@ -95,7 +97,7 @@ function submittedOutcome(response: JsonValue | undefined): TaskOutcome {
   return response == null ? CALLBACK : { kind: 'callback', submitted: response };
 }
 
-async function runWithoutHandler(request: TaskRequest, resource: ParsedResource, mocks: MockTestCase | undefined, services: ServiceCaller | undefined): Promise<TaskOutcome> {
+async function runWithoutHandler(request: TaskRequest, resource: ParsedResource, mocks: MockTestCase | undefined, services: ServiceCaller | undefined, receiver?: TaskOutcomeReceiver): Promise<TaskOutcome> {
   const waitsForToken = resource.pattern === 'waitForTaskToken';
   if (mocks?.has(request.stateName)) {
     // Invocations count across the execution (DG:sfn-local-mock-cfg-file), not per entry of
@@ -112,7 +114,9 @@ async function runWithoutHandler(request: TaskRequest, resource: ParsedResource,
   }
   if (services && resource.kind !== 'activity') {
     try {
-      const result = await services.call(Object.assign(withInput(request, request.input), { target: resource }));
+      const sync = resource.pattern === 'sync' || resource.pattern === 'sync:2';
+      const submitted = sync && receiver?.taskSubmitted ? (response: JsonValue) => receiver.taskSubmitted!(response) : undefined;
+      const result = await services.call(Object.assign(withInput(request, request.input), { target: resource, submitted }));
       if (result !== undefined) return waitsForToken ? submittedOutcome(result) : { kind: 'succeeded', output: result };
     } catch (e) {
       return failureOf(e, false);

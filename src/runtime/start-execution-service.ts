@@ -61,7 +61,10 @@ export function startExecutionService(host: ChildExecutionHost): ServiceCaller {
         if (isStepwiseError(e)) throw new TaskFailure(`StepFunctions.${e.code}Exception`, e.message);
         throw e;
       }
-      if (t.pattern !== 'sync' && t.pattern !== 'sync:2') return { ExecutionArn: child.executionArn, StartDate: child.startDate };
+      const started = { ExecutionArn: child.executionArn, StartDate: child.startDate };
+      if (t.pattern !== 'sync' && t.pattern !== 'sync:2') return started;
+      // StartExecution's response, recorded as TaskSubmitted while the task waits for the child.
+      request.submitted?.(started);
       // The child runs on the same clock: the parent's task must not hold virtual time still.
       request.releaseClock?.();
       const result = await raceAbort(child.done, request.signal);

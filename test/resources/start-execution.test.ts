@@ -54,6 +54,13 @@ describe('states:startExecution runs the child in this runtime', () => {
     expect(JSON.parse(out.Output as string)).toEqual({ greeting: 'hello Ada', parent: execution.identity.executionArn });
     expect(JSON.parse(out.Input as string)).toEqual({ name: 'Ada', AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: execution.identity.executionArn });
     expect(out.StopDate).toBeGreaterThanOrEqual(out.StartDate as number);
+    // As AWS records a .sync job (a glue startJobRun.sync history): TaskStarted, then TaskSubmitted
+    // with the start call's response, then the job's end.
+    const events = execution.events.filter((e) => e.type.startsWith('Task') && e.type !== 'TaskStateEntered' && e.type !== 'TaskStateExited');
+    expect(events.map((e) => [e.type, e.id - e.previousEventId])).toEqual([['TaskScheduled', 1], ['TaskStarted', 1], ['TaskSubmitted', 1], ['TaskSucceeded', 1]]);
+    const submitted = events[2]!.taskSubmittedEventDetails!;
+    expect(submitted).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync' });
+    expect(submitted.output).toEqual({ ExecutionArn: out.ExecutionArn, StartDate: out.StartDate });
   });
 
   it('.sync:2 gives Output as JSON', async () => {
@@ -117,6 +124,8 @@ describe('states:startExecution runs the child in this runtime', () => {
     expect(resumed).toHaveLength(2);
     const parentRun = resumed.find((j) => j.identity.executionArn === execution.identity.executionArn)!;
     expect(await parentRun.done).toMatchObject({ status: 'SUCCEEDED', output: { Status: 'SUCCEEDED', Output: { worked: true } } });
+    // The call made again after the crash finds the same child and records no second TaskSubmitted.
+    expect((await store.read(execution.identity.executionArn)).filter((e) => e.type === 'TaskSubmitted')).toHaveLength(1);
     const children = await store.list({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Worker' });
     expect(children.items).toHaveLength(1);
   });

@@ -116,8 +116,8 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
     kind: 'task', actor: rt.self, requestId, scheduledEventId, stateName: a.name, resource: state.Resource, input: work.parameters,
     token: requestId, timeoutSeconds: work.timeoutSeconds, heartbeatSeconds: work.heartbeatSeconds, attempt: a.retryCount,
     started: (workerName) => taskStarted(rt, state, requestId, workerName),
-    // Only a .waitForTaskToken integration records one: no closure kept by every other task in flight.
-    submitted: work.resource.kind === 'integration' && work.resource.pattern === 'waitForTaskToken' ? (output) => taskSubmitted(rt, state, requestId, output) : undefined,
+    // Only a .waitForTaskToken or .sync integration records one: no closure kept by every other task in flight.
+    submitted: work.resource.kind === 'integration' && work.resource.pattern !== undefined ? (output) => taskSubmitted(rt, state, requestId, output) : undefined,
   });
 }
 
@@ -131,8 +131,10 @@ export function taskStarted(rt: ScopeRuntime, state: TaskState, requestId: strin
 }
 
 /**
- * A `.waitForTaskToken` send answered: recorded against AWS (2026-09), TaskSubmitted with the
- * send's response follows TaskStarted, and the callback's TaskSucceeded follows it.
+ * A `.waitForTaskToken` send answered, or a `.sync` job started: recorded against AWS (2026-09),
+ * TaskSubmitted with the send's response follows TaskStarted, and the callback's TaskSucceeded
+ * follows it; a `.sync` job's TaskSubmitted holds its start call's response (an AWS history of
+ * glue `startJobRun.sync`), and the job's end follows it.
  */
 export function taskSubmitted(rt: ScopeRuntime, state: TaskState, requestId: string, output: JsonValue): void {
   const work = currentTask(rt, requestId);
