@@ -3,6 +3,7 @@ import type { PathContext } from './path-context.js';
 import { compileRequiredPath, setOwn } from './json-path.js';
 import { compileIntrinsic, isIntrinsicCall } from './intrinsics/evaluate-intrinsic.js';
 import { AslError } from '../errors/asl-error.js';
+import { javaHashMapOrder } from '../resources/java-hash-order.js';
 import { StatesErrors } from '../errors/error-names.js';
 
 /*
@@ -51,6 +52,22 @@ function compileDynamic(field: string, expression: JsonValue, templateField: str
   return compileRequiredPath(expression, (ctx) => pathFailure(expression, field, ctx, templateField));
 }
 
+const isDynamicKey = (key: string) => key.length > 2 && key.endsWith('.$');
+
+/**
+ * The order AWS gives an evaluated object's members: the copied ones first, in the template's
+ * order, then the `.$` ones in the order a Java HashMap lists their output names (recorded against
+ * AWS (2026-09): ItemSelector `{"i.$", "v.$"}` gave `{"v","i"}`; Parameters `{"case.$", "result",
+ * "nested"}` gave `{"result","nested","case"}`; `{"FunctionName.$", "Payload": {...}}` was
+ * scheduled as `{"Payload","FunctionName"}`). Worked out once, when the template is compiled.
+ */
+function memberOrder(keys: readonly string[]): string[] {
+  const dynamic = keys.filter(isDynamicKey);
+  if (dynamic.length === 0) return [...keys];
+  const byName = javaHashMapOrder(dynamic.map((k) => k.slice(0, -2)));
+  return [...keys.filter((k) => !isDynamicKey(k)), ...byName.map((name) => `${name}.$`)];
+}
+
 /** Returns null for a subtree without any `.$` field: the caller then shares a constant copy. */
 function compileNode(node: JsonValue, templateField: string): Builder | null {
   if (typeof node !== 'object' || node === null) return null;
@@ -73,9 +90,9 @@ function compileNode(node: JsonValue, templateField: string): Builder | null {
   const builders: (Builder | null)[] = [];
   const constants: JsonValue[] = [];
   let dynamic = false;
-  for (const key of Object.keys(node)) {
+  for (const key of memberOrder(Object.keys(node))) {
     const value = node[key]!;
-    if (key.length > 2 && key.endsWith('.$')) {
+    if (isDynamicKey(key)) {
       keys.push(key.slice(0, -2));
       builders.push(compileDynamic(key, value, templateField));
       constants.push(null);

@@ -13,7 +13,10 @@ export function toAwsHistoryEvent(event: HistoryEvent): Record<string, unknown> 
     const details: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (v === undefined) continue;
-      if (k === 'assignedVariables') details[k] = Object.fromEntries(Object.entries(v as object).map(([n, x]) => [n, JSON.stringify(x)]));
+      // AWS lists assigned variables by name, whatever order Assign gave them in (recorded against
+      // AWS (2026-09), 24 of 24 recorded events, e.g. `{"var_input_value.$", "var_constant_1"}` as
+      // `var_constant_1, var_input_value`): names sort as Java compares strings, by UTF-16 unit.
+      if (k === 'assignedVariables') details[k] = Object.fromEntries(Object.keys(v as object).sort().map((n) => [n, JSON.stringify((v as Record<string, unknown>)[n])]));
       else details[k] = STRINGIFIED.has(k) ? JSON.stringify(v) : v;
     }
     out[key] = details;
