@@ -52,6 +52,22 @@ function compileDynamic(field: string, expression: JsonValue, templateField: str
   return compileRequiredPath(expression, (ctx) => pathFailure(expression, field, ctx, templateField));
 }
 
+const isDynamicKey = (key: string) => key.length > 2 && key.endsWith('.$');
+
+/**
+ * The order AWS gives an evaluated object's members: the copied ones first, in the template's
+ * order, then the `.$` ones in the order a Java HashMap lists their output names (recorded against
+ * AWS (2026-09): ItemSelector `{"i.$", "v.$"}` gave `{"v","i"}`; Parameters `{"case.$", "result",
+ * "nested"}` gave `{"result","nested","case"}`; `{"FunctionName.$", "Payload": {...}}` was
+ * scheduled as `{"Payload","FunctionName"}`). Worked out once, when the template is compiled.
+ */
+function memberOrder(keys: readonly string[]): string[] {
+  const dynamic = keys.filter(isDynamicKey);
+  if (dynamic.length === 0) return [...keys];
+  const byName = javaHashMapOrder(dynamic.map((k) => k.slice(0, -2)));
+  return [...keys.filter((k) => !isDynamicKey(k)), ...byName.map((name) => `${name}.$`)];
+}
+
 /** Returns null for a subtree without any `.$` field: the caller then shares a constant copy. */
 function compileNode(node: JsonValue, templateField: string): Builder | null {
   if (typeof node !== 'object' || node === null) return null;
@@ -74,9 +90,9 @@ function compileNode(node: JsonValue, templateField: string): Builder | null {
   const builders: (Builder | null)[] = [];
   const constants: JsonValue[] = [];
   let dynamic = false;
-  for (const key of Object.keys(node)) {
+  for (const key of memberOrder(Object.keys(node))) {
     const value = node[key]!;
-    if (key.length > 2 && key.endsWith('.$')) {
+    if (isDynamicKey(key)) {
       keys.push(key.slice(0, -2));
       builders.push(compileDynamic(key, value, templateField));
       constants.push(null);
@@ -90,7 +106,6 @@ function compileNode(node: JsonValue, templateField: string): Builder | null {
     }
   }
   if (!dynamic) return null;
-  hashMapOrder(keys, builders, constants);
   const n = keys.length;
   const protoKey = keys.includes('__proto__');
   return (ctx) => {
@@ -103,23 +118,6 @@ function compileNode(node: JsonValue, templateField: string): Builder | null {
     }
     return out;
   };
-}
-
-/**
- * AWS builds each object of a template that holds a `.$` field as a Java HashMap, so the output
- * lists its fields in that map's order, not the template's (recorded against AWS (2026-09): 16
- * `.$` fields came out as `execution, range, nested, contains, …`). The order depends only on
- * the names, so it is fixed here once; objects without a `.$` field are copied as written.
- */
-function hashMapOrder(keys: string[], builders: (Builder | null)[], constants: JsonValue[]): void {
-  if (new Set(keys).size !== keys.length) return; // `a` beside `a.$`: the later one wins, as written
-  const order = javaHashMapOrder(keys).map((key) => keys.indexOf(key));
-  const [k, b, c] = [[...keys], [...builders], [...constants]];
-  order.forEach((from, to) => {
-    keys[to] = k[from]!;
-    builders[to] = b[from]!;
-    constants[to] = c[from]!;
-  });
 }
 
 /**

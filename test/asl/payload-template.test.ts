@@ -29,16 +29,30 @@ describe('evaluatePayloadTemplate', () => {
     });
   });
 
-  it('lists the fields of an object with a `.$` field in Java HashMap order, and copies other objects as written', () => {
-    const out = evaluatePayloadTemplate({ z: 1, 'a.$': '$.a', m: 2, 'b.$': '$.b', static: { z: 1, a: 2 } }, ctxOf({ a: 'A', b: 'B' }), 'Parameters');
-    expect(Object.keys(out as object)).toEqual(javaHashMapOrder(['z', 'a', 'm', 'b', 'static']));
-    expect(Object.keys((out as { static: object }).static)).toEqual(['z', 'a']);
+  // Recorded against AWS (2026-09): the copied members first, in the template's order, then the
+  // `.$` ones in Java HashMap order of their names; the values taken from the input keep theirs.
+  it('orders members as AWS does: copied ones first, then the .$ ones in Java HashMap order', () => {
+    const text = (template: JsonValue, ctx: PathContext) => JSON.stringify(evaluatePayloadTemplate(template, ctx, 'Parameters'));
+    // observability.json: a Pass state's Parameters, as ExecutionSucceeded's output showed them.
+    const input = { case: 'standard-all-data-pass', payload: { visible: true, number: 42 }, unicode: 'native-λ' };
+    expect(text({ 'case.$': '$.case', result: 'native-pass', nested: { n: 7 } }, ctxOf(input))).toBe('{"result":"native-pass","nested":{"n":7},"case":"standard-all-data-pass"}');
+    // test_state_mock.json: TestState's afterItemSelector showed {"v":1,"i":0}.
+    const item = ctxOf({}, { context: { Map: { Item: { Index: 0, Value: 1 } } } });
+    expect(text({ 'i.$': '$$.Map.Item.Index', 'v.$': '$$.Map.Item.Value' }, item)).toBe('{"v":1,"i":0}');
+    // The conformance corpus (scenarios.base_scenarios.map_state_item_selector): a Map's result.
+    const shipped = { 'delivery-partner': 'UQS', shipped: [{ prod: 'R31', 'dest-code': 9511, quantity: 1344 }] };
+    const selector = { 'original_input.$': '$', 'iteration_input_value.$': '$$.Map.Item.Value', 'iteration_index.$': '$$.Map.Item.Index', 'from_input_constant.$': '$.delivery-partner', constant_value: 'HelloWorld' };
+    const selected = evaluatePayloadTemplate(selector, ctxOf(shipped, { context: { Map: { Item: { Index: 0, Value: shipped.shipped[0]! } } } }), 'ItemSelector');
+    expect(Object.keys(selected as object)).toEqual(['constant_value', 'iteration_input_value', 'from_input_constant', 'iteration_index', 'original_input']);
+    expect(JSON.stringify((selected as { iteration_input_value: JsonValue }).iteration_input_value)).toBe('{"prod":"R31","dest-code":9511,"quantity":1344}');
+    // The corpus' TaskScheduled parameters (aws_sdk dynamodb_put_update_get_item, lambda_service_invoke_with_retry_extended_input).
+    const update = { 'TableName.$': '$.t', 'Key.$': '$.k', 'UpdateExpression.$': '$.u', 'ExpressionAttributeValues.$': '$.v', ReturnValues: 'UPDATED_NEW' };
+    expect(text(update, ctxOf({ t: 'T', k: 'K', u: 'U', v: 'V' }))).toBe('{"ReturnValues":"UPDATED_NEW","TableName":"T","UpdateExpression":"U","Key":"K","ExpressionAttributeValues":"V"}');
+    expect(text({ 'FunctionName.$': '$.f', Payload: { 'ThisState.$': '$.s' } }, ctxOf({ f: 'fn', s: 1 }))).toBe('{"Payload":{"ThisState":1},"FunctionName":"fn"}');
   });
 
-  it('gives the order AWS printed for 16 fields (recorded against AWS (2026-09))', () => {
-    const names = ['execution', 'state', 'machine', 'nested', 'array', 'partition', 'contains', 'range', 'unique', 'json', 'encoded', 'decoded', 'hash', 'split', 'merge', 'serialized'];
-    const out = evaluatePayloadTemplate(Object.fromEntries(names.map((n) => [`${n}.$`, '$.v'])), ctxOf({ v: 1 }), 'Parameters');
-    expect(Object.keys(out as object)).toEqual(['execution', 'range', 'nested', 'contains', 'partition', 'split', 'array', 'machine', 'unique', 'merge', 'json', 'decoded', 'state', 'hash', 'encoded', 'serialized']);
+  it('keeps the order of a template without .$ members', () => {
+    expect(JSON.stringify(evaluatePayloadTemplate({ z: 1, a: { y: 2, b: 3 }, m: 2 }, ctxOf({}), 'Parameters'))).toBe('{"z":1,"a":{"y":2,"b":3},"m":2}');
   });
 
   it('processes nested arrays and objects, copying other values as-is', () => {

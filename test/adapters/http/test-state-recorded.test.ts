@@ -44,14 +44,16 @@ describe("TestState's inspection data of a mocked Map, as AWS prints it", () => 
     const inline = await send(base(MAP, { mock: { result: '[10,20,30]' } }));
     expect(inline).toMatchObject({ status: 'SUCCEEDED', output: '[10,20,30]' });
     expect(inline.inspectionData).toMatchObject({ afterItemsPath: '[1, 2, 3]', afterResultSelector: '[10,20,30]', afterResultPath: '[10,20,30]', maxConcurrency: 0 });
-    // AWS prints the members v before i: the ItemSelector's object is a Java HashMap.
+    // AWS printed the members v before i: the `.$` members of a template come in Java HashMap order.
     expect(inline.inspectionData!.afterItemSelector).toBe('[{"v":1,"i":0}, {"v":2,"i":1}, {"v":3,"i":2}]');
     const batched = await send(base(DISTRIBUTED, { mock: { result: '[10,20]' } }));
     expect(batched.inspectionData).toMatchObject({ toleratedFailureCount: 1, maxConcurrency: 2 });
+    expect(batched.inspectionData!.afterItemSelector).toBe('[{"v":1,"i":0}, {"v":2,"i":1}, {"v":3,"i":2}]');
     expect(batched.inspectionData!.afterItemBatcher).toBe('[{"Items":["{\\"v\\":1,\\"i\\":0}","{\\"v\\":2,\\"i\\":1}"]}, {"Items":["{\\"v\\":3,\\"i\\":2}"]}]');
     const read = await send(base(READER, { mock: { result: '[10]' }, stateConfiguration: { mapItemReaderData: '{"items":[4,5]}' } }));
     expect(read).toMatchObject({ status: 'SUCCEEDED', output: '[10]' });
     expect(read.inspectionData).toMatchObject({ afterItemsPointer: '[4,5]', afterItemSelector: '[{"v":4,"i":0}, {"v":5,"i":1}]' });
+    expect(read.inspectionData!.afterItemBatcher).toBe('[{"Items":["{\\"v\\":4,\\"i\\":0}","{\\"v\\":5,\\"i\\":1}"]}]');
     expect(read.inspectionData!.afterItemsPath).toBeUndefined();
   });
 
