@@ -405,14 +405,24 @@ class Validator {
       }
     }
     const startValid = typeof startAt === 'string' && Object.prototype.hasOwnProperty.call(states, startAt);
-    if (typeof startAt === 'string' && !startValid) {
-      this.error('MISSING_TRANSITION_TARGET', `Missing 'StartAt' target: ${startAt}`, at(pointer, 'StartAt'));
-    }
+    // AWS words a StartAt naming no state as a dangling Next, and still reports the states no
+    // transition names (not those only an unreachable state names): "MISSING_TRANSITION_TARGET:
+    // Missing 'Next' target: Not sure at /StartAt, MISSING_TRANSITION_TARGET: State "Pass One" is not
+    // reachable. at /States/Pass One" for Pass One -> Success (AWS's answers quoted in
+    // aws-cloudformation/cfn-lint#4074 and serverless-operations/serverless-step-functions#250).
+    const danglingStart = typeof startAt === 'string' && !startValid;
+    if (danglingStart) this.error('MISSING_TRANSITION_TARGET', `Missing 'Next' target: ${startAt}`, at(pointer, 'StartAt'));
     if (malformed) return;
     if (!hasTerminal) {
       // AWS reports only this for a machine without any terminal state; the reachability walk is skipped.
       this.error('MISSING_END_STATE', 'Workflow has no terminal state', pointer);
       return;
+    }
+    if (danglingStart) {
+      const named = new Set([...transitions.values()].flatMap((list) => list.map((t) => t.target)));
+      for (const name of names) {
+        if (!named.has(name)) this.error('MISSING_TRANSITION_TARGET', `State "${name}" is not reachable.`, at(statesPointer, name));
+      }
     }
     if (!startValid) return;
     const reached = new Set<string>([startAt as string]);
@@ -805,7 +815,7 @@ class Validator {
       return;
     }
     if (integer) this.checkInteger(value, fp, field, min, max);
-    else this.checkNumber(value, fp, field, min, max);
+    else this.checkNumber(value, fp, field, min, max, true);
   }
 
   private checkProcessorConfig(config: unknown, pointer: string): void {
@@ -1187,21 +1197,26 @@ class Validator {
     return this.checkRange(value, pointer, min, max);
   }
 
-  private checkNumber(value: unknown, pointer: string, field: string, min: number, max: number): boolean {
+  /**
+   * `decimal`: AWS writes the bounds as decimals, "Minimum value is 0.0" and "Maximum value is 100.0"
+   * for ToleratedFailurePercentage (AWS's answers quoted in floci-io/floci#3733, measured 2026-09-16).
+   */
+  private checkNumber(value: unknown, pointer: string, field: string, min: number, max: number, decimal = false): boolean {
     if (typeof value !== 'number') {
       this.error(SCHEMA, `${field} must be a number, not ${typeName(value)}`, pointer);
       return false;
     }
-    return this.checkRange(value, pointer, min, max);
+    return this.checkRange(value, pointer, min, max, decimal);
   }
 
-  private checkRange(value: number, pointer: string, min: number, max: number): boolean {
+  private checkRange(value: number, pointer: string, min: number, max: number, decimal = false): boolean {
+    const show = (bound: number) => (decimal && Number.isInteger(bound) ? bound.toFixed(1) : String(bound));
     if (value < min) {
-      this.error(SCHEMA, `Minimum value is ${min}`, pointer);
+      this.error(SCHEMA, `Minimum value is ${show(min)}`, pointer);
       return false;
     }
     if (value > max) {
-      this.error(SCHEMA, `Maximum value is ${max}`, pointer);
+      this.error(SCHEMA, `Maximum value is ${show(max)}`, pointer);
       return false;
     }
     return true;
@@ -1238,7 +1253,8 @@ class Validator {
       return;
     }
     if (opts.allowContext === false && value.startsWith('$$')) {
-      this.error(SCHEMA, `Value is not a Reference Path: the context object ($$) cannot be used in '${field}'`, pointer);
+      // AWS's words, which do not say why (AWS's answer quoted in floci-io/floci#3733, measured 2026-09-16).
+      this.error(SCHEMA, 'Value is not a Reference Path', pointer);
       return;
     }
     const problem = referencePathProblem(value);

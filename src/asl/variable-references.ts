@@ -34,7 +34,8 @@ export function unassignedVariableReferences(definition: unknown): Diagnostic[] 
  * inner scope may not assign a name an enclosing scope assigns (DUPLICATE_VARIABLE_NAME, an
  * error at the Assign entry), and reading a variable that only other scopes assign may find it
  * undefined (POSSIBLY_UNDEFINED_VARIABLE, a warning at the state's field). A name no Assign sets
- * at all is left to unassignedVariableReferences. Locations name branches `Branches[i]`, as AWS does.
+ * at all is left to unassignedVariableReferences. Locations are JSON pointers, as every
+ * validator problem's (the API shows them as AWS does, see aws-diagnostics.ts).
  */
 export function variableScopeDiagnostics(definition: unknown): Diagnostic[] {
   if (!isObject(definition)) return [];
@@ -82,7 +83,7 @@ function checkScope(machine: Json, pointer: string, enclosingDefined: ReadonlySe
         }
       }, field);
     }
-    if (Array.isArray(state.Branches)) state.Branches.forEach((b, i) => isObject(b) && checkScope(b, `${at}/Branches[${i}]`, defined, visible, assignedAnywhere, out, language));
+    if (Array.isArray(state.Branches)) state.Branches.forEach((b, i) => isObject(b) && checkScope(b, `${at}/Branches/${i}`, defined, visible, assignedAnywhere, out, language));
     for (const field of ['ItemProcessor', 'Iterator']) {
       const processor = state[field];
       if (isObject(processor)) checkScope(processor, `${at}/${field}`, defined, visible, assignedAnywhere, out, language);
@@ -99,7 +100,7 @@ function assignBlocks(state: Json, at: string): [string, string[], boolean][] {
   add(state.Assign, `${at}/Assign`, false);
   for (const field of ['Choices', 'Catch']) {
     const list = state[field];
-    if (Array.isArray(list)) list.forEach((item, i) => isObject(item) && add(item.Assign, `${at}/${field}[${i}]/Assign`, field === 'Catch'));
+    if (Array.isArray(list)) list.forEach((item, i) => isObject(item) && add(item.Assign, `${at}/${field}/${i}/Assign`, field === 'Catch'));
   }
   return blocks;
 }

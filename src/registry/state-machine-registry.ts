@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { invalidDefinitionMessage } from '../asl/aws-diagnostics.js';
 import { validateDefinition } from '../asl/validate-definition.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { AWS_OWNED_KEY, checkEncryption } from './encryption.js';
@@ -610,7 +611,7 @@ function checkLogDestinations(level: string, destinations: unknown[] | undefined
   }
 }
 
-/** InvalidDefinition with AWS's message shape: `Invalid State Machine Definition: 'CODE: message at /path'`. */
+/** InvalidDefinition with AWS's message shape: `Invalid State Machine Definition: 'CODE: message at /path, ...'`. */
 export function checkDefinitionText(definition: unknown, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): void {
   if (typeof definition !== 'string') throw new StepwiseError('MissingRequiredParameter', 'The definition must be a non-empty JSON string.');
   // API:CreateStateMachine and API:UpdateStateMachine: "Length Constraints: Minimum length of 1", a constraint of the request's shape.
@@ -628,7 +629,7 @@ export function checkDefinitionText(definition: unknown, type: 'STANDARD' | 'EXP
   }
   const problems = validateDefinition(parsed, type).filter((d) => d.severity === 'ERROR');
   if (problems.length > 0) {
-    throw new StepwiseError('InvalidDefinition', `Invalid State Machine Definition: '${problems.map((p) => `${p.code}: ${p.message} at ${p.location || '/'}`).join(', ')}'`, problems);
+    throw new StepwiseError('InvalidDefinition', invalidDefinitionMessage(problems, parsed), problems);
   }
 }
 

@@ -1,3 +1,4 @@
+import { awsLocation } from '../../src/asl/aws-diagnostics.js';
 import { describe, expect, it } from 'vitest';
 import { parseDefinitionText } from '../../src/asl/parse-definition.js';
 import {
@@ -73,6 +74,14 @@ describe('top level', () => {
     expectError({ StartAt: 'First', States: { FirstState: pass() } }, 'MISSING_TRANSITION_TARGET', '/StartAt');
   });
 
+  it("words a StartAt naming no state as a missing 'Next' target, and reports the states no transition names, as AWS answers (aws-cloudformation/cfn-lint#4074)", () => {
+    const def = { StartAt: 'Not sure', States: { 'Pass One': { Type: 'Pass', Next: 'Success' }, Success: { Type: 'Succeed' } } };
+    expect(errors(def)).toEqual([
+      { severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: "Missing 'Next' target: Not sure", location: '/StartAt' },
+      { severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: 'State "Pass One" is not reachable.', location: '/States/Pass One' },
+    ]);
+  });
+
   it('checks TimeoutSeconds, Version, QueryLanguage and unknown fields', () => {
     expectError(machine({ A: pass() }, { TimeoutSeconds: 0 }), 'SCHEMA_VALIDATION_FAILED', '/TimeoutSeconds', 'Minimum value is 1');
     expectError(machine({ A: pass() }, { TimeoutSeconds: 1.5 }), 'SCHEMA_VALIDATION_FAILED', '/TimeoutSeconds');
@@ -139,6 +148,40 @@ describe('transitions and the state graph', () => {
   it('reports unreachable states', () => {
     const def = machine({ A: { Type: 'Pass', Next: 'C' }, B: { Type: 'Pass', Next: 'C' }, C: pass() });
     expect(errors(def)).toEqual([{ severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: 'State "B" is not reachable.', location: '/States/B' }]);
+  });
+
+  describe('as measured against AWS (floci-io/floci#2786)', () => {
+    const loop = { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } };
+    const noEnd = { severity: 'ERROR', code: 'MISSING_END_STATE', message: 'Workflow has no terminal state', location: '' };
+
+    it('reports a bare loop as MISSING_END_STATE alone, also with a state nothing routes to', () => {
+      expect(errors(machine(loop))).toEqual([noEnd]);
+      expect(errors(machine({ ...loop, C: { Type: 'Pass', Next: 'A' } }))).toEqual([noEnd]);
+    });
+
+    it('reports an unreachable terminal state added to that loop instead', () => {
+      expect(errors(machine({ ...loop, C: pass() }))).toEqual([{ severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: 'State "C" is not reachable.', location: '/States/C' }]);
+    });
+
+    it('reports a dangling Next before the missing end state it leaves', () => {
+      expect(errors(machine({ A: { Type: 'Pass', Next: 'NOPE' } }))).toEqual([
+        { severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: "Missing 'Next' target: NOPE", location: '/States/A/Next' },
+        noEnd,
+      ]);
+    });
+
+    it("says 'Next' for a dangling Choice rule, Default and Catch too", () => {
+      const choice = (rule: string, fallback: string) => ({ Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Next: rule }], Default: fallback });
+      expect(errors(machine({ C: choice('NOPE', 'E'), E: { Type: 'Succeed' } }))).toEqual([
+        { severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: "Missing 'Next' target: NOPE", location: '/States/C/Choices/0/Next' },
+      ]);
+      expect(errors(machine({ A: choice('E', 'NOPE'), E: { Type: 'Succeed' } }))).toEqual([
+        { severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: "Missing 'Next' target: NOPE", location: '/States/A/Default' },
+      ]);
+      expect(errors(machine({ T: task({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'NOPE' }] }) }))).toEqual([
+        { severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: "Missing 'Next' target: NOPE", location: '/States/T/Catch/0/Next' },
+      ]);
+    });
   });
 
   it('reports a machine without terminal state once, without the unreachable walk', () => {
@@ -481,10 +524,13 @@ describe('Map', () => {
   it('checks MaxConcurrency and the tolerated-failure settings', () => {
     expectValid(map({ MaxConcurrency: 0, ToleratedFailurePercentage: 100, ToleratedFailureCount: 3 }));
     expectError(map({ MaxConcurrency: -1 }), 'SCHEMA_VALIDATION_FAILED', '/States/M/MaxConcurrency', 'Minimum value is 0');
-    expectError(map({ ToleratedFailurePercentage: 105 }), 'SCHEMA_VALIDATION_FAILED', '/States/M/ToleratedFailurePercentage', 'Maximum value is 100');
+    // AWS writes this decimal field's bounds as decimals (AWS's answers quoted in floci-io/floci#3733).
+    expectError(map({ ToleratedFailurePercentage: 105 }), 'SCHEMA_VALIDATION_FAILED', '/States/M/ToleratedFailurePercentage', 'Maximum value is 100.0');
+    expectError(map({ ToleratedFailurePercentage: -1 }), 'SCHEMA_VALIDATION_FAILED', '/States/M/ToleratedFailurePercentage', 'Minimum value is 0.0');
     expectError(map({ ToleratedFailureCount: 0, ToleratedFailureCountPath: '$.n' }), 'SCHEMA_VALIDATION_FAILED', '/States/M');
     expectError(map({ MaxConcurrency: 1, MaxConcurrencyPath: '$.n' }), 'SCHEMA_VALIDATION_FAILED', '/States/M');
-    expectError(map({ MaxConcurrencyPath: '$$.Execution.Input.n' }), 'SCHEMA_VALIDATION_FAILED', '/States/M/MaxConcurrencyPath');
+    expectError(map({ MaxConcurrencyPath: '$$.Execution.Input.n' }), 'SCHEMA_VALIDATION_FAILED', '/States/M/MaxConcurrencyPath', 'Value is not a Reference Path');
+    expectError(map({ ToleratedFailureCountPath: '$$.Execution.Input.n' }), 'SCHEMA_VALIDATION_FAILED', '/States/M/ToleratedFailureCountPath', 'Value is not a Reference Path');
     expectValid(map({ QueryLanguage: 'JSONata', MaxConcurrency: '{% $states.input.n %}', Items: '{% $states.input.items %}' }));
   });
 
@@ -588,6 +634,13 @@ describe('JSONata expressions', () => {
     expect(checkJsonataExpression('$$.a')?.code).toBe('UNSUPPORTED_JSONATA_EXPRESSION');
   });
 
+  it("words $states.result where a state has no result as AWS does, as recorded against AWS (2026-09)", () => {
+    const def = { QueryLanguage: 'JSONata', StartAt: 'Read', TimeoutSeconds: 20, States: { Read: { Type: 'Pass', Output: '{% $states.result %}', End: true } } };
+    expect(validateDefinition(def)).toEqual([
+      { severity: 'ERROR', code: 'UNSUPPORTED_JSONATA_EXPRESSION', message: "Field '$states.result' does not exist.", location: '/States/Read/Output' },
+    ]);
+  });
+
   it('limits $states.result to result-bearing fields', () => {
     expect(checkJsonataExpression('$states.result.Payload')?.code).toBe('UNSUPPORTED_JSONATA_EXPRESSION');
     expect(checkJsonataExpression('$states.result.Payload', { result: true, errorOutput: false })).toBeNull();
@@ -633,8 +686,10 @@ describe('variable scopes (recorded against AWS (2026-09))', () => {
   it('refuses a branch that assigns a name an enclosing state assigns', () => {
     const def = branchMachine({ Assign: { x: 2 } });
     expect(errors(def)).toEqual([
-      { severity: 'ERROR', code: 'DUPLICATE_VARIABLE_NAME', message: "The variable name 'x' was already defined in a parent scope.", location: '/States/Fork/Branches[0]/States/Inner/Assign/x' },
+      { severity: 'ERROR', code: 'DUPLICATE_VARIABLE_NAME', message: "The variable name 'x' was already defined in a parent scope.", location: '/States/Fork/Branches/0/States/Inner/Assign/x' },
     ]);
+    // The API writes it as AWS recorded it.
+    expect(awsLocation('/States/Fork/Branches/0/States/Inner/Assign/x', def)).toBe('/States/Fork/Branches[0]/States/Inner/Assign/x');
     expectValid(branchMachine({ Assign: { y: 2 } }));
   });
 

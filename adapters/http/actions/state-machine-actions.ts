@@ -1,3 +1,4 @@
+import { awsDiagnostic, type AwsDiagnostic } from '../../../src/asl/aws-diagnostics.js';
 import { validateDefinitionResult } from '../../../src/asl/validate-definition.js';
 import { variableReferencesByState } from '../../../src/asl/variable-references.js';
 import { StepwiseError } from '../../../src/errors/stepwise-error.js';
@@ -171,6 +172,13 @@ const listStateMachineAliases: Action = async (f, { runtime }) => {
   return compact({ stateMachineAliases: page.items.map((a) => ({ ...a, creationDate: epochSeconds(a.creationDate) })), nextToken: page.nextToken });
 };
 
+/** ValidateStateMachineDefinition's answer, its members in the order AWS's body has them (recorded against AWS (2026-09)). */
+function validationAnswer(result: 'OK' | 'FAIL', diagnostics: AwsDiagnostic[], truncated = false) {
+  return { diagnostics, result, truncated };
+}
+
+const failure = (code: string, message: string) => validationAnswer('FAIL', [{ code, message, severity: 'ERROR' }]);
+
 /** API:ValidateStateMachineDefinition: never fails on a bad definition, it describes it. */
 const validateStateMachineDefinition: Action = async (f) => {
   const text = f.string('definition', { max: REGISTRY_LIMITS.definitionBytes });
@@ -178,23 +186,18 @@ const validateStateMachineDefinition: Action = async (f) => {
   const severity = f.optionalEnum('severity', ['ERROR', 'WARNING'] as const) ?? 'ERROR';
   // API:ValidateStateMachineDefinition: 0 to 100, where 0 (or none) means 100.
   const maxResults = f.optionalNumber('maxResults', { integer: true, min: 0, max: 100 }) || 100;
-  if (nestsTooDeep(text)) return { result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: TOO_DEEP_DESCRIPTION }], truncated: false };
+  if (nestsTooDeep(text)) return failure('INVALID_JSON_DESCRIPTION', TOO_DEEP_DESCRIPTION);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
     // Blank text is no JSON object at all, which AWS reports as a schema failure.
-    if (text.trim() === '') return { result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: 'Definition must be a valid JSON object' }], truncated: false };
-    return { result: 'FAIL', diagnostics: [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: `The definition is not valid JSON: ${(e as Error).message}` }], truncated: false };
+    if (text.trim() === '') return failure('SCHEMA_VALIDATION_FAILED', 'Definition must be a valid JSON object');
+    return failure('INVALID_JSON_DESCRIPTION', `The definition is not valid JSON: ${(e as Error).message}`);
   }
   const { result, diagnostics } = validateDefinitionResult(parsed, type);
   const shown = diagnostics.filter((d) => severity === 'WARNING' || d.severity === 'ERROR');
-  return {
-    result,
-    // The definition's root is "/" in AWS's locations.
-    diagnostics: shown.slice(0, maxResults).map((d) => compact({ severity: d.severity, code: d.code, message: d.message, location: d.location || '/' })),
-    truncated: shown.length > maxResults,
-  };
+  return validationAnswer(result, shown.slice(0, maxResults).map((d) => awsDiagnostic(d, parsed)), shown.length > maxResults);
 };
 
 export const stateMachineActions: Record<string, Action> = {

@@ -165,6 +165,139 @@ describe('state machines over the AWS JSON 1.0 API', () => {
     expect(bad.diagnostics![0]).toMatchObject({ severity: 'ERROR', code: expect.any(String), message: expect.any(String) });
   });
 
+  it('locates problems as AWS does, and leaves a missing end state unlocated, as measured against AWS (floci-io/floci#2786)', async () => {
+    const validate = async (definition: unknown) => t.client.send(new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify(definition) }));
+    const loop = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } } };
+    const noEnd = { severity: 'ERROR', code: 'MISSING_END_STATE', message: 'Workflow has no terminal state' };
+    expect(await validate(loop)).toMatchObject({ result: 'FAIL', diagnostics: [noEnd], truncated: false });
+    expect((await validate(loop)).diagnostics![0]).not.toHaveProperty('location');
+    expect((await validate({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'NOPE' } } })).diagnostics).toEqual([
+      { severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: "Missing 'Next' target: NOPE", location: '/States/A/Next' },
+      noEnd,
+    ]);
+    const choice = { StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Next: 'NOPE' }], Default: 'E' }, E: { Type: 'Succeed' } } };
+    expect((await validate(choice)).diagnostics).toEqual([{ severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: "Missing 'Next' target: NOPE", location: '/States/C/Choices[0]/Next' }]);
+    const caught = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'NOPE' }] } } };
+    expect((await validate(caught)).diagnostics).toEqual([{ severity: 'ERROR', code: 'MISSING_TRANSITION_TARGET', message: "Missing 'Next' target: NOPE", location: '/States/T/Catch[0]/Next' }]);
+    // CreateStateMachine and UpdateStateMachine word the same problem "at null" (floci-io/floci#2735).
+    await expect(t.client.send(new CreateStateMachineCommand({ name: 'NoEnd', definition: JSON.stringify(loop), roleArn: ROLE }))).rejects.toMatchObject({
+      name: 'InvalidDefinition', message: "Invalid State Machine Definition: 'MISSING_END_STATE: Workflow has no terminal state at null'",
+    });
+    const { stateMachineArn } = await t.client.send(new CreateStateMachineCommand({ name: 'LaterNoEnd', definition: PASS_MACHINE, roleArn: ROLE }));
+    await expect(t.client.send(new UpdateStateMachineCommand({ stateMachineArn, definition: JSON.stringify(loop) }))).rejects.toMatchObject({
+      name: 'InvalidDefinition', message: "Invalid State Machine Definition: 'MISSING_END_STATE: Workflow has no terminal state at null'",
+    });
+  });
+
+  it('lists every problem of a refused definition with its code, in AWS\'s locations, as recorded against AWS (2026-09)', async () => {
+    const task = { Type: 'Task', Resource: 'arn:aws:states:us-west-2:000000000000:activity:probe', TimeoutSeconds: 8, HeartbeatSeconds: 3, End: true };
+    const branches = () => ['Left', 'Right'].map((name) => ({ StartAt: name, States: { [name]: task } }));
+    const definition = JSON.stringify({
+      TimeoutSeconds: 10, StartAt: 'Select',
+      States: {
+        Select: { Type: 'Choice', Choices: [{ Variable: '$.mode', StringEquals: 'parallel', Next: 'Parallel' }, { Variable: '$.mode', StringEquals: 'parallel-caught', Next: 'ParallelCaught' }], Default: 'Parallel' },
+        Matched: { Type: 'Pass', Result: 'matched-first-catcher', ResultPath: '$.route', End: true },
+        Fallback: { Type: 'Pass', Result: 'fallback-catcher', ResultPath: '$.route', End: true },
+        Parallel: { Type: 'Parallel', Branches: branches(), End: true },
+        ParallelCaught: {
+          Type: 'Parallel', Branches: branches(), End: true,
+          Catch: [{ ErrorEquals: ['Probe.Catch'], ResultPath: '$.caught', Next: 'Matched' }, { ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Fallback' }],
+        },
+      },
+    });
+    await expect(t.client.send(new CreateStateMachineCommand({ name: 'Duplicates', definition, roleArn: ROLE }))).rejects.toMatchObject({
+      name: 'InvalidDefinition',
+      message: "Invalid State Machine Definition: 'DUPLICATE_STATE_NAME: Duplicate State name: Left at /States/ParallelCaught/Branches[0]/States/Left, DUPLICATE_STATE_NAME: Duplicate State name: Right at /States/ParallelCaught/Branches[1]/States/Right'",
+    });
+  });
+
+  it('answers ValidateStateMachineDefinition with severity WARNING as recorded against AWS (2026-09)', async () => {
+    // The capture's data-flow machine: three Maps whose processors name their states alike, unless renamed.
+    const processor = (prefix: string) => ({
+      ProcessorConfig: { Mode: 'INLINE' }, StartAt: `${prefix}ItemDelay`,
+      States: {
+        [`${prefix}ItemDelay`]: { Type: 'Wait', SecondsPath: '$.item.delay', Next: `${prefix}ItemTransform` },
+        [`${prefix}ItemTransform`]: { Type: 'Pass', Parameters: { 'index.$': '$.index', 'source.$': '$.source', 'value.$': 'States.MathAdd($.item.value, 10)' }, Next: `${prefix}ItemDone` },
+        [`${prefix}ItemDone`]: { Type: 'Succeed' },
+      },
+    });
+    const map = (concurrency: number, prefix: string) => ({
+      Type: 'Map', ItemsPath: '$.items', MaxConcurrency: concurrency, End: true, ItemProcessor: processor(prefix),
+      ItemSelector: { 'index.$': '$$.Map.Item.Index', 'item.$': '$$.Map.Item.Value', 'source.$': '$$.Map.Item.Source' },
+    });
+    const cases = ['Pipeline', 'Nested', 'SequentialMap', 'MapInput', 'ContextIntrinsics', 'MissingInput', 'NullInput', 'ExplicitFail', 'ChoiceNoMatch', 'WaitValue'];
+    const dataflow = (sequential: string, general: string) => JSON.stringify({
+      StartAt: 'Route', TimeoutSeconds: 20,
+      States: {
+        Pipeline: {
+          Type: 'Parallel', InputPath: '$.envelope.payload', Parameters: { 'n.$': '$.n', 'parentState.$': '$$.State.Name' },
+          Branches: [
+            { StartAt: 'PipelineFirst', States: { PipelineFirst: { Type: 'Pass', Parameters: { 'value.$': 'States.MathAdd($.n, 1)', 'seen.$': '$' }, End: true } } },
+            { StartAt: 'PipelineSecond', States: { PipelineSecond: { Type: 'Pass', Parameters: { 'doubled.$': 'States.MathAdd($.n, $.n)' }, End: true } } },
+          ],
+          ResultSelector: { 'first.$': '$[0]', 'second.$': '$[1]' }, ResultPath: '$.envelope.merged', OutputPath: '$.envelope', End: true,
+        },
+        Nested: {
+          Type: 'Parallel', End: true,
+          Branches: [
+            { StartAt: 'BranchDelay', States: { BranchDelay: { Type: 'Wait', Seconds: 1, Next: 'NestedMap' }, NestedMap: map(2, '') } },
+            { StartAt: 'InnerParallel', States: { InnerParallel: { Type: 'Parallel', End: true, Branches: [
+              { StartAt: 'InnerFirst', States: { InnerFirst: { Type: 'Pass', Result: 'first', End: true } } },
+              { StartAt: 'InnerWait', States: { InnerWait: { Type: 'Wait', Seconds: 0, Next: 'InnerLast' }, InnerLast: { Type: 'Pass', Result: 'last', End: true } } },
+            ] } } },
+          ],
+        },
+        SequentialMap: map(1, sequential),
+        MapInput: map(2, general),
+        ContextIntrinsics: { Type: 'Pass', End: true, Parameters: {
+          'execution.$': '$$.Execution', 'state.$': '$$.State', 'machine.$': '$$.StateMachine',
+          'nested.$': "States.Format('{}:{}', States.ArrayGetItem($.arr, 1), States.MathAdd($.number, 2))", 'array.$': 'States.Array($.number, $.nil, true)',
+          'partition.$': 'States.ArrayPartition($.arr, 2)', 'contains.$': 'States.ArrayContains($.arr, 2)', 'range.$': 'States.ArrayRange(1, 5, 2)',
+          'unique.$': 'States.ArrayUnique($.arr)', 'json.$': 'States.StringToJson($.text)', 'encoded.$': "States.Base64Encode('hello')",
+          'decoded.$': "States.Base64Decode('aGVsbG8=')", 'hash.$': "States.Hash('hello', 'SHA-256')", 'split.$': "States.StringSplit('a,b;c', ',;')",
+          'merge.$': 'States.JsonMerge($.left, $.right, false)', 'serialized.$': 'States.JsonToString($.left)',
+        } },
+        MissingInput: { Type: 'Pass', InputPath: '$.missing', End: true },
+        NullInput: { Type: 'Pass', InputPath: null, End: true },
+        ExplicitFail: { Type: 'Fail', ErrorPath: '$.error', CausePath: "States.Format('reason:{}', $.reason)" },
+        ChoiceNoMatch: { Type: 'Choice', Choices: [{ Variable: '$.value', NumericEquals: 1, Next: 'Done' }] },
+        WaitValue: { Type: 'Wait', SecondsPath: '$.seconds', Next: 'Done' },
+        Done: { Type: 'Succeed' },
+        Route: { Type: 'Choice', Choices: cases.map((c) => ({ Variable: '$.case', StringEquals: c, Next: c })), Default: 'Done' },
+      },
+    });
+    const validate = (definition: string) => t.client.send(new ValidateStateMachineDefinitionCommand({ definition, type: 'STANDARD', severity: 'WARNING' }));
+    const duplicate = (map: string, state: string) => ({ severity: 'ERROR', code: 'DUPLICATE_STATE_NAME', message: `Duplicate State name: ${state}`, location: `/States/${map}/ItemProcessor/States/${state}` });
+    expect(await validate(dataflow('', ''))).toMatchObject({
+      result: 'FAIL', truncated: false,
+      diagnostics: ['SequentialMap', 'MapInput'].flatMap((map) => ['ItemDelay', 'ItemTransform', 'ItemDone'].map((state) => duplicate(map, state))),
+    });
+    expect(await validate(dataflow('Sequential', 'General'))).toMatchObject({ result: 'OK', diagnostics: [], truncated: false });
+    const reserved = JSON.stringify({ StartAt: 'Read', TimeoutSeconds: 20, States: { Read: { Type: 'Pass', Output: '{% $states.result %}', End: true } }, QueryLanguage: 'JSONata' });
+    expect(await validate(reserved)).toMatchObject({
+      result: 'FAIL', truncated: false,
+      diagnostics: [{ severity: 'ERROR', code: 'UNSUPPORTED_JSONATA_EXPRESSION', message: "Field '$states.result' does not exist.", location: '/States/Read/Output' }],
+    });
+    // The body itself, members in AWS's order.
+    const raw = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'AWSStepFunctions.ValidateStateMachineDefinition' },
+      body: JSON.stringify({ definition: reserved, type: 'STANDARD', severity: 'WARNING' }),
+    });
+    expect(await raw.text()).toBe(JSON.stringify({
+      diagnostics: [{ code: 'UNSUPPORTED_JSONATA_EXPRESSION', location: '/States/Read/Output', message: "Field '$states.result' does not exist.", severity: 'ERROR' }],
+      result: 'FAIL', truncated: false,
+    }));
+  });
+
+  it("words a StartAt naming no state as AWS does (AWS's answer quoted in aws-cloudformation/cfn-lint#4074)", async () => {
+    const definition = JSON.stringify({ StartAt: 'Not sure', States: { 'Pass One': { Type: 'Pass', Next: 'Success' }, Success: { Type: 'Succeed' } } });
+    await expect(t.client.send(new CreateStateMachineCommand({ name: 'NoStart', definition, roleArn: ROLE }))).rejects.toMatchObject({
+      name: 'InvalidDefinition',
+      message: "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: Not sure at /StartAt, MISSING_TRANSITION_TARGET: State \"Pass One\" is not reachable. at /States/Pass One'",
+    });
+  });
+
   it('refuses Count in an ecs:runTask.sync Task and takes it in request-response and callback Tasks, as recorded against AWS (2026-09)', async () => {
     const ecs = (suffix: string, parameters: Record<string, unknown>) => JSON.stringify({
       StartAt: 'Task', TimeoutSeconds: 240,
