@@ -86,7 +86,12 @@ function checkScope(machine: Json, pointer: string, enclosingDefined: ReadonlySe
     if (Array.isArray(state.Branches)) state.Branches.forEach((b, i) => isObject(b) && checkScope(b, `${at}/Branches/${i}`, defined, visible, assignedAnywhere, out, language));
     for (const field of ['ItemProcessor', 'Iterator']) {
       const processor = state[field];
-      if (isObject(processor)) checkScope(processor, `${at}/${field}`, defined, visible, assignedAnywhere, out, language);
+      if (!isObject(processor)) continue;
+      // A Distributed Map's children are executions of their own: they see no outer variable, so
+      // none of their names can clash with one (and reading one may find it undefined).
+      const distributed = isObject(processor.ProcessorConfig) && processor.ProcessorConfig.Mode === 'DISTRIBUTED';
+      if (distributed) checkScope(processor, `${at}/${field}`, new Set(), new Set(), assignedAnywhere, out, language);
+      else checkScope(processor, `${at}/${field}`, defined, visible, assignedAnywhere, out, language);
     }
   }
 }

@@ -693,6 +693,14 @@ describe('variable scopes (recorded against AWS (2026-09))', () => {
     expectValid(branchMachine({ Assign: { y: 2 } }));
   });
 
+  it("lets a Distributed Map's children, executions of their own, assign an outer name", () => {
+    const processor = { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Inner', States: { Inner: pass({ Assign: { x: 2 } }) } };
+    const first = { Type: 'Pass', Assign: { x: 1 }, Next: 'Fan' };
+    expectValid(machine({ First: first, Fan: { Type: 'Map', ItemProcessor: processor, End: true } }));
+    const inline = { ...processor, ProcessorConfig: { Mode: 'INLINE' } };
+    expect(errors(machine({ First: first, Fan: { Type: 'Map', ItemProcessor: inline, End: true } })).map((d) => d.code)).toEqual(['DUPLICATE_VARIABLE_NAME']);
+  });
+
   it('lets a branch assign a name only its own Catcher assigns', () => {
     expectValid(machine({
       Fork: { Type: 'Parallel', Branches: [{ StartAt: 'Inner', States: { Inner: pass({ Assign: { e: 1 } }) } }], Catch: [{ ErrorEquals: ['States.ALL'], Assign: { e: 0 }, Next: 'After' }], Next: 'After' },
