@@ -969,7 +969,8 @@ export class Runtime {
       return { executionArn, startDate: first?.timestamp ?? this.clock.now(), done: existing.done };
     }
     const journal = this.startExecution({ definition: o.definition, input: o.input, stateMachineName: o.stateMachineName, name: o.name });
-    return { executionArn, startDate: this.clock.now(), done: journal.done };
+    // The child's own start time, as StartExecution answers it (the clock may have moved since).
+    return { executionArn, startDate: journal.startedAt, done: journal.done };
   }
 
   /**

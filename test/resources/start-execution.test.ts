@@ -41,6 +41,8 @@ describe('states:startExecution runs the child in this runtime', () => {
     expect(result.output).toEqual({ ExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:Child:kid-1', StartDate: expect.any(Number) });
     const kid = await runtime.execution('arn:aws:states:us-east-1:123456789012:execution:Child:kid-1').history();
     expect(kid.at(-1)!.type).toBe('ExecutionSucceeded');
+    // StartExecution answers the child's own start time: its ExecutionStarted's.
+    expect((result.output as { StartDate: number }).StartDate).toBe(kid[0]!.timestamp);
   });
 
   it('.sync waits and gives DescribeExecution\'s shape with Input and Output as JSON text', async () => {
