@@ -970,7 +970,9 @@ class Validator {
     const choices = state['Choices'];
     const cp = at(pointer, 'Choices');
     if (choices === undefined) {
-      this.error(SCHEMA, "The field 'Choices' is required but was missing", pointer);
+      // AWS's words, "These fields are required: [Choices]" at the state (AWS's answer quoted in
+      // CloudSnorkel/cdk-github-runners#434).
+      this.error(SCHEMA, 'These fields are required: [Choices]', pointer);
     } else if (!Array.isArray(choices)) {
       this.error(SCHEMA, `Choices must be an array, not ${typeName(choices)}`, cp);
     } else if (choices.length === 0) {
@@ -992,7 +994,9 @@ class Validator {
     }
     this.reportDuplicateKeys(rule, pointer);
     const next = rule['Next'];
-    if (next === undefined) this.error(SCHEMA, "The field 'Next' is required but was missing", pointer);
+    // AWS's words for a top-level rule without Next, "These fields are required: [Next]" (AWS's answer
+    // quoted in aws-cloudformation/cfn-lint#4077), unlike its "The field 'X' is required" elsewhere.
+    if (next === undefined) this.error(SCHEMA, 'These fields are required: [Next]', pointer);
     else if (typeof next !== 'string') this.error(SCHEMA, `Next must be a string, not ${typeName(next)}`, at(pointer, 'Next'));
     else transitions.push({ target: next, pointer: at(pointer, 'Next') });
     this.checkComment(rule, pointer);
@@ -1190,8 +1194,14 @@ class Validator {
   // ---- numbers --------------------------------------------------------------------------------------------
 
   private checkInteger(value: unknown, pointer: string, field: string, min: number, max: number): boolean {
-    if (typeof value !== 'number' || !Number.isInteger(value)) {
-      this.error(SCHEMA, `${field} must be an integer, not ${typeof value === 'number' ? value : typeName(value)}`, pointer);
+    if (typeof value !== 'number') {
+      // AWS's words for a Wait's Seconds given as the string "$.Result.seconds" (AWS's answer quoted in
+      // serverless-operations/serverless-step-functions#188).
+      this.error(SCHEMA, 'Expected value of type Integer', pointer);
+      return false;
+    }
+    if (!Number.isInteger(value)) {
+      this.error(SCHEMA, `${field} must be an integer, not ${value}`, pointer);
       return false;
     }
     return this.checkRange(value, pointer, min, max);
@@ -1231,8 +1241,9 @@ class Validator {
       this.error(SCHEMA, `The value for the field '${field}' must be a JSONPath string${opts.nullable ? ' or null' : ''}, not ${typeName(value)}`, pointer);
       return;
     }
-    const problem = pathProblem(value);
-    if (problem) this.error(SCHEMA, `The value for the field '${field}' must be a valid JSONPath: ${problem}`, pointer);
+    // AWS's words, which give no detail: "Value must be a valid JSONPath." for OutputPath "Test"
+    // (AWS's answer quoted in aws-cloudformation/cfn-lint#4078).
+    if (pathProblem(value)) this.error(SCHEMA, 'Value must be a valid JSONPath.', pointer);
   }
 
   /** ResultPath: null, or a definite path into the state input; no context object, no variables. */
@@ -1257,8 +1268,13 @@ class Validator {
       this.error(SCHEMA, 'Value is not a Reference Path', pointer);
       return;
     }
+    // AWS's words: "Value is not a Reference Path: Reference path didn't start with '$'" for a Choice
+    // Variable "Test" (AWS's answer quoted in aws-cloudformation/cfn-lint#4076); other problems keep
+    // AWS's prefix (as in Stedi-Public-Archive/ts2asl#912) with our own detail.
     const problem = referencePathProblem(value);
-    if (problem) this.error(SCHEMA, `The value for the field '${field}' must be a valid Reference Path: ${problem}`, pointer);
+    if (!problem) return;
+    const detail = value.startsWith('$') ? problem : "Reference path didn't start with '$'";
+    this.error(SCHEMA, `Value is not a Reference Path: ${detail}`, pointer);
   }
 
   /** Problem with a `.$` value or ErrorPath/CausePath: a JSONPath or an intrinsic call. */

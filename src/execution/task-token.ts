@@ -25,9 +25,8 @@ export function noOpenTaskError(token: string, resource?: string): StepwiseError
   // Recorded against AWS (2026-09) for a malformed token, and for a live token sent to another region.
   if (!TASK_TOKEN.test(token)) return new StepwiseError('InvalidToken', "Invalid Token: 'Invalid token'");
   if (resource !== undefined) return new StepwiseError('TaskTimedOut', `Task Timed Out: '${resource}'`);
-  // A callback (.waitForTaskToken) token: worded after the API reference (no recorded AWS message to copy).
-  return new StepwiseError(
-    'TaskTimedOut',
-    `Task Timed Out: the task token '${token}' has either expired or the task associated with it has already been closed (answered, timed out, or its execution ended).`,
-  );
+  // A callback (.waitForTaskToken) token names no activity: AWS answers "Task Timed Out: 'Provided
+  // task does not exist anymore'" for one whose task was answered (AWS's answer quoted in
+  // aws-samples/amazon-mwaa-examples#61) or timed out.
+  return new StepwiseError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
 }

@@ -329,6 +329,8 @@ describe('paths and payload templates (JSONPath)', () => {
     expectValid(machine({ A: pass({ InputPath: null, OutputPath: '$[?(@.year <= 1999)]' }) }));
     expectValid(machine({ A: pass({ OutputPath: '$theAnswer' }) }));
     expectError(machine({ A: pass({ InputPath: 'input' }) }), 'SCHEMA_VALIDATION_FAILED', '/States/A/InputPath');
+    // AWS's answer for OutputPath "Test", quoted in aws-cloudformation/cfn-lint#4078.
+    expectError(machine({ A: pass({ OutputPath: 'Test' }) }), 'SCHEMA_VALIDATION_FAILED', '/States/A/OutputPath', 'Value must be a valid JSONPath.');
   });
 
   it('accepts filter and script expressions AWS accepts even where our evaluator is stricter', () => {
@@ -395,8 +397,14 @@ describe('Choice', () => {
     expectValid(choice({ Variable: '$.t', TimestampGreaterThan: '2016-03-14T01:59:00Z', Next: 'D' }));
   });
 
+  it('requires Choices, in AWS’s words', () => {
+    // AWS's answer quoted in CloudSnorkel/cdk-github-runners#434.
+    expectError(machine({ C: { Type: 'Choice', Default: 'D' }, D: pass() }), 'SCHEMA_VALIDATION_FAILED', '/States/C', 'These fields are required: [Choices]');
+  });
+
   it('requires Next at the top level and forbids it in nested rules', () => {
-    expectError(choice({ Variable: '$.a', IsNull: true }), 'SCHEMA_VALIDATION_FAILED', '/States/C/Choices/0', "The field 'Next' is required but was missing");
+    // AWS's answer quoted in aws-cloudformation/cfn-lint#4077.
+    expectError(choice({ Variable: '$.a', IsNull: true }), 'SCHEMA_VALIDATION_FAILED', '/States/C/Choices/0', 'These fields are required: [Next]');
     expectError(choice({ Or: [{ Variable: '$.a', IsNull: true, Next: 'D' }], Next: 'D' }), 'SCHEMA_VALIDATION_FAILED', '/States/C/Choices/0/Or/0', "Field 'Next' is not supported");
   });
 
@@ -413,6 +421,18 @@ describe('Choice', () => {
     expectError(choice({ Variable: '$.t', TimestampEquals: 20161205, Next: 'D' }), 'SCHEMA_VALIDATION_FAILED', '/States/C/Choices/0/TimestampEquals');
     expectError(choice({ And: [], Next: 'D' }), 'SCHEMA_VALIDATION_FAILED', '/States/C/Choices/0/And');
     expectError(choice({ Not: [{ Variable: '$.a', IsNull: true }], Next: 'D' }), 'SCHEMA_VALIDATION_FAILED', '/States/C/Choices/0/Not');
+  });
+
+  it('words a reference path that does not start with $ as AWS does', () => {
+    // AWS's answer for Variable "Test", quoted in aws-cloudformation/cfn-lint#4076.
+    expectError(
+      choice({ Variable: 'Test', StringMatches: 'Test', Next: 'D' }),
+      'SCHEMA_VALIDATION_FAILED',
+      '/States/C/Choices/0/Variable',
+      "Value is not a Reference Path: Reference path didn't start with '$'",
+    );
+    expectError(choice({ Variable: '$.a', StringEqualsPath: 'b', Next: 'D' }), 'SCHEMA_VALIDATION_FAILED', '/States/C/Choices/0/StringEqualsPath', "Value is not a Reference Path: Reference path didn't start with '$'");
+    expect(messages(choice({ Variable: '$.a[', IsNull: true, Next: 'D' }))[0]).toMatch(/^Value is not a Reference Path: /);
   });
 
   it('uses Condition in JSONata and refuses JSONPath rule fields there', () => {
@@ -475,6 +495,9 @@ describe('Wait', () => {
 
   it('checks Seconds and RFC 3339 Timestamps', () => {
     expectError(machine({ W: { Type: 'Wait', End: true, Seconds: -1 } }), 'SCHEMA_VALIDATION_FAILED', '/States/W/Seconds');
+    expectValid(machine({ W: { Type: 'Wait', End: true, Seconds: 0 } }));
+    // AWS's answer for a path written into Seconds, quoted in serverless-operations/serverless-step-functions#188.
+    expectError(machine({ W: { Type: 'Wait', End: true, Seconds: '$.Result.seconds' } }), 'SCHEMA_VALIDATION_FAILED', '/States/W/Seconds', 'Expected value of type Integer');
     for (const bad of ['2016-13-05T21:29:29Z', '05-12-2016T21:29:29Z', '2016-12-05 21:29:29Z', "{% '2016-03-14T01:59:00Z' %}"]) {
       expectError(machine({ W: { Type: 'Wait', End: true, Timestamp: bad } }), 'SCHEMA_VALIDATION_FAILED', '/States/W/Timestamp', 'String does not match RFC3339 timestamp');
     }

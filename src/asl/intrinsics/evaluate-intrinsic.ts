@@ -215,7 +215,7 @@ function compileCall(call: IntrinsicCall): CompiledNode {
       const value = args[index]!(ctx, env);
       // AWS names only the function whose argument does not fit (recorded against AWS (2026-09)).
       if (!matchesType(value, types[index]!)) throw intrinsicFailure(`Invalid arguments in ${fn.name}`);
-      values[index] = node.kind === 'string' ? { value, segments: node.segments } : { value };
+      values[index] = node.kind === 'string' ? { value, segments: node.segments, unmatchedBrace: node.unmatchedBrace } : { value };
     }
     return fn.evaluate(values, env);
   };

@@ -19,6 +19,8 @@ export interface IntrinsicArgument {
   readonly value: JsonValue;
   /** Present for quoted literals only: the text cut at unescaped `{}`. */
   readonly segments?: readonly string[];
+  /** Present for quoted literals only: an unescaped `{` is not followed by `}`. */
+  readonly unmatchedBrace?: boolean;
 }
 
 /**

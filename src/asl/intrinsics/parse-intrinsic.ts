@@ -22,6 +22,8 @@ export interface IntrinsicString {
    * as braces while `{}` is a placeholder, and the two look the same once escapes are resolved.
    */
   readonly segments: readonly string[];
+  /** Whether an unescaped `{` is not followed by `}`, which States.Format refuses when it runs. */
+  readonly unmatchedBrace: boolean;
 }
 
 export interface IntrinsicNumber {
@@ -169,13 +171,14 @@ class Parser {
     const segments: string[] = [];
     let current = '';
     let value = '';
+    let unmatchedBrace = false;
     for (;;) {
       if (this.atEnd()) this.fail('unterminated string: missing closing \'');
       const c = this.text[this.pos]!;
       if (c === "'") {
         this.pos++;
         segments.push(current);
-        return { kind: 'string', value, segments };
+        return { kind: 'string', value, segments, unmatchedBrace };
       }
       if (c === '\\') {
         const next = this.text[this.pos + 1];
@@ -194,6 +197,7 @@ class Parser {
         this.pos += 2;
         continue;
       }
+      if (c === '{') unmatchedBrace = true;
       current += c;
       value += c;
       this.pos++;

@@ -2,6 +2,7 @@ import { intrinsicFailure, type IntrinsicFunction } from './intrinsic-types.js';
 import { toJavaString } from './values.js';
 
 const PLACEHOLDER = '{}';
+const UNMATCHED_BRACE = /\{(?!\})/;
 
 function countMismatch(placeholders: number, values: number): string {
   return `States.Format: the template has ${placeholders} placeholder(s) but ${values} value(s) were given`;
@@ -17,6 +18,11 @@ export const format: IntrinsicFunction = {
   rest: 'any',
   returns: 'string',
   evaluate: ([template, ...values]) => {
+    // An unescaped `{` must open a `{}`: AWS fails the template "Hello {}, ... \\{ "name": "Bob" \\}"
+    // (a backslash, then a bare brace) when the state runs, with this reason (AWS's answer quoted in
+    // aws/aws-cdk#29261). A template read from a path has no escapes, so any `{` there is bare.
+    const unmatched = template!.segments ? template!.unmatchedBrace : UNMATCHED_BRACE.test(template!.value as string);
+    if (unmatched) throw intrinsicFailure("Invalid template in States.Format: matching '}' not found for '{'.");
     const segments = template!.segments ?? (template!.value as string).split(PLACEHOLDER);
     if (segments.length - 1 !== values.length) throw intrinsicFailure(countMismatch(segments.length - 1, values.length));
     let text = segments[0]!;

@@ -125,8 +125,11 @@ describe('executions over the AWS JSON 1.0 API', () => {
     await finished(bad.executionArn!);
     expect(await t.client.send(new DescribeExecutionCommand({ executionArn: bad.executionArn }))).toMatchObject({ status: 'FAILED', error: 'Pay.Failed', cause: 'no' });
     expect(await errorName(t.client.send(new SendTaskSuccessCommand({ taskToken: 'no-such-token', output: '{}' })))).toBe('InvalidToken');
-    // The task it answered has closed: AWS answers TaskTimedOut.
-    expect(await errorName(t.client.send(new SendTaskFailureCommand({ taskToken: badToken, error: 'Again' })))).toBe('TaskTimedOut');
+    // The task it answered has closed: AWS answers TaskTimedOut, in the words quoted in aws-samples/amazon-mwaa-examples#61.
+    await expect(t.client.send(new SendTaskFailureCommand({ taskToken: badToken, error: 'Again' }))).rejects.toMatchObject({
+      name: 'TaskTimedOut',
+      message: "Task Timed Out: 'Provided task does not exist anymore'",
+    });
   });
 
   // API:DeleteStateMachine: "It sets the state machine's status to DELETING ... A state machine is

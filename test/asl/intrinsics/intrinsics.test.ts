@@ -54,7 +54,7 @@ describe('parseIntrinsic', () => {
       kind: 'call',
       name: 'States.Format',
       args: [
-        { kind: 'string', value: 'a {} b', segments: ['a ', ' b'] },
+        { kind: 'string', value: 'a {} b', segments: ['a ', ' b'], unmatchedBrace: false },
         { kind: 'path', path: '$.x' },
         { kind: 'number', value: 1.5 },
         { kind: 'number', value: -2 },
@@ -68,7 +68,7 @@ describe('parseIntrinsic', () => {
 
   it('resolves the four escapes and keeps escaped braces out of the placeholders', () => {
     const call = parseIntrinsic("States.Format('it\\'s \\{\\} {} \\\\')");
-    expect(call.args[0]).toEqual({ kind: 'string', value: "it's {} {} \\", segments: ["it's {} ", ' \\'] });
+    expect(call.args[0]).toEqual({ kind: 'string', value: "it's {} {} \\", segments: ["it's {} ", ' \\'], unmatchedBrace: false });
   });
 
   it('keeps paths whole, including filters, quotes and spaces inside brackets', () => {
@@ -144,6 +144,16 @@ describe('States.Format', () => {
     expect(failure("States.Format('{} {}', 'a')")).toContain('2 placeholder(s) but 1 value(s)');
     expect(failure('States.Format($.t)', { t: '{}' })).toContain('1 placeholder(s) but 0 value(s)');
     expect(failure('States.Format($.t)', { t: 5 })).toBe('Invalid arguments in States.Format');
+  });
+
+  it("fails, when it runs, on a bare '{' that opens no '{}', as AWS answered it (quoted in aws/aws-cdk#29261)", () => {
+    const reason = "Invalid template in States.Format: matching '}' not found for '{'.";
+    // An escaped backslash, then a bare brace: the template CDK's double escaping produced.
+    expect(failure("States.Format('Hello {}, x \\\\{ \"name\": \"Bob\" \\\\}', $.n)", { n: 'A' })).toBe(reason);
+    expect(failure('States.Format($.t, $.n)', { t: 'a { b {}', n: 1 })).toBe(reason);
+    // An escaped brace is text, and a definition holding a bare one is still accepted: AWS refused it only at run time.
+    expect(run("States.Format('\\{ {} \\}', $.n)", { n: 1 })).toBe('{ 1 }');
+    expect(checkIntrinsicSyntax("States.Format('x \\\\{ {}', $.n)")).toBeNull();
   });
 });
 
