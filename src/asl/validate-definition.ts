@@ -22,9 +22,12 @@ import { unassignedVariableReferences, variableScopeDiagnostics } from './variab
 export interface Diagnostic {
   severity: 'ERROR' | 'WARNING';
   code: string;
+  /** AWS's words where they are known; the API answers these alone. */
   message: string;
   /** JSON pointer to the offending value, e.g. `/States/A/Next`; '' for the whole definition. */
   location: string;
+  /** Why, where AWS's message does not say (e.g. which part of a path is wrong): `stepwise validate` prints it. */
+  detail?: string;
 }
 
 export type ValidationResult = { result: 'OK' | 'FAIL'; diagnostics: Diagnostic[] };
@@ -297,8 +300,8 @@ class Validator {
     }
   }
 
-  error(code: string, message: string, location: string): void {
-    this.diagnostics.push({ severity: 'ERROR', code, message, location });
+  error(code: string, message: string, location: string, detail?: string): void {
+    this.diagnostics.push(detail === undefined ? { severity: 'ERROR', code, message, location } : { severity: 'ERROR', code, message, location, detail });
   }
 
   warn(code: string, message: string, location: string): void {
@@ -1243,7 +1246,8 @@ class Validator {
     }
     // AWS's words, which give no detail: "Value must be a valid JSONPath." for OutputPath "Test"
     // (AWS's answer quoted in aws-cloudformation/cfn-lint#4078).
-    if (pathProblem(value)) this.error(SCHEMA, 'Value must be a valid JSONPath.', pointer);
+    const problem = pathProblem(value);
+    if (problem) this.error(SCHEMA, 'Value must be a valid JSONPath.', pointer, problem);
   }
 
   /** ResultPath: null, or a definite path into the state input; no context object, no variables. */

@@ -88,7 +88,7 @@ export async function validateCommand(args: string[], io: ValidateIo = processIo
 
 export function formatDiagnostic(d: Diagnostic): string {
   const severity = d.severity === 'ERROR' ? paint.red(d.severity) : paint.bold(d.severity);
-  return `${severity} ${d.code} at ${showLocation(d.location)}: ${d.message}`;
+  return `${severity} ${d.code} at ${showLocation(d.location)}: ${d.message}${d.detail ? ` (${d.detail})` : ''}`;
 }
 
 function showLocation(pointer: string): string {

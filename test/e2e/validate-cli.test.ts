@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { awsDiagnostic } from '../../src/asl/aws-diagnostics.js';
+import { validateDefinition } from '../../src/asl/validate-definition.js';
 import { validateCommand } from '../../src/cli/validate-command.js';
 import { cliPath, runCli, tempFile } from './cli-helpers.js';
 
@@ -35,6 +37,14 @@ describe('stepwise validate (in process)', () => {
       'ERROR MISSING_TRANSITION_TARGET at /States/B: State "B" is not reachable.',
     ]);
     expect(r.stderr).toBe(`stepwise: ${file} is not a valid state machine definition: 3 errors (first: SCHEMA_VALIDATION_FAILED at /States/B/Seconds: Minimum value is 0).\n`);
+  });
+
+  it("prints Stepwise's reason after AWS's message where AWS gives none, and keeps the API's answer AWS's", async () => {
+    const definition = { StartAt: 'A', States: { A: { Type: 'Pass', OutputPath: '$.a[', End: true } } };
+    const r = await run([tempFile('path.asl.json', JSON.stringify(definition))]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^ERROR SCHEMA_VALIDATION_FAILED at \/States\/A\/OutputPath: Value must be a valid JSONPath\. \(.+\)\n$/);
+    expect(awsDiagnostic(validateDefinition(definition)[0]!, definition)).toEqual({ code: 'SCHEMA_VALIDATION_FAILED', location: '/States/A/OutputPath', message: 'Value must be a valid JSONPath.', severity: 'ERROR' });
   });
 
   it('checks an EXPRESS definition for the patterns Express workflows cannot run with --type EXPRESS', async () => {
