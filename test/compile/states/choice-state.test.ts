@@ -37,3 +37,22 @@ describe('a Choice state that matches no rule and has no Default', () => {
     expect(result.cause).toMatch(/^An error occurred while executing the state 'ChoiceNoMatch' \(entered at the event id #\d+\)\. Failed to transition out of the state\. The state does not point to a next state\.$/);
   });
 });
+
+describe('a JSONata Choice on the output of the state before it', () => {
+  it('takes the rule that matches $states.input, as AWS does', async () => {
+    // As AWS answered it, quoted in localstack/localstack#12061: the execution ends in the Fail state.
+    const definition = {
+      StartAt: 'Pass',
+      QueryLanguage: 'JSONata',
+      States: {
+        Pass: { Type: 'Pass', Output: { status: 'BAD' }, Next: 'Choice' },
+        Choice: { Type: 'Choice', Choices: [{ Next: 'Fail', Condition: '{% $states.input.status != "OK" %}' }], Default: 'Success' },
+        Fail: { Type: 'Fail' },
+        Success: { Type: 'Succeed' },
+      },
+    } as StateMachineDefinition;
+    const execution = createRuntime({ clock: 'virtual' }).startExecution({ definition, input: {} });
+    expect(await execution.done).toMatchObject({ status: 'FAILED' });
+    expect(execution.events.map((e) => e.type)).toContain('FailStateEntered');
+  });
+});

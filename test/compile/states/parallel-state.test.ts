@@ -91,3 +91,41 @@ describe('Parallel: a branch fails in a Task while another still runs', () => {
     await runtime.close();
   });
 });
+
+describe('Parallel: what AWS answered in localstack/localstack threads', () => {
+  it('keeps a ResultSelector wildcard that matches one branch an array', async () => {
+    // As AWS answered it, quoted in localstack/localstack#13009: `$[*].message` over two branches,
+    // only the first with a message, outputs {"messages": ["Hello from Branch 1"]}.
+    const definition: StateMachineDefinition = {
+      StartAt: 'ParallelState',
+      States: {
+        ParallelState: {
+          Type: 'Parallel',
+          ResultSelector: { 'messages.$': '$[*].message' },
+          Branches: [
+            { StartAt: 'Branch1', States: { Branch1: { Type: 'Pass', Result: { message: 'Hello from Branch 1' }, End: true } } },
+            { StartAt: 'Branch2', States: { Branch2: { Type: 'Pass', End: true } } },
+          ],
+          Next: 'Finish',
+        },
+        Finish: { Type: 'Pass', End: true },
+      },
+    };
+    const result = await createRuntime({ clock: 'virtual' }).startExecution({ definition, input: {} }).done;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { messages: ['Hello from Branch 1'] } });
+  });
+
+  it('fails the execution when a branch ends in a Fail state, before its Next', async () => {
+    // As AWS answered it, quoted in localstack/localstack#9863: the state after the Parallel is never reached.
+    const definition: StateMachineDefinition = {
+      StartAt: 'Parallel',
+      States: {
+        Parallel: { Type: 'Parallel', Next: 'Unreachable', Branches: [{ StartAt: 'Fail', States: { Fail: { Type: 'Fail' } } }] },
+        Unreachable: { Type: 'Pass', Parameters: { UnreachableOutput: true }, End: true },
+      },
+    };
+    const execution = createRuntime({ clock: 'virtual' }).startExecution({ definition, input: {} });
+    expect(await execution.done).toMatchObject({ status: 'FAILED' });
+    expect(execution.events.some((e) => e.stateEnteredEventDetails?.name === 'Unreachable')).toBe(false);
+  });
+});
