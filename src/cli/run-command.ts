@@ -99,6 +99,8 @@ async function runOne(
 
 /** A plain run drives only its own execution; it says when others in the store were left RUNNING. */
 async function warnAboutOthersRunning(runtime: Runtime, own: string): Promise<void> {
+  // Its own Distributed Map children are listed as ended a moment after it has ended.
+  await runtime.listingsWritten();
   const page = await runtime.store.list({ status: 'RUNNING', maxResults: 100 });
   const others = page.items.filter((m) => m.executionArn !== own);
   if (others.length > 0) {

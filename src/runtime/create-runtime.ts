@@ -1038,7 +1038,7 @@ export class Runtime {
 
   /** A Map Run (API:DescribeMapRun): status, dates, settings, and its child executions (listed, and counted by status); undefined when none started it. */
   async describeMapRun(mapRunArn: string): Promise<MapRunDescription | undefined> {
-    await Promise.all([...this.pendingWrites].map((w) => w.catch(() => undefined)));
+    await this.listingsWritten();
     return describeMapRun(this.store, mapRunArn);
   }
 
@@ -1059,10 +1059,17 @@ export class Runtime {
   /** An execution's Map Runs, each described (as `describeMapRun`) with its child executions; its history read once. */
   async describeMapRuns(executionArn: string): Promise<MapRunDescription[]> {
     await this.listedQuietly(executionArn);
-    await Promise.all([...this.pendingWrites].map((w) => w.catch(() => undefined)));
+    await this.listingsWritten();
     return describeMapRunsOf(this.store, executionArn);
   }
 
+  /**
+   * Every execution listing under way is in the store (failed writes are not waited on again): a
+   * Distributed Map's children are listed as ended a moment after their parent has ended.
+   */
+  async listingsWritten(): Promise<void> {
+    await Promise.all([...this.pendingWrites].map((w) => w.catch(() => undefined)));
+  }
 
   /** `listed`, for a read that reports what the store holds even when a listing write failed. */
   async listedQuietly(executionArn: string): Promise<void> {

@@ -64,6 +64,16 @@ describe('stepwise run', () => {
     expect(JSON.parse(list.stdout).executions.map((e: { status: string }) => e.status)).toEqual(['FAILED']);
   });
 
+  it.each(['memory', 'file'])("does not take its own Distributed Map's children for executions left RUNNING (%s store)", (store) => {
+    // They are listed as ended a moment after their parent has ended: the warning read the store too early.
+    const processor = { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+    const def = tempFile('dmap.json', JSON.stringify({ StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: processor, End: true } } }));
+    const r = runCli(['run', def, '--input', '[1,2,3]', '--json', ...(store === 'memory' ? ['--store', 'memory'] : [])]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'SUCCEEDED', output: [1, 2, 3] });
+    expect(r.stderr).toBe('');
+  });
+
   it('reports a failure nothing was waiting for in one line, without the bundled source or a stack', () => {
     // Stands in for a bug: a rejection no code handles, raised inside the CLI's process once it
     // has loaded (the Wait keeps it running meanwhile).
