@@ -30,8 +30,6 @@ export interface HttpTaskParameters {
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-export { FORBIDDEN_HEADERS, isForbiddenHeader } from '../../src/resources/http-invoke-headers.js';
-
 const FIELDS = ['ApiEndpoint', 'Method', 'Authentication', 'InvocationConfig', 'Headers', 'QueryParameters', 'RequestBody', 'Transform'];
 
 /**

@@ -172,3 +172,12 @@ export class RequestFields {
     return { ...(maxResults !== undefined ? { maxResults } : {}), ...(nextToken !== undefined ? { nextToken } : {}) };
   }
 }
+
+/**
+ * API:DescribeStateMachine's `includedData`: METADATA_ONLY leaves the (possibly encrypted)
+ * definition out, which AWS answers as the text `{}` (recorded 2026-09, for customer managed and
+ * AWS owned keys alike).
+ */
+export function includedData(f: RequestFields): 'ALL_DATA' | 'METADATA_ONLY' {
+  return f.optionalEnum('includedData', ['ALL_DATA', 'METADATA_ONLY'] as const) ?? 'ALL_DATA';
+}

@@ -301,7 +301,7 @@ class Validator {
   }
 
   error(code: string, message: string, location: string, detail?: string): void {
-    this.diagnostics.push(detail === undefined ? { severity: 'ERROR', code, message, location } : { severity: 'ERROR', code, message, location, detail });
+    this.diagnostics.push({ severity: 'ERROR', code, message, location, ...(detail === undefined ? {} : { detail }) });
   }
 
   warn(code: string, message: string, location: string): void {

@@ -13,8 +13,7 @@ import type { ExecutionMetadata, ExecutionStatus } from '../../../src/store/even
 import type { Action } from '../api-context.js';
 import { ApiError, compact, epochSeconds, validationError } from '../aws-json-protocol.js';
 import { describeExecutionResponse, executionFacts, listItemOf, redriveStatus } from '../execution-view.js';
-import { includedData } from './state-machine-actions.js';
-import type { RequestFields } from '../request-fields.js';
+import { includedData, type RequestFields } from '../request-fields.js';
 
 // In the order AWS lists them when it refuses another value.
 const STATUSES = ['SUCCEEDED', 'TIMED_OUT', 'PENDING_REDRIVE', 'ABORTED', 'FAILED', 'RUNNING'] as const;

@@ -7,7 +7,7 @@ import { REGISTRY_LIMITS } from '../../../src/registry/state-machine-registry.js
 import type { Action } from '../api-context.js';
 import { ApiError, compact, epochSeconds } from '../aws-json-protocol.js';
 import { nestsTooDeep, TOO_DEEP } from '../json-depth.js';
-import type { RequestFields } from '../request-fields.js';
+import { includedData, type RequestFields } from '../request-fields.js';
 
 const TYPES = ['STANDARD', 'EXPRESS'] as const;
 const DESCRIPTION_MAX = 256;
@@ -71,15 +71,6 @@ const createStateMachine: Action = async (f, { runtime }) => {
   });
   return compact({ stateMachineArn: r.stateMachineArn, creationDate: epochSeconds(r.creationDate), stateMachineVersionArn: r.stateMachineVersionArn });
 };
-
-/**
- * API:DescribeStateMachine's `includedData`: METADATA_ONLY leaves the (possibly encrypted)
- * definition out, which AWS answers as the text `{}` (recorded 2026-09, for customer managed and
- * AWS owned keys alike).
- */
-export function includedData(f: RequestFields): 'ALL_DATA' | 'METADATA_ONLY' {
-  return f.optionalEnum('includedData', ['ALL_DATA', 'METADATA_ONLY'] as const) ?? 'ALL_DATA';
-}
 
 const describeStateMachine: Action = async (f, { runtime }) => {
   const v = await runtime.stateMachines.describe(f.string('stateMachineArn'));
