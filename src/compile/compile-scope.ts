@@ -26,7 +26,7 @@ export function compileScope(definition: Branch): CompiledScope {
       if (processor) nested.set(name, [compileScope(processor)]);
     }
   }
-  const compiled: CompiledScope = { definition, nested, plans: plansOf(definition), machine: undefined as unknown as AnyStateMachine };
+  const compiled: CompiledScope = { definition, nested, plans: plansOf(definition), machine: undefined as unknown as AnyStateMachine, instantLoop: hasInstantLoop(definition) };
   compiled.machine = buildMachine(compiled, false);
   return compiled;
 }
@@ -57,6 +57,27 @@ function targetsOf(state: State): string[] {
   }
   for (const catcher of (state as { Catch?: { Next: string }[] }).Catch ?? []) out.add(catcher.Next);
   return [...out];
+}
+
+/** Whether some chain of instant states (Pass, Choice, Succeed, Fail) leads back to one of them. */
+function hasInstantLoop(definition: Branch): boolean {
+  const instant = (name: string) => {
+    const state = definition.States[name];
+    return state !== undefined && INSTANT_TYPES.has(state.Type);
+  };
+  // Depth-first, marking states on the current path (1) and states fully explored (2).
+  const marks = new Map<string, 1 | 2>();
+  const loopsFrom = (name: string): boolean => {
+    marks.set(name, 1);
+    for (const t of targetsOf(definition.States[name]!)) {
+      if (!instant(t)) continue;
+      const mark = marks.get(t);
+      if (mark === 1 || (mark === undefined && loopsFrom(t))) return true;
+    }
+    marks.set(name, 2);
+    return false;
+  };
+  return Object.keys(definition.States).some((name) => instant(name) && !marks.has(name) && loopsFrom(name));
 }
 
 /**

@@ -57,8 +57,12 @@ export function childLogicFor(compiled: CompiledScope, queryLanguage: QueryLangu
   return redrive ? redriveMachineOf(compiled) : childLogicOf(compiled, queryLanguage);
 }
 
-/** Whether every state of the scope is instant when its inherited query language is `queryLanguage`. */
+/**
+ * Whether every state of the scope is instant when its inherited query language is `queryLanguage`,
+ * and none loops back (a loop can run on, and only the machine lets the event loop turn meanwhile).
+ */
 export function runsInstantly(compiled: CompiledScope, queryLanguage: QueryLanguage): boolean {
+  if (compiled.instantLoop) return false;
   for (const { instant, state } of compiled.plans.values()) {
     if (!instant || (state.QueryLanguage ?? queryLanguage) !== 'JSONPath') return false;
   }

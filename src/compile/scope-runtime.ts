@@ -141,6 +141,11 @@ export interface CompiledScope {
   plans: Map<string, StatePlan>;
   /** Compiled nested scopes of Parallel branches and Map processors, by state name. */
   nested: Map<string, CompiledScope[]>;
+  /**
+   * Some chain of instant states (Pass, Choice, Succeed, Fail) leads back to where it started,
+   * so one step could run them without end (see runInstantStates).
+   */
+  instantLoop?: boolean;
   /** The variant a redrive starts (see redriveMachineOf). */
   redriveMachine?: AnyStateMachine;
   /** What its Map iterations or Parallel branches are spawned with, by inherited query language (see childLogicOf). */
@@ -191,6 +196,9 @@ export interface ActiveState {
 }
 
 export const END = '#end';
+/** The request id of a scope's turn of the event loop (yieldTurn): one at a time per scope. */
+const TURN_REQUEST = '#turn';
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const NO_ENTRIES: Record<string, JsonValue> = Object.freeze({}) as Record<string, JsonValue>;
 
@@ -347,6 +355,19 @@ export class ScopeRuntime {
   runChild(requestId: string, child: MapChildRequest, then: (rt: ScopeRuntime, result: ExecutionResult) => void): void {
     (this.continuations ??= new Map()).set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
     this.services.command({ kind: 'child', actor: this.self, requestId, child });
+  }
+
+  /**
+   * Lets the event loop turn, then has the step go on to `target`: a long run of instant states
+   * (see runInstantStates) would otherwise keep timers, stops and other executions waiting.
+   * Sent as an evaluation, so events recorded so far are appended first and a replay waits the
+   * same way; its request id is a fixed one, not drawn (the ids drawn after it stay as before).
+   */
+  yieldTurn(target: string): void {
+    (this.continuations ??= new Map()).set(TURN_REQUEST, (rt: ScopeRuntime) => {
+      rt.target = target;
+    });
+    this.services.command({ kind: 'evaluate', actor: this.self, requestId: TURN_REQUEST, work: nextTurn });
   }
 
   /** Waits for an input from outside (nothing is asked for): `then` runs when one comes for `requestId`. */

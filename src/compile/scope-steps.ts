@@ -121,6 +121,8 @@ function pickUpState(rt: ScopeRuntime, name: string, { state, behaviour }: State
  */
 function runInstantStates(rt: ScopeRuntime): void {
   const plans = rt.scope.plans;
+  const loops = rt.scope.instantLoop === true;
+  let run = 0;
   let target = rt.target;
   while (target !== undefined && target !== END) {
     const plan = plans.get(target);
@@ -133,10 +135,23 @@ function runInstantStates(rt: ScopeRuntime): void {
       rt.target = undefined;
       return;
     }
+    // A loop that runs on (the history limit lifted, or not reached yet) lets the event loop
+    // turn now and then: its execution's timeout, a stop and other executions get their turn.
+    if (loops && ++run > INSTANT_STATES_PER_TURN) {
+      rt.target = undefined;
+      rt.yieldTurn(target);
+      return;
+    }
     enterState(rt, target, plan);
     target = rt.target;
   }
 }
+
+/**
+ * How many instant states one step of a scope with an instant loop runs before it lets the
+ * event loop turn. At AWS's history limit a step runs at most 12,500 (two events each).
+ */
+export const INSTANT_STATES_PER_TURN = 10_000;
 
 /**
  * The events that close a scope: the execution's end, or a Map iteration's. An iteration that

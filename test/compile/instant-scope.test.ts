@@ -16,6 +16,16 @@ describe('which logic a Map iteration or Parallel branch runs as', () => {
     expect(runsInstantly(compileScope(oneJsonata), 'JSONPath')).toBe(false);
   });
 
+  it('is the machine for a scope whose instant states loop (only the machine lets the event loop turn)', () => {
+    const looping = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Next: 'C' }], Default: 'A' }, C: { Type: 'Succeed' } } } as Branch;
+    expect(compileScope(looping).instantLoop).toBe(true);
+    expect(compileScope(passOnly).instantLoop).toBe(false);
+    expect(runsInstantly(compileScope(looping), 'JSONPath')).toBe(false);
+    // A loop through a Task waits on each round: not an instant loop.
+    const throughTask = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'T' }, T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:f', Next: 'A' } } } as Branch;
+    expect(compileScope(throughTask).instantLoop).toBe(false);
+  });
+
   it('is chosen once per scope and query language, and is the machine otherwise', () => {
     const scope = compileScope(passOnly);
     const instant = childLogicOf(scope, 'JSONPath');

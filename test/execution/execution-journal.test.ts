@@ -92,6 +92,53 @@ describe.each(stores)('an execution journal on %s', (_name, open) => {
     await runtime.close();
   });
 
+  // With the limit lifted nothing ends such a loop but the execution's timeout or a stop, and
+  // both are timers or inputs: a step that ran the loop without end never let them in.
+  const counting = (to: number) => ({
+    StartAt: 'C',
+    States: {
+      C: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThanEquals: to, Next: 'D' }], Default: 'P' },
+      P: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'C' },
+      D: { Type: 'Succeed' },
+    },
+  });
+  it('lets the event loop turn in a loop of instant states: the execution times out, as on AWS', async () => {
+    const store = await open();
+    const runtime = createRuntime({ store, limits: { historyEvents: Infinity } });
+    const execution = runtime.startExecution({ definition: { ...endless, TimeoutSeconds: 1 }, input: { n: 1 } });
+    const result = await execution.done;
+    expect(result).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+    const stored = await store.read(execution.identity.executionArn);
+    expect(stored.at(-1)!.type).toBe('ExecutionTimedOut');
+    expect(stored.filter((e) => e.type === 'ChoiceStateEntered').length).toBeGreaterThan(10_000);
+    await runtime.close();
+  });
+
+  it('lets a stop end a loop of instant states', async () => {
+    const store = await open();
+    const runtime = createRuntime({ store, limits: { historyEvents: Infinity } });
+    const execution = runtime.startExecution({ definition: endless, input: { n: 1 } });
+    setTimeout(() => execution.stop('Stopped', 'by the test'), 100);
+    const result = await execution.done;
+    expect(result).toMatchObject({ status: 'ABORTED' });
+    await runtime.close();
+  });
+
+  it.each([
+    ['the execution', counting(15_000)],
+    ['an inline Map iteration', { StartAt: 'M', States: { M: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: counting(15_000), End: true } } }],
+    ['a Parallel branch', { StartAt: 'B', States: { B: { Type: 'Parallel', Branches: [{ StartAt: 'S', States: { S: { Type: 'Succeed' } } }, counting(15_000)], End: true } } }],
+  ])('runs a loop of 30,000 instant states in %s to its end across turns, and replays it', async (_where, definition) => {
+    const store = await open();
+    const runtime = createRuntime({ store, clock: 'virtual', limits: { historyEvents: Infinity } });
+    const execution = runtime.startExecution({ definition, input: { n: 0, items: [{ n: 0 }] } });
+    const result = await execution.done;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(JSON.stringify(result.output)).toContain('"n":15000');
+    expect((await runtime.replay({ executionArn: execution.identity.executionArn })).ok).toBe(true);
+    await runtime.close();
+  });
+
   it('runs the same definition to success when the limit is lifted', async () => {
     const store = await open();
     const runtime = createRuntime({ store, clock: 'virtual', limits: { historyEvents: Infinity } });
