@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createRuntime, loadMockConfigFile, type HistoryEvent, type JsonValue } from '../../src/index.js';
+import { diedAfter } from './journal-stores.js';
 import { ExecutionStateFold, describeExecutionState, foldExecutionState, type ActiveState, type ExecutionState } from '../../src/execution/execution-state.js';
 
 const casesDir = path.resolve(__dirname, '../../../shared/conformance/cases');
@@ -13,7 +14,8 @@ interface Case { id: string; features: string[]; hasMocks: boolean }
 /**
  * A sample of the conformance corpus chosen by feature: for each feature the first cases (by id)
  * that have it, a round at a time (every feature once, then twice, ...) up to `max`, Map and Parallel ones preferred. The cases
- * are run by Stepwise and each of its histories folded at every event.
+ * are run by Stepwise; each history is folded at every event and replayed, and each execution
+ * resumed as by a process that died after each of its events.
  */
 function sample(max = 30): Case[] {
   const all: Case[] = fs.readdirSync(casesDir).sort().map((id) => {
@@ -117,7 +119,7 @@ function topLevelOnly(definition: { States: Record<string, Record<string, unknow
   return new Set(Object.keys(definition.States).filter((n) => !nested.has(n)));
 }
 
-describe.skipIf(!present)('the fold on conformance executions run by Stepwise', () => {
+describe.skipIf(!present)('conformance executions run by Stepwise: folded at every event, replayed, resumed after every event', () => {
   const cases = present ? sample() : [];
 
   it('samples a spread of features', () => {
@@ -136,5 +138,20 @@ describe.skipIf(!present)('the fold on conformance executions run by Stepwise', 
     const events = await runtime.execution(execution.identity.executionArn).history();
     const topLevel = topLevelOnly(definition);
     expect(checkFold(events, result as { status: string; output?: JsonValue; error?: string; cause?: string }, topLevel)).toEqual([]);
+    // A replay reproduces the history, and a process that died after any of its events
+    // resumes to the same end with the same events (ids, threading and types).
+    const arn = execution.identity.executionArn;
+    expect(await runtime.replay({ executionArn: arn })).toMatchObject({ ok: true });
+    const shape = (list: HistoryEvent[]) => list.map((e) => `${e.id}/${e.previousEventId}/${e.type}`);
+    for (let k = 1; k < events.length; k++) {
+      const store = await diedAfter(runtime.store, arn, k);
+      const resumer = createRuntime({ store, clock: 'virtual', ...(c.hasMocks ? { mockConfig: loadMockConfigFile(path.join(dir, 'mocks.json')) } : {}) });
+      const [resumed] = await resumer.start();
+      const again = await resumed!.done;
+      expect({ status: again.status, output: again.output, error: again.error, cause: again.cause }, `resumed after event ${k}`).toEqual({ status: result.status, output: result.output, error: result.error, cause: result.cause });
+      expect(shape(await store.read(arn)), `resumed after event ${k}`).toEqual(shape(events));
+      await resumer.close();
+    }
+    await runtime.close();
   });
 });
