@@ -17,8 +17,8 @@
  * Needs a build first (npm run build). See benchmarks/README.md.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from './lib/args.mjs';
@@ -41,6 +41,8 @@ const scale = Number(options.scale);
 checkBuild();
 const started = new Date();
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+/** See cliWorkingDir. */
+let cliDir;
 const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
 delete env.NODE_OPTIONS;
 
@@ -238,6 +240,19 @@ async function childSample(w, engine) {
   return { ok: true, ...JSON.parse(line.slice('@@result '.length)) };
 }
 
+/**
+ * The working directory of the CLI runs: a fresh one per benchmark run, so `stepwise run` opens
+ * its default store (`.stepwise/` there) as a new user's would, holding only this run's samples,
+ * not whatever the repository's own `.stepwise/` has gathered (a 1.7 GB one made a cold start 1.3 s).
+ */
+function cliWorkingDir() {
+  if (!cliDir) {
+    cliDir = mkdtempSync(join(tmpdir(), 'stepwise-bench-cli-'));
+    process.on('exit', () => rmSync(cliDir, { recursive: true, force: true }));
+  }
+  return cliDir;
+}
+
 /** One CLI run: wall time of the process from spawn to exit; peak RSS through /usr/bin/time when present. */
 async function cliSample(w, engine) {
   const file = join(workloadDir, w.file);
@@ -247,7 +262,7 @@ async function cliSample(w, engine) {
     : { args: [realpathSync(join(repo, 'node_modules', '.bin', 'local-sfn')), '-f', file], stdin: `${input}\n` };
   const [bin, args] = timeBin ? [timeBin, ['-f', '@@time %M', process.execPath, ...command.args]] : [process.execPath, command.args];
   const t0 = performance.now();
-  const r = await exec(bin, args, { timeoutMs, stdin: command.stdin });
+  const r = await exec(bin, args, { timeoutMs, stdin: command.stdin, cwd: cliWorkingDir() });
   const wallMs = performance.now() - t0;
   if (r.timedOut) return { ok: false, timedOut: true };
   if (r.code !== 0) return { ok: false, error: lastLine(r.stderr) || `exit ${r.code}` };
@@ -255,9 +270,9 @@ async function cliSample(w, engine) {
   return { ok: true, value: wallMs, unit: 'ms', maxRssKB: rss ? Number(rss[1]) : undefined, stdout: r.stdout.trim().slice(-200) };
 }
 
-function exec(bin, args, { timeoutMs, stdin }) {
+function exec(bin, args, { timeoutMs, stdin, cwd = repo }) {
   return new Promise((resolvePromise) => {
-    const child = spawn(bin, args, { cwd: repo, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

@@ -175,6 +175,7 @@ export const WORKLOADS = [
     notes: [
       'Stepwise: node dist/src/cli/main.js run FILE --input JSON. Peer: node_modules/.bin/local-sfn -f FILE with the input on stdin (it reads stdin whenever stdin is not a terminal). Both under the same node binary.',
       'Wall time of the whole process, Node start-up included; one untimed run of each first warms the file cache.',
+      'Both run in a fresh temporary directory: Stepwise opens its embedded default store (.stepwise/ there) holding only this run\'s samples.',
     ],
   },
 ];
