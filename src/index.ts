@@ -18,7 +18,7 @@ export type { HistoryEvent, HistoryEventType } from './execution/history-event.j
 export { toAwsHistoryEvent } from './observe/aws-history.js';
 export { RealClock, VirtualClock } from './execution/clock.js';
 export type { Clock } from './execution/clock.js';
-export { AWS_LIMITS } from './execution/execution-services.js';
+export { AWS_LIMITS, LIFTED_LIMITS } from './execution/execution-services.js';
 export type { ExecutionLimits } from './execution/execution-services.js';
 export { TaskFailure, TaskHandlerRegistry } from './resources/task-handlers.js';
 export type { TaskHandler, TaskRequest, HandlerMatcher } from './resources/task-handlers.js';

@@ -39,7 +39,7 @@ commands:
 Commands that read executions take --store DIR (default .stepwise/), --store memory, or
 --store esdb://HOST:2113?tls=false for an EventStoreDB server. Several processes may share a DIR.
 Commands that run executions (run, serve, resume, fork, redrive, ui) take --lift-limits to switch AWS's
-256 KiB payload and 25,000-event history limits off for local work beyond them, and --http-invoke
+256 KiB payload, 25,000-event history, Express and JSONata limits off for local work beyond them, and --http-invoke
 [--http-connections FILE] [--http-allow-insecure] to call the endpoints of HTTP Tasks (arn:aws:states:::http:invoke).
 
 ${RUN_USAGE}`;

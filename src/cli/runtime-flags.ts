@@ -1,4 +1,4 @@
-import type { ExecutionLimits } from '../execution/execution-services.js';
+import { LIFTED_LIMITS, type ExecutionLimits } from '../execution/execution-services.js';
 import type { ServiceCaller } from '../resources/service-caller.js';
 import { HTTP_TASK_FLAGS, httpTaskCallerFromFlags, type HttpTaskFlagValues } from './http-task-flags.js';
 import type { MockConfig } from '../resources/mock-config.js';
@@ -18,7 +18,7 @@ export const RUNTIME_FLAGS = {
   ...HTTP_TASK_FLAGS,
 } as const;
 
-export const LIMIT_USAGE = "[--lift-limits]   (no 256 KiB payload, 25,000-event history or 5-minute Express limit: local work beyond AWS's limits)";
+export const LIMIT_USAGE = "[--lift-limits]   (no 256 KiB payload, 25,000-event history, 5-minute Express or JSONata memory and depth limit: local work beyond AWS's limits)";
 
 export interface RuntimeFlagValues extends HttpTaskFlagValues {
   'mock-config'?: string;
@@ -35,6 +35,6 @@ export function runtimeOptionsFromFlags(values: RuntimeFlagValues): { clock: 'vi
     services: httpTaskCallerFromFlags(values),
     clock: values['fast-time'] ? 'virtual' : 'real',
     mockConfig: values['mock-config'] !== undefined ? loadMockConfigFile(values['mock-config']) : undefined,
-    limits: values['lift-limits'] ? { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity } : undefined,
+    limits: values['lift-limits'] ? LIFTED_LIMITS : undefined,
   };
 }

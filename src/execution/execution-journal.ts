@@ -470,7 +470,8 @@ export class ExecutionJournal {
     const scratch = new ExecutionJournal(
       this.identity,
       {
-        store: createMemoryEventStore(), clock: this.options.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.options.children,
+        // Expressions keep the run's bounds: a JSONata limit it hit must be hit again.
+        store: createMemoryEventStore(), clock: this.options.clock, limits: { ...this.options.limits, payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.options.children,
         // For an ItemReader's read the execution did not remember (see remembered and invoke).
         handlers: this.options.handlers, services: this.options.services, rememberedIn: this.options.rememberedIn ?? this.options.store,
       },

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from '../asl/jsonata/compile-jsonata.js';
 import type { AnyActorRef } from 'xstate';
 import type { JsonValue } from '../asl/json-value.js';
 import type { HistoryFrame } from './history-frame.js';
@@ -114,9 +115,25 @@ export interface ExecutionLimits {
   historyEvents: number;
   /** Seconds an Express execution may run before it times out (AWS: five minutes, DG:choosing-workflow-type). */
   expressSeconds: number;
+  /**
+   * Memory one value a JSONata expression builds may hold, in AWS's bytes: 8 per item of a range,
+   * 1 per character of a string (AWS: 6,990,256, measured; a bound under 65,536 counts as 65,536).
+   * Past it the state fails with States.QueryEvaluationError ("Expression evaluation memory limit
+   * exceeded"). The `$pad` and `$range` functions' own bounds are lifted with it.
+   */
+  expressionBytes: number;
+  /** How deep a JSONata expression's evaluation may nest (AWS: 100, counted as AWS counts it). */
+  expressionDepth: number;
 }
 
-export const AWS_LIMITS: ExecutionLimits = { payloadBytes: 262_144, historyEvents: 25_000, expressSeconds: 300 };
+export const AWS_LIMITS: ExecutionLimits = {
+  payloadBytes: 262_144, historyEvents: 25_000, expressSeconds: 300, expressionBytes: DEFAULT_MAX_BYTES, expressionDepth: DEFAULT_MAX_DEPTH,
+};
+
+/** Every limit switched off (`--lift-limits`): local work beyond AWS's limits. */
+export const LIFTED_LIMITS: ExecutionLimits = {
+  payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity, expressionBytes: Infinity, expressionDepth: Infinity,
+};
 
 /** Shared by every actor of one execution. */
 export interface ExecutionServices {

@@ -460,7 +460,8 @@ export class Runtime {
       identity,
       // A Distributed Map's children are looked up in this runtime's store (read only: a replay starts none).
       {
-        store: createMemoryEventStore(), clock: this.clock, limits: { payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.mapChildren,
+        // Expressions keep the runtime's bounds: a JSONata limit the run hit must be hit again.
+        store: createMemoryEventStore(), clock: this.clock, limits: { ...this.limits, payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.mapChildren,
         handlers: this.handlers, services: this.services, rememberedIn: this.store,
       },
       { compiled: prepared.compiled, input, forkedAt, mocks },

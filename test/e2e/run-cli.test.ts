@@ -176,5 +176,18 @@ describe('stepwise run', () => {
     const liftedDoubled = runCli(['run', twice, '--input-file', half, '--store', 'memory', '--json', '--lift-limits']);
     expect(liftedDoubled.code).toBe(0);
     expect(JSON.parse(liftedDoubled.stdout).output.b).toHaveLength(150 * 1024);
+
+    // A JSONata expression that builds a string of 8,388,608 characters, past AWS's memory limit.
+    const doubling = tempFile('doubling.json', JSON.stringify({
+      QueryLanguage: 'JSONata', StartAt: 'E',
+      States: { E: { Type: 'Pass', Output: { r: '{% ($p := function($s, $n) { $n = 0 ? $s : $p($s & $s, $n - 1) }; $length($p("x", 23))) %}' }, End: true } },
+    }));
+    const refused = runCli(['run', doubling, '--store', 'memory', '--json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+    expect(JSON.parse(refused.stdout).cause).toContain('threw an error during evaluation: Expression evaluation memory limit exceeded');
+    const built = runCli(['run', doubling, '--store', 'memory', '--json', '--lift-limits']);
+    expect(built.code).toBe(0);
+    expect(JSON.parse(built.stdout).output).toEqual({ r: 8_388_608 });
   });
 });

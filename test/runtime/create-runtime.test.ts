@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toArray } from 'rxjs';
-import { createRuntime, TaskFailure, type HistoryEvent, type JsonValue, type StateMachineDefinition } from '../../src/index.js';
+import { createRuntime, LIFTED_LIMITS, TaskFailure, type HistoryEvent, type JsonValue, type StateMachineDefinition } from '../../src/index.js';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:work';
 
@@ -274,6 +274,38 @@ describe('runtime: execution lifecycle', () => {
     });
     const lifted = await createRuntime({ clock: 'virtual', limits: { payloadBytes: Infinity } }).run({ definition: def });
     expect(lifted.status).toBe('SUCCEEDED');
+  });
+
+  it("enforces AWS's JSONata memory and depth bounds, replays a history that hit one, and lifts them by option", async () => {
+    const doubling = (n: number) => `{% ($p := function($s, $n) { $n = 0 ? $s : $p($s & $s, $n - 1) }; $length($p("x", ${n}))) %}`;
+    const recursion = '{% ($f := function($x){ $x <= 0 ? 0 : 1 + $f($x-1) }; $f(60)) %}';
+    const def = (output: string): StateMachineDefinition => ({ QueryLanguage: 'JSONata', StartAt: 'E', States: { E: { Type: 'Pass', Output: { r: output }, End: true } } }) as StateMachineDefinition;
+    const runtime = createRuntime({ clock: 'virtual' });
+    const strict = runtime.startExecution({ definition: def(doubling(23)) });
+    expect(await strict.done).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+    expect((await strict.done).cause).toMatch(/threw an error during evaluation: Expression evaluation memory limit exceeded: Check for excessive memory usage$/);
+    // The replay evaluates under the same bounds, so it fails where the run failed.
+    expect(await runtime.replay({ executionArn: strict.identity.executionArn })).toMatchObject({ ok: true });
+    expect(await runtime.run({ definition: def(recursion) })).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+    const lifted = createRuntime({ clock: 'virtual', limits: { expressionBytes: Infinity, expressionDepth: Infinity } });
+    expect(await lifted.run({ definition: def(doubling(23)) })).toMatchObject({ status: 'SUCCEEDED', output: { r: 8_388_608 } });
+    expect(await lifted.run({ definition: def(recursion) })).toMatchObject({ status: 'SUCCEEDED', output: { r: 60 } });
+    expect(LIFTED_LIMITS).toMatchObject({ expressionBytes: Infinity, expressionDepth: Infinity, payloadBytes: Infinity });
+  });
+
+  // A Choice's Condition used to draw from no execution's random source and read the wall clock:
+  // a replay could take another branch, and virtual time did not reach it.
+  it("evaluates a JSONata Choice condition with the execution's random source and clock", async () => {
+    const coin = (i: number) => ({ Type: 'Choice', Choices: [{ Condition: '{% $random() < 0.5 %}', Next: `C${i + 1}` }], Default: `C${i + 1}` });
+    const States: Record<string, unknown> = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`C${i}`, coin(i)]));
+    States.C20 = { Type: 'Choice', Choices: [{ Condition: '{% $millis() = $toMillis($states.context.Execution.StartTime) %}', Next: 'Same' }], Default: 'Other' };
+    States.Same = { Type: 'Succeed' };
+    States.Other = { Type: 'Fail', Error: 'Clock' };
+    const definition = { QueryLanguage: 'JSONata', StartAt: 'C0', States } as unknown as StateMachineDefinition;
+    const runtime = createRuntime({ clock: 'virtual' });
+    const execution = runtime.startExecution({ definition });
+    expect(await execution.done).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await runtime.replay({ executionArn: execution.identity.executionArn })).toMatchObject({ ok: true });
   });
 
   it('keeps a JSON null input null through the history and a Pass state, and gives `{}` when no input is given, as AWS does', async () => {

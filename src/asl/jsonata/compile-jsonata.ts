@@ -1,6 +1,6 @@
 import jsonata from 'jsonata';
 import type { RandomSource } from '../intrinsics/intrinsic-types.js';
-import { MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE, raised } from './jsonata-errors.js';
+import { BOUND_CODE, INTERNAL_ERROR_CODE, MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE, raised, STACK_OVERFLOW_MESSAGE, TIMEOUT_MESSAGE } from './jsonata-errors.js';
 import { formatNumber, type FormatNumber } from './format-number.js';
 import { GuardedRegExp, setRegexDeadline } from './regex-guard.js';
 import { SFN_FUNCTIONS } from './sfn-functions.js';
@@ -18,11 +18,17 @@ export const DEFAULT_MAX_DEPTH = 100;
 export const DEFAULT_TIMEOUT_MS = 5000;
 
 /**
- * The most items the range operator (`[a..b]`) builds: AWS accepts `[1..873782]` and refuses
- * `[1..873783]` with its memory limit, as measured against AWS (floci-io/floci#2783, #2737).
- * (The library's own bound, ten million, still answers D2014 beyond that, before building.)
+ * The most memory, in AWS's bytes, one value an expression builds may hold before AWS refuses it
+ * with its memory limit: 8 per item of a range (AWS accepts `[1..873782]`, 6,990,256 bytes, and
+ * refuses `[1..873783]`) and 1 per character of a string (AWS accepted a 4,194,304-character
+ * string and refused one of 8,388,608), as measured against AWS (floci-io/floci#2737, whose fix,
+ * #2783, takes this bound). `limits.expressionBytes` lifts it.
  */
-export const RANGE_OPERATOR_MAX_ITEMS = 873_782;
+export const DEFAULT_MAX_BYTES = 6_990_256;
+/** AWS's bytes per item of the range operator's result (see DEFAULT_MAX_BYTES). */
+const RANGE_ITEM_BYTES = 8;
+/** The most items the range operator (`[a..b]`) builds under AWS's bound: 873,782. */
+export const RANGE_OPERATOR_MAX_ITEMS = DEFAULT_MAX_BYTES / RANGE_ITEM_BYTES;
 
 /** A name a JSONata variable reference cannot spell (it holds a space), for engine-internal bindings. */
 export const EVALUATION_KEY = ' stepwise evaluation';
@@ -39,6 +45,8 @@ export interface EvaluationState {
   readonly now: number;
   readonly deadline: number;
   readonly maxDepth: number;
+  /** Bytes one value may hold (DEFAULT_MAX_BYTES; Infinity when lifted). */
+  readonly maxBytes: number;
   depth: number;
 }
 
@@ -88,7 +96,7 @@ function compileFresh(text: string): CompileResult {
     expression.registerFunction(
       fn.name,
       function (this: { environment: Environment }, ...args: unknown[]) {
-        return fn.implementation(evaluationState(this.environment).random, ...args);
+        return fn.implementation(evaluationState(this.environment), ...args);
       },
       fn.signature,
     );
@@ -105,16 +113,33 @@ function compileFresh(text: string): CompileResult {
   expression.registerFunction('formatNumber', async (value: unknown, picture: unknown, options?: unknown) => {
     return formatNumber(await builtin<FormatNumber>('formatNumber'), value, picture, options);
   }, '<n-so?:s>');
+  // A whole number below 1e21 is written in full with the shortest digits that read back as the
+  // same number, where the library rounds every number to 15 significant digits: AWS writes
+  // 2^63 as 9223372036854776000 and 999999999999999868928 as 999999999999999900000
+  // (floci-io/floci#2683, measured against AWS). Everything else is the library's.
+  expression.registerFunction('string', async (value: unknown, prettify?: unknown) => {
+    if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e21) return String(value);
+    return (await builtin<StringFunction>('string'))(value, prettify);
+  }, '<x-b?:s>');
+  // AWS fails the state on text that is not base 64, where the library decodes what it can
+  // (floci-io/floci#2736, measured against AWS: `$base64decode("!!!")`).
+  expression.registerFunction('base64decode', async (value: unknown) => {
+    if (typeof value === 'string' && !BASE64_TEXT.test(value)) throw raised(INTERNAL_ERROR_CODE, 'not base 64');
+    return (await builtin<(value: unknown) => unknown>('base64decode'))(value);
+  }, '<s-:s>');
   const assign = expression.assign.bind(expression) as (name: string | symbol, value: unknown) => void;
   assign(Symbol.for('jsonata.__evaluate_entry'), (_node: unknown, _input: unknown, environment: Environment) => step(environment, 1));
   assign(Symbol.for('jsonata.__evaluate_exit'), (node: unknown, _input: unknown, environment: Environment, result: unknown) => {
-    if (isOversizedRange(node, result)) throw raised(MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE);
+    if (exceedsMemory(node, result, environment)) throw raised(MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE);
     step(environment, -1);
   });
   return { ok: true, compiled: { expression, variables, updatesBoundData } };
 }
 
 type FromMillis = (millis: number, picture?: unknown, timezone?: unknown) => unknown;
+type StringFunction = (value: unknown, prettify?: unknown) => unknown;
+/** Base 64 text: the alphabet's characters, then at most two `=` of padding. */
+const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
 const builtins = new Map<string, Promise<unknown>>();
 
 /**
@@ -145,10 +170,26 @@ function evaluationState(environment: Environment): EvaluationState {
   return environment.lookup(EVALUATION_KEY) as EvaluationState;
 }
 
-/** A range operator's result longer than AWS lets one be (the library hands it over once built). */
-function isOversizedRange(node: unknown, result: unknown): boolean {
+/**
+ * A value that holds more than the evaluation's bound (see DEFAULT_MAX_BYTES): a string, or a
+ * range operator's result (the library hands it over once built).
+ */
+function exceedsMemory(node: unknown, result: unknown, environment: Environment): boolean {
+  let bytes: number;
+  if (typeof result === 'string') bytes = result.length;
+  else if (Array.isArray(result) && isRangeOperator(node)) bytes = result.length * RANGE_ITEM_BYTES;
+  else return false;
+  // Most values are far below any bound: only a large one looks the bound up.
+  if (bytes <= MIN_BYTES_CHECKED) return false;
+  return bytes > (evaluationState(environment)?.maxBytes ?? DEFAULT_MAX_BYTES);
+}
+
+/** Values up to this many bytes are never refused (a lower bound given counts as this). */
+export const MIN_BYTES_CHECKED = 65_536;
+
+function isRangeOperator(node: unknown): boolean {
   const { type, value } = node as { type?: unknown; value?: unknown };
-  return type === 'binary' && value === '..' && Array.isArray(result) && result.length > RANGE_OPERATOR_MAX_ITEMS;
+  return type === 'binary' && value === '..';
 }
 
 function step(environment: Environment, delta: 1 | -1): void {
@@ -157,12 +198,8 @@ function step(environment: Environment, delta: 1 | -1): void {
   if (state === undefined) return;
   state.depth += delta;
   setRegexDeadline(state.deadline);
-  if (state.depth > state.maxDepth) {
-    throw raised('U1001', 'Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.');
-  }
-  if (Date.now() > state.deadline) {
-    throw raised('U1001', 'Expression evaluation timeout: Check for infinite loop');
-  }
+  if (state.depth > state.maxDepth) throw raised(BOUND_CODE, STACK_OVERFLOW_MESSAGE);
+  if (Date.now() > state.deadline) throw raised(BOUND_CODE, TIMEOUT_MESSAGE);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { JsonValue } from '../json-value.js';
 import {
   armRegexGuard,
   compileJsonata,
+  DEFAULT_MAX_BYTES,
   DEFAULT_MAX_DEPTH,
   DEFAULT_TIMEOUT_MS,
   EVALUATION_KEY,
@@ -12,10 +13,16 @@ import {
   type EvaluationState,
 } from './compile-jsonata.js';
 import {
+  BOUND_CODE,
   describeRaisedError,
+  evaluationRefused,
   evaluationThrewError,
+  INTERNAL_ERROR_CODE,
+  internalEvaluationError,
   memoryLimitError,
   MEMORY_LIMIT_CODE,
+  MEMORY_LIMIT_MESSAGE,
+  STACK_OVERFLOW_MESSAGE,
   type JsonataRaisedError,
   queryEvaluationError,
   undefinedResultError,
@@ -49,8 +56,10 @@ export interface JsonataEvaluationOptions {
   now?: () => number;
   /** Time one expression may run. */
   timeoutMs?: number;
-  /** Evaluation nesting allowed, counted as AWS counts it. */
+  /** Evaluation nesting allowed, counted as AWS counts it (AWS: 100). */
   maxDepth?: number;
+  /** Bytes one value may hold, counted as AWS counts them (AWS: 6,990,256; see DEFAULT_MAX_BYTES). */
+  maxBytes?: number;
 }
 
 /** `{% expr %}`: the whole string, opening and closing markers included, with nothing around them. */
@@ -106,6 +115,7 @@ export async function evaluatePrepared(
     now: (options.now ?? Date.now)(),
     deadline: Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
     depth: 0,
   };
   let raw: unknown;
@@ -113,10 +123,12 @@ export async function evaluatePrepared(
     armRegexGuard();
     raw = await compiled.compiled.expression.evaluate(undefined, environmentFor(compiled.compiled, bindings, state));
   } catch (error) {
-    if (error instanceof RangeError) {
-      throw evaluationThrewError(text, field, 'U1001: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.');
-    }
-    if ((error as JsonataRaisedError | null)?.code === MEMORY_LIMIT_CODE) throw memoryLimitError(text, field);
+    // The engine's own limits: the call stack, or a string or array longer than it can hold.
+    if (error instanceof RangeError) throw evaluationRefused(text, field, /^Invalid (string|array) length/.test(error.message) ? MEMORY_LIMIT_MESSAGE : STACK_OVERFLOW_MESSAGE);
+    const code = (error as JsonataRaisedError | null)?.code;
+    if (code === MEMORY_LIMIT_CODE) throw memoryLimitError(text, field);
+    if (code === BOUND_CODE) throw evaluationRefused(text, field, (error as JsonataRaisedError).message ?? STACK_OVERFLOW_MESSAGE);
+    if (code === INTERNAL_ERROR_CODE) throw internalEvaluationError(text, field, state.random.uuid());
     throw evaluationThrewError(text, field, describeRaisedError(error));
   }
   try {

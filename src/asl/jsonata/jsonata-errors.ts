@@ -35,7 +35,33 @@ export const MEMORY_LIMIT_CODE = 'StepwiseMemoryLimit';
 export const MEMORY_LIMIT_MESSAGE = 'Expression evaluation memory limit exceeded: Check for excessive memory usage';
 
 export function memoryLimitError(expression: string, field: string): AslError {
-  return queryEvaluationError(`${subject(expression, field)} threw an error during evaluation: ${MEMORY_LIMIT_MESSAGE}`);
+  return evaluationRefused(expression, field, MEMORY_LIMIT_MESSAGE);
+}
+
+/**
+ * AWS's own refusals of an expression, its memory limit and its depth and time bounds, read
+ * `…during evaluation: <message>`, with a colon and no error code, where an error the library
+ * raises reads `…during evaluation. CODE: message` (byte-exact AWS causes for the memory and
+ * depth refusals: floci-io/floci#2737 and #2783, measured against AWS).
+ */
+export function evaluationRefused(expression: string, field: string, message: string): AslError {
+  return queryEvaluationError(`${subject(expression, field)} threw an error during evaluation: ${message}`);
+}
+
+/** The code of the depth and time bounds (the library's own U1001). */
+export const BOUND_CODE = 'U1001';
+export const STACK_OVERFLOW_MESSAGE = 'Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.';
+export const TIMEOUT_MESSAGE = 'Expression evaluation timeout: Check for infinite loop';
+
+/**
+ * What AWS answers when its evaluator itself fails (floci-io/floci#2736, measured against AWS:
+ * `$base64decode("!!!")` "threw an internal error during evaluation." followed by a fresh UUID,
+ * so no two causes are alike).
+ */
+export const INTERNAL_ERROR_CODE = 'StepwiseInternalError';
+
+export function internalEvaluationError(expression: string, field: string, errorId: string): AslError {
+  return queryEvaluationError(`${subject(expression, field)} threw an internal error during evaluation. ${errorId}`);
 }
 
 /** A result JSON cannot hold, such as a function. */

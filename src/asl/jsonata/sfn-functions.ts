@@ -16,7 +16,14 @@ export interface SfnFunction {
   readonly name: string;
   /** JSONata signature, so argument errors are the library's own T0410. */
   readonly signature: string;
-  readonly implementation: (random: RandomSource, ...args: unknown[]) => unknown;
+  readonly implementation: (context: FunctionContext, ...args: unknown[]) => unknown;
+}
+
+/** What a function reads of its evaluation. */
+export interface FunctionContext {
+  readonly random: RandomSource;
+  /** The evaluation's memory bound (see DEFAULT_MAX_BYTES in compile-jsonata.ts); Infinity also lifts `$pad`'s and `$range`'s own. */
+  readonly maxBytes: number;
 }
 
 /**
@@ -35,7 +42,7 @@ function sequence(items: unknown[]): unknown[] {
 const partition: SfnFunction = {
   name: 'partition',
   signature: '<xn?:a>',
-  implementation: (_random, array, size) => {
+  implementation: (_context, array, size) => {
     if (array === undefined) return undefined;
     if (!Array.isArray(array)) throw raised('T0412', 'Argument 1 of function "partition" must be an array');
     const chunk = size === undefined ? Infinity : Math.trunc(size as number);
@@ -50,14 +57,14 @@ const partition: SfnFunction = {
 const range: SfnFunction = {
   name: 'range',
   signature: '<nnn?:a<n>>',
-  implementation: (_random, startArg, endArg, stepArg) => {
+  implementation: (context, startArg, endArg, stepArg) => {
     if (startArg === undefined || endArg === undefined || stepArg === undefined) return undefined;
     const start = Math.trunc(startArg as number);
     const end = Math.trunc(endArg as number);
     const step = Math.trunc(stepArg as number);
     if (step === 0 || (step > 0 && start > end) || (step < 0 && start < end)) return undefined;
     const count = Math.floor((end - start) / step) + 1;
-    if (!(count <= RANGE_MAX_ITEMS)) throw raised(MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE);
+    if (!(count <= RANGE_MAX_ITEMS) && context.maxBytes !== Infinity) throw raised(MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE);
     const items: number[] = new Array(count);
     for (let i = 0; i < count; i++) items[i] = start + i * step;
     return sequence(items);
@@ -75,14 +82,14 @@ export const PAD_MAX_ADDED = 262_144;
 const pad: SfnFunction = {
   name: 'pad',
   signature: '<s-ns?:s>',
-  implementation: (_random, strArg, widthArg, charArg) => {
+  implementation: (context, strArg, widthArg, charArg) => {
     if (strArg === undefined) return undefined;
     const str = strArg as string;
     const width = widthArg as number;
     const char = typeof charArg === 'string' && charArg.length > 0 ? charArg : ' ';
     const padLength = Math.abs(width) - Array.from(str).length;
     if (!(padLength > 0)) return str;
-    if (padLength > PAD_MAX_ADDED) throw raised(MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE);
+    if (padLength > PAD_MAX_ADDED && context.maxBytes !== Infinity) throw raised(MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE);
     let padding = new Array(padLength + 1).join(char);
     if (char.length > 1) padding = Array.from(padding).slice(0, padLength).join('');
     return width > 0 ? str + padding : padding + str;
@@ -92,7 +99,7 @@ const pad: SfnFunction = {
 const hash: SfnFunction = {
   name: 'hash',
   signature: '<ss?:s>',
-  implementation: (_random, data, algorithm) => {
+  implementation: (_context, data, algorithm) => {
     if (data === undefined || algorithm === undefined) return undefined;
     const nodeName = HASH_ALGORITHMS.get(algorithm as string);
     if (nodeName === undefined) {
@@ -105,7 +112,7 @@ const hash: SfnFunction = {
 const random: SfnFunction = {
   name: 'random',
   signature: '<n?:n>',
-  implementation: (source, seed) => {
+  implementation: ({ random: source }, seed) => {
     if (seed === undefined) return source.random();
     return new JavaRandom(toJavaLong(seed as number)).nextDouble();
   },
@@ -114,13 +121,13 @@ const random: SfnFunction = {
 const uuid: SfnFunction = {
   name: 'uuid',
   signature: '<:s>',
-  implementation: (source) => source.uuid(),
+  implementation: ({ random }) => random.uuid(),
 };
 
 const parse: SfnFunction = {
   name: 'parse',
   signature: '<s?:j>',
-  implementation: (_random, text) => {
+  implementation: (_context, text) => {
     if (text === undefined) return undefined;
     let value: unknown;
     try {

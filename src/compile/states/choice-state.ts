@@ -6,7 +6,7 @@ import { AslError } from '../../errors/asl-error.js';
 import { StatesErrors } from '../../errors/error-names.js';
 import type { ScopeRuntime } from '../scope-runtime.js';
 import { evaluateAssign } from './assign.js';
-import { evaluateOutputAndAssign } from './jsonata-io.js';
+import { evaluateOutputAndAssign, jsonataOptions } from './jsonata-io.js';
 import { applyInputPath, applyOutputPath } from './state-io.js';
 import { exitState } from './transitions.js';
 
@@ -34,7 +34,7 @@ async function chooseJsonata(rt: ScopeRuntime, state: ChoiceState, raw: JsonValu
     const candidate = state.Choices[i]!;
     const condition = candidate.Condition;
     const value = typeof condition === 'string'
-      ? await requireJsonataValue(condition, rt.jsonataBindings({ input: raw }), `Choices[${i}].Condition`)
+      ? await requireJsonataValue(condition, rt.jsonataBindings({ input: raw }), `Choices[${i}].Condition`, jsonataOptions(rt))
       : condition;
     if (typeof value !== 'boolean') {
       throw new AslError(StatesErrors.QueryEvaluationError, `The JSONata expression '${String(condition)}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}' for value: ${JSON.stringify(value)}`);

@@ -1,6 +1,6 @@
 import type { JsonValue } from '../../asl/json-value.js';
 import { evaluateJsonataTemplate, expectType, isJsonataExpression, jsonataExpressionText, requireJsonataValue, unexpectedTypeError } from '../../asl/jsonata/index.js';
-import type { JsonataStates } from '../../asl/jsonata/evaluate-jsonata.js';
+import type { JsonataEvaluationOptions, JsonataStates } from '../../asl/jsonata/evaluate-jsonata.js';
 import type { ScopeRuntime } from '../scope-runtime.js';
 
 type StatesData = Omit<JsonataStates, 'context'>;
@@ -11,7 +11,7 @@ type StatesData = Omit<JsonataStates, 'context'>;
  */
 export function evaluateField(rt: ScopeRuntime, value: JsonValue | undefined, states: StatesData, field: string, extraContext?: Record<string, JsonValue>): Promise<JsonValue | undefined> {
   if (value === undefined) return Promise.resolve(undefined);
-  return evaluateJsonataTemplate(value, rt.jsonataBindings(states, extraContext), field, { random: jsonataRandom(rt), now: () => rt.services.now() });
+  return evaluateJsonataTemplate(value, rt.jsonataBindings(states, extraContext), field, jsonataOptions(rt));
 }
 
 /**
@@ -23,7 +23,7 @@ export function evaluateField(rt: ScopeRuntime, value: JsonValue | undefined, st
 export async function evaluateNumberField(rt: ScopeRuntime, value: JsonValue | undefined, states: StatesData, field: string, type: 'integer' | 'number', min = -Infinity): Promise<number | undefined> {
   if (value === undefined) return undefined;
   if (typeof value === 'number' || !isJsonataExpression(value)) return value as number;
-  const result = await requireJsonataValue(value as string, rt.jsonataBindings(states), field, { random: jsonataRandom(rt), now: () => rt.services.now() });
+  const result = await requireJsonataValue(value as string, rt.jsonataBindings(states), field, jsonataOptions(rt));
   const n = expectType(result, type, value as string, field);
   if (n < min) throw unexpectedTypeError(jsonataExpressionText(value as string), field, min > 0 ? `positive ${type}` : `non-negative ${type}`, 'number', n);
   return n;
@@ -44,6 +44,12 @@ export async function evaluateOutputAndAssign(
   return { output, assigned };
 }
 
-function jsonataRandom(rt: ScopeRuntime) {
-  return rt.services.randomSource;
+/**
+ * How a state's expressions evaluate: with the execution's random source and clock (a replay
+ * draws and reads the same) and the runtime's expression limits (`limits.expressionBytes` and
+ * `limits.expressionDepth`, AWS's unless lifted).
+ */
+export function jsonataOptions(rt: ScopeRuntime): JsonataEvaluationOptions {
+  const { limits } = rt.services;
+  return { random: rt.services.randomSource, now: () => rt.services.now(), maxBytes: limits.expressionBytes, maxDepth: limits.expressionDepth };
 }

@@ -265,18 +265,18 @@ describe('safety', () => {
     const rec = (n: number) => `($f := function($x){ $x <= 0 ? 0 : 1 + $f($x-1) }; $f(${n}))`;
     expect(await run(rec(31))).toBe(31);
     expect((await failure(rec(32))).cause).toBe(
-      `The JSONata expression '${rec(32)}' specified for the field 'Output' threw an error during evaluation. U1001: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.`,
+      `The JSONata expression '${rec(32)}' specified for the field 'Output' threw an error during evaluation: Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive.`,
     );
     const plus = (n: number) => Array(n).fill('1').join('+');
     expect(await run(plus(100))).toBe(100);
-    expect((await failure(plus(101))).cause).toContain('U1001: Stack overflow error');
+    expect((await failure(plus(101))).cause).toContain('threw an error during evaluation: Stack overflow error: Check for non-terminating recursive function.');
     expect(await run(`[${Array(500).fill('1').join(',')}] ~> $count()`)).toBe(500);
   });
 
   it('stops an endless evaluation on the clock', async () => {
     const started = Date.now();
     const { cause } = await failure('($f := function($x){ $f($x+1) }; $f(1))', bindings(), { ...fixed, timeoutMs: 200 });
-    expect(cause).toContain('U1001: Expression evaluation timeout: Check for infinite loop');
+    expect(cause).toContain('threw an error during evaluation: Expression evaluation timeout: Check for infinite loop');
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -284,7 +284,7 @@ describe('safety', () => {
     const started = Date.now();
     const subject = 'a'.repeat(28) + '!';
     const { cause } = await failure(`$match('${subject}', /(a+)+$/)`, bindings(), { ...fixed, timeoutMs: 300 });
-    expect(cause).toContain('U1001: Expression evaluation timeout: Check for infinite loop (the regular expression');
+    expect(cause).toContain('threw an error during evaluation: Expression evaluation timeout: Check for infinite loop (the regular expression');
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -293,7 +293,7 @@ describe('safety', () => {
     expect(await run(expression, bindings({ s: 'aa' }))).toBe(true);
     jsonata('$x');
     const { cause } = await failure(expression, bindings({ s: `${'a'.repeat(28)}!` }), { ...fixed, timeoutMs: 300 });
-    expect(cause).toContain('U1001: Expression evaluation timeout: Check for infinite loop (the regular expression');
+    expect(cause).toContain('threw an error during evaluation: Expression evaluation timeout: Check for infinite loop (the regular expression');
   });
 
   it('still runs ordinary regular expressions', async () => {
@@ -301,6 +301,79 @@ describe('safety', () => {
     expect(await run("$replace('Hello World', /(\\w+)\\s(\\w+)/, '$2 $1')")).toBe('World Hello');
     expect(await run("$contains('abc', /B/i)")).toBe(true);
     expect(await run("$match('aaa!', /(a+)+!/).match")).toBe('aaa!');
+  });
+});
+
+// AWS's own refusals (its memory limit, its depth bound) read "…during evaluation: <message>",
+// with no error code, and its memory bound counts what one value holds: measured against AWS in
+// floci-io/floci#2737 (a string of 4,194,304 characters accepted, one of 8,388,608 refused; the
+// depth refusal's cause quoted), #2738 (the same doubling to 2^31 refused with the memory limit).
+describe("AWS's memory bound on a string", () => {
+  const doubling = (n: number) => `($p := function($s, $n) { $n = 0 ? $s : $p($s & $s, $n - 1) }; $length($p("x", ${n})))`;
+  const memoryCause = (expression: string) =>
+    `The JSONata expression '${expression}' specified for the field 'Output' threw an error during evaluation: Expression evaluation memory limit exceeded: Check for excessive memory usage`;
+
+  it('accepts a string of 4,194,304 characters and refuses one of 8,388,608 (and 2^31) with the memory limit', async () => {
+    expect(await run(doubling(22))).toBe(4_194_304);
+    expect(await failure(doubling(23))).toEqual({ error: 'States.QueryEvaluationError', cause: memoryCause(doubling(23)) });
+    expect((await failure(doubling(31))).cause).toBe(memoryCause(doubling(31)));
+  });
+
+  it('holds the bound at 6,990,256 characters, as the range operator holds it at 873,782 items of 8 bytes', async () => {
+    // 26 pieces of 262,144 characters (6,815,744) and one of k.
+    const joined = (k: number) => `$length($join([${[...Array(26).fill('$pad("", 262144, "x")'), `$pad("", ${k}, "x")`].join(', ')}]))`;
+    expect(await run(joined(174_512))).toBe(6_990_256);
+    expect((await failure(joined(174_513))).cause).toBe(memoryCause(joined(174_513)));
+  });
+
+  it('is lifted with maxBytes: Infinity, with $pad\'s and $range\'s own bounds', async () => {
+    const lifted = { ...fixed, maxBytes: Infinity };
+    expect(await run(doubling(23), bindings(), lifted)).toBe(8_388_608);
+    expect(await run('[1..900000] ~> $count()', bindings(), lifted)).toBe(900_000);
+    expect(await run("$length($pad('', 300000, 'x'))", bindings(), lifted)).toBe(300_000);
+    expect(await run('$count($range(0, 400000, 1))', bindings(), lifted)).toBe(400_001);
+    // The engine's own ceiling still answers, as the memory limit.
+    expect((await failure(doubling(31), bindings(), lifted)).cause).toBe(memoryCause(doubling(31)));
+  });
+});
+
+// Measured against AWS (floci-io/floci#2683): $string writes a whole number below 1e21 in full,
+// with the shortest digits that read back as the same number.
+describe('$string of a number', () => {
+  it('writes a whole number below 1e21 in full, with its shortest digits', async () => {
+    expect(await run('$string(9223372036854775808)')).toBe('9223372036854776000');
+    expect(await run('$string(-9223372036854775808)')).toBe('-9223372036854776000');
+    expect(await run('$string(999999999999999868928)')).toBe('999999999999999900000');
+    expect(await run('$string(1e20)')).toBe('100000000000000000000');
+    expect(await run('$string(123)')).toBe('123');
+    expect(await run('$string($states.input.n)', bindings({ n: 1234567890123456789 }))).toBe('1234567890123456800');
+  });
+
+  it("leaves everything else to JSONata's $string", async () => {
+    expect(await run('$string(1e21)')).toBe('1e+21');
+    expect(await run('$string(0.1 + 0.2)')).toBe('0.3');
+    expect(await run('$string("x")')).toBe('x');
+    expect(await run('$string({"a": 1.5})')).toBe('{"a":1.5}');
+    expect(await run('$string([1, 2], true)')).toBe('[\n  1,\n  2\n]');
+    expect(await run('$string($nothing)')).toBeUndefined();
+    expect((await failure('$string(1/0)')).cause).toContain('D3001');
+  });
+});
+
+// Measured against AWS (floci-io/floci#2736): $base64decode of text that is not base 64 fails the
+// state with "threw an internal error during evaluation." and an id of its own.
+describe('$base64decode of text that is not base 64', () => {
+  it('fails with an internal error whose cause ends in a fresh id', async () => {
+    const { error, cause } = await failure('$base64decode("!!!")');
+    expect(error).toBe('States.QueryEvaluationError');
+    expect(cause).toMatch(/^The JSONata expression '\$base64decode\("!!!"\)' specified for the field 'Output' threw an internal error during evaluation\. [0-9a-f-]{36}$/);
+  });
+
+  it('decodes base 64, padded or not', async () => {
+    expect(await run('$base64decode("aGVsbG8=")')).toBe('hello');
+    expect(await run('$base64decode("aGVsbG8")')).toBe('hello');
+    expect(await run('$base64decode("")')).toBe('');
+    expect(await run('$base64decode($nothing)')).toBeUndefined();
   });
 });
 
