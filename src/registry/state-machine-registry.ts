@@ -583,7 +583,8 @@ function checkConfig(c: {
     throw new StepwiseError('ValidationException', `1 validation error detected: Value '${String(c.type)}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]`);
   }
   if (typeof c.roleArn !== 'string' || !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(c.roleArn)) {
-    throw new StepwiseError('InvalidArn', `Invalid Arn: 'Role ARN is not valid: ${String(c.roleArn)}' (expected arn:aws:iam::ACCOUNT:role/NAME).`);
+    // AWS's words (quoted from AWS in aws/amazon-sagemaker-examples#2430 and #2432).
+    throw new StepwiseError('InvalidArn', `Invalid Role Arn: '${String(c.roleArn)}'`);
   }
   checkDefinitionText(c.definition, c.type);
   const level = c.loggingConfiguration?.level;
@@ -608,6 +609,14 @@ function checkLogDestinations(level: string, destinations: unknown[] | undefined
   const count = destinations?.length ?? 0;
   if (count > 1 || (level !== 'OFF' && count === 0)) {
     throw new StepwiseError('InvalidLoggingConfiguration', 'Invalid Logging Configuration: Must specify exactly one Log Destination.');
+  }
+  // A log group's ARN names all its streams, `…:log-group:NAME:*`: AWS refuses one without the
+  // qualifier in these words (quoted from AWS in hashicorp/terraform-provider-aws#17682 and #17683).
+  for (const destination of destinations ?? []) {
+    const arn = (destination as { cloudWatchLogsLogGroup?: { logGroupArn?: unknown } } | null)?.cloudWatchLogsLogGroup?.logGroupArn;
+    if (typeof arn === 'string' && !arn.endsWith(':*')) {
+      throw new StepwiseError('InvalidLoggingConfiguration', "Invalid Logging Configuration: Log Group ARN must be provided with '*' qualifier.");
+    }
   }
 }
 

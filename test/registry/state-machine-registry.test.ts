@@ -13,9 +13,16 @@ const registry = () => new StateMachineRegistry(memoryRegistryPersistence(), { r
 describe('names and ARNs', () => {
   it('accepts AWS names and rejects what AWS rejects', () => {
     expect(checkName('order-pipeline_v2.1', 'state machine')).toBe('order-pipeline_v2.1');
-    for (const bad of ['', 'a b', 'a:b', 'a/b', 'a#b', 'a*', 'x'.repeat(81), 'tab\there', 'ctl\u0001']) {
+    for (const bad of ['', 'a b', 'a:b', 'a/b', 'a#b', 'a*', 'tab\there', 'ctl\u0001']) {
       expect(() => checkName(bad, 'execution'), bad).toThrow(expect.objectContaining({ code: 'InvalidName' }));
     }
+    // Longer than 80 characters fails the request's shape first, even with characters AWS refuses.
+    for (const what of ['execution', 'state machine', 'activity'] as const) {
+      expect(() => checkName(`${'x'.repeat(80)} `, what)).toThrow(expect.objectContaining({
+        code: 'ValidationException', message: `1 validation error detected: Value '${'x'.repeat(80)} ' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80`,
+      }));
+    }
+    expect(checkName('x'.repeat(80), 'execution')).toBe('x'.repeat(80));
     expect(() => checkName('a b', 'activity')).toThrow(expect.objectContaining({ code: 'InvalidName', message: "Invalid Name: 'a b'" }));
     // Alias names fail the API's input validation, as AWS's do.
     expect(() => checkName('42', 'alias')).toThrow(expect.objectContaining({

@@ -1,5 +1,5 @@
 import {
-  CreateStateMachineAliasCommand, CreateStateMachineCommand, DeleteStateMachineAliasCommand, DeleteStateMachineCommand,
+  CreateStateMachineAliasCommand, CreateStateMachineCommand, DescribeExecutionCommand, DeleteStateMachineAliasCommand, DeleteStateMachineCommand,
   DeleteStateMachineVersionCommand, DescribeStateMachineAliasCommand, DescribeStateMachineCommand, ListStateMachineAliasesCommand,
   ListStateMachinesCommand, ListStateMachineVersionsCommand, ListTagsForResourceCommand, PublishStateMachineVersionCommand,
   TagResourceCommand, UntagResourceCommand, UpdateStateMachineAliasCommand, UpdateStateMachineCommand, ValidateStateMachineDefinitionCommand,
@@ -53,8 +53,18 @@ describe('state machines over the AWS JSON 1.0 API', () => {
     await expect(invalid).rejects.toMatchObject({ name: 'InvalidDefinition', message: expect.stringContaining('Invalid State Machine Definition') });
     expect(await errorName(t.client.send(new CreateStateMachineCommand({ name: 'Bad', definition: '{not json', roleArn: ROLE })))).toBe('InvalidDefinition');
     expect(await errorName(t.client.send(new CreateStateMachineCommand({ name: 'has space', definition: PASS_MACHINE, roleArn: ROLE })))).toBe('InvalidName');
-    expect(await errorName(t.client.send(new CreateStateMachineCommand({ name: 'x'.repeat(81), definition: PASS_MACHINE, roleArn: ROLE })))).toBe('InvalidName');
+    expect(await errorName(t.client.send(new CreateStateMachineCommand({ name: 'x'.repeat(81), definition: PASS_MACHINE, roleArn: ROLE })))).toBe('ValidationException');
     expect(await errorName(t.client.send(new CreateStateMachineCommand({ name: 'Role', definition: PASS_MACHINE, roleArn: 'not-an-arn' })))).toBe('InvalidArn');
+    // AWS's words for these refusals, as quoted from AWS (aws/amazon-sagemaker-examples#2430,
+    // cirrus-geo/cirrus-geo#316, hashicorp/terraform-provider-aws#17682).
+    await expect(t.client.send(new CreateStateMachineCommand({ name: 'Role', definition: PASS_MACHINE, roleArn: '<execution-role-arn>' })))
+      .rejects.toMatchObject({ name: 'InvalidArn', message: "Invalid Role Arn: '<execution-role-arn>'" });
+    await expect(t.client.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:foo:bar' })))
+      .rejects.toMatchObject({ name: 'InvalidArn', message: "Invalid Arn: 'Resource type not valid in this context: stateMachine'" });
+    const logging = (logGroupArn: string) => ({ level: 'ALL' as const, includeExecutionData: true, destinations: [{ cloudWatchLogsLogGroup: { logGroupArn } }] });
+    await expect(t.client.send(new CreateStateMachineCommand({ name: 'Logged', definition: PASS_MACHINE, roleArn: ROLE, loggingConfiguration: logging('arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/x') })))
+      .rejects.toMatchObject({ name: 'InvalidLoggingConfiguration', message: "Invalid Logging Configuration: Log Group ARN must be provided with '*' qualifier." });
+    expect((await t.client.send(new CreateStateMachineCommand({ name: 'Logged', definition: PASS_MACHINE, roleArn: ROLE, loggingConfiguration: logging('arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/x:*') }))).stateMachineArn).toMatch(/:stateMachine:Logged$/);
     expect(await errorName(t.client.send(new CreateStateMachineCommand({ name: 'T', definition: PASS_MACHINE, roleArn: ROLE, type: 'BATCH' as never })))).toBe('ValidationException');
     expect(await errorName(t.client.send(new DescribeStateMachineCommand({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:execution:A:b' })))).toBe('InvalidArn');
     expect(await errorName(t.client.send(new DescribeStateMachineCommand({ stateMachineArn: 'nonsense' })))).toBe('InvalidArn');
