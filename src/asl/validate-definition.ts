@@ -335,6 +335,7 @@ class Validator {
       return;
     }
     this.reportDuplicateKeys(def, '');
+    this.checkMachineRequired(def, '');
     this.checkUnknownFields(def, '', ['StartAt', 'States', 'Comment', 'Version', 'TimeoutSeconds', 'QueryLanguage']);
     this.checkComment(def, '');
     if ('Version' in def && typeof def['Version'] !== 'string') {
@@ -353,13 +354,20 @@ class Validator {
 
   // ---- machines -------------------------------------------------------------------------------------------
 
+  /**
+   * One problem for both, worded and ordered as AWS's: "These fields are required: [States,
+   * StartAt]", reported before the machine's unsupported fields (AWS's order in a CloudFormation
+   * answer quoted in cloudtools/troposphere#1450).
+   */
+  private checkMachineRequired(machine: Json, pointer: string): void {
+    const missing = [machine['States'] === undefined ? 'States' : '', machine['StartAt'] === undefined ? 'StartAt' : ''].filter(Boolean);
+    if (missing.length > 0) this.error(SCHEMA, `These fields are required: [${missing.join(', ')}]`, pointer);
+  }
+
   private validateMachine(machine: Json, scope: MachineScope): void {
     const { pointer } = scope;
     const startAt = machine['StartAt'];
     const states = machine['States'];
-    // One problem for both, worded and ordered as AWS's: "These fields are required: [States, StartAt]".
-    const missing = [states === undefined ? 'States' : '', startAt === undefined ? 'StartAt' : ''].filter(Boolean);
-    if (missing.length > 0) this.error(SCHEMA, `These fields are required: [${missing.join(', ')}]`, pointer);
     if (startAt !== undefined && typeof startAt !== 'string') this.error(SCHEMA, `StartAt must be a string, not ${typeName(startAt)}`, at(pointer, 'StartAt'));
     if (states === undefined) return;
     if (!isObject(states)) {
@@ -449,6 +457,7 @@ class Validator {
       return;
     }
     this.reportDuplicateKeys(value, pointer);
+    this.checkMachineRequired(value, pointer);
     const allowed = kind === 'processor' ? ['StartAt', 'States', 'Comment', 'ProcessorConfig'] : ['StartAt', 'States', 'Comment'];
     this.checkUnknownFields(value, pointer, allowed);
     this.checkComment(value, pointer);
@@ -1305,6 +1314,17 @@ class Validator {
     this.walkPayloadTemplate(value, pointer);
   }
 
+  /**
+   * A `.$` field of a payload template or an Assign. AWS's words, at the object that holds the
+   * field and with nothing after them (AWS's answers quoted in serverless-step-functions#399 and
+   * cfn-lint#4085: "The value for the field 'outputPath.$' must be a valid JSONPath or a valid
+   * intrinsic function call at /States/TestTask/Parameters"); what is wrong goes in the detail.
+   */
+  private checkDynamicField(key: string, item: unknown, holder: string): void {
+    const problem = typeof item !== 'string' ? `not ${typeName(item)}` : this.pathOrIntrinsicProblem(item);
+    if (problem) this.error(SCHEMA, `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call`, holder, `${key}: ${problem}`);
+  }
+
   private walkPayloadTemplate(value: unknown, pointer: string): void {
     if (Array.isArray(value)) {
       value.forEach((item, i) => this.walkPayloadTemplate(item, at(pointer, i)));
@@ -1322,12 +1342,7 @@ class Validator {
       seen.add(bare);
       const itemPointer = at(pointer, key);
       if (dynamic) {
-        if (typeof item !== 'string') {
-          this.error(SCHEMA, `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call, not ${typeName(item)}`, itemPointer);
-          continue;
-        }
-        const problem = this.pathOrIntrinsicProblem(item);
-        if (problem) this.error(SCHEMA, `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call: ${problem}`, itemPointer);
+        this.checkDynamicField(key, item, pointer);
       } else {
         if (typeof item === 'string' && (/^\$\$?\.[A-Za-z_]/.test(item) || /^States\.[A-Za-z]+\(.*\)$/.test(item))) {
           this.warn('NO_DOLLAR', `The value of field '${key}' looks like a JSONPath or intrinsic function, but the field name does not end with '.$', so it is passed as a literal string`, itemPointer);
@@ -1357,12 +1372,7 @@ class Validator {
       if (language === 'JSONata') {
         this.checkJsonataTemplate(item, itemPointer);
       } else if (dynamic) {
-        if (typeof item !== 'string') {
-          this.error(SCHEMA, `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call, not ${typeName(item)}`, itemPointer);
-        } else {
-          const p = this.pathOrIntrinsicProblem(item);
-          if (p) this.error(SCHEMA, `The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call: ${p}`, itemPointer);
-        }
+        this.checkDynamicField(key, item, pointer);
       } else {
         this.walkPayloadTemplate(item, itemPointer);
       }

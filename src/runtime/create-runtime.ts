@@ -1211,7 +1211,7 @@ function inputExceedsPayloadLimit(input: JsonValue, limit: number): boolean {
 function refuseDefinition(diagnostics: Diagnostic[]): void {
   const problems = diagnostics.filter((d) => d.severity === 'ERROR');
   if (problems.length > 0) {
-    throw new StepwiseError('InvalidDefinition', `The definition is invalid:\n${problems.map((p) => `  ${p.code} at ${p.location || '/'}: ${p.message}`).join('\n')}`, problems);
+    throw new StepwiseError('InvalidDefinition', `The definition is invalid:\n${problems.map((p) => `  ${p.code} at ${p.location || '/'}: ${p.message}${p.detail ? ` (${p.detail})` : ''}`).join('\n')}`, problems);
   }
 }
 

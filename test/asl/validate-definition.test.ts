@@ -290,7 +290,7 @@ describe('Task', () => {
     expectError(jsonata({ InvalidField: 'x' }), 'SCHEMA_VALIDATION_FAILED', '/States/T/Credentials', "The field 'RoleArn' is required but was missing");
     expectValid(jsonata({ RoleArn: '{% $states.input.role %}' }));
     expectValid(machine({ T: task({ Credentials: { 'RoleArn.$': '$.role' } }) }));
-    expectError(machine({ T: task({ Credentials: { 'RoleArn.$': 'role' } }) }), 'SCHEMA_VALIDATION_FAILED', '/States/T/Credentials/RoleArn.$');
+    expectError(machine({ T: task({ Credentials: { 'RoleArn.$': 'role' } }) }), 'SCHEMA_VALIDATION_FAILED', '/States/T/Credentials');
   });
 });
 
@@ -360,7 +360,12 @@ describe('paths and payload templates (JSONPath)', () => {
         },
       }),
     });
-    expect(locations(def).sort()).toEqual(['/States/T/Parameters/lead.$', '/States/T/Parameters/num.$', '/States/T/Parameters/open.$', '/States/T/Parameters/word.$']);
+    // At the object that holds each field, in AWS's words, as AWS answers (serverless-step-functions#399,
+    // cfn-lint#4085); which field and why are in the message and the detail.
+    const found = validateDefinition(def).filter((d) => d.severity === 'ERROR');
+    expect(found.map((d) => d.location)).toEqual(Array(4).fill('/States/T/Parameters'));
+    expect(found.map((d) => d.message).sort()).toEqual(['lead.$', 'num.$', 'open.$', 'word.$'].map((k) => `The value for the field '${k}' must be a valid JSONPath or a valid intrinsic function call`));
+    expect(found.find((d) => d.message.includes("'num.$'"))?.detail).toBe('num.$: not number');
   });
 
   it('finds keys that clash once .$ is removed, at any depth', () => {
@@ -382,7 +387,7 @@ describe('Assign', () => {
   it('rejects bad variable names and bad expressions', () => {
     expectError(machine({ A: pass({ Assign: { 'a b': 1 } }) }), 'SCHEMA_VALIDATION_FAILED', '/States/A/Assign/a b');
     expectError(machine({ A: pass({ Assign: { 'a.b': 1 } }) }), 'SCHEMA_VALIDATION_FAILED', '/States/A/Assign/a.b');
-    expectError(machine({ A: pass({ Assign: { 'x.$': 'nope' } }) }), 'SCHEMA_VALIDATION_FAILED', '/States/A/Assign/x.$');
+    expectError(machine({ A: pass({ Assign: { 'x.$': 'nope' } }) }), 'SCHEMA_VALIDATION_FAILED', '/States/A/Assign');
     expectError(machine({ A: pass({ QueryLanguage: 'JSONata', Assign: { v: { a: [{ c: '{% 420. %}' }] } } }) }), 'INVALID_JSONATA_EXPRESSION', '/States/A/Assign/v/a/0/c');
   });
 });

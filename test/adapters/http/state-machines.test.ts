@@ -61,6 +61,16 @@ describe('state machines over the AWS JSON 1.0 API', () => {
       .rejects.toMatchObject({ name: 'InvalidArn', message: "Invalid Role Arn: '<execution-role-arn>'" });
     await expect(t.client.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:foo:bar' })))
       .rejects.toMatchObject({ name: 'InvalidArn', message: "Invalid Arn: 'Resource type not valid in this context: stateMachine'" });
+    // Quoted from AWS's answers (serverless-step-functions#399, cloudtools/troposphere#1450).
+    const badPath = JSON.stringify({ StartAt: 'TestTask', States: { TestTask: { Type: 'Pass', Parameters: { 'outputPath.$': "States.format('test-{}.json', $.Comment)" }, End: true } } });
+    await expect(t.client.send(new CreateStateMachineCommand({ name: 'BadPath', definition: badPath, roleArn: ROLE }))).rejects.toMatchObject({
+      name: 'InvalidDefinition',
+      message: "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The value for the field 'outputPath.$' must be a valid JSONPath or a valid intrinsic function call at /States/TestTask/Parameters'",
+    });
+    await expect(t.client.send(new CreateStateMachineCommand({ name: 'Sub', definition: '{"Fn::Sub":"x"}', roleArn: ROLE }))).rejects.toMatchObject({
+      name: 'InvalidDefinition',
+      message: "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: [States, StartAt] at /, SCHEMA_VALIDATION_FAILED: Field 'Fn::Sub' is not supported at /'",
+    });
     const logging = (logGroupArn: string) => ({ level: 'ALL' as const, includeExecutionData: true, destinations: [{ cloudWatchLogsLogGroup: { logGroupArn } }] });
     await expect(t.client.send(new CreateStateMachineCommand({ name: 'Logged', definition: PASS_MACHINE, roleArn: ROLE, loggingConfiguration: logging('arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/x') })))
       .rejects.toMatchObject({ name: 'InvalidLoggingConfiguration', message: "Invalid Logging Configuration: Log Group ARN must be provided with '*' qualifier." });
