@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { JsonValue } from '../asl/json-value.js';
 import { isJsonObject } from '../asl/json-value.js';
 import { StatesErrors } from '../errors/error-names.js';
@@ -50,15 +50,15 @@ export function startExecutionService(host: ChildExecutionHost): ServiceCaller {
         throw new TaskFailure('StepFunctions.ValidationException', `State '${request.stateName}': states:startExecution needs a StateMachineArn string in its parameters.`);
       }
       const resolved = await host.resolveStateMachine(arn);
-      if (!resolved) throw new TaskFailure('StepFunctions.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${arn}'`);
-      if (resolved.deleting) throw new TaskFailure('StepFunctions.StateMachineDeletingException', `State Machine is being deleted: '${arn}'`);
+      if (!resolved) throw refusal('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+      if (resolved.deleting) throw refusal('StateMachineDeleting', `State Machine is being deleted: '${arn}'`);
       const input = childInput(params.Input);
       const name = typeof params.Name === 'string' ? params.Name : childName(request);
       let child: ChildExecution;
       try {
         child = await host.startChild({ definition: resolved.definition, input, stateMachineName: resolved.name, name });
       } catch (e) {
-        if (isStepwiseError(e)) throw new TaskFailure(`StepFunctions.${e.code}Exception`, e.message);
+        if (isStepwiseError(e)) throw refusal(e.code, e.message);
         throw e;
       }
       const started = { ExecutionArn: child.executionArn, StartDate: child.startDate };
@@ -142,4 +142,16 @@ export function resultFromHistory(executionArn: string, events: readonly History
     default:
       return undefined;
   }
+}
+
+/**
+ * StartExecution refused, as the integration reports it: AWS's error name and the message with
+ * the AWS SDK for Java's suffix, as recorded against AWS (LocalStack's snapshot of
+ * test_start_execution_no_such_arn: "State Machine Does Not Exist: '<arn>' (Service:
+ * AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: <id>;
+ * Proxy: null)"). The request id is a fresh one, as AWS's is.
+ */
+function refusal(code: string, message: string): TaskFailure {
+  const name = code.endsWith('Exception') ? code : `${code}Exception`;
+  return new TaskFailure(`StepFunctions.${name}`, `${message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${code}; Request ID: ${randomUUID()}; Proxy: null)`);
 }

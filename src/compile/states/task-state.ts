@@ -21,6 +21,8 @@ interface TaskWork {
   resource: ParsedResource;
   timeoutSeconds?: number;
   heartbeatSeconds?: number;
+  /** The role of `Credentials`, evaluated: TaskScheduled records it as `taskCredentials`. */
+  roleArn?: string;
   /** Its TaskSubmitted is recorded: a call made again after a crash records no second one. */
   submitted?: boolean;
 }
@@ -41,6 +43,7 @@ export function enterTask(rt: ScopeRuntime, state: TaskState): void {
   const parameters = withAddedFields(resource, state.Resource, applyParameters(rt, effective, state.Parameters, 'Parameters', token ? { Task: { Token: token } } : undefined));
   const timeoutSeconds = secondsOf(rt, state.TimeoutSeconds, state.TimeoutSecondsPath, effective, 'TimeoutSecondsPath');
   const heartbeatSeconds = secondsOf(rt, state.HeartbeatSeconds, state.HeartbeatSecondsPath, effective, 'HeartbeatSecondsPath');
+  const roleArn = state.Credentials === undefined ? undefined : roleArnOf(applyParameters(rt, effective, state.Credentials, 'Credentials'));
   if (resource.kind === 'integration' && resource.resourceType === 'http' && resource.resource === 'invoke') {
     // Checked before the task is scheduled (recorded against AWS (2026-09)): "The Parameters
     // '<the evaluated Parameters>' could not be used to start the Task: [<why>]". Only the
@@ -48,8 +51,14 @@ export function enterTask(rt: ScopeRuntime, state: TaskState): void {
     const problem = httpInvokeParametersProblem(parameters);
     if (problem) throw new AslError(StatesErrors.Runtime, `The Parameters '${javaHashMapJson(parameters)}' could not be used to start the Task: [${problem}]`);
   }
-  a.work = { kind: 'task', requestId: token ?? '', parameters, resource, timeoutSeconds, heartbeatSeconds } satisfies TaskWork;
+  a.work = { kind: 'task', requestId: token ?? '', parameters, resource, timeoutSeconds, heartbeatSeconds, roleArn } satisfies TaskWork;
   schedule(rt, state);
+}
+
+/** The `RoleArn` of a Task's evaluated `Credentials` (DG:concepts-access-cross-acct-resources). */
+function roleArnOf(credentials: JsonValue | undefined): string | undefined {
+  const roleArn = typeof credentials === 'object' && credentials !== null && !Array.isArray(credentials) ? credentials['RoleArn'] : undefined;
+  return typeof roleArn === 'string' ? roleArn : undefined;
 }
 
 /** The request as the integration sends it: with the fields Step Functions sets itself (`StartedBy` for `ecs:runTask.sync`). */
@@ -68,6 +77,7 @@ async function jsonataTaskInputs(rt: ScopeRuntime, state: TaskState, raw: JsonVa
     parameters: args === undefined ? raw : args,
     timeoutSeconds: await evaluateNumberField(rt, state.TimeoutSeconds, states, 'TimeoutSeconds', 'integer', 1),
     heartbeatSeconds: await evaluateNumberField(rt, state.HeartbeatSeconds, states, 'HeartbeatSeconds', 'integer', 1),
+    roleArn: roleArnOf(await evaluateField(rt, state.Credentials, states, 'Credentials')),
   };
 }
 
@@ -111,6 +121,9 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
   }
   if (work.timeoutSeconds !== undefined) details.timeoutInSeconds = work.timeoutSeconds;
   if (work.heartbeatSeconds !== undefined && r.kind !== 'lambda-function') details.heartbeatInSeconds = work.heartbeatSeconds;
+  // As AWS records a Task with Credentials (LocalStack's AWS-recorded snapshot of
+  // test_variables_in_lambda_task[BASE_REFERENCE_IN_LAMBDA_TASK_FIELDS]): the role it assumes.
+  if (work.roleArn !== undefined && r.kind !== 'activity') details.taskCredentials = { roleArn: work.roleArn };
   const scheduledEventId = rt.record(type, details);
   rt.services.command({
     kind: 'task', actor: rt.self, requestId, scheduledEventId, stateName: a.name, resource: state.Resource, input: work.parameters,

@@ -47,3 +47,43 @@ describe('ecs:runTask', () => {
     expect((await scheduled(ecsTask('.waitForTaskToken', callback))).parameters).toBe(JSON.stringify(callback));
   });
 });
+
+// Recorded against AWS (LocalStack's snapshot of test_variables_in_lambda_task[BASE_REFERENCE_IN_
+// LAMBDA_TASK_FIELDS]): a Task with Credentials records the role it assumes, evaluated, as
+// `taskCredentials` after the timeout and heartbeat.
+describe('a Task with Credentials', () => {
+  const LAMBDA = 'arn:aws:lambda:us-east-1:111111111111:function:fn';
+  async function firstScheduled(definition: StateMachineDefinition, input: JsonValue) {
+    const runtime = createRuntime({ clock: 'virtual' });
+    runtime.handle('arn:aws:states:::lambda:invoke', () => ({}));
+    runtime.handle(LAMBDA, () => ({}));
+    const execution = runtime.startExecution({ definition, input });
+    expect((await execution.done).status).toBe('SUCCEEDED');
+    return execution.events.map(toAwsHistoryEvent).find((e) => e.type === 'TaskScheduled' || e.type === 'LambdaFunctionScheduled') as unknown as Record<string, Record<string, unknown>>;
+  }
+
+  it('records taskCredentials with the evaluated role (JSONPath, an intrinsic over variables)', async () => {
+    const definition = {
+      StartAt: 'Vars',
+      States: {
+        Vars: { Type: 'Pass', Assign: { accountId: '111111111111', targetRole: 'CrossAccountRole' }, Next: 'Invoke' },
+        Invoke: {
+          Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: LAMBDA },
+          Credentials: { 'RoleArn.$': "States.Format('arn:aws:iam::{}:role/{}', $accountId, $targetRole)" }, TimeoutSeconds: 300, HeartbeatSeconds: 60, End: true,
+        },
+      },
+    } as unknown as StateMachineDefinition;
+    const event = await firstScheduled(definition, {});
+    expect(Object.keys(event.taskScheduledEventDetails!)).toEqual(['resourceType', 'resource', 'region', 'parameters', 'timeoutInSeconds', 'heartbeatInSeconds', 'taskCredentials']);
+    expect(event.taskScheduledEventDetails!.taskCredentials).toEqual({ roleArn: 'arn:aws:iam::111111111111:role/CrossAccountRole' });
+  });
+
+  it('records it for JSONata and for a Lambda function ARN too, and records none without Credentials', async () => {
+    const jsonata = { QueryLanguage: 'JSONata', StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: LAMBDA }, Credentials: { RoleArn: '{% $states.input.role %}' }, End: true } } } as unknown as StateMachineDefinition;
+    expect((await firstScheduled(jsonata, { role: 'arn:aws:iam::111111111111:role/R' })).taskScheduledEventDetails!.taskCredentials).toEqual({ roleArn: 'arn:aws:iam::111111111111:role/R' });
+    const legacy = { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, Credentials: { RoleArn: 'arn:aws:iam::111111111111:role/L' }, End: true } } } as unknown as StateMachineDefinition;
+    expect((await firstScheduled(legacy, {})).lambdaFunctionScheduledEventDetails!.taskCredentials).toEqual({ roleArn: 'arn:aws:iam::111111111111:role/L' });
+    const none = { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: LAMBDA }, End: true } } } as unknown as StateMachineDefinition;
+    expect((await firstScheduled(none, {})).taskScheduledEventDetails).not.toHaveProperty('taskCredentials');
+  });
+});
