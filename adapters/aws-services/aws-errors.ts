@@ -1,5 +1,5 @@
 import { StatesErrors } from '../../src/errors/error-names.js';
-import { TaskFailure } from '../../src/resources/task-handlers.js';
+import { javaSdkFailure, TaskFailure } from '../../src/resources/task-handlers.js';
 
 /** How the services name themselves in the causes AWS records (from its Java SDK). */
 const SERVICE_LABELS: Record<string, string> = {
@@ -29,10 +29,7 @@ export function serviceFailure(serviceId: string, e: unknown): TaskFailure {
     return new TaskFailure(`${serviceId}.SdkClientException`, `Unable to execute HTTP request: ${err.message ?? String(e)}`);
   }
   const code = err.Code ?? err.name ?? 'Unknown';
-  const name = code.endsWith('Exception') ? code : `${code}Exception`;
-  const label = SERVICE_LABELS[serviceId] ?? serviceId;
-  const cause = `${err.message ?? code} (Service: ${label}; Status Code: ${status}; Error Code: ${code}; Request ID: ${err.$metadata?.requestId ?? ''}; Proxy: null)`;
-  return new TaskFailure(`${serviceId}.${name}`, cause);
+  return javaSdkFailure(serviceId, SERVICE_LABELS[serviceId] ?? serviceId, status, code, err.message ?? code, err.$metadata?.requestId ?? '');
 }
 
 /** A parameter the integration needs is missing or of the wrong type. */

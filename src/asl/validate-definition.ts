@@ -32,6 +32,11 @@ export interface Diagnostic {
 
 export type ValidationResult = { result: 'OK' | 'FAIL'; diagnostics: Diagnostic[] };
 
+/** A diagnostic's message with Stepwise's reason after it, as the CLI and the library's errors show it. */
+export function messageWithDetail(d: Diagnostic): string {
+  return d.detail ? `${d.message} (${d.detail})` : d.message;
+}
+
 /**
  * `type`: an EXPRESS state machine also may not use the `.sync` and `.waitForTaskToken` patterns,
  * nor Activities; nor may a Distributed Map's ItemProcessor with `ExecutionType: EXPRESS`, whatever `type`.

@@ -1,6 +1,6 @@
 import { isStepwiseError } from '../errors/stepwise-error.js';
 import { loadDefinitionFile, type DefinitionErrorDetails } from '../asl/parse-definition.js';
-import { validateDefinitionResult, type Diagnostic, type ValidationResult } from '../asl/validate-definition.js';
+import { messageWithDetail, validateDefinitionResult, type Diagnostic, type ValidationResult } from '../asl/validate-definition.js';
 import { paint } from './paint.js';
 
 export const VALIDATE_USAGE = `usage: stepwise validate FILE [--type STANDARD|EXPRESS] [--json]
@@ -88,7 +88,7 @@ export async function validateCommand(args: string[], io: ValidateIo = processIo
 
 export function formatDiagnostic(d: Diagnostic): string {
   const severity = d.severity === 'ERROR' ? paint.red(d.severity) : paint.bold(d.severity);
-  return `${severity} ${d.code} at ${showLocation(d.location)}: ${d.message}${d.detail ? ` (${d.detail})` : ''}`;
+  return `${severity} ${d.code} at ${showLocation(d.location)}: ${messageWithDetail(d)}`;
 }
 
 function showLocation(pointer: string): string {

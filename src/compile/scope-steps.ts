@@ -151,7 +151,7 @@ function runInstantStates(rt: ScopeRuntime): void {
  * How many instant states one step of a scope with an instant loop runs before it lets the
  * event loop turn. At AWS's history limit a step runs at most 12,500 (two events each).
  */
-export const INSTANT_STATES_PER_TURN = 10_000;
+const INSTANT_STATES_PER_TURN = 10_000;
 
 /**
  * The events that close a scope: the execution's end, or a Map iteration's. An iteration that

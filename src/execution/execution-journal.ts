@@ -18,7 +18,7 @@ import type { ServiceCaller } from '../resources/service-caller.js';
 import type { ActivityDispatcher } from '../activities/activities.js';
 import type { Clock } from './clock.js';
 import { VirtualClock } from './clock.js';
-import { mapRunUpdateId, type ActorInput, type Command, type ExecutionLimits, type ExecutionServices, type MapChildRequest, type MapRunUpdate } from './execution-services.js';
+import { mapRunUpdateId, replayLimits, type ActorInput, type Command, type ExecutionLimits, type ExecutionServices, type MapChildRequest, type MapRunUpdate } from './execution-services.js';
 import { createHistoryEvent, createStartedEvent, ExecutionStartedDetails, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
 import { HistoryFrame } from './history-frame.js';
 import { actorHost, listenToRootActor, stopExecutionActor } from './actor-host.js';
@@ -470,8 +470,7 @@ export class ExecutionJournal {
     const scratch = new ExecutionJournal(
       this.identity,
       {
-        // Expressions keep the run's bounds: a JSONata limit it hit must be hit again.
-        store: createMemoryEventStore(), clock: this.options.clock, limits: { ...this.options.limits, payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.options.children,
+        store: createMemoryEventStore(), clock: this.options.clock, limits: replayLimits(this.options.limits), children: this.options.children,
         // For an ItemReader's read the execution did not remember (see remembered and invoke).
         handlers: this.options.handlers, services: this.options.services, rememberedIn: this.options.rememberedIn ?? this.options.store,
       },

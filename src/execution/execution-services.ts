@@ -135,6 +135,15 @@ export const LIFTED_LIMITS: ExecutionLimits = {
   payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity, expressionBytes: Infinity, expressionDepth: Infinity,
 };
 
+/**
+ * The limits a replay or a redrive's search runs under: the recorded events decide the payload,
+ * history and Express limits, so those are off; expressions keep their bounds, so a JSONata
+ * limit the run hit is hit again.
+ */
+export function replayLimits(limits: ExecutionLimits): ExecutionLimits {
+  return { ...limits, payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity };
+}
+
 /** Shared by every actor of one execution. */
 export interface ExecutionServices {
   record(frame: HistoryFrame, type: HistoryEventType, details?: EventDetails, updateSource?: boolean): number;

@@ -38,6 +38,17 @@ export type TaskHandler = (request: TaskRequest) => JsonValue | Promise<JsonValu
  * match on. Any other thrown Error fails the task with its `name` as the error and its
  * `message` as the cause.
  */
+/**
+ * A service's refusal as Step Functions' optimized integrations report it (they call the service
+ * through the AWS SDK for Java v1): the error `<Service>.<Code>Exception` (the suffix once), the
+ * cause the service's message with the SDK's suffix, `(Service: <label>; Status Code: <status>;
+ * Error Code: <code>; Request ID: <id>; Proxy: null)`.
+ */
+export function javaSdkFailure(serviceId: string, label: string, status: number, code: string, message: string, requestId: string): TaskFailure {
+  const name = code.endsWith('Exception') ? code : `${code}Exception`;
+  return new TaskFailure(`${serviceId}.${name}`, `${message} (Service: ${label}; Status Code: ${status}; Error Code: ${code}; Request ID: ${requestId}; Proxy: null)`);
+}
+
 export class TaskFailure extends Error {
   readonly isTaskFailure = true;
   constructor(

@@ -1,14 +1,14 @@
 import { nanoid } from 'nanoid';
 import type { StateMachineDefinition } from '../asl/definition.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan, type JsonValue } from '../asl/json-value.js';
-import { validateDefinition, type Diagnostic } from '../asl/validate-definition.js';
+import { messageWithDetail, validateDefinition, type Diagnostic } from '../asl/validate-definition.js';
 import { compileScope } from '../compile/compile-scope.js';
 import { exceedsPayloadLimit, JsonTooDeepError, type CompiledScope } from '../compile/scope-runtime.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { noOpenTaskError } from '../execution/task-token.js';
 import { RealClock, VirtualClock, type Clock } from '../execution/clock.js';
-import { AWS_LIMITS, type ExecutionLimits, type MapRunSettings, type MapRunUpdate } from '../execution/execution-services.js';
+import { AWS_LIMITS, replayLimits, type ExecutionLimits, type MapRunSettings, type MapRunUpdate } from '../execution/execution-services.js';
 import { describeMapRun, describeMapRunsOf, listMapRuns, mapRunAttemptEnds, type MapRunDescription } from './map-runs.js';
 import { childIdentity } from '../compile/states/result-writer.js';
 import { ExecutionJournal, type ChildExecutionRun, type ExecutionIdentity, type JournalEnvironment, type ExecutionResult, type MapChildHost, type ReplayReport } from '../execution/execution-journal.js';
@@ -460,8 +460,7 @@ export class Runtime {
       identity,
       // A Distributed Map's children are looked up in this runtime's store (read only: a replay starts none).
       {
-        // Expressions keep the runtime's bounds: a JSONata limit the run hit must be hit again.
-        store: createMemoryEventStore(), clock: this.clock, limits: { ...this.limits, payloadBytes: Infinity, historyEvents: Infinity, expressSeconds: Infinity }, children: this.mapChildren,
+        store: createMemoryEventStore(), clock: this.clock, limits: replayLimits(this.limits), children: this.mapChildren,
         handlers: this.handlers, services: this.services, rememberedIn: this.store,
       },
       { compiled: prepared.compiled, input, forkedAt, mocks },
@@ -1211,7 +1210,7 @@ function inputExceedsPayloadLimit(input: JsonValue, limit: number): boolean {
 function refuseDefinition(diagnostics: Diagnostic[]): void {
   const problems = diagnostics.filter((d) => d.severity === 'ERROR');
   if (problems.length > 0) {
-    throw new StepwiseError('InvalidDefinition', `The definition is invalid:\n${problems.map((p) => `  ${p.code} at ${p.location || '/'}: ${p.message}${p.detail ? ` (${p.detail})` : ''}`).join('\n')}`, problems);
+    throw new StepwiseError('InvalidDefinition', `The definition is invalid:\n${problems.map((p) => `  ${p.code} at ${p.location || '/'}: ${messageWithDetail(p)}`).join('\n')}`, problems);
   }
 }
 

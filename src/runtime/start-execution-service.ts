@@ -6,7 +6,7 @@ import { isStepwiseError } from '../errors/stepwise-error.js';
 import type { ExecutionResult } from '../execution/execution-journal.js';
 import { eventDetailsOf, type HistoryEvent } from '../execution/history-event.js';
 import type { ServiceCaller, ServiceRequest } from '../resources/service-caller.js';
-import { TaskFailure } from '../resources/task-handlers.js';
+import { javaSdkFailure, TaskFailure } from '../resources/task-handlers.js';
 
 /** What the state machine registry gives for a state machine, version or alias ARN. */
 export interface ResolvedStateMachineRef {
@@ -145,13 +145,11 @@ export function resultFromHistory(executionArn: string, events: readonly History
 }
 
 /**
- * StartExecution refused, as the integration reports it: AWS's error name and the message with
- * the AWS SDK for Java's suffix, as recorded against AWS (LocalStack's snapshot of
- * test_start_execution_no_such_arn: "State Machine Does Not Exist: '<arn>' (Service:
+ * StartExecution refused, as the integration reports it (recorded against AWS, LocalStack's
+ * snapshot of test_start_execution_no_such_arn: "State Machine Does Not Exist: '<arn>' (Service:
  * AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: <id>;
  * Proxy: null)"). The request id is a fresh one, as AWS's is.
  */
 function refusal(code: string, message: string): TaskFailure {
-  const name = code.endsWith('Exception') ? code : `${code}Exception`;
-  return new TaskFailure(`StepFunctions.${name}`, `${message} (Service: AWSStepFunctions; Status Code: 400; Error Code: ${code}; Request ID: ${randomUUID()}; Proxy: null)`);
+  return javaSdkFailure('StepFunctions', 'AWSStepFunctions', 400, code, message, randomUUID());
 }

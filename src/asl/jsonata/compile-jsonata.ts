@@ -185,7 +185,7 @@ function exceedsMemory(node: unknown, result: unknown, environment: Environment)
 }
 
 /** Values up to this many bytes are never refused (a lower bound given counts as this). */
-export const MIN_BYTES_CHECKED = 65_536;
+const MIN_BYTES_CHECKED = 65_536;
 
 function isRangeOperator(node: unknown): boolean {
   const { type, value } = node as { type?: unknown; value?: unknown };

@@ -33,6 +33,11 @@ export interface FunctionContext {
 export const RANGE_MAX_ITEMS = 360_145;
 
 
+/** A function's own AWS bound on what it builds, lifted with the evaluation's memory bound. */
+function checkBound(context: FunctionContext, amount: number, awsBound: number): void {
+  if (!(amount <= awsBound) && context.maxBytes !== Infinity) throw raised(MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE);
+}
+
 /** JSONata marks arrays that are sequences; a one-element sequence is read as its element. */
 function sequence(items: unknown[]): unknown[] {
   Object.defineProperty(items, 'sequence', { value: true, enumerable: false });
@@ -64,7 +69,7 @@ const range: SfnFunction = {
     const step = Math.trunc(stepArg as number);
     if (step === 0 || (step > 0 && start > end) || (step < 0 && start < end)) return undefined;
     const count = Math.floor((end - start) / step) + 1;
-    if (!(count <= RANGE_MAX_ITEMS) && context.maxBytes !== Infinity) throw raised(MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE);
+    checkBound(context, count, RANGE_MAX_ITEMS);
     const items: number[] = new Array(count);
     for (let i = 0; i < count; i++) items[i] = start + i * step;
     return sequence(items);
@@ -89,7 +94,7 @@ const pad: SfnFunction = {
     const char = typeof charArg === 'string' && charArg.length > 0 ? charArg : ' ';
     const padLength = Math.abs(width) - Array.from(str).length;
     if (!(padLength > 0)) return str;
-    if (padLength > PAD_MAX_ADDED && context.maxBytes !== Infinity) throw raised(MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE);
+    checkBound(context, padLength, PAD_MAX_ADDED);
     let padding = new Array(padLength + 1).join(char);
     if (char.length > 1) padding = Array.from(padding).slice(0, padLength).join('');
     return width > 0 ? str + padding : padding + str;
