@@ -98,7 +98,13 @@ const OPTIMIZED: Record<string, Optimized> = {
     // Detail is JSON text in the API; Step Functions takes it as a JSON object.
     const input = { ...params, Entries: entries.map((e) => (isJsonObject(e) && e.Detail !== undefined ? { ...e, Detail: asText(e.Detail) } : e)) };
     const response = await call(sdk, 'events', 'putEvents', input, request);
-    return plainJson(response.output);
+    const output = plainJson(response.output);
+    // An entry EventBridge refused fails the task (recorded against AWS by LocalStack's
+    // snapshots: a malformed Detail, a missing Source), the answer as its cause.
+    if (isJsonObject(output) && typeof output.FailedEntryCount === 'number' && output.FailedEntryCount > 0) {
+      throw new TaskFailure('EventBridge.FailedEntry', JSON.stringify({ Entries: output.Entries ?? [], FailedEntryCount: output.FailedEntryCount }));
+    }
+    return output;
   },
 };
 
@@ -122,8 +128,11 @@ async function invokeFunction(sdk: SdkClients, request: ServiceRequest, function
   const text = out.Payload && out.Payload.length > 0 ? new TextDecoder().decode(out.Payload) : '';
   const result = parseOrText(text);
   if (out.FunctionError) {
-    const errorType = isJsonObject(result) && typeof result.errorType === 'string' ? result.errorType : 'Lambda.Unknown';
-    throw new TaskFailure(errorType, wrapped && text !== '' && typeof result !== 'string' ? JSON.stringify(result) : text);
+    const shown = wrapped && text !== '' && typeof result !== 'string' ? JSON.stringify(result) : text;
+    if (isJsonObject(result) && typeof result.errorType === 'string') throw new TaskFailure(result.errorType, shown);
+    // No error type in the payload (a function that timed out or ran out of memory): AWS's
+    // own words in front of the payload (recorded in AWS execution histories).
+    throw new TaskFailure('Lambda.Unknown', `The cause could not be determined because Lambda did not return an error type. Returned payload: ${shown}`);
   }
   if (!wrapped) return result;
   const shaped: Record<string, JsonValue> = {};

@@ -26,6 +26,8 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
   };
   if (name.endsWith('missing')) {
     json(404, { Type: 'User', Message: `Function not found: ${name}` }, { 'x-amzn-ErrorType': 'ResourceNotFoundException' });
+  } else if (fn?.[2] && name.endsWith('timedout')) {
+    json(200, { errorMessage: '2024-11-26T00:36:39.604Z 5b1c Task timed out after 600.15 seconds' }, { 'X-Amz-Function-Error': 'Unhandled', 'X-Amz-Executed-Version': '$LATEST' });
   } else if (fn?.[2] && name.endsWith('broken')) {
     json(200, { errorMessage: 'boom', errorType: 'TypeError', trace: [] }, { 'X-Amz-Function-Error': 'Unhandled', 'X-Amz-Executed-Version': '$LATEST' });
   } else if (fn?.[2]) {
@@ -99,6 +101,23 @@ describe('AWS SDK service calls against a local endpoint', () => {
     const result = await runtime.run({ definition: task('arn:aws:states:::lambda:invoke', { Parameters: { FunctionName: 'broken', Payload: {} } }) });
     expect(result).toMatchObject({ status: 'FAILED', error: 'TypeError' });
     expect(JSON.parse(result.cause!)).toMatchObject({ errorMessage: 'boom', errorType: 'TypeError' });
+  });
+
+  it('a function error without an errorType (a timeout) is Lambda.Unknown, AWS\'s words before the payload', async () => {
+    // As AWS execution histories record it: "The cause could not be determined because Lambda did
+    // not return an error type. Returned payload: {...}", for both forms of the Task.
+    const runtime = createRuntime({ services: createAwsServiceCaller({ endpoint, credentials }) });
+    const payload = '{"errorMessage":"2024-11-26T00:36:39.604Z 5b1c Task timed out after 600.15 seconds"}';
+    for (const definition of [
+      task('arn:aws:states:::lambda:invoke', { Parameters: { FunctionName: 'timedout', Payload: {} } }),
+      task('arn:aws:lambda:us-east-1:123456789012:function:timedout'),
+    ]) {
+      const result = await runtime.run({ definition });
+      expect(result).toMatchObject({
+        status: 'FAILED', error: 'Lambda.Unknown',
+        cause: `The cause could not be determined because Lambda did not return an error type. Returned payload: ${payload}`,
+      });
+    }
   });
 
   it('a service error is Lambda.<Exception> with status, code and request id in the cause; Retry and Catch see it', async () => {
@@ -180,5 +199,38 @@ describe('--aws-endpoint / --aws-region', () => {
     expect(() => servicesFromFlags({ 'aws-endpoint': ['not a url'] })).toThrow(/--aws-endpoint: 'not a url' is not a URL/);
     expect(() => servicesFromFlags({ 'aws-endpoint': ['ftp://x'] })).toThrow(/http:\/\/ or https:\/\//);
     expect(() => servicesFromFlags({ 'aws-region': 'Mars' })).toThrow(/not an AWS region/);
+  });
+});
+
+describe('events:putEvents', () => {
+  /** A stand-in for the EventBridge SDK module: answers each PutEvents with `answer`. */
+  const eventsModule = (answer: Record<string, unknown>) => ({
+    EventBridgeClient: class {
+      async send() {
+        return { ...answer, $metadata: { httpStatusCode: 200, requestId: 'req-1' } };
+      }
+    },
+    PutEventsCommand: class {
+      middlewareStack = { add() {} };
+      constructor(readonly input: unknown) {}
+    },
+  });
+  const definition = task('arn:aws:states:::events:putEvents', { Parameters: { 'Entries.$': '$.Entries' } });
+  const input = { Entries: [{ Detail: { a: 1 }, DetailType: 'dt', Source: 'some.source' }] };
+
+  it('an entry EventBridge refused fails the task with EventBridge.FailedEntry, the answer as its cause', async () => {
+    // Recorded against AWS (LocalStack's snapshot test_put_events_malformed_detail).
+    const failed = { Entries: [{ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }], FailedEntryCount: 1 };
+    const runtime = createRuntime({ services: createAwsServiceCaller({ sdkModules: { events: eventsModule(failed) }, region: 'us-east-1' }) });
+    const result = await runtime.run({ definition, input });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'EventBridge.FailedEntry', cause: JSON.stringify(failed) });
+    const execution = runtime.startExecution({ definition, input });
+    await execution.done;
+    expect(types(execution.events)).toContain('TaskFailed');
+  });
+
+  it('with every entry accepted, the answer is the output', async () => {
+    const runtime = createRuntime({ services: createAwsServiceCaller({ sdkModules: { events: eventsModule({ Entries: [{ EventId: 'e1' }], FailedEntryCount: 0 }) }, region: 'us-east-1' }) });
+    expect(await runtime.run({ definition, input })).toMatchObject({ status: 'SUCCEEDED', output: { Entries: [{ EventId: 'e1' }], FailedEntryCount: 0 } });
   });
 });
