@@ -15,13 +15,24 @@ interface SdkError {
 }
 
 /**
+ * The AWS SDK for Java v1's exception class for a service's errors its model does not declare:
+ * an optimized integration reports such an error under that name (recorded against AWS by
+ * LocalStack's snapshots: `SQS.AmazonSQSException` for MissingParameter,
+ * `DynamoDB.AmazonDynamoDBException` for ValidationException).
+ */
+const UNMODELED_ERRORS: Record<string, string> = {
+  Lambda: 'AWSLambdaException', SQS: 'AmazonSQSException', SNS: 'AmazonSNSException', DynamoDB: 'AmazonDynamoDBException', EventBridge: 'AmazonEventBridgeException',
+};
+
+/**
  * A failed SDK call as Step Functions reports it (DG:supported-services-awssdk): the error is
  * `<Service>.<ErrorName>` in PascalCase, always with the `Exception` suffix
- * (`Lambda.ResourceNotFoundException`, `S3.NoSuchKeyException`), and the cause is the
- * service's message with its status code, error code and request id. A call that never got
+ * (`Lambda.ResourceNotFoundException`, `S3.NoSuchKeyException`), or the service's generic
+ * exception for an error the SDK's model does not declare (`modeled` false), and the cause is
+ * the service's message with its status code, error code and request id. A call that never got
  * an answer (no endpoint listening, DNS, TLS) is `<Service>.SdkClientException`.
  */
-export function serviceFailure(serviceId: string, e: unknown): TaskFailure {
+export function serviceFailure(serviceId: string, e: unknown, modeled = true): TaskFailure {
   if (e instanceof TaskFailure) return e;
   const err = (typeof e === 'object' && e !== null ? e : { message: String(e) }) as SdkError;
   const status = err.$metadata?.httpStatusCode;
@@ -29,7 +40,9 @@ export function serviceFailure(serviceId: string, e: unknown): TaskFailure {
     return new TaskFailure(`${serviceId}.SdkClientException`, `Unable to execute HTTP request: ${err.message ?? String(e)}`);
   }
   const code = err.Code ?? err.name ?? 'Unknown';
-  return javaSdkFailure(serviceId, SERVICE_LABELS[serviceId] ?? serviceId, status, code, err.message ?? code, err.$metadata?.requestId ?? '');
+  const failure = javaSdkFailure(serviceId, SERVICE_LABELS[serviceId] ?? serviceId, status, code, err.message ?? code, err.$metadata?.requestId ?? '');
+  const generic = modeled ? undefined : UNMODELED_ERRORS[serviceId];
+  return generic ? new TaskFailure(`${serviceId}.${generic}`, failure.causeText) : failure;
 }
 
 /** A parameter the integration needs is missing or of the wrong type. */

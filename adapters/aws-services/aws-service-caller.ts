@@ -183,7 +183,8 @@ async function call(sdk: SdkClients, service: string, action: string, input: Rec
     return await sdk.send(service, action, input, request.signal);
   } catch (e) {
     if (e instanceof TaskFailure) throw e;
-    throw serviceFailure(await sdk.serviceIdOf(service).catch(() => service), e);
+    const modeled = await sdk.isModeledError(service, e).catch(() => true);
+    throw serviceFailure(await sdk.serviceIdOf(service).catch(() => service), e, modeled);
   }
 }
 

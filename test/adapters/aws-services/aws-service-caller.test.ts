@@ -234,3 +234,43 @@ describe('events:putEvents', () => {
     expect(await runtime.run({ definition, input })).toMatchObject({ status: 'SUCCEEDED', output: { Entries: [{ EventId: 'e1' }], FailedEntryCount: 0 } });
   });
 });
+
+describe('an optimized integration\'s service error', () => {
+  /** A modeled error: its SDK module exports the class. */
+  class QueueDoesNotExist extends Error {
+    readonly $fault = 'client';
+    readonly $metadata = { httpStatusCode: 400, requestId: 'req-9' };
+    constructor() {
+      super('The specified queue does not exist.');
+      this.name = 'QueueDoesNotExist';
+    }
+  }
+  const sqsModule = (error: unknown) => ({
+    QueueDoesNotExist,
+    SQSClient: class {
+      async send() {
+        throw error;
+      }
+    },
+    SendMessageCommand: class {
+      middlewareStack = { add() {} };
+      constructor(readonly input: unknown) {}
+    },
+  });
+  const definition = task('arn:aws:states:::sqs:sendMessage', { Parameters: { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', 'MessageBody.$': '$.m' } });
+
+  it('one the SDK does not model is the Java SDK\'s generic exception (SQS.AmazonSQSException), the code in the cause', async () => {
+    // Recorded against AWS (LocalStack's snapshot test_send_message_empty_body).
+    const unmodeled = { name: 'MissingParameter', message: 'The request must contain the parameter MessageBody.', $fault: 'client', $metadata: { httpStatusCode: 400, requestId: 'req-8' } };
+    const runtime = createRuntime({ services: createAwsServiceCaller({ sdkModules: { sqs: sqsModule(unmodeled) }, region: 'us-east-1' }) });
+    expect(await runtime.run({ definition, input: { m: null } })).toMatchObject({
+      status: 'FAILED', error: 'SQS.AmazonSQSException',
+      cause: 'The request must contain the parameter MessageBody. (Service: AmazonSQS; Status Code: 400; Error Code: MissingParameter; Request ID: req-8; Proxy: null)',
+    });
+  });
+
+  it('one the SDK models keeps its own name with the Exception suffix', async () => {
+    const runtime = createRuntime({ services: createAwsServiceCaller({ sdkModules: { sqs: sqsModule(new QueueDoesNotExist()) }, region: 'us-east-1' }) });
+    expect(await runtime.run({ definition, input: { m: 'hi' } })).toMatchObject({ status: 'FAILED', error: 'SQS.QueueDoesNotExistException' });
+  });
+});
