@@ -480,7 +480,8 @@ class Validator {
       return { transitions, terminal: false, malformed: true };
     }
     if (typeof type !== 'string' || !(STATE_TYPES as readonly string[]).includes(type)) {
-      this.error(SCHEMA, `Type must be one of ${STATE_TYPES.join(', ')}; got ${quote(type)}`, at(pointer, 'Type'));
+      // AWS's words and order (recorded against AWS in LocalStack's TestState tests).
+      this.error(SCHEMA, "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]", at(pointer, 'Type'));
       return { transitions, terminal: false, malformed: true };
     }
     const stateType = type as StateType;

@@ -91,6 +91,14 @@ describe('top level', () => {
     expectValid(machine({ A: pass() }, { TimeoutSeconds: 60, Version: '1.0', Comment: 'c', QueryLanguage: 'JSONPath' }));
   });
 
+  it("words an unknown state Type as AWS does (LocalStack's TestState test, recorded against AWS)", () => {
+    expectError(
+      { StartAt: 'ExistingButInvalidState', States: { ExistingButInvalidState: { Type: 'TypeThatDoesNotExist', End: true } } },
+      'SCHEMA_VALIDATION_FAILED', '/States/ExistingButInvalidState/Type',
+      "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]",
+    );
+  });
+
   it('limits state names to 80 characters', () => {
     const long = 'x'.repeat(81);
     expectError({ StartAt: long, States: { [long]: pass() } }, 'INVALID_STATE_NAME', `/States/${long}`);
