@@ -169,6 +169,11 @@ COMPARISONS['BooleanEqualsPath'] = 'path';
 
 const LOGICAL = ['And', 'Or', 'Not'];
 
+/** A string that reads as a JSONPath (`$.x`, `$$.Execution`), where a literal was given. */
+function looksLikePath(v: string): boolean {
+  return /^\$\$?\.[A-Za-z_]/.test(v);
+}
+
 /** Intrinsics allowed in ErrorPath/CausePath: AWS only accepts ones whose result is a string. */
 const STRING_INTRINSICS = new Set(['States.ArrayGetItem', 'States.Base64Encode', 'States.Base64Decode', 'States.Format', 'States.JsonToString', 'States.Hash', 'States.UUID']);
 
@@ -631,7 +636,8 @@ class Validator {
     else if (isObject(value)) {
       for (const [key, v] of Object.entries(value)) {
         if (key.endsWith('.$')) {
-          this.warn('PASS_RESULT_IS_STATIC', `Field '${key}' of a Pass state's Result is used as is: Result is never evaluated (use Parameters)`, at(pointer, key));
+          // AWS's words and location, the object holding the field (API:ValidateStateMachineDefinition's example).
+          this.warn('PASS_RESULT_IS_STATIC', `The value of '${key}' will not evaluate as a JSONPath or Intrinsic Function at runtime. Instead of 'Result', use 'Parameters' to evaluate it as a JSONPath or Intrinsic Function at runtime.`, pointer);
         }
         this.warnStaticResult(v, at(pointer, key));
       }
@@ -736,6 +742,10 @@ class Validator {
         const v = state[field];
         if (typeof v !== 'string') this.error(SCHEMA, `${field} must be a string, not ${typeName(v)}`, at(pointer, field));
         else if (language === 'JSONata') this.checkJsonataValueString(v, at(pointer, field), field);
+        else if (looksLikePath(v)) {
+          // AWS's words (API:ValidateStateMachineDefinition, its example with static analysis).
+          this.warn('NO_PATH', `The value of '${field}' looks like a JSONPath. Instead of '${field}', use '${pathField}' to evaluate it as a JSONPath at runtime.`, at(pointer, field));
+        }
       }
       if (pathField in state && language === 'JSONPath') {
         const v = state[pathField];
@@ -1350,8 +1360,10 @@ class Validator {
       if (dynamic) {
         this.checkDynamicField(key, item, pointer);
       } else {
-        if (typeof item === 'string' && (/^\$\$?\.[A-Za-z_]/.test(item) || /^States\.[A-Za-z]+\(.*\)$/.test(item))) {
-          this.warn('NO_DOLLAR', `The value of field '${key}' looks like a JSONPath or intrinsic function, but the field name does not end with '.$', so it is passed as a literal string`, itemPointer);
+        if (typeof item === 'string' && (looksLikePath(item) || /^States\.[A-Za-z]+\(.*\)$/.test(item))) {
+          // AWS's words and location, the object holding the field (API:ValidateStateMachineDefinition's example).
+          const what = looksLikePath(item) ? 'a JSONPath' : 'an Intrinsic Function';
+          this.warn('NO_DOLLAR', `The value of '${key}' looks like ${what}. Instead of '${key}', use '${key}.$' to evaluate it as ${what} at runtime.`, pointer);
         }
         this.walkPayloadTemplate(item, itemPointer);
       }

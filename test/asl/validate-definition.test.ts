@@ -35,7 +35,7 @@ describe('validateDefinitionResult', () => {
     const r = validateDefinitionResult(def);
     expect(r.result).toBe('OK');
     expect(r.diagnostics).toEqual([
-      expect.objectContaining({ severity: 'WARNING', code: 'NO_DOLLAR', location: '/States/A/Parameters/looksLikePath' }),
+      expect.objectContaining({ severity: 'WARNING', code: 'NO_DOLLAR', location: '/States/A/Parameters' }),
     ]);
   });
 
@@ -380,9 +380,25 @@ describe('paths and payload templates (JSONPath)', () => {
     expectError(machine({ A: pass({ Parameters: { d: { conflict: 'v', 'conflict.$': '$.v' } } }) }), 'SCHEMA_VALIDATION_FAILED', '/States/A/Parameters/d/conflict.$');
   });
 
+  it("gives AWS's warnings, words and locations for API:ValidateStateMachineDefinition's static-analysis example", () => {
+    const def = {
+      StartAt: 'HelloWorld',
+      States: {
+        HelloWorld: { Type: 'Pass', Parameters: { a: '$.x', 'b.$': '$.y' }, Result: { 'c.$': '$.z' }, Next: 'FailState' },
+        FailState: { Type: 'Fail', Error: '$.error', Cause: '$.cause' },
+      },
+    };
+    expect(validateDefinition(def).map(({ severity, code, message, location }) => ({ severity, code, message, location }))).toEqual([
+      { severity: 'WARNING', code: 'NO_DOLLAR', message: "The value of 'a' looks like a JSONPath. Instead of 'a', use 'a.$' to evaluate it as a JSONPath at runtime.", location: '/States/HelloWorld/Parameters' },
+      { severity: 'WARNING', code: 'PASS_RESULT_IS_STATIC', message: "The value of 'c.$' will not evaluate as a JSONPath or Intrinsic Function at runtime. Instead of 'Result', use 'Parameters' to evaluate it as a JSONPath or Intrinsic Function at runtime.", location: '/States/HelloWorld/Result' },
+      { severity: 'WARNING', code: 'NO_PATH', message: "The value of 'Error' looks like a JSONPath. Instead of 'Error', use 'ErrorPath' to evaluate it as a JSONPath at runtime.", location: '/States/FailState/Error' },
+      { severity: 'WARNING', code: 'NO_PATH', message: "The value of 'Cause' looks like a JSONPath. Instead of 'Cause', use 'CausePath' to evaluate it as a JSONPath at runtime.", location: '/States/FailState/Cause' },
+    ]);
+  });
+
   it('warns that a path in a Pass Result is never evaluated', () => {
     const r = validateDefinition(machine({ A: pass({ Result: { 'x.$': '$.y' } }) }));
-    expect(r).toEqual([expect.objectContaining({ severity: 'WARNING', code: 'PASS_RESULT_IS_STATIC', location: '/States/A/Result/x.$' })]);
+    expect(r).toEqual([expect.objectContaining({ severity: 'WARNING', code: 'PASS_RESULT_IS_STATIC', location: '/States/A/Result' })]);
   });
 });
 

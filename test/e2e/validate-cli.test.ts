@@ -62,7 +62,7 @@ describe('stepwise validate (in process)', () => {
     const def = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { p: '$.x' }, End: true } } });
     const r = await run([tempFile('warn.json', def)]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^WARNING NO_DOLLAR at \/States\/A\/Parameters\/p: .*\nOK\n$/);
+    expect(r.stdout).toMatch(/^WARNING NO_DOLLAR at \/States\/A\/Parameters: .*\nOK\n$/);
   });
 
   it('prints the AWS-shaped result with --json', async () => {
