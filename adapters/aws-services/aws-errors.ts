@@ -40,9 +40,8 @@ export function serviceFailure(serviceId: string, e: unknown, modeled = true): T
     return new TaskFailure(`${serviceId}.SdkClientException`, `Unable to execute HTTP request: ${err.message ?? String(e)}`);
   }
   const code = err.Code ?? err.name ?? 'Unknown';
-  const failure = javaSdkFailure(serviceId, SERVICE_LABELS[serviceId] ?? serviceId, status, code, err.message ?? code, err.$metadata?.requestId ?? '');
   const generic = modeled ? undefined : UNMODELED_ERRORS[serviceId];
-  return generic ? new TaskFailure(`${serviceId}.${generic}`, failure.causeText) : failure;
+  return javaSdkFailure(serviceId, SERVICE_LABELS[serviceId] ?? serviceId, status, code, err.message ?? code, err.$metadata?.requestId ?? '', generic);
 }
 
 /** A parameter the integration needs is missing or of the wrong type. */

@@ -1360,9 +1360,9 @@ class Validator {
       if (dynamic) {
         this.checkDynamicField(key, item, pointer);
       } else {
-        if (typeof item === 'string' && (looksLikePath(item) || /^States\.[A-Za-z]+\(.*\)$/.test(item))) {
+        const what = typeof item !== 'string' ? undefined : looksLikePath(item) ? 'a JSONPath' : /^States\.[A-Za-z]+\(.*\)$/.test(item) ? 'an Intrinsic Function' : undefined;
+        if (what) {
           // AWS's words and location, the object holding the field (API:ValidateStateMachineDefinition's example).
-          const what = looksLikePath(item) ? 'a JSONPath' : 'an Intrinsic Function';
           this.warn('NO_DOLLAR', `The value of '${key}' looks like ${what}. Instead of '${key}', use '${key}.$' to evaluate it as ${what} at runtime.`, pointer);
         }
         this.walkPayloadTemplate(item, itemPointer);

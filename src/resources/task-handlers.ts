@@ -42,10 +42,10 @@ export type TaskHandler = (request: TaskRequest) => JsonValue | Promise<JsonValu
  * A service's refusal as Step Functions' optimized integrations report it (they call the service
  * through the AWS SDK for Java v1): the error `<Service>.<Code>Exception` (the suffix once), the
  * cause the service's message with the SDK's suffix, `(Service: <label>; Status Code: <status>;
- * Error Code: <code>; Request ID: <id>; Proxy: null)`.
+ * Error Code: <code>; Request ID: <id>; Proxy: null)`. `name` replaces `<Code>Exception` for an
+ * error the SDK names otherwise (its generic exception for an error its model does not declare).
  */
-export function javaSdkFailure(serviceId: string, label: string, status: number, code: string, message: string, requestId: string): TaskFailure {
-  const name = code.endsWith('Exception') ? code : `${code}Exception`;
+export function javaSdkFailure(serviceId: string, label: string, status: number, code: string, message: string, requestId: string, name = code.endsWith('Exception') ? code : `${code}Exception`): TaskFailure {
   return new TaskFailure(`${serviceId}.${name}`, `${message} (Service: ${label}; Status Code: ${status}; Error Code: ${code}; Request ID: ${requestId}; Proxy: null)`);
 }
 
