@@ -279,8 +279,8 @@ export class ExecutionJournal {
   /** The id of the event from which a fork draws from its own seed; 0 (no event) when not a fork. */
   private readonly reseedAt: number;
   private settled = false;
-  private resolveDone!: (r: ExecutionResult) => void;
-  private rejectDone!: (e: unknown) => void;
+  /** Settles `done` either way (a failure as a rejected promise): one resolving function kept per execution, not two. */
+  private resolveDone!: (r: ExecutionResult | Promise<never>) => void;
   readonly done: Promise<ExecutionResult>;
 
   /**
@@ -298,9 +298,8 @@ export class ExecutionJournal {
     this.syncStore = typeof store.appendSync === 'function' ? (store as { appendSync: SyncAppend }) : undefined;
     this.history = typeof (store as Partial<LiveEventsStore>).liveEvents === 'function' ? null : [];
     this.identity = identity;
-    this.done = new Promise((resolve, reject) => {
+    this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
-      this.rejectDone = reject;
     });
   }
 
@@ -1579,7 +1578,7 @@ export class ExecutionJournal {
     // Handled here, as the runtime's own callback once did: a caller that never awaits `done`
     // (it started the execution and watches the store) gets no unhandled rejection.
     this.done.catch(noop);
-    this.rejectDone(err);
+    this.resolveDone(Promise.reject(err));
   }
 
   private finish(result: ExecutionResult): void {
