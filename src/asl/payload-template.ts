@@ -5,7 +5,6 @@ import { compileIntrinsic, isIntrinsicCall } from './intrinsics/evaluate-intrins
 import { AslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { javaHashMapOrder } from '../resources/java-hash-order.js';
-import { objectShape } from './plain-objects.js';
 
 /*
  * Payload templates (ASL spec "Payload Template"): Parameters, ResultSelector, ItemSelector.
@@ -109,9 +108,8 @@ function compileNode(node: JsonValue, templateField: string): Builder | null {
   if (!dynamic) return null;
   const n = keys.length;
   const protoKey = keys.includes('__proto__');
-  const Shape = objectShape();
   return (ctx) => {
-    const out = new Shape();
+    const out: JsonObject = {};
     for (let i = 0; i < n; i++) {
       const b = builders[i];
       const v = b === null || b === undefined ? constants[i]! : b(ctx);

@@ -2,7 +2,6 @@ import type { JsonObject, JsonValue } from './json-value.js';
 import { parseReferencePath, setOwn } from './json-path.js';
 import { AslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
-import { objectShape } from './plain-objects.js';
 
 /*
  * ResultPath (and Catcher ResultPath) places a result inside the state's raw input
@@ -44,33 +43,12 @@ export function applyResultPath(input: JsonValue, resultPath: string | null | un
   }
   const keys = info.keys;
   if (keys.length === 0) return result;
-  return writeAt(input, keys, 0, result, resultPath, input, shapesOf(resultPath, keys.length));
+  return writeAt(input, keys, 0, result, resultPath, input);
 }
-
-type Shape = new () => JsonObject;
-
-/*
- * The objects a ResultPath copies along its path are made by constructors of their own, one per
- * path and depth (see objectShape): each state's output is such a copy and a history keeps it.
- */
-const SHAPES_LIMIT = 4096;
-const shapesByPath = new Map<string, Shape[]>();
-
-function shapesOf(resultPath: string, depth: number): Shape[] {
-  let shapes = shapesByPath.get(resultPath);
-  if (shapes === undefined) {
-    shapes = Array.from({ length: depth }, objectShape);
-    if (shapesByPath.size >= SHAPES_LIMIT) shapesByPath.clear();
-    shapesByPath.set(resultPath, shapes);
-  }
-  return shapes;
-}
-
-const NO_MEMBERS: JsonObject = Object.freeze({}) as JsonObject;
 
 /** Key-by-key copy: V8 makes `{ ...obj }` followed by adding a key far slower (~µs) than this. */
-function copyObject(obj: JsonObject, Shape: Shape): JsonObject {
-  const out = new Shape();
+function copyObject(obj: JsonObject): JsonObject {
+  const out: JsonObject = {};
   const keys = Object.keys(obj);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
@@ -80,7 +58,7 @@ function copyObject(obj: JsonObject, Shape: Shape): JsonObject {
   return out;
 }
 
-function writeAt(node: JsonValue, keys: readonly (string | number)[], i: number, result: JsonValue, resultPath: string, input: JsonValue, shapes: Shape[]): JsonValue {
+function writeAt(node: JsonValue, keys: readonly (string | number)[], i: number, result: JsonValue, resultPath: string, input: JsonValue): JsonValue {
   const key = keys[i]!;
   const last = i === keys.length - 1;
   if (typeof key === 'string') {
@@ -90,10 +68,10 @@ function writeAt(node: JsonValue, keys: readonly (string | number)[], i: number,
       child = result;
     } else {
       // A missing intermediate field is created as an object; an existing one must be a container.
-      const existing = Object.prototype.hasOwnProperty.call(node, key) ? node[key]! : NO_MEMBERS;
-      child = writeAt(existing, keys, i + 1, result, resultPath, input, shapes);
+      const existing = Object.prototype.hasOwnProperty.call(node, key) ? node[key]! : {};
+      child = writeAt(existing, keys, i + 1, result, resultPath, input);
     }
-    const copy = copyObject(node, shapes[i]!);
+    const copy = copyObject(node);
     setOwn(copy, key, child);
     return copy;
   }
@@ -101,6 +79,6 @@ function writeAt(node: JsonValue, keys: readonly (string | number)[], i: number,
   const idx = key < 0 ? node.length + key : key;
   if (idx < 0 || idx >= node.length) throw unableToApply(resultPath, input);
   const copy = node.slice();
-  copy[idx] = last ? result : writeAt(node[idx]!, keys, i + 1, result, resultPath, input, shapes);
+  copy[idx] = last ? result : writeAt(node[idx]!, keys, i + 1, result, resultPath, input);
   return copy;
 }
