@@ -264,6 +264,22 @@ export function scanLog(
     return { end: groupStart, torn: { offset: groupStart, droppedBytes: size - groupStart, reason: `byte ${offset} (record ${recordOrdinal}): ${reason}` } };
   };
 
+  if (from === 0 && size > 0) {
+    // Every log starts with a record header, written before anything else of it: bytes there
+    // that are neither zeros nor its magic, with no commit record anywhere after them, were
+    // never a Stepwise log's (damage to one is refused below), and cutting them as a torn tail
+    // would destroy a file that is not the store's.
+    const head = window.get(0, Math.min(2, size))!;
+    if (!isZero(head) && (head[0] !== MAGIC_0 || (head.length > 1 && head[1] !== MAGIC_1)) && !findCommit(window, 0)) {
+      throw new StepwiseError(
+        StoreErrorCodes.corrupted,
+        `The file ${file} is not a Stepwise event log: it does not start with a record header (its first bytes are ${JSON.stringify(head.toString('latin1'))}). ` +
+          'The store refuses to open it rather than cut it. Point --store at another directory, or move the file away if it is not needed.',
+        { file, offset: 0, record: 1, reason: 'not a Stepwise event log' },
+      );
+    }
+  }
+
   while (pos < size) {
     ordinal++;
     const parsed = parseAt(window, pos);

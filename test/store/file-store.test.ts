@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -518,6 +518,17 @@ describe('FileEventStore', () => {
       await expect(openFileEventStore(copy)).rejects.toThrow(
         `The event log ${file} is corrupted at byte 0 (record 1): zeros stand where a record should start, and committed records follow them.`,
       );
+    });
+
+    it('refuses a file that is not a Stepwise event log rather than cut it as a torn tail', async () => {
+      for (const text of ['hello world, this is my own file\n', 'x']) {
+        const foreign = mkdtempSync(join(tmpdir(), 'stepwise-foreign-'));
+        const file = join(foreign, 'events.log');
+        writeFileSync(file, text);
+        await expect(openFileEventStore(foreign)).rejects.toThrow(`The file ${file} is not a Stepwise event log: it does not start with a record header`);
+        expect(readFileSync(file, 'utf8')).toBe(text);
+        rmSync(foreign, { recursive: true, force: true });
+      }
     });
 
     it('refuses a record of a format it does not know rather than cut it', async () => {
