@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createRuntime } from '../runtime/create-runtime.js';
+import { StepwiseError } from '../errors/stepwise-error.js';
 import { openStore, ownershipOption } from './open-store.js';
 import { printResult } from './print-result.js';
 import { RUNTIME_FLAGS, runtimeOptionsFromFlags } from './runtime-flags.js';
@@ -20,6 +21,9 @@ export async function resumeCommand(args: string[]): Promise<number> {
     },
   });
   const ownership = ownershipOption(values['lease-ms']);
+  if (values.follow && !ownership) {
+    throw new StepwiseError('InvalidArgument', '--follow takes over executions whose lease runs out, so it needs --lease-ms N (how long a lease lasts, in milliseconds).');
+  }
   const store = await openStore(values.store);
   const runtime = createRuntime({ store, ...runtimeOptionsFromFlags(values), ownership });
   try {
@@ -27,10 +31,14 @@ export async function resumeCommand(args: string[]): Promise<number> {
     if (!values.json) process.stdout.write(`resuming ${resumed.length} execution(s) left RUNNING\n`);
     if (values.follow && ownership) {
       if (!values.json) process.stdout.write(`runtime ${runtime.runtimeId} is taking over executions whose lease runs out; stop it with Ctrl-C\n`);
+      // The runtime's own timers do not keep a process alive (it may be embedded in one that
+      // should be free to end): this worker has nothing else to wait on, so it holds one.
+      const keepAlive = setInterval(() => undefined, 1 << 30);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      clearInterval(keepAlive);
       return 0;
     }
     let failures = 0;
