@@ -61,7 +61,8 @@ export async function loadDefinitionFile(path: string, options: ParseOptions = {
   return parseDefinitionText(text, path, options);
 }
 
-function describeFsError(error: unknown): string {
+/** Why a file could not be read, in words (no such file, a directory, permission denied) rather than an errno code. */
+export function describeFsError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a directory';
@@ -88,6 +89,21 @@ class JsonSyntaxError extends Error {
   ) {
     super(reason);
   }
+}
+
+/**
+ * Why `text` is not JSON, with its line and column (`reason (line L, column C)`), or undefined when
+ * it is. Node 20's JSON.parse often gives no position (`Unexpected token 'o', "not json" is not valid
+ * JSON`), and quotes the text, newlines and all.
+ */
+export function jsonSyntaxProblem(text: string, source: string): string | undefined {
+  try {
+    parseJsonText(text, source);
+  } catch (e) {
+    const details = (e as StepwiseError).details as DefinitionErrorDetails | undefined;
+    if (details?.reason !== undefined) return `${details.reason} (line ${details.line}, column ${details.column})`;
+  }
+  return undefined;
 }
 
 /** Parses strict JSON (RFC 8259); throws StepwiseError('InvalidDefinition') with file:line:column. */

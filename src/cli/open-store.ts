@@ -22,7 +22,7 @@ export async function openStore(option: string | undefined, use: 'create' | 'exi
   // Commands that read what earlier ones stored do not make a store: a mistyped --store
   // would otherwise be created, directories and all, and read as empty.
   if (use === 'existing' && !existsSync(dir)) {
-    if (option !== undefined) throw new StepwiseError('StoreUnavailable', `There is no store at ${dir}: the directory does not exist (run, serve and ui create one).`);
+    if (option !== undefined) throw new StepwiseError('StoreUnavailable', `There is no store at ${dir}: the directory does not exist (run, serve, resume and ui create one).`);
     return createMemoryEventStore(); // nothing has run here yet: an empty store, and no .stepwise/ left behind
   }
   try {

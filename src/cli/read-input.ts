@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { JsonValue } from '../asl/json-value.js';
-import { parseJsonText, type DefinitionErrorDetails } from '../asl/parse-definition.js';
+import { describeFsError, jsonSyntaxProblem } from '../asl/parse-definition.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 
 /** Parses execution input from `--input` text or `--input-file`, saying where it is broken. */
@@ -12,7 +12,7 @@ export function readInput(inline: string | undefined, file: string | undefined):
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      throw new StepwiseError('InvalidInput', `Cannot read the input file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+      throw new StepwiseError('InvalidInput', `Cannot read the input file ${file} (${describeFsError(e)}).`);
     }
     where = file;
   } else if (inline !== undefined) {
@@ -24,20 +24,6 @@ export function readInput(inline: string | undefined, file: string | undefined):
   try {
     return JSON.parse(text) as JsonValue;
   } catch (e) {
-    throw new StepwiseError('InvalidInput', `The execution input in ${where} is not JSON: ${whyNotJson(text, where) ?? (e as Error).message}.`);
+    throw new StepwiseError('InvalidInput', `The execution input in ${where} is not JSON: ${jsonSyntaxProblem(text, where) ?? (e as Error).message}.`);
   }
-}
-
-/**
- * The definition reader's reason and line:column. Node 20's JSON.parse often gives no position
- * (`Unexpected token 'o', "not json" is not valid JSON`), and quotes the text, newlines and all.
- */
-function whyNotJson(text: string, where: string): string | undefined {
-  try {
-    parseJsonText(text, where);
-  } catch (e) {
-    const details = (e as StepwiseError).details as DefinitionErrorDetails | undefined;
-    if (details?.reason !== undefined) return `${details.reason} (line ${details.line}, column ${details.column})`;
-  }
-  return undefined;
 }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { JsonValue } from '../asl/json-value.js';
 import { loadDefinitionFile } from '../asl/parse-definition.js';
 import type { StateMachineDefinition } from '../asl/definition.js';
-import { StepwiseError } from '../errors/stepwise-error.js';
+import { StepwiseError, isStepwiseError } from '../errors/stepwise-error.js';
 import type { HistoryEvent } from '../execution/history-event.js';
 import { toAwsHistoryEvent } from '../observe/aws-history.js';
 import { createRuntime, type Runtime } from '../runtime/create-runtime.js';
@@ -48,7 +48,8 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   nameFlag('--name', values.name, 'execution');
   stateMachineNameFlag(values['state-machine-name']);
-  const definition = (await loadDefinitionFile(positionals[0]!)) as StateMachineDefinition;
+  const file = positionals[0]!;
+  const definition = definitionObject(await loadDefinitionFile(file), file);
   const input = readInput(values.input, values['input-file']);
   const options = runtimeOptionsFromFlags(values);
   const ownership = ownershipOption(values['lease-ms']);
@@ -56,7 +57,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const store = await openStore(values.store);
   const runtime = createRuntime({ ...options, store, ownership, services });
   try {
-    return await runOne(runtime, values, definition, input, options.mockConfig !== undefined);
+    return await runOne(runtime, values, definition, input, options.mockConfig !== undefined, file);
   } finally {
     await runtime.close();
   }
@@ -68,14 +69,22 @@ async function runOne(
   definition: StateMachineDefinition,
   input: JsonValue,
   mocked: boolean,
+  file: string,
 ): Promise<number> {
-  const execution = runtime.startExecution({
-    definition,
-    input,
-    stateMachineName: values['state-machine-name'],
-    name: values.name,
-    testCase: mocked ? (values['test-case'] ?? 'Default') : undefined,
-  });
+  let execution;
+  try {
+    execution = runtime.startExecution({
+      definition,
+      input,
+      stateMachineName: values['state-machine-name'],
+      name: values.name,
+      testCase: mocked ? (values['test-case'] ?? 'Default') : undefined,
+    });
+  } catch (e) {
+    // The runtime knows the definition, not the file it came from: say which file is invalid.
+    if (isStepwiseError(e) && e.code === 'InvalidDefinition') throw new StepwiseError(e.code, `${file}: ${e.message}`, e.details);
+    throw e;
+  }
   const live = !values.json;
   if (live) execution.events$.subscribe((e) => printLive(e));
   const result = await execution.done;
@@ -130,4 +139,11 @@ function printSummary(status: string, output: JsonValue | undefined, error?: str
     if (error !== undefined) process.stdout.write(`error: ${error}\n`);
     if (cause !== undefined) process.stdout.write(`cause: ${cause}\n`);
   }
+}
+
+/** A definition file holds an object; YAML reads plain text as a string, which is no definition. */
+function definitionObject(value: unknown, file: string): StateMachineDefinition {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as StateMachineDefinition;
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  throw new StepwiseError('InvalidDefinition', `${file}: the definition must be a JSON or YAML object with "StartAt" and "States", not ${kind}.`);
 }

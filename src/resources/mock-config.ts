@@ -3,6 +3,7 @@ import type { JsonValue } from '../asl/json-value.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { eventDetailsOf, type HistoryEvent } from '../execution/history-event.js';
 import { escapePointer, walkStates } from '../asl/variable-references.js';
+import { describeFsError, jsonSyntaxProblem } from '../asl/parse-definition.js';
 
 /**
  * AWS Step Functions Local's mock configuration file (DG:sfn-local-mock-cfg-file):
@@ -169,13 +170,13 @@ export function loadMockConfigFile(path: string): MockConfig {
   try {
     text = fs.readFileSync(path, 'utf8');
   } catch (e) {
-    throw new StepwiseError('InvalidMockConfig', `cannot read mock config ${path}: ${(e as Error).message}`);
+    throw new StepwiseError('InvalidMockConfig', `cannot read mock config ${path} (${describeFsError(e)})`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new StepwiseError('InvalidMockConfig', `mock config ${path} is not valid JSON: ${(e as Error).message}`);
+    throw new StepwiseError('InvalidMockConfig', `mock config ${path} is not valid JSON: ${jsonSyntaxProblem(text, path) ?? (e as Error).message}`);
   }
   return parseMockConfig(json, path);
 }

@@ -57,7 +57,7 @@ describe('the CLI refuses bad input to its store commands with a clear message',
   it('does not create a store to read from: a --store that does not exist is refused, and no .stepwise/ is left behind', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-robust-'));
     for (const command of [['list'], ['history', 'x'], ['inspect', 'x'], ['map-runs', 'x'], ['fork', 'x', '--from', '1'], ['redrive', 'x']]) {
-      expectUsageError(runCli([...command, '--store', 'typo/a/b'], { cwd }), 'stepwise: There is no store at typo/a/b: the directory does not exist (run, serve and ui create one).');
+      expectUsageError(runCli([...command, '--store', 'typo/a/b'], { cwd }), 'stepwise: There is no store at typo/a/b: the directory does not exist (run, serve, resume and ui create one).');
     }
     expect(fs.existsSync(path.join(cwd, 'typo'))).toBe(false);
     // Without --store, nothing has run here yet: read as empty.
@@ -100,4 +100,24 @@ describe('the CLI refuses bad input to its store commands with a clear message',
     expect(long.code).toBe(0);
     expect(JSON.parse(long.stdout).executionArn).toMatch(/:execution:machine\.x{100}:/);
   }, 60_000);
+});
+
+describe('stepwise run names the file it cannot use, and why, in words', () => {
+  it('a definition that is no object, or an invalid one', () => {
+    const text = tempFile('text.txt', 'hello world\n');
+    expectUsageError(runCli(['run', text]), `stepwise: ${text}: the definition must be a JSON or YAML object with "StartAt" and "States", not a string.`);
+    const typo = tempFile('typo.asl.json', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Nxet: 'B' } } }));
+    expectUsageError(runCli(['run', typo]), new RegExp(`^stepwise: ${typo.replace(/[.]/g, '\\.')}: The definition is invalid:\\n  SCHEMA_VALIDATION_FAILED at /States/A: Field 'Nxet' is not supported`));
+  });
+
+  it('an input file or mock config that is missing, a directory, or not JSON', () => {
+    const def = tempFile('def.json', pass);
+    const broken = tempFile('broken.json', '{\n x');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-dir-'));
+    expectUsageError(runCli(['run', def, '--input-file', '/no/such/input.json']), 'stepwise: Cannot read the input file /no/such/input.json (no such file).');
+    expectUsageError(runCli(['run', def, '--input-file', dir]), `stepwise: Cannot read the input file ${dir} (it is a directory).`);
+    expectUsageError(runCli(['run', def, '--input-file', broken]), `stepwise: The execution input in ${broken} is not JSON: expected a property name in double quotes but found 'x' (line 2, column 2).`);
+    expectUsageError(runCli(['run', def, '--mock-config', '/no/such/mocks.json']), 'cannot read mock config /no/such/mocks.json (no such file)');
+    expectUsageError(runCli(['run', def, '--mock-config', broken]), `mock config ${broken} is not valid JSON: expected a property name in double quotes but found 'x' (line 2, column 2)`);
+  });
 });
