@@ -15,7 +15,13 @@ export function executionRef(positionals: readonly string[]): string {
 /** An execution named by its ARN, or by its name when that is unique in the store (`ref` from executionRef). */
 export async function resolveExecution(store: EventStore, ref: string): Promise<string> {
   if (ref.startsWith('arn:')) {
-    if (!(await store.getMetadata(ref))) throw new StepwiseError('ExecutionDoesNotExist', `Execution does not exist: '${ref}'`);
+    if (!(await store.getMetadata(ref))) {
+      const kind = /^arn:[^:]+:states:[^:]*:[^:]*:([^:]+):/.exec(ref)?.[1];
+      if (kind !== undefined && kind !== 'execution' && kind !== 'express') {
+        throw new StepwiseError('InvalidArgument', `'${ref}' is a ${kind} ARN, not an execution's: name an execution (its ARN or its name; \`stepwise list\` shows them).`);
+      }
+      throw new StepwiseError('ExecutionDoesNotExist', `Execution does not exist in this store: '${ref}'`);
+    }
     return ref;
   }
   const matches: string[] = [];

@@ -577,7 +577,7 @@ export class Runtime {
 
   /** `mockStateMachine`: whose test case answers its Tasks, when not its own (a Distributed Map's child: its parent's). */
   private journal(identity: ExecutionIdentity, compiled: CompiledScope, input: JsonValue, testCase: string | undefined, mockStateMachine?: string, forkedAt?: number): ExecutionJournal {
-    const mocks = testCase !== undefined ? this.options.mockConfig?.testCase(mockStateMachine ?? identity.stateMachineName, testCase) ?? throwNoMocks() : undefined;
+    const mocks = testCase !== undefined ? this.options.mockConfig?.testCase(mockStateMachine ?? identity.stateMachineName, testCase) ?? throwNoMocks(testCase) : undefined;
     this.journalEnvironment ??= {
       store: this.store, clock: this.clock, handlers: this.handlers, limits: this.limits, activities: this.activities, services: this.services,
       onSettled: this.settled, children: this.mapChildren, tokenOwners: this.tokenOwners,
@@ -1179,8 +1179,9 @@ interface StoredExtra {
 
 const noop = () => {};
 
-function throwNoMocks(): never {
-  throw new StepwiseError('InvalidMockConfig', 'A test case was given but no mock config was loaded (--mock-config FILE).');
+/** An execution with a test case (given now, or stored with it: a fork, redrive or resume) and no mock config to answer from. */
+function throwNoMocks(testCase: string): never {
+  throw new StepwiseError('InvalidMockConfig', `The execution runs with the mock test case '${testCase}', but no mock config was loaded: pass the file that holds it with --mock-config FILE (in code, createRuntime({ mockConfig })).`);
 }
 
 export function createRuntime(options: RuntimeOptions = {}): Runtime {

@@ -121,3 +121,20 @@ describe('stepwise run names the file it cannot use, and why, in words', () => {
     expectUsageError(runCli(['run', def, '--mock-config', broken]), `mock config ${broken} is not valid JSON: expected a property name in double quotes but found 'x' (line 2, column 2)`);
   });
 });
+
+describe('the CLI says what an execution needs and what an ARN names', () => {
+  it('a fork of an execution that ran with a test case, without the mock config, names the test case', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-robust-'));
+    const example = (file: string) => path.join(__dirname, '../../examples', file);
+    const ran = runCli(['run', example('order-pipeline.asl.json'), '--input-file', example('order-pipeline.input.json'), '--state-machine-name', 'OrderPipeline',
+      '--mock-config', example('order-pipeline.mocks.json'), '--test-case', 'HappyPath', '--fast-time', '--name', 'mocked', '--json'], { cwd });
+    expect(ran.code).toBe(0);
+    expectUsageError(runCli(['fork', 'mocked', '--from', '2'], { cwd }), "The execution runs with the mock test case 'HappyPath', but no mock config was loaded: pass the file that holds it with --mock-config FILE");
+  }, 30_000);
+
+  it('a state machine ARN where an execution is expected', () => {
+    const { cwd } = storeWithOne();
+    expectUsageError(runCli(['history', 'arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine'], { cwd }), "is a stateMachine ARN, not an execution's");
+    expectUsageError(runCli(['history', 'arn:aws:states:us-east-1:123456789012:execution:StateMachine:nope'], { cwd }), "Execution does not exist in this store: 'arn:aws:states:us-east-1:123456789012:execution:StateMachine:nope'");
+  });
+});
