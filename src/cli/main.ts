@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { isStepwiseError } from '../errors/stepwise-error.js';
 import { runCommand, RUN_USAGE } from './run-command.js';
 import { validateCommand } from './validate-command.js';
@@ -44,9 +45,30 @@ Commands that run executions (run, serve, resume, fork, redrive, ui) take --lift
 
 ${RUN_USAGE}`;
 
+const COMMANDS = ['run', 'validate', 'list', 'history', 'map-runs', 'inspect', 'replay', 'resume', 'fork', 'redrive', 'ui', 'serve'];
+
+/** The version in the package's package.json (the bundled CLI sits at dist/src/cli/main.js). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * node:util parseArgs's refusal, its first sentence only: for an unknown option it goes on about
+ * positional arguments that start with '-', which is not what a mistyped flag needs.
+ */
+function parseArgsMessage(e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const first = e.message.split('. ')[0]!.replace(/\.$/, '');
+  return code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `${first} (stepwise --help lists each command's options).` : `${first}.`;
+}
+
 /** Exit codes: 0 SUCCEEDED/valid, 1 any other final status, 2 bad usage or bad input. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   if (!command || command === '--help' || command === '-h' || rest.includes('--help')) {
     process.stdout.write(USAGE + '\n');
     return command ? 0 : 2;
@@ -79,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
       // Loaded on demand: the HTTP adapter is not needed by the other commands.
       return (await import('./serve-command.js')).serveCommand(rest);
     default:
-      process.stderr.write(`stepwise: unknown command '${command}'.\n${USAGE}\n`);
+      process.stderr.write(`stepwise: unknown command '${command}' (the commands: ${COMMANDS.join(', ')}; stepwise --help says what each does).\n`);
       return 2;
   }
 }
@@ -99,7 +121,7 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     if (isStepwiseError(e)) process.stderr.write(`stepwise: ${e.message}\n`);
-    else if (e instanceof Error && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`stepwise: ${e.message}\n`);
+    else if (e instanceof Error && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`stepwise: ${parseArgsMessage(e)}\n`);
     else process.stderr.write(`stepwise: unexpected internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 2;
   },

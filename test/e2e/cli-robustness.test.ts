@@ -138,3 +138,15 @@ describe('the CLI says what an execution needs and what an ARN names', () => {
     expectUsageError(runCli(['history', 'arn:aws:states:us-east-1:123456789012:execution:StateMachine:nope'], { cwd }), "Execution does not exist in this store: 'arn:aws:states:us-east-1:123456789012:execution:StateMachine:nope'");
   });
 });
+
+describe('the CLI on mistyped commands and flags', () => {
+  it('prints its version, and refuses an unknown command or option in one line', () => {
+    const version = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+    const v = runCli(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toBe(`${version}\n`);
+    const unknown = runCli(['frobnicate']);
+    expectUsageError(unknown, /^stepwise: unknown command 'frobnicate' \(the commands: run, validate, .*\)\.\n$/);
+    expectUsageError(runCli(['run', 'x.json', '--inptu', '{}']), /^stepwise: Unknown option '--inptu' \(stepwise --help lists each command's options\)\.\n$/);
+  });
+});
