@@ -11,6 +11,7 @@ export type StepwiseErrorCode =
   | 'ExecutionAlreadyExists'
   | 'TaskDoesNotExist'
   | 'ExecutionLeaseLost'
+  | 'RuntimeClosed'
   | 'ActivityDoesNotExist'
   | 'StoreConflict'
   | 'StoreCorrupted'

@@ -1115,6 +1115,14 @@ export class Runtime {
         journal.abandon(new StepwiseError('ExecutionLeaseLost', `Runtime '${this.ownership.runtimeId}' closed while driving '${journal.identity.executionArn}'.`));
       }
       await released;
+    } else {
+      // What is still running stays RUNNING in the store, as after a crash (start() or `stepwise
+      // resume` continues it): its timers and tasks are let go, so that a closed runtime keeps
+      // nothing armed, and a process that closed it can end (a 10-minute Wait kept `serve` alive).
+      await Promise.allSettled([...this.pendingWrites]);
+      for (const journal of [...this.executions.values()]) {
+        journal.abandon(new StepwiseError('RuntimeClosed', `The runtime closed while '${journal.identity.executionArn}' was running: it stays RUNNING in the store, and runtime.start() (stepwise resume) continues it.`));
+      }
     }
     await Promise.allSettled([...this.pendingWrites]);
     await this.store.close();

@@ -68,6 +68,27 @@ describe('stepwise serve', () => {
     expect(await exited).toBe(0);
   }, 60_000);
 
+  it('stops on SIGTERM while an execution waits, leaving it RUNNING for the next server or resume', async () => {
+    const store = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-serve-stop-'));
+    const { child, client, exited } = await serve(['--store', store]);
+    let executionArn: string;
+    try {
+      const wait = JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 600, Next: 'D' }, D: { Type: 'Pass', End: true } } });
+      const { stateMachineArn } = await client.send(new CreateStateMachineCommand({ name: 'Waiter', definition: wait, roleArn: 'arn:aws:iam::123456789012:role/R' }));
+      ({ executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, name: 'long' })) as { executionArn: string });
+    } finally {
+      client.destroy();
+      child.kill('SIGTERM');
+    }
+    const stoppedIn = Date.now();
+    expect(await exited).toBe(0);
+    expect(Date.now() - stoppedIn).toBeLessThan(10_000);
+    const listed = runCli(['list', '--store', store, '--json']);
+    expect((JSON.parse(listed.stdout) as { executions: { executionArn: string; status: string }[] }).executions).toEqual([
+      expect.objectContaining({ executionArn, status: 'RUNNING' }),
+    ]);
+  }, 60_000);
+
   // API:DeleteStateMachine: the deletion outlives a SIGKILL (the state machine stays DELETING in
   // the store directory), and the execution resumed by the next server fails at its next state
   // transition, after which the state machine is gone.

@@ -194,6 +194,33 @@ describe('runtime: execution lifecycle', () => {
     expect(execution.events.at(-1)).toEqual(expect.objectContaining({ id: 3, previousEventId: 0, type: 'ExecutionAborted', executionAbortedEventDetails: {} }));
   });
 
+  it('lets go of a running execution when it closes: done rejects with RuntimeClosed, nothing stays armed, and a new runtime on the store finishes it', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openFileEventStore } = await import('../../src/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'stepwise-close-'));
+    try {
+      const first = createRuntime({ clock: 'real', store: await openFileEventStore(dir) });
+      const def: StateMachineDefinition = { StartAt: 'Sleep', States: { Sleep: { Type: 'Wait', Seconds: 1, Next: 'Done' }, Done: { Type: 'Pass', Result: 'woke', End: true } } };
+      const execution = first.startExecution({ definition: def, name: 'sleeper' });
+      await new Promise((r) => setTimeout(r, 20));
+      const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+      await first.close();
+      await expect(execution.done).rejects.toMatchObject({ code: 'RuntimeClosed', message: expect.stringContaining('it stays RUNNING in the store') });
+      // The Wait's timer went with it.
+      expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThan(timersBefore);
+      const second = createRuntime({ clock: 'real', store: await openFileEventStore(dir) });
+      const [resumed] = await second.start();
+      expect(resumed!.identity.name).toBe('sleeper');
+      expect(await resumed!.done).toMatchObject({ status: 'SUCCEEDED', output: 'woke' });
+      expect(resumed!.events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops an execution and every child actor (ABORTED)', async () => {
     const runtime = createRuntime({ clock: 'real' });
     const started: number[] = [];
