@@ -102,6 +102,24 @@ export function parseStatesArn(arn: unknown, expected: readonly ResourceType[]):
   return { partition: m[1]!, region: m[2]!, account: m[3]!, resourceType, parts };
 }
 
+/**
+ * Refuses a state machine ARN qualified by a Distributed Map's label (`…:stateMachine:NAME/LABEL`,
+ * the state machine its child executions show): API:StartExecution, UpdateStateMachine,
+ * DeleteStateMachine and DescribeStateMachine: "If you provide a qualified state machine ARN that
+ * refers to a Distributed Map state, the request fails with ValidationException", whose reason is
+ * API_DOES_NOT_SUPPORT_LABELED_ARNS. (AWS's message for it is not recorded.)
+ */
+export function refuseLabelledArn(arn: string): void {
+  const name = parseStatesArn(arn, ['stateMachine']).parts[0]!;
+  const slash = name.indexOf('/');
+  if (slash < 0) return;
+  throw new StepwiseError(
+    'ValidationException',
+    `'${arn}' names the Distributed Map labelled '${name.slice(slash + 1)}' in state machine '${name.slice(0, slash)}': this action does not take a labelled state machine ARN.`,
+    { reason: 'API_DOES_NOT_SUPPORT_LABELED_ARNS' },
+  );
+}
+
 /** A state machine ARN, maybe qualified by `:version` or `:alias`. */
 export function parseStateMachineArn(arn: unknown): { base: string; name: string; qualifier?: { version: number } | { alias: string } } {
   const p = parseStatesArn(arn, ['stateMachine']);

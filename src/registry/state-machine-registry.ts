@@ -3,7 +3,7 @@ import { invalidDefinitionMessage } from '../asl/aws-diagnostics.js';
 import { validateDefinition } from '../asl/validate-definition.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { AWS_OWNED_KEY, checkEncryption } from './encryption.js';
-import { checkName, parseStateMachineArn, statesArn } from './names.js';
+import { checkName, parseStateMachineArn, refuseLabelledArn, statesArn } from './names.js';
 import { pageBy, type Page } from './paging.js';
 import type { RegistryPersistence } from './registry-persistence.js';
 import type {
@@ -118,6 +118,7 @@ export class StateMachineRegistry {
   /** A state machine, or a version of it when the ARN ends in `:N`. */
   async describe(arn: string): Promise<StateMachineView> {
     const parsed = parseStateMachineArn(arn);
+    refuseLabelledArn(arn);
     await this.current();
     const record = this.machines.get(parsed.base);
     if (!record) throw doesNotExist(arn);
@@ -130,6 +131,7 @@ export class StateMachineRegistry {
 
   async update(arn: string, input: UpdateStateMachineInput): Promise<{ updateDate: number; revisionId?: string; stateMachineVersionArn?: string }> {
     const parsed = parseStateMachineArn(arn);
+    refuseLabelledArn(arn);
     // AWS looks the ARN up as a state machine, and a version or alias is none.
     if (parsed.qualifier) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     // Recorded against AWS (2026-09): a new encryption configuration re-encrypts the definition, so
@@ -170,6 +172,7 @@ export class StateMachineRegistry {
    */
   async delete(arn: string): Promise<void> {
     const parsed = parseStateMachineArn(arn);
+    refuseLabelledArn(arn);
     if (parsed.qualifier) throw new StepwiseError('ValidationException', `Delete a version with DeleteStateMachineVersion and an alias with DeleteStateMachineAlias: '${arn}'.`);
     const running = (await this.hasRunningExecutions?.(parsed.base)) ?? false;
     return this.mutate(() => {

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { JsonValue } from '../../../src/asl/json-value.js';
 import { variableReferencesByState } from '../../../src/asl/variable-references.js';
 import { StepwiseError } from '../../../src/errors/stepwise-error.js';
-import { checkName, parseStateMachineArn, parseStatesArn } from '../../../src/registry/names.js';
+import { checkName, parseStateMachineArn, parseStatesArn, refuseLabelledArn } from '../../../src/registry/names.js';
 import { pageBy } from '../../../src/registry/paging.js';
 import type { ResolvedStateMachine } from '../../../src/registry/registry-types.js';
 import { deletingError, versionDoesNotExist } from '../../../src/registry/state-machine-registry.js';
@@ -38,6 +38,7 @@ async function startRequest(f: RequestFields, runtime: Runtime, httpTraceHeader?
   const testCase = hash >= 0 ? raw.slice(hash + 1) : undefined;
   if (testCase === '') throw validationError(`The test case after '#' is empty in '${raw}'.`);
   parseStateMachineArn(arn);
+  refuseLabelledArn(arn);
   const target = await runtime.stateMachines.resolve(arn);
   if (!target) {
     // A version of a state machine that exists, deleted or never published (recorded against AWS, 2026-09).
@@ -221,6 +222,10 @@ const listExecutions: Action = async (f, { runtime }) => {
   // API:ListExecutions: "If you provide a state machine ARN in redriveFilter, the API returns a
   // validation exception"; AWS's answer, recorded (2026-09).
   if (redriveFilter !== undefined && smArn !== undefined) throw validationError('RedriveFilter cannot be applied to ListExecutions call with StateMachine ARN');
+  // API:ListExecutions, statusFilter: "If you provide a stateMachineArn and a PENDING_REDRIVE
+  // statusFilter, the API returns a validation exception" (only a Map Run's children wait for a
+  // redrive). AWS's wording of it is not recorded: this one says what to do instead.
+  if (status === 'PENDING_REDRIVE' && smArn !== undefined) throw validationError('The PENDING_REDRIVE statusFilter can only be applied to ListExecutions call with MapRun ARN');
   let all: ExecutionMetadata[] = [];
   const parsed = smArn !== undefined ? parseStateMachineArn(smArn) : undefined;
   if (mapRunArn !== undefined) {

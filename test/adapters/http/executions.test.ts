@@ -257,6 +257,10 @@ describe('executions over the AWS JSON 1.0 API', () => {
     await expect(t.client.send(new ListExecutionsCommand({ stateMachineArn: failArn, redriveFilter: 'REDRIVEN' }))).rejects.toMatchObject({
       name: 'ValidationException', message: 'RedriveFilter cannot be applied to ListExecutions call with StateMachine ARN',
     });
+    // API:ListExecutions: the PENDING_REDRIVE status filter takes a Map Run ARN, not a state machine's.
+    await expect(t.client.send(new ListExecutionsCommand({ stateMachineArn: failArn, statusFilter: 'PENDING_REDRIVE' }))).rejects.toMatchObject({
+      name: 'ValidationException', message: 'The PENDING_REDRIVE statusFilter can only be applied to ListExecutions call with MapRun ARN',
+    });
 
     const done = await t.client.send(new StartExecutionCommand({ stateMachineArn: passArn, name: 'not-redrivable' }));
     await finished(done.executionArn!);

@@ -1,6 +1,7 @@
 import {
   CreateStateMachineCommand, DescribeExecutionCommand, DescribeMapRunCommand, DescribeStateMachineForExecutionCommand, GetExecutionHistoryCommand,
   ListExecutionsCommand, ListMapRunsCommand, RedriveExecutionCommand, StartExecutionCommand, UpdateMapRunCommand,
+  DeleteStateMachineCommand, DescribeStateMachineCommand, UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorName, ROLE, startTestServer, type TestServer } from './sfn-test-server.js';
@@ -88,6 +89,15 @@ describe('Map Runs over the AWS JSON 1.0 API', () => {
     const sm = await t.client.send(new DescribeStateMachineForExecutionCommand({ executionArn: child }));
     expect(sm).toMatchObject({ stateMachineArn: `${ACCOUNT}:stateMachine:Billing/Orders`, mapRunArn, label: 'Orders' });
     expect(JSON.parse(sm.definition!)).toMatchObject({ StartAt: 'Charge', States: { Charge: { Type: 'Task' } } });
+    // The labelled state machine ARN its children show is refused where AWS documents a ValidationException,
+    // and deletes nothing.
+    const labelled = `${ACCOUNT}:stateMachine:Billing/Orders`;
+    const refusal = { name: 'ValidationException', reason: 'API_DOES_NOT_SUPPORT_LABELED_ARNS', message: expect.stringContaining("names the Distributed Map labelled 'Orders' in state machine 'Billing'") };
+    await expect(t.client.send(new StartExecutionCommand({ stateMachineArn: labelled }))).rejects.toMatchObject(refusal);
+    await expect(t.client.send(new DescribeStateMachineCommand({ stateMachineArn: labelled }))).rejects.toMatchObject(refusal);
+    await expect(t.client.send(new UpdateStateMachineCommand({ stateMachineArn: labelled, roleArn: ROLE }))).rejects.toMatchObject(refusal);
+    await expect(t.client.send(new DeleteStateMachineCommand({ stateMachineArn: labelled }))).rejects.toMatchObject(refusal);
+    expect((await t.client.send(new DescribeStateMachineCommand({ stateMachineArn: `${ACCOUNT}:stateMachine:Billing` }))).status).toBe('ACTIVE');
     // The parent's own listing holds only the parent, and it shows no mapRunArn.
     const parents = await t.client.send(new ListExecutionsCommand({ stateMachineArn: `${ACCOUNT}:stateMachine:Billing` }));
     expect(parents.executions!.map((e) => [e.executionArn, e.mapRunArn])).toEqual([[parentArn, undefined]]);
