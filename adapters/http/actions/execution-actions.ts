@@ -114,6 +114,7 @@ const startExecution: Action = async (f, { runtime, traceHeader }) => {
 
 /** API:StartSyncExecution: Express state machines only; answers when the execution ends. */
 const startSyncExecution: Action = async (f, { runtime, traceHeader }) => {
+  includedData(f);
   const r = await startRequest(f, runtime, traceHeader);
   if (r.target.type !== 'EXPRESS') throw new StepwiseError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
   const journal = launch(runtime, r);
@@ -144,7 +145,12 @@ function executionArnField(f: RequestFields): string {
   return arn;
 }
 
-const describeExecution: Action = async (f, { runtime }) => describeExecutionResponse(await executionFacts(runtime, executionArnField(f)));
+const describeExecution: Action = async (f, { runtime }) => {
+  // Checked as the model's enum, as DescribeStateMachine checks it. What METADATA_ONLY leaves out of an
+  // execution's description is not recorded: ALL_DATA's answer is given either way.
+  includedData(f);
+  return describeExecutionResponse(await executionFacts(runtime, executionArnField(f)));
+};
 
 const stopExecution: Action = async (f, { runtime }) => {
   const arn = executionArnField(f);

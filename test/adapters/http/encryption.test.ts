@@ -1,9 +1,9 @@
 import {
   CreateActivityCommand, CreateStateMachineCommand, DescribeActivityCommand, DescribeStateMachineCommand, DescribeStateMachineForExecutionCommand,
-  StartExecutionCommand, UpdateStateMachineCommand,
+  DescribeExecutionCommand, StartExecutionCommand, StartSyncExecutionCommand, UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './sfn-test-server.js';
+import { errorName, startTestServer, type TestServer } from './sfn-test-server.js';
 
 /**
  * encryptionConfiguration of state machines and activities, as recorded against AWS (2026-09,
@@ -137,5 +137,19 @@ describe('encryptionConfiguration, as recorded against AWS (2026-09)', () => {
     // An AWS owned key's state machine too (the follow-up's reset machine, described METADATA_ONLY).
     const { stateMachineArn: owned } = await t.client.send(machine('metadata-only-owned', undefined, { type: 'EXPRESS' }));
     expect(await t.client.send(new DescribeStateMachineCommand({ stateMachineArn: owned, includedData: 'METADATA_ONLY' }))).toMatchObject({ definition: '{}', encryptionConfiguration: { type: 'AWS_OWNED_KEY' } });
+  });
+
+  it('refuses an includedData that is neither ALL_DATA nor METADATA_ONLY on every action that takes it', async () => {
+    const { stateMachineArn } = await t.client.send(machine('bogus-included', undefined, { type: 'EXPRESS' }));
+    const { executionArn } = await t.client.send(new StartExecutionCommand({ stateMachineArn }));
+    const bogus = 'BOGUS' as 'ALL_DATA';
+    for (const command of [
+      new DescribeStateMachineCommand({ stateMachineArn, includedData: bogus }),
+      new DescribeExecutionCommand({ executionArn, includedData: bogus }),
+      new DescribeStateMachineForExecutionCommand({ executionArn, includedData: bogus }),
+      new StartSyncExecutionCommand({ stateMachineArn, includedData: bogus }),
+    ]) {
+      expect(await errorName(t.client.send(command as never))).toBe('ValidationException');
+    }
   });
 });
