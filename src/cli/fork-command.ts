@@ -33,6 +33,9 @@ export async function forkCommand(args: string[]): Promise<number> {
     const input = values.input !== undefined || values['input-file'] !== undefined ? readInput(values.input, values['input-file']) : undefined;
     const fork = await runtime.fork(arn, { fromEventId: from, definition, name, input });
     const result = await fork.done;
+    if (input !== undefined && fork.inputOverridePending) {
+      process.stderr.write(`stepwise: the edited input was not used: no state was entered after event ${from} (it goes to the first state entered after that event; fork from an earlier one).\n`);
+    }
     printResult(result, values.json ?? false, `forked from ${arn} at event ${from}`);
     return result.status === 'SUCCEEDED' ? 0 : 1;
   } finally {

@@ -303,6 +303,14 @@ export class ExecutionJournal {
     });
   }
 
+  /**
+   * True when a fork's edited input (fork's `input`) is still waiting for a state to enter: after
+   * the execution has ended, no state was entered after the event it was forked from.
+   */
+  get inputOverridePending(): boolean {
+    return this.inputOverride !== undefined;
+  }
+
   /** Every event as it is appended. Completes when the execution ends. */
   get events$(): Observable<HistoryEvent> {
     if (!this.subject) {

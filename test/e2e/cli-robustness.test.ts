@@ -150,3 +150,18 @@ describe('the CLI on mistyped commands and flags', () => {
     expectUsageError(runCli(['run', 'x.json', '--inptu', '{}']), /^stepwise: Unknown option '--inptu' \(stepwise --help lists each command's options\)\.\n$/);
   });
 });
+
+describe('stepwise fork --input', () => {
+  it('says when the edited input went unused because no state was entered after the event', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-robust-'));
+    const def = tempFile('def.json', JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }));
+    expect(runCli(['run', def, '--name', 'dup', '--input', '{"x":1}'], { cwd }).code).toBe(0);
+    const late = runCli(['fork', 'dup', '--from', '2', '--input', '{"y":2}', '--json'], { cwd });
+    expect(late.code).toBe(0);
+    expect(JSON.parse(late.stdout)).toMatchObject({ status: 'SUCCEEDED', output: { x: 1 } });
+    expect(late.stderr).toBe('stepwise: the edited input was not used: no state was entered after event 2 (it goes to the first state entered after that event; fork from an earlier one).\n');
+    const early = runCli(['fork', 'dup', '--from', '1', '--input', '{"y":2}', '--json'], { cwd });
+    expect(JSON.parse(early.stdout)).toMatchObject({ status: 'SUCCEEDED', output: { y: 2 } });
+    expect(early.stderr).toBe('');
+  });
+});
