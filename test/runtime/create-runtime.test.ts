@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toArray } from 'rxjs';
-import { createRuntime, LIFTED_LIMITS, TaskFailure, type HistoryEvent, type JsonValue, type StateMachineDefinition } from '../../src/index.js';
+import { createRuntime, LIFTED_LIMITS, openFileEventStore, TaskFailure, type HistoryEvent, type JsonValue, type StateMachineDefinition } from '../../src/index.js';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:work';
 
@@ -195,11 +198,7 @@ describe('runtime: execution lifecycle', () => {
   });
 
   it('lets go of a running execution when it closes: done rejects with RuntimeClosed, nothing stays armed, and a new runtime on the store finishes it', async () => {
-    const { mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { openFileEventStore } = await import('../../src/index.js');
-    const dir = mkdtempSync(join(tmpdir(), 'stepwise-close-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-close-'));
     try {
       const first = createRuntime({ clock: 'real', store: await openFileEventStore(dir) });
       const def: StateMachineDefinition = { StartAt: 'Sleep', States: { Sleep: { Type: 'Wait', Seconds: 1, Next: 'Done' }, Done: { Type: 'Pass', Result: 'woke', End: true } } };
@@ -217,7 +216,7 @@ describe('runtime: execution lifecycle', () => {
       expect(resumed!.events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'WaitStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
       await second.close();
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
