@@ -1050,7 +1050,8 @@ export class Runtime {
   async updateMapRun(mapRunArn: string, update: MapRunUpdate): Promise<void> {
     const run = await this.describeMapRun(mapRunArn);
     if (!run) throw new StepwiseError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}'`);
-    if (run.status !== 'RUNNING') throw new StepwiseError('ValidationException', `Map Run '${mapRunArn}' is ${run.status}: only a running Map Run can be updated.`);
+    // The reason is the API model's own for this refusal (ValidationExceptionReason).
+    if (run.status !== 'RUNNING') throw new StepwiseError('ValidationException', `Map Run '${mapRunArn}' is ${run.status}: only a running Map Run can be updated.`, { reason: 'CANNOT_UPDATE_COMPLETED_MAP_RUN' });
     if (!this.executions.get(run.executionArn)?.updateMapRun(mapRunArn, update)) {
       throw new StepwiseError('ValidationException', `Map Run '${mapRunArn}' is not driven by this runtime (its execution '${run.executionArn}' runs elsewhere or has no child in flight).`);
     }

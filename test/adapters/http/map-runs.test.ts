@@ -121,7 +121,7 @@ describe('Map Runs over the AWS JSON 1.0 API', () => {
     expect(await errorName(t.client.send(new UpdateMapRunCommand({ mapRunArn })))).toBe('ValidationException');
     release!();
     await t.runtime.liveExecution(arn)?.done;
-    expect(await errorName(t.client.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 2 })))).toBe('ValidationException');
+    await expect(t.client.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 2 }))).rejects.toMatchObject({ name: 'ValidationException', reason: 'CANNOT_UPDATE_COMPLETED_MAP_RUN' });
     expect(await errorName(t.client.send(new UpdateMapRunCommand({ mapRunArn: `${ACCOUNT}:mapRun:Held/Fan:0000`, maxConcurrency: 2 })))).toBe('ResourceNotFound');
   });
 
