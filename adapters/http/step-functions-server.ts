@@ -14,7 +14,8 @@ import { ApiError, MAX_REQUEST_BYTES, readJsonBody, sendError, sendJson, TARGET_
 import { RequestFields } from './request-fields.js';
 
 /** Handles requests under a mounted path prefix (a web UI under `/ui`, say). */
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+/** Answers a request under its prefix; what it returns is not used (a UI handler's boolean, `res.end()`'s response). */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface StepFunctionsServerOptions {
   runtime: Runtime;
@@ -100,7 +101,10 @@ export class StepFunctionsServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     for (const [prefix, handler] of this.routes) {
-      if (path === prefix || path.startsWith(prefix + '/')) return handler(req, res);
+      if (path === prefix || path.startsWith(prefix + '/')) {
+        await handler(req, res);
+        return;
+      }
     }
     if (req.method !== 'POST' || path !== '/') {
       req.resume();

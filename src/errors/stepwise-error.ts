@@ -16,6 +16,7 @@ export type StepwiseErrorCode =
   | 'StoreConflict'
   | 'StoreCorrupted'
   | 'StoreUnavailable'
+  | 'StoreAppendTooLarge'
   // The Step Functions API's own error names (the HTTP endpoint returns them as they are).
   | 'InvalidName'
   | 'InvalidArn'

@@ -31,7 +31,13 @@ export interface TaskRequest {
 }
 
 /** A task handler returns the task result, or throws (see `TaskFailure`) to fail the task. */
-export type TaskHandler = (request: TaskRequest) => JsonValue | Promise<JsonValue>;
+/**
+ * What a handler answers: JSON, or, for a Distributed Map's ItemReader read of an S3 object
+ * (`s3:getObject`), an answer whose `Body` is the object's bytes (the README's ItemReader section).
+ */
+export type TaskHandlerResult = JsonValue | { Body: Uint8Array; [member: string]: JsonValue | Uint8Array | undefined };
+
+export type TaskHandler = (request: TaskRequest) => TaskHandlerResult | Promise<TaskHandlerResult>;
 
 /**
  * Thrown by a handler to fail a task with an ASL error name and cause, which Retry and Catch

@@ -75,7 +75,8 @@ function callHandler(handler: TaskHandler, request: TaskRequest, resource: Parse
   try {
     const input = isLambdaInvoke && isJsonObject(request.input) ? (request.input.Payload ?? null) : request.input;
     // A copy only when the input changes: spreading would also read the lazy `signal`.
-    result = handler(input === request.input ? request : withInput(request, input));
+    // An answer with a Body of bytes (TaskHandlerResult) goes as it is to the ItemReader read that asked for it.
+    result = handler(input === request.input ? request : withInput(request, input)) as JsonValue | Promise<JsonValue>;
   } catch (e) {
     const failure = failureOf(e, lambda);
     queueMicrotask(() => receiver.taskOutcome(failure));

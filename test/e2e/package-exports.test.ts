@@ -44,3 +44,33 @@ describe('the package as a dependency', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('the package types, as a strict TypeScript consumer sees them', () => {
+  it('type-checks the README\'s uses: bytes from a handler, a route that returns what res.end returns, the exported types', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-types-'));
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'stepwise'), 'dir');
+    fs.symlinkSync(path.join(repoRoot, 'node_modules', '@types'), path.join(dir, 'node_modules', '@types'), 'dir');
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: ['node'] },
+      files: ['consumer.ts'],
+    }));
+    fs.writeFileSync(path.join(dir, 'consumer.ts'), `
+      import { createRuntime, type ExecutionHandle, type ExecutionState, type ReplayReport, type Divergence, type ExecutionIdentity, type StepwiseErrorCode, type TaskHandlerResult } from 'stepwise';
+      import { createStepFunctionsServer } from 'stepwise/adapters/http';
+      import { createUiHandler } from 'stepwise/adapters/ui';
+      const runtime = createRuntime();
+      runtime.handle('arn:aws:states:::aws-sdk:s3:getObject', async () => ({ Body: Buffer.from('[1,2]') }));
+      const server = createStepFunctionsServer({ runtime, routes: { '/hello': (req, res) => res.end('hello'), '/ui': createUiHandler({ runtime, basePath: '/ui' }) } });
+      const handle: ExecutionHandle = runtime.execution('arn:aws:states:us-east-1:123456789012:execution:M:e');
+      const state: Promise<ExecutionState> = handle.stateAt(1);
+      const code: StepwiseErrorCode = 'StoreAppendTooLarge';
+      const answer: TaskHandlerResult = { Body: new Uint8Array([1]) };
+      export type Used = [typeof server, typeof state, typeof code, typeof answer, ReplayReport, Divergence, ExecutionIdentity];
+    `);
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});
