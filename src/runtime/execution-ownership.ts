@@ -32,6 +32,8 @@ export class ExecutionOwnership {
   readonly scanMs: number;
   private readonly held = new Map<string, Held>();
   private readonly renewing = new Set<string>();
+  /** The claim or renewal being written, by execution: a release waits for it (see release). */
+  private readonly writing = new Map<string, Promise<unknown>>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -99,12 +101,21 @@ export class ExecutionOwnership {
   claimNew(executionArn: string): Promise<unknown> {
     this.held.set(executionArn, { revision: 0, expiresAt: Date.now() + this.leaseMs });
     this.renewing.add(executionArn);
-    return this.write(executionArn, 0, true)
+    return this.track(executionArn, this.write(executionArn, 0, true)
       .catch(() => {
         const h = this.held.get(executionArn);
         if (h && Date.now() >= h.expiresAt) this.lose(executionArn, 'the store did not confirm its lease in time');
       })
-      .finally(() => this.renewing.delete(executionArn));
+      .finally(() => this.renewing.delete(executionArn)));
+  }
+
+  private track(executionArn: string, write: Promise<unknown>): Promise<unknown> {
+    this.writing.set(executionArn, write);
+    const done = () => {
+      if (this.writing.get(executionArn) === write) this.writing.delete(executionArn);
+    };
+    write.then(done, done);
+    return write;
   }
 
   /**
@@ -115,10 +126,22 @@ export class ExecutionOwnership {
     const h = this.held.get(executionArn);
     if (!h) return;
     this.held.delete(executionArn);
-    const details: LeaseDetails = { owner: this.runtimeId, expiresAt: Date.now(), released: true };
-    if (ended) details.ended = true;
+    const stream = leaseStreamOf(executionArn);
     try {
-      await this.store.append(leaseStreamOf(executionArn), [leaseEvent(h.revision, details, Date.now())], { expectedRevision: h.revision });
+      // A claim or renewal still being written (a runtime closed right after starting an
+      // execution) lands first: the release then follows it, where at the revision known before
+      // it would conflict and leave the lease to run out.
+      let revision = h.revision;
+      const pending = this.writing.get(executionArn);
+      if (pending) {
+        await pending;
+        revision = await this.store.revision(stream);
+        const last = leaseDetailsOf((await this.store.read(stream, { direction: 'backwards', maxCount: 1 }))[0]);
+        if (!last || last.owner !== this.runtimeId || last.released) return;
+      }
+      const details: LeaseDetails = { owner: this.runtimeId, expiresAt: Date.now(), released: true };
+      if (ended) details.ended = true;
+      await this.store.append(stream, [leaseEvent(revision, details, Date.now())], { expectedRevision: revision });
     } catch {
       // Lost or unreachable: the lease then simply runs out.
     }
@@ -160,11 +183,11 @@ export class ExecutionOwnership {
         continue;
       }
       this.renewing.add(arn);
-      this.write(arn, h.revision, true)
+      this.track(arn, this.write(arn, h.revision, true)
         .catch(() => {
           if (this.held.get(arn) === h && Date.now() >= h.expiresAt) this.lose(arn, 'its lease ran out while the store could not be reached');
         })
-        .finally(() => this.renewing.delete(arn));
+        .finally(() => this.renewing.delete(arn)));
     }
   }
 

@@ -126,4 +126,31 @@ describe('runtime ownership: several runtimes on one store', () => {
     expect(await resumed!.done).toMatchObject({ status: 'SUCCEEDED' });
     await b.close();
   });
+
+  it('hands over an execution at once when it closes right after starting it (the claim still being written)', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { openFileEventStore } = await import('../../src/index.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-handover-'));
+    try {
+      const a = createRuntime({ store: await openFileEventStore(dir), ownership: { runtimeId: 'a', leaseMs: 60_000 } });
+      a.handle(LAMBDA, () => new Promise(() => undefined));
+      const execution = a.startExecution({ definition, input: {}, name: 'quick' });
+      execution.done.catch(() => undefined);
+      await a.close();
+      const leases = await (await openFileEventStore(dir)).read(leaseStreamOf(execution.identity.executionArn));
+      expect(leases.map((e) => leaseDetailsOf(e))).toEqual([
+        expect.objectContaining({ owner: 'a' }),
+        expect.objectContaining({ owner: 'a', released: true }),
+      ]);
+      const b = createRuntime({ store: await openFileEventStore(dir), ownership: { runtimeId: 'b', leaseMs: 60_000 } }).handle(LAMBDA, () => ({ ok: true }));
+      const resumed = await b.start();
+      expect(resumed.map((r) => r.identity.name)).toEqual(['quick']);
+      expect(await resumed[0]!.done).toMatchObject({ status: 'SUCCEEDED' });
+      await b.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
