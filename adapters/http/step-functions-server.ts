@@ -13,8 +13,10 @@ import type { Action, ApiContext } from './api-context.js';
 import { ApiError, MAX_REQUEST_BYTES, readJsonBody, sendError, sendJson, TARGET_PREFIX, toApiError, unknownOperation } from './aws-json-protocol.js';
 import { RequestFields } from './request-fields.js';
 
-/** Handles requests under a mounted path prefix (a web UI under `/ui`, say). */
-/** Answers a request under its prefix; what it returns is not used (a UI handler's boolean, `res.end()`'s response). */
+/**
+ * Handles requests under a mounted path prefix (a web UI under `/ui`, say); what it returns is not
+ * used (a UI handler's boolean, `res.end()`'s response).
+ */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface StepFunctionsServerOptions {

@@ -45,7 +45,22 @@ Commands that run executions (run, serve, resume, fork, redrive, ui) take --lift
 
 ${RUN_USAGE}`;
 
-const COMMANDS = ['run', 'validate', 'list', 'history', 'map-runs', 'inspect', 'replay', 'resume', 'fork', 'redrive', 'ui', 'serve'];
+/** Each command by name, in the order the usage lists them. */
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  run: runCommand,
+  validate: validateCommand,
+  list: listCommand,
+  history: historyCommand,
+  'map-runs': mapRunsCommand,
+  inspect: inspectCommand,
+  replay: replayCommand,
+  resume: resumeCommand,
+  fork: forkCommand,
+  redrive: redriveCommand,
+  // Loaded only when asked for: the other commands need not load the HTTP server.
+  ui: async (args) => (await import('./ui-command.js')).uiCommand(args),
+  serve: async (args) => (await import('./serve-command.js')).serveCommand(args),
+};
 
 /** The version in the package's package.json (the bundled CLI sits at dist/src/cli/main.js). */
 function packageVersion(): string {
@@ -73,37 +88,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return command ? 0 : 2;
   }
-  switch (command) {
-    case 'run':
-      return runCommand(rest);
-    case 'validate':
-      return validateCommand(rest);
-    case 'list':
-      return listCommand(rest);
-    case 'history':
-      return historyCommand(rest);
-    case 'map-runs':
-      return mapRunsCommand(rest);
-    case 'replay':
-      return replayCommand(rest);
-    case 'resume':
-      return resumeCommand(rest);
-    case 'fork':
-      return forkCommand(rest);
-    case 'redrive':
-      return redriveCommand(rest);
-    case 'inspect':
-      return inspectCommand(rest);
-    case 'ui':
-      // Loaded only when asked for: other commands need not load the HTTP server.
-      return (await import('./ui-command.js')).uiCommand(rest);
-    case 'serve':
-      // Loaded on demand: the HTTP adapter is not needed by the other commands.
-      return (await import('./serve-command.js')).serveCommand(rest);
-    default:
-      process.stderr.write(`stepwise: unknown command '${command}' (the commands: ${COMMANDS.join(', ')}; stepwise --help says what each does).\n`);
-      return 2;
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) {
+    process.stderr.write(`stepwise: unknown command '${command}' (the commands: ${Object.keys(COMMANDS).join(', ')}; stepwise --help says what each does).\n`);
+    return 2;
   }
+  return run(rest);
 }
 
 // A failure nothing was waiting for is a bug in Stepwise. It is said in one line, and the process

@@ -1,5 +1,6 @@
 import type { EventStore } from '../store/event-store.js';
 import { StepwiseError } from '../errors/stepwise-error.js';
+import { statesArnResourceType } from '../registry/names.js';
 import { openStore } from './open-store.js';
 
 /**
@@ -16,7 +17,7 @@ export function executionRef(positionals: readonly string[]): string {
 export async function resolveExecution(store: EventStore, ref: string): Promise<string> {
   if (ref.startsWith('arn:')) {
     if (!(await store.getMetadata(ref))) {
-      const kind = /^arn:[^:]+:states:[^:]*:[^:]*:([^:]+):/.exec(ref)?.[1];
+      const kind = statesArnResourceType(ref);
       if (kind !== undefined && kind !== 'execution' && kind !== 'express') {
         throw new StepwiseError('InvalidArgument', `'${ref}' is a ${kind} ARN, not an execution's: name an execution (its ARN or its name; \`stepwise list\` shows them).`);
       }

@@ -82,6 +82,11 @@ export function statesArn(place: ArnPlace, resourceType: ResourceType, ...parts:
 const ARN_SHAPE = /^arn:(aws[a-z-]*):states:([a-z0-9-]+):(\d{12}):([A-Za-z]+):(.+)$/;
 const MAX_ARN_LENGTH = 2048;
 
+/** The resource type a Step Functions ARN names (`execution`, `stateMachine`, …), or undefined for text of another shape. */
+export function statesArnResourceType(arn: string): string | undefined {
+  return ARN_SHAPE.exec(arn)?.[4];
+}
+
 /** Splits a Step Functions ARN, or throws AWS's InvalidArn saying what is wrong with it. */
 export function parseStatesArn(arn: unknown, expected: readonly ResourceType[]): ParsedArn {
   if (typeof arn !== 'string' || arn.length === 0) throw new StepwiseError('InvalidArn', 'Invalid Arn: an ARN must be a non-empty string.');
@@ -107,10 +112,10 @@ export function parseStatesArn(arn: unknown, expected: readonly ResourceType[]):
  * the state machine its child executions show): API:StartExecution, UpdateStateMachine,
  * DeleteStateMachine and DescribeStateMachine: "If you provide a qualified state machine ARN that
  * refers to a Distributed Map state, the request fails with ValidationException", whose reason is
- * API_DOES_NOT_SUPPORT_LABELED_ARNS. (AWS's message for it is not recorded.)
+ * API_DOES_NOT_SUPPORT_LABELED_ARNS. (AWS's message for it is not recorded.) `name`: the ARN's name
+ * part, as parseStateMachineArn gives it.
  */
-export function refuseLabelledArn(arn: string): void {
-  const name = parseStatesArn(arn, ['stateMachine']).parts[0]!;
+export function refuseLabelledArn(arn: string, name: string): void {
   const slash = name.indexOf('/');
   if (slash < 0) return;
   throw new StepwiseError(

@@ -118,7 +118,7 @@ export class StateMachineRegistry {
   /** A state machine, or a version of it when the ARN ends in `:N`. */
   async describe(arn: string): Promise<StateMachineView> {
     const parsed = parseStateMachineArn(arn);
-    refuseLabelledArn(arn);
+    refuseLabelledArn(arn, parsed.name);
     await this.current();
     const record = this.machines.get(parsed.base);
     if (!record) throw doesNotExist(arn);
@@ -131,7 +131,7 @@ export class StateMachineRegistry {
 
   async update(arn: string, input: UpdateStateMachineInput): Promise<{ updateDate: number; revisionId?: string; stateMachineVersionArn?: string }> {
     const parsed = parseStateMachineArn(arn);
-    refuseLabelledArn(arn);
+    refuseLabelledArn(arn, parsed.name);
     // AWS looks the ARN up as a state machine, and a version or alias is none.
     if (parsed.qualifier) throw new StepwiseError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     // Recorded against AWS (2026-09): a new encryption configuration re-encrypts the definition, so
@@ -172,7 +172,7 @@ export class StateMachineRegistry {
    */
   async delete(arn: string): Promise<void> {
     const parsed = parseStateMachineArn(arn);
-    refuseLabelledArn(arn);
+    refuseLabelledArn(arn, parsed.name);
     if (parsed.qualifier) throw new StepwiseError('ValidationException', `Delete a version with DeleteStateMachineVersion and an alias with DeleteStateMachineAlias: '${arn}'.`);
     const running = (await this.hasRunningExecutions?.(parsed.base)) ?? false;
     return this.mutate(() => {

@@ -30,13 +30,13 @@ export interface TaskRequest {
   releaseClock?: () => void;
 }
 
-/** A task handler returns the task result, or throws (see `TaskFailure`) to fail the task. */
 /**
  * What a handler answers: JSON, or, for a Distributed Map's ItemReader read of an S3 object
  * (`s3:getObject`), an answer whose `Body` is the object's bytes (the README's ItemReader section).
  */
 export type TaskHandlerResult = JsonValue | { Body: Uint8Array; [member: string]: JsonValue | Uint8Array | undefined };
 
+/** A task handler returns the task result, or throws (see `TaskFailure`) to fail the task. */
 export type TaskHandler = (request: TaskRequest) => TaskHandlerResult | Promise<TaskHandlerResult>;
 
 /**

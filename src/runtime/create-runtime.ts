@@ -1107,24 +1107,25 @@ export class Runtime {
   async close(): Promise<void> {
     this.closed = true;
     if (this.scanTimer) clearInterval(this.scanTimer);
-    if (this.ownership) {
-      this.ownership.stop();
+    const ownership = this.ownership;
+    let released: Promise<void> | undefined;
+    if (ownership) {
+      ownership.stop();
       await this.scanning?.catch(() => undefined);
       // Released first (synchronously dropped), so that no journal appends past this point.
-      const released = this.ownership.releaseAll();
-      for (const journal of [...this.executions.values()]) {
-        journal.abandon(new StepwiseError('ExecutionLeaseLost', `Runtime '${this.ownership.runtimeId}' closed while driving '${journal.identity.executionArn}'.`));
-      }
-      await released;
-    } else {
-      // What is still running stays RUNNING in the store, as after a crash (start() or `stepwise
-      // resume` continues it): its timers and tasks are let go, so that a closed runtime keeps
-      // nothing armed, and a process that closed it can end (a 10-minute Wait kept `serve` alive).
-      await Promise.allSettled([...this.pendingWrites]);
-      for (const journal of [...this.executions.values()]) {
-        journal.abandon(new StepwiseError('RuntimeClosed', `The runtime closed while '${journal.identity.executionArn}' was running: it stays RUNNING in the store, and runtime.start() (stepwise resume) continues it.`));
-      }
+      released = ownership.releaseAll();
     }
+    // What is still running stays RUNNING in the store, as after a crash (start() or `stepwise
+    // resume` continues it, or, with ownership, another runtime takes it over): its timers and
+    // tasks are let go, so that a closed runtime keeps nothing armed and a process that closed it
+    // can end (a 10-minute Wait kept `serve` alive).
+    for (const journal of [...this.executions.values()]) {
+      const arn = journal.identity.executionArn;
+      journal.abandon(ownership
+        ? new StepwiseError('ExecutionLeaseLost', `Runtime '${ownership.runtimeId}' closed while driving '${arn}'.`)
+        : new StepwiseError('RuntimeClosed', `The runtime closed while '${arn}' was running: it stays RUNNING in the store, and runtime.start() (stepwise resume) continues it.`));
+    }
+    await released;
     await Promise.allSettled([...this.pendingWrites]);
     await this.store.close();
   }

@@ -37,8 +37,7 @@ async function startRequest(f: RequestFields, runtime: Runtime, httpTraceHeader?
   const arn = hash >= 0 ? raw.slice(0, hash) : raw;
   const testCase = hash >= 0 ? raw.slice(hash + 1) : undefined;
   if (testCase === '') throw validationError(`The test case after '#' is empty in '${raw}'.`);
-  parseStateMachineArn(arn);
-  refuseLabelledArn(arn);
+  refuseLabelledArn(arn, parseStateMachineArn(arn).name);
   const target = await runtime.stateMachines.resolve(arn);
   if (!target) {
     // A version of a state machine that exists, deleted or never published (recorded against AWS, 2026-09).
