@@ -417,7 +417,7 @@ export class ExecutionJournal {
     if (this.identity.express) return { stateName: this.compiled.definition.StartAt, input: startedInput(recorded[0]!, this.startInput), variables: {} };
     const report = await this.verify(recorded, 'strict');
     if (!report.ok) throw new StepwiseError('InvalidArgument', describeDivergence(report.divergence!));
-    const rt = (this.root.getSnapshot().context as { rt: ScopeRuntime }).rt;
+    const rt = this.root.getSnapshot().context as ScopeRuntime;
     const point = rt.redrivePoint();
     if (!point) throw new StepwiseError('InvalidArgument', 'The execution failed before entering any state: there is nothing to redrive.');
     return point;

@@ -44,7 +44,7 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(Object.getPrototypeOf((mine.createActor(logicOf(mine)) as unknown as { options: object }).options)).toBe(Object.prototype);
   });
 
-  it("gives an actor's scope, an action's arguments and a child's done event as the same plain objects", () => {
+  it("gives an actor's scope with the same members, and an action's arguments and a child's done event as the same plain objects", () => {
     const observe = (x: X) => {
       const seen: { scope?: object; args?: object; done?: object } = {};
       const child = {
@@ -67,13 +67,25 @@ describe("Stepwise's build of XState (#xstate)", () => {
       const actor = x.createActor(machine).start();
       expect(actor.getSnapshot().status).toBe('done');
       const shape = (o: object | undefined) => ({ keys: Object.keys(o ?? {}), plain: Object.getPrototypeOf(o) === Object.prototype });
-      return { scope: shape(seen.scope), args: shape(seen.args), done: shape(seen.done), output: (seen.done as { output?: unknown }).output };
+      // The scope's members as a child reads them: Stepwise's build keeps only `self` and
+      // `actionExecutor` on the scope itself and reads the rest from its prototype and actor.
+      const scope = seen.scope as Record<string, unknown>;
+      const members = Object.fromEntries(SCOPE_MEMBERS.map((k) => [k, typeof scope[k]]));
+      const sameAsActor = ['id', 'sessionId', 'system'].every((k) => scope[k] === (scope.self as Record<string, unknown>)[k]);
+      return { scope: { members, sameAsActor }, scopeKeys: Object.keys(scope), args: shape(seen.args), done: shape(seen.done), output: (seen.done as { output?: unknown }).output };
     };
+    const SCOPE_MEMBERS = ['self', 'id', 'sessionId', 'logger', 'defer', 'system', 'stopChild', 'emit', 'actionExecutor'];
     const expected = observe(installedXState);
-    expect(observe(mine)).toEqual(expected);
+    const actual = observe(mine);
+    expect(actual.scope).toEqual(expected.scope);
+    expect(expected.scope.sameAsActor).toBe(true);
+    expect(expected.scopeKeys.sort()).toEqual([...SCOPE_MEMBERS].sort());
+    expect(actual.scopeKeys).toEqual(['self', 'actionExecutor']);
+    expect(actual.args).toEqual(expected.args);
+    expect(actual.done).toEqual(expected.done);
+    expect(actual.output).toEqual(expected.output);
     expect(expected.done.keys).toEqual(['type', 'output', 'actorId']);
     expect(expected.output).toEqual({ answer: 42 });
-    expect(expected.scope.keys).toContain('actionExecutor');
   });
 
   it("keeps a parent's other children, in order, when one is stopped", () => {
@@ -406,6 +418,58 @@ describe("Stepwise's build of XState (#xstate)", () => {
     const expected = check(installedXState);
     expect(check(mine)).toEqual(expected);
     expect(expected).toEqual({ afterTwo: [], seen: ['b', 'a'], twoTagged: true, oneTagged: false, freshTags: [], twoObservers: 0, freshListeners: 0, oneListeners: 1 });
+  });
+
+  it("gives snapshots whose methods answer as the installed XState's, from a prototype they share", () => {
+    const check = (x: X) => {
+      const machine = x.createMachine({
+        context: { n: 1 },
+        initial: 'a',
+        states: { a: { tags: ['busy'], on: { go: 'b' } }, b: { type: 'final' } },
+      } as never);
+      const snapshot = x.createActor(machine).start().getSnapshot();
+      return {
+        matches: [snapshot.matches('a' as never), snapshot.matches('b' as never)],
+        hasTag: [snapshot.hasTag('busy' as never), snapshot.hasTag('idle' as never)],
+        can: [snapshot.can({ type: 'go' } as never), snapshot.can({ type: 'nope' } as never)],
+        json: JSON.parse(JSON.stringify(snapshot)),
+        methodsOwn: ['matches', 'hasTag', 'can', 'getMeta', 'toJSON'].filter((k) => Object.prototype.hasOwnProperty.call(snapshot, k)),
+      };
+    };
+    const expected = check(installedXState);
+    const actual = check(mine);
+    expect({ ...actual, methodsOwn: undefined }).toEqual({ ...expected, methodsOwn: undefined });
+    expect(expected).toMatchObject({ matches: [true, false], hasTag: [true, false], can: [true, false], methodsOwn: ['matches', 'hasTag', 'can', 'getMeta', 'toJSON'] });
+    expect(actual.methodsOwn).toEqual([]);
+  });
+
+  it("takes a context function's result as the context itself, and lets go of an actor's options once it has started", () => {
+    class Runtime {
+      count = 0;
+    }
+    const check = (x: X) => {
+      const made: Runtime[] = [];
+      const seenInAction: boolean[] = [];
+      const machine = x.createMachine({
+        context: () => {
+          const rt = new Runtime();
+          made.push(rt);
+          return rt;
+        },
+        initial: 'a',
+        states: { a: { on: { go: { target: 'b', actions: ({ context }: { context: unknown }) => void seenInAction.push(context instanceof Runtime) } } }, b: {} },
+      } as never);
+      const actor = x.createActor(machine, { input: { big: 'input' } });
+      const optionsInput = () => (actor as unknown as { options: { input?: unknown } }).options.input;
+      const inputBefore = optionsInput();
+      actor.start();
+      actor.send({ type: 'go' } as never);
+      const context = actor.getSnapshot().context as unknown;
+      return { inputBefore, inputAfter: optionsInput(), sameObject: context === made[0], seenInAction, value: actor.getSnapshot().value };
+    };
+    // The installed XState copies the result into a plain object, which drops its prototype.
+    expect(check(installedXState)).toEqual({ inputBefore: { big: 'input' }, inputAfter: { big: 'input' }, sameObject: false, seenInAction: [false], value: 'b' });
+    expect(check(mine)).toEqual({ inputBefore: { big: 'input' }, inputAfter: undefined, sameObject: true, seenInAction: [true], value: 'b' });
   });
 
   it('starts snapshots with shared empty children and history, which spawns, stops and sends never write into', () => {

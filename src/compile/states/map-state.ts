@@ -665,7 +665,8 @@ function childOf(rt: ScopeRuntime, childId: string): AnyActorRef | undefined {
 
 /** The runtime of an iteration's actor. */
 function scopeOf(child: AnyActorRef): ScopeRuntime | undefined {
-  return (child.getSnapshot() as { context?: { rt?: ScopeRuntime } } | undefined)?.context?.rt;
+  const context = (child.getSnapshot() as { context?: unknown } | undefined)?.context;
+  return context instanceof ScopeRuntime ? context : undefined;
 }
 
 export function mapRetryFired(rt: ScopeRuntime, state: MapState, requestId: string): void {
