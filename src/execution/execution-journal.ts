@@ -212,6 +212,37 @@ function appended<T>(list: T[], item: T): T[] {
   return list;
 }
 
+type ChildRuns = Map<string, { run: ChildExecutionRun; command: Extract<Command, { kind: 'child' }> }>;
+/** `caughtUp`: true once caught up; before that, the promise handed out (made when first asked for). */
+type CaughtUpState = true | { promise: Promise<void>; resolve: () => void };
+
+/**
+ * The parts of a journal that few executions use: a test case's mocks, leases, live watchers,
+ * more than one task or any timer at a time, Distributed Map children, JSONata evaluations,
+ * an abandonment, a resume or fork. Apart, behind the journal's accessors, so that the others
+ * carry no field for them: 13 fields, 104 bytes of each parked execution.
+ */
+class JournalExtras {
+  mocks: MockTestCase | undefined = undefined;
+  mayAppend: (() => boolean) | undefined = undefined;
+  /** Made when someone first asks for events$: most executions are never watched live. */
+  subject: Subject<HistoryEvent> | undefined = undefined;
+  moreTasks: Map<string, InFlightTask> | undefined = undefined;
+  /** Made when the first timer is armed: most executions have none. */
+  timersByRequest: Map<string, () => void> | undefined = undefined;
+  /** A Distributed Map's child executions in flight, by request id. */
+  childRuns: ChildRuns | undefined = undefined;
+  /** Evaluations (JSONata) pending, and the live inputs held back meanwhile: see PendingEvaluations. */
+  evaluations: PendingEvaluations | undefined = undefined;
+  abandoned: StepwiseError | undefined = undefined;
+  /** While start() waits for the activity definitions to load (see start). */
+  booting: Promise<void> | undefined = undefined;
+  replay: ReplayState | undefined = undefined;
+  inputOverride: { value: JsonValue } | undefined = undefined;
+  caughtUpState: CaughtUpState | undefined = undefined;
+  reseedAt = 0;
+}
+
 /**
  * Where the event stream and the actors meet; the only place that sends events to actors
  * and appends to the store. An input (start, a task's answer, a timer) is delivered to the
@@ -223,10 +254,6 @@ export class ExecutionJournal {
   private readonly options: JournalEnvironment;
   private readonly compiled: CompiledScope;
   private readonly startInput: JsonValue;
-  private readonly mocks: MockTestCase | undefined;
-  private readonly mayAppend: (() => boolean) | undefined;
-  /** Made when someone first asks for events$: most executions are never watched live. */
-  private subject: Subject<HistoryEvent> | undefined;
   private eventsEnded = false;
   /**
    * The events appended so far; null when the store keeps them in memory and shows them
@@ -246,11 +273,6 @@ export class ExecutionJournal {
    * parked execution two objects and some 180 bytes.
    */
   private task: InFlightTask | undefined;
-  private moreTasks: Map<string, InFlightTask> | undefined;
-  /** Made when the first timer is armed: most executions have none. */
-  private timersByRequest: Map<string, () => void> | undefined;
-  /** A Distributed Map's child executions in flight, by request id. */
-  private childRuns: Map<string, { run: ChildExecutionRun; command: Extract<Command, { kind: 'child' }> }> | undefined;
   private flushing: Promise<void> = SETTLED;
   /** The store, when it appends synchronously (see enqueueFlush). Called as a method: a bound copy per journal costs a closure. */
   private readonly syncStore: { appendSync: SyncAppend; streamHandle?(streamId: string): object | undefined } | undefined;
@@ -258,26 +280,15 @@ export class ExecutionJournal {
   private streamHandle: object | undefined = undefined;
   private draining = false;
   private flushRequested = false;
-  /** Evaluations (JSONata) pending, and the live inputs held back meanwhile: see PendingEvaluations. */
-  private evaluations: PendingEvaluations | undefined;
   /** Made when a flush first has something to run after it (an execution's end). */
   private afterFlush: (() => void)[] | undefined;
   private finished: ExecutionResult | undefined;
-  private abandoned: StepwiseError | undefined;
-  /** While start() waits for the activity definitions to load (see start). */
-  private booting: Promise<void> | undefined;
   private startDate = 0;
   /** Where the execution's timeout counts from: its start, or an Express execution's restart (see bootRedrive). */
   private timedFrom = 0;
-  private replay: ReplayState | undefined;
-  private inputOverride: { value: JsonValue } | undefined;
-  /** `caughtUp`: true once caught up; before that, the promise handed out (made when first asked for). */
-  private caughtUpState: true | { promise: Promise<void>; resolve: () => void } | undefined;
   private stepNow: number | undefined;
   private seed = 0;
   private rand!: ExecutionRandom;
-  /** The id of the event from which a fork draws from its own seed; 0 (no event) when not a fork. */
-  private readonly reseedAt: number;
   private settled = false;
   /** Settles `done` either way (a failure as a rejected promise): one resolving function kept per execution, not two. */
   private resolveDone!: (r: ExecutionResult | Promise<never>) => void;
@@ -287,13 +298,47 @@ export class ExecutionJournal {
    * The identity comes apart from the options: building one object of both with a spread costs
    * V8 (Node 20) about 2 µs per property after the spread, some 25 µs per execution.
    */
+
+  /** What few executions use, apart (see JournalExtras); made when one of them is first set. */
+  private extras: JournalExtras | undefined = undefined;
+  private get mocks(): MockTestCase | undefined { return this.extras?.mocks; }
+  private get mayAppend(): (() => boolean) | undefined { return this.extras?.mayAppend; }
+  private get subject(): Subject<HistoryEvent> | undefined { return this.extras?.subject; }
+  private set subject(v: Subject<HistoryEvent> | undefined) { if (v !== undefined || this.extras) this.extrasOf().subject = v; }
+  private get moreTasks(): Map<string, InFlightTask> | undefined { return this.extras?.moreTasks; }
+  private set moreTasks(v: Map<string, InFlightTask> | undefined) { if (v !== undefined || this.extras) this.extrasOf().moreTasks = v; }
+  private get timersByRequest(): Map<string, () => void> | undefined { return this.extras?.timersByRequest; }
+  private set timersByRequest(v: Map<string, () => void> | undefined) { if (v !== undefined || this.extras) this.extrasOf().timersByRequest = v; }
+  private get childRuns(): ChildRuns | undefined { return this.extras?.childRuns; }
+  private set childRuns(v: ChildRuns | undefined) { if (v !== undefined || this.extras) this.extrasOf().childRuns = v; }
+  private get evaluations(): PendingEvaluations | undefined { return this.extras?.evaluations; }
+  private set evaluations(v: PendingEvaluations | undefined) { if (v !== undefined || this.extras) this.extrasOf().evaluations = v; }
+  private get abandoned(): StepwiseError | undefined { return this.extras?.abandoned; }
+  private set abandoned(v: StepwiseError | undefined) { if (v !== undefined || this.extras) this.extrasOf().abandoned = v; }
+  private get booting(): Promise<void> | undefined { return this.extras?.booting; }
+  private set booting(v: Promise<void> | undefined) { if (v !== undefined || this.extras) this.extrasOf().booting = v; }
+  private get replay(): ReplayState | undefined { return this.extras?.replay; }
+  private set replay(v: ReplayState | undefined) { if (v !== undefined || this.extras) this.extrasOf().replay = v; }
+  private get inputOverride(): { value: JsonValue } | undefined { return this.extras?.inputOverride; }
+  private set inputOverride(v: { value: JsonValue } | undefined) { if (v !== undefined || this.extras) this.extrasOf().inputOverride = v; }
+  private get caughtUpState(): CaughtUpState | undefined { return this.extras?.caughtUpState; }
+  private set caughtUpState(v: CaughtUpState | undefined) { if (v !== undefined || this.extras) this.extrasOf().caughtUpState = v; }
+  /** The id of the event from which a fork draws from its own seed; 0 (no event) when not a fork. */
+  private get reseedAt(): number { return this.extras?.reseedAt ?? 0; }
+  private extrasOf(): JournalExtras {
+    return (this.extras ??= new JournalExtras());
+  }
+
   constructor(identity: ExecutionIdentity, options: JournalEnvironment, run: JournalRun) {
     this.options = options;
     this.compiled = run.compiled;
     this.startInput = run.input;
-    this.mocks = run.mocks;
-    this.mayAppend = run.mayAppend;
-    this.reseedAt = run.forkedAt !== undefined ? run.forkedAt + 1 : 0;
+    if (run.mocks !== undefined || run.mayAppend !== undefined || run.forkedAt !== undefined) {
+      const extras = this.extrasOf();
+      extras.mocks = run.mocks;
+      extras.mayAppend = run.mayAppend;
+      extras.reseedAt = run.forkedAt !== undefined ? run.forkedAt + 1 : 0;
+    }
     const store = options.store as EventStore & { appendSync?: SyncAppend };
     this.syncStore = typeof store.appendSync === 'function' ? (store as { appendSync: SyncAppend }) : undefined;
     this.history = typeof (store as Partial<LiveEventsStore>).liveEvents === 'function' ? null : [];
