@@ -551,6 +551,14 @@ MachineSnapshot.prototype = { matches: machineSnapshotMatches, hasTag: machineSn
   ['context taken as is', '  const updatedContext = Object.assign({}, snapshot.context, partialUpdate);',
     '  const updatedContext = isEmptyContext(snapshot.context) && typeof partialUpdate === \'object\' && partialUpdate !== null ? partialUpdate : Object.assign({}, snapshot.context, partialUpdate);'],
   ['empty context', 'function resolveAssign(', 'function isEmptyContext(context) {\n  for (const _ in context) return false;\n  return true;\n}\nfunction resolveAssign('],
+  // Three members an actor holds only in XState's rarer uses, read from Actor.prototype instead
+  // when not set (24 bytes of each actor): `ref` (the actor itself), `_syncSnapshot` (set only
+  // for a child that syncs its snapshot) and `systemId` (set only for an actor given one).
+  ['no sync snapshot member', '    this._syncSnapshot = void 0;\n    this.ref = void 0;\n', ''],
+  ['no system id member', '    this.systemId = void 0;\n', ''],
+  ['sync snapshot when asked', '    this._syncSnapshot = syncSnapshot;', '    if (syncSnapshot) this._syncSnapshot = syncSnapshot;'],
+  ['ref from prototype', '    this.ref = this;\n', ''],
+  ['actor prototype defaults', 'function createActor(logic, ...[options]) {', "Object.defineProperty(Actor.prototype, 'ref', { get() { return this; }, configurable: true });\nActor.prototype._syncSnapshot = undefined;\nActor.prototype.systemId = undefined;\nfunction createActor(logic, ...[options]) {"],
   ['snapshot clone', 'function cloneMachineSnapshot(snapshot, config = {}) {\n  return createMachineSnapshot({\n    ...snapshot,\n    ...config\n  }, snapshot.machine);\n}',
     'function cloneMachineSnapshot(snapshot, config = {}) {\n  const merged = {\n    ...snapshot,\n    ...config\n  };\n  return createMachineSnapshot(merged, snapshot.machine, merged._nodes === snapshot._nodes && snapshot.tags !== undefined ? snapshot : undefined);\n}'],
   ['unread registry', '    _register: (sessionId, actorRef) => {\n      children.set(sessionId, actorRef);\n      return sessionId;\n    },\n    _unregister: actorRef => {\n      children.delete(actorRef.sessionId);',

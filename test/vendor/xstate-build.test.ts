@@ -34,14 +34,23 @@ describe("Stepwise's build of XState (#xstate)", () => {
       const parent = x.createActor(x.createMachine({})).start();
       const actor = x.createActor(logicOf(x), { id: 'child', input: { n: 1 }, parent, systemId: 'sys' });
       // Functions and the default clock differ per copy of XState; keys and data must not. An
-      // actor's `send` is its prototype's in Stepwise's build (not an own bound copy).
-      const keysOf = (v: object) => Object.keys(v).filter((k) => k !== 'send').sort();
+      // actor's `send` is its prototype's in Stepwise's build (not an own bound copy), and so
+      // are `ref`, `_syncSnapshot` and `systemId` until set (read below).
+      const keysOf = (v: object) => Object.keys(v).filter((k) => !['send', 'ref', '_syncSnapshot', 'systemId'].includes(k)).sort();
       return Object.fromEntries(Object.entries(actor.options).map(([k, v]) => [k, typeof v === 'object' && v !== null && k !== 'input' ? keysOf(v) : typeof v === 'function' ? 'function' : v]));
     };
     const resolved = optionsOf(mine);
     expect(resolved).toEqual(optionsOf(installedXState));
     expect(resolved).toMatchObject({ id: 'child', input: { n: 1 }, systemId: 'sys', devTools: false, logger: 'function' });
     expect(Object.getPrototypeOf((mine.createActor(logicOf(mine)) as unknown as { options: object }).options)).toBe(Object.prototype);
+    // The members read from the prototype until set answer as the installed XState's.
+    const members = (x: X) => {
+      const plain = x.createActor(logicOf(x)) as unknown as Record<string, unknown>;
+      const named = x.createActor(logicOf(x), { systemId: 'named' }) as unknown as Record<string, unknown>;
+      return { ref: plain.ref === plain, syncSnapshot: plain._syncSnapshot, systemId: plain.systemId, named: named.systemId, namedRef: named.ref === named };
+    };
+    expect(members(mine)).toEqual(members(installedXState));
+    expect(members(mine)).toEqual({ ref: true, syncSnapshot: undefined, systemId: undefined, named: 'named', namedRef: true });
   });
 
   it("gives an actor's scope with the same members, and an action's arguments and a child's done event as the same plain objects", () => {
