@@ -20,8 +20,14 @@ import { pageOf } from './list-page.js';
 import { lastAtOrBefore, readRange } from './read-range.js';
 import { catchUpThenLive, EventFanout, storedEvents } from './subscriptions.js';
 
+/**
+ * Everything kept under one id: the stream's events and, for an execution, its listing. One
+ * map entry for both: two maps of every execution cost a parked one a second entry (some 46
+ * bytes) and a second hashing of its ARN on each write.
+ */
 interface Stream {
   id: string;
+  /** Empty (NO_EVENTS, shared) while only the listing is kept. */
   events: HistoryEvent[];
   /**
    * Start revision and global position of each append, filled in by `index()`: shared empty
@@ -30,6 +36,7 @@ interface Stream {
   starts: number[];
   positions: number[];
   indexedRevision: number;
+  metadata: ExecutionMetadata | undefined;
 }
 
 const CATCH_UP_CHUNK = 1024;
@@ -61,7 +68,6 @@ export class MemoryEventStore implements EventStore {
   private readonly starts: number[] = [];
   private readonly positions: number[] = [];
   private nextPosition = 0;
-  private readonly metadata = new Map<string, ExecutionMetadata>();
   private readonly fanout = new EventFanout();
   private closed = false;
 
@@ -82,7 +88,7 @@ export class MemoryEventStore implements EventStore {
     if (!stream) {
       // A copy of the first batch, exactly its size: pushing would grow the list step by step,
       // leaving the garbage of each step and up to half again the room it needs.
-      this.streams.set(streamId, (stream = { id: streamId, events: events.slice(), starts: NOT_INDEXED, positions: NOT_INDEXED, indexedRevision: 0 }));
+      this.streams.set(streamId, (stream = newStream(streamId, events.slice(), undefined)));
     } else if (stream.events.length < EXACT_BELOW) {
       // A short stream grows by exact copies: a push grows the list by half again plus 16
       // slots, mostly empty room kept for as long as the stream (a parked execution's five
@@ -121,7 +127,7 @@ export class MemoryEventStore implements EventStore {
 
   /** See {@link EventStore.holdsSync}. */
   holdsSync(streamId: string): boolean {
-    return this.streams.has(streamId) || this.metadata.has(streamId);
+    return this.streams.has(streamId);
   }
 
   /**
@@ -172,19 +178,21 @@ export class MemoryEventStore implements EventStore {
   /** See {@link EventStore.putMetadataSync}. */
   putMetadataSync(metadata: ExecutionMetadata): void {
     if (this.closed) throw closedError();
-    const extra = metadata.extra !== undefined ? metadata.extra : this.metadata.get(metadata.executionArn)?.extra;
-    this.metadata.set(metadata.executionArn, storedMetadata(metadata, extra));
+    const stream = this.streams.get(metadata.executionArn);
+    const extra = metadata.extra !== undefined ? metadata.extra : stream?.metadata?.extra;
+    if (stream) stream.metadata = storedMetadata(metadata, extra);
+    else this.streams.set(metadata.executionArn, newStream(metadata.executionArn, NO_EVENTS as HistoryEvent[], storedMetadata(metadata, extra)));
   }
 
   async getMetadata(executionArn: string): Promise<ExecutionMetadata | undefined> {
     if (this.closed) throw closedError();
-    const m = this.metadata.get(executionArn);
+    const m = this.streams.get(executionArn)?.metadata;
     return m && { ...m };
   }
 
   async list(filter?: ListFilter): Promise<ExecutionPage> {
     if (this.closed) throw closedError();
-    return pageOf(this.metadata.values(), filter);
+    return pageOf(listings(this.streams.values()), filter);
   }
 
   subscribe(streamId: string, options: SubscribeOptions = {}): Observable<StoredStreamEvent> {
@@ -251,6 +259,14 @@ function storedMetadata(m: ExecutionMetadata, extra: JsonValue | undefined): Exe
   return extra === undefined
     ? { executionArn, stateMachineArn, name, status, startDate, stopDate }
     : { executionArn, stateMachineArn, name, status, startDate, stopDate, extra };
+}
+
+function newStream(id: string, events: HistoryEvent[], metadata: ExecutionMetadata | undefined): Stream {
+  return { id, events, starts: NOT_INDEXED, positions: NOT_INDEXED, indexedRevision: 0, metadata };
+}
+
+function* listings(streams: Iterable<Stream>): Iterable<ExecutionMetadata> {
+  for (const stream of streams) if (stream.metadata) yield stream.metadata;
 }
 
 function closedError(): StepwiseError {
