@@ -620,8 +620,34 @@ function cloneMachineSnapshot(snapshot, config = {}) {
     'const NO_COLLECTED_ACTIONS = Object.freeze([]);\nfunction microstep(transitions, currentSnapshot, actorScope, event, isInitial, internalQueue, collectActions = true) {\n  // The actions run, gathered only for callers that read them (transition() does not).\n  const actions = collectActions ? [] : NO_COLLECTED_ACTIONS;\n  if (!transitions.length) {\n    return [currentSnapshot, actions];\n  }\n  const originalExecutor = actorScope.actionExecutor;\n  if (collectActions) actorScope.actionExecutor = collectAction.bind(actorScope, actions, originalExecutor);'],
   ['macrostep first microstep', '    const step = microstep(transitions, snapshot, actorScope, nextEvent, false,\n    // isInitial\n    internalQueue);', '    const step = microstep(transitions, snapshot, actorScope, nextEvent, false,\n    // isInitial\n    internalQueue, keepMicrosteps);'],
   ['macrostep next microsteps', '    const step = microstep(enabledTransitions, nextSnapshot, actorScope, nextEvent, false, internalQueue);', '    const step = microstep(enabledTransitions, nextSnapshot, actorScope, nextEvent, false, internalQueue, keepMicrosteps);'],
-  ['initial microstep', 'function initialMicrostep(root, preInitialState, actorScope, initEvent, internalQueue) {', 'function initialMicrostep(root, preInitialState, actorScope, initEvent, internalQueue, collectActions = true) {'],
-  ['initial microstep collects', '  }], preInitialState, actorScope, initEvent, true, internalQueue);', '  }], preInitialState, actorScope, initEvent, true, internalQueue, collectActions);'],
+  // A root's initial transition made once per machine and shared by its actors (its target
+  // nodes never change, and no microstep writes into a transition): XState built the set of
+  // initial nodes, a list of them and the transition for every actor it started.
+  ['initial microstep', `function initialMicrostep(root, preInitialState, actorScope, initEvent, internalQueue) {
+  return microstep([{
+    target: [...getInitialStateNodes(root)],
+    source: root,
+    reenter: true,
+    actions: [],
+    eventType: null,
+    toJSON: null
+  }], preInitialState, actorScope, initEvent, true, internalQueue);
+}`, `const INITIAL_TRANSITIONS = new WeakMap();
+function initialMicrostep(root, preInitialState, actorScope, initEvent, internalQueue, collectActions = true) {
+  let transitions = INITIAL_TRANSITIONS.get(root);
+  if (transitions === undefined) {
+    transitions = [{
+      target: [...getInitialStateNodes(root)],
+      source: root,
+      reenter: true,
+      actions: [],
+      eventType: null,
+      toJSON: null
+    }];
+    INITIAL_TRANSITIONS.set(root, transitions);
+  }
+  return microstep(transitions, preInitialState, actorScope, initEvent, true, internalQueue, collectActions);
+}`],
   ['initial snapshot only', '      const [nextState] = dist_xstateGuards.initialMicrostep(this.root, snapshot, actorScope, initEvent, internalQueue);\n      const {\n        snapshot: macroState\n      } = dist_xstateGuards.macrostep(nextState, initEvent, actorScope, internalQueue);',
     '      const [nextState] = dist_xstateGuards.initialMicrostep(this.root, snapshot, actorScope, initEvent, internalQueue, false);\n      const {\n        snapshot: macroState\n      } = dist_xstateGuards.macrostep(nextState, initEvent, actorScope, internalQueue, false);'],
   // Clearing a Set or Map allocates a new table even when it is empty (the shared empty ones included).

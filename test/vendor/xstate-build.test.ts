@@ -481,6 +481,31 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(check(mine)).toEqual({ inputBefore: { big: 'input' }, inputAfter: undefined, sameObject: true, seenInAction: [true], value: 'b' });
   });
 
+  it("starts every actor of a machine in its initial states, from the machine's one initial transition, as the installed XState does", () => {
+    const check = (x: X) => {
+      const log: string[] = [];
+      const machine = x.createMachine({
+        initial: 'outer',
+        states: {
+          outer: {
+            initial: 'inner',
+            entry: () => void log.push('outer'),
+            states: { inner: { entry: () => void log.push('inner'), on: { go: 'other' } }, other: {} },
+          },
+          regions: { type: 'parallel', states: { a: {}, b: {} } },
+        },
+      } as never);
+      const first = x.createActor(machine).start();
+      first.send({ type: 'go' } as never);
+      const second = x.createActor(machine).start();
+      const third = x.createActor(machine).start();
+      return { values: [first, second, third].map((a) => a.getSnapshot().value), log };
+    };
+    const expected = check(installedXState);
+    expect(check(mine)).toEqual(expected);
+    expect(expected).toEqual({ values: [{ outer: 'other' }, { outer: 'inner' }, { outer: 'inner' }], log: ['outer', 'inner', 'outer', 'inner', 'outer', 'inner'] });
+  });
+
   it('starts snapshots with shared empty children and history, which spawns, stops and sends never write into', () => {
     const check = (x: X) => {
       const kid = x.fromTransition((n: number) => n + 1, 0);
