@@ -559,6 +559,30 @@ MachineSnapshot.prototype = { matches: machineSnapshotMatches, hasTag: machineSn
   ['sync snapshot when asked', '    this._syncSnapshot = syncSnapshot;', '    if (syncSnapshot) this._syncSnapshot = syncSnapshot;'],
   ['ref from prototype', '    this.ref = this;\n', ''],
   ['actor prototype defaults', 'function createActor(logic, ...[options]) {', "Object.defineProperty(Actor.prototype, 'ref', { get() { return this; }, configurable: true });\nActor.prototype._syncSnapshot = undefined;\nActor.prototype.systemId = undefined;\nfunction createActor(logic, ...[options]) {"],
+  // A context function is applied as XState's own assign, made once per machine, and resolved
+  // directly: resolveActionsAndContext's loop did nothing more for it (an assign has no retry,
+  // nothing to execute and no nested actions), and a new assign action and closure were made for
+  // every actor started.
+  ['context assign once', `      const assignment = ({
+        spawn,
+        event,
+        self
+      }) => context({
+        spawn,
+        input: event.input,
+        self
+      });
+      return dist_xstateGuards.resolveActionsAndContext(preInitial, initEvent, actorScope, [assign.assign(assignment)], internalQueue, undefined);`,
+    `      const action = this._contextAssign ??= assign.assign(({
+        spawn,
+        event,
+        self
+      }) => context({
+        spawn,
+        input: event.input,
+        self
+      }));
+      return action.resolve(actorScope, preInitial, { context: preInitial.context, event: initEvent, self: actorScope.self, system: actorScope.system }, undefined, action, { internalQueue, deferredActorIds: undefined })[0];`],
   ['snapshot clone', 'function cloneMachineSnapshot(snapshot, config = {}) {\n  return createMachineSnapshot({\n    ...snapshot,\n    ...config\n  }, snapshot.machine);\n}',
     `// Each member from \`config\` where it has one, else from the snapshot, as the merge of the two
 // by spreads gave, without building that merged object (a spread of a MachineSnapshot, whose

@@ -506,6 +506,30 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(expected).toEqual({ values: [{ outer: 'other' }, { outer: 'inner' }, { outer: 'inner' }], log: ['outer', 'inner', 'outer', 'inner', 'outer', 'inner'] });
   });
 
+  it('spawns from a context function, each actor its own child, as the installed XState does', () => {
+    const check = (x: X) => {
+      const kid = x.fromTransition((n: number, e: { type: string }) => (e.type === 'inc' ? n + 1 : n), 0);
+      const machine = x.createMachine({
+        context: ({ spawn, input }: { spawn: (logic: unknown, o: { id: string }) => unknown; input: { start: number } }) => ({ kid: spawn(kid, { id: 'kid' }), start: input.start }),
+        initial: 'on',
+        states: { on: {} },
+      } as never);
+      const one = x.createActor(machine, { input: { start: 1 } } as never).start();
+      const two = x.createActor(machine, { input: { start: 2 } } as never).start();
+      const kidOf = (a: typeof one) => (a.getSnapshot().context as { kid: { send: (e: object) => void; getSnapshot: () => { status: string; context: number } } }).kid;
+      kidOf(one).send({ type: 'inc' });
+      return {
+        starts: [one, two].map((a) => (a.getSnapshot().context as { start: number }).start),
+        children: [one, two].map((a) => Object.keys(a.getSnapshot().children)),
+        kids: [one, two].map((a) => ({ status: kidOf(a).getSnapshot().status, count: kidOf(a).getSnapshot().context })),
+        distinct: kidOf(one) !== kidOf(two),
+      };
+    };
+    const expected = check(installedXState);
+    expect(check(mine)).toEqual(expected);
+    expect(expected).toEqual({ starts: [1, 2], children: [['kid'], ['kid']], kids: [{ status: 'active', count: 1 }, { status: 'active', count: 0 }], distinct: true });
+  });
+
   it('starts snapshots with shared empty children and history, which spawns, stops and sends never write into', () => {
     const check = (x: X) => {
       const kid = x.fromTransition((n: number) => n + 1, 0);
