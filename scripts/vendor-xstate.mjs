@@ -185,10 +185,10 @@ const DoneActorEvent = plainConstructor(function (type, output, actorId) { this.
 const ActionArgs = plainConstructor(function (context, event, self, system) { this.context = context; this.event = event; this.self = self; this.system = system; });
 const DeferredAction = plainConstructor(function (type, info, params, exec) { this.type = type; this.info = info; this.params = params; this.exec = exec; });
 const SpawnParams = plainConstructor(function (id, systemId, actorRef, src, input) { this.id = id; this.systemId = systemId; this.actorRef = actorRef; this.src = src; this.input = input; });
-// An actor's scope: what the literal XState builds holds, with its functions shared by every
-// actor (they reach theirs through this.self) instead of closures made for each one, and its
-// copies of the actor's id, session id, logger and system read from the actor: two members
-// instead of nine, 56 bytes less per actor. actionExecutor stays a member: microstep swaps it.
+// An actor's scope: the members of the literal XState builds, with its functions shared by
+// every actor (they reach theirs through this.self) instead of closures made for each one, and
+// the actor's id, session id, logger and system read from the actor instead of copied: two
+// members instead of nine, 56 bytes less per actor. actionExecutor stays one: microstep swaps it.
 function ActorScope(actor) { this.self = actor; this.actionExecutor = scopeActionExecutor; }
 Object.defineProperties(ActorScope.prototype, {
   id: { get() { return this.self.id; }, enumerable: true },
@@ -498,7 +498,7 @@ const PATCHES = [
   }
   return enabled.length < 2 ? enabled : removeConflictingTransitions(enabled, new Set(nextState._nodes), nextState.historyValue);
 }`],
-  ['snapshot value', 'function createMachineSnapshot(config, machine) {', 'const NO_HISTORY = Object.freeze({});\nfunction createMachineSnapshot(config, machine, sameNodesAs) {'],
+  ['snapshot history constant', 'function createMachineSnapshot(config, machine) {', 'const NO_HISTORY = Object.freeze({});\nfunction createMachineSnapshot(config, machine) {'],
   ['shared empty history', '    historyValue: config.historyValue || {},', '    historyValue: config.historyValue || NO_HISTORY,'],
   ['no children class', 'class StateMachine {', 'const NO_CHILDREN = Object.freeze({});\nclass StateMachine {'],
   ['no children pre-initial', "      context: typeof context !== 'function' && context ? context : {},\n      _nodes: [this.root],\n      children: {},", "      context: typeof context !== 'function' && context ? context : {},\n      _nodes: [this.root],\n      children: NO_CHILDREN,"],
@@ -507,8 +507,8 @@ const PATCHES = [
   ['deferred drained', '    while (deferredFn = this._deferred.shift()) {', '    while (this._deferred !== NO_DEFERRED && (deferredFn = this._deferred.shift() ?? (this._deferred = NO_DEFERRED, undefined))) {'],
   ['deferred dropped', '        this._deferred.length = 0;', '        this._deferred = NO_DEFERRED;'],
   ['unbound send', '\n\n    // Ensure that the send method is bound to this Actor instance\n    // if destructured\n    this.send = this.send.bind(this);', ''],
-  ['snapshot value kept', '    value: getStateValue(machine.root, config._nodes),\n    tags: new Set(config._nodes.flatMap(sn => sn.tags)),',
-    '    value: sameNodesAs ? sameNodesAs.value : getStateValue(machine.root, config._nodes),\n    tags: sameNodesAs ? sameNodesAs.tags : tagsOf(config._nodes),'],
+  ['snapshot tags shared when none', '    value: getStateValue(machine.root, config._nodes),\n    tags: new Set(config._nodes.flatMap(sn => sn.tags)),',
+    '    value: getStateValue(machine.root, config._nodes),\n    tags: tagsOf(config._nodes),'],
   // A snapshot's five methods on a prototype they share, as a class's would be, instead of
   // five members of every snapshot (40 bytes of each parked execution's actor). They stay
   // enumerable, as before; only a spread or Object.keys no longer copies or lists them.
@@ -519,8 +519,8 @@ const PATCHES = [
     machine,
     context: config.context,
     _nodes: config._nodes,
-    value: sameNodesAs ? sameNodesAs.value : getStateValue(machine.root, config._nodes),
-    tags: sameNodesAs ? sameNodesAs.tags : tagsOf(config._nodes),
+    value: getStateValue(machine.root, config._nodes),
+    tags: tagsOf(config._nodes),
     children: config.children,
     historyValue: config.historyValue || NO_HISTORY,
     matches: machineSnapshotMatches,
@@ -529,8 +529,7 @@ const PATCHES = [
     getMeta: machineSnapshotGetMeta,
     toJSON: machineSnapshotToJSON
   };`, `  return new MachineSnapshot(config.status, config.output, config.error, machine, config.context, config._nodes,
-    sameNodesAs ? sameNodesAs.value : getStateValue(machine.root, config._nodes),
-    sameNodesAs ? sameNodesAs.tags : tagsOf(config._nodes), config.children, config.historyValue || NO_HISTORY);`],
+    getStateValue(machine.root, config._nodes), tagsOf(config._nodes), config.children, config.historyValue || NO_HISTORY);`],
   ['snapshot constructor', 'const NO_HISTORY = Object.freeze({});\n', `const NO_HISTORY = Object.freeze({});
 function MachineSnapshot(status, output, error, machine, context, _nodes, value, tags, children, historyValue) {
   this.status = status; this.output = output; this.error = error; this.machine = machine; this.context = context;
