@@ -82,10 +82,33 @@ function callHandler(handler: TaskHandler, request: TaskRequest, resource: Parse
     queueMicrotask(() => receiver.taskOutcome(failure));
     return;
   }
-  Promise.resolve(result).then(
-    (output) => receiver.taskOutcome(waitsForToken ? submittedOutcome(output == null ? undefined : isLambdaInvoke ? lambdaInvokeResponse(output) : output) : { kind: 'succeeded', output: isLambdaInvoke ? lambdaInvokeResponse(output) : output }),
-    (e: unknown) => receiver.taskOutcome(failureOf(e, lambda)),
-  );
+  const answered = waitsForToken ? (isLambdaInvoke ? invokeSubmitted : submitted) : isLambdaInvoke ? invokeSucceeded : succeeded;
+  Promise.resolve(result).then(answered.bind(receiver), (lambda ? lambdaFailed : taskFailed).bind(receiver));
+}
+
+/*
+ * The reactions to a handler's answer, one function per kind of answer, bound to the receiver
+ * when the handler is called: a bound function keeps only its receiver (48 bytes), where the
+ * two closures they replace kept a context of four variables as well, 176 bytes for every task
+ * in flight (a parked execution waits on its handler for as long as the task takes).
+ */
+function succeeded(this: TaskOutcomeReceiver, output: JsonValue): void {
+  this.taskOutcome({ kind: 'succeeded', output });
+}
+function invokeSucceeded(this: TaskOutcomeReceiver, output: JsonValue): void {
+  this.taskOutcome({ kind: 'succeeded', output: lambdaInvokeResponse(output) });
+}
+function submitted(this: TaskOutcomeReceiver, output: JsonValue): void {
+  this.taskOutcome(submittedOutcome(output == null ? undefined : output));
+}
+function invokeSubmitted(this: TaskOutcomeReceiver, output: JsonValue): void {
+  this.taskOutcome(submittedOutcome(output == null ? undefined : lambdaInvokeResponse(output)));
+}
+function lambdaFailed(this: TaskOutcomeReceiver, e: unknown): void {
+  this.taskOutcome(failureOf(e, true));
+}
+function taskFailed(this: TaskOutcomeReceiver, e: unknown): void {
+  this.taskOutcome(failureOf(e, false));
 }
 
 const CALLBACK: TaskOutcome = Object.freeze({ kind: 'callback' });

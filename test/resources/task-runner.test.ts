@@ -43,6 +43,23 @@ describe('runTask with a handler', () => {
     expect(outcome).toMatchObject({ kind: 'succeeded', output: { Payload: { ok: true }, StatusCode: 200 } });
   });
 
+  it('gives a failure of a task that is not a Lambda function its message as the cause', async () => {
+    const SQS = 'arn:aws:states:::sqs:sendMessage';
+    const handlers = new TaskHandlerRegistry().register(SQS, async () => {
+      throw new RangeError('queue full');
+    });
+    expect(await runTask(request(SQS), handlers, undefined)).toEqual({ kind: 'failed', error: 'RangeError', cause: 'queue full' });
+  });
+
+  it("records the answer of a .waitForTaskToken task's send as submitted, wrapped in the invoke response for lambda:invoke", async () => {
+    const SQS = 'arn:aws:states:::sqs:sendMessage.waitForTaskToken';
+    const sent = new TaskHandlerRegistry().register(SQS, async () => ({ MessageId: 'm-1' }));
+    expect(await runTask(request(SQS), sent, undefined)).toEqual({ kind: 'callback', submitted: { MessageId: 'm-1' } });
+    const invoked = new TaskHandlerRegistry().register(`${INVOKE}.waitForTaskToken`, async () => ({ queued: true }));
+    const outcome = await runTask(request(`${INVOKE}.waitForTaskToken`, { Payload: {} }), invoked, undefined);
+    expect(outcome).toMatchObject({ kind: 'callback', submitted: { Payload: { queued: true }, StatusCode: 200 } });
+  });
+
   it('answers a .waitForTaskToken task later: the handler only hands the token over', async () => {
     const handlers = new TaskHandlerRegistry().register(`${INVOKE}.waitForTaskToken`, () => null);
     expect(await runTask(request(`${INVOKE}.waitForTaskToken`, { Payload: {} }), handlers, undefined)).toEqual({ kind: 'callback' });
