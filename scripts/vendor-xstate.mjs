@@ -156,6 +156,17 @@
  *   first round, +10.5% steady, parallel-fanout +9.6% / +2.6%; concurrent and pass-chain within
  *   the noise (8 pairs). The microstep half alone was within the noise (5% less allocation).
  *
+ * - Less kept per actor and per snapshot: an actor's mailbox is three fields of the actor instead
+ *   of a Mailbox object (made again when the actor stopped), and the snapshots in a child of the
+ *   machine's root share one list of nodes per child, [root, child], where each start and each
+ *   move made one. With the task runner's bound reactions (src/resources/task-runner.ts) and the
+ *   journal's shared time boxes, heap per parked execution in the concurrent workload 3,727 ->
+ *   3,507 bytes; interleaved A/B samples of the four together: concurrent -7.7% time (14 pairs,
+ *   faster in 11), task-heavy and parallel-fanout within the noise (24 pairs each, twice for
+ *   parallel-fanout). Tried and left out: the actor as its own scope (40 bytes less per actor,
+ *   but task-heavy steady -13% and -6%, faster in 4 and 2 of 12 pairs, cause not found), and
+ *   the shared node lists frozen (see rootPairOf).
+ *
  * Fails if a patch does not find its text exactly once (a new XState): check whether that
  * version still needs the change, then update or drop it here.
  */
@@ -326,9 +337,21 @@ function rootEntryMicrostep(transition, currentSnapshot, actorScope, event, inte
   nextState = enterNode(nextState, child, event, actorScope, internalQueue);
   // No final state is entered (the child is atomic), so the machine is not done here.
   return [cloneMachineSnapshot(nextState, {
-    _nodes: [root, child],
+    _nodes: rootPairOf(child),
     historyValue: currentSnapshot.historyValue
   }), actions];
+}
+// The nodes of a snapshot in a child of the machine's root, [root, child] (every state of a
+// Stepwise scope): one list per child that all snapshots in it share, where each start and each
+// move made one (64 bytes kept by every parked execution). Nothing writes into a snapshot's
+// nodes; a done machine's exits are sorted in a copy. Not frozen: a frozen list has an elements
+// kind of its own, and the loops over snapshots' nodes that met both kinds ran slower
+// (task-heavy steady -11% frozen, +19% not, in 12 interleaved pairs each).
+const ROOT_PAIRS = new WeakMap();
+function rootPairOf(child) {
+  let pair = ROOT_PAIRS.get(child);
+  if (pair === undefined) ROOT_PAIRS.set(child, pair = [child.parent, child]);
+  return pair;
 }
 const NO_ACTIONS = [];
 // A node entered as XState's enterStates enters it: its entry actions, its invoked children, then
@@ -362,7 +385,10 @@ function siblingMicrostep(transition, currentSnapshot, actorScope, event, intern
     });
   }
   let nextStateNodes;
-  if (source !== target) {
+  if (source !== target && currentSnapshot._nodes.length === 2 && source.parent.parent === undefined) {
+    // [root, source] becomes [root, target].
+    nextStateNodes = rootPairOf(target);
+  } else if (source !== target) {
     // XState's order (the source taken out, the target last), in a list of the exact size
     // that a parked execution keeps (a list grown by push keeps room for 17).
     nextStateNodes = currentSnapshot._nodes.slice();
@@ -370,7 +396,12 @@ function siblingMicrostep(transition, currentSnapshot, actorScope, event, intern
     nextStateNodes.copyWithin(at, at + 1);
     nextStateNodes[nextStateNodes.length - 1] = target;
   }
-  if (nextState.status === 'done') nextState = exitAll(nextState, nextStateNodes ?? currentSnapshot._nodes.slice(), event, actorScope, internalQueue);
+  if (nextState.status === 'done') {
+    // Sorted in a copy, which a moved machine keeps as its nodes (XState's order for a done one).
+    const exiting = (nextStateNodes ?? currentSnapshot._nodes).slice();
+    nextState = exitAll(nextState, exiting, event, actorScope, internalQueue);
+    if (nextStateNodes) nextStateNodes = exiting;
+  }
   if (!nextStateNodes) return [nextState, actions];
   return [cloneMachineSnapshot(nextState, {
     _nodes: nextStateNodes,
@@ -443,6 +474,47 @@ const ACTOR_SCOPE_LITERAL = [
   "        }",
   "      }",
   "    };",
+].join('\n');
+
+/**
+ * XState's Mailbox, as methods of the actor over three fields of its own, where XState made a
+ * Mailbox object per actor (56 bytes and the actor's field for it; 40 bytes less per actor, kept
+ * by every parked execution) and a new one when the actor stopped. Same queue, same order:
+ * events sent before the actor starts or while it processes one wait their turn; a stop drops
+ * what waits behind the event being processed. Stepwise never reads an actor's `mailbox`.
+ */
+const MAILBOX_METHODS = [
+  '  _enqueue(event) {',
+  '    const enqueued = {',
+  '      value: event,',
+  '      next: null',
+  '    };',
+  '    if (this._mailboxCurrent) {',
+  '      this._mailboxLast.next = enqueued;',
+  '      this._mailboxLast = enqueued;',
+  '      return;',
+  '    }',
+  '    this._mailboxCurrent = enqueued;',
+  '    this._mailboxLast = enqueued;',
+  '    if (this._mailboxActive) {',
+  '      this._flushMailbox();',
+  '    }',
+  '  }',
+  '  _flushMailbox() {',
+  '    while (this._mailboxCurrent) {',
+  '      const consumed = this._mailboxCurrent;',
+  '      this._process(consumed.value);',
+  '      this._mailboxCurrent = consumed.next;',
+  '    }',
+  '    this._mailboxLast = null;',
+  '  }',
+  '  _clearMailbox() {',
+  '    if (this._mailboxCurrent) {',
+  '      this._mailboxCurrent.next = null;',
+  '      this._mailboxLast = this._mailboxCurrent;',
+  '    }',
+  '  }',
+  '',
 ].join('\n');
 
 /** [name, exact text in XState's build, replacement]; every one must match exactly once. */
@@ -541,7 +613,7 @@ MachineSnapshot.prototype = { matches: machineSnapshotMatches, hasTag: machineSn
   // parent are members of its own): a shared empty object takes their place, 64 bytes less for
   // each parked execution's actor.
   ['options released', "    if (this.options.devTools) {\n      this.attachDevTools();\n    }\n    this.mailbox.start();\n    return this;",
-    "    if (this.options.devTools) {\n      this.attachDevTools();\n    }\n    this.options = STARTED_OPTIONS;\n    this.mailbox.start();\n    return this;"],
+    "    if (this.options.devTools) {\n      this.attachDevTools();\n    }\n    this.options = STARTED_OPTIONS;\n    this._mailboxActive = true;\n    this._flushMailbox();\n    return this;"],
   ['started options', 'class Mailbox {', 'const STARTED_OPTIONS = Object.freeze({});\nclass Mailbox {'],
   // A context function's result is taken as the context itself (XState copies it into a new
   // object): the only assign Stepwise's machines run is XState's own for their context function,
@@ -611,10 +683,14 @@ function cloneMachineSnapshot(snapshot, config = {}) {
     '  }), new SpawnParams(id, systemId, actorRef, src, resolvedInput), undefined];'],
   ['flat state value', 'function getStateValue(rootNode, stateNodes) {\n',
     'function getStateValue(rootNode, stateNodes) {\n  if (stateNodes.length === 1 && stateNodes[0] === rootNode && rootNode.type === \'compound\') {\n    const initial = rootNode.initial.target[0];\n    if (initial.parent === rootNode && isAtomicStateNode(initial)) return initial.key;\n  }\n  if (stateNodes.length === 2 && rootNode.type === \'compound\') {\n    const child = stateNodes[0] === rootNode ? stateNodes[1] : stateNodes[1] === rootNode ? stateNodes[0] : undefined;\n    if (child !== undefined && child.parent === rootNode && isAtomicStateNode(child)) return child.key;\n  }\n'],
-  ['mailbox owner', 'class Mailbox {\n  constructor(_process) {\n    this._process = _process;', 'class Mailbox {\n  constructor(_owner) {\n    this._owner = _owner;'],
-  ['mailbox process', '      this._process(consumed.value);', '      this._owner._process(consumed.value);'],
-  ['actor mailbox', '    this.mailbox = new Mailbox(this._process.bind(this));\n    this.observers = NO_OBSERVERS;', '    this.mailbox = new Mailbox(this);\n    this.observers = NO_OBSERVERS;'],
-  ['stopped actor mailbox', '    this.mailbox = new Mailbox(this._process.bind(this));\n    this._processingStatus = ProcessingStatus.Stopped;', '    this.mailbox = new Mailbox(this);\n    this._processingStatus = ProcessingStatus.Stopped;'],
+  // An actor's mailbox in three fields of its own, not an object (see MAILBOX_METHODS).
+  ['actor mailbox', '    this.mailbox = new Mailbox(this._process.bind(this));\n    this.observers = NO_OBSERVERS;', '    this._mailboxActive = false;\n    this._mailboxCurrent = null;\n    this._mailboxLast = null;\n    this.observers = NO_OBSERVERS;'],
+  ['stopped actor mailbox', '    this.mailbox = new Mailbox(this._process.bind(this));\n    this._processingStatus = ProcessingStatus.Stopped;', '    this._mailboxActive = false;\n    this._mailboxCurrent = null;\n    this._mailboxLast = null;\n    this._processingStatus = ProcessingStatus.Stopped;'],
+  ['mailbox methods', '  _process(event) {\n    let nextState;', `${MAILBOX_METHODS}  _process(event) {\n    let nextState;`],
+  ['stop clears mailbox', '    this.mailbox.clear();\n    if (this._processingStatus === ProcessingStatus.NotStarted) {', '    this._clearMailbox();\n    if (this._processingStatus === ProcessingStatus.NotStarted) {'],
+  ['stop enqueues', '    this.mailbox.enqueue({\n      type: XSTATE_STOP\n    });', '    this._enqueue({\n      type: XSTATE_STOP\n    });'],
+  ['stopped clears mailbox', '    // TODO: mailbox.reset\n    this.mailbox.clear();', '    // TODO: mailbox.reset\n    this._clearMailbox();'],
+  ['send enqueues', '    this.mailbox.enqueue(event);\n  }', '    this._enqueue(event);\n  }'],
   ['active observers', "      case 'active':\n        for (const observer of this.observers) {", "      case 'active':\n        if (this.observers.size !== 0) for (const observer of this.observers) {"],
   ['done observers', "      case 'done':\n        // next observers are meant to be notified about done snapshots", "      case 'done':\n        if (this.observers.size !== 0)\n        // next observers are meant to be notified about done snapshots"],
   ['complete observers', '  _complete() {\n    for (const observer of this.observers) {', '  _complete() {\n    if (this.observers.size !== 0) for (const observer of this.observers) {'],

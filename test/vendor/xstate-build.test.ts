@@ -37,8 +37,10 @@ describe("Stepwise's build of XState (#xstate)", () => {
       const actor = x.createActor(logicOf(x), { id: 'child', input: { n: 1 }, parent, systemId: 'sys' });
       // Functions and the default clock differ per copy of XState; keys and data must not. An
       // actor's `send` is its prototype's in Stepwise's build (not an own bound copy), and so
-      // are `ref`, `_syncSnapshot` and `systemId` until set (read below).
-      const keysOf = (v: object) => Object.keys(v).filter((k) => !['send', 'ref', '_syncSnapshot', 'systemId'].includes(k)).sort();
+      // are `ref`, `_syncSnapshot` and `systemId` until set (read below); it keeps its mailbox
+      // in three fields of its own instead of a `mailbox` object.
+      const OWN_TO_EACH_BUILD = ['send', 'ref', '_syncSnapshot', 'systemId', 'mailbox', '_mailboxActive', '_mailboxCurrent', '_mailboxLast'];
+      const keysOf = (v: object) => Object.keys(v).filter((k) => !OWN_TO_EACH_BUILD.includes(k)).sort();
       return Object.fromEntries(Object.entries(actor.options).map(([k, v]) => [k, typeof v === 'object' && v !== null && k !== 'input' ? keysOf(v) : typeof v === 'function' ? 'function' : v]));
     };
     const resolved = optionsOf(mine);
@@ -238,6 +240,74 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(expected.seen[1]).toEqual({ value: { outer: 'y' }, children: [], timers: 1, status: 'active' });
     expect(expected.log).toContain('timeout y->x');
     expect(expected.seen.at(-1)).toMatchObject({ value: 'end', status: 'done' });
+  });
+
+  it("shares one list of nodes among the snapshots in a child of the root, in the installed XState's order", () => {
+    // A snapshot in a child of the machine's root has the nodes [root, child]: the build keeps
+    // one list per child (a parked execution kept a list of its own), never written into: each
+    // move builds its snapshot anew. A done machine's nodes are its exits' order, sorted in a copy.
+    const run = (x: X) => {
+      const machine = x.createMachine({
+        initial: 'a',
+        states: { a: { on: { go: 'b' } }, b: { on: { go: 'a', end: 'over' } }, over: { type: 'final' } },
+      });
+      const one = x.createActor(machine).start();
+      const two = x.createActor(machine).start();
+      const nodesOf = (actor: typeof one) => (actor.getSnapshot() as unknown as { _nodes: { id: string }[] })._nodes;
+      const started = { one: nodesOf(one), two: nodesOf(two) };
+      one.send({ type: 'go' });
+      two.send({ type: 'go' });
+      const moved = { one: nodesOf(one), two: nodesOf(two) };
+      one.send({ type: 'go' });
+      const back = nodesOf(one);
+      two.send({ type: 'end' });
+      const ids = (nodes: { id: string }[]) => nodes.map((n) => n.id);
+      return {
+        ids: { started: ids(started.one), moved: ids(moved.two), back: ids(back), done: ids(nodesOf(two)) },
+        values: [one.getSnapshot().value, two.getSnapshot().value, two.getSnapshot().status],
+        shared: started.one === started.two && moved.one === moved.two && back === started.one,
+        doneShared: nodesOf(two) === started.one || nodesOf(two) === moved.one,
+      };
+    };
+    const expected = run(installedXState);
+    const actual = run(mine);
+    expect(actual.ids).toEqual(expected.ids);
+    expect(actual.values).toEqual(expected.values);
+    expect(expected.ids).toEqual({ started: ['(machine)', '(machine).a'], moved: ['(machine)', '(machine).b'], back: ['(machine)', '(machine).a'], done: ['(machine).over', '(machine)'] });
+    expect(expected.shared).toBe(false);
+    expect(actual.shared).toBe(true);
+    expect(actual.doneShared).toBe(false);
+  });
+
+  it('queues events in the actor as the installed mailbox does: before start, during a step, and dropped by a stop', () => {
+    const run = (x: X) => {
+      const log: string[] = [];
+      let actor: ReturnType<X['createActor']> | undefined;
+      const machine = x.createMachine({
+        initial: 'on',
+        states: {
+          on: {
+            on: {
+              a: { actions: [() => log.push('a'), () => actor!.send({ type: 'b' }), () => log.push('a done')] },
+              b: { actions: () => log.push('b') },
+              halt: { actions: [() => log.push('halt'), () => actor!.send({ type: 'b' }), () => void actor!.stop(), () => log.push('halt done')] },
+            },
+          },
+        },
+      } as never);
+      actor = x.createActor(machine);
+      actor.send({ type: 'a' }); // before start: waits for it
+      log.push('started');
+      actor.start();
+      actor.send({ type: 'a' });
+      actor.send({ type: 'halt' });
+      actor.send({ type: 'a' }); // after the stop: dropped
+      return { log, status: actor.getSnapshot().status };
+    };
+    const expected = run(installedXState);
+    expect(run(mine)).toEqual(expected);
+    expect(expected.log).toEqual(['started', 'a', 'a done', 'b', 'a', 'a done', 'b', 'halt', 'halt done']);
+    expect(expected.status).toBe('stopped');
   });
 
   it("ends a machine by a move into its root's final state as the installed XState does", () => {
