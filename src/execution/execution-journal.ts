@@ -175,18 +175,30 @@ interface InFlightTask extends TaskOutcomeReceiver {
   abort?: AbortController;
   aborted: boolean;
   cancelTimers: readonly (() => void)[];
-  heartbeatSeconds?: number;
+  /** Made for a task with HeartbeatSeconds or queued for an activity's workers: most tasks have neither. */
+  watch: TaskWatch | undefined;
+  releaseClock: () => void;
+}
+
+/** A task's heartbeat and its place in an activity's queue. */
+class TaskWatch {
+  /** Undefined for an activity task without HeartbeatSeconds. */
+  readonly heartbeatSeconds: number | undefined;
   /**
    * What a missed heartbeat fails the task with: an activity's ActivityTimedOut carries
    * States.Timeout (recorded against AWS (2026-09): HeartbeatSeconds 2 < TimeoutSeconds 6, a
    * worker took the task and sent no heartbeat; 2.000 s after ActivityStarted came
    * ActivityTimedOut {error: States.Timeout}, no cause); other tasks States.HeartbeatTimeout.
    */
-  heartbeatError: string;
-  heartbeatCancel?: () => void;
-  releaseClock: () => void;
+  readonly heartbeatError: string;
+  heartbeatCancel: (() => void) | undefined = undefined;
   /** Takes a queued activity task back out of its queue. */
-  withdraw?: () => void;
+  withdraw: (() => void) | undefined = undefined;
+
+  constructor(heartbeatSeconds: number | undefined, resource: string) {
+    this.heartbeatSeconds = heartbeatSeconds;
+    this.heartbeatError = heartbeatSeconds !== undefined && parseResource(resource).kind === 'activity' ? StatesErrors.Timeout : StatesErrors.HeartbeatTimeout;
+  }
 }
 
 const ACTIVITY_USE = new WeakMap<CompiledScope, boolean>();
@@ -250,7 +262,15 @@ class JournalExtras {
   inputOverride: { value: JsonValue } | undefined = undefined;
   caughtUpState: CaughtUpState | undefined = undefined;
   reseedAt = 0;
+  /** When a redriven execution restarted (its ExecutionRedriven): its timeout counts from then, not from its start (see bootRedrive). */
+  restartedAt: number | undefined = undefined;
 }
+
+/** The journal's yes-or-no fields, as bits of one small integer: four fields would cost a parked execution 24 bytes more. */
+const EVENTS_ENDED = 1;
+const DRAINING = 2;
+const FLUSH_REQUESTED = 4;
+const SETTLED_ONCE = 8;
 
 /**
  * Where the event stream and the actors meet; the only place that sends events to actors
@@ -263,7 +283,8 @@ export class ExecutionJournal {
   private readonly options: JournalEnvironment;
   private readonly compiled: CompiledScope;
   private readonly startInput: JsonValue;
-  private eventsEnded = false;
+  /** EVENTS_ENDED, DRAINING, FLUSH_REQUESTED and SETTLED_ONCE, read and written through the accessors below. */
+  private flags = 0;
   /**
    * The events appended so far; null when the store keeps them in memory and shows them
    * (see LiveEventsStore), so that a parked execution does not keep them twice.
@@ -287,19 +308,14 @@ export class ExecutionJournal {
   private readonly syncStore: { appendSync: SyncAppend; streamHandle?(streamId: string): object | undefined } | undefined;
   /** The sync store's handle on this execution's stream, once it exists. */
   private streamHandle: object | undefined = undefined;
-  private draining = false;
-  private flushRequested = false;
   /** Made when a flush first has something to run after it (an execution's end). */
   private afterFlush: (() => void)[] | undefined;
   private finished: ExecutionResult | undefined;
   /** NOT_YET (not a number) until the execution is booted: see NOT_YET. */
   private startDate = NOT_YET;
-  /** Where the execution's timeout counts from: its start, or an Express execution's restart (see bootRedrive). */
-  private timedFrom = NOT_YET;
   private stepNow: number | undefined;
   private seed = 0;
   private rand!: ExecutionRandom;
-  private settled = false;
   /** Settles `done` either way (a failure as a rejected promise): one resolving function kept per execution, not two. */
   private resolveDone!: (r: ExecutionResult | Promise<never>) => void;
   readonly done: Promise<ExecutionResult>;
@@ -310,6 +326,14 @@ export class ExecutionJournal {
   private get mayAppend(): (() => boolean) | undefined { return this.extras?.mayAppend; }
   private get subject(): Subject<HistoryEvent> | undefined { return this.extras?.subject; }
   private set subject(v: Subject<HistoryEvent> | undefined) { this.setExtra('subject', v); }
+  private get eventsEnded(): boolean { return (this.flags & EVENTS_ENDED) !== 0; }
+  private set eventsEnded(v: boolean) { this.setFlag(EVENTS_ENDED, v); }
+  private get draining(): boolean { return (this.flags & DRAINING) !== 0; }
+  private set draining(v: boolean) { this.setFlag(DRAINING, v); }
+  private get flushRequested(): boolean { return (this.flags & FLUSH_REQUESTED) !== 0; }
+  private set flushRequested(v: boolean) { this.setFlag(FLUSH_REQUESTED, v); }
+  private get settled(): boolean { return (this.flags & SETTLED_ONCE) !== 0; }
+  private set settled(v: boolean) { this.setFlag(SETTLED_ONCE, v); }
   private get moreTasks(): Map<string, InFlightTask> | undefined { return this.extras?.moreTasks; }
   private set moreTasks(v: Map<string, InFlightTask> | undefined) { this.setExtra('moreTasks', v); }
   private get timersByRequest(): Map<string, () => void> | undefined { return this.extras?.timersByRequest; }
@@ -334,6 +358,10 @@ export class ExecutionJournal {
     return (this.extras ??= new JournalExtras());
   }
   /** Clearing a member of extras that were never made makes none. */
+  private setFlag(flag: number, on: boolean): void {
+    this.flags = on ? this.flags | flag : this.flags & ~flag;
+  }
+
   private setExtra<K extends keyof JournalExtras>(key: K, value: JournalExtras[K]): void {
     if (value !== undefined || this.extras) this.extrasOf()[key] = value;
   }
@@ -516,7 +544,7 @@ export class ExecutionJournal {
     this.boot(startedInput(first, this.startInput), first.timestamp, { point, redriveCount, lastEventId: recorded[at - 1]!.id });
     // Its TimeoutSeconds (an Express execution's five minutes) count again from its ExecutionRedriven
     // (checked against AWS recordings: a redrive of an execution that timed out runs to its end).
-    this.timedFrom = this.now();
+    this.extrasOf().restartedAt = this.now();
   }
 
   /**
@@ -564,7 +592,6 @@ export class ExecutionJournal {
     const o = this.options;
     const who = this.identity;
     this.startDate = startDate;
-    this.timedFrom = startDate;
     this.rand = createSeededRandom(this.seed);
     let redriven: RedriveMark | undefined;
     if (redrive) {
@@ -786,7 +813,7 @@ export class ExecutionJournal {
     // An Express execution runs for at most five minutes, whatever its TimeoutSeconds.
     const timeoutSeconds = this.identity.express ? Math.min(own ?? Infinity, this.options.limits.expressSeconds) : own;
     if (timeoutSeconds === undefined || timeoutSeconds === Infinity) return;
-    const cancel = this.options.clock.schedule(this.timedFrom + timeoutSeconds * 1000, () => this.timeOut());
+    const cancel = this.options.clock.schedule((this.extras?.restartedAt ?? this.startDate) + timeoutSeconds * 1000, () => this.timeOut());
     this.timers().set('#execution-timeout', cancel);
   }
 
@@ -1483,10 +1510,7 @@ export class ExecutionJournal {
     abort: AbortController | undefined = undefined;
     aborted = false;
     cancelTimers: readonly (() => void)[] = NO_TIMERS;
-    readonly heartbeatSeconds: number | undefined;
-    readonly heartbeatError: string;
-    heartbeatCancel: (() => void) | undefined = undefined;
-    withdraw: (() => void) | undefined = undefined;
+    watch: TaskWatch | undefined;
     readonly #journal: ExecutionJournal;
     /** The command's TaskSubmitted recorder (a .waitForTaskToken or .sync integration's only), not the command: a parked task keeps this alone. */
     readonly #submitted: ((output: JsonValue) => void) | undefined;
@@ -1496,8 +1520,7 @@ export class ExecutionJournal {
       this.#submitted = c.submitted;
       this.actor = c.actor;
       this.requestId = c.requestId;
-      this.heartbeatSeconds = c.heartbeatSeconds;
-      this.heartbeatError = c.heartbeatSeconds !== undefined && parseResource(c.resource).kind === 'activity' ? StatesErrors.Timeout : StatesErrors.HeartbeatTimeout;
+      this.watch = c.heartbeatSeconds !== undefined ? new TaskWatch(c.heartbeatSeconds, c.resource) : undefined;
     }
 
     /** A `.sync` job started (a child execution of `states:startExecution.sync`). */
@@ -1526,7 +1549,7 @@ export class ExecutionJournal {
       // feeds its ActivityStarted ahead of the evaluations (see feedAheadOfEvaluations).
       started: (workerName) => {
         if (this.taskFor(c.token) !== task || this.finished) return false;
-        task.withdraw = undefined;
+        if (task.watch) task.watch.withdraw = undefined;
         this.armTimeout(task, c.timeoutSeconds);
         this.armHeartbeat(task);
         this.announceStarted(c, workerName);
@@ -1534,7 +1557,7 @@ export class ExecutionJournal {
       },
     }).then(
       (withdraw) => {
-        if (this.taskFor(c.token) === task) task.withdraw ??= withdraw;
+        if (this.taskFor(c.token) === task) (task.watch ??= new TaskWatch(undefined, c.resource)).withdraw ??= withdraw;
         else withdraw();
         task.releaseClock();
       },
@@ -1559,11 +1582,12 @@ export class ExecutionJournal {
   }
 
   private armHeartbeat(task: InFlightTask): void {
-    if (task.heartbeatSeconds === undefined) return;
+    const watch = task.watch;
+    if (watch?.heartbeatSeconds === undefined) return;
     const clock = this.options.clock;
-    task.heartbeatCancel?.();
-    task.heartbeatCancel = clock.schedule(clock.now() + task.heartbeatSeconds * 1000, () =>
-      this.settleTask(task, { kind: 'timedOut', error: task.heartbeatError }),
+    watch.heartbeatCancel?.();
+    watch.heartbeatCancel = clock.schedule(clock.now() + watch.heartbeatSeconds * 1000, () =>
+      this.settleTask(task, { kind: 'timedOut', error: watch.heartbeatError }),
     );
   }
 
@@ -1571,9 +1595,9 @@ export class ExecutionJournal {
     if (this.taskFor(task.requestId) !== task) return;
     this.removeTask(task);
     for (const cancel of task.cancelTimers) cancel();
-    task.heartbeatCancel?.();
+    task.watch?.heartbeatCancel?.();
     task.releaseClock();
-    task.withdraw?.();
+    task.watch?.withdraw?.();
     if (outcome.kind === 'timedOut') abortTask(task);
     const event: ActorInput =
       outcome.kind === 'succeeded' ? { type: 'task.succeeded', requestId: task.requestId, output: outcome.output }
@@ -1657,7 +1681,7 @@ export class ExecutionJournal {
     for (const child of children?.values() ?? []) child.run.stop();
     for (const task of this.takeAllTasks()) {
       abortTask(task);
-      task.withdraw?.();
+      task.watch?.withdraw?.();
       for (const cancel of task.cancelTimers) cancel();
       task.releaseClock();
     }
