@@ -264,6 +264,10 @@ class JournalExtras {
   reseedAt = 0;
   /** When a redriven execution restarted (its ExecutionRedriven): its timeout counts from then, not from its start (see bootRedrive). */
   restartedAt: number | undefined = undefined;
+  /** The redrive this run of the execution started from. */
+  redriven: RedriveMark | undefined = undefined;
+  /** The input the execution was booted with, when it is not the one it was given (a stored execution's, read from its ExecutionStarted). */
+  bootInput: JsonValue | undefined = undefined;
 }
 
 /** The journal's yes-or-no fields, as bits of one small integer: four fields would cost a parked execution 24 bytes more. */
@@ -601,7 +605,9 @@ export class ExecutionJournal {
       this.rootFrame.lastPublished = frame.source;
       redriven = { count: redrive.redriveCount, time: this.now(), eventId };
     }
-    const services = new ExecutionJournal.Services(this, input, redriven);
+    if (redriven) this.extrasOf().redriven = redriven;
+    if (input !== this.startInput) this.extrasOf().bootInput = input;
+    const services = new ExecutionJournal.Services(this);
     if (!redrive) this.recordStarted(new ExecutionStartedDetails(input, who.roleArn));
     const rt = new ScopeRuntime({
       services, scope: this.compiled, input, frame: this.rootFrame, role: ROOT_ROLE,
@@ -621,11 +627,12 @@ export class ExecutionJournal {
   private static readonly Services = class JournalServices implements ExecutionServices {
     private context: { Execution: JsonValue; StateMachine: JsonValue } | undefined;
 
-    constructor(
-      private readonly journal: ExecutionJournal,
-      private readonly input: JsonValue,
-      private readonly redriven: RedriveMark | undefined,
-    ) {}
+    constructor(private readonly journal: ExecutionJournal) {}
+
+    // The boot's input and redrive live with the journal's rarely set fields: few executions are redriven or resumed.
+    private get redriven(): RedriveMark | undefined {
+      return this.journal.extras?.redriven;
+    }
 
     get redrivenEventId(): number {
       return this.redriven?.eventId ?? 0;
@@ -650,7 +657,7 @@ export class ExecutionJournal {
         const j = this.journal;
         const who = j.identity;
         this.context = {
-          Execution: { Id: who.executionArn, Input: this.input, StartTime: new Date(j.startedAt).toISOString(), Name: who.name, RoleArn: who.roleArn, ...redriveContext(this.redriven) },
+          Execution: { Id: who.executionArn, Input: j.extras?.bootInput !== undefined ? j.extras.bootInput : j.startInput, StartTime: new Date(j.startedAt).toISOString(), Name: who.name, RoleArn: who.roleArn, ...redriveContext(this.redriven) },
           StateMachine: { Id: who.stateMachineArn, Name: who.stateMachineName },
         };
       }

@@ -261,7 +261,9 @@ export class Runtime {
     // A test case naming a state the definition lacks is refused before anything is recorded.
     if (options.testCase !== undefined && !child && this.options.mockConfig) checkMockedStates(this.options.mockConfig.testCase(smName, options.testCase), definition);
     const journal = this.journal(identity, compiled, input, options.testCase, child?.mockStateMachine);
-    const extra: StoredExtra = { definitionId: prepared.definitionId, input, testCase: options.testCase, stateMachineName: smName };
+    // No testCase member without a test case: a parked execution keeps its listing's extra.
+    const extra: StoredExtra = { definitionId: prepared.definitionId, input, stateMachineName: smName };
+    if (options.testCase !== undefined) extra.testCase = options.testCase;
     if (child) {
       extra.mapRunArn = child.mapRunArn;
       extra.parentExecutionArn = child.parentExecutionArn;

@@ -25,17 +25,20 @@ import { catchUpThenLive, EventFanout, storedEvents } from './subscriptions.js';
  * map entry for both: two maps of every execution cost a parked one a second entry (some 46
  * bytes) and a second hashing of its ARN on each write.
  */
+/** The start revision and global position of each run of appends to one stream, as `index()` found them. */
+interface StreamIndex {
+  starts: number[];
+  positions: number[];
+  /** The stream's revision as far as indexed. */
+  revision: number;
+}
+
 interface Stream {
   id: string;
   /** Empty (NO_EVENTS, shared) while only the listing is kept. */
   events: HistoryEvent[];
-  /**
-   * Start revision and global position of each append, filled in by `index()`: shared empty
-   * lists until then (most streams are never read by position), then lists of their own.
-   */
-  starts: number[];
-  positions: number[];
-  indexedRevision: number;
+  /** Made by `index()` when it first reaches the stream: most streams are never read by position. */
+  index: StreamIndex | undefined;
   metadata: ExecutionMetadata | undefined;
 }
 
@@ -43,8 +46,8 @@ const CATCH_UP_CHUNK = 1024;
 /** Streams shorter than this grow by exact copies (see appendSync). */
 const EXACT_BELOW = 32;
 const NO_EVENTS: readonly HistoryEvent[] = Object.freeze([]);
-/** Never pushed to: index() gives a stream lists of its own first. */
-const NOT_INDEXED: number[] = Object.freeze([]) as unknown as number[];
+/** A stream's index before index() reaches it. */
+const NOT_INDEXED: StreamIndex = Object.freeze({ starts: [], positions: [], revision: 0 });
 
 /**
  * Keeps streams in process memory: for tests and throwaway runs. Events are stored by
@@ -143,15 +146,12 @@ export class MemoryEventStore implements EventStore {
     for (; this.indexed < this.order.length; this.indexed++) {
       const stream = this.order[this.indexed]!;
       const count = this.counts[this.indexed]!;
-      this.starts.push(stream.indexedRevision);
+      const own = (stream.index ??= { starts: [], positions: [], revision: 0 });
+      this.starts.push(own.revision);
       this.positions.push(this.indexedPosition);
-      if (stream.starts === NOT_INDEXED) {
-        stream.starts = [];
-        stream.positions = [];
-      }
-      stream.starts.push(stream.indexedRevision);
-      stream.positions.push(this.indexedPosition);
-      stream.indexedRevision += count;
+      own.starts.push(own.revision);
+      own.positions.push(this.indexedPosition);
+      own.revision += count;
       this.indexedPosition += count;
     }
   }
@@ -206,10 +206,11 @@ export class MemoryEventStore implements EventStore {
         if (!stream) return [];
         this.index();
         const out: StoredStreamEvent[] = [];
-        let k = Math.max(lastAtOrBefore(stream.starts, next, (r) => r), 0);
+        const { starts, positions } = stream.index ?? NOT_INDEXED;
+        let k = Math.max(lastAtOrBefore(starts, next, (r) => r), 0);
         for (let revision = next; revision < stream.events.length && out.length < CATCH_UP_CHUNK; revision++) {
-          while (k + 1 < stream.starts.length && stream.starts[k + 1]! <= revision) k++;
-          const position = stream.positions[k]! + revision - stream.starts[k]!;
+          while (k + 1 < starts.length && starts[k + 1]! <= revision) k++;
+          const position = positions[k]! + revision - starts[k]!;
           out.push({ streamId, revision, position, event: stream.events[revision]! });
         }
         return out;
@@ -273,7 +274,7 @@ for (const stopDate of [undefined, NOT_A_TIME]) {
 }
 
 function newStream(id: string, events: HistoryEvent[], metadata: ExecutionMetadata | undefined): Stream {
-  return { id, events, starts: NOT_INDEXED, positions: NOT_INDEXED, indexedRevision: 0, metadata };
+  return { id, events, index: undefined, metadata };
 }
 
 function* listings(streams: Iterable<Stream>): Iterable<ExecutionMetadata> {
