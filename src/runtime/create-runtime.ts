@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import type { StateMachineDefinition } from '../asl/definition.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan, type JsonValue } from '../asl/json-value.js';
@@ -71,7 +72,7 @@ export interface StartExecutionOptions {
   input?: JsonValue;
   /** State machine name (also selects the mock config's state machine). Default `StateMachine`. */
   stateMachineName?: string;
-  /** Execution name. Default: a random id. */
+  /** Execution name. Default: a random UUID, as AWS names an execution started without one. */
   name?: string;
   /** Mock config test case to answer Task states with. */
   testCase?: string;
@@ -246,7 +247,8 @@ export class Runtime {
     const prepared = this.prepare(options.definition);
     const { definition, compiled } = prepared;
     const smName = options.stateMachineName ?? 'StateMachine';
-    const identity = this.identity(smName, options.name ?? nanoid(), options.roleArn);
+    // Without a name, AWS names an execution with a UUID (API:StartExecution).
+    const identity = this.identity(smName, options.name ?? randomUUID(), options.roleArn);
     if (options.type === 'EXPRESS') identity.express = true;
     const arn = identity.executionArn;
     // A generated name (126 random bits) is new: only a name the caller chose is looked up.

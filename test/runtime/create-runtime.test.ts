@@ -169,6 +169,21 @@ describe('runtime: tasks', () => {
 });
 
 describe('runtime: execution lifecycle', () => {
+  it('names an execution started without a name with a UUID, as AWS does', async () => {
+    const runtime = createRuntime();
+    const definition: StateMachineDefinition = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+    const names = await Promise.all([1, 2].map(async () => {
+      const execution = runtime.startExecution({ definition, stateMachineName: 'Named' });
+      await execution.done;
+      return execution.identity;
+    }));
+    for (const { name, executionArn } of names) {
+      expect(name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(executionArn).toBe(`arn:aws:states:us-east-1:123456789012:execution:Named:${name}`);
+    }
+    expect(names[0]!.name).not.toBe(names[1]!.name);
+  });
+
   it('times out the whole execution with TIMED_OUT', async () => {
     const runtime = createRuntime({ clock: 'virtual' });
     const def: StateMachineDefinition = { TimeoutSeconds: 60, StartAt: 'Sleep', States: { Sleep: { Type: 'Wait', Seconds: 3600, End: true } } };
