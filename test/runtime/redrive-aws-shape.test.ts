@@ -321,7 +321,7 @@ describe('a redriven execution whose process stops in the middle of it (file sto
     const definition: StateMachineDefinition = { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: LAMBDA, Parameters: CONTEXT, Next: 'Rest' }, Rest: { Type: 'Wait', Seconds: 60, End: true } } };
     try {
       let runtime = await open(() => Promise.reject(Object.assign(new Error('down'), { name: 'Outage' })));
-      const execution = runtime.startExecution({ definition, name: 'crash' });
+      const execution = runtime.startExecution({ definition, name: 'crash', input: { order: 7 } });
       const arn = execution.identity.executionArn;
       await execution.done;
       await runtime.close();
@@ -346,6 +346,8 @@ describe('a redriven execution whose process stops in the middle of it (file sto
         '12<11 WaitStateEntered Rest', '13<12 WaitStateExited Rest', '14<13 ExecutionSucceeded',
       ]);
       expect(seen.map((s) => [s.state.EnteredTime, s.state.RetryCount, s.execution.RedriveCount])).toEqual([[new Date(events[1]!.timestamp).toISOString(), 0, 1]]);
+      // The input the execution started with, read back from its stored ExecutionStarted.
+      expect(seen[0]!.execution).toMatchObject({ Input: { order: 7 }, Name: 'crash' });
       expect(await runtime.replay({ executionArn: arn })).toEqual({ ok: true, replayedEvents: events.length });
       await runtime.close();
     } finally {
