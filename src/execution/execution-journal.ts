@@ -361,11 +361,11 @@ export class ExecutionJournal {
   private extrasOf(): JournalExtras {
     return (this.extras ??= new JournalExtras());
   }
-  /** Clearing a member of extras that were never made makes none. */
   private setFlag(flag: number, on: boolean): void {
     this.flags = on ? this.flags | flag : this.flags & ~flag;
   }
 
+  /** Clearing a member of extras that were never made makes none. */
   private setExtra<K extends keyof JournalExtras>(key: K, value: JournalExtras[K]): void {
     if (value !== undefined || this.extras) this.extrasOf()[key] = value;
   }

@@ -251,7 +251,7 @@ export class Runtime {
     const identity = this.identity(smName, options.name ?? randomUUID(), options.roleArn);
     if (options.type === 'EXPRESS') identity.express = true;
     const arn = identity.executionArn;
-    // A generated name (126 random bits) is new: only a name the caller chose is looked up.
+    // A generated name (a UUID: 122 random bits) is new: only a name the caller chose is looked up.
     if (options.name !== undefined && (this.executions.has(arn) || this.ended.has(arn) || this.store.holdsSync?.(arn))) {
       throw new StepwiseError('ExecutionAlreadyExists', `Execution already exists: '${arn}'`);
     }
