@@ -20,11 +20,6 @@ import { pageOf } from './list-page.js';
 import { lastAtOrBefore, readRange } from './read-range.js';
 import { catchUpThenLive, EventFanout, storedEvents } from './subscriptions.js';
 
-/**
- * Everything kept under one id: the stream's events and, for an execution, its listing. One
- * map entry for both: two maps of every execution cost a parked one a second entry (some 46
- * bytes) and a second hashing of its ARN on each write.
- */
 /** The start revision and global position of each run of appends to one stream, as `index()` found them. */
 interface StreamIndex {
   starts: number[];
@@ -33,6 +28,11 @@ interface StreamIndex {
   revision: number;
 }
 
+/**
+ * Everything kept under one id: the stream's events and, for an execution, its listing. One
+ * map entry for both: two maps of every execution cost a parked one a second entry (some 46
+ * bytes) and a second hashing of its ARN on each write.
+ */
 interface Stream {
   id: string;
   /** Empty (NO_EVENTS, shared) while only the listing is kept. */
