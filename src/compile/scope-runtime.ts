@@ -11,6 +11,7 @@ import { HistoryFrame } from '../execution/history-frame.js';
 import type { ActorInput, ExecutionServices, MapChildRequest } from '../execution/execution-services.js';
 import type { ExecutionResult } from '../execution/execution-journal.js';
 import type { StatePlan } from './scope-steps.js';
+import type { StepRequests } from './step-action.js';
 
 /** How a scope (the top level, a Parallel branch or a Map iteration) ended. */
 export type ScopeOutcome =
@@ -228,9 +229,8 @@ export class ScopeRuntime {
   target: string | undefined;
   active: ActiveState | undefined;
   outcome: ScopeOutcome | undefined;
-  /** Children to spawn and stop once the current step's work is done (made when first needed). */
-  spawns: SpawnRequest[] | undefined;
-  stops: string[] | undefined;
+  /** Children to stop and spawn once the current step's work is done (made when first needed; the step takes it). */
+  childRequests: StepRequests<ScopeRuntime> | undefined;
   readonly queryLanguage: QueryLanguage;
   /** Consumed by the first state entered after a redrive. */
   redrive: RedrivePoint | undefined;
@@ -438,12 +438,17 @@ export class ScopeRuntime {
     }
   }
 
+  private childRequestsOf(): StepRequests<ScopeRuntime> {
+    // Both members from the start: every step's requests then have one shape.
+    return (this.childRequests ??= { stops: undefined, spawns: undefined });
+  }
+
   spawn(request: SpawnRequest): void {
-    (this.spawns ??= []).push(request);
+    (this.childRequestsOf().spawns ??= []).push(request);
   }
 
   stop(id: string): void {
-    (this.stops ??= []).push(id);
+    (this.childRequestsOf().stops ??= []).push(id);
   }
 
   newRequestId(): string {

@@ -58,10 +58,8 @@ export function runStep(rt: ScopeRuntime, event: ScopeEvent | undefined, work: (
       failScope(rt, error, cause);
     }
   }
-  if (!rt.stops && !rt.spawns) return undefined;
-  const requests = { stops: rt.stops, spawns: rt.spawns };
-  rt.stops = undefined;
-  rt.spawns = undefined;
+  const requests = rt.childRequests;
+  rt.childRequests = undefined;
   return requests;
 }
 
