@@ -262,9 +262,7 @@ class JournalExtras {
   inputOverride: { value: JsonValue } | undefined = undefined;
   caughtUpState: CaughtUpState | undefined = undefined;
   reseedAt = 0;
-  /** When a redriven execution restarted (its ExecutionRedriven): its timeout counts from then, not from its start (see bootRedrive). */
-  restartedAt: number | undefined = undefined;
-  /** The redrive this run of the execution started from. */
+  /** The redrive this run of the execution started from: its timeout counts from the redrive's time, not from its start (see bootRedrive). */
   redriven: RedriveMark | undefined = undefined;
   /** The input the execution was booted with, when it is not the one it was given (a stored execution's, read from its ExecutionStarted). */
   bootInput: JsonValue | undefined = undefined;
@@ -547,8 +545,8 @@ export class ExecutionJournal {
     this.mocks?.continueCounts?.(taskCallsIn(before));
     this.boot(startedInput(first, this.startInput), first.timestamp, { point, redriveCount, lastEventId: recorded[at - 1]!.id });
     // Its TimeoutSeconds (an Express execution's five minutes) count again from its ExecutionRedriven
-    // (checked against AWS recordings: a redrive of an execution that timed out runs to its end).
-    this.extrasOf().restartedAt = this.now();
+    // (checked against AWS recordings: a redrive of an execution that timed out runs to its end):
+    // see armExecutionTimeout.
   }
 
   /**
@@ -597,15 +595,13 @@ export class ExecutionJournal {
     const who = this.identity;
     this.startDate = startDate;
     this.rand = createSeededRandom(this.seed);
-    let redriven: RedriveMark | undefined;
     if (redrive) {
       const frame = new HistoryFrame(redrive.lastEventId);
       const eventId = this.record(frame, 'ExecutionRedriven', { redriveCount: redrive.redriveCount });
       this.rootFrame.source = frame.source;
       this.rootFrame.lastPublished = frame.source;
-      redriven = { count: redrive.redriveCount, time: this.now(), eventId };
+      this.extrasOf().redriven = { count: redrive.redriveCount, time: this.now(), eventId };
     }
-    if (redriven) this.extrasOf().redriven = redriven;
     if (input !== this.startInput) this.extrasOf().bootInput = input;
     const services = new ExecutionJournal.Services(this);
     if (!redrive) this.recordStarted(new ExecutionStartedDetails(input, who.roleArn));
@@ -820,7 +816,7 @@ export class ExecutionJournal {
     // An Express execution runs for at most five minutes, whatever its TimeoutSeconds.
     const timeoutSeconds = this.identity.express ? Math.min(own ?? Infinity, this.options.limits.expressSeconds) : own;
     if (timeoutSeconds === undefined || timeoutSeconds === Infinity) return;
-    const cancel = this.options.clock.schedule((this.extras?.restartedAt ?? this.startDate) + timeoutSeconds * 1000, () => this.timeOut());
+    const cancel = this.options.clock.schedule((this.extras?.redriven?.time ?? this.startDate) + timeoutSeconds * 1000, () => this.timeOut());
     this.timers().set('#execution-timeout', cancel);
   }
 
