@@ -21,7 +21,7 @@ import { VirtualClock } from './clock.js';
 import { mapRunUpdateId, replayLimits, type ActorInput, type Command, type ExecutionLimits, type ExecutionServices, type MapChildRequest, type MapRunUpdate } from './execution-services.js';
 import { createHistoryEvent, createStartedEvent, ExecutionStartedDetails, type EventDetails, type HistoryEvent, type HistoryEventType } from './history-event.js';
 import { HistoryFrame } from './history-frame.js';
-import { actorHost, listenToRootActor, stopExecutionActor } from './actor-host.js';
+import { actorHost, stopExecutionActor } from './actor-host.js';
 import { historyLimitFailure, isHistoryLimitFailure } from './history-limit.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
 import { createSeededRandom, forkSeed, newSeed, type ExecutionRandom } from './seeded-random.js';
@@ -273,6 +273,7 @@ const EVENTS_ENDED = 1;
 const DRAINING = 2;
 const FLUSH_REQUESTED = 4;
 const SETTLED_ONCE = 8;
+const ROOT_ENDED = 16;
 
 /**
  * Where the event stream and the actors meet; the only place that sends events to actors
@@ -611,9 +612,7 @@ export class ExecutionJournal {
       redrive: redrive?.point,
     });
     this.root = createActor(redrive ? redriveMachineOf(this.compiled) : this.compiled.machine, { input: rt, parent: actorHost() });
-    // The services object hears of the root's end through the host: methods on a class, not
-    // closures per execution.
-    listenToRootActor(this.root, services);
+    this.setFlag(ROOT_ENDED, false);
   }
 
   /**
@@ -662,18 +661,6 @@ export class ExecutionJournal {
 
     record(frame: HistoryFrame, type: HistoryEventType, details?: EventDetails, updateSource?: boolean): number {
       return this.journal.record(frame, type, details, updateSource);
-    }
-
-    /** The root actor reached its final state. */
-    complete(): void {
-      const j = this.journal;
-      j.enqueueFlush(() => j.complete(j.root.getSnapshot().output as ScopeOutcome));
-    }
-
-    /** The root actor failed (a bug, or a replay that diverged). */
-    error(err: unknown): void {
-      const j = this.journal;
-      j.enqueueFlush(() => j.crash(err));
     }
 
     command(c: Command): void {
@@ -1234,13 +1221,36 @@ export class ExecutionJournal {
   private holdFlush(step: () => void): void {
     if (this.draining) {
       step();
+      this.noticeRootEnd();
       return;
     }
     this.draining = true;
     try {
       step();
+      this.noticeRootEnd();
     } finally {
       this.draining = false;
+    }
+  }
+
+  /**
+   * After a step: whether it took the root actor to its final state, or failed it (a bug, or a
+   * replay that diverged). Every input an execution's actors get (their start, an answer, a
+   * timer, a child's end) comes in a step, so the journal looks here instead of being told by
+   * the actor host: a listener per execution in the host's map cost each one an entry in a
+   * table of thousands, written at its start and looked up at its end. Seen while flushing is
+   * still held, so the end is carried out after what the step recorded, as before.
+   */
+  private noticeRootEnd(): void {
+    const root = this.root;
+    if (root === undefined || (this.flags & ROOT_ENDED) !== 0) return;
+    const status = root.getSnapshot().status;
+    if (status === 'done') {
+      this.setFlag(ROOT_ENDED, true);
+      this.enqueueFlush(() => this.complete(this.root.getSnapshot().output as ScopeOutcome));
+    } else if (status === 'error') {
+      this.setFlag(ROOT_ENDED, true);
+      this.enqueueFlush(() => this.crash(this.root.getSnapshot().error));
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, createMachine, enqueueActions } from '#xstate';
-import { actorHost, listenToRootActor, stopExecutionActor } from '../../src/execution/actor-host.js';
+import { actorHost, stopExecutionActor } from '../../src/execution/actor-host.js';
 
 const child = createMachine({ initial: 'waiting', states: { waiting: {} } });
 const root = createMachine({
@@ -32,33 +32,29 @@ describe('actor host', () => {
     stopExecutionActor(b);
   });
 
-  it('tells a root actor\'s listener when it reaches its final state, and when it fails', () => {
-    const finishes = createMachine({ initial: 'go', states: { go: { on: { finish: 'end' } }, end: { type: 'final' } } });
+  it('lets a root actor reach its final state or fail under it, and goes on hosting others', () => {
+    const finishes = createMachine({ initial: 'go', output: { ok: true }, states: { go: { on: { finish: 'end' } }, end: { type: 'final' } } });
     const fails = createMachine({ initial: 'go', states: { go: { on: { fail: { actions: () => { throw new Error('boom'); } } } } } });
-    const heard: string[] = [];
-    const listener = (name: string) => ({ complete: () => heard.push(`${name} complete`), error: (e: unknown) => heard.push(`${name} error ${(e as Error).message}`) });
-    const a = createActor(finishes, { parent: actorHost() });
-    const b = createActor(fails, { parent: actorHost() });
-    listenToRootActor(a, listener('a'));
-    listenToRootActor(b, listener('b'));
-    a.start();
-    b.start();
-    expect(heard).toEqual([]);
+    const a = createActor(finishes, { parent: actorHost() }).start();
+    const b = createActor(fails, { parent: actorHost() }).start();
+    // The journal reads the end from its root's snapshot after the step (ExecutionJournal.noticeRootEnd).
     a.send({ type: 'finish' });
     b.send({ type: 'fail' });
-    expect(heard).toEqual(['a complete', 'b error boom']);
+    expect(a.getSnapshot()).toMatchObject({ status: 'done', output: { ok: true } });
     expect(b.getSnapshot().status).toBe('error');
+    expect((b.getSnapshot().error as Error).message).toBe('boom');
+    expect(actorHost().getSnapshot().status).toBe('active');
+    const c = createActor(root, { parent: actorHost() }).start();
+    expect(c.getSnapshot().status).toBe('active');
+    stopExecutionActor(c);
+    expect(c.getSnapshot().status).toBe('stopped');
   });
 
-  it('forgets the listener of a root actor it stops: a stopped actor neither completes nor fails', () => {
+  it('stops a root actor for good: a stopped actor neither completes nor fails', () => {
     const finishes = createMachine({ initial: 'go', states: { go: { on: { finish: 'end' } }, end: { type: 'final' } } });
-    const heard: string[] = [];
-    const a = createActor(finishes, { parent: actorHost() });
-    listenToRootActor(a, { complete: () => heard.push('complete'), error: () => heard.push('error') });
-    a.start();
+    const a = createActor(finishes, { parent: actorHost() }).start();
     stopExecutionActor(a);
     a.send({ type: 'finish' });
     expect(a.getSnapshot().status).toBe('stopped');
-    expect(heard).toEqual([]);
   });
 });
