@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newExecutionName } from './execution-name.js';
 import { nanoid } from 'nanoid';
 import type { StateMachineDefinition } from '../asl/definition.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan, type JsonValue } from '../asl/json-value.js';
@@ -248,7 +248,7 @@ export class Runtime {
     const { definition, compiled } = prepared;
     const smName = options.stateMachineName ?? 'StateMachine';
     // Without a name, AWS names an execution with a UUID (API:StartExecution).
-    const identity = this.identity(smName, options.name ?? randomUUID(), options.roleArn);
+    const identity = this.identity(smName, options.name ?? newExecutionName(), options.roleArn);
     if (options.type === 'EXPRESS') identity.express = true;
     const arn = identity.executionArn;
     // A generated name (a UUID: 122 random bits) is new: only a name the caller chose is looked up.
