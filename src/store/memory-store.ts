@@ -92,6 +92,10 @@ export class MemoryEventStore implements EventStore {
       // A copy of the first batch, exactly its size: pushing would grow the list step by step,
       // leaving the garbage of each step and up to half again the room it needs.
       this.streams.set(streamId, (stream = newStream(streamId, events.slice(), undefined)));
+    } else if (stream.events.length === 0) {
+      // A listed stream's first events: its empty list is the shared frozen one, and a frozen
+      // array's concat takes V8's slow path (0.2 µs against 0.02 for a copy, measured).
+      stream.events = events.slice();
     } else if (stream.events.length < EXACT_BELOW) {
       // A short stream grows by exact copies: a push grows the list by half again plus 16
       // slots, mostly empty room kept for as long as the stream (a parked execution's five
