@@ -1210,7 +1210,7 @@ export class ExecutionJournal {
     this.draining = true;
     // A promise reaction rather than queueMicrotask, which wraps each callback in an async
     // resource of its own (about half a microsecond per execution), and the journal handed to
-    // a shared function rather than captured by a closure.
+    // a shared function rather than captured by a closure (it has no `then`, so it is no thenable).
     Promise.resolve(this).then(ExecutionJournal.releaseFirstFlush);
   }
 
