@@ -5,7 +5,8 @@ import { randomFillSync } from 'node:crypto';
  * (API:StartExecution). Made here rather than by `crypto.randomUUID()`, which joins its 20
  * pieces with `+` and leaves a chain of string objects behind for every execution (about half
  * a kilobyte of garbage each; joined into the ARN, which flattens it, 340 against 140 ns,
- * measured); this writes the 36 characters once. Random bytes come from the same source, drawn 256 names at a time, as Node does.
+ * measured); this writes the 36 characters once. Random bytes come from the same source, drawn
+ * 256 names at a time, as Node does.
  */
 export function newExecutionName(): string {
   if (drawn === POOL_NAMES) {
