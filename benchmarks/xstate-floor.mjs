@@ -48,7 +48,7 @@
  * `--against-peer` then takes the benchmark's own samples of task-heavy and concurrent on both
  * engines (fresh processes, interleaved, `--samples` each) and sets each unmet target's allowance
  * (the peer's median over the ratio asked for) against the floor: the README's reasons for those
- * targets, measured in one command on one machine within minutes (about 2 minutes more).
+ * targets, measured in one command on one machine within minutes (about 15 s more).
  *
  * Takes about 30 s. `--first-rounds` instead times only case 3 (born done) in rounds of 200 from a
  * fresh process, the way parallel-fanout's samples are timed, to show what V8's warm-up costs.
