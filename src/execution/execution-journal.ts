@@ -268,7 +268,7 @@ class JournalExtras {
   bootInput: JsonValue | undefined = undefined;
 }
 
-/** The journal's yes-or-no fields, as bits of one small integer: four fields would cost a parked execution 24 bytes more. */
+/** The journal's yes-or-no fields, as bits of one small integer: a field each would cost a parked execution 8 bytes per field. */
 const EVENTS_ENDED = 1;
 const DRAINING = 2;
 const FLUSH_REQUESTED = 4;
@@ -286,7 +286,7 @@ export class ExecutionJournal {
   private readonly options: JournalEnvironment;
   private readonly compiled: CompiledScope;
   private readonly startInput: JsonValue;
-  /** EVENTS_ENDED, DRAINING, FLUSH_REQUESTED and SETTLED_ONCE, read and written through the accessors below. */
+  /** EVENTS_ENDED, DRAINING, FLUSH_REQUESTED, SETTLED_ONCE and ROOT_ENDED, read and written through the accessors below. */
   private flags = 0;
   /**
    * The events appended so far; null when the store keeps them in memory and shows them
@@ -337,6 +337,8 @@ export class ExecutionJournal {
   private set flushRequested(v: boolean) { this.setFlag(FLUSH_REQUESTED, v); }
   private get settled(): boolean { return (this.flags & SETTLED_ONCE) !== 0; }
   private set settled(v: boolean) { this.setFlag(SETTLED_ONCE, v); }
+  private get rootEnded(): boolean { return (this.flags & ROOT_ENDED) !== 0; }
+  private set rootEnded(v: boolean) { this.setFlag(ROOT_ENDED, v); }
   private get moreTasks(): Map<string, InFlightTask> | undefined { return this.extras?.moreTasks; }
   private set moreTasks(v: Map<string, InFlightTask> | undefined) { this.setExtra('moreTasks', v); }
   private get timersByRequest(): Map<string, () => void> | undefined { return this.extras?.timersByRequest; }
@@ -612,7 +614,7 @@ export class ExecutionJournal {
       redrive: redrive?.point,
     });
     this.root = createActor(redrive ? redriveMachineOf(this.compiled) : this.compiled.machine, { input: rt, parent: actorHost() });
-    this.setFlag(ROOT_ENDED, false);
+    this.rootEnded = false;
   }
 
   /**
@@ -1248,14 +1250,14 @@ export class ExecutionJournal {
    */
   private noticeRootEnd(): void {
     const root = this.root;
-    if (root === undefined || (this.flags & ROOT_ENDED) !== 0) return;
+    if (root === undefined || this.rootEnded) return;
     const status = root.getSnapshot().status;
     if (status === 'done') {
-      this.setFlag(ROOT_ENDED, true);
-      this.enqueueFlush(() => this.complete(this.root.getSnapshot().output as ScopeOutcome));
+      this.rootEnded = true;
+      this.enqueueFlush(() => this.complete(root.getSnapshot().output as ScopeOutcome));
     } else if (status === 'error') {
-      this.setFlag(ROOT_ENDED, true);
-      this.enqueueFlush(() => this.crash(this.root.getSnapshot().error));
+      this.rootEnded = true;
+      this.enqueueFlush(() => this.crash(root.getSnapshot().error));
     }
   }
 

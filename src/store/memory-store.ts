@@ -47,7 +47,11 @@ const CATCH_UP_CHUNK = 1024;
 const EXACT_BELOW = 32;
 const NO_EVENTS: readonly HistoryEvent[] = Object.freeze([]);
 /** A stream's index before index() reaches it. */
-const NOT_INDEXED: StreamIndex = Object.freeze({ starts: [], positions: [], revision: 0 });
+const NOT_INDEXED: StreamIndex = Object.freeze(emptyIndex());
+
+function emptyIndex(): StreamIndex {
+  return { starts: [], positions: [], revision: 0 };
+}
 
 /**
  * Keeps streams in process memory: for tests and throwaway runs. Events are stored by
@@ -150,7 +154,7 @@ export class MemoryEventStore implements EventStore {
     for (; this.indexed < this.order.length; this.indexed++) {
       const stream = this.order[this.indexed]!;
       const count = this.counts[this.indexed]!;
-      const own = (stream.index ??= { starts: [], positions: [], revision: 0 });
+      const own = (stream.index ??= emptyIndex());
       this.starts.push(own.revision);
       this.positions.push(this.indexedPosition);
       own.starts.push(own.revision);
