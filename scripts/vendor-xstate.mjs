@@ -68,11 +68,16 @@
  *
  * - An actor's scope holds four functions (defer, stopChild, emit, actionExecutor) that XState
  *   made as closures over each actor; here they are four functions shared by every actor, which
- *   reach their actor through the scope (`this.self`), and the microstep's executor in front of
- *   them calls them on the scope. Same members, same order, same behaviour (the build test runs
- *   deferred actions, emitted events and child stops on both builds). Per actor, four closures
- *   and their context less: heap per parked execution 5,503 -> 5,239 bytes; interleaved A/B
- *   samples (8 pairs): parallel-fanout +12% first round, +5% steady; task-heavy +3% / -1%.
+ *   reach their actor as `this`, and the microstep's executor in front of them calls them on the
+ *   scope. Same members, same behaviour (the build test runs deferred actions, emitted events and
+ *   child stops on both builds). Per actor, four closures and their context less: heap per parked
+ *   execution 5,503 -> 5,239 bytes; interleaved A/B samples (8 pairs): parallel-fanout +12% first
+ *   round, +5% steady; task-heavy +3% / -1%. The scope was then an object of two members (`self`
+ *   and `actionExecutor`) with the rest read through `self`; now the actor is its own scope: the
+ *   functions and `self` are on Actor.prototype, the executor a member of the actor, and the
+ *   actor hands itself to its logic. With an actor's clock, logger and source read through its
+ *   prototype (its system's and its logic, unless its options name others), 64 bytes less per
+ *   actor: heap per parked execution in the concurrent workload 40 + 24 bytes less.
  *
  * - A microstep whose one transition goes from an atomic state to an atomic sibling under a
  *   compound parent, or re-enters its own atomic state (every Task, Wait or Map state handing
@@ -163,9 +168,10 @@
  *   journal's shared time boxes, heap per parked execution in the concurrent workload 3,727 ->
  *   3,507 bytes; interleaved A/B samples of the four together: concurrent -7.7% time (14 pairs,
  *   faster in 11), task-heavy and parallel-fanout within the noise (24 pairs each, twice for
- *   parallel-fanout). Tried and left out: the actor as its own scope (40 bytes less per actor,
- *   but task-heavy steady -13% and -6%, faster in 4 and 2 of 12 pairs, cause not found), and
- *   the shared node lists frozen (see rootPairOf).
+ *   parallel-fanout). Tried and left out: the shared node lists frozen (see rootPairOf). (The
+ *   actor as its own scope was left out here once, for task-heavy steady -13% and -6% over 12
+ *   pairs; made again later with the actor's own reads of its scope written as `this`, task-heavy
+ *   over 12 pairs moved -2.8% first round and +8.4% steady, parallel-fanout 20 pairs equal.)
  *
  * Fails if a patch does not find its text exactly once (a new XState): check whether that
  * version still needs the change, then update or drop it here.
@@ -196,22 +202,8 @@ const DoneActorEvent = plainConstructor(function (type, output, actorId) { this.
 const ActionArgs = plainConstructor(function (context, event, self, system) { this.context = context; this.event = event; this.self = self; this.system = system; });
 const DeferredAction = plainConstructor(function (type, info, params, exec) { this.type = type; this.info = info; this.params = params; this.exec = exec; });
 const SpawnParams = plainConstructor(function (id, systemId, actorRef, src, input) { this.id = id; this.systemId = systemId; this.actorRef = actorRef; this.src = src; this.input = input; });
-// An actor's scope: the members of the literal XState builds, with its functions shared by
-// every actor (they reach theirs through this.self) instead of closures made for each one, and
-// the actor's id, session id, logger and system read from the actor instead of copied: two
-// members instead of nine, 56 bytes less per actor. actionExecutor stays one: microstep swaps it.
-function ActorScope(actor) { this.self = actor; this.actionExecutor = scopeActionExecutor; }
-Object.defineProperties(ActorScope.prototype, {
-  id: { get() { return this.self.id; }, enumerable: true },
-  sessionId: { get() { return this.self.sessionId; }, enumerable: true },
-  logger: { get() { return this.self.logger; }, enumerable: true },
-  system: { get() { return this.self.system; }, enumerable: true },
-  defer: { value: scopeDefer, enumerable: true, writable: true },
-  stopChild: { value: scopeStopChild, enumerable: true, writable: true },
-  emit: { value: scopeEmit, enumerable: true, writable: true },
-});
 function scopeDefer(fn) {
-  deferredOf(this.self).push(fn);
+  deferredOf(this).push(fn);
 }
 // Actors share one frozen empty list of deferred actions until they defer one (most never do
 // once started): a list of its own is made then, and dropped again once it has run.
@@ -220,13 +212,13 @@ function deferredOf(actor) {
   return actor._deferred === NO_DEFERRED ? (actor._deferred = []) : actor._deferred;
 }
 function scopeStopChild(child) {
-  if (child._parent !== this.self) {
-    throw new Error(\`Cannot stop child actor \${child.id} of \${this.self.id} because it is not a child\`);
+  if (child._parent !== this) {
+    throw new Error(\`Cannot stop child actor \${child.id} of \${this.id} because it is not a child\`);
   }
   child._stop();
 }
 function scopeEmit(emittedEvent) {
-  const actor = this.self;
+  const actor = this;
   const listeners = actor.eventListeners.get(emittedEvent.type);
   const wildcardListener = actor.eventListeners.get('*');
   if (!listeners && !wildcardListener) {
@@ -242,7 +234,7 @@ function scopeEmit(emittedEvent) {
   }
 }
 function scopeActionExecutor(action) {
-  const actor = this.self;
+  const actor = this;
   // A closure only for an action that waits for the actor to run.
   if (actor._processingStatus === ProcessingStatus.Running) {
     executeAction(actor, action);
@@ -251,7 +243,7 @@ function scopeActionExecutor(action) {
   }
 }
 function executeAction(actor, action) {
-  if (actor._actorScope.system._inspectors?.size !== 0) actor._actorScope.system._sendInspectionEvent({
+  if (actor.system._inspectors?.size !== 0) actor.system._sendInspectionEvent({
     type: '@xstate.action',
     actorRef: actor,
     action: {
@@ -523,7 +515,12 @@ const PATCHES = [
   ['done event', 'function createDoneActorEvent(invokeId, output) {\n  return {\n    type: `xstate.done.actor.${invokeId}`,\n    output,\n    actorId: invokeId\n  };\n}',
     `${CONSTRUCTORS}function createDoneActorEvent(invokeId, output) {\n  return new DoneActorEvent(\`xstate.done.actor.\${invokeId}\`, output, invokeId);\n}`],
   ['options merge', 'const resolvedOptions = {\n      ...defaultOptions,\n      ...options\n    };', 'const resolvedOptions = Object.assign(new PlainObject(), defaultOptions, options);'],
-  ['actor scope', ACTOR_SCOPE_LITERAL, '    this._actorScope = new ActorScope(this);'],
+  ['actor scope', ACTOR_SCOPE_LITERAL, '    this.actionExecutor = scopeActionExecutor;'],
+  ['no actor scope member', '    // TODO: add typings for system\n    this._actorScope = void 0;\n', ''],
+  ['scope at init', 'this.logic.restoreSnapshot(persistedState, this._actorScope) : persistedState : this.logic.getInitialSnapshot(this._actorScope, this.options?.input);',
+    'this.logic.restoreSnapshot(persistedState, this) : persistedState : this.logic.getInitialSnapshot(this, this.options?.input);'],
+  ['scope at start', '        this.logic.start(this._snapshot, this._actorScope);', '        this.logic.start(this._snapshot, this);'],
+  ['scope per event', '      nextState = this.logic.transition(this._snapshot, event, this._actorScope);', '      nextState = this.logic.transition(this._snapshot, event, this);'],
   ['microstep executor', '  actorScope.actionExecutor = action => {\n    actions.push(action);\n    originalExecutor(action);\n  };',
     '  actorScope.actionExecutor = collectAction.bind(actorScope, actions, originalExecutor);'],
   ['action args', '    const actionArgs = {\n      context: intermediateSnapshot.context,\n      event,\n      self: actorScope.self,\n      system: actorScope.system\n    };',
@@ -629,7 +626,40 @@ MachineSnapshot.prototype = { matches: machineSnapshotMatches, hasTag: machineSn
   ['no system id member', '    this.systemId = void 0;\n', ''],
   ['sync snapshot when asked', '    this._syncSnapshot = syncSnapshot;', '    if (syncSnapshot) this._syncSnapshot = syncSnapshot;'],
   ['ref from prototype', '    this.ref = this;\n', ''],
-  ['actor prototype defaults', 'function createActor(logic, ...[options]) {', "Object.defineProperty(Actor.prototype, 'ref', { get() { return this; }, configurable: true });\nActor.prototype._syncSnapshot = undefined;\nActor.prototype.systemId = undefined;\nfunction createActor(logic, ...[options]) {"],
+  ['actor prototype defaults', 'function createActor(logic, ...[options]) {', `// An actor is its own scope: the members of the literal XState builds are the actor's own
+// (id, sessionId, logger, system), two more on its prototype (self, the actor itself; and
+// _actorScope, the scope, the actor itself again), its functions shared by every actor on its
+// prototype (defer, stopChild, emit), and actionExecutor an own member, which microstep swaps.
+// One object less per actor than a scope of its own: 40 bytes, for one member more.
+Object.defineProperties(Actor.prototype, {
+  self: { get() { return this; }, configurable: true },
+  _actorScope: { get() { return this; }, configurable: true },
+  defer: { value: scopeDefer, writable: true, configurable: true },
+  stopChild: { value: scopeStopChild, writable: true, configurable: true },
+  emit: { value: scopeEmit, writable: true, configurable: true },
+});
+Object.defineProperty(Actor.prototype, 'ref', { get() { return this; }, configurable: true });
+Actor.prototype._syncSnapshot = undefined;
+Actor.prototype.systemId = undefined;
+// An actor's clock and logger are its system's and its source is its logic unless its options
+// name others (Stepwise's never do): read from there through the prototype, an own member only
+// when given (see ownMember). 24 bytes of each actor.
+Object.defineProperties(Actor.prototype, {
+  clock: { get() { return this.system._clock; }, set(value) { ownMember(this, 'clock', value); }, configurable: true },
+  logger: { get() { return this.system._logger; }, set(value) { ownMember(this, 'logger', value); }, configurable: true },
+  src: { get() { return this.logic; }, set(value) { ownMember(this, 'src', value); }, configurable: true },
+});
+function ownMember(actor, key, value) {
+  Object.defineProperty(actor, key, { value, writable: true, enumerable: true, configurable: true });
+}
+function createActor(logic, ...[options]) {`],
+  // The members those accessors answer for: set only when the options name them.
+  ['no clock member', '    /**\n     * The clock that is responsible for setting and clearing timeouts, such as\n     * delayed events and transitions.\n     */\n    this.clock = void 0;\n', ''],
+  ['no logger member', '    this.logger = void 0;\n', ''],
+  ['no src member', '    this.src = void 0;\n', ''],
+  ['clock and logger when given', '    this.logger = options?.logger ?? this.system._logger;\n    this.clock = options?.clock ?? this.system._clock;',
+    '    if (options?.logger != null) this.logger = options.logger;\n    if (options?.clock != null) this.clock = options.clock;'],
+  ['src when given', '    this.src = resolvedOptions.src ?? logic;', '    if (resolvedOptions.src != null) this.src = resolvedOptions.src;'],
   // A context function is applied as XState's own assign, made once per machine, and resolved
   // directly: resolveActionsAndContext's loop did nothing more for it (an assign has no retry,
   // nothing to execute and no nested actions), and a new assign action and closure were made for

@@ -21,10 +21,10 @@ describe("Stepwise's build of XState (#xstate)", () => {
   it('is the patched build', () => {
     const patched = stepwiseXState.Actor.toString();
     expect(patched).toContain('Object.assign(new PlainObject(), defaultOptions, options)');
-    expect(patched).toContain('new ActorScope(this)');
+    expect(patched).toContain('this.actionExecutor = scopeActionExecutor');
     const installed = installedXState.Actor.toString();
     expect(installed).not.toContain('PlainObject');
-    expect(installed).not.toContain('ActorScope');
+    expect(installed).not.toContain('scopeActionExecutor');
     // The system's write-only children map is no longer written.
     const registerOf = (x: X) => (x.createActor(x.createMachine({})).system as unknown as { _register: () => void })._register.toString();
     expect(registerOf(installedXState)).toContain('children.set');
@@ -39,8 +39,10 @@ describe("Stepwise's build of XState (#xstate)", () => {
       // Functions and the default clock differ per copy of XState; keys and data must not. An
       // actor's `send` is its prototype's in Stepwise's build (not an own bound copy), and so
       // are `ref`, `_syncSnapshot` and `systemId` until set (read below); it keeps its mailbox
-      // in three fields of its own instead of a `mailbox` object.
-      const OWN_TO_EACH_BUILD = ['send', 'ref', '_syncSnapshot', 'systemId', 'mailbox', '_mailboxActive', '_mailboxCurrent', '_mailboxLast'];
+      // in three fields of its own instead of a `mailbox` object; its clock, logger and source are
+      // read through its prototype unless given (read below); it is its own scope, with the
+      // scope's action executor as a member of its own (see the scope test below).
+      const OWN_TO_EACH_BUILD = ['send', 'ref', '_syncSnapshot', 'systemId', 'mailbox', '_mailboxActive', '_mailboxCurrent', '_mailboxLast', 'clock', 'logger', 'src', '_actorScope', 'actionExecutor'];
       const keysOf = (v: object) => Object.keys(v).filter((k) => !OWN_TO_EACH_BUILD.includes(k)).sort();
       return Object.fromEntries(Object.entries(actor.options).map(([k, v]) => [k, typeof v === 'object' && v !== null && k !== 'input' ? keysOf(v) : typeof v === 'function' ? 'function' : v]));
     };
@@ -50,12 +52,23 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(Object.getPrototypeOf((mine.createActor(logicOf(mine)) as unknown as { options: object }).options)).toBe(Object.prototype);
     // The members read from the prototype until set answer as the installed XState's.
     const members = (x: X) => {
-      const plain = x.createActor(logicOf(x)) as unknown as Record<string, unknown>;
+      const logic = logicOf(x);
+      const plain = x.createActor(logic) as unknown as Record<string, unknown> & { system: Record<string, unknown> };
       const named = x.createActor(logicOf(x), { systemId: 'named' }) as unknown as Record<string, unknown>;
-      return { ref: plain.ref === plain, syncSnapshot: plain._syncSnapshot, systemId: plain.systemId, named: named.systemId, namedRef: named.ref === named };
+      const clock = { setTimeout: () => 0, clearTimeout: () => {} };
+      const logger = () => {};
+      const given = x.createActor(logicOf(x), { clock, logger, src: 'source' } as never) as unknown as Record<string, unknown>;
+      return {
+        ref: plain.ref === plain, syncSnapshot: plain._syncSnapshot, systemId: plain.systemId, named: named.systemId, namedRef: named.ref === named,
+        systemClock: plain.clock === plain.system._clock, systemLogger: plain.logger === plain.system._logger, src: plain.src === logic,
+        givenClock: given.clock === clock, givenLogger: given.logger === logger, givenSrc: given.src,
+      };
     };
     expect(members(mine)).toEqual(members(installedXState));
-    expect(members(mine)).toEqual({ ref: true, syncSnapshot: undefined, systemId: undefined, named: 'named', namedRef: true });
+    expect(members(mine)).toEqual({
+      ref: true, syncSnapshot: undefined, systemId: undefined, named: 'named', namedRef: true,
+      systemClock: true, systemLogger: true, src: true, givenClock: true, givenLogger: true, givenSrc: 'source',
+    });
   });
 
   it("gives an actor's scope with the same members, and an action's arguments and a child's done event as the same plain objects", () => {
@@ -81,12 +94,15 @@ describe("Stepwise's build of XState (#xstate)", () => {
       const actor = x.createActor(machine).start();
       expect(actor.getSnapshot().status).toBe('done');
       const shape = (o: object | undefined) => ({ keys: Object.keys(o ?? {}), plain: Object.getPrototypeOf(o) === Object.prototype });
-      // The scope's members as a child reads them: Stepwise's build keeps only `self` and
-      // `actionExecutor` on the scope itself and reads the rest from its prototype and actor.
+      // The scope's members as a child reads them: in Stepwise's build the scope is the actor
+      // itself, its functions on the actor's prototype and its action executor an own member.
       const scope = seen.scope as Record<string, unknown>;
       const members = Object.fromEntries(SCOPE_MEMBERS.map((k) => [k, typeof scope[k]]));
       const sameAsActor = ['id', 'sessionId', 'system'].every((k) => scope[k] === (scope.self as Record<string, unknown>)[k]);
-      return { scope: { members, sameAsActor }, scopeKeys: Object.keys(scope), args: shape(seen.args), done: shape(seen.done), output: (seen.done as { output?: unknown }).output };
+      return {
+        scope: { members, sameAsActor }, scopeKeys: Object.keys(scope), isActor: scope === scope.self && scope instanceof x.Actor,
+        args: shape(seen.args), done: shape(seen.done), output: (seen.done as { output?: unknown }).output,
+      };
     };
     const SCOPE_MEMBERS = ['self', 'id', 'sessionId', 'logger', 'defer', 'system', 'stopChild', 'emit', 'actionExecutor'];
     const expected = observe(installedXState);
@@ -94,7 +110,9 @@ describe("Stepwise's build of XState (#xstate)", () => {
     expect(actual.scope).toEqual(expected.scope);
     expect(expected.scope.sameAsActor).toBe(true);
     expect(expected.scopeKeys.sort()).toEqual([...SCOPE_MEMBERS].sort());
-    expect(actual.scopeKeys).toEqual(['self', 'actionExecutor']);
+    expect(expected.isActor).toBe(false);
+    expect(actual.isActor).toBe(true);
+    expect(actual.scopeKeys).toContain('actionExecutor');
     expect(actual.args).toEqual(expected.args);
     expect(actual.done).toEqual(expected.done);
     expect(actual.output).toEqual(expected.output);
