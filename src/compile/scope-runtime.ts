@@ -210,6 +210,22 @@ function withMissing(base: Record<string, JsonValue>, more: Record<string, JsonV
   return out;
 }
 
+type Continuations = Map<string, (rt: ScopeRuntime, value: unknown) => void>;
+
+/**
+ * The parts of a scope that few use: variables it assigned, children (a Map or Parallel state
+ * running), a redrive, awaits. Apart, behind the scope's accessors, so that the others (a scope
+ * waiting on a Task, each Map iteration and Parallel branch of Pass states) carry no field for
+ * them: 5 fields, 40 bytes of each parked execution.
+ */
+class ScopeExtras {
+  ownedVariables: OwnedVariables | undefined = undefined;
+  childRequests: StepRequests<ScopeRuntime> | undefined = undefined;
+  redrive: RedrivePoint | undefined = undefined;
+  continuations: Continuations | undefined = undefined;
+  childEpoch = 0;
+}
+
 /**
  * The mutable heart of one scope actor. The XState machine owns the lifecycle (which state
  * is active, which children run); this object holds the data that flows between states and
@@ -222,21 +238,30 @@ export class ScopeRuntime {
   readonly role: ScopeRole;
   readonly contextExtras: Record<string, JsonValue>;
   variables: Record<string, JsonValue>;
-  /** The variables this scope assigned itself, as the execution's total counts them (see variable-ledger.ts). */
-  ownedVariables: OwnedVariables | undefined;
   self!: AnyActorRef;
   data: JsonValue;
   target: string | undefined;
   active: ActiveState | undefined;
   outcome: ScopeOutcome | undefined;
-  /** Children to stop and spawn once the current step's work is done (made when first needed; the step takes it). */
-  childRequests: StepRequests<ScopeRuntime> | undefined;
   readonly queryLanguage: QueryLanguage;
+  /** What few scopes use, apart (see ScopeExtras); made when one of them is first set. */
+  private extras: ScopeExtras | undefined = undefined;
+
+  /** The variables this scope assigned itself, as the execution's total counts them (see variable-ledger.ts). */
+  get ownedVariables(): OwnedVariables | undefined { return this.extras?.ownedVariables; }
+  set ownedVariables(v: OwnedVariables | undefined) { this.setExtra('ownedVariables', v); }
+  /** Children to stop and spawn once the current step's work is done (made when first needed; the step takes it). */
+  get childRequests(): StepRequests<ScopeRuntime> | undefined { return this.extras?.childRequests; }
+  set childRequests(v: StepRequests<ScopeRuntime> | undefined) { this.setExtra('childRequests', v); }
   /** Consumed by the first state entered after a redrive. */
-  redrive: RedrivePoint | undefined;
-  private childEpoch = 0;
-  /** Made on the first await: most scopes (every Map iteration of JSONPath states) never await. */
-  private continuations: Map<string, (rt: ScopeRuntime, value: unknown) => void> | undefined;
+  get redrive(): RedrivePoint | undefined { return this.extras?.redrive; }
+  set redrive(v: RedrivePoint | undefined) { this.setExtra('redrive', v); }
+  private get continuations(): Continuations | undefined { return this.extras?.continuations; }
+
+  /** Clearing a member of extras that were never made makes none. */
+  private setExtra<K extends keyof ScopeExtras>(key: K, value: ScopeExtras[K]): void {
+    if (value !== undefined || this.extras) (this.extras ??= new ScopeExtras())[key] = value;
+  }
 
   constructor(input: ScopeInput) {
     this.services = input.services;
@@ -248,8 +273,8 @@ export class ScopeRuntime {
     this.contextExtras = input.contextExtras ?? NO_ENTRIES;
     this.variables = input.variables ?? NO_ENTRIES;
     this.queryLanguage = input.queryLanguage ?? 'JSONPath';
-    this.redrive = input.redrive;
     if (input.redrive) {
+      this.redrive = input.redrive;
       this.data = input.redrive.input;
       this.variables = { ...input.redrive.variables };
     }
@@ -337,7 +362,7 @@ export class ScopeRuntime {
    */
   await<T>(work: Promise<T> | (() => Promise<T>), then: (rt: ScopeRuntime, value: T) => void): void {
     const requestId = this.newRequestId();
-    (this.continuations ??= new Map()).set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
+    this.continuationsOf().set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
     // A promise already running is pure computation; a function is started only once the
     // events recorded so far are appended (it may reach outside, e.g. an ItemReader call).
     // Its rejection is only taken up once the command runs, after an append that may wait on
@@ -353,7 +378,7 @@ export class ScopeRuntime {
    * child leaves the ids drawn after it as they were.
    */
   runChild(requestId: string, child: MapChildRequest, then: (rt: ScopeRuntime, result: ExecutionResult) => void): void {
-    (this.continuations ??= new Map()).set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
+    this.continuationsOf().set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
     this.services.command({ kind: 'child', actor: this.self, requestId, child });
   }
 
@@ -364,7 +389,7 @@ export class ScopeRuntime {
    * same way; its request id is a fixed one, not drawn (the ids drawn after it stay as before).
    */
   yieldTurn(target: string): void {
-    (this.continuations ??= new Map()).set(TURN_REQUEST, (rt: ScopeRuntime) => {
+    this.continuationsOf().set(TURN_REQUEST, (rt: ScopeRuntime) => {
       rt.target = target;
     });
     this.services.command({ kind: 'evaluate', actor: this.self, requestId: TURN_REQUEST, work: nextTurn });
@@ -372,7 +397,7 @@ export class ScopeRuntime {
 
   /** Waits for an input from outside (nothing is asked for): `then` runs when one comes for `requestId`. */
   listen<T>(requestId: string, then: (rt: ScopeRuntime, value: T) => void): void {
-    (this.continuations ??= new Map()).set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
+    this.continuationsOf().set(requestId, then as (rt: ScopeRuntime, value: unknown) => void);
   }
 
   /** Stops waiting for a request: a timer is disarmed, a child execution aborted. */
@@ -443,6 +468,12 @@ export class ScopeRuntime {
     return (this.childRequests ??= { stops: undefined, spawns: undefined });
   }
 
+  /** Made on the first await: most scopes (every Map iteration of JSONPath states) never await. */
+  private continuationsOf(): Continuations {
+    const extras = (this.extras ??= new ScopeExtras());
+    return (extras.continuations ??= new Map());
+  }
+
   spawn(request: SpawnRequest): void {
     (this.childRequestsOf().spawns ??= []).push(request);
   }
@@ -462,7 +493,8 @@ export class ScopeRuntime {
    * reuse that object's shape instead of building new hidden classes for every execution.
    */
   nextChildEpoch(): number {
-    return this.childEpoch++;
+    const extras = (this.extras ??= new ScopeExtras());
+    return extras.childEpoch++;
   }
 }
 
