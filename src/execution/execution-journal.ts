@@ -24,7 +24,7 @@ import { HistoryFrame } from './history-frame.js';
 import { actorHost, stopExecutionActor } from './actor-host.js';
 import { historyLimitFailure, isHistoryLimitFailure } from './history-limit.js';
 import { compareEvents, recordedInputOf, type Divergence, type ReplayComparison } from './replay-matching.js';
-import { createSeededRandom, forkSeed, newSeed, type ExecutionRandom } from './seeded-random.js';
+import { forkSeed, newSeed, Sfc32, type ExecutionRandom } from './seeded-random.js';
 import { deletionFailure } from './state-machine-deletion.js';
 import { createMemoryEventStore } from '../store/memory-store.js';
 
@@ -307,8 +307,15 @@ export class ExecutionJournal {
    */
   private task: InFlightTask | undefined;
   private flushing: Promise<void> = SETTLED;
-  /** The store, when it appends synchronously (see enqueueFlush). Called as a method: a bound copy per journal costs a closure. */
-  private readonly syncStore: { appendSync: SyncAppend; streamHandle?(streamId: string): object | undefined } | undefined;
+  /**
+   * The store, when it appends synchronously (see enqueueFlush). Called as a method: a bound copy
+   * per journal costs a closure. Asked of the store each time, not kept: the answer is the
+   * runtime's, and a field would cost each parked execution 8 bytes.
+   */
+  private get syncStore(): { appendSync: SyncAppend; streamHandle?(streamId: string): object | undefined } | undefined {
+    const store = this.options.store as EventStore & { appendSync?: SyncAppend };
+    return typeof store.appendSync === 'function' ? (store as { appendSync: SyncAppend }) : undefined;
+  }
   /** The sync store's handle on this execution's stream, once it exists. */
   private streamHandle: object | undefined = undefined;
   /** Made when a flush first has something to run after it (an execution's end). */
@@ -318,7 +325,8 @@ export class ExecutionJournal {
   private startDate = NOT_YET;
   private stepNow: number | undefined;
   private seed = 0;
-  private rand!: ExecutionRandom;
+  /** What the execution's actors share, its random source too; made at boot. */
+  private services!: InstanceType<typeof ExecutionJournal.Services>;
   /** Settles `done` either way (a failure as a rejected promise): one resolving function kept per execution, not two. */
   private resolveDone!: (r: ExecutionResult | Promise<never>) => void;
   readonly done: Promise<ExecutionResult>;
@@ -385,9 +393,7 @@ export class ExecutionJournal {
       extras.mayAppend = run.mayAppend;
       extras.reseedAt = run.forkedAt !== undefined ? run.forkedAt + 1 : 0;
     }
-    const store = options.store as EventStore & { appendSync?: SyncAppend };
-    this.syncStore = typeof store.appendSync === 'function' ? (store as { appendSync: SyncAppend }) : undefined;
-    this.history = typeof (store as Partial<LiveEventsStore>).liveEvents === 'function' ? null : [];
+    this.history = typeof (options.store as Partial<LiveEventsStore>).liveEvents === 'function' ? null : [];
     this.identity = identity;
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
@@ -597,7 +603,7 @@ export class ExecutionJournal {
     const o = this.options;
     const who = this.identity;
     this.startDate = startDate;
-    this.rand = createSeededRandom(this.seed);
+    const services = (this.services = new ExecutionJournal.Services(this, this.seed));
     if (redrive) {
       const frame = new HistoryFrame(redrive.lastEventId);
       const eventId = this.record(frame, 'ExecutionRedriven', { redriveCount: redrive.redriveCount });
@@ -606,7 +612,6 @@ export class ExecutionJournal {
       this.extrasOf().redriven = { count: redrive.redriveCount, time: this.now(), eventId };
     }
     if (input !== this.startInput) this.extrasOf().bootInput = input;
-    const services = new ExecutionJournal.Services(this);
     if (!redrive) this.recordStarted(new ExecutionStartedDetails(input, who.roleArn));
     const rt = new ScopeRuntime({
       services, scope: this.compiled, input, frame: this.rootFrame, role: ROOT_ROLE,
@@ -619,12 +624,18 @@ export class ExecutionJournal {
 
   /**
    * What the actors of one execution share. A class, not an object of closures: every
-   * execution has one, and parked executions are kept by the thousand.
+   * execution has one, and parked executions are kept by the thousand. It is the execution's
+   * random generator too (sfc32's four integers, where a generator of its own cost 24 bytes
+   * more per execution), seeded at boot.
    */
-  private static readonly Services = class JournalServices implements ExecutionServices {
-    private context: { Execution: JsonValue; StateMachine: JsonValue } | undefined;
+  private static readonly Services = class JournalServices extends Sfc32 implements ExecutionServices {
+    private context: { Execution: JsonValue; StateMachine: JsonValue } | undefined = undefined;
+    private readonly journal: ExecutionJournal;
 
-    constructor(private readonly journal: ExecutionJournal) {}
+    constructor(journal: ExecutionJournal, seed: number) {
+      super(seed);
+      this.journal = journal;
+    }
 
     // The boot's input and redrive live with the journal's rarely set fields: few executions are redriven or resumed.
     private get redriven(): RedriveMark | undefined {
@@ -635,9 +646,8 @@ export class ExecutionJournal {
       return this.redriven?.eventId ?? 0;
     }
 
-    // Read through the journal rather than copied: a parked execution keeps this object.
     get randomSource(): ExecutionRandom {
-      return this.journal.rand;
+      return this;
     }
 
     get limits(): ExecutionLimits {
@@ -679,12 +689,9 @@ export class ExecutionJournal {
     }
 
     newId(): string {
-      return this.randomSource.id();
+      return this.id();
     }
 
-    random(): number {
-      return this.randomSource.random();
-    }
 
     historyFull(): boolean {
       const j = this.journal;
@@ -1062,7 +1069,7 @@ export class ExecutionJournal {
   /** A new event: pending until the next append, or, while replaying, checked against the recorded one. */
   private add(frame: HistoryFrame, event: HistoryEvent, updateSource: boolean): number {
     const id = event.id;
-    if (id === this.reseedAt) this.rand = createSeededRandom(forkSeed(this.seed, this.identity.executionArn));
+    if (id === this.reseedAt) this.services.reseed(forkSeed(this.seed, this.identity.executionArn));
     frame.lastPublished = id;
     if (updateSource) frame.source = id;
     const r = this.replay;

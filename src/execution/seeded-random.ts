@@ -15,17 +15,27 @@ export function createSeededRandom(seed: number): ExecutionRandom {
 
 /**
  * sfc32: small, fast, and good enough for jitter and ids (not for secrets). A class, not
- * closures: every execution has one, so its methods are best shared.
+ * closures: every execution has one, so its methods are best shared. Exported to be extended:
+ * an execution's services object is its generator (see ExecutionJournal), one object less per
+ * execution than a generator of its own.
  */
-class Sfc32 implements ExecutionRandom {
+export class Sfc32 implements ExecutionRandom {
   // As int32s (`| 0`; every read takes `>>> 0`): a field that ever holds a number past 2^31
   // keeps a heap number of its own in every generator, 16 bytes each.
-  private a = 0x9e3779b9 | 0;
-  private b = 0x243f6a88;
-  private c = 0xb7e15162 | 0;
-  private d: number;
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
 
   constructor(seed: number) {
+    this.reseed(seed);
+  }
+
+  /** Starts the sequence of `seed` over, as a new generator would. */
+  reseed(seed: number): void {
+    this.a = 0x9e3779b9 | 0;
+    this.b = 0x243f6a88;
+    this.c = 0xb7e15162 | 0;
     this.d = seed | 0;
     for (let i = 0; i < 12; i++) this.next();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom } from '../../src/execution/seeded-random.js';
+import { createSeededRandom, Sfc32 } from '../../src/execution/seeded-random.js';
 
 describe('createSeededRandom', () => {
   // Drawn by the implementation that recorded earlier histories: a history replays only if the
@@ -21,6 +21,16 @@ describe('createSeededRandom', () => {
       expect(r.id()).toMatch(/^[0-9a-f]{16}$/);
       expect(r.uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     }
+  });
+
+  // A fork draws from a seed of its own once past the events it copied: its execution's
+  // generator (the journal's services object extends Sfc32) starts over on that seed.
+  it('starts over on a new seed as a new generator of that seed would', () => {
+    const r = new Sfc32(1);
+    r.id();
+    r.uuid();
+    r.reseed(42);
+    expect([r.id(), r.id(), r.uuid(), r.id()]).toEqual(RECORDED[42]);
   });
 
   it('draws numbers in [0, 1)', () => {
