@@ -5,6 +5,7 @@ import { compileIntrinsic, isIntrinsicCall } from './intrinsics/evaluate-intrins
 import { AslError } from '../errors/asl-error.js';
 import { StatesErrors } from '../errors/error-names.js';
 import { javaHashMapOrder } from '../resources/java-hash-order.js';
+import { plainConstructor } from './plain-constructor.js';
 
 /*
  * Payload templates (ASL spec "Payload Template"): Parameters, ResultSelector, ItemSelector.
@@ -68,6 +69,22 @@ function memberOrder(keys: readonly string[]): string[] {
   return [...keys.filter((k) => !isDynamicKey(k)), ...byName.map((name) => `${name}.$`)];
 }
 
+/**
+ * One constructor per list of member names: V8 sizes its objects to the members they get (see
+ * plainConstructor), where `{}` keeps room for four (a one-member output kept 24 bytes more in
+ * the history), and never allocates them straight into old space. Shared by every template with
+ * those names, so that their outputs share one shape as `{}`'s did: code reading the outputs of
+ * 50 such templates (a Parallel's branches) would otherwise see 50 shapes and slow down.
+ */
+const OUTPUT_CONSTRUCTORS = new Map<string, new () => JsonObject>();
+
+function outputConstructor(keys: readonly string[]): new () => JsonObject {
+  const id = keys.join('\u0000');
+  let Output = OUTPUT_CONSTRUCTORS.get(id);
+  if (Output === undefined) OUTPUT_CONSTRUCTORS.set(id, (Output = plainConstructor(function () {}) as new () => JsonObject));
+  return Output;
+}
+
 /** Returns null for a subtree without any `.$` field: the caller then shares a constant copy. */
 function compileNode(node: JsonValue, templateField: string): Builder | null {
   if (typeof node !== 'object' || node === null) return null;
@@ -108,8 +125,9 @@ function compileNode(node: JsonValue, templateField: string): Builder | null {
   if (!dynamic) return null;
   const n = keys.length;
   const protoKey = keys.includes('__proto__');
+  const Output = outputConstructor(keys);
   return (ctx) => {
-    const out: JsonObject = {};
+    const out = new Output();
     for (let i = 0; i < n; i++) {
       const b = builders[i];
       const v = b === null || b === undefined ? constants[i]! : b(ctx);

@@ -51,6 +51,20 @@ describe('evaluatePayloadTemplate', () => {
     expect(text({ 'FunctionName.$': '$.f', Payload: { 'ThisState.$': '$.s' } }, ctxOf({ f: 'fn', s: 1 }))).toBe('{"Payload":{"ThisState":1},"FunctionName":"fn"}');
   });
 
+  // Outputs are made by a constructor per list of member names (see outputConstructor): they must
+  // still be plain objects, as a literal or JSON.parse gives, whatever template made them.
+  it('makes plain objects, the same for templates with the same members and their own for others', () => {
+    const one = evaluatePayloadTemplate({ 'id.$': '$.id', step: 1 }, ctxOf({ id: 'a' }), 'Parameters');
+    const same = evaluatePayloadTemplate({ 'id.$': '$.id', step: 2 }, ctxOf({ id: 'b' }), 'Parameters');
+    const other = evaluatePayloadTemplate(JSON.parse('{"id.$":"$.id","__proto__":{"x":1},"extra":true}'), ctxOf({ id: 'c' }), 'Parameters');
+    for (const out of [one, same, other]) expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(one).toStrictEqual({ step: 1, id: 'a' });
+    expect(same).toStrictEqual({ step: 2, id: 'b' });
+    expect(JSON.stringify(other)).toBe('{"__proto__":{"x":1},"extra":true,"id":"c"}');
+    expect(Object.keys(other as object)).toEqual(['__proto__', 'extra', 'id']);
+    expect(JSON.parse(JSON.stringify(one))).toStrictEqual(one);
+  });
+
   it('keeps the order of a template without .$ members', () => {
     expect(JSON.stringify(evaluatePayloadTemplate({ z: 1, a: { y: 2, b: 3 }, m: 2 }, ctxOf({}), 'Parameters'))).toBe('{"z":1,"a":{"y":2,"b":3},"m":2}');
   });
