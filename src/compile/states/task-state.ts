@@ -14,17 +14,29 @@ import { exitWithResult } from './transitions.js';
 import { LambdaScheduledDetails, NOT_TRUNCATED, OutputDetails, TaskResourceDetails, TaskScheduledDetails, TaskSucceededDetails, type EventDetails } from '../../execution/history-event.js';
 import { evaluateField, evaluateNumberField } from './jsonata-io.js';
 
-interface TaskWork {
-  kind: 'task' | 'retry';
+/**
+ * What a Task in flight keeps in its state's `work` while it waits for its answer. A class of
+ * its own, not the request it was scheduled with: a parked execution keeps this.
+ */
+class TaskWork {
+  kind: 'task' | 'retry' = 'task';
   requestId: string;
+  readonly resource: ParsedResource;
+  /** Its TaskSubmitted is recorded: a call made again after a crash records no second one. */
+  submitted = false;
+  constructor(requestId: string, resource: ParsedResource) {
+    this.requestId = requestId;
+    this.resource = resource;
+  }
+}
+
+/** What a Task is scheduled with: evaluated when the state is entered (or its retry fires). */
+interface TaskInputs {
   parameters: JsonValue;
-  resource: ParsedResource;
   timeoutSeconds?: number;
   heartbeatSeconds?: number;
   /** The role of `Credentials`, evaluated: TaskScheduled records it as `taskCredentials`. */
   roleArn?: string;
-  /** Its TaskSubmitted is recorded: a call made again after a crash records no second one. */
-  submitted?: boolean;
 }
 
 /** Task (DG:state-task): the call leaves the machine as a command; its answer comes back as an event. */
@@ -34,8 +46,7 @@ export function enterTask(rt: ScopeRuntime, state: TaskState): void {
   const token = resource.pattern === 'waitForTaskToken' ? rt.newRequestId() : undefined;
   if (rt.isJsonata(state)) {
     rt.await(jsonataTaskInputs(rt, state, a.rawInput, token), (rt, inputs) => {
-      rt.active!.work = { kind: 'task', requestId: token ?? '', resource, ...inputs, parameters: withAddedFields(resource, state.Resource, inputs.parameters) } satisfies TaskWork;
-      schedule(rt, state);
+      schedule(rt, state, resource, token, { ...inputs, parameters: withAddedFields(resource, state.Resource, inputs.parameters) });
     });
     return;
   }
@@ -51,8 +62,7 @@ export function enterTask(rt: ScopeRuntime, state: TaskState): void {
     const problem = httpInvokeParametersProblem(parameters);
     if (problem) throw new AslError(StatesErrors.Runtime, `The Parameters '${javaHashMapJson(parameters)}' could not be used to start the Task: [${problem}]`);
   }
-  a.work = { kind: 'task', requestId: token ?? '', parameters, resource, timeoutSeconds, heartbeatSeconds, roleArn } satisfies TaskWork;
-  schedule(rt, state);
+  schedule(rt, state, resource, token, { parameters, timeoutSeconds, heartbeatSeconds, roleArn });
 }
 
 /** The `RoleArn` of a Task's evaluated `Credentials` (DG:concepts-access-cross-acct-resources). */
@@ -92,13 +102,10 @@ function secondsOf(rt: ScopeRuntime, value: number | string | undefined, path: s
   return v;
 }
 
-function schedule(rt: ScopeRuntime, state: TaskState): void {
+function schedule(rt: ScopeRuntime, state: TaskState, r: ParsedResource, token: string | undefined, work: TaskInputs): void {
   const a = rt.active!;
-  const work = a.work as TaskWork;
-  const requestId = work.resource.pattern === 'waitForTaskToken' && work.requestId ? work.requestId : rt.newRequestId();
-  work.kind = 'task';
-  work.requestId = requestId;
-  const r = work.resource;
+  const requestId = r.pattern === 'waitForTaskToken' && token ? token : rt.newRequestId();
+  a.work = new TaskWork(requestId, r);
   // Details are built by assignment, not by spreading optional parts: this runs for every task.
   let type: 'ActivityScheduled' | 'LambdaFunctionScheduled' | 'TaskScheduled';
   let details: EventDetails;
@@ -130,7 +137,7 @@ function schedule(rt: ScopeRuntime, state: TaskState): void {
     token: requestId, timeoutSeconds: work.timeoutSeconds, heartbeatSeconds: work.heartbeatSeconds, attempt: a.retryCount,
     started: (workerName) => taskStarted(rt, state, requestId, workerName),
     // Only a .waitForTaskToken or .sync integration records one: no closure kept by every other task in flight.
-    submitted: work.resource.kind === 'integration' && work.resource.pattern !== undefined ? (output) => taskSubmitted(rt, state, requestId, output) : undefined,
+    submitted: r.kind === 'integration' && r.pattern !== undefined ? (output) => taskSubmitted(rt, state, requestId, output) : undefined,
   });
 }
 
