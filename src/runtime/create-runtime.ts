@@ -129,7 +129,7 @@ export class Runtime {
   private readonly definitions: StoredDefinitions;
   private readonly pendingWrites = new Set<Promise<unknown>>();
   /** The ARNs shared by a state machine's executions, built once per name. */
-  private readonly arnsByStateMachine = new Map<string, { executionPrefix: string; stateMachineArn: string; roleArn: string }>();
+  private readonly arnsByStateMachine = new Map<string, StateMachineArns>();
   /** The region and account of every ARN this runtime makes. */
   private readonly place: ArnPlace;
   /** Executions whose first metadata write is under way (see `listed`). */
@@ -559,6 +559,8 @@ export class Runtime {
         // An execution's ARN is this prefix and its name.
         executionPrefix: statesArn(this.place, 'execution', stateMachineName, ''),
         stateMachineArn: statesArn(this.place, 'stateMachine', stateMachineName),
+        stateMachineName,
+        region: this.place.region,
         roleArn: `arn:aws:iam::${this.place.accountId}:role/StepwiseExecutionRole`,
       };
       if (this.arnsByStateMachine.size >= 1_000) this.arnsByStateMachine.clear();
@@ -567,10 +569,9 @@ export class Runtime {
     // One flat string, with the name a slice of it: a parked execution keeps both, and `+`
     // (like the generated name itself) leaves a chain of string pieces behind.
     const executionArn = [arns.executionPrefix, name].join('');
-    return {
-      executionArn, stateMachineArn: arns.stateMachineArn, stateMachineName,
-      name: executionArn.slice(arns.executionPrefix.length), region: this.place.region, roleArn: roleArn ?? arns.roleArn,
-    };
+    const ownName = executionArn.slice(arns.executionPrefix.length);
+    if (roleArn === undefined || roleArn === arns.roleArn) return new SharedIdentity(executionArn, ownName, arns);
+    return { executionArn, stateMachineArn: arns.stateMachineArn, stateMachineName, name: ownName, region: arns.region, roleArn };
   }
 
   /** A journal to run a stored execution on from its history (resume, redrive). */
@@ -1162,6 +1163,45 @@ interface StoredChild { events: HistoryEvent[]; runs: ChildRun[] }
 interface ForkOrigin { executionArn: string; eventId: number }
 
 /** What the store keeps beside an execution so that any runtime can resume, replay or fork it. */
+/** What every execution of one state machine (run with the runtime's role) shares in its identity. */
+interface StateMachineArns {
+  executionPrefix: string;
+  stateMachineArn: string;
+  stateMachineName: string;
+  region: string;
+  roleArn: string;
+}
+
+/**
+ * An execution's identity as the runtime makes it: its ARN and name its own, the rest read from
+ * what it shares with its state machine's other executions. Three members where a literal of the
+ * identity has six: a parked execution keeps it (24 bytes less).
+ */
+class SharedIdentity implements ExecutionIdentity {
+  declare express?: true;
+  constructor(
+    readonly executionArn: string,
+    readonly name: string,
+    private readonly shared: StateMachineArns,
+  ) {}
+
+  get stateMachineArn(): string {
+    return this.shared.stateMachineArn;
+  }
+
+  get stateMachineName(): string {
+    return this.shared.stateMachineName;
+  }
+
+  get region(): string {
+    return this.shared.region;
+  }
+
+  get roleArn(): string {
+    return this.shared.roleArn;
+  }
+}
+
 interface StoredExtra {
   /** Which stored definition it ran (stored-definitions.ts). */
   definitionId?: string;
