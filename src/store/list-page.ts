@@ -34,9 +34,10 @@ function compare(aDate: number, aArn: string, bDate: number, bArn: string): numb
   return aArn < bArn ? -1 : aArn > bArn ? 1 : 0;
 }
 
+/** A plain copy of a listing's members but `extra`: a store may keep its listings in objects of its own (the memory store's streams). */
 function withoutExtra(m: ExecutionMetadata): ExecutionMetadata {
-  const { extra: _extra, ...rest } = m;
-  return rest;
+  const { executionArn, stateMachineArn, name, status, startDate, stopDate } = m;
+  return stopDate === undefined ? { executionArn, stateMachineArn, name, status, startDate } : { executionArn, stateMachineArn, name, status, startDate, stopDate };
 }
 
 function encodeToken(startDate: number, executionArn: string): string {

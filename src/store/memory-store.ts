@@ -9,6 +9,7 @@ import {
   type AppendOptions,
   type EventStore,
   type ExecutionMetadata,
+  type ExecutionStatus,
   type ExecutionPage,
   type ListFilter,
   type ReadOptions,
@@ -19,6 +20,10 @@ import {
 import { pageOf } from './list-page.js';
 import { lastAtOrBefore, readRange } from './read-range.js';
 import { catchUpThenLive, EventFanout, storedEvents } from './subscriptions.js';
+
+/** A stream's status until its execution is listed (a stream of events only, so far). */
+const UNLISTED = undefined as unknown as ExecutionStatus;
+const NOT_A_TIME = null as unknown as number;
 
 /** The start revision and global position of each run of appends to one stream, as `index()` found them. */
 interface StreamIndex {
@@ -31,15 +36,50 @@ interface StreamIndex {
 /**
  * Everything kept under one id: the stream's events and, for an execution, its listing. One
  * map entry for both: two maps of every execution cost a parked one a second entry (some 46
- * bytes) and a second hashing of its ARN on each write.
+ * bytes) and a second hashing of its ARN on each write. The listing's members are the stream's
+ * own (a record of their own cost a parked execution 32 bytes more): `status` is undefined
+ * until the execution is listed, and the stream reads as its listing where a store's listing
+ * is read (`list` pages copies of them, `getMetadata` gives a copy).
  */
-interface Stream {
-  id: string;
+class Stream implements ExecutionMetadata {
   /** Empty (NO_EVENTS, shared) while only the listing is kept. */
   events: HistoryEvent[];
   /** Made by `index()` when it first reaches the stream: most streams are never read by position. */
-  index: StreamIndex | undefined;
-  metadata: ExecutionMetadata | undefined;
+  index: StreamIndex | undefined = undefined;
+  stateMachineArn = '';
+  name = '';
+  status: ExecutionStatus = UNLISTED;
+  // Not numbers until set (NOT_A_TIME, undefined), so that V8 keeps these members as references:
+  // the start then shares the number its execution's journal holds, where a member that has only
+  // held numbers keeps a 16-byte box of its own per stream (see RecordedEvent in history-event.ts).
+  startDate = NOT_A_TIME;
+  stopDate: number | undefined = undefined;
+  extra: JsonValue | undefined = undefined;
+
+  constructor(
+    readonly id: string,
+    events: HistoryEvent[],
+  ) {
+    this.events = events;
+  }
+
+  get executionArn(): string {
+    return this.id;
+  }
+
+  get listed(): boolean {
+    return this.status !== UNLISTED;
+  }
+
+  /** The listing: `extra` kept unless the new one brings its own (see EventStore.putMetadata). */
+  list(m: ExecutionMetadata): void {
+    this.stateMachineArn = m.stateMachineArn;
+    this.name = m.name;
+    this.status = m.status;
+    this.startDate = m.startDate;
+    this.stopDate = m.stopDate;
+    if (m.extra !== undefined) this.extra = m.extra;
+  }
 }
 
 const CATCH_UP_CHUNK = 1024;
@@ -95,7 +135,7 @@ export class MemoryEventStore implements EventStore {
     if (!stream) {
       // A copy of the first batch, exactly its size: pushing would grow the list step by step,
       // leaving the garbage of each step and up to half again the room it needs.
-      this.streams.set(streamId, (stream = newStream(streamId, events.slice(), undefined)));
+      this.streams.set(streamId, (stream = new Stream(streamId, events.slice())));
     } else if (stream.events.length === 0) {
       // A listed stream's first events: its empty list is the shared frozen one, and a frozen
       // array's concat takes V8's slow path (0.2 µs against 0.02 for a copy, measured).
@@ -186,16 +226,15 @@ export class MemoryEventStore implements EventStore {
   /** See {@link EventStore.putMetadataSync}. */
   putMetadataSync(metadata: ExecutionMetadata): void {
     if (this.closed) throw closedError();
-    const stream = this.streams.get(metadata.executionArn);
-    const extra = metadata.extra !== undefined ? metadata.extra : stream?.metadata?.extra;
-    if (stream) stream.metadata = storedMetadata(metadata, extra);
-    else this.streams.set(metadata.executionArn, newStream(metadata.executionArn, NO_EVENTS as HistoryEvent[], storedMetadata(metadata, extra)));
+    let stream = this.streams.get(metadata.executionArn);
+    if (!stream) this.streams.set(metadata.executionArn, (stream = new Stream(metadata.executionArn, NO_EVENTS as HistoryEvent[])));
+    stream.list(metadata);
   }
 
   async getMetadata(executionArn: string): Promise<ExecutionMetadata | undefined> {
     if (this.closed) throw closedError();
-    const m = this.streams.get(executionArn)?.metadata;
-    return m && { ...m };
+    const stream = this.streams.get(executionArn);
+    return stream?.listed ? listingOf(stream) : undefined;
   }
 
   async list(filter?: ListFilter): Promise<ExecutionPage> {
@@ -253,40 +292,31 @@ export class MemoryEventStore implements EventStore {
   }
 }
 
-/**
- * The record kept: only the members that are set, in ExecutionMetadata's order, each shape
- * written as one literal. Members added after a literal (as this was built before) go to a
- * property array of their own, 42 bytes more per execution; a `delete` would make a dictionary.
- */
-function storedMetadata(m: ExecutionMetadata, extra: JsonValue | undefined): ExecutionMetadata {
-  const { executionArn, stateMachineArn, name, status, startDate, stopDate } = m;
-  if (stopDate === undefined) {
-    return extra === undefined
-      ? { executionArn, stateMachineArn, name, status, startDate }
-      : { executionArn, stateMachineArn, name, status, startDate, extra };
-  }
-  return extra === undefined
-    ? { executionArn, stateMachineArn, name, status, startDate, stopDate }
-    : { executionArn, stateMachineArn, name, status, startDate, stopDate, extra };
+/** A listing as a plain object: only the members that are set, in ExecutionMetadata's order. */
+function listingOf(s: Stream): ExecutionMetadata {
+  const m: ExecutionMetadata = { executionArn: s.id, stateMachineArn: s.stateMachineArn, name: s.name, status: s.status, startDate: s.startDate };
+  if (s.stopDate !== undefined) m.stopDate = s.stopDate;
+  if (s.extra !== undefined) m.extra = s.extra;
+  return m;
 }
 
 /*
- * Each shape made once with times that are not numbers, before any other: V8 then keeps these
- * fields as references, so a record shares the number its execution already holds (the
- * journal's start) where a field that has only held numbers keeps a 16-byte box of its own per
- * record (see the same for events in history-event.ts).
+ * The listing shapes made once with times that are not numbers, before any other: V8 then keeps
+ * startDate and stopDate as references in every object literal of these members in this order,
+ * wherever it is written (the runtime's listings are; V8 shares the shapes of literals with the
+ * same members). A stream listed from such a literal then shares the number its execution's
+ * journal holds, where a member that has only held numbers is read out into a new 16-byte box.
  */
-const NOT_A_TIME = null as unknown as number;
-for (const stopDate of [undefined, NOT_A_TIME]) {
-  for (const extra of [undefined, null]) storedMetadata({ executionArn: '', stateMachineArn: '', name: '', status: 'RUNNING', startDate: NOT_A_TIME, stopDate }, extra);
-}
-
-function newStream(id: string, events: HistoryEvent[], metadata: ExecutionMetadata | undefined): Stream {
-  return { id, events, index: undefined, metadata };
-}
+// Each written out: a literal's shape depends on its member count, which a spread would not give.
+const WARMED_LISTING_SHAPES: readonly ExecutionMetadata[] = [
+  { executionArn: '', stateMachineArn: '', name: '', status: 'RUNNING', startDate: NOT_A_TIME },
+  { executionArn: '', stateMachineArn: '', name: '', status: 'RUNNING', startDate: NOT_A_TIME, extra: null },
+  { executionArn: '', stateMachineArn: '', name: '', status: 'RUNNING', startDate: NOT_A_TIME, stopDate: NOT_A_TIME },
+  { executionArn: '', stateMachineArn: '', name: '', status: 'RUNNING', startDate: NOT_A_TIME, stopDate: NOT_A_TIME, extra: null },
+];
 
 function* listings(streams: Iterable<Stream>): Iterable<ExecutionMetadata> {
-  for (const stream of streams) if (stream.metadata) yield stream.metadata;
+  for (const stream of streams) if (stream.listed) yield stream;
 }
 
 function closedError(): StepwiseError {
