@@ -38,7 +38,8 @@ export interface ScopeInput {
   services: ExecutionServices;
   scope: CompiledScope;
   input: JsonValue;
-  frame: HistoryFrame;
+  /** The event the scope's thread of the history goes on from (see HistoryFrame). */
+  source: number;
   role: ScopeRole;
   /** Context object entries inherited from the parent (`Map.Item`, `Task`). */
   contextExtras?: Record<string, JsonValue>;
@@ -231,10 +232,9 @@ class ScopeExtras {
  * is active, which children run); this object holds the data that flows between states and
  * turns ASL rules (in `states/*.ts`) into recorded events and commands.
  */
-export class ScopeRuntime {
+export class ScopeRuntime extends HistoryFrame {
   readonly services: ExecutionServices;
   readonly scope: CompiledScope;
-  readonly frame: HistoryFrame;
   readonly role: ScopeRole;
   readonly contextExtras: Record<string, JsonValue>;
   variables: Record<string, JsonValue>;
@@ -263,10 +263,19 @@ export class ScopeRuntime {
     if (value !== undefined || this.extras) (this.extras ??= new ScopeExtras())[key] = value;
   }
 
+  /**
+   * A scope is one thread of its execution's history (the top level, a Parallel branch, a Map
+   * iteration), so it is that thread's cursor itself: a frame object of its own cost every scope
+   * 40 bytes more and each execution a third object.
+   */
+  get frame(): HistoryFrame {
+    return this;
+  }
+
   constructor(input: ScopeInput) {
+    super(input.source);
     this.services = input.services;
     this.scope = input.scope;
-    this.frame = input.frame;
     this.role = input.role;
     this.data = input.input;
     // Shared and frozen when absent: scopes never write into these (assignments replace them).

@@ -299,7 +299,6 @@ export class ExecutionJournal {
   private revision = 0;
   private nextEventId = 1;
   private root!: Actor<AnyStateMachine>;
-  private readonly rootFrame = new HistoryFrame(0);
   /**
    * The tasks in flight, keyed by token (their request id): the first in a field, any more in a
    * map made when needed. Nearly every execution has at most one at a time, and a Map costs a
@@ -604,20 +603,21 @@ export class ExecutionJournal {
     const who = this.identity;
     this.startDate = startDate;
     const services = (this.services = new ExecutionJournal.Services(this, this.seed));
+    let source = 0;
     if (redrive) {
       const frame = new HistoryFrame(redrive.lastEventId);
       const eventId = this.record(frame, 'ExecutionRedriven', { redriveCount: redrive.redriveCount });
-      this.rootFrame.source = frame.source;
-      this.rootFrame.lastPublished = frame.source;
+      source = frame.source;
       this.extrasOf().redriven = { count: redrive.redriveCount, time: this.now(), eventId };
     }
     if (input !== this.startInput) this.extrasOf().bootInput = input;
-    if (!redrive) this.recordStarted(new ExecutionStartedDetails(input, who.roleArn));
+    // The root scope is the top level's thread of the history: ExecutionStarted is recorded on it.
     const rt = new ScopeRuntime({
-      services, scope: this.compiled, input, frame: this.rootFrame, role: ROOT_ROLE,
+      services, scope: this.compiled, input, source, role: ROOT_ROLE,
       queryLanguage: (this.compiled.definition as { QueryLanguage?: 'JSONPath' | 'JSONata' }).QueryLanguage,
       redrive: redrive?.point,
     });
+    if (!redrive) this.recordStarted(rt.frame, new ExecutionStartedDetails(input, who.roleArn));
     this.root = createActor(redrive ? redriveMachineOf(this.compiled) : this.compiled.machine, { input: rt, parent: actorHost() });
     this.rootEnded = false;
   }
@@ -1061,8 +1061,7 @@ export class ExecutionJournal {
   }
 
   /** ExecutionStarted, which also carries the execution's random seed (replays draw from it). */
-  private recordStarted(details: EventDetails): number {
-    const frame = this.rootFrame;
+  private recordStarted(frame: HistoryFrame, details: EventDetails): number {
     return this.add(frame, createStartedEvent(this.nextEventId++, frame.source, this.now(), details, this.seed), false);
   }
 

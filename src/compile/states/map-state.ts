@@ -402,17 +402,17 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   const extras = mapContext(index, item, work.plan.sourceOf(index));
   const input = work.plan.inputFor(index, item, extras);
   const scope = rt.scope.nested.get(a.name)![0]!;
-  const jobFrame = worker.frame.child();
   worker.job = index;
-  worker.jobFrame = jobFrame;
-  if (work.distributed) return startChildExecution(rt, state, work, worker, index, input);
+  if (work.distributed) {
+    worker.jobFrame = worker.frame.child();
+    return startChildExecution(rt, state, work, worker, index, input);
+  }
   // An iteration a redrive picks up goes on from the state it stopped in, with no new
   // MapIterationStarted (checked against AWS recordings).
   const redrive = work.redriven?.[index];
-  if (!redrive) rt.services.record(jobFrame, 'MapIterationStarted', new IterationDetails(index, a.name));
   const iteration = new ScopeRuntime({
     services: rt.services,
-    scope, input, frame: jobFrame,
+    scope, input, source: worker.frame.source,
     role: { kind: 'iteration', mapStateName: a.name, index, map: iterationFailuresOf(work) },
     contextExtras: extras,
     // Variables are replaced on assignment, never changed in place: the iteration can share them.
@@ -420,6 +420,9 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
     queryLanguage: rt.queryLanguage,
     redrive,
   });
+  // The iteration is its job's thread of the history (see HistoryFrame).
+  worker.jobFrame = iteration.frame;
+  if (!redrive) rt.services.record(iteration.frame, 'MapIterationStarted', new IterationDetails(index, a.name));
   work.inFlight.set(index, iteration);
   rt.spawn({ id: worker.id, logic: childLogicFor(scope, rt.queryLanguage, redrive), input: iteration });
 }

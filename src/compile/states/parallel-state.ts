@@ -55,12 +55,12 @@ function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue)
       work.succeeded[index] = 1;
       return;
     }
-    const frame = rt.frame.child();
-    work.frames[index] = frame;
     work.running.add(index);
     // Each goes on from the state it stopped in (checked against AWS recordings).
     const redrive = redriven?.children?.[index];
-    const branch = new ScopeRuntime({ services: rt.services, scope, input, frame, role: { kind: 'branch', index }, variables: rt.variables, queryLanguage: rt.queryLanguage, redrive });
+    const branch = new ScopeRuntime({ services: rt.services, scope, input, source: rt.frame.source, role: { kind: 'branch', index }, variables: rt.variables, queryLanguage: rt.queryLanguage, redrive });
+    // The branch is its thread of the history: the Parallel takes in how far it got when it ends.
+    work.frames[index] = branch.frame;
     work.inFlight.set(index, branch);
     rt.spawn({ id: childId(attempt, index), logic: childLogicFor(scope, rt.queryLanguage, redrive), input: branch });
   });
