@@ -600,11 +600,22 @@ const PATCHES = [
   };`, `  return new MachineSnapshot(config.status, config.output, config.error, machine, config.context, config._nodes,
     getStateValue(machine.root, config._nodes), tagsOf(config._nodes), config.children, config.historyValue || NO_HISTORY);`],
   ['snapshot constructor', 'const NO_HISTORY = Object.freeze({});\n', `const NO_HISTORY = Object.freeze({});
+// A snapshot's output, error and tags are its own only when it has them: most have none (every
+// active one, no tag in Stepwise's machines) and read the prototype's, 24 bytes less for each
+// parked execution's actor. In XState's order when set; JSON and persisted snapshots leave out
+// undefined members either way.
 function MachineSnapshot(status, output, error, machine, context, _nodes, value, tags, children, historyValue) {
-  this.status = status; this.output = output; this.error = error; this.machine = machine; this.context = context;
-  this._nodes = _nodes; this.value = value; this.tags = tags; this.children = children; this.historyValue = historyValue;
+  this.status = status;
+  if (output !== undefined) this.output = output;
+  if (error !== undefined) this.error = error;
+  this.machine = machine; this.context = context; this._nodes = _nodes; this.value = value;
+  if (tags !== NO_TAGS) this.tags = tags;
+  this.children = children; this.historyValue = historyValue;
 }
-MachineSnapshot.prototype = { matches: machineSnapshotMatches, hasTag: machineSnapshotHasTag, can: machineSnapshotCan, getMeta: machineSnapshotGetMeta, toJSON: machineSnapshotToJSON };
+MachineSnapshot.prototype = {
+  matches: machineSnapshotMatches, hasTag: machineSnapshotHasTag, can: machineSnapshotCan, getMeta: machineSnapshotGetMeta, toJSON: machineSnapshotToJSON,
+  output: undefined, error: undefined, tags: NO_TAGS,
+};
 `],
   // Once started, an actor reads none of the options it was created with (its clock, logger and
   // parent are members of its own): a shared empty object takes their place, 64 bytes less for

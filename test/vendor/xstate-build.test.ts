@@ -528,19 +528,33 @@ describe("Stepwise's build of XState (#xstate)", () => {
         states: { a: { tags: ['busy'], on: { go: 'b' } }, b: { type: 'final' } },
       } as never);
       const snapshot = x.createActor(machine).start().getSnapshot();
+      // Untagged and done: its output and error set or not, its tags none.
+      const done = x.createActor(x.createMachine({ initial: 'a', states: { a: { always: 'b' }, b: { type: 'final' } }, output: () => ({ ok: 1 }) } as never)).start().getSnapshot();
+      const failed = x.createActor(x.createMachine({ initial: 'a', states: { a: { entry: () => { throw new Error('boom'); } } } } as never));
+      failed.subscribe({ error: () => {} });
+      failed.start();
+      const own = (o: object) => ['output', 'error', 'tags'].filter((k) => Object.prototype.hasOwnProperty.call(o, k));
       return {
         matches: [snapshot.matches('a' as never), snapshot.matches('b' as never)],
         hasTag: [snapshot.hasTag('busy' as never), snapshot.hasTag('idle' as never)],
         can: [snapshot.can({ type: 'go' } as never), snapshot.can({ type: 'nope' } as never)],
         json: JSON.parse(JSON.stringify(snapshot)),
+        done: { status: done.status, output: done.output, error: done.error, tags: [...done.tags], json: JSON.stringify(done) },
+        failed: { status: failed.getSnapshot().status, error: String(failed.getSnapshot().error), output: failed.getSnapshot().output },
         methodsOwn: ['matches', 'hasTag', 'can', 'getMeta', 'toJSON'].filter((k) => Object.prototype.hasOwnProperty.call(snapshot, k)),
+        defaultsOwn: [own(snapshot), own(done), own(failed.getSnapshot())],
       };
     };
     const expected = check(installedXState);
     const actual = check(mine);
-    expect({ ...actual, methodsOwn: undefined }).toEqual({ ...expected, methodsOwn: undefined });
+    expect({ ...actual, methodsOwn: undefined, defaultsOwn: undefined }).toEqual({ ...expected, methodsOwn: undefined, defaultsOwn: undefined });
     expect(expected).toMatchObject({ matches: [true, false], hasTag: [true, false], can: [true, false], methodsOwn: ['matches', 'hasTag', 'can', 'getMeta', 'toJSON'] });
+    expect(expected.done).toMatchObject({ status: 'done', output: { ok: 1 }, error: undefined, tags: [] });
+    expect(expected.failed).toMatchObject({ status: 'error', error: 'Error: boom', output: undefined });
     expect(actual.methodsOwn).toEqual([]);
+    // Output, error and tags are a snapshot's own only when it has them (tags: the tagged one).
+    expect(expected.defaultsOwn).toEqual([['output', 'error', 'tags'], ['output', 'error', 'tags'], ['output', 'error', 'tags']]);
+    expect(actual.defaultsOwn).toEqual([['tags'], ['output'], ['error']]);
   });
 
   it("takes a context function's result as the context itself, and lets go of an actor's options once it has started", () => {
