@@ -69,6 +69,11 @@ describe("Stepwise's build of XState (#xstate)", () => {
       ref: true, syncSnapshot: undefined, systemId: undefined, named: 'named', namedRef: true,
       systemClock: true, systemLogger: true, src: true, givenClock: true, givenLogger: true, givenSrc: 'source',
     });
+    // A spawned child is given its logic as its source: that one is read through the prototype too.
+    const logic = logicOf(mine);
+    const child = mine.createActor(logic, { src: logic } as never) as unknown as Record<string, unknown>;
+    expect(child.src).toBe(logic);
+    expect(Object.prototype.hasOwnProperty.call(child, 'src')).toBe(false);
   });
 
   it("gives an actor's scope with the same members, and an action's arguments and a child's done event as the same plain objects", () => {
