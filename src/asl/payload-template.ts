@@ -77,11 +77,16 @@ function memberOrder(keys: readonly string[]): string[] {
  * 50 such templates (a Parallel's branches) would otherwise see 50 shapes and slow down.
  */
 const OUTPUT_CONSTRUCTORS = new Map<string, new () => JsonObject>();
+/** A service that compiles definitions without end (made up per request, say) does not grow this without end. */
+const MAX_OUTPUT_CONSTRUCTORS = 10_000;
 
 function outputConstructor(keys: readonly string[]): new () => JsonObject {
   const id = keys.join('\u0000');
   let Output = OUTPUT_CONSTRUCTORS.get(id);
-  if (Output === undefined) OUTPUT_CONSTRUCTORS.set(id, (Output = plainConstructor(function () {}) as new () => JsonObject));
+  if (Output === undefined) {
+    if (OUTPUT_CONSTRUCTORS.size >= MAX_OUTPUT_CONSTRUCTORS) OUTPUT_CONSTRUCTORS.clear();
+    OUTPUT_CONSTRUCTORS.set(id, (Output = plainConstructor(function () {}) as new () => JsonObject));
+  }
   return Output;
 }
 
