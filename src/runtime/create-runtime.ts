@@ -1200,6 +1200,12 @@ class SharedIdentity implements ExecutionIdentity {
   get roleArn(): string {
     return this.shared.roleArn;
   }
+
+  /** As the literal it stands for: JSON (a log line, say) shows every member, not the shared part. */
+  toJSON(): ExecutionIdentity {
+    const { executionArn, stateMachineArn, stateMachineName, name, roleArn, region } = this;
+    return this.express ? { executionArn, stateMachineArn, stateMachineName, name, roleArn, region, express: true } : { executionArn, stateMachineArn, stateMachineName, name, roleArn, region };
+  }
 }
 
 interface StoredExtra {

@@ -184,6 +184,29 @@ describe('runtime: execution lifecycle', () => {
     expect(names[0]!.name).not.toBe(names[1]!.name);
   });
 
+  // The runtime's identities share what every execution of a state machine shares (SharedIdentity):
+  // read and serialised, they are the six members of ExecutionIdentity, with or without a role of their own.
+  it("gives each execution its identity's six members, as read and as JSON", async () => {
+    const runtime = createRuntime();
+    const definition: StateMachineDefinition = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+    const plain = runtime.startExecution({ definition, stateMachineName: 'Ids', name: 'one' });
+    const roled = runtime.startExecution({ definition, stateMachineName: 'Ids', name: 'two', roleArn: 'arn:aws:iam::123456789012:role/Other' });
+    const express = runtime.startExecution({ definition, stateMachineName: 'Ids', name: 'three', type: 'EXPRESS' });
+    await Promise.all([plain.done, roled.done, express.done]);
+    const expected = (name: string, roleArn: string) => ({
+      executionArn: `arn:aws:states:us-east-1:123456789012:execution:Ids:${name}`, stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Ids',
+      stateMachineName: 'Ids', name, roleArn, region: 'us-east-1',
+    });
+    const defaultRole = 'arn:aws:iam::123456789012:role/StepwiseExecutionRole';
+    const { executionArn, stateMachineArn, stateMachineName, name, roleArn, region } = plain.identity;
+    expect({ executionArn, stateMachineArn, stateMachineName, name, roleArn, region }).toEqual(expected('one', defaultRole));
+    expect(JSON.parse(JSON.stringify(plain.identity))).toEqual(expected('one', defaultRole));
+    expect(JSON.parse(JSON.stringify(roled.identity))).toEqual(expected('two', 'arn:aws:iam::123456789012:role/Other'));
+    expect(JSON.parse(JSON.stringify(express.identity))).toEqual({ ...expected('three', defaultRole), express: true });
+    expect(express.identity.express).toBe(true);
+    expect(plain.identity.express).toBeUndefined();
+  });
+
   it('times out the whole execution with TIMED_OUT', async () => {
     const runtime = createRuntime({ clock: 'virtual' });
     const def: StateMachineDefinition = { TimeoutSeconds: 60, StartAt: 'Sleep', States: { Sleep: { Type: 'Wait', Seconds: 3600, End: true } } };
