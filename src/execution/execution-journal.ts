@@ -692,7 +692,6 @@ export class ExecutionJournal {
       return this.id();
     }
 
-
     historyFull(): boolean {
       const j = this.journal;
       const r = j.replay;

@@ -1162,7 +1162,6 @@ interface StoredChild { events: HistoryEvent[]; runs: ChildRun[] }
 
 interface ForkOrigin { executionArn: string; eventId: number }
 
-/** What the store keeps beside an execution so that any runtime can resume, replay or fork it. */
 /** What every execution of one state machine (run with the runtime's role) shares in its identity. */
 interface StateMachineArns {
   executionPrefix: string;
@@ -1208,6 +1207,7 @@ class SharedIdentity implements ExecutionIdentity {
   }
 }
 
+/** What the store keeps beside an execution so that any runtime can resume, replay or fork it. */
 interface StoredExtra {
   /** Which stored definition it ran (stored-definitions.ts). */
   definitionId?: string;

@@ -72,7 +72,7 @@ class Stream implements ExecutionMetadata {
   }
 
   /** The listing: `extra` kept unless the new one brings its own (see EventStore.putMetadata). */
-  list(m: ExecutionMetadata): void {
+  setListing(m: ExecutionMetadata): void {
     this.stateMachineArn = m.stateMachineArn;
     this.name = m.name;
     this.status = m.status;
@@ -228,7 +228,7 @@ export class MemoryEventStore implements EventStore {
     if (this.closed) throw closedError();
     let stream = this.streams.get(metadata.executionArn);
     if (!stream) this.streams.set(metadata.executionArn, (stream = new Stream(metadata.executionArn, NO_EVENTS as HistoryEvent[])));
-    stream.list(metadata);
+    stream.setListing(metadata);
   }
 
   async getMetadata(executionArn: string): Promise<ExecutionMetadata | undefined> {
