@@ -1,3 +1,5 @@
+import { HEX_CODES, uuidV4Text } from './uuid-text.js';
+
 /**
  * Randomness an execution can replay: every draw (retry jitter, States.UUID, unseeded
  * States.MathRandom, task tokens, ids) comes from one generator seeded by a number recorded
@@ -56,10 +58,10 @@ export class Sfc32 implements ExecutionRandom {
     return this.next() / 4294967296;
   }
 
+  /** Four draws' bytes, most significant first, as a version-4 UUID (the text of the four draws with its version and variant set). */
   uuid(): string {
-    const h = hex(this.next()) + hex(this.next()) + hex(this.next()) + hex(this.next());
-    const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    for (let i = 0; i < 16; i += 4) UUID_WORDS.setUint32(i, this.next());
+    return uuidV4Text(UUID_BYTES, 0);
   }
 
   /**
@@ -79,17 +81,9 @@ export class Sfc32 implements ExecutionRandom {
   }
 }
 
-/** The character codes of the hex digits 0-9a-f. */
-const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-
-// Two hex digits per byte, looked up: a request id per Task is drawn on the hot path, and this is
-// 2.5 times as fast as toString(16) with padStart (0.27 against 0.71 µs per id, measured).
-const BYTE_HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-
-/** `n` (a uint32) as eight lowercase hex digits. */
-function hex(n: number): string {
-  return BYTE_HEX[n >>> 24]! + BYTE_HEX[(n >>> 16) & 255]! + BYTE_HEX[(n >>> 8) & 255]! + BYTE_HEX[n & 255]!;
-}
+/** Where uuid() lays out its draws: one buffer for all (a UUID is written out before the next is drawn). */
+const UUID_BYTES = new Uint8Array(16);
+const UUID_WORDS = new DataView(UUID_BYTES.buffer);
 
 /** A seed for a new execution: an int32, kept in the journal and in ExecutionStarted without a heap number (see Sfc32). */
 export function newSeed(): number {
