@@ -199,18 +199,19 @@ class Active implements ActiveState {
   }
 
   get startedEventId(): number | undefined { return this.extras?.startedEventId; }
-  set startedEventId(v: number | undefined) { if (v !== undefined || this.extras) this.extrasOf().startedEventId = v; }
+  set startedEventId(v: number | undefined) { this.setExtra('startedEventId', v); }
   get pickedUpAt(): number { return this.extras?.pickedUpAt ?? 0; }
-  set pickedUpAt(v: number) { if (v !== 0 || this.extras) this.extrasOf().pickedUpAt = v; }
+  set pickedUpAt(v: number) { this.setExtra('pickedUpAt', v); }
   get retryCounts(): number[] | undefined { return this.extras?.retryCounts; }
-  set retryCounts(v: number[] | undefined) { if (v !== undefined || this.extras) this.extrasOf().retryCounts = v; }
+  set retryCounts(v: number[] | undefined) { this.setExtra('retryCounts', v); }
   get enteredIso(): string | undefined { return this.extras?.enteredIso; }
-  set enteredIso(v: string | undefined) { if (v !== undefined || this.extras) this.extrasOf().enteredIso = v; }
+  set enteredIso(v: string | undefined) { this.setExtra('enteredIso', v); }
   get catching(): boolean | undefined { return this.extras?.catching; }
-  set catching(v: boolean | undefined) { if (v !== undefined || this.extras) this.extrasOf().catching = v; }
+  set catching(v: boolean | undefined) { this.setExtra('catching', v); }
 
-  private extrasOf(): ActiveExtras {
-    return (this.extras ??= new ActiveExtras());
+  /** Setting a member of extras never made to its default (undefined, or 0 for pickedUpAt) makes none. */
+  private setExtra<K extends keyof ActiveExtras>(key: K, value: ActiveExtras[K]): void {
+    if ((value !== undefined && value !== 0) || this.extras) (this.extras ??= new ActiveExtras())[key] = value;
   }
 }
 
