@@ -2,7 +2,7 @@
 /**
  * One sample of one workload on one engine, in this (fresh) process:
  *
- *   node --expose-gc benchmarks/lib/sample.mjs WORKLOAD ENGINE [--scale 1] [--steady-rounds 3,3] [--cpu-profile FILE] [--heap-profile FILE]
+ *   node --expose-gc benchmarks/lib/sample.mjs WORKLOAD ENGINE [--scale 1] [--steady-rounds 3,3] [--warmup N] [--cpu-profile FILE] [--heap-profile FILE]
  *
  * A throughput workload is timed twice in the same process. `value`: its warm-up, then one
  * timed round (as many executions as the warm-up). `steadyValue`: after that, `--steady-rounds
@@ -28,9 +28,10 @@ import { parseArgs } from './args.mjs';
 import { loadEngine } from './engines.mjs';
 import { loadDefinition, workload } from './workloads.mjs';
 
-const { positional: [workloadId, engineName], options } = parseArgs(process.argv.slice(2), { scale: '1', 'steady-rounds': '3,3', 'cpu-profile': '', 'heap-profile': '' });
+const { positional: [workloadId, engineName], options } = parseArgs(process.argv.slice(2), { scale: '1', 'steady-rounds': '3,3', 'cpu-profile': '', 'heap-profile': '', warmup: '' });
 const [steadyWarm = 0, steadyTimed = 0] = options['steady-rounds'].split(',').map(Number);
-const w = workload(workloadId, Number(options.scale));
+// `--warmup N` replaces the workload's warm-up count (benchmarks/warmup-curve.mjs); full runs keep the workload's.
+const w = options.warmup === '' ? workload(workloadId, Number(options.scale)) : { ...workload(workloadId, Number(options.scale)), warmup: Number(options.warmup) };
 const engine = await loadEngine(engineName);
 const definition = loadDefinition(w.file);
 const rssAfterLoadKB = Math.round(process.memoryUsage().rss / 1024);
