@@ -448,6 +448,26 @@ export class ExecutionJournal {
 
   /** Starts a new execution. */
   start(): Promise<ExecutionResult> {
+    this.begin(false);
+    return this.done;
+  }
+
+  /**
+   * Starts a new execution whose first flush its caller releases (releaseHeldFlush) once it has
+   * done what must come first (listing it): for a caller that hands nobody the journal and so
+   * has no subscriber to wait for. True when the flush is held; false when it was left to come
+   * later as start()'s does (a store that appends asynchronously, activities still loading).
+   */
+  startHeld(): boolean {
+    return this.begin(true);
+  }
+
+  /** Runs the first flush startHeld held back, now. */
+  releaseHeldFlush(): void {
+    ExecutionJournal.releaseFirstFlush(this);
+  }
+
+  private begin(hold: boolean): boolean {
     const o = this.options;
     // Whether an activity exists is known before its task is scheduled (see
     // Services.activityMissing): the first execution of a runtime that may schedule one waits
@@ -460,22 +480,21 @@ export class ExecutionJournal {
       this.booting = loading.then(() => {
         release();
         this.booting = undefined;
-        if (!this.abandoned) this.startNow(startDate);
+        if (!this.abandoned) this.startNow(startDate, false);
       });
-      return this.done;
+      return false;
     }
-    this.startNow(o.clock.now());
-    return this.done;
+    return this.startNow(o.clock.now(), hold);
   }
 
-  private startNow(startDate: number): void {
+  private startNow(startDate: number, hold: boolean): boolean {
     this.seed = newSeed();
     this.stepNow = startDate;
     this.boot(this.startInput, this.stepNow);
     this.armExecutionTimeout();
     this.holdFlush(() => this.root.start());
     this.stepNow = undefined;
-    this.firstFlush();
+    return this.firstFlush(hold);
   }
 
   /**
@@ -1209,16 +1228,18 @@ export class ExecutionJournal {
    * caller of start() gets the journal back before anything is published, so a subscriber it
    * attaches at once sees every event from ExecutionStarted on.
    */
-  private firstFlush(): void {
+  private firstFlush(hold = false): boolean {
     if (!this.syncStore) {
       this.enqueueFlush();
-      return;
+      return false;
     }
     this.draining = true;
+    if (hold) return true;
     // A promise reaction rather than queueMicrotask, which wraps each callback in an async
     // resource of its own (about half a microsecond per execution), and the journal handed to
     // a shared function rather than captured by a closure (it has no `then`, so it is no thenable).
     Promise.resolve(this).then(ExecutionJournal.releaseFirstFlush);
+    return false;
   }
 
   private static readonly releaseFirstFlush = (j: ExecutionJournal): void => {

@@ -236,14 +236,24 @@ export class Runtime {
 
   /** Starts an execution and returns it at once; `await execution.done` for the result. */
   startExecution(options: StartExecutionOptions): ExecutionJournal {
+    return this.startChecked(options, false);
+  }
+
+  private startChecked(options: StartExecutionOptions, eager: boolean): ExecutionJournal {
     // As StartExecution checks them (InvalidName): each ends an ARN, which a ':' or '/' would break.
     if (options.name !== undefined) checkName(options.name, 'execution');
     if (options.stateMachineName !== undefined) checkLocalStateMachineName(options.stateMachineName);
-    return this.startExecutionAs(options, undefined);
+    return this.startExecutionAs(options, undefined, eager);
   }
 
-  /** startExecution, for a Distributed Map's child execution as well (`child`: its Map Run and whose mocks it answers from). */
-  private startExecutionAs(options: StartExecutionOptions, child: { mapRunArn: string; parentExecutionArn: string; mockStateMachine: string; mapRun: MapRunSettings; run?: ChildRun } | undefined): ExecutionJournal {
+  /**
+   * startExecution, for a Distributed Map's child execution as well (`child`: its Map Run and
+   * whose mocks it answers from). `eager`: the caller keeps the journal to itself (run()), so
+   * nobody can subscribe to it before its first events: on a store that appends synchronously
+   * they are appended and acted on before this returns (its first Task called, an execution of
+   * Pass states run to its end), once its listing is under way, instead of a microtask later.
+   */
+  private startExecutionAs(options: StartExecutionOptions, child: { mapRunArn: string; parentExecutionArn: string; mockStateMachine: string; mapRun: MapRunSettings; run?: ChildRun } | undefined, eager = false): ExecutionJournal {
     const prepared = this.prepare(options.definition);
     const { definition, compiled } = prepared;
     const smName = options.stateMachineName ?? 'StateMachine';
@@ -286,8 +296,10 @@ export class Runtime {
     // Listed only once its lease is stored, so that no other runtime takes it for an orphan.
     const claimed = this.ownership?.claimNew(identity.executionArn);
     const after = inOrder ? claimed : claimed ? Promise.all([claimed, saving]) : saving;
-    void journal.start();
+    // Not with leases: the first append waits for the lease's claim.
+    const held = eager && !this.ownership ? journal.startHeld() : (void journal.start(), false);
     this.track(journal, extra, after, inOrder ? saving : undefined);
+    if (held) journal.releaseHeldFlush();
     return journal;
   }
 
@@ -1014,7 +1026,7 @@ export class Runtime {
 
   /** Starts an execution and waits for it to end. */
   run(options: StartExecutionOptions): Promise<ExecutionResult> {
-    return this.startExecution(options).done;
+    return this.startChecked(options, true).done;
   }
 
   /** A stored execution: its history, its state at any event, live events, fork, redrive, replay. */

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { lastValueFrom, toArray } from 'rxjs';
-import { createMemoryEventStore, createRuntime, type HistoryEvent, type StateMachineDefinition } from '../../src/index.js';
+import { createMemoryEventStore, createRuntime, type HistoryEvent, type JsonValue, type StateMachineDefinition } from '../../src/index.js';
 import type { ExecutionState } from '../../src/execution/execution-state.js';
 
 // Behaviour the performance work must keep: the synchronous journal flush, Map children reusing
@@ -14,6 +14,66 @@ function deferred<T>() {
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+describe('run() on the in-memory store starts at once', () => {
+  const def: StateMachineDefinition = { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: LAMBDA, Next: 'Done' }, Done: { Type: 'Succeed' } } };
+
+  it('calls the first handler before run returns, with the execution listed and its first events stored', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store });
+    const calls: { arn: string; stored: string[]; listed: boolean }[] = [];
+    const answer = deferred<JsonValue>();
+    runtime.handle(LAMBDA, ({ executionArn }) => {
+      calls.push({ arn: executionArn, stored: store.liveEvents(executionArn).map((e) => e.type), listed: store.holdsSync(executionArn) });
+      return answer.promise;
+    });
+    const running = runtime.run({ definition: def, input: { n: 1 } });
+    // Before anything else runs: the handler has been called already.
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.stored).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled']);
+    expect(calls[0]!.listed).toBe(true);
+    expect((await runtime.execution(calls[0]!.arn).describe()).status).toBe('RUNNING');
+    answer.resolve({ n: 1 });
+    const result = await running;
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { n: 1 } });
+    const stored = (await runtime.execution(calls[0]!.arn).history()).map((e) => e.id);
+    expect(stored).toEqual(stored.map((_, i) => i + 1));
+    expect((await runtime.execution(calls[0]!.arn).describe()).status).toBe('SUCCEEDED');
+  });
+
+  it('runs an execution of Pass states to its end before run returns, and lists it as ended', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store });
+    const passes: StateMachineDefinition = { StartAt: 'A', States: { A: { Type: 'Pass', Result: 1, ResultPath: '$.a', Next: 'B' }, B: { Type: 'Pass', End: true } } };
+    const running = runtime.run({ definition: passes, input: {}, name: 'passes' });
+    const arn = 'arn:aws:states:us-east-1:123456789012:execution:StateMachine:passes';
+    // Every event is stored before run returns.
+    expect(store.liveEvents(arn).map((e) => e.type)).toEqual([
+      'ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded',
+    ]);
+    const result = await running;
+    expect(result).toMatchObject({ executionArn: arn, status: 'SUCCEEDED', output: { a: 1 } });
+    expect(await runtime.execution(arn).describe()).toMatchObject({ status: 'SUCCEEDED', stopDate: result.stopDate });
+    // The next execution of the same definition (stored by then) is listed as ended at once.
+    const again = runtime.run({ definition: passes, input: {}, name: 'again' });
+    expect((await store.list({})).items.find((i) => i.name === 'again')).toMatchObject({ status: 'SUCCEEDED' });
+    await again;
+  });
+
+  it('leaves startExecution a microtask before it flushes, so a subscriber attached at once sees every event', async () => {
+    const store = createMemoryEventStore();
+    const runtime = createRuntime({ store });
+    let called = false;
+    runtime.handle(LAMBDA, ({ input }) => { called = true; return input; });
+    const execution = runtime.startExecution({ definition: def, input: {} });
+    expect(called).toBe(false);
+    expect(store.liveEvents(execution.identity.executionArn)).toEqual([]);
+    const live = lastValueFrom(execution.events$.pipe(toArray()));
+    await execution.done;
+    expect((await live)[0]!.type).toBe('ExecutionStarted');
+    expect(called).toBe(true);
+  });
+});
 
 describe('journal flush on the in-memory store', () => {
   it('stores TaskScheduled before the handler is called', async () => {
