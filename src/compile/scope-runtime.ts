@@ -207,7 +207,8 @@ const NO_ENTRIES: Record<string, JsonValue> = Object.freeze({}) as Record<string
 /** `base` with the entries of `more` it has no key for added after its own. */
 function withMissing(base: Record<string, JsonValue>, more: Record<string, JsonValue>): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = { ...base };
-  for (const key of Object.keys(more)) if (!(key in base)) out[key] = more[key]!;
+  const keys = Object.keys(more);
+  for (let i = 0; i < keys.length; i++) if (!(keys[i]! in base)) out[keys[i]!] = more[keys[i]!]!;
   return out;
 }
 

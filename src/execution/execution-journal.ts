@@ -1331,7 +1331,7 @@ export class ExecutionJournal {
       return;
     }
     if (this.finished) return;
-    for (const c of commands) this.execute(c);
+    for (let i = 0; i < commands.length; i++) this.execute(commands[i]!);
   }
 
   private deliver(actor: AnyActorRef, event: ActorInput): void {

@@ -29,6 +29,21 @@ describe("Stepwise's build of XState (#xstate)", () => {
     const registerOf = (x: X) => (x.createActor(x.createMachine({})).system as unknown as { _register: () => void })._register.toString();
     expect(registerOf(installedXState)).toContain('children.set');
     expect(registerOf(mine)).not.toContain('children.set');
+    // spawnChild takes its arguments as parameters, not as a rest array destructured.
+    expect(installedXState.spawnChild.toString()).toContain('function spawnChild(...[src');
+    expect(mine.spawnChild.toString()).toContain('function spawnChild(src, {');
+  });
+
+  it('spawns a child given its logic alone or with options, as the installed XState does', () => {
+    const run = (x: X) => {
+      const idle = x.createMachine({ initial: 'idle', states: { idle: {} } });
+      const machine = x.createMachine({ entry: [x.spawnChild(idle), x.spawnChild(idle, { id: 'named', input: { n: 1 } })] });
+      const actor = x.createActor(machine).start();
+      const children = actor.getSnapshot().children as Record<string, { id: string; getSnapshot(): { value: unknown } }>;
+      return Object.values(children).map((c) => [c.id === 'named' ? 'named' : 'generated', c.getSnapshot().value]);
+    };
+    expect(run(mine)).toEqual(run(installedXState));
+    expect(run(mine)).toEqual([['generated', 'idle'], ['named', 'idle']]);
   });
 
   it('resolves the same options as the installed XState', () => {
