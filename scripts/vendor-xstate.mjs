@@ -283,7 +283,7 @@ const NO_OBSERVERS = new Set();
 const NO_LISTENERS = new Map();
 const NO_TAGS = new Set();
 function tagsOf(nodes) {
-  for (const node of nodes) if (node.tags.length > 0) return new Set(nodes.flatMap(sn => sn.tags));
+  for (let i = 0; i < nodes.length; i++) if (nodes[i].tags.length > 0) return new Set(nodes.flatMap(sn => sn.tags));
   return NO_TAGS;
 }
 function childrenWithout(children, id) {
@@ -309,7 +309,10 @@ function exitAll(nextState, nodes, event, actorScope, internalQueue) {
     nodes[j + 1] = node;
   }
   const exits = [];
-  for (const node of nodes) for (const action of node.exit) exits.push(action);
+  for (let i = 0; i < nodes.length; i++) {
+    const exit = nodes[i].exit;
+    for (let j = 0; j < exit.length; j++) exits.push(exit[j]);
+  }
   return resolveActionsAndContext(nextState, event, actorScope, exits, internalQueue, undefined);
 }
 // A transition from an atomic state to an atomic sibling under a compound parent (or into
@@ -566,13 +569,16 @@ const PATCHES = [
   return removeConflictingTransitions(Array.from(enabledTransitionSet), new Set(nextState._nodes), nextState.historyValue);
 }`, `function selectEventlessTransitions(nextState, event) {
   const enabled = [];
-  for (const stateNode of nextState._nodes) {
+  const nodes = nextState._nodes;
+  for (let n = 0; n < nodes.length; n++) {
+    const stateNode = nodes[n];
     if (!isAtomicStateNode(stateNode)) continue;
     loop: for (let s = stateNode; s; s = s.parent) {
       if (!s.always) {
         continue;
       }
-      for (const transition of s.always) {
+      for (let t = 0; t < s.always.length; t++) {
+        const transition = s.always[t];
         if (transition.guard === undefined || evaluateGuard(transition.guard, nextState.context, event, nextState)) {
           if (!enabled.includes(transition)) enabled.push(transition);
           break loop;
@@ -741,6 +747,10 @@ function cloneMachineSnapshot(snapshot, config = {}) {
   ['actions by index', '  let intermediateSnapshot = currentSnapshot;\n  for (const action of actions) {\n', '  let intermediateSnapshot = currentSnapshot;\n  const list = actions;\n  for (let i = 0; i < list.length; i++) {\n    const action = list[i];\n'],
   ['resolved by index', '    const [nextState, params, actions] = builtinAction.resolve(actorScope, intermediateSnapshot, actionArgs, actionParams, resolvedAction,\n    // this holds all params\n    extra);',
     '    const resolved = builtinAction.resolve(actorScope, intermediateSnapshot, actionArgs, actionParams, resolvedAction,\n    // this holds all params\n    extra);\n    const nextState = resolved[0], params = resolved[1], actions = resolved[2];'],
+  ['children unregistered by index', '    for (const child of Object.values(snapshot.children)) {\n      unregisterRecursively(actorScope, child);\n    }',
+    '    const children = Object.values(snapshot.children);\n    for (let i = 0; i < children.length; i++) {\n      unregisterRecursively(actorScope, children[i]);\n    }'],
+  ['children started by index', "    Object.values(snapshot.children).forEach(child => {\n      if (child.getSnapshot().status === 'active') {\n        child.start();\n      }\n    });",
+    "    const children = Object.values(snapshot.children);\n    for (let i = 0; i < children.length; i++) {\n      if (children[i].getSnapshot().status === 'active') {\n        children[i].start();\n      }\n    }"],
   ['spawn params', '  }), {\n    id,\n    systemId,\n    actorRef,\n    src,\n    input: resolvedInput\n  }, undefined];',
     '  }), new SpawnParams(id, systemId, actorRef, src, resolvedInput), undefined];'],
   ['flat state value', 'function getStateValue(rootNode, stateNodes) {\n',

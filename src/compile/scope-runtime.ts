@@ -602,14 +602,15 @@ function boundByStack(value: JsonValue, limit: number, startDepth: number): numb
       if (depth >= MAX_JSON_DEPTH) throw new JsonTooDeepError();
       if (Array.isArray(v)) {
         total += 2 + v.length;
-        for (const item of v) {
-          stack.push(item);
+        for (let i = 0; i < v.length; i++) {
+          stack.push(v[i]!);
           depths.push(depth + 1);
         }
       } else {
-        for (const key of Object.keys(v)) {
-          total += key.length * 6 + 4;
-          stack.push(v[key]!);
+        const keys = Object.keys(v);
+        for (let i = 0; i < keys.length; i++) {
+          total += keys[i]!.length * 6 + 4;
+          stack.push(v[keys[i]!]!);
           depths.push(depth + 1);
         }
         total += 2;

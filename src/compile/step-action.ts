@@ -35,7 +35,7 @@ function childActions<I>({ stops, spawns }: StepRequests<I>): unknown[] | undefi
   if (!stops && !spawns) return undefined;
   const actions: unknown[] = [];
   // Stops first: a Map worker's next iteration reuses the id of the one that just ended.
-  if (stops) for (const id of stops) actions.push(stopChild(id));
-  if (spawns) for (const s of spawns) actions.push(spawnChild(s.logic, { id: s.id, input: s.input } as never));
+  if (stops) for (let i = 0; i < stops.length; i++) actions.push(stopChild(stops[i]!));
+  if (spawns) for (let i = 0; i < spawns.length; i++) actions.push(spawnChild(spawns[i]!.logic, { id: spawns[i]!.id, input: spawns[i]!.input } as never));
   return actions;
 }

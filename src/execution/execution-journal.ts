@@ -1058,7 +1058,7 @@ export class ExecutionJournal {
     if (this.moreTasks) for (const task of this.moreTasks.values()) all.push(task);
     this.task = undefined;
     this.moreTasks = undefined;
-    for (const task of all) this.forgetToken(task.requestId);
+    for (let i = 0; i < all.length; i++) this.forgetToken(all[i]!.requestId);
     return all;
   }
 
@@ -1126,7 +1126,7 @@ export class ExecutionJournal {
         const afters = this.afterFlush;
         this.afterFlush = undefined;
         this.flushSync();
-        if (afters) for (const f of afters) f();
+        if (afters) for (let i = 0; i < afters.length; i++) afters[i]!();
       }
     } catch (e) {
       this.fail(e);
@@ -1304,9 +1304,13 @@ export class ExecutionJournal {
   }
 
   private published(batch: HistoryEvent[]): void {
-    for (const e of batch) {
-      this.history?.push(e);
-      this.subject?.next(e);
+    // Most journals keep no history of their own (the memory store has it) and have no subscriber.
+    const history = this.history;
+    const subject = this.subject;
+    if (history === null && subject === undefined) return;
+    for (let i = 0; i < batch.length; i++) {
+      history?.push(batch[i]!);
+      subject?.next(batch[i]!);
     }
   }
 
@@ -1719,12 +1723,18 @@ export class ExecutionJournal {
 
   private finish(result: ExecutionResult): void {
     this.finished = result;
-    for (const cancel of this.timersByRequest?.values() ?? []) cancel();
-    this.timersByRequest?.clear();
+    // Loops only over what there is: most executions end with no timer, child or task left, and
+    // `?? []` made an empty array and its iterator for each.
+    const timers = this.timersByRequest;
+    if (timers !== undefined && timers.size > 0) {
+      for (const cancel of timers.values()) cancel();
+      timers.clear();
+    }
     // Child executions still running end with their parent (AWS aborts them).
     const children = this.childRuns;
     this.childRuns = undefined;
-    for (const child of children?.values() ?? []) child.run.stop();
+    if (children !== undefined) for (const child of children.values()) child.run.stop();
+    if (this.task === undefined && this.moreTasks === undefined) return;
     for (const task of this.takeAllTasks()) {
       abortTask(task);
       task.watch?.withdraw?.();
