@@ -1024,7 +1024,12 @@ export class Runtime {
     });
   }
 
-  /** Starts an execution and waits for it to end. */
+  /**
+   * Starts an execution and waits for it to end. Unlike startExecution, on a store that appends
+   * synchronously (the in-memory one) it starts at once: its first events are stored and acted on
+   * (its first Task's handler called, an execution of Pass states run to its end) before this
+   * returns, since nobody can subscribe to an execution `run` never hands out.
+   */
   run(options: StartExecutionOptions): Promise<ExecutionResult> {
     return this.startChecked(options, true).done;
   }
