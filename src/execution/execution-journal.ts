@@ -446,28 +446,14 @@ export class ExecutionJournal {
     return this.startDate ?? 0;
   }
 
-  /** Starts a new execution. */
-  start(): Promise<ExecutionResult> {
-    this.begin(false);
-    return this.done;
-  }
-
   /**
-   * Starts a new execution whose first flush its caller releases (releaseHeldFlush) once it has
-   * done what must come first (listing it): for a caller that hands nobody the journal and so
-   * has no subscriber to wait for. True when the flush is held; false when it was left to come
-   * later as start()'s does (a store that appends asynchronously, activities still loading).
+   * Starts a new execution; `done` settles with its result. `holdFirstFlush`: its caller releases
+   * the first flush (releaseHeldFlush) once it has done what must come first (listing it), for a
+   * caller that hands nobody the journal and so has no subscriber to wait for. Returns whether the
+   * flush is held: not when it comes later anyway, as it does without `holdFirstFlush` (a store
+   * that appends asynchronously, activities still loading).
    */
-  startHeld(): boolean {
-    return this.begin(true);
-  }
-
-  /** Runs the first flush startHeld held back, now. */
-  releaseHeldFlush(): void {
-    ExecutionJournal.releaseFirstFlush(this);
-  }
-
-  private begin(hold: boolean): boolean {
+  start(holdFirstFlush = false): boolean {
     const o = this.options;
     // Whether an activity exists is known before its task is scheduled (see
     // Services.activityMissing): the first execution of a runtime that may schedule one waits
@@ -484,7 +470,12 @@ export class ExecutionJournal {
       });
       return false;
     }
-    return this.startNow(o.clock.now(), hold);
+    return this.startNow(o.clock.now(), holdFirstFlush);
+  }
+
+  /** Runs the first flush start(true) held back, now. */
+  releaseHeldFlush(): void {
+    ExecutionJournal.releaseFirstFlush(this);
   }
 
   private startNow(startDate: number, hold: boolean): boolean {

@@ -297,7 +297,7 @@ export class Runtime {
     const claimed = this.ownership?.claimNew(identity.executionArn);
     const after = inOrder ? claimed : claimed ? Promise.all([claimed, saving]) : saving;
     // Not with leases: the first append waits for the lease's claim.
-    const held = eager && !this.ownership ? journal.startHeld() : (void journal.start(), false);
+    const held = journal.start(eager && !this.ownership);
     this.track(journal, extra, after, inOrder ? saving : undefined);
     if (held) journal.releaseHeldFlush();
     return journal;
