@@ -2,7 +2,7 @@
 /**
  * One sample of one workload on one engine, in this (fresh) process:
  *
- *   node --expose-gc benchmarks/lib/sample.mjs WORKLOAD ENGINE [--scale 1] [--steady-rounds 3,3] [--warmup N] [--cpu-profile FILE] [--heap-profile FILE]
+ *   node --expose-gc benchmarks/lib/sample.mjs WORKLOAD ENGINE [--scale 1] [--steady-rounds 3,3] [--warmup N] [--cpu-profile FILE] [--heap-profile FILE] [--mark-timed]
  *
  * A throughput workload is timed twice in the same process. `value`: its warm-up, then one
  * timed round (as many executions as the warm-up). `steadyValue`: after that, `--steady-rounds
@@ -17,18 +17,22 @@
  * allocation sampled, the objects garbage-collected since included (what the program allocates,
  * not what it keeps), so it shows who makes the garbage collector's work.
  *
+ * `--mark-timed` writes `@@timed-start` and `@@timed-end` to standard output around the first
+ * timed round, synchronously, so that a tracing flag's output (benchmarks/jit-rounds.mjs runs
+ * this with V8's --trace-opt) can be split into what happened before and during it.
+ *
  * Prints one line `@@result {json}` with the score, peak RSS and a digest of the last output
  * (so the harness can check that both engines computed the same thing).
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, writeSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from './args.mjs';
 import { loadEngine } from './engines.mjs';
 import { loadDefinition, workload } from './workloads.mjs';
 
-const { positional: [workloadId, engineName], options } = parseArgs(process.argv.slice(2), { scale: '1', 'steady-rounds': '3,3', 'cpu-profile': '', 'heap-profile': '', warmup: '' });
+const { positional: [workloadId, engineName], options } = parseArgs(process.argv.slice(2), { scale: '1', 'steady-rounds': '3,3', 'cpu-profile': '', 'heap-profile': '', warmup: '', 'mark-timed': false });
 const [steadyWarm = 0, steadyTimed = 0] = options['steady-rounds'].split(',').map(Number);
 // `--warmup N` replaces the workload's warm-up count (benchmarks/warmup-curve.mjs); full runs keep the workload's.
 const w = options.warmup === '' ? workload(workloadId, Number(options.scale)) : { ...workload(workloadId, Number(options.scale)), warmup: Number(options.warmup) };
@@ -127,8 +131,25 @@ async function concurrent() {
   };
 }
 
-/** With --cpu-profile (or --heap-profile), profiles from here to stop(). */
+/** With --cpu-profile (or --heap-profile), profiles from here to stop(); with --mark-timed, marks both ends. */
 async function startProfiler() {
+  const profiler = await startProfiling();
+  if (!options['mark-timed']) return profiler;
+  mark('@@timed-start');
+  return {
+    async stop() {
+      mark('@@timed-end');
+      await profiler.stop();
+    },
+  };
+}
+
+// Synchronous, so that it lands among V8's own trace lines in the order it happened.
+function mark(line) {
+  writeSync(1, `${line}\n`);
+}
+
+async function startProfiling() {
   const cpuFile = options['cpu-profile'];
   const heapFile = options['heap-profile'];
   if (!cpuFile && !heapFile) return { stop: async () => {} };
