@@ -5,7 +5,7 @@ import { END, type CompiledScope, type RedrivePoint, type ScopeOutcome, type Sco
 import { closeScope, runStep } from './scope-steps.js';
 
 /** The snapshot of an instant scope: born done (or errored, when XState catches a throw; or active, stopped at the history limit). */
-type InstantSnapshot =
+export type InstantSnapshot =
   | { status: 'done'; output: ScopeOutcome; error: undefined }
   | { status: 'active'; output: undefined; error: undefined };
 
@@ -13,33 +13,52 @@ type InstantSnapshot =
  * XState logic for a Parallel branch or Map iteration made only of Pass, Choice, Succeed and
  * Fail states in JSONPath. Such a scope has no lifecycle: nothing outside it is awaited, so it
  * runs from its StartAt to its end in the step that spawns it, recording the same events in
- * the same order as the machine would. It is still a child actor of the Map or Parallel
+ * the same order as the machine would. A Map iteration of it is still a child actor of its Map
  * (spawned, stopped and reporting its outcome through XState's done event); what it skips is
  * the state-machine interpreter, which for these scopes only ever takes one path: enter the
  * first state, run the instant chain, reach the final node. Measured on map-10k (10,000
  * iterations of three Pass states) that interpreter was 11 µs of every iteration's ~70 µs.
+ * A Parallel whose branches are all of it runs them in place instead (runInstantScope; see
+ * startBranches in parallel-state.ts).
  */
 export function instantScopeLogic(compiled: CompiledScope): ActorLogic<InstantSnapshot, { type: string }, ScopeRuntime> {
-  const startAt = compiled.definition.StartAt;
-  const begin = (rt: ScopeRuntime) => {
-    rt.target = startAt;
-  };
-  return {
+  const logic = {
     config: compiled,
     // Born done: XState never delivers it an event.
-    transition: (snapshot) => snapshot,
-    getInitialSnapshot(actorScope, rt) {
+    transition: (snapshot: InstantSnapshot) => snapshot,
+    getInitialSnapshot(actorScope: { self: unknown }, rt: ScopeRuntime) {
       rt.self = actorScope.self as AnyActorRef;
-      const requests = runStep(rt, undefined, begin);
-      // Stopped at the history limit (see runInstantStates): never done, it waits to be stopped
-      // with the execution, which fails when the step ends.
-      if (!requests && rt.target === undefined && rt.services.historyFull()) return { status: 'active', output: undefined, error: undefined };
-      if (requests || rt.target !== END) throw new Error(`Stepwise bug: an instant scope starting at '${startAt}' did not run to its end`);
-      closeScope(rt, true);
-      return { status: 'done', output: rt.outcome!, error: undefined };
+      return runInstantScope(rt);
     },
-    getPersistedSnapshot: (snapshot) => snapshot,
-  } as ActorLogic<InstantSnapshot, { type: string }, ScopeRuntime>;
+    getPersistedSnapshot: (snapshot: InstantSnapshot) => snapshot,
+  } as unknown as ActorLogic<InstantSnapshot, { type: string }, ScopeRuntime>;
+  INSTANT_LOGICS.add(logic);
+  return logic;
+}
+
+const INSTANT_LOGICS = new WeakSet<object>();
+
+/** Whether `logic` is an instant scope's (instantScopeLogic), not a state machine. */
+export function isInstantLogic(logic: AnyActorLogic): boolean {
+  return INSTANT_LOGICS.has(logic);
+}
+
+/**
+ * Runs an instant scope from its StartAt to its end, recording its events: done with its
+ * outcome, or still active when it stopped at the history limit (see runInstantStates): never
+ * done then, it waits to be stopped with the execution, which fails when the step ends.
+ */
+export function runInstantScope(rt: ScopeRuntime): InstantSnapshot {
+  const startAt = rt.scope.definition.StartAt;
+  const requests = runStep(rt, undefined, begin);
+  if (!requests && rt.target === undefined && rt.services.historyFull()) return { status: 'active', output: undefined, error: undefined };
+  if (requests || rt.target !== END) throw new Error(`Stepwise bug: an instant scope starting at '${startAt}' did not run to its end`);
+  closeScope(rt, true);
+  return { status: 'done', output: rt.outcome!, error: undefined };
+}
+
+function begin(rt: ScopeRuntime): void {
+  rt.target = rt.scope.definition.StartAt;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AnyStateMachine } from 'xstate';
 import { compileScope } from '../../src/compile/compile-scope.js';
-import { childLogicOf, runsInstantly } from '../../src/compile/instant-scope.js';
+import { childLogicOf, isInstantLogic, runsInstantly } from '../../src/compile/instant-scope.js';
 import type { Branch } from '../../src/asl/definition.js';
 
 const passOnly: Branch = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Next: 'C' }], Default: 'D' }, C: { Type: 'Succeed' }, D: { Type: 'Fail', Error: 'E' } } } as Branch;
@@ -34,11 +34,15 @@ describe('which logic a Map iteration or Parallel branch runs as', () => {
     expect(childLogicOf(scope, 'JSONata')).toBe(scope.machine);
     const tasks = compileScope(withTask);
     expect(childLogicOf(tasks, 'JSONPath')).toBe(tasks.machine);
+    expect(isInstantLogic(instant)).toBe(true);
+    expect(isInstantLogic(scope.machine)).toBe(false);
   });
 });
 
 // Each definition's iterations or branches are instant: Choice, Fail, an intrinsic, a failed
-// path, tolerated failures, two workers threading previousEventId.
+// path, tolerated failures, two workers threading previousEventId; Parallels whose branches all
+// are (run in place) failing into a Catch, retried, failing outright on a path, nested in a
+// branch that is not instant, and beside a branch that waits (then all spawned).
 const definitions = {
   tolerated: {
     StartAt: 'Each',
@@ -79,18 +83,96 @@ const definitions = {
       },
     },
   },
+  parallelCaught: {
+    StartAt: 'P',
+    States: {
+      P: {
+        Type: 'Parallel', Next: 'After',
+        Branches: [
+          { StartAt: 'A', States: { A: { Type: 'Pass', Result: 1, End: true } } },
+          { StartAt: 'B', States: { B: { Type: 'Pass', Next: 'F' }, F: { Type: 'Fail', Error: 'Boom', Cause: 'branch two' } } },
+          { StartAt: 'C', States: { C: { Type: 'Pass', Next: 'D' }, D: { Type: 'Succeed' } } },
+        ],
+        Catch: [{ ErrorEquals: ['Boom'], ResultPath: '$.caught', Next: 'Caught' }],
+      },
+      Caught: { Type: 'Pass', End: true },
+      After: { Type: 'Pass', End: true },
+    },
+  },
+  parallelRetried: {
+    StartAt: 'P',
+    States: {
+      P: {
+        Type: 'Parallel', End: true,
+        Branches: [
+          { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } },
+          { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Boom' } } },
+        ],
+        Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 1, MaxAttempts: 2 }],
+      },
+    },
+  },
+  parallelBadPath: {
+    StartAt: 'P',
+    States: {
+      P: {
+        Type: 'Parallel', End: true,
+        Branches: [
+          { StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { 'a.$': '$.nope' }, End: true } } },
+          { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } },
+        ],
+      },
+    },
+  },
+  parallelNested: {
+    StartAt: 'P',
+    States: {
+      P: {
+        Type: 'Parallel', End: true,
+        Branches: [
+          {
+            StartAt: 'Inner',
+            States: {
+              Inner: {
+                Type: 'Parallel', End: true,
+                Branches: [
+                  { StartAt: 'X', States: { X: { Type: 'Pass', Parameters: { 'first.$': '$.items[0]' }, End: true } } },
+                  { StartAt: 'Y', States: { Y: { Type: 'Pass', Result: 'y', End: true } } },
+                ],
+              },
+            },
+          },
+          { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } },
+        ],
+      },
+    },
+  },
+  parallelBesideWait: {
+    StartAt: 'P',
+    States: {
+      P: {
+        Type: 'Parallel', End: true,
+        Branches: [
+          { StartAt: 'A', States: { A: { Type: 'Pass', Result: 'a', End: true } } },
+          { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } },
+          { StartAt: 'C', States: { C: { Type: 'Pass', Result: 'c', End: true } } },
+        ],
+      },
+    },
+  },
 };
+
+/** Branches run in place (instant-scope's runInstantScope called from outside its module), when not forced to machines. */
+let inPlaceRuns = 0;
 
 async function historiesWith(forceMachine: boolean) {
   vi.resetModules();
-  if (forceMachine) {
-    vi.doMock('../../src/compile/instant-scope.js', async (importOriginal) => ({
-      ...(await importOriginal<object>()),
-      childLogicOf: (scope: { machine: AnyStateMachine }) => scope.machine,
-    }));
-  } else {
-    vi.doUnmock('../../src/compile/instant-scope.js');
-  }
+  inPlaceRuns = 0;
+  vi.doMock('../../src/compile/instant-scope.js', async (importOriginal) => {
+    const original = await importOriginal<typeof import('../../src/compile/instant-scope.js')>();
+    if (forceMachine) return { ...original, childLogicOf: (scope: { machine: AnyStateMachine }) => scope.machine };
+    return { ...original, runInstantScope: (rt: Parameters<typeof original.runInstantScope>[0]) => (inPlaceRuns++, original.runInstantScope(rt)) };
+  });
   const { createRuntime } = await import('../../src/index.js');
   const fresh = await import('../../src/compile/compile-scope.js');
   const { childLogicOf: chosen } = await import('../../src/compile/instant-scope.js');
@@ -127,5 +209,20 @@ describe('the instant logic', () => {
     expect((viaInstant.succeeded as { output: unknown }).output).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
     expect((viaInstant.badPath as { error: string }).error).toBe('States.Runtime');
     expect((viaInstant.parallel as { output: unknown }).output).toEqual([1, { items: [1, 2, 3, 4] }]);
+    // Branches run in place: parallel (2), parallelCaught (3), parallelRetried (2, three times),
+    // parallelBadPath (2), parallelNested's inner Parallel (2, inside a spawned branch); none of
+    // parallelBesideWait's, spawned because one of them waits.
+    expect(inPlaceRuns).toBe(2 + 3 + 2 * 3 + 2 + 2);
+    const outcome = (name: string) => viaInstant[name] as { status: string; output?: unknown; error?: string; events: { type: string }[] };
+    expect(outcome('parallelCaught').status).toBe('SUCCEEDED');
+    expect(outcome('parallelCaught').output).toEqual({ items: [1, 2, 3, 4], caught: { Error: 'Boom', Cause: 'branch two' } });
+    // All three branches ran before the failure was read: the third's events are in the history.
+    expect(outcome('parallelCaught').events.filter((e) => e.type === 'SucceedStateEntered')).toHaveLength(1);
+    expect(outcome('parallelCaught').events.map((e) => e.type)).toContain('ParallelStateFailed');
+    expect(outcome('parallelRetried').status).toBe('FAILED');
+    expect(outcome('parallelRetried').events.filter((e) => e.type === 'ParallelStateStarted')).toHaveLength(3);
+    expect(outcome('parallelBadPath').error).toBe('States.Runtime');
+    expect(outcome('parallelNested').output).toEqual([[{ first: 1 }, 'y'], { items: [1, 2, 3, 4] }]);
+    expect(outcome('parallelBesideWait').output).toEqual(['a', { items: [1, 2, 3, 4] }, 'c']);
   });
 });

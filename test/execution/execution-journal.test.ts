@@ -92,6 +92,25 @@ describe.each(stores)('an execution journal on %s', (_name, open) => {
     await runtime.close();
   });
 
+  // Branches of instant states only run in place, within the step that enters their Parallel:
+  // the limit cuts them mid-branch, and the Parallel never finishes.
+  it('stops a Parallel whose branches run in place at the limit, and replays it', async () => {
+    const store = await open();
+    const runtime = createRuntime({ store, clock: 'virtual', limits: { historyEvents: 15 } });
+    // State names are unique across the whole definition.
+    const branch = (prefix: string) => JSON.parse(JSON.stringify(passes(5)).replace(/"P(\d)"/g, `"${prefix}$1"`));
+    const definition = { StartAt: 'B', States: { B: { Type: 'Parallel', Branches: [branch('X'), branch('Y'), branch('Z')], Next: 'After' }, After: { Type: 'Pass', End: true } } };
+    const execution = runtime.startExecution({ definition, input: {} });
+    const result = await execution.done;
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: 'The execution reached the maximum number of history events (15).' });
+    const stored = await store.read(execution.identity.executionArn);
+    expect(stored.map((e) => e.id)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    expect(stored.at(-1)).toMatchObject({ type: 'ExecutionFailed', previousEventId: 14 });
+    expect(stored.filter((e) => e.type === 'ParallelStateSucceeded' || e.type === 'ParallelStateExited')).toEqual([]);
+    expect((await runtime.replay({ executionArn: execution.identity.executionArn })).ok).toBe(true);
+    await runtime.close();
+  });
+
   // With the limit lifted nothing ends such a loop but the execution's timeout or a stop, and
   // both are timers or inputs: a step that ran the loop without end never let them in.
   const counting = (to: number) => ({

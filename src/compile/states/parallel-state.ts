@@ -1,8 +1,9 @@
 import { StatesErrors } from '../../errors/error-names.js';
 import type { ParallelState } from '../../asl/definition.js';
+import type { AnyActorLogic } from 'xstate';
 import type { JsonValue } from '../../asl/json-value.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
-import { childLogicFor } from '../instant-scope.js';
+import { childLogicFor, isInstantLogic, runInstantScope } from '../instant-scope.js';
 import { recordAbortOf, redrivePointsOf, ScopeRuntime, type ChildScopes, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
@@ -18,11 +19,23 @@ interface ParallelWork extends ChildScopes {
   running: Set<number>;
   /** 1 for each branch done successfully (with a redrive: including those kept from before). */
   succeeded: Uint8Array;
+  /** The branches ran in place, not as child actors (see startBranches). */
+  inPlace: boolean;
 }
 
 /**
  * Parallel (DG:state-parallel): each branch runs as a child actor on the same input; the
  * output is the array of branch outputs in branch order. A failing branch stops the others.
+ *
+ * When every branch is made of instant states only (Pass, Choice, Succeed, Fail in JSONPath:
+ * isInstantLogic), nothing in any of them waits: they have no lifecycle for an actor to carry,
+ * so they run in place, one after the other within the step that enters the Parallel, and
+ * their outcomes are read as their actors' done events would be (the same events in the same
+ * order: test/compile/instant-scope.test.ts). Measured in interleaved samples against spawning
+ * them as born-done actors: parallel-fanout +16.2% and +26.7% first round, +2.2% and +1.9%
+ * steady (two runs of 16 pairs): XState's spawn, done event and stop of each branch are code V8
+ * has not optimised yet in a first round. A Parallel with any branch that can wait spawns all
+ * as actors, so that the history's order stays the one those actors give.
  */
 export function enterParallel(rt: ScopeRuntime, state: ParallelState): void {
   const a = rt.active!;
@@ -43,29 +56,52 @@ function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue)
   const attempt = rt.nextChildEpoch();
   const branches = rt.scope.nested.get(a.name)!;
   const work: ParallelWork = {
-    kind: 'parallel', attempt, input, outputs: new Array(branches.length).fill(null), frames: [], running: new Set(), succeeded: new Uint8Array(branches.length), inFlight: new Map(),
+    kind: 'parallel', attempt, input, outputs: new Array(branches.length).fill(null), frames: [], running: new Set(), succeeded: new Uint8Array(branches.length), inFlight: new Map(), inPlace: false,
   };
   a.work = work;
   const redriven = rt.takeRedrivePoint(a.name);
   const kept = redriven?.succeeded ?? {};
+  const logics: (AnyActorLogic | undefined)[] = new Array(branches.length);
+  let inPlace = true;
   for (let index = 0; index < branches.length; index++) {
-    const scope = branches[index]!;
-    if (index in kept) {
-      // A redrive reruns only the branches that did not succeed.
+    // A redrive reruns only the branches that did not succeed; each goes on from the state it
+    // stopped in (checked against AWS recordings).
+    if (index in kept) continue;
+    const logic = childLogicFor(branches[index]!, rt.queryLanguage, redriven?.children?.[index]);
+    logics[index] = logic;
+    if (!isInstantLogic(logic)) inPlace = false;
+  }
+  work.inPlace = inPlace;
+  for (let index = 0; index < branches.length; index++) {
+    const logic = logics[index];
+    if (logic === undefined) {
       work.outputs[index] = kept[index]!;
       work.succeeded[index] = 1;
       continue;
     }
     work.running.add(index);
-    // Each goes on from the state it stopped in (checked against AWS recordings).
-    const redrive = redriven?.children?.[index];
-    const branch = new ScopeRuntime({ services: rt.services, scope, input, source: rt.frame.source, role: { kind: 'branch', index }, variables: rt.variables, queryLanguage: rt.queryLanguage, redrive });
+    const branch = new ScopeRuntime({ services: rt.services, scope: branches[index]!, input, source: rt.frame.source, role: { kind: 'branch', index }, variables: rt.variables, queryLanguage: rt.queryLanguage, redrive: redriven?.children?.[index] });
     // The branch is its thread of the history: the Parallel takes in how far it got when it ends.
     work.frames[index] = branch.frame;
     work.inFlight.set(index, branch);
-    rt.spawn({ id: childId(attempt, index), logic: childLogicFor(scope, rt.queryLanguage, redrive), input: branch });
+    if (inPlace) {
+      // Nothing in it waits, so it runs to its end here, and its outcome is read below.
+      branch.self = rt.self;
+      runInstantScope(branch);
+    } else rt.spawn({ id: childId(attempt, index), logic, input: branch });
   }
-  if (work.running.size === 0) finish(rt, state, work);
+  if (work.running.size === 0) {
+    finish(rt, state, work);
+    return;
+  }
+  if (!inPlace) return;
+  // Read in branch order once all have run, as the done events of spawned branches are: a
+  // failure ends the reading (branchEnded stops counting the others as running); a branch
+  // stopped at the history limit has no outcome and is never read, as its actor would never be done.
+  for (let index = 0; index < branches.length; index++) {
+    const outcome = work.inFlight.get(index)?.outcome;
+    if (outcome !== undefined && work.running.has(index)) branchEnded(rt, state, work, index, outcome);
+  }
 }
 
 const childId = (attempt: number, index: number) => `p.${attempt}.${index}`;
@@ -79,8 +115,14 @@ export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: st
   const dot = id.lastIndexOf('.');
   if (Number(id.slice(2, dot)) !== work.attempt) return;
   const index = Number(id.slice(dot + 1));
-  if (!work.running.delete(index)) return;
+  if (!work.running.has(index)) return;
   rt.stop(id);
+  branchEnded(rt, state, work, index, outcome);
+}
+
+/** Branch `index` ended with `outcome`: the Parallel takes it in, and finishes or fails if it was the last or failed. */
+function branchEnded(rt: ScopeRuntime, state: ParallelState, work: ParallelWork, index: number, outcome: ScopeOutcome): void {
+  work.running.delete(index);
   rt.frame.integrate(work.frames[index]!);
   if (outcome.status === 'SUCCEEDED') {
     work.inFlight.delete(index);
@@ -100,7 +142,7 @@ export function parallelChildDone(rt: ScopeRuntime, state: ParallelState, id: st
   for (const other of [...work.running].sort((x, y) => x - y)) {
     const scope = work.inFlight.get(other);
     if (scope?.outcome === undefined) recordAbortOf(rt, abortFrame, scope);
-    rt.stop(childId(work.attempt, other));
+    if (!work.inPlace) rt.stop(childId(work.attempt, other));
   }
   work.running.clear();
   // A branch's States.Runtime fails the execution outright: no ParallelStateFailed (recorded
