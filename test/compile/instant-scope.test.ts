@@ -39,10 +39,12 @@ describe('which logic a Map iteration or Parallel branch runs as', () => {
   });
 });
 
-// Each definition's iterations or branches are instant: Choice, Fail, an intrinsic, a failed
-// path, tolerated failures, two workers threading previousEventId; Parallels whose branches all
-// are (run in place) failing into a Catch, retried, failing outright on a path, nested in a
-// branch that is not instant, and beside a branch that waits (then all spawned).
+// Each definition's iterations or branches are instant, and run in place unless forced to
+// machines: Choice, Fail, an intrinsic, a failed path, tolerated failures (by count and by
+// percentage), two workers threading previousEventId, one worker failing into a Catch, more
+// items than the 40 workers of an inline Map; Parallels failing into a Catch, retried, failing
+// outright on a path, nested in a branch that is not instant, and beside a branch that waits
+// (then all spawned).
 const definitions = {
   tolerated: {
     StartAt: 'Each',
@@ -66,6 +68,48 @@ const definitions = {
   succeeded: {
     StartAt: 'Each',
     States: { Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', Parameters: { 'n.$': '$' }, Next: 'Y' }, Y: { Type: 'Pass', End: true } } }, Next: 'After' }, After: { Type: 'Pass', End: true } },
+  },
+  mapCaught: {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 1, Next: 'After',
+        ItemProcessor: {
+          StartAt: 'Check',
+          States: {
+            Check: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 2, Next: 'Boom' }], Default: 'Fine' },
+            Fine: { Type: 'Pass', End: true },
+            Boom: { Type: 'Fail', Error: 'Two', Cause: 'item two' },
+          },
+        },
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Caught' }],
+      },
+      Caught: { Type: 'Pass', End: true },
+      After: { Type: 'Pass', End: true },
+    },
+  },
+  mapPercent: {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map', ItemsPath: '$.items', ToleratedFailurePercentage: 50, End: true,
+        ItemProcessor: {
+          StartAt: 'Check',
+          States: {
+            Check: { Type: 'Choice', Choices: [{ Variable: '$', NumericGreaterThan: 2, Next: 'Boom' }], Default: 'Fine' },
+            Fine: { Type: 'Pass', End: true },
+            Boom: { Type: 'Fail', Error: 'TooBig' },
+          },
+        },
+      },
+    },
+  },
+  mapMany: {
+    StartAt: 'Make',
+    States: {
+      Make: { Type: 'Pass', Result: Array.from({ length: 45 }, (_, i) => i), ResultPath: '$.many', Next: 'Each' },
+      Each: { Type: 'Map', ItemsPath: '$.many', ItemSelector: { 'n.$': '$$.Map.Item.Value' }, ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', Parameters: { 'twice.$': 'States.MathAdd($.n, $.n)' }, End: true } } }, End: true },
+    },
   },
   badPath: {
     StartAt: 'Each',
@@ -209,11 +253,17 @@ describe('the instant logic', () => {
     expect((viaInstant.succeeded as { output: unknown }).output).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
     expect((viaInstant.badPath as { error: string }).error).toBe('States.Runtime');
     expect((viaInstant.parallel as { output: unknown }).output).toEqual([1, { items: [1, 2, 3, 4] }]);
-    // Branches run in place: parallel (2), parallelCaught (3), parallelRetried (2, three times),
-    // parallelBadPath (2), parallelNested's inner Parallel (2, inside a spawned branch); none of
-    // parallelBesideWait's, spawned because one of them waits.
-    expect(inPlaceRuns).toBe(2 + 3 + 2 * 3 + 2 + 2);
+    // Iterations run in place: tolerated (4), succeeded (4), mapCaught (2: one worker, and the
+    // second fails the Map), mapPercent (4), mapMany (45), badPath (4: all started before the
+    // first failure is read). Branches: parallel (2), parallelCaught (3), parallelRetried (2,
+    // three times), parallelBadPath (2), parallelNested's inner Parallel (2, inside a spawned
+    // branch); none of parallelBesideWait's, spawned because one of them waits.
+    expect(inPlaceRuns).toBe(4 + 4 + 2 + 4 + 45 + 4 + 2 + 3 + 2 * 3 + 2 + 2);
     const outcome = (name: string) => viaInstant[name] as { status: string; output?: unknown; error?: string; events: { type: string }[] };
+    expect(outcome('mapCaught').output).toEqual({ items: [1, 2, 3, 4], caught: { Error: 'Two', Cause: 'item two' } });
+    expect(outcome('mapCaught').events.filter((e) => e.type === 'MapIterationStarted')).toHaveLength(2);
+    expect(outcome('mapPercent').output).toEqual([1, 2, { Error: 'TooBig', Cause: null }, { Error: 'TooBig', Cause: null }]);
+    expect((outcome('mapMany').output as { twice: number }[]).map((o) => o.twice)).toEqual(Array.from({ length: 45 }, (_, i) => 2 * i));
     expect(outcome('parallelCaught').status).toBe('SUCCEEDED');
     expect(outcome('parallelCaught').output).toEqual({ items: [1, 2, 3, 4], caught: { Error: 'Boom', Cause: 'branch two' } });
     // All three branches ran before the failure was read: the third's events are in the history.

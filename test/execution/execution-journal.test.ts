@@ -92,21 +92,24 @@ describe.each(stores)('an execution journal on %s', (_name, open) => {
     await runtime.close();
   });
 
-  // Branches of instant states only run in place, within the step that enters their Parallel:
-  // the limit cuts them mid-branch, and the Parallel never finishes.
-  it('stops a Parallel whose branches run in place at the limit, and replays it', async () => {
+  // Branches and iterations of instant states only run in place, within the step that enters
+  // their Parallel or Map: the limit cuts them midway, and the Parallel or Map never finishes.
+  // State names are unique across the whole definition.
+  const branch = (prefix: string) => JSON.parse(JSON.stringify(passes(5)).replace(/"P(\d)"/g, `"${prefix}$1"`));
+  it.each([
+    ['a Parallel', { Type: 'Parallel', Branches: [branch('X'), branch('Y'), branch('Z')], Next: 'After' }],
+    ['an inline Map', { Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 2, ItemProcessor: branch('X'), Next: 'After' }],
+  ])('stops %s whose children run in place at the limit, and replays it', async (_what, state) => {
     const store = await open();
     const runtime = createRuntime({ store, clock: 'virtual', limits: { historyEvents: 15 } });
-    // State names are unique across the whole definition.
-    const branch = (prefix: string) => JSON.parse(JSON.stringify(passes(5)).replace(/"P(\d)"/g, `"${prefix}$1"`));
-    const definition = { StartAt: 'B', States: { B: { Type: 'Parallel', Branches: [branch('X'), branch('Y'), branch('Z')], Next: 'After' }, After: { Type: 'Pass', End: true } } };
-    const execution = runtime.startExecution({ definition, input: {} });
+    const definition = { StartAt: 'B', States: { B: state, After: { Type: 'Pass', End: true } } };
+    const execution = runtime.startExecution({ definition, input: { items: [1, 2, 3] } });
     const result = await execution.done;
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: 'The execution reached the maximum number of history events (15).' });
     const stored = await store.read(execution.identity.executionArn);
     expect(stored.map((e) => e.id)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     expect(stored.at(-1)).toMatchObject({ type: 'ExecutionFailed', previousEventId: 14 });
-    expect(stored.filter((e) => e.type === 'ParallelStateSucceeded' || e.type === 'ParallelStateExited')).toEqual([]);
+    expect(stored.filter((e) => /State(Succeeded|Exited)$/.test(e.type) && !e.type.startsWith('Pass'))).toEqual([]);
     expect((await runtime.replay({ executionArn: execution.identity.executionArn })).ok).toBe(true);
     await runtime.close();
   });

@@ -8,7 +8,7 @@ import type { ExecutionResult } from '../../execution/execution-journal.js';
 import { HistoryFrame } from '../../execution/history-frame.js';
 import { IterationDetails } from '../../execution/history-event.js';
 import type { AnyActorRef } from 'xstate';
-import { childLogicFor } from '../instant-scope.js';
+import { childLogicFor, childLogicOf, isInstantLogic, runInstantScope } from '../instant-scope.js';
 import { recordAbortOf, redrivePointsOf, ScopeRuntime, type ChildScopes, type FailingIterations, type RedrivePoint, type RedrivenMapRun, type ScopeOutcome } from '../scope-runtime.js';
 import { handleFailure, willRetry } from './handle-failure.js';
 import { applyInputPath, applyParameters } from './state-io.js';
@@ -66,6 +66,11 @@ interface MapWork extends ChildScopes {
   iterationFailures?: FailingIterations;
   /** Iterations that failed the Map and left their MapIterationFailed to it (see failMap). */
   unrecordedFailures?: Set<number>;
+  /**
+   * Its iterations run in place, not as child actors (see runInPlace): those started and not
+   * run yet, in the order they were started.
+   */
+  inPlace?: Worker[];
 }
 
 /** What a Map run needs, computed from the state's fields in either query language. */
@@ -85,9 +90,9 @@ interface MapPlan {
 }
 
 /**
- * Map (DG:state-map): an inline Map runs each item through the ItemProcessor as a child actor;
- * a Distributed Map runs each as a child execution of its own (startChildExecution) and records
- * only its Map Run here. At most MaxConcurrency iterations are alive at once (0 = no bound);
+ * Map (DG:state-map): an inline Map runs each item through the ItemProcessor as a child actor
+ * (in place when nothing in it waits: runInPlace); a Distributed Map runs each as a child
+ * execution of its own (startChildExecution) and records only its Map Run here. At most MaxConcurrency iterations are alive at once (0 = no bound);
  * each of the workers takes the next item when its iteration ends, which is also how AWS
  * threads `previousEventId`.
  */
@@ -349,10 +354,42 @@ function launch(rt: ScopeRuntime, state: MapState, plan: MapPlan, started = fals
   const ceiling = distributed ? remaining : INLINE_CONCURRENCY_CEILING;
   const wanted = plan.maxConcurrency > 0 ? Math.min(plan.maxConcurrency, ceiling) : ceiling;
   const workerCount = Math.max(1, Math.min(wanted, remaining));
+  if (!distributed && work.redriven === undefined && isInstantLogic(childLogicOf(rt.scope.nested.get(a.name)![0]!, rt.queryLanguage))) work.inPlace = [];
   for (let w = 0; w < workerCount; w++) {
     const worker: Worker = { slot: w, id: childId(attempt, w), frame: rt.frame.child() };
     work.workers.push(worker);
     startNextJob(rt, state, work, worker);
+  }
+  if (work.inPlace) runInPlace(rt, state, work);
+}
+
+/**
+ * An inline Map whose iterations are made of instant states only (Pass, Choice, Succeed, Fail
+ * in JSONPath: isInstantLogic) and none of them redriven runs them in place: nothing in them
+ * waits, so they have no lifecycle for an actor to carry. In the order the actors did: the
+ * iterations started run one after the other, each that ends is read in the order it ended
+ * (as its done event would be), and a read that starts a worker's next iteration runs that one
+ * before the next read. The same events in the same order (test/compile/instant-scope.test.ts).
+ * An iteration stopped at the history limit never ends, and the Map never finishes. Measured in
+ * interleaved samples against spawning them as born-done actors: map-10k +56% first round,
+ * +19% steady (10 pairs).
+ */
+function runInPlace(rt: ScopeRuntime, state: MapState, work: MapWork): void {
+  const started = work.inPlace!;
+  const ended: { worker: Worker; job: number; outcome: ScopeOutcome }[] = [];
+  let read = 0;
+  for (;;) {
+    for (let i = 0; i < started.length; i++) {
+      const worker = started[i]!;
+      const iteration = work.inFlight.get(worker.job!)!;
+      runInstantScope(iteration);
+      if (iteration.outcome !== undefined) ended.push({ worker, job: worker.job!, outcome: iteration.outcome });
+    }
+    started.length = 0;
+    if (read === ended.length || rt.active?.work !== work) return;
+    const { worker, job, outcome } = ended[read++]!;
+    // One the Map stopped when another failed is over.
+    if (worker.job === job) iterationEnded(rt, state, work, worker, outcome);
   }
 }
 
@@ -424,6 +461,11 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   worker.jobFrame = iteration.frame;
   if (!redrive) rt.services.record(iteration.frame, 'MapIterationStarted', new IterationDetails(index, a.name));
   work.inFlight.set(index, iteration);
+  if (work.inPlace) {
+    iteration.self = rt.self;
+    work.inPlace.push(worker);
+    return;
+  }
   rt.spawn({ id: worker.id, logic: childLogicFor(scope, rt.queryLanguage, redrive), input: iteration });
 }
 
@@ -527,7 +569,13 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
   // Ids end in the worker's slot (childId); one of an earlier attempt names another worker.
   const worker = work.workers[Number(id.slice(id.lastIndexOf('.') + 1))];
   if (worker?.id !== id || worker.job === undefined) return;
-  const index = worker.job;
+  iterationEnded(rt, state, work, worker, outcome);
+}
+
+/** The iteration `worker` ran ended with `outcome`: counted, and the worker's next started, or the Map finished or failed. */
+function iterationEnded(rt: ScopeRuntime, state: MapState, work: MapWork, worker: Worker, outcome: ScopeOutcome): void {
+  const id = worker.id;
+  const index = worker.job!;
   worker.job = undefined;
   worker.frame.integrate(worker.jobFrame!);
   const run = work.runs?.[index];
@@ -551,7 +599,7 @@ export function mapChildDone(rt: ScopeRuntime, state: MapState, id: string, outc
     startNextJob(rt, state, work, worker);
     return;
   }
-  if (!work.distributed) rt.stop(id);
+  if (!work.distributed && !work.inPlace) rt.stop(id);
   // The last item of a worker: AWS continues from that iteration's closing event.
   worker.frame.source = worker.jobFrame!.lastPublished;
   rt.frame.integrate(worker.frame);
@@ -563,7 +611,7 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
   if (work.distributed) return failMapRun(rt, work);
   // Where a redrive picks up this iteration and the ones stopped with it.
   work.stopped = redrivePointsOf(work.inFlight);
-  rt.stop(failed.id);
+  if (!work.inPlace) rt.stop(failed.id);
   // As AWS records it (recorded against AWS, 2026-09, and the map timeout case): by index, the
   // failed iteration's MapIterationFailed and then the Task it failed in, aborted (it never
   // exited), and each iteration still in flight aborted and then the state it was waiting in
@@ -587,17 +635,20 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
       recordFailed(index, work.inFlight.get(index));
       failedPending = false;
     }
-    const child = childOf(rt, worker.id);
+    // Run in place, an iteration has ended when it has an outcome, else it stopped at the history limit.
+    const iteration = work.inPlace ? work.inFlight.get(worker.job!) : undefined;
+    const child = work.inPlace ? undefined : childOf(rt, worker.id);
     const run = work.runs?.[worker.job!];
     if (run) endAbortedRun(rt, run, child);
-    if (child === undefined || child.getSnapshot().status === 'active') {
+    if (work.inPlace ? iteration?.outcome === undefined : child === undefined || child.getSnapshot().status === 'active') {
       rt.services.record(abortFrame, 'MapIterationAborted', new IterationDetails(worker.job!, rt.active!.name), false);
-      if (child) recordAbortOf(rt, abortFrame, scopeOf(child));
+      const scope = work.inPlace ? iteration : child && scopeOf(child);
+      if (scope) recordAbortOf(rt, abortFrame, scope);
     } else if (unrecorded?.has(worker.job!)) {
       // It failed too, and its done event is still to be read: its MapIterationFailed, by index.
       rt.services.record(abortFrame, 'MapIterationFailed', new IterationDetails(worker.job!, rt.active!.name), false);
     }
-    rt.stop(worker.id);
+    if (!work.inPlace) rt.stop(worker.id);
     worker.job = undefined;
   }
   if (failedPending) recordFailed(index, work.inFlight.get(index));
