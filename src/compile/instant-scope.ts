@@ -13,13 +13,14 @@ export type InstantSnapshot =
  * XState logic for a Parallel branch or Map iteration made only of Pass, Choice, Succeed and
  * Fail states in JSONPath. Such a scope has no lifecycle: nothing outside it is awaited, so it
  * runs from its StartAt to its end in the step that spawns it, recording the same events in
- * the same order as the machine would. A Map iteration of it is still a child actor of its Map
- * (spawned, stopped and reporting its outcome through XState's done event); what it skips is
+ * the same order as the machine would. A Parallel whose branches all are such scopes, and an
+ * inline Map whose iterations are (none redriven), run them in place (runInstantScope; see
+ * startBranches in parallel-state.ts and runInPlace in map-state.ts). This logic is for such a
+ * scope spawned as a child actor (a branch beside branches that wait, an iteration of a redriven
+ * Map): spawned, stopped and reporting its outcome through XState's done event, it still skips
  * the state-machine interpreter, which for these scopes only ever takes one path: enter the
  * first state, run the instant chain, reach the final node. Measured on map-10k (10,000
  * iterations of three Pass states) that interpreter was 11 µs of every iteration's ~70 µs.
- * A Parallel whose branches are all of it runs them in place instead (runInstantScope; see
- * startBranches in parallel-state.ts).
  */
 export function instantScopeLogic(compiled: CompiledScope): ActorLogic<InstantSnapshot, { type: string }, ScopeRuntime> {
   const logic = {

@@ -92,9 +92,9 @@ interface MapPlan {
 /**
  * Map (DG:state-map): an inline Map runs each item through the ItemProcessor as a child actor
  * (in place when nothing in it waits: runInPlace); a Distributed Map runs each as a child
- * execution of its own (startChildExecution) and records only its Map Run here. At most MaxConcurrency iterations are alive at once (0 = no bound);
- * each of the workers takes the next item when its iteration ends, which is also how AWS
- * threads `previousEventId`.
+ * execution of its own (startChildExecution) and records only its Map Run here. At most
+ * MaxConcurrency iterations are alive at once (0 = no bound); each of the workers takes the
+ * next item when its iteration ends, which is also how AWS threads `previousEventId`.
  */
 export function enterMap(rt: ScopeRuntime, state: MapState): void {
   const a = rt.active!;
@@ -462,6 +462,7 @@ function startNextJob(rt: ScopeRuntime, state: MapState, work: MapWork, worker: 
   if (!redrive) rt.services.record(iteration.frame, 'MapIterationStarted', new IterationDetails(index, a.name));
   work.inFlight.set(index, iteration);
   if (work.inPlace) {
+    // It sends its actor nothing (nothing in it waits): the Map's stands in for it.
     iteration.self = rt.self;
     work.inPlace.push(worker);
     return;

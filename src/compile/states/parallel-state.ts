@@ -85,7 +85,8 @@ function startBranches(rt: ScopeRuntime, state: ParallelState, input: JsonValue)
     work.frames[index] = branch.frame;
     work.inFlight.set(index, branch);
     if (inPlace) {
-      // Nothing in it waits, so it runs to its end here, and its outcome is read below.
+      // Nothing in it waits, so it runs to its end here, and its outcome is read below. It sends
+      // its actor nothing: the Parallel's stands in for it.
       branch.self = rt.self;
       runInstantScope(branch);
     } else rt.spawn({ id: childId(attempt, index), logic, input: branch });
