@@ -111,6 +111,13 @@ const definitions = {
       Each: { Type: 'Map', ItemsPath: '$.many', ItemSelector: { 'n.$': '$$.Map.Item.Value' }, ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', Parameters: { 'twice.$': 'States.MathAdd($.n, $.n)' }, End: true } } }, End: true },
     },
   },
+  mapLong: {
+    StartAt: 'Make',
+    States: {
+      Make: { Type: 'Pass', Result: Array.from({ length: 2500 }, (_, i) => i), ResultPath: '$.many', Next: 'Each' },
+      Each: { Type: 'Map', ItemsPath: '$.many', MaxConcurrency: 3, ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, End: true },
+    },
+  },
   badPath: {
     StartAt: 'Each',
     States: { Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', Parameters: { 'a.$': '$.nope' }, End: true } } }, End: true } },
@@ -254,12 +261,14 @@ describe('the instant logic', () => {
     expect((viaInstant.badPath as { error: string }).error).toBe('States.Runtime');
     expect((viaInstant.parallel as { output: unknown }).output).toEqual([1, { items: [1, 2, 3, 4] }]);
     // Iterations run in place: tolerated (4), succeeded (4), mapCaught (2: one worker, and the
-    // second fails the Map), mapPercent (4), mapMany (45), badPath (4: all started before the
+    // second fails the Map), mapPercent (4), mapMany (45), mapLong (2,500: more than the
+    // in-place queue keeps before it lets go of what it has read), badPath (4: all started before the
     // first failure is read). Branches: parallel (2), parallelCaught (3), parallelRetried (2,
     // three times), parallelBadPath (2), parallelNested's inner Parallel (2, inside a spawned
     // branch); none of parallelBesideWait's, spawned because one of them waits.
-    expect(inPlaceRuns).toBe(4 + 4 + 2 + 4 + 45 + 4 + 2 + 3 + 2 * 3 + 2 + 2);
+    expect(inPlaceRuns).toBe(4 + 4 + 2 + 4 + 45 + 2500 + 4 + 2 + 3 + 2 * 3 + 2 + 2);
     const outcome = (name: string) => viaInstant[name] as { status: string; output?: unknown; error?: string; events: { type: string }[] };
+    expect(outcome('mapLong').output).toEqual(Array.from({ length: 2500 }, (_, i) => i));
     expect(outcome('mapCaught').output).toEqual({ items: [1, 2, 3, 4], caught: { Error: 'Two', Cause: 'item two' } });
     expect(outcome('mapCaught').events.filter((e) => e.type === 'MapIterationStarted')).toHaveLength(2);
     expect(outcome('mapPercent').output).toEqual([1, 2, { Error: 'TooBig', Cause: null }, { Error: 'TooBig', Cause: null }]);

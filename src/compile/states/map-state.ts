@@ -390,6 +390,11 @@ function runInPlace(rt: ScopeRuntime, state: MapState, work: MapWork): void {
     const { worker, job, outcome } = ended[read++]!;
     // One the Map stopped when another failed is over.
     if (worker.job === job) iterationEnded(rt, state, work, worker, outcome);
+    // What has been read goes: at most one entry per worker waits to be read, however many items.
+    if (read >= 1024) {
+      ended.splice(0, read);
+      read = 0;
+    }
   }
 }
 
