@@ -27,6 +27,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from './lib/args.mjs';
+import { SAMPLE_SCRIPT, sampleResult } from './lib/sample-result.mjs';
 import { LABELS, repo } from './lib/engines.mjs';
 import { fmt, median, table } from './lib/stats.mjs';
 import { workload } from './lib/workloads.mjs';
@@ -48,17 +49,16 @@ const JOB = /completed compiling .* took ([\d.]+), ([\d.]+), ([\d.]+) ms/;
 
 /** One sample under --trace-opt: its first round's rate and the compile jobs that finished in it. */
 function sample(engine) {
-  const node = [process.execPath, '--expose-gc', '--trace-opt', ...nodeFlags, join(repo, 'benchmarks', 'lib', 'sample.mjs'), id, engine, '--steady-rounds', '0', '--mark-timed'];
+  const node = [process.execPath, '--expose-gc', '--trace-opt', ...nodeFlags, SAMPLE_SCRIPT, id, engine, '--steady-rounds', '0', '--mark-timed'];
   const [cmd, ...args] = lineBuffered ? ['stdbuf', '-oL', ...node] : node;
   const run = spawnSync(cmd, args, { cwd: repo, encoding: 'utf8', maxBuffer: 256 << 20 });
-  const lines = run.stdout.split('\n');
-  const result = lines.find((l) => l.startsWith('@@result '));
+  const result = sampleResult(run.stdout);
   if (run.status !== 0 || !result) throw new Error(`${id} on ${engine} failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   let inRound = false;
   let jobs = 0;
   let backgroundMs = 0;
   let mainThreadMs = 0;
-  for (const line of lines) {
+  for (const line of run.stdout.split('\n')) {
     if (line === '@@timed-start') inRound = true;
     else if (line === '@@timed-end') inRound = false;
     else if (inRound) {
@@ -69,7 +69,7 @@ function sample(engine) {
       backgroundMs += Number(m[2]);
     }
   }
-  const { value, elapsedMs } = JSON.parse(result.slice('@@result '.length));
+  const { value, elapsedMs } = result;
   return { engine, value, elapsedMs, jobs, backgroundMs, mainThreadMs };
 }
 
@@ -127,7 +127,9 @@ for (const engine of engines) {
 }
 if (engines.includes('stepwise') && engines.includes('peer')) {
   const [s, q] = ['stepwise', 'peer'].map((e) => summary.find((l) => l.engine === e));
-  console.log(`Stepwise / peer, medians: ${(s.medianRate / q.medianRate).toFixed(2)}x; Stepwise's rounds with the less compiling beside them against the peer's median: ${(s.lightCompileRate / q.medianRate).toFixed(2)}x, with the more: ${(s.heavyCompileRate / q.medianRate).toFixed(2)}x`);
+  // A group is empty when every round had the median's compiling (one process, or ties).
+  const ratio = (rate) => (rate === undefined ? '—' : `${(rate / q.medianRate).toFixed(2)}x`);
+  console.log(`Stepwise / peer, medians: ${ratio(s.medianRate)}; Stepwise's rounds with the less compiling beside them against the peer's median: ${ratio(s.lightCompileRate)}, with the more: ${ratio(s.heavyCompileRate)}`);
 }
 const dir = join(repo, 'benchmarks', 'results');
 mkdirSync(dir, { recursive: true });

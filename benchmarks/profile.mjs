@@ -28,6 +28,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { repo } from './lib/engines.mjs';
 import { parseArgs } from './lib/args.mjs';
+import { SAMPLE_SCRIPT, sampleResult } from './lib/sample-result.mjs';
 
 const { positional, options } = parseArgs(process.argv.slice(2), { engine: 'stepwise', top: '25', scale: '1', alloc: false, lines: '0', 'node-flags': '' });
 const workloads = positional.length > 0 ? positional : ['pass-chain', 'map-10k'];
@@ -44,15 +45,14 @@ for (const id of workloads) {
   const alloc = Boolean(options.alloc);
   const file = join(dir, `${stamp}-${id}-${options.engine}.${alloc ? 'heapprofile' : 'cpuprofile'}`);
   const run = spawnSync(process.execPath, [
-    '--expose-gc', ...options['node-flags'].split(' ').filter(Boolean), join(repo, 'benchmarks', 'lib', 'sample.mjs'), id, options.engine,
+    '--expose-gc', ...options['node-flags'].split(' ').filter(Boolean), SAMPLE_SCRIPT, id, options.engine,
     '--scale', options.scale, alloc ? '--heap-profile' : '--cpu-profile', file,
   ], { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (run.status !== 0) {
     process.stderr.write(run.stderr);
     throw new Error(`Profiling ${id} on ${options.engine} failed (exit ${run.status})`);
   }
-  const line = run.stdout.split('\n').find((l) => l.startsWith('@@result '));
-  const result = line ? JSON.parse(line.slice('@@result '.length)) : {};
+  const result = sampleResult(run.stdout) ?? {};
   console.log(`\n## ${id} on ${options.engine}: ${format(result.value)} ${result.unit ?? ''} under the profiler (${result.executions} executions${result.items ? ` of ${result.items} items` : ''}, ${format(result.elapsedMs ?? result.value)} ms timed)`);
   console.log(`profile: ${relative(repo, file)}`);
   if (alloc) summariseAllocations(JSON.parse(readFileSync(file, 'utf8')), result.executions * (result.items ?? 1), result.items ? 'item' : 'execution');

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMemoryEventStore, createRuntime, openFileEventStore } from '../dist/src/index.js';
+import { resultLine } from './lib/sample-result.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -97,5 +98,5 @@ if (mode === 'park') {
   fs.rmSync(dir, { recursive: true, force: true });
   // For npm run bench, which runs this script as its last workload and keeps the figures.
   const summary = (xs) => ({ median: xs[Math.floor(xs.length / 2)], min: xs[0], max: xs[xs.length - 1] });
-  console.log(`@@result ${JSON.stringify({ events, foldEventsPerSecond: summary(foldSamples), replayEventsPerSecond: summary(samples), resume: r })}`);
+  console.log(resultLine({ events, foldEventsPerSecond: summary(foldSamples), replayEventsPerSecond: summary(samples), resume: r }));
 }

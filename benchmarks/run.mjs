@@ -22,6 +22,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from './lib/args.mjs';
+import { isResultLine, SAMPLE_SCRIPT, sampleResult } from './lib/sample-result.mjs';
 import { ENGINES, LABELS, engineVersion, repo } from './lib/engines.mjs';
 import { fmt, fmtBytes, max, median, min, table } from './lib/stats.mjs';
 import { WORKLOADS, workload, workloadDir } from './lib/workloads.mjs';
@@ -99,13 +100,13 @@ async function runReplayResume() {
   console.log(`\n## replay-resume: replay a ~100,000-event history (fold and actors); resume 10,000 executions parked in a Wait (Stepwise only)`);
   const count = (n) => String(Math.max(1, Math.round(n * scale)));
   const r = await exec(process.execPath, ['--expose-gc', join(repo, 'benchmarks', 'replay-resume.mjs'), '--items', count(10_000), '--parked', count(10_000)], { timeoutMs: timeoutMs * 4 });
-  for (const line of r.stdout.split('\n')) if (line && !line.startsWith('@@result ')) console.log(`   ${line}`);
-  const line = r.stdout.split('\n').find((l) => l.startsWith('@@result '));
-  if (r.code !== 0 || !line) {
+  for (const line of r.stdout.split('\n')) if (line && !isResultLine(line)) console.log(`   ${line}`);
+  const result = sampleResult(r.stdout);
+  if (r.code !== 0 || !result) {
     console.log(`   FAILED: ${r.timedOut ? 'timed out' : lastLine(r.stderr) || `exit ${r.code}`}`);
     return { ok: false };
   }
-  return { ok: true, ...JSON.parse(line.slice('@@result '.length)) };
+  return { ok: true, ...result };
 }
 
 async function runWorkload(w) {
@@ -232,12 +233,12 @@ function targetText(t) {
 
 /** One sample of a library workload in a fresh `node` process. */
 async function childSample(w, engine) {
-  const args = ['--expose-gc', ...nodeFlags, join(repo, 'benchmarks', 'lib', 'sample.mjs'), w.id, engine, '--scale', String(scale), '--steady-rounds', options['steady-rounds']];
+  const args = ['--expose-gc', ...nodeFlags, SAMPLE_SCRIPT, w.id, engine, '--scale', String(scale), '--steady-rounds', options['steady-rounds']];
   const r = await exec(process.execPath, args, { timeoutMs });
   if (r.timedOut) return { ok: false, timedOut: true };
-  const line = r.stdout.split('\n').find((l) => l.startsWith('@@result '));
-  if (r.code !== 0 || !line) return { ok: false, error: lastLine(r.stderr) || `exit ${r.code}` };
-  return { ok: true, ...JSON.parse(line.slice('@@result '.length)) };
+  const result = sampleResult(r.stdout);
+  if (r.code !== 0 || !result) return { ok: false, error: lastLine(r.stderr) || `exit ${r.code}` };
+  return { ok: true, ...result };
 }
 
 /**

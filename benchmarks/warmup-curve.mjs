@@ -20,6 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from './lib/args.mjs';
+import { SAMPLE_SCRIPT, sampleResult } from './lib/sample-result.mjs';
 import { LABELS, repo } from './lib/engines.mjs';
 import { fmt, max, median, min, table } from './lib/stats.mjs';
 import { workload } from './lib/workloads.mjs';
@@ -38,11 +39,11 @@ const lowerIsBetter = w.kind === 'concurrent';
 
 function sample(engine, warmup) {
   const run = spawnSync(process.execPath, [
-    '--expose-gc', ...nodeFlags, join(repo, 'benchmarks', 'lib', 'sample.mjs'), id, engine, '--warmup', String(warmup), '--steady-rounds', '0',
+    '--expose-gc', ...nodeFlags, SAMPLE_SCRIPT, id, engine, '--warmup', String(warmup), '--steady-rounds', '0',
   ], { cwd: repo, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const line = run.stdout.split('\n').find((l) => l.startsWith('@@result '));
-  if (run.status !== 0 || !line) throw new Error(`${id} on ${engine} (warm-up ${warmup}) failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  return JSON.parse(line.slice('@@result '.length)).value;
+  const result = sampleResult(run.stdout);
+  if (run.status !== 0 || !result) throw new Error(`${id} on ${engine} (warm-up ${warmup}) failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return result.value;
 }
 
 const rows = [];

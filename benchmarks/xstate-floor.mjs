@@ -69,6 +69,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { SAMPLE_SCRIPT, sampleResult } from './lib/sample-result.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
@@ -484,12 +485,11 @@ if (JSON_FILE) {
  * below leaves the difference for everything else a runtime does.
  */
 function againstPeer() {
-  const script = new URL('./lib/sample.mjs', import.meta.url).pathname;
   const sample = (workload, engine) => {
-    const run = spawnSync(process.execPath, ['--expose-gc', script, workload, engine], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const line = run.status === 0 ? run.stdout.split('\n').find((l) => l.startsWith('@@result ')) : undefined;
-    if (!line) throw new Error(`${workload} on ${engine} failed (exit ${run.status}): ${run.stderr}`);
-    return JSON.parse(line.slice('@@result '.length));
+    const run = spawnSync(process.execPath, ['--expose-gc', SAMPLE_SCRIPT, workload, engine], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const result = run.status === 0 ? sampleResult(run.stdout) : undefined;
+    if (!result) throw new Error(`${workload} on ${engine} failed (exit ${run.status}): ${run.stderr}`);
+    return result;
   };
   const taken = {};
   for (const workload of ['task-heavy', 'concurrent']) {

@@ -30,6 +30,7 @@ import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from './args.mjs';
 import { loadEngine } from './engines.mjs';
+import { resultLine } from './sample-result.mjs';
 import { loadDefinition, workload } from './workloads.mjs';
 
 const { positional: [workloadId, engineName], options } = parseArgs(process.argv.slice(2), { scale: '1', 'steady-rounds': '3,3', 'cpu-profile': '', 'heap-profile': '', warmup: '', 'mark-timed': false });
@@ -41,7 +42,7 @@ const definition = loadDefinition(w.file);
 const rssAfterLoadKB = Math.round(process.memoryUsage().rss / 1024);
 
 const result = w.kind === 'concurrent' ? await concurrent() : await throughput();
-process.stdout.write(`@@result ${JSON.stringify({
+process.stdout.write(`${resultLine({
   workload: w.id, engine: engineName, ...result,
   rssAfterLoadKB,
   maxRssKB: result.maxRssKB ?? process.resourceUsage().maxRSS,
