@@ -31,8 +31,9 @@ await esbuild.build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // rxjs's "node" export is its CommonJS build, which cannot be tree-shaken; its ES build can.
-  alias: { rxjs: join(dirname(require.resolve('rxjs/package.json')), 'dist', 'esm', 'index.js') },
+  // rxjs's "node" export is its CommonJS build, which cannot be tree-shaken; its ES build can
+  // (the alias maps `rxjs` to that build's index and `rxjs/internal/*` to its modules).
+  alias: { rxjs: join(dirname(require.resolve('rxjs/package.json')), 'dist', 'esm') },
   minify: true,
   sourcemap: true,
   legalComments: 'linked',

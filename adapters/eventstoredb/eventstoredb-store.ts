@@ -1,4 +1,5 @@
-import { Observable, type Subscriber } from 'rxjs';
+import type { Subscriber } from 'rxjs';
+import { Observable } from '../../src/observe/rx.js';
 import type { JsonValue } from '../../src/asl/json-value.js';
 import { StepwiseError } from '../../src/errors/stepwise-error.js';
 import type { HistoryEvent } from '../../src/execution/history-event.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { filter, map } from 'rxjs';
+import { filter, map } from '../../src/observe/rx.js';
 import type { JsonValue } from '../../src/asl/json-value.js';
 import { wholeNumber } from '../../src/cli/whole-number.js';
 import { isStepwiseError, StepwiseError, type StepwiseErrorCode } from '../../src/errors/stepwise-error.js';

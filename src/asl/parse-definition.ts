@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parseDocument, type Document } from 'yaml';
+import type * as YamlLibrary from 'yaml';
+import type { Document } from 'yaml';
 import { StepwiseError } from '../errors/stepwise-error.js';
 import { MAX_JSON_DEPTH } from './json-value.js';
+import { loadOnFirstUse } from './load-on-first-use.js';
 
 /**
  * Reads a state machine definition from JSON or YAML text.
@@ -370,11 +372,14 @@ function describeWord(text: string, pos: number): string {
 // ---------------------------------------------------------------------------------------------------------
 // YAML
 
+/** The library, loaded at the first YAML definition parsed. */
+const yaml = loadOnFirstUse<typeof YamlLibrary>('yaml');
+
 function parseYamlText(text: string, source: string): unknown {
   let doc: Document.Parsed;
   try {
     // uniqueKeys makes a repeated key an error, like a repeated state name is for AWS.
-    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
+    doc = yaml().parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   } catch (error) {
     throw new StepwiseError('InvalidDefinition', `${source}: invalid YAML: ${error instanceof Error ? error.message : String(error)}`, { kind: 'syntax' } satisfies DefinitionErrorDetails);
   }

@@ -1,6 +1,7 @@
 import { createActor } from '#xstate';
 import type { AnyActorRef, Actor, AnyStateMachine } from 'xstate';
-import { Subject, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { Subject } from '../observe/rx.js';
 import type { JsonValue } from '../asl/json-value.js';
 import { redriveMachineOf } from '../compile/compile-scope.js';
 import { ScopeRuntime, type CompiledScope, type RedrivePoint, type ScopeOutcome } from '../compile/scope-runtime.js';

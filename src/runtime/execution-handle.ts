@@ -1,4 +1,5 @@
-import { defer, map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { defer, map } from '../observe/rx.js';
 import type { StateMachineDefinition } from '../asl/definition.js';
 import type { ExecutionJournal, ExecutionResult, ReplayReport } from '../execution/execution-journal.js';
 import { ExecutionStateFold, foldExecutionState, type ExecutionState } from '../execution/execution-state.js';

@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable } from '../observe/rx.js';
 import type { HistoryEvent } from '../execution/history-event.js';
 import type { StoredStreamEvent } from './event-store.js';
 

@@ -1,4 +1,5 @@
-import jsonata from 'jsonata';
+import type jsonataLibrary from 'jsonata';
+import { loadOnFirstUse } from '../load-on-first-use.js';
 import type { RandomSource } from '../intrinsics/intrinsic-types.js';
 import { BOUND_CODE, INTERNAL_ERROR_CODE, MEMORY_LIMIT_CODE, MEMORY_LIMIT_MESSAGE, raised, STACK_OVERFLOW_MESSAGE, TIMEOUT_MESSAGE } from './jsonata-errors.js';
 import { formatNumber, type FormatNumber } from './format-number.js';
@@ -13,6 +14,9 @@ import { SFN_FUNCTIONS } from './sfn-functions.js';
  * the second and later items of array and object constructors, which it evaluates concurrently),
  * and an evaluation that runs too long.
  */
+
+/** The library, loaded at the first JSONata expression compiled. */
+const jsonata = loadOnFirstUse<typeof jsonataLibrary>('jsonata');
 
 export const DEFAULT_MAX_DEPTH = 100;
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -56,7 +60,7 @@ interface Environment {
 }
 
 export interface CompiledExpression {
-  readonly expression: jsonata.Expression;
+  readonly expression: jsonataLibrary.Expression;
   /** Variable names the expression mentions (locals included); only these need binding. */
   readonly variables: ReadonlySet<string>;
   /** A transform whose pattern reads a variable, and so may update bound data in place. */
@@ -84,9 +88,9 @@ export function compileJsonata(text: string): CompileResult {
 }
 
 function compileFresh(text: string): CompileResult {
-  let expression: jsonata.Expression;
+  let expression: jsonataLibrary.Expression;
   try {
-    expression = jsonata(text, { RegexEngine: GuardedRegExp as unknown as RegExp });
+    expression = jsonata()(text, { RegexEngine: GuardedRegExp as unknown as RegExp });
   } catch (error) {
     return { ok: false, error: error as { code?: string; message?: string } };
   }
@@ -149,7 +153,7 @@ const builtins = new Map<string, Promise<unknown>>();
 function builtin<F>(name: string): Promise<F> {
   let found = builtins.get(name);
   if (found === undefined) {
-    found = jsonata(`$${name}`, { RegexEngine: GuardedRegExp as unknown as RegExp })
+    found = jsonata()(`$${name}`, { RegexEngine: GuardedRegExp as unknown as RegExp })
       .evaluate(undefined)
       .then((fn: { implementation: unknown }) => fn.implementation);
     builtins.set(name, found);
@@ -163,7 +167,7 @@ function builtin<F>(name: string): Promise<F> {
  * given); so it is set again before each evaluation.
  */
 export function armRegexGuard(): void {
-  (jsonata as unknown as { RegexEngine: unknown }).RegexEngine = GuardedRegExp;
+  (jsonata() as unknown as { RegexEngine: unknown }).RegexEngine = GuardedRegExp;
 }
 
 function evaluationState(environment: Environment): EvaluationState {
