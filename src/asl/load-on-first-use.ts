@@ -10,5 +10,18 @@ const requireHere = createRequire(import.meta.url);
  */
 export function loadOnFirstUse<T>(specifier: string): () => T {
   let loaded: T | undefined;
-  return () => (loaded ??= requireHere(specifier) as T);
+  return () => (loaded ??= load<T>(specifier));
+}
+
+function load<T>(specifier: string): T {
+  try {
+    return requireHere(specifier) as T;
+  } catch (error) {
+    // A bundler does not follow this require: an application bundled without node_modules lands here.
+    throw new Error(
+      `Stepwise loads the '${specifier}' package when it is first needed and could not load it: ${(error as Error).message.split('\n')[0]}. ` +
+        `It is one of Stepwise's dependencies; an application bundle must keep it external (esbuild: --external:${specifier}) and ship it in node_modules.`,
+      { cause: error },
+    );
+  }
 }

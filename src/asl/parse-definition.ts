@@ -376,10 +376,11 @@ function describeWord(text: string, pos: number): string {
 const yaml = loadOnFirstUse<typeof YamlLibrary>('yaml');
 
 function parseYamlText(text: string, source: string): unknown {
+  const { parseDocument } = yaml(); // outside the try: failing to load the library is no error in the text
   let doc: Document.Parsed;
   try {
     // uniqueKeys makes a repeated key an error, like a repeated state name is for AWS.
-    doc = yaml().parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
+    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   } catch (error) {
     throw new StepwiseError('InvalidDefinition', `${source}: invalid YAML: ${error instanceof Error ? error.message : String(error)}`, { kind: 'syntax' } satisfies DefinitionErrorDetails);
   }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadOnFirstUse } from '../../src/asl/load-on-first-use.js';
 
 const indexUrl = pathToFileURL(path.resolve(__dirname, '../../dist/src/index.js')).href;
 
@@ -56,5 +57,19 @@ describe('libraries loaded on first use', () => {
     expect(out.yamlBefore).toBe(false);
     expect(out.parsed).toEqual({ StartAt: 'A', States: { A: { Type: 'Succeed' } } });
     expect(out.yamlAfter).toBe(true);
+  });
+});
+
+describe('loadOnFirstUse', () => {
+  it('loads a package once, at the first call', () => {
+    const yaml = loadOnFirstUse<typeof import('yaml')>('yaml');
+    const first = yaml();
+    expect(first.parse('a: 1')).toEqual({ a: 1 });
+    expect(yaml()).toBe(first);
+  });
+
+  it('says which package it could not load and what a bundled application must do', () => {
+    const missing = loadOnFirstUse('stepwise-no-such-package');
+    expect(() => missing()).toThrow(/Stepwise loads the 'stepwise-no-such-package' package when it is first needed and could not load it: Cannot find module 'stepwise-no-such-package'.*keep it external \(esbuild: --external:stepwise-no-such-package\)/);
   });
 });

@@ -88,9 +88,10 @@ export function compileJsonata(text: string): CompileResult {
 }
 
 function compileFresh(text: string): CompileResult {
+  const parse = jsonata(); // outside the try: failing to load the library is no error in the expression
   let expression: jsonataLibrary.Expression;
   try {
-    expression = jsonata()(text, { RegexEngine: GuardedRegExp as unknown as RegExp });
+    expression = parse(text, { RegexEngine: GuardedRegExp as unknown as RegExp });
   } catch (error) {
     return { ok: false, error: error as { code?: string; message?: string } };
   }
