@@ -641,14 +641,15 @@ function failMap(rt: ScopeRuntime, state: MapState, work: MapWork, failed: Worke
       recordFailed(index, work.inFlight.get(index));
       failedPending = false;
     }
-    // Run in place, an iteration has ended when it has an outcome, else it stopped at the history limit.
-    const iteration = work.inPlace ? work.inFlight.get(worker.job!) : undefined;
     const child = work.inPlace ? undefined : childOf(rt, worker.id);
     const run = work.runs?.[worker.job!];
     if (run) endAbortedRun(rt, run, child);
-    if (work.inPlace ? iteration?.outcome === undefined : child === undefined || child.getSnapshot().status === 'active') {
+    // Run in place, an iteration has ended when it has an outcome (else it stopped at the
+    // history limit); run as an actor, when the actor is done.
+    const scope = work.inPlace ? work.inFlight.get(worker.job!) : child && scopeOf(child);
+    const ended = work.inPlace ? scope?.outcome !== undefined : child !== undefined && child.getSnapshot().status !== 'active';
+    if (!ended) {
       rt.services.record(abortFrame, 'MapIterationAborted', new IterationDetails(worker.job!, rt.active!.name), false);
-      const scope = work.inPlace ? iteration : child && scopeOf(child);
       if (scope) recordAbortOf(rt, abortFrame, scope);
     } else if (unrecorded?.has(worker.job!)) {
       // It failed too, and its done event is still to be read: its MapIterationFailed, by index.
