@@ -40,15 +40,22 @@
  *                   in-memory store keeps them), each Task's events recorded before its handler
  *                   is called, the handler (the benchmark's async one) awaited, the output
  *                   passed on; 500 executions one after another per round, as the benchmark
- *                   runs them. µs per execution: what recording and awaiting alone cost, to add
- *                   to what XState costs for the same execution (cases 1 and 2).
+ *                   runs them (lib/design-floor.mjs's engine without actors, here timed warm in
+ *                   this process). µs per execution: what recording and awaiting alone cost, to
+ *                   add to what XState costs for the same execution (cases 1 and 2).
  *
  * Timings are medians of --rounds rounds (after one warm-up round, the cases interleaved) of
  * performance.now(); process CPU time is shown beside them. Heap figures need --expose-gc.
  * `--against-peer` then takes the benchmark's own samples of task-heavy and concurrent on both
  * engines (fresh processes, interleaved, `--samples` each) and sets each unmet target's allowance
  * (the peer's median over the ratio asked for) against the floor: the README's reasons for those
- * targets, measured in one command on one machine within minutes (about 15 s more).
+ * targets, measured in one command on one machine within minutes (about a minute more). task-heavy is
+ * also sampled on two more engines, benchmarks/lib/design-floor.mjs: the same floor (an XState actor
+ * per execution, a state per Task, events recorded before their effect and kept) written as an
+ * engine and timed by the same harness in fresh processes, so that its first round carries the
+ * same warm-up and garbage collection as the other engines' (the cases above are timed warm, in
+ * one process, one after another), and that engine without XState (one async function per
+ * execution), to show what the actors add.
  *
  * Takes about 30 s. `--first-rounds` instead times only case 3 (born done) in rounds of 200 from a
  * fresh process, the way parallel-fanout's samples are timed, to show what V8's warm-up costs.
@@ -69,7 +76,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { NOT_TRUNCATED, designFloor, record } from './lib/design-floor.mjs';
 import { SAMPLE_SCRIPT, sampleResult } from './lib/sample-result.mjs';
+import { loadDefinition, workload } from './lib/workloads.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : dflt);
@@ -259,12 +268,7 @@ function concurrentMs(host) {
 }
 
 // 7. The same shape recording its events first: what the design asks of each execution, at least.
-const NOT_TRUNCATED = Object.freeze({ truncated: false });
-const record = (ex, type, key, details) => {
-  const event = { id: ex.stream.length + 1, previousEventId: ex.stream.length, timestamp: Date.now(), type };
-  if (key) event[key] = details;
-  ex.stream.push(event);
-};
+const recordNow = (ex, type, key, details) => record(ex, Date.now(), type, key, details);
 const parkRecording = createMachine({
   context: ({ input }) => ({ rt: { target: undefined, ex: input } }),
   initial: 'start',
@@ -272,9 +276,9 @@ const parkRecording = createMachine({
     start: {
       entry: work((rt) => {
         const { ex } = rt;
-        record(ex, 'PassStateEntered', 'stateEnteredEventDetails', { name: 'Receive', input: ex.input, inputDetails: NOT_TRUNCATED });
+        recordNow(ex, 'PassStateEntered', 'stateEnteredEventDetails', { name: 'Receive', input: ex.input, inputDetails: NOT_TRUNCATED });
         const data = { id: ex.input.id };
-        record(ex, 'PassStateExited', 'stateExitedEventDetails', { name: 'Receive', output: data, outputDetails: NOT_TRUNCATED });
+        recordNow(ex, 'PassStateExited', 'stateExitedEventDetails', { name: 'Receive', output: data, outputDetails: NOT_TRUNCATED });
         ex.data = data;
         rt.target = 'park';
       }),
@@ -284,21 +288,21 @@ const parkRecording = createMachine({
       entry: work((rt) => {
         const { ex } = rt;
         rt.target = undefined;
-        record(ex, 'TaskStateEntered', 'stateEnteredEventDetails', { name: 'Park', input: ex.data, inputDetails: NOT_TRUNCATED });
-        record(ex, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', { input: ex.data, inputDetails: NOT_TRUNCATED, resource: 'arn:aws:lambda:us-east-1:123456789012:function:bench-park' });
+        recordNow(ex, 'TaskStateEntered', 'stateEnteredEventDetails', { name: 'Park', input: ex.data, inputDetails: NOT_TRUNCATED });
+        recordNow(ex, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', { input: ex.data, inputDetails: NOT_TRUNCATED, resource: 'arn:aws:lambda:us-east-1:123456789012:function:bench-park' });
         ex.call(); // after its events are in the stream
       }),
       on: {
         answer: {
           actions: work((rt, event) => {
             const { ex } = rt;
-            record(ex, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', { output: event.output, outputDetails: NOT_TRUNCATED });
+            recordNow(ex, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', { output: event.output, outputDetails: NOT_TRUNCATED });
             const data = { id: ex.data.id, answer: event.output };
-            record(ex, 'TaskStateExited', 'stateExitedEventDetails', { name: 'Park', output: data, outputDetails: NOT_TRUNCATED });
-            record(ex, 'PassStateEntered', 'stateEnteredEventDetails', { name: 'Finish', input: data, inputDetails: NOT_TRUNCATED });
+            recordNow(ex, 'TaskStateExited', 'stateExitedEventDetails', { name: 'Park', output: data, outputDetails: NOT_TRUNCATED });
+            recordNow(ex, 'PassStateEntered', 'stateEnteredEventDetails', { name: 'Finish', input: data, inputDetails: NOT_TRUNCATED });
             const output = { id: data.id, answer: data.answer };
-            record(ex, 'PassStateExited', 'stateExitedEventDetails', { name: 'Finish', output, outputDetails: NOT_TRUNCATED });
-            record(ex, 'ExecutionSucceeded', 'executionSucceededEventDetails', { output, outputDetails: NOT_TRUNCATED });
+            recordNow(ex, 'PassStateExited', 'stateExitedEventDetails', { name: 'Finish', output, outputDetails: NOT_TRUNCATED });
+            recordNow(ex, 'ExecutionSucceeded', 'executionSucceededEventDetails', { output, outputDetails: NOT_TRUNCATED });
             ex.output = output;
             rt.target = 'end';
           }),
@@ -323,19 +327,19 @@ async function concurrentRecordingMs(host) {
   });
   const start = (i) => {
     const input = { id: i };
-    const ex = { stream: [], input, data: undefined, output: undefined, actor: undefined, call: undefined };
-    streams.set(`execution-${i}`, ex.stream);
+    const ex = { history: [], input, data: undefined, output: undefined, actor: undefined, call: undefined };
+    streams.set(`execution-${i}`, ex.history);
     let finish;
     const done = new Promise((resolve) => { finish = resolve; });
     ex.call = () => {
       const called = handler(ex.data);
-      record(ex, 'LambdaFunctionStarted');
+      recordNow(ex, 'LambdaFunctionStarted');
       called.then((output) => {
         ex.actor.send({ type: 'answer', output });
         if (ex.actor.getSnapshot().status === 'done') finish(ex.output);
       });
     };
-    record(ex, 'ExecutionStarted', 'executionStartedEventDetails', { input, inputDetails: NOT_TRUNCATED, roleArn: 'arn:aws:iam::123456789012:role/StepwiseExecutionRole' });
+    recordNow(ex, 'ExecutionStarted', 'executionStartedEventDetails', { input, inputDetails: NOT_TRUNCATED, roleArn: 'arn:aws:iam::123456789012:role/StepwiseExecutionRole' });
     ex.actor = createActor(parkRecording, { parent: host, input: ex });
     ex.actor.start();
     return done;
@@ -363,37 +367,17 @@ async function concurrentRecordingMs(host) {
   return { ms, heapBytesPerParked };
 }
 
-// 8. task-heavy's recording and awaiting, with no actors: 20 Tasks, 5 events each, one await each.
+// 8. task-heavy's recording and awaiting, with no actors: 20 Tasks, 5 events each, one await each,
+// every history kept (benchmarks/lib/design-floor.mjs without XState, which checks the 102 events).
 const TASKS = 20;
-const TASK_NAMES = Array.from({ length: TASKS }, (_, i) => `Task${String(i + 1).padStart(2, '0')}`);
-const TASK_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:bench-step';
 const TASK_EXECUTIONS = 500;
-const stepHandler = async (input) => ({ n: input.n + 1, run: input.run });
-async function taskHeavyByHand(streams, run) {
-  const input = { n: 0, run };
-  const ex = { stream: [] };
-  streams.set(`execution-${run}`, ex.stream);
-  record(ex, 'ExecutionStarted', 'executionStartedEventDetails', { input, inputDetails: NOT_TRUNCATED, roleArn: 'arn:aws:iam::123456789012:role/StepwiseExecutionRole' });
-  let data = input;
-  for (let t = 0; t < TASKS; t++) {
-    const name = TASK_NAMES[t];
-    record(ex, 'TaskStateEntered', 'stateEnteredEventDetails', { name, input: data, inputDetails: NOT_TRUNCATED });
-    record(ex, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', { input: data, inputDetails: NOT_TRUNCATED, resource: TASK_ARN });
-    const called = stepHandler(data); // after its events are in the stream
-    record(ex, 'LambdaFunctionStarted');
-    const output = await called;
-    record(ex, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', { output, outputDetails: NOT_TRUNCATED });
-    record(ex, 'TaskStateExited', 'stateExitedEventDetails', { name, output, outputDetails: NOT_TRUNCATED });
-    data = output;
-  }
-  record(ex, 'ExecutionSucceeded', 'executionSucceededEventDetails', { output: data, outputDetails: NOT_TRUNCATED });
-  return data;
-}
+const taskHeavy = workload('task-heavy');
+const byHand = designFloor({ actors: false }).prepare(loadDefinition(taskHeavy.file), { task: taskHeavy.task });
 /** Case 8: µs per execution over one round of 500 executions, one after another. */
-async function taskHeavyByHandUs(streams, round) {
+async function taskHeavyByHandUs(round) {
   const t0 = performance.now();
   let last;
-  for (let i = 0; i < TASK_EXECUTIONS; i++) last = await taskHeavyByHand(streams, round * TASK_EXECUTIONS + i);
+  for (let i = 0; i < TASK_EXECUTIONS; i++) last = await byHand.run(taskHeavy.input(round * TASK_EXECUTIONS + i));
   const us = ((performance.now() - t0) * 1000) / TASK_EXECUTIONS;
   if (last.n !== TASKS) throw new Error('an execution did not run its 20 tasks');
   return us;
@@ -432,12 +416,10 @@ function parkedBytes(N, parent) {
   results.concurrentRecording = { ms: median(recording), min: Math.min(...recording), max: Math.max(...recording), count: CONCURRENT };
   results.concurrentRecordingHeap = { bytes: median(recordingHeap), min: Math.min(...recordingHeap), max: Math.max(...recordingHeap) };
   // The histories stay in memory across rounds, as the benchmark's in-memory store keeps them.
-  const streams = new Map();
-  const byHand = [];
-  for (let r = 0; r <= ROUNDS; r++) byHand.push(await taskHeavyByHandUs(streams, r));
-  byHand.shift(); // the warm-up
-  if ([...streams.values()].some((events) => events.length !== 2 + TASKS * 5)) throw new Error('an execution did not record its 102 events');
-  results.taskHeavyByHand = { us: median(byHand), min: Math.min(...byHand), max: Math.max(...byHand), executions: TASK_EXECUTIONS };
+  const byHandUs = [];
+  for (let r = 0; r <= ROUNDS; r++) byHandUs.push(await taskHeavyByHandUs(r));
+  byHandUs.shift(); // the warm-up
+  results.taskHeavyByHand = { us: median(byHandUs), min: Math.min(...byHandUs), max: Math.max(...byHandUs), executions: TASK_EXECUTIONS };
 }
 
 const f = (x, d = 1) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -492,11 +474,16 @@ function againstPeer() {
     return result;
   };
   const taken = {};
-  for (const workload of ['task-heavy', 'concurrent']) {
-    taken[workload] = { peer: [], stepwise: [] };
-    for (let i = 0; i < PEER_SAMPLES; i++) for (const engine of ['peer', 'stepwise']) taken[workload][engine].push(sample(workload, engine));
+  // task-heavy also on the design floor engine (benchmarks/lib/design-floor.mjs): the floor timed
+  // by the same harness in the same kind of process as the other two, warm-up and all.
+  // And on its variant without actors, to show what the design's actors add to that floor.
+  const enginesOf = { 'task-heavy': ['peer', 'stepwise', 'floor', 'floor-no-actors'], concurrent: ['peer', 'stepwise'] };
+  for (const [workload, engines] of Object.entries(enginesOf)) {
+    taken[workload] = Object.fromEntries(engines.map((e) => [e, []]));
+    for (let i = 0; i < PEER_SAMPLES; i++) for (const engine of engines) taken[workload][engine].push(sample(workload, engine));
   }
   const th = taken['task-heavy'];
+  if (new Set(Object.values(th).flat().map((r) => r.digest)).size !== 1) throw new Error('the engines computed different task-heavy outputs');
   const cc = taken.concurrent;
   const usPerExecution = (runs, key) => 1e6 / median(runs.map((r) => r[key]));
   // XState's share of one task-heavy execution: its root run and one answer per Task.
@@ -508,6 +495,13 @@ function againstPeer() {
       const allowance = peer / 1.5;
       return [`task-heavy 1.5x, ${key === 'value' ? 'first round' : 'steady'}`, `${f(peer)} µs`, `${f(allowance)} µs`, `${f(taskHeavyFloor)} µs`, `${f(usPerExecution(th.stepwise, key))} µs`, verdict(taskHeavyFloor, allowance, 'µs')];
     }),
+    ...[['floor', 'floor engine'], ['floor-no-actors', '  without XState']].flatMap(([engine, label]) => ['value', 'steadyValue'].map((key) => {
+      const allowance = usPerExecution(th.peer, key) / 1.5;
+      const engineFloor = usPerExecution(th[engine], key);
+      const over = th[engine].filter((r) => 1e6 / r[key] > allowance).length;
+      const verdictText = engine === 'floor' ? verdict(engineFloor, allowance, 'µs') : engineFloor > allowance ? `over it by ${f(engineFloor - allowance)} µs` : `under it by ${f(allowance - engineFloor)} µs`;
+      return [`  ${label}, ${key === 'value' ? 'first round' : 'steady'}`, '', `${f(allowance)} µs`, `${f(engineFloor)} µs`, '', `${verdictText} (over it in ${over} of ${th[engine].length} samples)`];
+    })),
     (() => {
       const peer = median(cc.peer.map((r) => r.value));
       return ['concurrent 2x', `${f(peer, 0)} ms`, `${f(peer / 2, 0)} ms`, `${f(results.concurrentRecording.ms, 0)} ms`, `${f(median(cc.stepwise.map((r) => r.value)), 0)} ms`, verdict(results.concurrentRecording.ms, peer / 2, 'ms')];
@@ -516,11 +510,13 @@ function againstPeer() {
   ];
   console.log(`\nAgainst the peer: ${PEER_SAMPLES} samples per engine of each workload (benchmarks/lib/sample.mjs, fresh processes, interleaved), taken after the floor;` +
     '\nmedians; allowance = the peer\'s figure / the ratio asked for (the 3 KB is the issue\'s own); floor: task-heavy = case 8 + case 1 + 20 x case 2,' +
-    '\nconcurrent = case 7.\n');
+    '\nconcurrent = case 7; floor engine: task-heavy on benchmarks/lib/design-floor.mjs (the design\'s least, written by hand),' +
+    '\nsampled with the other two by the same harness, so its first round carries the same warm-up; without XState: the same\n' +
+    'engine with one async function per execution instead of an actor (what the actors add is the difference).\n');
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const r of rows) console.log(r.map((x, c) => (c === 0 || c === r.length - 1 ? x.padEnd(w[c]) : x.padStart(w[c]))).join('  ').trimEnd());
   const pick = (runs) => runs.map(({ value, steadyValue, heapBytesPerParked }) => ({ value, steadyValue, heapBytesPerParked }));
-  return Object.fromEntries(Object.entries(taken).map(([k, by]) => [k, { peer: pick(by.peer), stepwise: pick(by.stepwise) }]));
+  return Object.fromEntries(Object.entries(taken).map(([k, by]) => [k, Object.fromEntries(Object.entries(by).map(([engine, runs]) => [engine, pick(runs)]))]));
 }
 
 function verdict(floor, allowance, unit) {
