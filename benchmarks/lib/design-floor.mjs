@@ -1,5 +1,5 @@
 /**
- * The design's floor as a third engine for the benchmark's harness (benchmarks/lib/sample.mjs):
+ * The design's floor as an engine for the benchmark's harness (benchmarks/lib/sample.mjs):
  * a chain of Task states run the way Stepwise's design asks, written by hand with nothing else.
  *
  *   node --expose-gc benchmarks/lib/sample.mjs task-heavy floor
@@ -143,6 +143,8 @@ function compileChain(chain, task) {
         enterTask(ex, name, resource, task).then(ex.deliver, ex.fail);
       }),
       on: {
+        // A targeted transition: Stepwise's machines take a guarded `always` (a Retry or Catch may
+        // pick the target), which measured no faster here; a floor takes the cheaper.
         answer: {
           target: next,
           actions: work((ex, _ctx, event) => {
