@@ -130,7 +130,7 @@ function taskChain(definition) {
 function work(fn) {
   function step() {}
   step.type = 'floor.step';
-  step.resolve = (_scope, snapshot, { context, event }) => [snapshot, undefined, fn(context.ex, context, event)];
+  step.resolve = (_scope, snapshot, { context, event }) => [snapshot, undefined, fn(context.ex, event)];
   return step;
 }
 
@@ -147,7 +147,7 @@ function compileChain(chain, task) {
         // pick the target), which measured no faster here; a floor takes the cheaper.
         answer: {
           target: next,
-          actions: work((ex, _ctx, event) => {
+          actions: work((ex, event) => {
             leaveTask(ex, name, event.output, next === 'end');
           }),
         },

@@ -26,7 +26,7 @@ export function engineVersion(name) {
 export async function loadEngine(name) {
   if (name === 'stepwise') return stepwise();
   if (name === 'peer') return peer();
-  // Not one of ENGINES (npm run bench leaves it out): xstate-floor.mjs --against-peer samples it.
+  // Not in ENGINES (npm run bench leaves them out): xstate-floor.mjs --against-peer samples them.
   if (name === 'floor' || name === 'floor-no-actors') return (await import('./design-floor.mjs')).designFloor({ actors: name === 'floor' });
   throw new Error(`Unknown engine '${name}' (expected one of ${ENGINES.join(', ')})`);
 }
